@@ -1,0 +1,167 @@
+/**
+ * Choosing a ComfyUI backend for a job: pure functions over plain data, so the scheduler and the tests see
+ * exactly the same rules.
+ *
+ * - Only online backends (idle or busy) whose capabilities are known and include every required node class
+ *   and model file are candidates.
+ * - Least loaded first (running + queued), then the one whose last job used the same main model (it is
+ *   probably still in VRAM), then the order backends were added. Same input, same answer.
+ */
+
+export type BackendStatus = 'offline' | 'starting' | 'idle' | 'busy' | 'error';
+export type BackendKind = 'launched' | 'local' | 'remote';
+
+export interface ModelRef {
+  /** A ComfyUI model folder: checkpoints, loras, diffusion_models, text_encoders, vae, upscale_models, … */
+  folder: string;
+  /** File name relative to that folder, e.g. "flux1-dev.safetensors" or "sdxl/juggernaut.safetensors". */
+  file: string;
+}
+
+export interface Requirements {
+  nodeClasses: readonly string[];
+  models: readonly ModelRef[];
+  /** The workflow's main model file; a backend that last used it wins ties. */
+  preferModel?: string;
+}
+
+export interface BackendCapabilities {
+  nodeClasses: ReadonlySet<string>;
+  /** Folder → file names, normalised with `normalizeModelName`. */
+  models: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Clock time of the fetch. */
+  fetchedAt: number;
+}
+
+/** What the selection reads about one backend. */
+export interface BackendView {
+  id: string;
+  /** Shown in explanations; defaults to the id. */
+  name?: string;
+  kind?: BackendKind;
+  status: BackendStatus;
+  /** Prompts running + queued on it. */
+  load: number;
+  /** Null until fetched on connect. */
+  capabilities: BackendCapabilities | null;
+  /** Main model file of the last job sent to it. */
+  lastModel?: string | null;
+}
+
+/** Legacy folder names that `/models/{folder}` does not map (see comfyui-api.md §1 /models). */
+const FOLDER_ALIASES: Readonly<Record<string, string>> = { unet: 'diffusion_models', clip: 'text_encoders' };
+
+export function canonicalFolder(folder: string): string {
+  return FOLDER_ALIASES[folder] ?? folder;
+}
+
+/** Windows servers list `sub\file.safetensors`; compare with forward slashes. */
+export function normalizeModelName(name: string): string {
+  return name.replace(/\\/g, '/').replace(/^\/+/, '');
+}
+
+export function isOnline(status: BackendStatus): boolean {
+  return status === 'idle' || status === 'busy';
+}
+
+export interface Missing {
+  nodeClasses: string[];
+  models: ModelRef[];
+}
+
+/** Which requirements this backend lacks (by its cached capabilities). */
+export function missingOn(caps: BackendCapabilities, req: Requirements): Missing {
+  const nodeClasses = unique(req.nodeClasses).filter((c) => !caps.nodeClasses.has(c));
+  const models = uniqueModels(req.models).filter(
+    (m) => !caps.models.get(canonicalFolder(m.folder))?.has(normalizeModelName(m.file)),
+  );
+  return { nodeClasses, models };
+}
+
+function fits(b: BackendView, req: Requirements): boolean {
+  if (!isOnline(b.status) || !b.capabilities) return false;
+  const miss = missingOn(b.capabilities, req);
+  return miss.nodeClasses.length === 0 && miss.models.length === 0;
+}
+
+/** Every backend that could run the job, best first. */
+export function rankBackends<T extends BackendView>(backends: readonly T[], req: Requirements): T[] {
+  const prefer = req.preferModel ? normalizeModelName(req.preferModel) : null;
+  const samePreferred = (b: BackendView) =>
+    prefer !== null && b.lastModel != null && normalizeModelName(b.lastModel) === prefer ? 0 : 1;
+  return backends
+    .map((b, index) => ({ b, index }))
+    .filter(({ b }) => fits(b, req))
+    .sort((x, y) => x.b.load - y.b.load || samePreferred(x.b) - samePreferred(y.b) || x.index - y.index)
+    .map(({ b }) => b);
+}
+
+export function pickBackend<T extends BackendView>(backends: readonly T[], req: Requirements): T | null {
+  return rankBackends(backends, req)[0] ?? null;
+}
+
+const nameOf = (b: BackendView) => b.name ?? b.id;
+const modelLabel = (m: ModelRef) => `${normalizeModelName(m.file)} (models/${canonicalFolder(m.folder)})`;
+
+/**
+ * Why no backend can run the job, in one readable sentence; null when one can.
+ * Examples: "No backend has flux1-dev.safetensors (models/diffusion_models)."
+ *           "No ComfyUI backend is online (home-pc: offline, gpu-box: error)."
+ */
+export function explainNoBackend(backends: readonly BackendView[], req: Requirements): string | null {
+  if (pickBackend(backends, req)) return null;
+  if (backends.length === 0) return 'No ComfyUI backend is set up.';
+  const online = backends.filter((b) => isOnline(b.status));
+  if (online.length === 0) {
+    return `No ComfyUI backend is online (${backends.map((b) => `${nameOf(b)}: ${b.status}`).join(', ')}).`;
+  }
+  const known = online.filter((b) => b.capabilities !== null);
+  if (known.length === 0) {
+    return `The online backends have not reported their nodes and models yet (${online.map(nameOf).join(', ')}).`;
+  }
+  const misses = known.map((b) => ({ b, miss: missingOn(b.capabilities!, req) }));
+  const nowhereModels = uniqueModels(req.models).filter((m) =>
+    misses.every(({ miss }) => miss.models.some((x) => sameModel(x, m))),
+  );
+  const nowhereClasses = unique(req.nodeClasses).filter((c) => misses.every(({ miss }) => miss.nodeClasses.includes(c)));
+  const parts: string[] = [];
+  if (nowhereModels.length > 0) {
+    parts.push(`No backend has ${listOf(nowhereModels.map(modelLabel))}.`);
+  }
+  if (nowhereClasses.length > 0) {
+    const noun = nowhereClasses.length === 1 ? 'the node' : 'the nodes';
+    parts.push(`No backend has ${noun} ${listOf(nowhereClasses)} (a custom node may be missing).`);
+  }
+  if (parts.length === 0) {
+    // Each requirement exists somewhere, but no single backend has them all.
+    const lines = misses.map(({ b, miss }) => {
+      const lacks = [...miss.models.map((m) => normalizeModelName(m.file)), ...miss.nodeClasses];
+      return `${nameOf(b)} lacks ${listOf(lacks)}`;
+    });
+    parts.push(`No single backend has everything: ${lines.join('; ')}.`);
+  }
+  const offline = backends.filter((b) => !isOnline(b.status));
+  if (offline.length > 0) parts.push(`Not online: ${offline.map((b) => `${nameOf(b)} (${b.status})`).join(', ')}.`);
+  const unknown = online.filter((b) => b.capabilities === null);
+  if (unknown.length > 0) parts.push(`Not checked yet: ${unknown.map(nameOf).join(', ')}.`);
+  return parts.join(' ');
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function sameModel(a: ModelRef, b: ModelRef): boolean {
+  return canonicalFolder(a.folder) === canonicalFolder(b.folder) && normalizeModelName(a.file) === normalizeModelName(b.file);
+}
+
+function uniqueModels(ms: readonly ModelRef[]): ModelRef[] {
+  const out: ModelRef[] = [];
+  for (const m of ms) if (!out.some((x) => sameModel(x, m))) out.push(m);
+  return out;
+}
+
+function listOf(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
