@@ -1,0 +1,522 @@
+/**
+ * One ComfyUI backend: owns one ComfyClient + one ComfySocket, derives a status, tracks the prompts it
+ * submitted through progress.ts, and reports each one exactly once as completed / failed / interrupted.
+ * After every reconnect (and on every poll tick while the socket is down) it re-checks the tracked prompts
+ * through /queue and /history, so a completion that happened while disconnected is not missed and a
+ * prompt that a restarted server lost is reported as such.
+ */
+import { randomUUID } from 'node:crypto';
+import { systemClock, delay, type Clock } from '../clock';
+import { nullLogger, type Logger } from '../log';
+import { ComfyClient, type ComfyClientOptions } from './client';
+import { ComfyError } from './errors';
+import { collectFiles, type CollectedFile, type CollectOptions } from './collect';
+import { fileRefsOf, type FileRef, type HistoryEntry } from './http-schemas';
+import { parseTextMessage, type ApiGraph, type BinaryFrame, type ComfyMessage } from './messages';
+import { initialProgress, reduceProgress, type JobError, type JobProgress, type ProgressEvent, type ProgressState } from './progress';
+import { ComfySocket, TypedEmitter, type ComfySocketOptions, type SocketMode } from './socket';
+
+export type BackendStatus = 'offline' | 'starting' | 'idle' | 'busy' | 'error';
+
+export interface CompletedJob {
+  promptId: string;
+  outputs: Record<string, Record<string, unknown>>;
+  files: Array<FileRef & { nodeId: string }>;
+  history: HistoryEntry;
+}
+
+export interface JobFailure {
+  /** `error`: a node raised; `lost`: ComfyUI no longer knows the prompt (restart); `no-history`: finished without a record. */
+  reason: 'error' | 'lost' | 'no-history';
+  message: string;
+  error: JobError | null;
+}
+
+export interface ComfyBackendEvents {
+  status: [status: BackendStatus];
+  connection: [info: { connected: boolean; mode: SocketMode }];
+  progress: [promptId: string, progress: JobProgress];
+  completed: [promptId: string, job: CompletedJob];
+  failed: [promptId: string, failure: JobFailure];
+  interrupted: [promptId: string];
+}
+
+export type JobOutcome =
+  | { kind: 'completed'; job: CompletedJob }
+  | { kind: 'failed'; failure: JobFailure }
+  | { kind: 'interrupted' };
+
+/** Thrown by waitForCompletion when a job did not complete. */
+export class ComfyJobError extends Error {
+  override readonly name = 'ComfyJobError';
+  constructor(
+    readonly promptId: string,
+    readonly outcome: Exclude<JobOutcome, { kind: 'completed' }>,
+  ) {
+    super(outcome.kind === 'failed' ? outcome.failure.message : 'The job was cancelled.');
+  }
+}
+
+export interface ComfyBackendOptions {
+  id: string;
+  url: string;
+  /** Persisted client id for the WebSocket and POST /prompt. */
+  clientId: string;
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+  /** Source of prompt ids (default randomUUID). */
+  newPromptId?: () => string;
+  client?: Partial<Omit<ComfyClientOptions, 'url' | 'clock' | 'logger'>>;
+  socket?: Partial<Omit<ComfySocketOptions, 'url' | 'clientId' | 'clock' | 'random' | 'logger'>>;
+}
+
+interface Tracked {
+  promptId: string;
+  graph: ApiGraph;
+  state: ProgressState;
+  /** POST /prompt answered (until then the prompt may legitimately be absent from /queue and /history). */
+  submitted: boolean;
+  finalizing: boolean;
+}
+
+const BUFFER_LIMIT = 500;
+const HISTORY_RETRIES = 5;
+export const LOST_MESSAGE = 'ComfyUI restarted and lost this job.';
+
+export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
+  readonly id: string;
+  readonly url: string;
+  readonly client: ComfyClient;
+  readonly socket: ComfySocket;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly newPromptId: () => string;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly outcomes = new Map<string, JobOutcome>();
+  private readonly waiters = new Map<string, Array<(o: JobOutcome) => void>>();
+  /** Recent events of prompts not (yet) tracked: replayed when an old server renames a prompt. */
+  private buffer: Array<{ promptId: string; event: ProgressEvent; at: number }> = [];
+  private runningPromptId: string | null = null;
+  private queueRemaining = 0;
+  private httpOk = false;
+  private started = false;
+  /** start() called and no answer yet, or the launcher said the process is booting. */
+  private starting = false;
+  private launcherStarting = false;
+  private lastError: string | null = null;
+  private currentStatus: BackendStatus = 'offline';
+  private recheckRunning: Promise<void> | null = null;
+  private recheckAgain = false;
+  private positionsRunning = false;
+  private positionsAgain = false;
+
+  constructor(opts: ComfyBackendOptions) {
+    super();
+    this.id = opts.id;
+    this.clock = opts.clock ?? systemClock;
+    this.log = (opts.logger ?? nullLogger).child(`comfy:${opts.id}`);
+    this.emitterLog = this.log;
+    this.newPromptId = opts.newPromptId ?? randomUUID;
+    this.client = new ComfyClient({ ...opts.client, url: opts.url, clock: this.clock, logger: this.log });
+    this.url = this.client.url;
+    this.socket = new ComfySocket({
+      ...opts.socket,
+      url: opts.url,
+      clientId: opts.clientId,
+      clock: this.clock,
+      ...(opts.random ? { random: opts.random } : {}),
+      logger: this.log,
+    });
+    this.socket.on('message', (m) => this.onMessage(m));
+    this.socket.on('binary', (f) => this.onBinary(f));
+    this.socket.on('open', () => {
+      this.httpOk = true;
+      this.starting = false;
+      this.launcherStarting = false;
+      this.lastError = null;
+      this.connectionChanged();
+      void this.recheck();
+    });
+    this.socket.on('close', () => this.connectionChanged());
+    this.socket.on('mode', () => this.connectionChanged());
+    this.socket.on('poll', () => void this.recheck());
+    this.socket.on('error', (err) => {
+      if (!this.socket.connected) this.noteFailure(err.message);
+    });
+  }
+
+  get status(): BackendStatus {
+    return this.currentStatus;
+  }
+
+  get socketConnected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Why the status is offline/error, in words; null when fine. */
+  get statusDetail(): string | null {
+    return this.lastError;
+  }
+
+  /** Prompt ids being tracked (submitted and not yet reported). */
+  get trackedPrompts(): string[] {
+    return [...this.tracked.keys()];
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.starting = true;
+    this.updateStatus();
+    this.socket.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.socket.stop();
+    await this.client.close();
+    this.updateStatus();
+  }
+
+  /** The launcher says the process is booting: show 'starting' until the socket opens. */
+  markStarting(): void {
+    this.launcherStarting = true;
+    this.updateStatus();
+  }
+
+  /** Queue a workflow as ours and track it. Throws ComfyError / ComfyValidationError when refused. */
+  async submit(
+    graph: ApiGraph,
+    opts: { promptId?: string; front?: boolean; extraData?: Record<string, unknown> } = {},
+  ): Promise<{ promptId: string; number: number }> {
+    const requested = opts.promptId ?? this.newPromptId();
+    const t = this.track(requested, graph, false);
+    let res: { promptId: string; number: number };
+    try {
+      res = await this.client.queuePrompt(graph, {
+        clientId: this.socket.clientId,
+        promptId: requested,
+        ...(opts.front ? { front: true } : {}),
+        ...(opts.extraData ? { extraData: opts.extraData } : {}),
+      });
+    } catch (err) {
+      this.tracked.delete(requested);
+      throw err;
+    }
+    if (res.promptId !== requested) {
+      // A server older than client-chosen ids made its own: re-key and replay what already arrived.
+      this.tracked.delete(requested);
+      t.promptId = res.promptId;
+      t.state = initialProgress(res.promptId, graph, this.clock.now());
+      this.tracked.set(res.promptId, t);
+      for (const b of this.buffer.filter((x) => x.promptId === res.promptId)) this.apply(t, b.event, b.at);
+    }
+    t.submitted = true;
+    this.schedulePositions();
+    return res;
+  }
+
+  /** Track a prompt queued earlier (e.g. before an app restart) and reconcile it at once. */
+  adopt(promptId: string, graph: ApiGraph): void {
+    if (this.tracked.has(promptId) || this.outcomes.has(promptId)) return;
+    this.track(promptId, graph, true);
+    void this.recheck();
+  }
+
+  progressOf(promptId: string): JobProgress | null {
+    return this.tracked.get(promptId)?.state.progress ?? null;
+  }
+
+  outcomeOf(promptId: string): JobOutcome | null {
+    return this.outcomes.get(promptId) ?? null;
+  }
+
+  /** Resolves with the completed job; rejects with ComfyJobError when it failed or was cancelled. */
+  waitForCompletion(promptId: string): Promise<CompletedJob> {
+    return new Promise((resolve, reject) => {
+      const deliver = (o: JobOutcome): void => {
+        if (o.kind === 'completed') resolve(o.job);
+        else reject(new ComfyJobError(promptId, o));
+      };
+      const known = this.outcomes.get(promptId);
+      if (known) return deliver(known);
+      if (!this.tracked.has(promptId)) {
+        reject(new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }));
+        return;
+      }
+      const list = this.waiters.get(promptId) ?? [];
+      list.push(deliver);
+      this.waiters.set(promptId, list);
+    });
+  }
+
+  /**
+   * Cancel one of our prompts: delete it if pending, interrupt it if running (the `interrupted` event then
+   * follows from ComfyUI). Returns what was done.
+   */
+  async cancel(promptId: string): Promise<'deleted' | 'interrupting' | 'not-found'> {
+    const queue = await this.client.getQueue();
+    if (queue.pending.some((e) => e.promptId === promptId)) {
+      await this.client.deletePending([promptId]);
+      const after = await this.client.getQueue();
+      if (!after.running.some((e) => e.promptId === promptId)) {
+        const t = this.tracked.get(promptId);
+        if (t) this.apply(t, { type: 'execution_interrupted', data: interruptedData(promptId) }, this.clock.now());
+        this.settle(promptId, { kind: 'interrupted' });
+        return 'deleted';
+      }
+    }
+    if (queue.running.some((e) => e.promptId === promptId) || this.runningPromptId === promptId) {
+      const r = await this.client.interrupt(promptId);
+      return r.sent ? 'interrupting' : 'not-found';
+    }
+    return 'not-found';
+  }
+
+  /** Stream every output file of a finished prompt into `destDir`. */
+  async collectOutputs(promptId: string, destDir: string, opts: CollectOptions = {}): Promise<CollectedFile[]> {
+    const known = this.outcomes.get(promptId);
+    const history = known?.kind === 'completed' ? known.job.history : await this.client.getHistory(promptId);
+    if (!history) {
+      throw new ComfyError('rejected', `ComfyUI at ${this.url} has no finished prompt ${promptId}.`, { url: this.url });
+    }
+    return collectFiles(this.client, fileRefsOf(history.outputs), destDir, opts);
+  }
+
+  /** Reconcile every tracked prompt with /queue and /history (after reconnects, on poll ticks). */
+  recheck(): Promise<void> {
+    if (this.recheckRunning) {
+      this.recheckAgain = true;
+      return this.recheckRunning;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.recheckAgain = false;
+        await this.recheckOnce();
+      } while (this.recheckAgain && this.started);
+    };
+    this.recheckRunning = run().finally(() => {
+      this.recheckRunning = null;
+    });
+    return this.recheckRunning;
+  }
+
+  // ------------------------------------------------------------------------------------------- internals
+
+  private track(promptId: string, graph: ApiGraph, submitted: boolean): Tracked {
+    const t: Tracked = { promptId, graph, state: initialProgress(promptId, graph, this.clock.now()), submitted, finalizing: false };
+    this.tracked.set(promptId, t);
+    return t;
+  }
+
+  private async recheckOnce(): Promise<void> {
+    let queue;
+    try {
+      queue = await this.client.getQueue();
+    } catch (err) {
+      this.noteFailure(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    this.httpOk = true;
+    this.lastError = null;
+    if (!this.socket.connected) {
+      this.queueRemaining = queue.running.length + queue.pending.length;
+      this.updateStatus();
+    }
+    const running = queue.running[0]?.promptId ?? null;
+    if (running && this.tracked.has(running)) this.runningPromptId = running;
+    queue.pending.forEach((e, i) => {
+      const t = this.tracked.get(e.promptId);
+      if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
+    });
+    const inQueue = new Set([...queue.running, ...queue.pending].map((e) => e.promptId));
+    for (const t of [...this.tracked.values()]) {
+      if (!t.submitted || t.finalizing || inQueue.has(t.promptId)) continue;
+      let entry: HistoryEntry | null;
+      try {
+        entry = await this.client.getHistory(t.promptId);
+      } catch (err) {
+        this.noteFailure(err instanceof Error ? err.message : String(err));
+        return;
+      }
+      if (entry) await this.finalize(t, entry);
+      else if (this.tracked.get(t.promptId) === t && !t.finalizing) {
+        this.settle(t.promptId, { kind: 'failed', failure: { reason: 'lost', message: LOST_MESSAGE, error: null } });
+      }
+    }
+  }
+
+  private onMessage(m: ComfyMessage): void {
+    const now = this.clock.now();
+    if (m.type === 'status') {
+      this.queueRemaining = m.data.status.exec_info.queue_remaining;
+      this.updateStatus();
+      this.schedulePositions();
+      return;
+    }
+    if (m.type === 'unknown' || m.type === 'logs' || m.type === 'feature_flags') return;
+    const promptId = 'prompt_id' in m.data ? m.data.prompt_id : undefined;
+    if (m.type === 'execution_start') this.runningPromptId = m.data.prompt_id;
+    const target = promptId ?? this.runningPromptId;
+    if (target === null || target === undefined) return;
+    const t = this.tracked.get(target);
+    if (t) this.apply(t, m, now);
+    else if (promptId !== undefined) this.remember(promptId, m, now);
+    if (m.type === 'executing' && m.data.node === null && target === this.runningPromptId) this.runningPromptId = null;
+  }
+
+  private onBinary(frame: BinaryFrame): void {
+    const target = frame.kind === 'preview_with_metadata' ? frame.metadata.prompt_id : this.runningPromptId;
+    if (!target) return;
+    const t = this.tracked.get(target);
+    if (t) this.apply(t, { type: 'binary', frame }, this.clock.now());
+  }
+
+  private remember(promptId: string, event: ProgressEvent, at: number): void {
+    this.buffer.push({ promptId, event, at });
+    if (this.buffer.length > BUFFER_LIMIT) this.buffer = this.buffer.slice(-BUFFER_LIMIT / 2);
+  }
+
+  private apply(t: Tracked, event: ProgressEvent, now: number): void {
+    const next = reduceProgress(t.state, event, now);
+    if (next === t.state) return;
+    t.state = next;
+    this.emit('progress', t.promptId, next.progress);
+    if (next.progress.ended && t.submitted && !t.finalizing) void this.finalize(t, null);
+  }
+
+  /** Decide the outcome of an ended prompt, from the progress state and (for success) its history. */
+  private async finalize(t: Tracked, known: HistoryEntry | null): Promise<void> {
+    if (t.finalizing || this.tracked.get(t.promptId) !== t) return;
+    t.finalizing = true;
+    try {
+      let entry = known;
+      const phase = t.state.progress.phase;
+      if (!entry && phase !== 'failed' && phase !== 'interrupted') {
+        for (let i = 0; i < HISTORY_RETRIES && !entry; i++) {
+          entry = await this.client.getHistory(t.promptId);
+          if (!entry) await delay(this.clock, 25 * 2 ** i);
+        }
+        if (!entry) {
+          this.settle(t.promptId, {
+            kind: 'failed',
+            failure: { reason: 'no-history', message: 'ComfyUI finished the job but kept no record of its outputs.', error: null },
+          });
+          return;
+        }
+      }
+      if (entry) this.replayHistory(t, entry);
+      const p = t.state.progress;
+      if (p.phase === 'interrupted') this.settle(t.promptId, { kind: 'interrupted' });
+      else if (p.phase === 'failed') {
+        const e = p.error;
+        const message = e ? `${e.classType} (node ${e.nodeId}) failed: ${e.message}` : 'ComfyUI reported an error.';
+        this.settle(t.promptId, { kind: 'failed', failure: { reason: 'error', message, error: e } });
+      } else if (entry) {
+        this.settle(t.promptId, {
+          kind: 'completed',
+          job: { promptId: t.promptId, outputs: entry.outputs, files: fileRefsOf(entry.outputs), history: entry },
+        });
+      }
+    } catch (err) {
+      // Network trouble while reading history: leave it to the next recheck.
+      t.finalizing = false;
+      this.noteFailure(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Feed the history's status messages through the reducer so the final progress matches the outcome. */
+  private replayHistory(t: Tracked, entry: HistoryEntry): void {
+    const now = this.clock.now();
+    const events: ProgressEvent[] = [];
+    for (const [type, data] of entry.status?.messages ?? []) {
+      const m = parseTextMessage(JSON.stringify({ type, data }));
+      if (m) events.push(m);
+    }
+    if (entry.status?.status_str === 'success' || entry.status === undefined) {
+      events.push({ type: 'execution_success', data: { prompt_id: t.promptId } });
+    }
+    events.push({ type: 'executing', data: { node: null, prompt_id: t.promptId } });
+    for (const e of events) {
+      const next = reduceProgress(t.state, e, now);
+      if (next !== t.state) {
+        t.state = next;
+        this.emit('progress', t.promptId, next.progress);
+      }
+    }
+  }
+
+  private settle(promptId: string, outcome: JobOutcome): void {
+    if (this.outcomes.has(promptId)) return;
+    this.tracked.delete(promptId);
+    this.outcomes.set(promptId, outcome);
+    if (this.outcomes.size > 1000) {
+      const oldest = this.outcomes.keys().next().value;
+      if (oldest !== undefined) this.outcomes.delete(oldest);
+    }
+    if (this.runningPromptId === promptId) this.runningPromptId = null;
+    if (outcome.kind === 'completed') this.emit('completed', promptId, outcome.job);
+    else if (outcome.kind === 'failed') this.emit('failed', promptId, outcome.failure);
+    else this.emit('interrupted', promptId);
+    for (const w of this.waiters.get(promptId) ?? []) w(outcome);
+    this.waiters.delete(promptId);
+  }
+
+  /** Refresh queue positions of our queued prompts (coalesced: at most one /queue call in flight). */
+  private schedulePositions(): void {
+    const anyQueued = [...this.tracked.values()].some((t) => t.submitted && t.state.progress.phase === 'queued');
+    if (!anyQueued) return;
+    if (this.positionsRunning) {
+      this.positionsAgain = true;
+      return;
+    }
+    this.positionsRunning = true;
+    void (async () => {
+      try {
+        do {
+          this.positionsAgain = false;
+          const q = await this.client.getQueue();
+          q.pending.forEach((e, i) => {
+            const t = this.tracked.get(e.promptId);
+            if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
+          });
+        } while (this.positionsAgain && this.started);
+      } catch (err) {
+        this.log.debug('queue refresh failed', { error: String(err) });
+      } finally {
+        this.positionsRunning = false;
+      }
+    })();
+  }
+
+  private noteFailure(message: string): void {
+    this.httpOk = false;
+    this.starting = false;
+    this.lastError = message;
+    this.updateStatus();
+  }
+
+  private connectionChanged(): void {
+    if (!this.socket.connected && this.socket.mode === 'socket') this.httpOk = false;
+    this.emit('connection', { connected: this.socket.connected, mode: this.socket.mode });
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    let next: BackendStatus;
+    if (!this.started) next = 'offline';
+    else if (this.socket.connected || this.httpOk) next = this.queueRemaining > 0 ? 'busy' : 'idle';
+    else if (this.starting || this.launcherStarting) next = 'starting';
+    else if (this.lastError && /does not understand|refused|forbidden|403/.test(this.lastError)) next = 'error';
+    else next = 'offline';
+    if (next !== this.currentStatus) {
+      this.currentStatus = next;
+      this.emit('status', next);
+    }
+  }
+}
+
+function interruptedData(promptId: string): { prompt_id: string; node_id: string; node_type: string; executed: string[] } {
+  return { prompt_id: promptId, node_id: '', node_type: '', executed: [] };
+}
