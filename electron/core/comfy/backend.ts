@@ -154,6 +154,11 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     return this.socket.connected;
   }
 
+  /** Prompts running + pending on this ComfyUI (all clients), as last seen. */
+  load(): number {
+    return this.queueRemaining;
+  }
+
   /** Why the status is offline/error, in words; null when fine. */
   get statusDetail(): string | null {
     return this.lastError;
