@@ -1,0 +1,65 @@
+/**
+ * The one surface the renderer (IPC or WebSocket) and the Discord bot call: validates the method name and its
+ * input against shared/api.ts, runs the handler, and turns every failure into a readable ApiError shape.
+ * Nothing a caller sends can throw out of `dispatch`.
+ */
+import {
+  ApiError,
+  badRequest,
+  isMethodName,
+  methods,
+  type CallResult,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type ParsedInput,
+} from '../../../shared/api';
+import { nullLogger, type Logger } from '../log';
+
+export interface CallContext {
+  /** Who is calling: the desktop window, a browser over the headless server, the bot, or a test. */
+  caller: 'desktop' | 'remote' | 'discord' | 'test';
+}
+
+export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export class CoreApi {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly logger: Logger = nullLogger,
+  ) {}
+
+  /** Untyped entry for transports: never throws. */
+  async dispatch(method: string, input: unknown, ctx: CallContext): Promise<CallResult> {
+    try {
+      return { ok: true, output: await this.invoke(method, input, ctx) };
+    } catch (err) {
+      if (err instanceof ApiError) return { ok: false, error: err.toShape() };
+      this.logger.error(`${method} failed`, { error: err });
+      return { ok: false, error: { code: 'internal', message: `${method} failed: ${(err as Error)?.message ?? String(err)}` } };
+    }
+  }
+
+  /** Typed entry for in-process callers (the bot): throws ApiError. */
+  async call<M extends MethodName>(method: M, input: MethodInput<M>, ctx: CallContext = { caller: 'discord' }): Promise<MethodOutput<M>> {
+    const result = await this.dispatch(method, input, ctx);
+    if (!result.ok) throw new ApiError(result.error);
+    return result.output as MethodOutput<M>;
+  }
+
+  private async invoke(method: string, input: unknown, ctx: CallContext): Promise<unknown> {
+    if (!isMethodName(method)) throw badRequest(`Unknown method "${method}"`);
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(input ?? undefined);
+    if (!parsed.success) throw badRequest(`Invalid input for ${method}`, parsed.error);
+    const handler = this.handlers[method] as (i: unknown, c: CallContext) => unknown;
+    const output = await handler(parsed.data, ctx);
+    const checked = spec.output.safeParse(output);
+    if (!checked.success) {
+      this.logger.error(`${method} produced output that breaks the contract`, { issues: checked.error.issues });
+      throw new ApiError({ code: 'internal', message: `${method} produced an invalid answer` });
+    }
+    return checked.data;
+  }
+}

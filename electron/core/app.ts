@@ -1,0 +1,127 @@
+/**
+ * Composition root: createCore(config) wires store, events, API and the capabilities; start() and stop() run
+ * them in order. Both shells (Electron main and headless) call only this.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { HealthSummary } from '../../shared/api/health';
+import { appHandlers } from './api/app-handlers';
+import { CoreApi, type Handlers } from './api/dispatch';
+import { healthHandlers } from './api/health-handlers';
+import { settingsHandlers } from './api/settings-handlers';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { EventBus } from './events';
+import { nullLogger, type Logger } from './log';
+import { FileSecretStore, type SecretStore } from './secrets';
+import { openStore, type Store } from './store';
+import { APP_VERSION } from './version';
+
+export interface CoreOptions {
+  config: Config;
+  mode: 'desktop' | 'headless';
+  clock?: Clock;
+  logger?: Logger;
+  secrets?: SecretStore;
+}
+
+export interface Core {
+  readonly config: Config;
+  readonly store: Store;
+  readonly events: EventBus;
+  readonly api: CoreApi;
+  readonly logger: Logger;
+  readonly secrets: SecretStore;
+  healthSummary(): HealthSummary;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createCore(options: CoreOptions): Core {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? nullLogger;
+  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.libraryDir, { recursive: true });
+  const store = openStore(join(config.dataDir, 'comfydesk.db'), clock);
+  const events = new EventBus(logger.child('events'));
+  const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
+  const startedAt = clock.now();
+
+  for (const url of config.comfy.urls) store.backends.ensure(url, 'remote');
+
+  const healthSummary = (): HealthSummary => {
+    const backends: HealthSummary['comfy']['backends'] = store.backends.list().map((b) => ({
+      id: b.id,
+      url: b.url,
+      kind: b.kind,
+      enabled: b.enabled,
+      status: 'offline',
+      version: null,
+      error: null,
+    }));
+    const enabled = backends.filter((b) => b.enabled);
+    const counts = store.jobs.countByStatus();
+    let hasToken = false;
+    try {
+      hasToken = secrets.get('discordToken') !== null;
+    } catch {
+      hasToken = false;
+    }
+    return {
+      comfy: {
+        status: enabled.length === 0 ? 'none' : enabled.some((b) => b.status === 'idle' || b.status === 'busy') ? 'online' : 'offline',
+        backends,
+      },
+      bot: { status: hasToken ? 'stopped' : 'no-token', guilds: store.guilds.list().length },
+      queue: {
+        queued: counts.queued,
+        running: counts.submitted + counts.running + counts.collecting,
+        paused: store.settings.get().queue.paused,
+      },
+    };
+  };
+
+  const handlers: Handlers = {
+    ...appHandlers({
+      info: () => ({
+        name: 'ComfyDesk',
+        version: APP_VERSION,
+        mode: options.mode,
+        platform: process.platform,
+        node: process.versions.node,
+        dataDir: config.dataDir,
+        libraryDir: config.libraryDir,
+        startedAt,
+      }),
+    }),
+    ...settingsHandlers({ settings: store.settings, events }),
+    ...healthHandlers({ summary: healthSummary }),
+  };
+  const api = new CoreApi(handlers, logger.child('api'));
+
+  let started = false;
+  return {
+    config,
+    store,
+    events,
+    api,
+    logger,
+    secrets,
+    healthSummary,
+    async start() {
+      if (started) return;
+      started = true;
+      logger.info('core started', { mode: options.mode, dataDir: config.dataDir });
+    },
+    async stop() {
+      if (!started) {
+        store.close();
+        return;
+      }
+      started = false;
+      logger.info('core stopping');
+      store.close();
+    },
+  };
+}

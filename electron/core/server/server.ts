@@ -1,0 +1,93 @@
+/**
+ * The headless HTTP server: serves the built renderer and the API WebSocket at /api/ws, loopback by default,
+ * every request checked against the access token.
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { WebSocketServer } from 'ws';
+import type { CoreApi } from '../api/dispatch';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import { TOKEN_COOKIE, tokenFromRequest, tokensMatch } from './token';
+import { WsHub } from './ws-hub';
+
+export interface ServerOptions {
+  api: CoreApi;
+  events: EventBus;
+  logger: Logger;
+  token: string;
+  host: string;
+  port: number;
+  /** The built renderer (out/renderer); when missing, `/` explains how to build it. */
+  rendererDir: string | null;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const hub = new WsHub(options.api, options.events, options.logger.child('ws'));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const given = tokenFromRequest(req.headers, req.url);
+    if (!tokensMatch(options.token, given)) {
+      return reply
+        .code(401)
+        .type('text/plain; charset=utf-8')
+        .send('ComfyDesk: this server needs its access token. Open the address printed when it started (it ends in ?token=...).');
+    }
+    // First visit with ?token=: keep it in a cookie so the page, its assets and its WebSocket need no query.
+    if (new URL(req.url, 'http://x').searchParams.has('token')) {
+      void reply.header('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    return undefined;
+  });
+
+  app.get('/api/ping', async () => ({ ok: true }));
+
+  if (options.rendererDir && existsSync(options.rendererDir)) {
+    await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/plain; charset=utf-8').send('ComfyDesk core is running. The UI is not built yet: run `npm run build`.'),
+    );
+  }
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const reject = (code: number, text: string) => {
+      socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+    };
+    if (path !== '/api/ws') return reject(404, 'Not Found');
+    if (!tokensMatch(options.token, tokenFromRequest(req.headers, req.url ?? '/'))) return reject(401, 'Unauthorized');
+    // A page from another origin must not drive the API with the user's cookie.
+    const origin = req.headers.origin;
+    if (origin && req.headers.host && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => hub.add(ws));
+  });
+
+  const address = await app.listen({ host: options.host, port: options.port });
+  const port = (app.server.address() as { port: number }).port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  options.logger.info('server listening', { address });
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    host: options.host,
+    async close() {
+      hub.close();
+      wss.close();
+      await app.close();
+    },
+  };
+}

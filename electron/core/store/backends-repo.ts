@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db';
+import { bool } from './json';
+
+export type BackendKind = 'launched' | 'local' | 'remote';
+
+export interface BackendRecord {
+  id: string;
+  name: string;
+  url: string;
+  kind: BackendKind;
+  enabled: boolean;
+  /** The WebSocket clientId we use with this ComfyUI, stable across restarts. */
+  clientId: string;
+  launchPath: string | null;
+  lastSeen: number | null;
+}
+
+interface BackendRow {
+  id: string;
+  name: string;
+  url: string;
+  kind: BackendKind;
+  enabled: number;
+  client_id: string;
+  launch_path: string | null;
+  last_seen: number | null;
+}
+
+const toRecord = (r: BackendRow): BackendRecord => ({
+  id: r.id,
+  name: r.name,
+  url: r.url,
+  kind: r.kind,
+  enabled: bool(r.enabled),
+  clientId: r.client_id,
+  launchPath: r.launch_path,
+  lastSeen: r.last_seen,
+});
+
+export class BackendsRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  /** Add a backend by URL, or return the existing one. */
+  ensure(url: string, kind: BackendKind, name?: string, launchPath?: string): BackendRecord {
+    const found = this.byUrl(url);
+    if (found) return found;
+    const at = this.now();
+    const id = this.newId();
+    this.db
+      .prepare(
+        `INSERT INTO backends (id, name, url, kind, enabled, client_id, launch_path, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+      )
+      .run(id, name ?? url, url, kind, `comfydesk-${this.newId()}`, launchPath ?? null, at, at);
+    return this.get(id)!;
+  }
+
+  get(id: string): BackendRecord | null {
+    const row = this.db.prepare('SELECT * FROM backends WHERE id = ?').get(id) as BackendRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  byUrl(url: string): BackendRecord | null {
+    const row = this.db.prepare('SELECT * FROM backends WHERE url = ?').get(url) as BackendRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  list(): BackendRecord[] {
+    return (this.db.prepare('SELECT * FROM backends ORDER BY created_at, id').all() as BackendRow[]).map(toRecord);
+  }
+
+  setEnabled(id: string, enabled: boolean): void {
+    this.db.prepare('UPDATE backends SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, this.now(), id);
+  }
+
+  touch(id: string): void {
+    const at = this.now();
+    this.db.prepare('UPDATE backends SET last_seen = ?, updated_at = ? WHERE id = ?').run(at, at, id);
+  }
+
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM backends WHERE id = ?').run(id);
+  }
+}

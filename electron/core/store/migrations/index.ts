@@ -1,0 +1,10 @@
+import initial from './001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
+export const migrations: Migration[] = [initial];

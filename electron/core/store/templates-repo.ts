@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { Template } from '../../../shared/templates';
+import type { Db } from './db';
+import { bool, readJson, toJson } from './json';
+
+interface TemplateRow {
+  id: number;
+  owner_id: string;
+  guild_id: string | null;
+  shared: number;
+  name: string;
+  prompt: string;
+  negative: string;
+  params: string;
+  workflow: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const toTemplate = (r: TemplateRow): Template => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  guildId: r.guild_id,
+  shared: bool(r.shared),
+  name: r.name,
+  prompt: r.prompt,
+  negative: r.negative,
+  params: readJson(z.record(z.string(), z.unknown()), r.params, {}),
+  workflow: r.workflow,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export type TemplateDraft = Pick<Template, 'ownerId' | 'guildId' | 'shared' | 'name' | 'prompt' | 'negative' | 'params' | 'workflow'>;
+
+export class TemplatesRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  /** Save by (owner, guild scope, name): a second save of the same name replaces the first. */
+  save(draft: TemplateDraft): Template {
+    const at = this.now();
+    const existing = this.findByName(draft.ownerId, draft.guildId, draft.name);
+    if (existing) {
+      this.db
+        .prepare(
+          'UPDATE templates SET shared = ?, prompt = ?, negative = ?, params = ?, workflow = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(draft.shared ? 1 : 0, draft.prompt, draft.negative, toJson(draft.params), draft.workflow, at, existing.id);
+      return this.get(existing.id)!;
+    }
+    const info = this.db
+      .prepare(
+        `INSERT INTO templates (owner_id, guild_id, shared, name, prompt, negative, params, workflow, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(draft.ownerId, draft.guildId, draft.shared ? 1 : 0, draft.name, draft.prompt, draft.negative, toJson(draft.params), draft.workflow, at, at);
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): Template | null {
+    const row = this.db.prepare('SELECT * FROM templates WHERE id = ?').get(id) as TemplateRow | undefined;
+    return row ? toTemplate(row) : null;
+  }
+
+  findByName(ownerId: string, guildId: string | null, name: string): Template | null {
+    const row = this.db
+      .prepare("SELECT * FROM templates WHERE owner_id = ? AND COALESCE(guild_id, '') = COALESCE(?, '') AND name = ?")
+      .get(ownerId, guildId, name) as TemplateRow | undefined;
+    return row ? toTemplate(row) : null;
+  }
+
+  /** What a user may load in a guild: their own plus the guild's shared ones. */
+  visibleTo(userId: string, guildId: string | null): Template[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM templates
+           WHERE owner_id = ? OR (shared = 1 AND guild_id IS NOT NULL AND guild_id = ?)
+           ORDER BY name COLLATE NOCASE, id`,
+        )
+        .all(userId, guildId) as TemplateRow[]
+    ).map(toTemplate);
+  }
+
+  list(): Template[] {
+    return (this.db.prepare('SELECT * FROM templates ORDER BY guild_id, name COLLATE NOCASE').all() as TemplateRow[]).map(toTemplate);
+  }
+
+  remove(id: number): boolean {
+    return this.db.prepare('DELETE FROM templates WHERE id = ?').run(id).changes > 0;
+  }
+}

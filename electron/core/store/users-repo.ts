@@ -1,0 +1,48 @@
+import type { Delivery } from '../../../shared/settings';
+import type { User } from '../../../shared/guilds';
+import type { Db } from './db';
+
+interface UserRow {
+  id: string;
+  name: string;
+  default_delivery: Delivery;
+  created_at: number;
+  updated_at: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  name: r.name,
+  defaultDelivery: r.default_delivery,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class UsersRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  /** Create the user or refresh their display name. */
+  upsert(id: string, name: string): User {
+    const at = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO users (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
+      )
+      .run(id, name, at, at);
+    return this.get(id)!;
+  }
+
+  get(id: string): User | null {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  setDefaultDelivery(id: string, delivery: Delivery): User | null {
+    this.db.prepare('UPDATE users SET default_delivery = ?, updated_at = ? WHERE id = ?').run(delivery, this.now(), id);
+    return this.get(id);
+  }
+}

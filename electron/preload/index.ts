@@ -1,0 +1,24 @@
+/**
+ * The renderer's only door to the core: window.comfydesk = { call(method, input), on(event, cb) -> unsubscribe }.
+ * Runs sandboxed with contextIsolation, so it may import nothing but 'electron' and plain constants: the main
+ * process validates every call against the contract (shared/api.ts) and the renderer client every event.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CALL, IPC_EVENT } from '../../shared/ipc';
+
+const bridge = {
+  call(method: string, input: unknown): Promise<unknown> {
+    return ipcRenderer.invoke(IPC_CALL, String(method), input);
+  },
+  on(event: string, cb: (payload: unknown) => void): () => void {
+    const listener = (_e: IpcRendererEvent, name: string, payload: unknown) => {
+      if (name === event) cb(payload);
+    };
+    ipcRenderer.on(IPC_EVENT, listener);
+    return () => {
+      ipcRenderer.removeListener(IPC_EVENT, listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('comfydesk', bridge);

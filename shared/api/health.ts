@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { method, NoInput } from './define';
+
+export const BackendStatusSchema = z.enum(['offline', 'starting', 'idle', 'busy', 'error']);
+export type BackendStatus = z.infer<typeof BackendStatusSchema>;
+
+export const BackendSummarySchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  kind: z.enum(['launched', 'local', 'remote']),
+  enabled: z.boolean(),
+  status: BackendStatusSchema,
+  version: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type BackendSummary = z.infer<typeof BackendSummarySchema>;
+
+export const BotStatusSchema = z.enum(['stopped', 'starting', 'online', 'reconnecting', 'error', 'no-token']);
+
+export const HealthSummarySchema = z.object({
+  comfy: z.object({
+    /** Overall: online when at least one enabled backend is idle or busy. */
+    status: z.enum(['online', 'offline', 'starting', 'none']),
+    backends: z.array(BackendSummarySchema),
+  }),
+  bot: z.object({ status: BotStatusSchema, guilds: z.number().int().nonnegative() }),
+  queue: z.object({
+    queued: z.number().int().nonnegative(),
+    running: z.number().int().nonnegative(),
+    paused: z.boolean(),
+  }),
+});
+export type HealthSummary = z.infer<typeof HealthSummarySchema>;
+
+export const healthMethods = {
+  'health.summary': method(NoInput, HealthSummarySchema, 'ComfyUI, bot and queue at a glance.'),
+};
+
+export const healthEvents = {
+  'health.changed': HealthSummarySchema,
+};

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { DeliverySchema } from './settings';
+
+export const RoleLevelSchema = z.enum(['user', 'generator', 'admin']);
+export type RoleLevel = z.infer<typeof RoleLevelSchema>;
+
+export const GuildLimitsSchema = z.object({
+  perUserQueue: z.number().int().min(1).max(100).optional(),
+  /** Sliding-window rate limits: requests per window. */
+  userRate: z.object({ count: z.number().int().min(1), windowSec: z.number().int().min(1) }).optional(),
+  guildRate: z.object({ count: z.number().int().min(1), windowSec: z.number().int().min(1) }).optional(),
+});
+export type GuildLimits = z.infer<typeof GuildLimitsSchema>;
+
+export const GuildSettingsSchema = z.object({
+  /** Bytes a bot may upload in this guild (boost level); default 10 MiB. */
+  uploadLimitBytes: z.number().int().positive().optional(),
+  defaultDelivery: DeliverySchema.optional(),
+  /** Level granted to members with no mapped role. */
+  everyoneLevel: RoleLevelSchema.optional(),
+});
+export type GuildSettings = z.infer<typeof GuildSettingsSchema>;
+
+export const GuildSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  settings: GuildSettingsSchema,
+  limits: GuildLimitsSchema,
+  bannedWords: z.array(z.string()),
+  joinedAt: z.number().nullable(),
+  updatedAt: z.number(),
+});
+export type Guild = z.infer<typeof GuildSchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  defaultDelivery: DeliverySchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type User = z.infer<typeof UserSchema>;

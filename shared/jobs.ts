@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { DeliverySchema } from './settings';
+
+/** A job's life: queued → submitted → running → collecting → done | failed | cancelled. */
+export const JobStatusSchema = z.enum(['queued', 'submitted', 'running', 'collecting', 'done', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+export const ENDED_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'submitted', 'running', 'collecting'];
+
+export const JobSourceSchema = z.enum(['discord', 'desktop']);
+export type JobSource = z.infer<typeof JobSourceSchema>;
+
+/** An image given to a job: uploaded to a backend under `name`, kept locally at `path`. */
+export const JobInputSchema = z.object({
+  /** Which LoadImage slot (0-based) this image fills. */
+  slot: z.number().int().min(0).max(7),
+  path: z.string().min(1),
+  /** Original file name, for display. */
+  filename: z.string().min(1),
+});
+export type JobInput = z.infer<typeof JobInputSchema>;
+
+/** Discord message ids of a job: its progress message and its result message(s). */
+export const JobMessagesSchema = z.object({
+  progress: z.string().optional(),
+  results: z.array(z.string()).optional(),
+  interactionToken: z.string().optional(),
+  applicationId: z.string().optional(),
+});
+export type JobMessages = z.infer<typeof JobMessagesSchema>;
+
+export const JobSchema = z.object({
+  id: z.string(),
+  source: JobSourceSchema,
+  userId: z.string(),
+  guildId: z.string().nullable(),
+  channelId: z.string().nullable(),
+  workflow: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  inputs: z.array(JobInputSchema),
+  prompt: z.string(),
+  negative: z.string(),
+  status: JobStatusSchema,
+  backendId: z.string().nullable(),
+  promptId: z.string().nullable(),
+  /** 0..100 */
+  progress: z.number().min(0).max(100),
+  error: z.string().nullable(),
+  delivery: DeliverySchema,
+  messages: JobMessagesSchema,
+  attempts: z.number().int().nonnegative(),
+  priority: z.number().int(),
+  parentJobId: z.string().nullable(),
+  createdAt: z.number(),
+  submittedAt: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  updatedAt: z.number(),
+});
+export type Job = z.infer<typeof JobSchema>;

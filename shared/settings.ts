@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * User-editable settings, stored in SQLite (settings table, one row per top-level key) and edited from the
+ * renderer. Boot-time options (data dir, ports, ComfyUI URLs from the environment) live in the core's config.
+ */
+export const ThemeSchema = z.enum(['dark', 'light', 'system']);
+export const DeliverySchema = z.enum(['channel', 'dm']);
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+export const NotificationSettingsSchema = z.object({
+  jobFailed: z.boolean().default(true),
+  comfyStatus: z.boolean().default(true),
+  botDisconnected: z.boolean().default(true),
+});
+
+export const QueueSettingsSchema = z.object({
+  /** Queued + running jobs one user may hold (Discord guilds may lower it). */
+  perUserLimit: z.number().int().min(1).max(100).default(3),
+  /** Queued + running jobs across everyone. */
+  globalLimit: z.number().int().min(1).max(10_000).default(100),
+  /** The desktop user's own jobs go before Discord users' jobs. */
+  desktopPriority: z.boolean().default(true),
+  paused: z.boolean().default(false),
+});
+
+export const DefaultsSettingsSchema = z.object({
+  workflow: z.string().min(1).default('sdxl-txt2img'),
+  delivery: DeliverySchema.default('channel'),
+});
+
+export const SettingsSchema = z.object({
+  theme: ThemeSchema.default('dark'),
+  closeToTray: z.boolean().default(true),
+  startAtLogin: z.boolean().default(false),
+  notifications: NotificationSettingsSchema.default(NotificationSettingsSchema.parse({})),
+  queue: QueueSettingsSchema.default(QueueSettingsSchema.parse({})),
+  defaults: DefaultsSettingsSchema.default(DefaultsSettingsSchema.parse({})),
+  /** Model file names by settings key (e.g. "models.sdxl.checkpoint" -> "sd_xl_base_1.0.safetensors"). */
+  models: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsKey = keyof Settings;
+
+/** A change to settings: any top-level key, nested groups partially. */
+export const SettingsPatchSchema = z
+  .object({
+    theme: ThemeSchema,
+    closeToTray: z.boolean(),
+    startAtLogin: z.boolean(),
+    notifications: NotificationSettingsSchema.partial(),
+    queue: QueueSettingsSchema.partial(),
+    defaults: DefaultsSettingsSchema.partial(),
+    models: z.record(z.string().min(1), z.string().min(1)),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const defaultSettings = (): Settings => SettingsSchema.parse({});
+
+/** Apply a patch: nested groups merge, `models` merges key by key. */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  return SettingsSchema.parse({
+    ...current,
+    ...patch,
+    notifications: { ...current.notifications, ...patch.notifications },
+    queue: { ...current.queue, ...patch.queue },
+    defaults: { ...current.defaults, ...patch.defaults },
+    models: { ...current.models, ...patch.models },
+  });
+}
