@@ -223,3 +223,49 @@ describe('fetchCapabilities / BackendPool', () => {
     expect(await pool.refreshAll()).toEqual({ bad: 'ComfyUI at http://x is not reachable' });
   });
 });
+
+describe('BackendPool follows backend status events', () => {
+  it('fetches capabilities when a backend comes online and forgets them when it goes offline', async () => {
+    const listeners: Array<(s: BackendStatus) => void> = [];
+    let status: BackendStatus = 'offline';
+    let fetched!: () => void;
+    const client = new StubClient(FLUX_NODES, { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] }, ['diffusion_models', 'text_encoders']);
+    const origObjectInfo = client.objectInfo.bind(client);
+    client.objectInfo = async () => {
+      const r = await origObjectInfo();
+      queueMicrotask(() => fetched?.());
+      return r;
+    };
+    const backend: PoolBackend = {
+      id: 'live',
+      client,
+      get status() {
+        return status;
+      },
+      load: () => 0,
+      on: (_event, fn) => {
+        listeners.push(fn);
+        return () => listeners.splice(listeners.indexOf(fn), 1);
+      },
+    };
+    const pool = new BackendPool();
+    pool.add(backend, { kind: 'launched', name: 'This PC' });
+    expect(client.calls).toEqual([]); // offline: nothing fetched
+    expect(pool.views()[0]).toMatchObject({ id: 'live', name: 'This PC', kind: 'launched', status: 'offline' });
+
+    const done = new Promise<void>((r) => (fetched = r));
+    status = 'idle';
+    for (const l of listeners) l('idle');
+    await done;
+    await pool.refresh('live'); // settles the shared fetch
+    expect(pool.pick(flux)?.id).toBe('live');
+
+    status = 'offline';
+    for (const l of listeners) l('offline');
+    expect(pool.capabilities('live')).toBeNull();
+    expect(pool.explainNoBackend(flux)).toBe('No ComfyUI backend is online (This PC: offline).');
+
+    pool.remove('live');
+    expect(listeners).toHaveLength(0);
+  });
+});

@@ -28,15 +28,25 @@ export interface CapabilityClient {
   modelFolders?(): Promise<string[]>;
 }
 
-/** What the pool needs from one backend (ComfyBackend, through a thin adapter if need be). */
+/**
+ * What the pool needs from one backend. ComfyBackend fits as is; kind and name can be given to `add`.
+ * When the backend has `on('status', …)`, the pool fetches capabilities whenever it comes online and
+ * forgets them when it goes offline (a restarted server may have other models).
+ */
 export interface PoolBackend {
   readonly id: string;
   readonly name?: string;
-  readonly kind: BackendKind;
+  readonly kind?: BackendKind;
   readonly status: BackendStatus;
   /** Prompts running + queued on it right now. */
   load(): number;
   readonly client: CapabilityClient;
+  on?(event: 'status', fn: (status: BackendStatus) => void): unknown;
+}
+
+export interface PoolMemberInfo {
+  kind?: BackendKind;
+  name?: string;
 }
 
 /** Folders worth listing when the server does not say (GET /models). */
@@ -80,6 +90,8 @@ export interface BackendPoolOptions {
 
 interface Entry {
   backend: PoolBackend;
+  info: PoolMemberInfo;
+  unsubscribe: (() => void) | null;
   capabilities: BackendCapabilities | null;
   refreshing: Promise<BackendCapabilities> | null;
   lastModel: string | null;
@@ -95,14 +107,33 @@ export class BackendPool {
     this.log = (opts.logger ?? nullLogger).child('pool');
   }
 
-  add(backend: PoolBackend): void {
+  /** Stop listening to the backends (they stay as they are). */
+  dispose(): void {
+    for (const e of this.entries) e.unsubscribe?.();
+    this.entries.length = 0;
+  }
+
+  add(backend: PoolBackend, info: PoolMemberInfo = {}): void {
     if (this.entries.some((e) => e.backend.id === backend.id)) throw new Error(`backend "${backend.id}" is already in the pool`);
-    this.entries.push({ backend, capabilities: null, refreshing: null, lastModel: null });
+    const entry: Entry = { backend, info, unsubscribe: null, capabilities: null, refreshing: null, lastModel: null };
+    this.entries.push(entry);
+    if (typeof backend.on === 'function') {
+      let wasOnline = isOnline(backend.status);
+      const off = backend.on('status', (status) => {
+        const online = isOnline(status);
+        if (online && !wasOnline) this.refresh(backend.id).catch(() => {});
+        if (!online && status !== 'starting') this.invalidate(backend.id);
+        wasOnline = online;
+      });
+      entry.unsubscribe = typeof off === 'function' ? (off as () => void) : null;
+    }
+    if (isOnline(backend.status)) this.refresh(backend.id).catch(() => {});
   }
 
   remove(id: string): boolean {
     const i = this.entries.findIndex((e) => e.backend.id === id);
     if (i < 0) return false;
+    this.entries[i]!.unsubscribe?.();
     this.entries.splice(i, 1);
     return true;
   }
@@ -177,8 +208,8 @@ export class BackendPool {
   views(): BackendView[] {
     return this.entries.map((e) => ({
       id: e.backend.id,
-      ...(e.backend.name !== undefined ? { name: e.backend.name } : {}),
-      kind: e.backend.kind,
+      ...((e.info.name ?? e.backend.name) !== undefined ? { name: (e.info.name ?? e.backend.name)! } : {}),
+      ...((e.info.kind ?? e.backend.kind) !== undefined ? { kind: (e.info.kind ?? e.backend.kind)! } : {}),
       status: e.backend.status,
       load: safeLoad(e.backend),
       capabilities: e.capabilities,
