@@ -163,8 +163,10 @@ export function runHealthChecks(
   return registry.run(ctx, onResult);
 }
 
+const GENERIC_FAIL_HINT = "Run the checks again; if this keeps failing, look at ComfyUI's console output.";
+
 function failingCheck(id: string, title: string, err: unknown): HealthCheck {
-  return { id, title, run: async () => ({ status: 'fail', details: messageOf(err), fixHint: '' }) };
+  return { id, title, run: async () => ({ status: 'fail', details: messageOf(err), fixHint: GENERIC_FAIL_HINT }) };
 }
 
 export function messageOf(err: unknown): string {
@@ -212,7 +214,12 @@ async function runOne(check: HealthCheck, ctx: HealthContext, shared: HealthShar
   let timer: ClockTimer | undefined;
   const timeout = new Promise<CheckOutcome>((resolve) => {
     timer = clock.setTimeout(
-      () => resolve({ status: 'fail', details: `The check did not finish within ${formatSeconds(limit)}.`, fixHint: '' }),
+      () =>
+        resolve({
+          status: 'fail',
+          details: `The check did not finish within ${formatSeconds(limit)}.`,
+          fixHint: 'ComfyUI may be busy (loading a model); run the checks again in a moment.',
+        }),
       limit,
     );
   });
@@ -226,7 +233,7 @@ async function runOne(check: HealthCheck, ctx: HealthContext, shared: HealthShar
     outcome =
       err instanceof NotCheckedError
         ? { status: 'fail', details: err.message, fixHint: 'Fix "ComfyUI reachable" first.' }
-        : { status: 'fail', details: messageOf(err), fixHint: '' };
+        : { status: 'fail', details: messageOf(err), fixHint: GENERIC_FAIL_HINT };
   } finally {
     clock.clearTimeout(timer);
   }
