@@ -44,7 +44,8 @@ export class RestHandler {
     const headers = lowerHeaders(req);
     const at = this.ctx.clock.now();
     const raw = await readBody(req);
-    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname;
+    const decoded = safeDecode(url.pathname);
+    const path = decoded.startsWith(API_PREFIX) ? decoded.slice(API_PREFIX.length) || '/' : decoded;
     const query = Object.fromEntries(url.searchParams.entries());
     let json: unknown;
     let files: RecordedFile[] = [];
@@ -120,6 +121,14 @@ export class RestHandler {
     }
     res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': String(file.bytes.length) });
     res.end(file.bytes);
+  }
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
 

@@ -253,7 +253,8 @@ export class InteractionFactory {
     const id = this.ctx.state.ids.next();
     const record: InteractionRecord = {
       id,
-      token: `aW50ZXJhY3Rpb246${id}:${Buffer.from(id).toString('base64url')}${'x'.repeat(120)}`,
+      // Shaped like a real one: base64url text, no separators that need escaping in a URL path.
+      token: Buffer.from(`interaction:${id}:${'fake-token-'.repeat(12)}`).toString('base64url'),
       type: r.type,
       createdAt: this.ctx.clock.now(),
       payload: r.payload,

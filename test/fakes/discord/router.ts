@@ -64,7 +64,7 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       r.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1] ?? '');
+        params[n] = m[i + 1] ?? '';
       });
       return { def: r.def, params };
     }
