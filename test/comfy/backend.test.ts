@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -208,5 +210,50 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     await fake.restart();
     await idle;
     expect(backend.socketConnected).toBe(true);
+  });
+
+  it('falls back to polling /queue + /history when the WebSocket cannot connect, and still completes jobs', async () => {
+    const fake = await startFakeComfy();
+    cleanups.push(() => fake.close());
+    // A proxy that forwards plain HTTP but refuses every WebSocket upgrade.
+    const proxy = createServer((req, res) => {
+      const up = httpRequest({ host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    proxy.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          proxy.closeAllConnections();
+          proxy.close(() => r());
+        }),
+    );
+    const backend = new ComfyBackend({
+      id: 'proxied',
+      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      clientId: 'desk-2',
+      socket: { backoffBaseMs: 10, backoffMaxMs: 20, pollAfterFailures: 2, pollIntervalMs: 20, heartbeatMs: 0 },
+    });
+    cleanups.push(() => backend.stop());
+    const statuses: BackendStatus[] = [];
+    backend.on('status', (st) => statuses.push(st));
+    const polling = new Promise<void>((r) => backend.socket.on('mode', (m) => m === 'polling' && r()));
+    backend.start();
+    await polling;
+    await new Promise<void>((r) => (backend.status === 'idle' ? r() : backend.on('status', (st) => st === 'idle' && r())));
+    const { promptId } = await backend.submit(trivial(8));
+    const job = await backend.waitForCompletion(promptId);
+    expect(job.files).toHaveLength(1);
+    expect(backend.progressOf(promptId)).toBeNull();
+    expect(backend.socketConnected).toBe(false);
+    expect(backend.socket.failedAttempts).toBeGreaterThan(2);
+    // Once polling answered, socket failures no longer flip the status.
+    const afterIdle = statuses.slice(statuses.indexOf('idle'));
+    expect(afterIdle.filter((st) => st === 'offline' || st === 'error')).toEqual([]);
   });
 });

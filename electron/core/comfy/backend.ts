@@ -105,6 +105,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private starting = false;
   private launcherStarting = false;
   private lastError: string | null = null;
+  /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
+  private lastErrorFatal = false;
   private currentStatus: BackendStatus = 'offline';
   private recheckRunning: Promise<void> | null = null;
   private recheckAgain = false;
@@ -135,6 +137,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       this.starting = false;
       this.launcherStarting = false;
       this.lastError = null;
+      this.lastErrorFatal = false;
       this.connectionChanged();
       void this.recheck();
     });
@@ -142,7 +145,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.socket.on('mode', () => this.connectionChanged());
     this.socket.on('poll', () => void this.recheck());
     this.socket.on('error', (err) => {
-      if (!this.socket.connected) this.noteFailure(err.message);
+      // While polling works, a failing socket does not make the backend unusable.
+      if (!this.socket.connected && !this.httpOk) this.noteFailure(err);
     });
   }
 
@@ -175,6 +179,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.starting = true;
     this.updateStatus();
     this.socket.start();
+    void this.recheck();
   }
 
   async stop(): Promise<void> {
@@ -261,17 +266,19 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
    * follows from ComfyUI). Returns what was done.
    */
   async cancel(promptId: string): Promise<'deleted' | 'interrupting' | 'not-found'> {
-    const queue = await this.client.getQueue();
+    let queue = await this.client.getQueue();
     if (queue.pending.some((e) => e.promptId === promptId)) {
       await this.client.deletePending([promptId]);
-      const after = await this.client.getQueue();
-      if (!after.running.some((e) => e.promptId === promptId)) {
+      queue = await this.client.getQueue();
+      const stillThere = [...queue.running, ...queue.pending].some((e) => e.promptId === promptId);
+      if (!stillThere) {
         const t = this.tracked.get(promptId);
         if (t) this.apply(t, { type: 'execution_interrupted', data: interruptedData(promptId) }, this.clock.now());
         this.settle(promptId, { kind: 'interrupted' });
         return 'deleted';
       }
     }
+    // Not pending (any more): interrupt it if it runs. ComfyUI then sends execution_interrupted.
     if (queue.running.some((e) => e.promptId === promptId) || this.runningPromptId === promptId) {
       const r = await this.client.interrupt(promptId);
       return r.sent ? 'interrupting' : 'not-found';
@@ -320,7 +327,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     try {
       queue = await this.client.getQueue();
     } catch (err) {
-      this.noteFailure(err instanceof Error ? err.message : String(err));
+      this.noteFailure(err);
       return;
     }
     this.httpOk = true;
@@ -342,7 +349,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       try {
         entry = await this.client.getHistory(t.promptId);
       } catch (err) {
-        this.noteFailure(err instanceof Error ? err.message : String(err));
+        this.noteFailure(err);
         return;
       }
       if (entry) await this.finalize(t, entry);
@@ -427,7 +434,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     } catch (err) {
       // Network trouble while reading history: leave it to the next recheck.
       t.finalizing = false;
-      this.noteFailure(err instanceof Error ? err.message : String(err));
+      this.noteFailure(err);
     }
   }
 
@@ -495,10 +502,14 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     })();
   }
 
-  private noteFailure(message: string): void {
+  private noteFailure(err: unknown): void {
     this.httpOk = false;
     this.starting = false;
-    this.lastError = message;
+    const message = err instanceof Error ? err.message : String(err);
+    this.lastError = err instanceof ComfyError ? message : `ComfyUI at ${this.url} is not reachable — is it running? (${message})`;
+    this.lastErrorFatal =
+      (err instanceof ComfyError && err.kind === 'invalid-response') ||
+      (!(err instanceof ComfyError) && /Unexpected server response: 4\d\d/.test(message));
     this.updateStatus();
   }
 
@@ -513,7 +524,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     if (!this.started) next = 'offline';
     else if (this.socket.connected || this.httpOk) next = this.queueRemaining > 0 ? 'busy' : 'idle';
     else if (this.starting || this.launcherStarting) next = 'starting';
-    else if (this.lastError && /does not understand|refused|forbidden|403/.test(this.lastError)) next = 'error';
+    else if (this.lastErrorFatal) next = 'error';
     else next = 'offline';
     if (next !== this.currentStatus) {
       this.currentStatus = next;
