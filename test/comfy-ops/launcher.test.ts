@@ -279,3 +279,35 @@ describe('ComfyLauncher: stop', () => {
     expect(() => fake.runInfo(2)).toThrow();
   });
 });
+
+describe('ComfyLauncher: parent exit', () => {
+  it('kills the ComfyUI process tree when the Node process exits without stop()', async () => {
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const fake = await makeFakeInstall();
+    cleanups.push(() => fake.cleanup());
+    const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const parent = spawn(tsx, [path.join(__dirname, 'fixtures', 'parent-exit.ts'), fake.comfyDir, fake.outputDir, fake.inputDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let errText = '';
+    parent.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    parent.stderr.on('data', (c: Buffer) => (errText += c.toString()));
+    const code = await new Promise<number | null>((resolve) => parent.on('close', resolve));
+    expect(errText).toBe('');
+    expect(code).toBe(0);
+    const { pid } = JSON.parse(out) as { pid: number };
+    const grandchild = fake.childPid(1);
+    expect(pid).toBe(fake.runInfo(1).pid);
+    await until(() => !isAlive(pid) && !isAlive(grandchild));
+    expect(isAlive(pid)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+});
+
+/** Wait for a condition that becomes true asynchronously (a signalled process being reaped), bounded. */
+async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}

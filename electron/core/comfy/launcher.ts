@@ -14,106 +14,30 @@ import { systemClock, type Clock, type ClockTimer } from '../clock';
 import { nullLogger, type Logger } from '../log';
 import { LaunchError } from './launch-error';
 import { LogTail, LineSplitter, type LogLine, type LogStream } from './log-tail';
-import { choosePython, defaultInstallEnv, discoverInstall, inspectInstall, type ComfyInstall, type InstallEnv, type PythonChoice } from './install';
+import {
+  buildLaunchArgs,
+  PORT_IN_USE,
+  READY_LINE,
+  type CrashInfo,
+  type LauncherEvents,
+  type LauncherOptions,
+  type LauncherState,
+  type ReadyInfo,
+  type RestartPolicy,
+} from './launch-types';
+import { choosePython, defaultInstallEnv, discoverInstall, inspectInstall, type ComfyInstall, type PythonChoice } from './install';
 import { findFreePort, isPortFree } from './port';
 import { probeComfy } from './probe';
 import { spawnDetached, treeKillerFor, type TreeKiller } from './process-tree';
 
-export type LauncherState = 'stopped' | 'starting' | 'running' | 'crashed' | 'stopping';
-
-export const READY_LINE = /To see the GUI go to: (https?):\/\/(\S+):(\d+)/;
-const PORT_IN_USE = /address already in use|Errno 98|Errno 48|10048|only one usage of each socket address/i;
-
-export interface RestartPolicy {
-  /** Restarts allowed in a row before giving up (0 = never restart). */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Running this long without a crash resets the attempt count. */
-  resetAfterMs: number;
-}
-
-export interface LauncherOptions {
-  /** A ComfyUI folder (with main.py) or a portable root. When absent, `searchPlaces` are tried in order. */
-  comfyDir?: string;
-  searchPlaces?: readonly string[];
-  /** Use this interpreter instead of choosing one. */
-  python?: string;
-  outputDir: string;
-  inputDir: string;
-  /** Fixed port; by default the OS picks a free one (kept across restarts while it stays free). */
-  port?: number;
-  host?: string;
-  previewMethod?: 'none' | 'auto' | 'latent2rgb' | 'taesd';
-  extraArgs?: readonly string[];
-  env?: Readonly<Record<string, string>>;
-  readyTimeoutMs?: number;
-  /** Interval of the `/api/system_stats` readiness poll; 0 turns the poll off (log line only). */
-  pollIntervalMs?: number;
-  tailLines?: number;
-  stopGraceMs?: number;
-  restart?: Partial<RestartPolicy>;
-  clock?: Clock;
-  logger?: Logger;
-  installEnv?: InstallEnv;
-  /** Replaceable readiness probe (default: probeComfy says "comfyui"). */
-  probeReady?: (url: string) => Promise<boolean>;
-}
-
-export interface ReadyInfo {
-  url: string;
-  port: number;
-  pid: number;
-  via: 'log' | 'api';
-  python: PythonChoice;
-  install: ComfyInstall;
-}
-
-export interface CrashInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  logTail: LogLine[];
-  /** 1-based number of this restart attempt, when one is scheduled. */
-  attempt: number;
-  willRestart: boolean;
-  delayMs: number;
-  /** Set when the crash happened during a restart attempt (never ready). */
-  error?: LaunchError;
-}
-
-export interface LauncherEvents {
-  state: [state: LauncherState, previous: LauncherState];
-  log: [line: LogLine];
-  ready: [info: ReadyInfo];
-  crash: [info: CrashInfo];
-  exit: [info: { code: number | null; signal: NodeJS.Signals | null; pid: number }];
-}
+export * from './launch-types';
+export { LaunchError, type LaunchErrorKind } from './launch-error';
 
 interface Run {
   child: ChildProcess;
   port: number;
   ready: boolean;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export function buildLaunchArgs(o: {
-  mainPy: string;
-  host: string;
-  port: number;
-  outputDir: string;
-  inputDir: string;
-  previewMethod: string;
-  extraArgs: readonly string[];
-}): string[] {
-  return [
-    o.mainPy,
-    '--listen', o.host,
-    '--port', String(o.port),
-    '--output-directory', o.outputDir,
-    '--input-directory', o.inputDir,
-    '--preview-method', o.previewMethod,
-    ...o.extraArgs,
-  ];
 }
 
 export class ComfyLauncher extends EventEmitter<LauncherEvents> {
@@ -310,6 +234,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     const run: Run = { child, port, ready: false, exited };
     this.run = run;
     const url = `http://127.0.0.1:${port}`;
+    const onParentExit = () => this.killer.kill(child);
+    if (this.opts.killOnParentExit !== false) process.once('exit', onParentExit);
 
     return new Promise<ReadyInfo>((resolve, reject) => {
       let settled = false;
@@ -389,6 +315,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       };
       child.on('error', (err: NodeJS.ErrnoException) => {
         if (child.pid === undefined) {
+          process.off('exit', onParentExit);
           finalized = true;
           if (this.run === run) this.run = null;
           resolveExited(exitInfo);
@@ -397,6 +324,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       });
       child.on('exit', (code, signal) => {
         exitInfo = { code, signal };
+        process.off('exit', onParentExit);
         // Reap anything the process left behind in its group; then stdio closes and 'close' follows.
         this.killer.kill(child);
         closeFallback = this.clock.setTimeout(finalize, 2000);
