@@ -277,8 +277,8 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       this.control.checkInterrupt();
       const jpeg = previews ? await makePreviewJpeg(width, height, seed, step) : null;
       this.control.check(o.gen);
-      // SlowProgressImage's progress text: binary TEXT, broadcast to every client (README of the recordings).
-      if (slow) hub.sendBinary(null, encodeTextFrame(id, `step ${step}/${steps}`));
+      // SlowProgressImage's progress text (sent with its previews): binary TEXT, broadcast to every client.
+      if (slow && node.inputs['preview'] === true) hub.sendBinary(null, encodeTextFrame(id, `step ${step}/${steps}`));
       o.setState(id, step, steps, 'running');
       const progress = { type: 'progress', data: { value: step, max: steps, prompt_id: o.promptId, node: id } };
       if (jpeg && hub.supportsPreviewMetadata(o.clientId)) {

@@ -1,0 +1,224 @@
+/**
+ * Replays the whole recorded session of a real ComfyUI 0.3.64 (http-capture.json + ws-capture.jsonl)
+ * against the fake, in order, with real `ws` clients, and checks that the fake answers each request the
+ * same way and sends, per client, the same sequence of message types with the same data keys (and the same
+ * id-independent values: queue counts, node ids, steps, states).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FeaturesSchema,
+  HistoryResponseSchema,
+  PromptErrorResponseSchema,
+  PromptInfoSchema,
+  PromptResponseSchema,
+  QueueResponseSchema,
+} from '../../electron/core/comfy/messages';
+import { startFakeComfy, type FakeComfy } from '../fakes/comfyui/index';
+import {
+  fakeShape,
+  loadHttpCapture,
+  loadWsCapture,
+  mapIds,
+  recordedShape,
+  recordedWindows,
+  type RecordedRequest,
+} from './recordings';
+import { WsRecorder, data } from './ws-recorder';
+
+const wsCapture = loadWsCapture();
+const http = loadHttpCapture();
+const xWindows = recordedWindows(wsCapture, 'x');
+const yWindows = recordedWindows(wsCapture, 'y');
+const requests = (phase: string, method?: string, path?: string): RecordedRequest[] =>
+  http.filter((r) => r.phase === phase && (!method || r.method === method) && (!path || r.path === path));
+
+let fake: FakeComfy;
+let x: WsRecorder;
+let y: WsRecorder | null = null;
+const ids = new Map<string, string>();
+const cursor = { x: 0, y: 0 };
+let xWin = 0;
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+  const res = await fetch(`${fake.url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+/** Send a recorded POST /prompt; check status, body shape, queue number; remember the id mapping. */
+async function replayPost(rec: RecordedRequest): Promise<string> {
+  const res = await call('POST', '/api/prompt', rec.req);
+  expect(res.status).toBe(rec.status);
+  if (rec.status !== 200) {
+    expect(res.json).toEqual(rec.res);
+    expect(PromptErrorResponseSchema.safeParse(res.json).success).toBe(true);
+    return '';
+  }
+  const body = PromptResponseSchema.parse(res.json);
+  const recorded = PromptResponseSchema.parse(rec.res);
+  expect(body.number).toBe(recorded.number);
+  expect(body.node_errors).toEqual({});
+  ids.set(recorded.prompt_id, body.prompt_id);
+  return body.prompt_id;
+}
+
+/** Compare the next window of client x (or y) with the recorded one, up to frame index `end`. */
+function expectWindow(client: 'x' | 'y', recordedIndex: number, end: number): void {
+  const rec = client === 'x' ? x : y!;
+  const recorded = (client === 'x' ? xWindows : yWindows)[recordedIndex]!.map(recordedShape);
+  const got = rec.frames.slice(cursor[client], end + 1).map(fakeShape);
+  cursor[client] = end + 1;
+  expect(got).toEqual(recorded);
+}
+
+async function runPrompt(rec: RecordedRequest): Promise<string> {
+  const id = await replayPost(rec);
+  const end = await x.waitForEnd(id, cursor.x);
+  expectWindow('x', xWin++, end);
+  return id;
+}
+
+/** History answers: same structure; ids mapped; file names differ only by counter. */
+async function expectHistory(rec: RecordedRequest): Promise<void> {
+  const path = mapIds(rec.path, ids);
+  const res = await call('GET', `/api${path}`);
+  expect(res.status).toBe(200);
+  const got = HistoryResponseSchema.parse(res.json);
+  const want = HistoryResponseSchema.parse(mapIds(rec.res, ids));
+  expect(Object.keys(got)).toEqual(Object.keys(want));
+  for (const [id, entry] of Object.entries(want)) {
+    const mine = got[id]!;
+    expect(mine.prompt).toEqual(entry.prompt);
+    expect(mine.meta).toEqual(entry.meta);
+    expect(Object.keys(mine.outputs)).toEqual(Object.keys(entry.outputs));
+    expect(JSON.stringify(mine.outputs).replace(/_\d{5}_/g, '_N_')).toBe(JSON.stringify(entry.outputs).replace(/_\d{5}_/g, '_N_'));
+    expect(mine.status?.status_str).toBe(entry.status?.status_str);
+    expect(mine.status?.completed).toBe(entry.status?.completed);
+    expect(mine.status?.messages.map((m) => [m[0], Object.keys(m[1]).sort()])).toEqual(
+      entry.status?.messages.map((m) => [m[0], Object.keys(m[1]).sort()]),
+    );
+  }
+}
+
+beforeAll(async () => {
+  fake = await startFakeComfy();
+  x = await WsRecorder.connect(`${fake.wsUrl}/ws?clientId=x`);
+});
+
+afterAll(async () => {
+  await x?.close();
+  await y?.close();
+  await fake?.close();
+});
+
+describe('replay of the recorded ComfyUI 0.3.64 session', () => {
+  it('connect: the first message is status with sid', () => {
+    expectWindow('x', xWin++, 0);
+  });
+
+  it('trivial: ten model-free prompts run in the recorded message order', async () => {
+    for (const rec of requests('trivial', 'POST', '/prompt')) await runPrompt(rec);
+  });
+
+  it('trivial-cached: resubmitting the same graph is a fully cached run; history as recorded', async () => {
+    await runPrompt(requests('trivial-cached', 'POST', '/prompt')[0]!);
+    await expectHistory(requests('trivial-cached', 'GET')[0]!);
+  });
+
+  it('progress: a sampling node reports progress_state + progress per step', async () => {
+    await runPrompt(requests('progress', 'POST', '/prompt')[0]!);
+  });
+
+  it('interrupt+delete: pending deleted, running interrupted, queue and history as recorded', async () => {
+    const [postA, postB] = requests('interrupt+delete', 'POST', '/prompt');
+    const queueGets = requests('interrupt+delete', 'GET', '/queue');
+    fake.setScript({ hold: { step: 1 } });
+    const a = await replayPost(postA!);
+    await fake.waitForHeld(a);
+    await replayPost(postB!);
+    const q1 = await call('GET', '/api/queue');
+    expect(QueueResponseSchema.parse(q1.json)).toEqual(mapIds(queueGets[0]!.res, ids));
+    // Let it report steps 1-3 as the recording shows, then stop before step 4.
+    fake.setScript({ hold: { step: 4 } });
+    fake.release();
+    await fake.waitForHeld(a);
+    const del = requests('interrupt+delete', 'POST', '/queue')[0]!;
+    const delRes = await call('POST', '/api/queue', mapIds(del.req, ids));
+    expect([delRes.status, delRes.text]).toEqual([del.status, del.res]);
+    expect((await call('GET', '/api/queue')).json).toEqual(mapIds(queueGets[1]!.res, ids));
+    const intr = await call('POST', '/api/interrupt');
+    expect([intr.status, intr.text]).toEqual([200, '']);
+    const end = await x.waitForEnd(a, cursor.x);
+    expectWindow('x', xWin++, end);
+    fake.setScript({ hold: false });
+    expect((await call('GET', '/api/queue')).json).toEqual(queueGets[2]!.res);
+    for (const h of requests('interrupt+delete', 'GET').filter((r) => r.path.startsWith('/history/'))) await expectHistory(h);
+  });
+
+  it('error: execution_error at step 2, then status and executing null', async () => {
+    await runPrompt(requests('error', 'POST', '/prompt')[0]!);
+    await expectHistory(requests('error', 'GET')[0]!);
+  });
+
+  it('invalid: the three 400 answers are identical and cause no WebSocket traffic', async () => {
+    for (const rec of requests('invalid', 'POST', '/prompt')) await replayPost(rec);
+    // No frame for them: the next window (preview-legacy) starts with its own status.
+  });
+
+  it('preview-legacy: TEXT, progress_state, progress, then binary event 1 per step', async () => {
+    await runPrompt(requests('preview-legacy', 'POST', '/prompt')[0]!);
+  });
+
+  it('preview-metadata: a feature_flags client gets event 4 before progress; TEXT goes to every client', async () => {
+    y = await WsRecorder.connect(`${fake.wsUrl}/ws?clientId=y`, { featureFlags: true });
+    expectWindow('y', 0, 0);
+    expectWindow('y', 1, 1);
+    const id = await replayPost(requests('preview-metadata', 'POST', '/prompt')[0]!);
+    const end = await y.waitForEnd(id, cursor.y);
+    expectWindow('y', 2, end);
+    // Client x only observes: status broadcasts and the TEXT frames.
+    const xEnd = await x.waitFor((f) => f.type === 'status' && (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0, cursor.x);
+    expectWindow('x', xWin++, xEnd);
+  });
+
+  it('logs: a subscribed client gets logs messages around its prompt', async () => {
+    const [sub, unsub] = requests('logs', 'PATCH');
+    const r1 = await call('PATCH', sub!.path, sub!.req);
+    expect([r1.status, r1.text]).toEqual([sub!.status, sub!.res]);
+    await runPrompt(requests('logs', 'POST', '/prompt')[0]!);
+    const trailing = await x.waitFor((f) => f.type === 'logs', cursor.x);
+    expectWindow('x', xWin++, trailing);
+    const r2 = await call('PATCH', unsub!.path, unsub!.req);
+    expect([r2.status, r2.text]).toEqual([unsub!.status, unsub!.res]);
+    expect(xWin).toBe(xWindows.length);
+  });
+
+  it('misc: /features, /history?max_items, /object_info/{class}, GET /prompt answer as recorded', async () => {
+    for (const rec of requests('misc')) {
+      const res = await call(rec.method, `/api${rec.path}`);
+      expect(res.status).toBe(rec.status);
+      if (rec.path.startsWith('/history')) {
+        expect(Object.keys(HistoryResponseSchema.parse(res.json))).toEqual(Object.keys(mapIds(rec.res as object, ids)));
+      } else {
+        expect(res.json).toEqual(rec.res);
+      }
+      if (rec.path === '/features') FeaturesSchema.parse(res.json);
+      if (rec.path === '/prompt') PromptInfoSchema.parse(res.json);
+    }
+  });
+
+  it('every frame the fake sent was parsed by messages.ts', () => {
+    expect(x.unparsed).toEqual([]);
+    expect(y?.unparsed).toEqual([]);
+    expect(x.frames.filter((f) => f.kind === 'text' && f.msg.type === 'unknown')).toEqual([]);
+  });
+});
