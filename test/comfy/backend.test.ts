@@ -256,4 +256,16 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const afterIdle = statuses.slice(statuses.indexOf('idle'));
     expect(afterIdle.filter((st) => st === 'offline' || st === 'error')).toEqual([]);
   });
+
+  it('shows live previews (metadata form, as negotiated) and the latest one is kept', async () => {
+    const { backend, trail } = await setup({ models: { checkpoints: ['a.safetensors'] }, script: { previews: true } });
+    const { promptId } = await backend.submit(twoSamplers);
+    await backend.waitForCompletion(promptId);
+    const withPreview = trail.get(promptId)!.filter((p) => p.preview !== null);
+    expect(withPreview.length).toBeGreaterThan(0);
+    const first = withPreview[0]!.preview!;
+    expect(first.mime).toBe('image/jpeg');
+    expect(first.nodeId).toBe('5');
+    expect(Buffer.from(first.image).subarray(0, 2).toString('hex')).toBe('ffd8');
+  });
 });

@@ -11,51 +11,14 @@ import { nullLogger, type Logger } from '../log';
 import { ComfyClient, type ComfyClientOptions } from './client';
 import { ComfyError } from './errors';
 import { collectFiles, type CollectedFile, type CollectOptions } from './collect';
-import { fileRefsOf, type FileRef, type HistoryEntry } from './http-schemas';
+import { fileRefsOf, type HistoryEntry } from './http-schemas';
 import { parseTextMessage, type ApiGraph, type BinaryFrame, type ComfyMessage } from './messages';
-import { initialProgress, reduceProgress, type JobError, type JobProgress, type ProgressEvent, type ProgressState } from './progress';
-import { ComfySocket, TypedEmitter, type ComfySocketOptions, type SocketMode } from './socket';
+import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent, type ProgressState } from './progress';
+import { ComfySocket, type ComfySocketOptions } from './socket';
+import { TypedEmitter } from './typed-emitter';
+import { ComfyJobError, type BackendStatus, type ComfyBackendEvents, type CompletedJob, type JobOutcome } from './backend-types';
 
-export type BackendStatus = 'offline' | 'starting' | 'idle' | 'busy' | 'error';
-
-export interface CompletedJob {
-  promptId: string;
-  outputs: Record<string, Record<string, unknown>>;
-  files: Array<FileRef & { nodeId: string }>;
-  history: HistoryEntry;
-}
-
-export interface JobFailure {
-  /** `error`: a node raised; `lost`: ComfyUI no longer knows the prompt (restart); `no-history`: finished without a record. */
-  reason: 'error' | 'lost' | 'no-history';
-  message: string;
-  error: JobError | null;
-}
-
-export interface ComfyBackendEvents {
-  status: [status: BackendStatus];
-  connection: [info: { connected: boolean; mode: SocketMode }];
-  progress: [promptId: string, progress: JobProgress];
-  completed: [promptId: string, job: CompletedJob];
-  failed: [promptId: string, failure: JobFailure];
-  interrupted: [promptId: string];
-}
-
-export type JobOutcome =
-  | { kind: 'completed'; job: CompletedJob }
-  | { kind: 'failed'; failure: JobFailure }
-  | { kind: 'interrupted' };
-
-/** Thrown by waitForCompletion when a job did not complete. */
-export class ComfyJobError extends Error {
-  override readonly name = 'ComfyJobError';
-  constructor(
-    readonly promptId: string,
-    readonly outcome: Exclude<JobOutcome, { kind: 'completed' }>,
-  ) {
-    super(outcome.kind === 'failed' ? outcome.failure.message : 'The job was cancelled.');
-  }
-}
+export * from './backend-types';
 
 export interface ComfyBackendOptions {
   id: string;
@@ -395,7 +358,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     if (next === t.state) return;
     t.state = next;
     this.emit('progress', t.promptId, next.progress);
-    if (next.progress.ended && t.submitted && !t.finalizing) void this.finalize(t, null);
+    if (next.progress.ended && !t.finalizing) void this.finalize(t, null);
   }
 
   /** Decide the outcome of an ended prompt, from the progress state and (for success) its history. */

@@ -241,7 +241,7 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
 
   switch (event.type) {
     case 'queue_position':
-      if (p.phase !== 'queued') return state;
+      if (p.phase !== 'queued' || p.queuePosition === event.position) return state;
       return withProgress(state, { queuePosition: event.position }, now);
 
     case 'execution_start':
