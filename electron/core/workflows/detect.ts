@@ -204,10 +204,13 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
   const hasUpscaleModel = nodes.some(([, n]) => n.class_type === 'ImageUpscaleWithModel');
   const video = finalOutputs.some((o) => o.media === 'video') || hasVideoNode;
   let kind: WorkflowKind = 'txt2img';
+  // An image that is encoded into the sampling (VAEEncode, a reference latent, an edit encoder) makes an edit;
+  // an image used only as a control hint (ControlNet) leaves a txt2img.
+  const encodesImage = nodes.some(([, n]) => /^VAEEncode|ReferenceLatent|TextEncodeQwenImageEdit|InstructPix2Pix|InpaintModelConditioning/.test(n.class_type));
   if (images.length > 0) {
     if (video) kind = 'img2video';
     else if (hasUpscaleModel || conds.length === 0) kind = 'upscale';
-    else kind = 'edit';
+    else if (encodesImage) kind = 'edit';
   } else if (video) {
     notes.push('A video workflow without a start image is listed as txt2img.');
   }
@@ -221,8 +224,9 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
   if (twoStage) notes.push('Several KSamplerAdvanced nodes: their start/end steps stay as in the file when steps change.');
 
   const order = ['prompt', 'negative', 'seed', 'steps', 'cfg', 'guidance', 'denoise', 'sampler', 'scheduler', 'width', 'height', 'frames', 'fps', 'batch_size'];
+  const supportsBatch = latentBatch && kind === 'txt2img';
   const parameters: ManifestParameter[] = order
-    .filter((n) => params.has(n))
+    .filter((n) => params.has(n) && (n !== 'batch_size' || supportsBatch))
     .map((n) => {
       const p = params.get(n) as { spec: ParamSpec; targets: Target[] };
       return { ...p.spec, targets: p.targets } as ManifestParameter;
@@ -239,12 +243,11 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
     outputs: finalOutputs,
     models,
     nodeClasses: graphNodeClasses(graph),
-    supportsBatch: latentBatch && kind === 'txt2img',
+    supportsBatch,
   });
   if (!proposal.success) {
     return { ok: false, error: { code: 'invalid_proposal', message: `Could not describe this workflow: ${formatZodIssues(proposal.error).join('; ')}` } };
   }
-  if (!proposal.data.supportsBatch) proposal.data.parameters = proposal.data.parameters.filter((p) => p.name !== 'batch_size');
   const mismatch = checkManifestAgainstGraph(proposal.data, graph);
   if (mismatch.length > 0) {
     return { ok: false, error: { code: 'invalid_proposal', message: `Could not describe this workflow: ${mismatch.join('; ')}` } };
