@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComfyClient, versionAtLeast } from '../../electron/core/comfy/client';
 import { ComfyError, ComfyValidationError } from '../../electron/core/comfy/errors';
-import { loadHttp } from './capture';
+import { readFileSync } from 'node:fs';
+import { FIXTURES, loadHttp } from './capture';
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
@@ -242,5 +243,23 @@ describe('ComfyClient', () => {
     expect(versionAtLeast('0.4.0', [0, 3, 56])).toBe(true);
     expect(versionAtLeast('0.3.9', [0, 3, 56])).toBe(false);
     expect(versionAtLeast(undefined, [0, 3, 56])).toBe(false);
+  });
+
+  it('parses the whole recorded /object_info (display_name null on 105 classes) and /system_stats', async () => {
+    const info = readFileSync(`${FIXTURES}/object_info.json`);
+    const stats = readFileSync(`${FIXTURES}/system_stats.json`);
+    const s = await stub((req, _b, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.url === '/api/object_info' ? info : stats);
+    });
+    const c = client(s.url);
+    const parsed = await c.objectInfo();
+    expect(Object.keys(parsed)).toHaveLength(497);
+    expect(parsed.KSampler?.output_node).toBe(false);
+    expect(parsed.SaveImage?.output_node).toBe(true);
+    const st = await c.systemStats();
+    expect(st.system.comfyui_version).toBe('0.3.64');
+    expect(st.devices[0]).toMatchObject({ name: 'cpu', type: 'cpu', index: null });
+    expect(await c.supportsTargetedInterrupt()).toBe(true);
   });
 });

@@ -143,9 +143,11 @@ export const NodeInfoSchema = z.looseObject({
     .catch({}),
   output: z.array(z.unknown()).catch([]),
   output_node: z.boolean().catch(false),
-  name: z.string().optional(),
-  display_name: z.string().optional(),
-  category: z.string().optional(),
+  // The real 0.3.64 /object_info has `display_name: null` for 105 classes: tolerate any odd value here.
+  name: z.string().optional().catch(undefined),
+  display_name: z.string().optional().catch(undefined),
+  category: z.string().optional().catch(undefined),
+  description: z.string().optional().catch(undefined),
 });
 export type NodeInfo = z.infer<typeof NodeInfoSchema>;
 export const ObjectInfoSchema = z.record(z.string(), NodeInfoSchema);
