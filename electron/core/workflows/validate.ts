@@ -46,6 +46,8 @@ export interface ValidationReport {
   problems: GraphProblem[];
 }
 
+const LEGACY_FOLDER: Partial<Record<ModelFolder, ModelFolder>> = { diffusion_models: 'unet', text_encoders: 'clip' };
+
 const normalizePath = (s: string): string => s.replace(/\\/g, '/');
 
 /** "node 6 (KSampler) input steps: ..." */
@@ -165,9 +167,11 @@ function checkValue(classType: string, spec: InputInfo, value: unknown, options:
       const folder = modelFolderOf(classType, spec.name);
       if (folder) {
         if (typeof value !== 'string') return bad('bad_value', `expects a model file name, got ${JSON.stringify(value)}`);
-        const listed = options.models?.[canonicalModelFolder(folder)] ?? options.models?.[folder];
+        const canonical = canonicalModelFolder(folder);
+        const legacy = LEGACY_FOLDER[canonical];
+        const listed = [...(options.models?.[canonical] ?? []), ...(legacy ? (options.models?.[legacy] ?? []) : [])];
         const wanted = normalizePath(value);
-        const known = choices.includes(wanted) || (listed ?? []).some((f) => normalizePath(f) === wanted);
+        const known = choices.includes(wanted) || listed.some((f) => normalizePath(f) === wanted);
         if (!known) bad('missing_model', `model '${value}' is not in ${canonicalModelFolder(folder)} on this backend`);
         return;
       }
