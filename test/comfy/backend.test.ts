@@ -22,7 +22,7 @@ async function setup(opts: FakeComfyOptions = {}): Promise<{ fake: FakeComfy; ba
     id: 'local',
     url: fake.url,
     clientId: 'desk-1',
-    socket: { backoffBaseMs: 20, backoffMaxMs: 100, pollAfterFailures: 50, heartbeatMs: 0 },
+    socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
   });
   cleanups.push(() => backend.stop());
   const trail = new Map<string, JobProgress[]>();
@@ -237,7 +237,7 @@ describe('ComfyBackend against the fake ComfyUI', () => {
       id: 'proxied',
       url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
       clientId: 'desk-2',
-      socket: { backoffBaseMs: 10, backoffMaxMs: 20, pollAfterFailures: 2, pollIntervalMs: 20, heartbeatMs: 0 },
+      socket: { backoffBaseMs: 10, backoffMaxMs: 20, backoffMinMs: 5, pollAfterFailures: 2, pollIntervalMs: 20, heartbeatMs: 0 },
     });
     cleanups.push(() => backend.stop());
     const statuses: BackendStatus[] = [];

@@ -115,6 +115,14 @@ describe('ComfySocket', () => {
     expect(sock.failedAttempts).toBe(0);
   });
 
+  it('never reconnects sooner than the floor, even when the jitter picks 0', () => {
+    const clock = new FakeClock();
+    const sock = makeSocket(1, clock, { random: () => 0, backoffMinMs: 100 });
+    expect([1, 2, 3, 10].map((n) => sock.backoffDelay(n))).toEqual([100, 100, 100, 100]);
+    const top = makeSocket(1, clock, { random: () => 0.999999, backoffMinMs: 100 });
+    expect([1, 2, 3, 4, 5, 10].map((n) => top.backoffDelay(n))).toEqual([399, 799, 1599, 2999, 2999, 2999]);
+  });
+
   it('backs off exponentially while down, switches to polling after 3 failures, and back when the server returns', async () => {
     const server = await startServer();
     const port = server.port;

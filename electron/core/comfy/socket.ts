@@ -47,6 +47,12 @@ export interface ComfySocketOptions {
   /** First backoff cap (ms); doubles each failure up to `backoffMaxMs`. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Floor of every reconnect delay (default 100 ms): full jitter may pick ~0, and reconnecting with the same
+   * clientId before the server has processed the old socket's close would let that close unregister the new
+   * socket (comfyui-api.md §2, "Reconnect pitfall").
+   */
+  backoffMinMs?: number;
   /** Failed reconnect attempts before switching to polling. */
   pollAfterFailures?: number;
   pollIntervalMs?: number;
@@ -66,7 +72,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   private readonly opts: Required<
     Pick<
       ComfySocketOptions,
-      'backoffBaseMs' | 'backoffMaxMs' | 'pollAfterFailures' | 'pollIntervalMs' | 'handshakeTimeoutMs' | 'heartbeatMs' | 'previewMetadata'
+      'backoffBaseMs' | 'backoffMaxMs' | 'backoffMinMs' | 'pollAfterFailures' | 'pollIntervalMs' | 'handshakeTimeoutMs' | 'heartbeatMs' | 'previewMetadata'
     >
   >;
   private ws: WebSocket | null = null;
@@ -91,6 +97,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     this.opts = {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
+      backoffMinMs: opts.backoffMinMs ?? 100,
       pollAfterFailures: opts.pollAfterFailures ?? 3,
       pollIntervalMs: opts.pollIntervalMs ?? 2_000,
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 5_000,
@@ -237,10 +244,10 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     this.reconnectTimer.unref?.();
   }
 
-  /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
+  /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))], never below `backoffMinMs`. */
   backoffDelay(attempt: number): number {
     const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.floor(this.random() * cap);
+    return Math.max(this.opts.backoffMinMs, Math.floor(this.random() * cap));
   }
 
   private schedulePoll(): void {
