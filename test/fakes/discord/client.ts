@@ -24,6 +24,7 @@ export async function createTestClient(fake: FakeDiscord, token: string = fake.t
   const client = new Client(fakeClientOptions(fake, overrides));
   const controller = new AbortController();
   const ready = once(client, Events.ClientReady, { signal: controller.signal });
+  ready.catch(() => undefined); // rejected by abort() when login fails; the login error is what we throw
   try {
     await client.login(token);
     await ready;

@@ -96,8 +96,8 @@ export class RestHandler {
     const errorCode = status >= 400 && body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number'
       ? (body as { code: number }).code
       : undefined;
-    this.ctx.recorder.record({ at, method, path, route, params, query, headers, json, files, status, response: body, errorCode });
-    send(res, status, body, outHeaders);
+    const responseHeaders = send(res, status, body, outHeaders);
+    this.ctx.recorder.record({ at, method, path, route, params, query, headers, json, files, status, response: body, responseHeaders, errorCode });
   }
 
   private takeInjection(method: string, path: string): Injection | undefined {
@@ -185,17 +185,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  if (status === 204 || body === undefined) {
-    res.writeHead(status, headers);
-    res.end();
-    return;
+/** Write the answer; returns the headers sent. */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): Record<string, string> {
+  let all = headers;
+  let payload: string | undefined;
+  if (status !== 204 && body !== undefined) {
+    const text = typeof body === 'string';
+    all = { 'Content-Type': text ? 'text/plain' : 'application/json', ...headers };
+    payload = text ? body : JSON.stringify(body);
   }
-  if (typeof body === 'string') {
-    res.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
-    res.end(body);
-    return;
-  }
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
+  res.writeHead(status, all);
+  res.end(payload);
+  return all;
 }

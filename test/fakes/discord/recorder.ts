@@ -33,6 +33,8 @@ export interface RecordedCall {
   files: RecordedFile[];
   status: number;
   response: unknown;
+  /** Headers the fake answered with (X-RateLimit-*, Retry-After, Content-Type …). */
+  responseHeaders: Record<string, string>;
   /** Discord JSON error code of an error response, if any. */
   errorCode?: number;
 }
