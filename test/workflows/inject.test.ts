@@ -209,3 +209,21 @@ describe('models, images, LoRA, batch, transforms', () => {
     expect(g['17']!.inputs.filename_prefix).toBe('ComfyDesk/job-7');
   });
 });
+
+describe('requiredModelFiles', () => {
+  it('lists the files a run needs, from settings or defaults, with the LoRA when chosen', async () => {
+    const { requiredModelFiles, missingModelFiles } = await import('../../electron/core/workflows/requirements');
+    const { manifest } = wf('flux-txt2img');
+    const files = requiredModelFiles(manifest, { models: { 'models.flux.unet': 'schnell.safetensors' }, lora: { name: 'l.safetensors' } });
+    expect(files.map((f) => `${f.folder}/${f.file}`)).toEqual([
+      'diffusion_models/schnell.safetensors',
+      'text_encoders/clip_l.safetensors',
+      'text_encoders/t5xxl_fp8_e4m3fn.safetensors',
+      'vae/ae.safetensors',
+      'loras/l.safetensors',
+    ]);
+    expect(requiredModelFiles(manifest).some((f) => f.folder === 'loras')).toBe(false);
+    const missing = missingModelFiles(files, { diffusion_models: ['schnell.safetensors'], text_encoders: ['clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'], vae: ['ae.safetensors'] });
+    expect(missing.map((f) => f.setting)).toEqual(['models.flux.lora']);
+  });
+});

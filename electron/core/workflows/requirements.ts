@@ -1,0 +1,40 @@
+/**
+ * Which model files a run of a workflow needs, resolved from the user's settings: what the pool uses to route a
+ * job to a backend that has them, and what the UI lists as "missing on this backend".
+ */
+import { canonicalModelFolder, type ModelFolder, type WorkflowManifest } from '../../../shared/workflow-manifest';
+import type { LoraChoice } from './inject';
+
+export interface ModelFile {
+  /** The folder `/models/{folder}` answers to (legacy `unet`/`clip` mapped). */
+  folder: ModelFolder;
+  file: string;
+  /** The settings key that chose it. */
+  setting: string;
+}
+
+/** The model files one run needs, with the same fallbacks as injection (settings, then manifest defaults). */
+export function requiredModelFiles(
+  manifest: WorkflowManifest,
+  options: { models?: Readonly<Record<string, string>>; lora?: LoraChoice | null } = {},
+): ModelFile[] {
+  const out: ModelFile[] = [];
+  for (const m of manifest.models) {
+    const chosen = options.models?.[m.setting];
+    const file = typeof chosen === 'string' && chosen.trim() !== '' ? chosen : m.default;
+    out.push({ folder: canonicalModelFolder(m.folder), file, setting: m.setting });
+  }
+  if (manifest.lora) {
+    const fromSettings = options.models?.[manifest.lora.setting];
+    const name = options.lora === undefined ? fromSettings : options.lora?.name;
+    if (name && name.trim() !== '') out.push({ folder: 'loras', file: name, setting: manifest.lora.setting });
+  }
+  return out;
+}
+
+const norm = (s: string): string => s.replace(/\\/g, '/');
+
+/** The files a backend lacks, given its model lists by folder (`/models/{folder}` answers). */
+export function missingModelFiles(required: readonly ModelFile[], available: Readonly<Partial<Record<ModelFolder, readonly string[]>>>): ModelFile[] {
+  return required.filter((r) => !(available[r.folder] ?? []).some((f) => norm(f) === norm(r.file)));
+}
