@@ -138,6 +138,25 @@ describe('fake gateway protocol', () => {
     expect((await gw.next((f) => f.t === 'GUILD_CREATE')).s).toBe(2);
   });
 
+  it('identify compression: payloads after IDENTIFY { compress: true } are zlib-deflated binary frames', async () => {
+    const ws = new WebSocket(`${fake.gatewayUrl}?v=10&encoding=json`);
+    sockets.push(ws);
+    const frames: Frame[] = [];
+    const ready = new Promise<{ frame: Frame; isBinary: boolean }>((resolve) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        const frame = JSON.parse((isBinary ? zlib.inflateSync(data) : data).toString()) as Frame;
+        frames.push(frame);
+        if (frame.t === 'READY') resolve({ frame, isBinary });
+      });
+    });
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ op: Op.Identify, d: { ...identify(fake.token), compress: true } }));
+    const { frame, isBinary } = await ready;
+    expect(isBinary).toBe(true);
+    expect(frame.s).toBe(1);
+    expect(frames[0]?.op).toBe(Op.Hello);
+  });
+
   it('discord.js login fails on privileged intents the app does not have (4014)', async () => {
     const client = new Client(fakeClientOptions(fake, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] }));
     clients.push(client);

@@ -58,6 +58,7 @@ interface Session {
 
 interface Connection {
   ws: WebSocket;
+  url: string;
   session: Session | null;
   send(payload: Record<string, unknown>): void;
 }
@@ -135,7 +136,7 @@ export class FakeGateway implements GatewayDispatcher {
     const url = new URL(req.url ?? '/', 'ws://fake');
     this.connectionUrls.push(req.url ?? '/');
     const compress = url.searchParams.get('compress');
-    const conn: Connection = { ws, session: null, send: (p) => this.sendRaw(ws, p) };
+    const conn: Connection = { ws, url: req.url ?? '/', session: null, send: (p) => this.sendRaw(ws, p) };
     if (compress === 'zlib-stream') conn.send = zlibSender(ws, (p) => this.log('out', p));
     this.connections.add(conn);
     ws.on('close', (code) => {
@@ -223,6 +224,10 @@ export class FakeGateway implements GatewayDispatcher {
       return;
     }
     this.identifies += 1;
+    // Identify compression (`compress: true`): later payloads arrive as zlib-deflated binary frames.
+    if (id.compress === true && !new URL(conn.url, 'ws://fake').searchParams.has('compress')) {
+      conn.send = (p) => this.sendDeflated(conn.ws, p);
+    }
     const session: Session = { id: this.ctx.state.ids.next(), seq: 0, intents: id.intents, buffer: [], socket: conn, valid: true };
     this.sessions.set(session.id, session);
     conn.session = session;
@@ -292,6 +297,11 @@ export class FakeGateway implements GatewayDispatcher {
     this.log('out', payload);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
   }
+
+  private readonly sendDeflated = (ws: WebSocket, payload: Record<string, unknown>): void => {
+    this.log('out', payload);
+    if (ws.readyState === ws.OPEN) ws.send(zlib.deflateSync(JSON.stringify(payload)));
+  };
 
   private log(direction: 'in' | 'out', p: Record<string, unknown>): void {
     this.frames.push({ direction, op: Number(p.op), t: (p.t as string | null) ?? null, s: (p.s as number | null) ?? null, d: p.d });
