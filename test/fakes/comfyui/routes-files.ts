@@ -30,7 +30,8 @@ export async function getView(ctx: FakeContext, res: ServerResponse, query: URLS
     if (preview) {
       const [fmt, q] = preview.split(';');
       const quality = Number.parseInt(q ?? '90', 10) || 90;
-      const webp = fmt !== 'jpeg' || channel.includes('a');
+      // webp unless jpeg was asked for; an explicit channel containing "a" forces webp.
+      const webp = fmt !== 'jpeg' || (query.get('channel') ?? '').includes('a');
       img = webp ? img.webp({ quality }) : img.jpeg({ quality });
       type = webp ? 'image/webp' : 'image/jpeg';
     } else {
