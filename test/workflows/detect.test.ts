@@ -132,6 +132,22 @@ describe('detectManifest on hand-made graphs', () => {
     expect(targetsOf(qwen, 'denoise')).toEqual(['12.denoise']);
   });
 
+  it('follows an encoder text input linked to a string primitive node', () => {
+    const graph = {
+      s: { class_type: 'PrimitiveStringMultiline', inputs: { value: 'from a primitive' } },
+      c: { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'a.safetensors' } },
+      p: { class_type: 'CLIPTextEncode', inputs: { text: ['s', 0], clip: ['c', 1] } },
+      n: { class_type: 'CLIPTextEncode', inputs: { text: 'no', clip: ['c', 1] } },
+      l: { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
+      k: { class_type: 'KSampler', inputs: { model: ['c', 0], seed: 1, steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal', positive: ['p', 0], negative: ['n', 0], latent_image: ['l', 0], denoise: 1 } },
+      d: { class_type: 'VAEDecode', inputs: { samples: ['k', 0], vae: ['c', 2] } },
+      o: { class_type: 'SaveImage', inputs: { images: ['d', 0], filename_prefix: 'x' } },
+    };
+    const m = detected(graph).manifest;
+    expect(targetsOf(m, 'prompt')).toEqual(['s.value']);
+    expect(m.parameters.find((p) => p.name === 'prompt')!.default).toBe('from a primitive');
+  });
+
   it('refuses a UI-format file with the Export (API) instructions', () => {
     const ui = { last_node_id: 9, last_link_id: 9, nodes: [{ id: 1, type: 'KSampler' }], links: [[1, 1, 0, 2, 0, 'MODEL']], version: 0.4 };
     const r = detectManifest(JSON.stringify(ui));

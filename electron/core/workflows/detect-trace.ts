@@ -26,6 +26,26 @@ export function encoderTextInputs(node: ApiNode): string[] {
   return names.filter((n) => typeof node.inputs[n] === 'string');
 }
 
+/** Inputs of string primitive nodes (PrimitiveString, PrimitiveStringMultiline, ...) that hold the text. */
+const PRIMITIVE_TEXT_INPUTS = ['value', 'string', 'text'];
+
+/**
+ * An encoder whose text input is a link to a string primitive node: the primitive's value is the text.
+ * Returns `[primitiveNodeId, input]`.
+ */
+function primitiveTextSource(graph: ApiGraph, node: ApiNode): [string, string] | undefined {
+  const names = TEXT_ENCODERS[node.class_type] ?? (/encode/i.test(node.class_type) ? ['text', 'prompt'] : []);
+  for (const name of names) {
+    const link = node.inputs[name];
+    if (!isLink(link)) continue;
+    const source = graph[link[0]];
+    if (!source) continue;
+    const input = PRIMITIVE_TEXT_INPUTS.find((n) => typeof source.inputs[n] === 'string');
+    if (input) return [link[0], input];
+  }
+  return undefined;
+}
+
 export type TextTrace =
   | { kind: 'text'; node: string; inputs: string[] }
   /** ConditioningZeroOut: an empty negative, no text to edit. */
@@ -43,6 +63,8 @@ export function traceText(graph: ApiGraph, link: LinkRef, seen: Set<string> = ne
   if (node.class_type === 'ConditioningZeroOut') return { kind: 'zero' };
   const text = encoderTextInputs(node);
   if (text.length > 0) return { kind: 'text', node: id, inputs: text };
+  const fed = primitiveTextSource(graph, node);
+  if (fed) return { kind: 'text', node: fed[0], inputs: [fed[1]] };
   const pos = node.inputs.positive;
   const neg = node.inputs.negative;
   if (isLink(pos) && isLink(neg)) return traceText(graph, output === 1 ? neg : pos, seen);

@@ -3,26 +3,11 @@
  * V1 combo `[[choices], {...}]`, V3 combo `["COMBO", {options}]`, link `["MODEL"]`) into one shape.
  * Also the table of loader inputs that name model files.
  */
-import { z } from 'zod';
+import type { NodeInfo } from '../comfy/http-schemas';
 import type { ModelFolder } from '../../../shared/workflow-manifest';
 
-const InputGroupSchema = z.record(z.string(), z.unknown());
-
-export const NodeInfoSchema = z.looseObject({
-  input: z.looseObject({
-    required: InputGroupSchema.optional(),
-    optional: InputGroupSchema.optional(),
-    hidden: InputGroupSchema.optional(),
-  }),
-  output: z.array(z.unknown()).default([]),
-  output_name: z.array(z.unknown()).optional(),
-  output_node: z.boolean().optional(),
-  name: z.string().optional(),
-  category: z.string().optional(),
-});
-export type NodeInfo = z.infer<typeof NodeInfoSchema>;
-export const ObjectInfoSchema = z.record(z.string(), NodeInfoSchema);
-export type ObjectInfo = z.infer<typeof ObjectInfoSchema>;
+/** The one `/object_info` schema, owned by the ComfyUI client (tolerant of the real server's odd values). */
+export { NodeInfoSchema, ObjectInfoSchema, type NodeInfo, type ObjectInfo } from '../comfy/http-schemas';
 
 export type InputKind = 'int' | 'float' | 'string' | 'boolean' | 'combo' | 'link';
 

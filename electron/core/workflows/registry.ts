@@ -110,7 +110,7 @@ export interface WorkflowRegistryOptions {
 }
 
 export class WorkflowRegistry {
-  private readonly byId = new Map<string, LoadedWorkflow>();
+  private byId = new Map<string, LoadedWorkflow>();
   private loadErrors: WorkflowLoadError[] = [];
   private readonly log: Logger;
 
@@ -120,7 +120,7 @@ export class WorkflowRegistry {
 
   /** (Re)load everything from disk. Returns the errors (also kept in `errors()`). */
   async load(): Promise<WorkflowLoadError[]> {
-    this.byId.clear();
+    const next = new Map<string, LoadedWorkflow>();
     const errors: WorkflowLoadError[] = [];
     const roots: Array<[string | undefined, WorkflowSource]> = [
       [this.options.bundledDir, 'bundled'],
@@ -134,15 +134,17 @@ export class WorkflowRegistry {
           errors.push(result.error);
           continue;
         }
-        const clash = this.byId.get(result.workflow.manifest.id);
+        const clash = next.get(result.workflow.manifest.id);
         if (clash) {
           const message = `${dir}: workflow id '${result.workflow.manifest.id}' is already used by ${clash.dir}`;
           errors.push({ source, dir, message, details: [message] });
           continue;
         }
-        this.byId.set(result.workflow.manifest.id, result.workflow);
+        next.set(result.workflow.manifest.id, result.workflow);
       }
     }
+    // Swap at the end: readers during a reload see the previous set, never a half-loaded one.
+    this.byId = next;
     for (const e of errors) this.log.warn('workflow skipped', { dir: e.dir, details: e.details });
     this.log.info('workflows loaded', { count: this.byId.size, errors: errors.length });
     this.loadErrors = errors;
