@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -267,5 +267,66 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     expect(first.mime).toBe('image/jpeg');
     expect(first.nodeId).toBe('5');
     expect(Buffer.from(first.image).subarray(0, 2).toString('hex')).toBe('ffd8');
+  });
+
+  it('a job whose end arrives before the POST /prompt answer is still completed', async () => {
+    const fake = await startFakeComfy();
+    cleanups.push(() => fake.close());
+    // A proxy that passes WebSocket upgrades straight through but holds every POST /prompt answer back.
+    const proxy = createServer((req, res) => {
+      const up = httpRequest({ host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        const forward = () => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        };
+        if (req.method === 'POST' && req.url === '/api/prompt') void endSeen.then(forward);
+        else forward();
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    let endSeenResolve: () => void = () => undefined;
+    const endSeen = new Promise<void>((r) => (endSeenResolve = r));
+    proxy.on('upgrade', (req, socket, head) => {
+      const up = connect(fake.port, '127.0.0.1', () => {
+        const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`)];
+        up.write(`${lines.join('\r\n')}\r\n\r\n`);
+        up.write(head);
+        up.pipe(socket);
+        socket.pipe(up);
+      });
+      up.on('error', () => socket.destroy());
+      socket.on('error', () => up.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          proxy.closeAllConnections();
+          proxy.close(() => r());
+        }),
+    );
+    const backend = new ComfyBackend({
+      id: 'slow-post',
+      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      clientId: 'desk-3',
+      newPromptId: () => 'fixed-id-1',
+      socket: { heartbeatMs: 0 },
+    });
+    cleanups.push(() => backend.stop());
+    const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
+    backend.start();
+    await opened;
+    const ended: string[] = [];
+    backend.on('progress', (id, p) => {
+      if (!p.ended) return;
+      ended.push(id);
+      endSeenResolve(); // only now let the POST /prompt answer through
+    });
+    const res = await backend.submit(trivial(9));
+    expect(res.promptId).toBe('fixed-id-1');
+    expect(ended).toContain('fixed-id-1'); // the end was seen before submit() returned
+    const job = await backend.waitForCompletion('fixed-id-1');
+    expect(job.files).toHaveLength(1);
   });
 });
