@@ -135,6 +135,32 @@ describe('interactions through the real discord.js Client', () => {
     expect(handle.payload).toMatchObject({ context: 1, user: { username: 'bob' } });
   });
 
+  it('user, role and channel options are resolved (users, members, roles, channels)', async () => {
+    const share = new SlashCommandBuilder()
+      .setName('share')
+      .setDescription('Share a result')
+      .addUserOption((o) => o.setName('who').setDescription('Recipient').setRequired(true))
+      .addRoleOption((o) => o.setName('role').setDescription('Role').setRequired(true))
+      .addChannelOption((o) => o.setName('where').setDescription('Channel').setRequired(true));
+    await client.guilds.cache.first()?.commands.set([share.toJSON()]);
+    const seen = handleNext(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a command');
+      await i.reply({ content: 'ok', flags: 64 });
+      const member = i.options.getMember('who');
+      return {
+        user: i.options.getUser('who', true).username,
+        memberRoles: member && 'roles' in member && !Array.isArray(member.roles) ? member.roles.cache.map((r) => r.name).sort() : null,
+        role: i.options.getRole('role', true).name,
+        channel: i.options.getChannel('where', true).name,
+      };
+    });
+    const handle = fake.interactions.slash({ name: 'share', user: 'bob', options: { who: 'alice', role: 'Artist', where: 'results' } });
+    expect(await seen).toEqual({ user: 'alice', memberRoles: ['@everyone', 'Artist'], role: 'Artist', channel: 'results' });
+    const data = handle.payload.data as { options: Array<{ type: number }>; resolved: Record<string, unknown> };
+    expect(data.options.map((o) => o.type)).toEqual([6, 8, 7]);
+    expect(Object.keys(data.resolved).sort()).toEqual(['channels', 'members', 'roles', 'users']);
+  });
+
   it('autocomplete: focused option and respond() with choices', async () => {
     await client.guilds.cache.first()?.commands.set([imagine.toJSON()]);
     const seen = handleNext(client, async (i) => {

@@ -130,15 +130,20 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
   });
 
   it('a DM to a user with closed DMs fails with 403 / 50007', async () => {
-    await setup({ users: [{ username: 'carol', dmsClosed: true }] });
+    await setup({
+      users: [{ username: 'carol', dmsClosed: true }, { username: 'dave' }],
+      guilds: [{ name: 'Lab', members: [{ user: 'alice' }, { user: 'carol' }] }],
+    });
     const carol = await client.users.fetch(fake.user('carol').id);
     await expect(carol.send('your image is ready')).rejects.toMatchObject({ code: Codes.CannotSendMessagesToThisUser, status: 403 });
     expect(fake.callsTo('POST', '/users/@me/channels')[0]?.status).toBe(200);
     expect(fake.callsTo('POST', `/channels/${fake.dmChannel('carol').id}/messages`)[0]?.status).toBe(403);
-    // An open DM works.
+    // An open DM to a member of a shared guild works; a stranger gets 50278 (no mutual guilds).
     const alice = await client.users.fetch(fake.user('alice').id);
     await alice.send('hello');
     expect(fake.messages(fake.dmChannel('alice').id).map((m) => m.content)).toEqual(['hello']);
+    const dave = await client.users.fetch(fake.user('dave').id);
+    await expect(dave.send('hi')).rejects.toMatchObject({ code: Codes.NoMutualGuilds, status: 403 });
   });
 
   it('a file over the upload limit answers 413 / 40005', async () => {

@@ -87,6 +87,7 @@ export const Codes = {
   InvalidWebhookToken: 50027,
   InvalidRecipients: 50033,
   InvalidFormBody: 50035,
+  NoMutualGuilds: 50278,
 } as const;
 
 export const unauthorized = (): FakeHttpError => new FakeHttpError(401, { message: '401: Unauthorized', code: 0 });
@@ -102,6 +103,8 @@ export const unknownUser = (): FakeHttpError => discordError(404, Codes.UnknownU
 export const unknownMember = (): FakeHttpError => discordError(404, Codes.UnknownMember, 'Unknown Member');
 export const cannotDm = (): FakeHttpError =>
   discordError(403, Codes.CannotSendMessagesToThisUser, 'Cannot send messages to this user');
+export const noMutualGuilds = (): FakeHttpError =>
+  discordError(403, Codes.NoMutualGuilds, 'Cannot send messages to this user due to having no mutual guilds');
 export const missingAccess = (): FakeHttpError => discordError(403, Codes.MissingAccess, 'Missing Access');
 export const missingPermissions = (): FakeHttpError => discordError(403, Codes.MissingPermissions, 'Missing Permissions');
 export const entityTooLarge = (): FakeHttpError =>

@@ -236,7 +236,14 @@ export class InteractionFactory {
       }
       if (type === OptionType.Channel) {
         const channel = state.channel(value, place.guild?.id);
-        (resolved.channels ??= {})[channel.id] = { ...apiChannel(state, channel), permissions: this.appPermissions(place).toString() };
+        // Resolved channels carry the invoker's `permissions` and, since 2026-07-16, `app_permissions` (§8.2).
+        const member = place.guild ? state.member(place.guild, place.user.id) : undefined;
+        const userPerms = place.guild && member ? memberChannelPermissions(place.guild, member, channel) : BOT_DM_APP_PERMISSIONS;
+        (resolved.channels ??= {})[channel.id] = {
+          ...apiChannel(state, channel),
+          permissions: userPerms.toString(),
+          app_permissions: this.appPermissions({ ...place, channel }).toString(),
+        };
         return { type, name, value: channel.id };
       }
     }
@@ -295,9 +302,7 @@ export class InteractionFactory {
       token: record.token,
       version: 1,
       channel_id: place.channel.id,
-      channel: place.guild
-        ? { ...apiChannel(state, place.channel), permissions: this.appPermissions(place).toString() }
-        : apiChannel(state, place.channel),
+      channel: apiChannel(state, place.channel),
       app_permissions: this.appPermissions(place).toString(),
       locale,
       entitlements: [],

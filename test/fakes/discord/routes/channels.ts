@@ -11,6 +11,7 @@ import {
   discordError,
   missingAccess,
   missingPermissions,
+  noMutualGuilds,
   unknownChannel,
   unknownMessage,
 } from '../errors';
@@ -75,6 +76,11 @@ export function channelRoutes(ctx: FakeContext): RouteDef[] {
         if (channel.recipientId) {
           const recipient = ctx.state.users.get(channel.recipientId);
           if (!recipient || recipient.dmsClosed || recipient.bot) throw cannotDm();
+          // §6 / §9: 50278 when the bot and the user share no guild.
+          const mutual = [...ctx.state.guilds.values()].some(
+            (g) => ctx.state.member(g, recipient.id) && ctx.state.member(g, ctx.state.app.botUserId),
+          );
+          if (!mutual) throw noMutualGuilds();
         }
         const perms = botPermissions(ctx, channel);
         if (perms !== null) {
