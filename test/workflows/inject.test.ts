@@ -165,6 +165,10 @@ describe('models, images, LoRA, batch, transforms', () => {
     expect(fromSettings['2']!.inputs.lora_name).toBe('set.safetensors');
     expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: null, models: { 'models.sdxl.lora': 'set.safetensors' } })['2']).toBeUndefined();
 
+    const kontext = wf('flux-kontext-edit');
+    expect(issuesOf(() => injectParams(kontext.workflow, kontext.manifest, { prompt: 'x' }, { random, images: ['a.png'], lora: { name: 'a' } }))).toEqual([
+      { param: 'lora', message: "workflow 'flux-kontext-edit' has no LoRA slot" },
+    ]);
     expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'a', strength: 5 } }))).toEqual([
       { param: 'lora', message: 'LoRA strength must be between -2 and 2 (got 5)' },
     ]);

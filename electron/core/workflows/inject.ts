@@ -133,6 +133,9 @@ export function injectWithDetails(
   }
 
   let lora: InjectResult['lora'] = null;
+  if (!manifest.lora && options.lora && options.lora.name.trim() !== '') {
+    issues.push({ param: 'lora', message: `workflow '${manifest.id}' has no LoRA slot` });
+  }
   if (manifest.lora) {
     const slot = manifest.lora;
     const fromSettings = options.models?.[slot.setting];
