@@ -329,4 +329,15 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const job = await backend.waitForCompletion('fixed-id-1');
     expect(job.files).toHaveLength(1);
   });
+
+  it('stop() rejects pending waits with a readable error', async () => {
+    const { fake, backend } = await setup();
+    fake.setScript({ hold: true });
+    const { promptId } = await backend.submit(trivial(10));
+    const wait = backend.waitForCompletion(promptId).catch((e: Error) => e.message);
+    await fake.waitForHeld(promptId);
+    await backend.stop();
+    expect(await wait).toMatch(/^Stopped watching ComfyUI at http:\/\/127\.0\.0\.1:\d+; the job's result is unknown\.$/);
+    expect(backend.status).toBe('offline');
+  });
 });

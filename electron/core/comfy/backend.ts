@@ -57,7 +57,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private readonly newPromptId: () => string;
   private readonly tracked = new Map<string, Tracked>();
   private readonly outcomes = new Map<string, JobOutcome>();
-  private readonly waiters = new Map<string, Array<(o: JobOutcome) => void>>();
+  private readonly waiters = new Map<string, Array<{ deliver: (o: JobOutcome) => void; abort: (e: Error) => void }>>();
   /** Recent events of prompts not (yet) tracked: replayed when an old server renames a prompt. */
   private buffer: Array<{ promptId: string; event: ProgressEvent; at: number }> = [];
   private runningPromptId: string | null = null;
@@ -145,10 +145,16 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     void this.recheck();
   }
 
+  /** Disconnect for good. Pending waitForCompletion() calls reject (the prompts may still run in ComfyUI). */
   async stop(): Promise<void> {
     this.started = false;
     await this.socket.stop();
     await this.client.close();
+    const stopped = new ComfyError('unreachable', `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`, {
+      url: this.url,
+    });
+    for (const list of this.waiters.values()) for (const w of list) w.abort(stopped);
+    this.waiters.clear();
     this.updateStatus();
   }
 
@@ -219,7 +225,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
         return;
       }
       const list = this.waiters.get(promptId) ?? [];
-      list.push(deliver);
+      list.push({ deliver, abort: reject });
       this.waiters.set(promptId, list);
     });
   }
@@ -434,7 +440,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     if (outcome.kind === 'completed') this.emit('completed', promptId, outcome.job);
     else if (outcome.kind === 'failed') this.emit('failed', promptId, outcome.failure);
     else this.emit('interrupted', promptId);
-    for (const w of this.waiters.get(promptId) ?? []) w(outcome);
+    for (const w of this.waiters.get(promptId) ?? []) w.deliver(outcome);
     this.waiters.delete(promptId);
   }
 
