@@ -231,6 +231,8 @@ describe('ComfyLauncher: stop', () => {
     expect((await exit)[0].signal).toBe('SIGTERM');
     expect(states).toEqual(['stopping', 'stopped']);
     expect(isAlive(info.pid)).toBe(false);
+    // The grandchild got its signal; its fds are closed (stdio closed), it may still be finishing its exit.
+    await until(() => !isAlive(grandchild));
     expect(isAlive(grandchild)).toBe(false);
   });
 
@@ -248,6 +250,8 @@ describe('ComfyLauncher: stop', () => {
     expect((await exit)[0].signal).toBe('SIGKILL');
     expect(launcher.state).toBe('stopped');
     expect(isAlive(info.pid)).toBe(false);
+    // The grandchild got its signal; its fds are closed (stdio closed), it may still be finishing its exit.
+    await until(() => !isAlive(grandchild));
     expect(isAlive(grandchild)).toBe(false);
   });
 
