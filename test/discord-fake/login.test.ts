@@ -41,6 +41,21 @@ describe('discord.js Client against the fake: login', () => {
     expect(sent.slice(0, 2)).toEqual(['READY', 'GUILD_CREATE']);
   });
 
+  it('acknowledges the heartbeats discord.js sends on the HELLO interval', async () => {
+    await fake.close();
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 50 });
+    const client = await createTestClient(fake);
+    clients.push(client);
+    // Heartbeats carry the last sequence number discord.js saw; wait until one reports READY + GUILD_CREATE.
+    let seq: unknown = null;
+    while (typeof seq !== 'number' || seq < 2) seq = await fake.gateway.next('heartbeat');
+    // discord.js only beats again once the previous beat was ACKed (else it drops the "zombie" connection).
+    await fake.gateway.next('heartbeat');
+    expect(client.ws.ping).toBeGreaterThanOrEqual(0);
+    expect(fake.gateway.identifies).toBe(1);
+    expect(fake.gateway.frames.filter((f) => f.direction === 'out' && f.op === 11).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('rejects login with a bad token (GET /gateway/bot answers 401)', async () => {
     const client = new Client(fakeClientOptions(fake));
     clients.push(client);

@@ -116,6 +116,24 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
     expect(patches.filter((c) => c.status === 200)).toHaveLength(8);
   });
 
+  it('progress edits through editReply share one bucket per interaction token and are retried after 429', async () => {
+    await setup({ rateLimits: { messageEdits: { limit: 3, windowMs: 1_000, advertise: false } } });
+    const steps = ['10%', '20%', '30%', '40%', '50%', '60%'];
+    const done = handleNext(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a command');
+      await i.deferReply();
+      await Promise.all(steps.map((s) => i.editReply(`progress ${s}`)));
+      return 'ok';
+    });
+    const handle = fake.interactions.slash({ name: 'imagine', user: 'alice' });
+    expect(await done).toBe('ok');
+    const edits = handle.calls().filter((c) => c.method === 'PATCH');
+    expect(edits.filter((c) => c.status === 200).map((c) => (c.json as { content: string }).content)).toEqual(steps.map((s) => `progress ${s}`));
+    expect(edits.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(1);
+    expect(handle.originalMessage()?.content).toBe('progress 60%');
+    expect(fake.rateLimitHits.every((h) => h.kind === 'edit' && h.key === `edit:webhook:${handle.token}`)).toBe(true);
+  });
+
   it('an advertised edit bucket makes discord.js wait on the headers instead of hitting 429', async () => {
     await setup({ rateLimits: { messageEdits: { limit: 3, windowMs: 1_000, advertise: true } } });
     const waits: number[] = [];
