@@ -94,6 +94,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     this.clock.clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.attempts = 0;
+    this.resolved = null; // look for the install and python again (the user may have fixed them)
     return this.attempt(false);
   }
 

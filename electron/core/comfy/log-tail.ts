@@ -42,8 +42,9 @@ export class LogTail {
 }
 
 /**
- * Splits a byte stream into lines. Handles chunks that end mid-line and CRLF / lone CR (tqdm progress bars
- * redraw with CR). Lines longer than `maxLineLength` are cut so one runaway line cannot eat memory.
+ * Splits a byte stream into lines. Handles chunks that end mid-line (also inside a UTF-8 character) and CRLF.
+ * A lone CR redraws the current line (tqdm progress bars), so only the last drawing of such a line is kept.
+ * Lines longer than `maxLineLength` are cut so one runaway line cannot eat memory.
  */
 export class LineSplitter {
   private pending = '';
@@ -56,9 +57,9 @@ export class LineSplitter {
 
   write(chunk: Buffer | string): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    const parts = (this.pending + text).split(/\r\n|\n|\r/);
-    this.pending = parts.pop() ?? '';
-    for (const part of parts) this.emit(part);
+    const parts = (this.pending + text).split(/\r?\n/);
+    this.pending = redrawn(parts.pop() ?? '', true);
+    for (const part of parts) this.emit(redrawn(part, false));
     if (this.pending.length > this.maxLineLength) {
       this.emit(this.pending);
       this.pending = '';
@@ -67,7 +68,7 @@ export class LineSplitter {
 
   /** Emit whatever is left (a last line without a newline). */
   end(): void {
-    const rest = this.pending + this.decoder.decode();
+    const rest = redrawn(this.pending + this.decoder.decode(), false);
     this.pending = '';
     if (rest.length > 0) this.emit(rest);
   }
@@ -76,4 +77,15 @@ export class LineSplitter {
     const cut = line.length > this.maxLineLength ? `${line.slice(0, this.maxLineLength)}…` : line;
     if (cut.trim().length > 0) this.onLine(cut);
   }
+}
+
+/**
+ * What is left of a line after carriage-return redraws: the text after the last CR. For the unfinished
+ * pending line a trailing CR is kept (the next drawing replaces what is before it).
+ */
+function redrawn(line: string, pending: boolean): string {
+  const stripped = line.endsWith('\r') ? line.replace(/\r+$/, '') : line;
+  const at = stripped.lastIndexOf('\r');
+  const last = at >= 0 ? stripped.slice(at + 1) : stripped;
+  return pending && line.endsWith('\r') ? `${last}\r` : last;
 }
