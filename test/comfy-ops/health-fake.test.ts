@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComfyBackend } from '../../electron/core/comfy/backend';
 import { ComfyClient } from '../../electron/core/comfy/client';
-import { runHealthChecks, type HealthResult, type WorkflowNeeds } from '../../electron/core/comfy/health';
+import { healthContextFor, runHealthChecks, type HealthResult, type WorkflowNeeds } from '../../electron/core/comfy/health';
 import { BackendPool, type PoolBackend } from '../../electron/core/comfy/pool';
 import { readFixture, startFakeComfy, type FakeComfy } from '../fakes/comfyui';
 
@@ -68,14 +68,7 @@ describe('health against the fake ComfyUI', () => {
     const backend = await onlineBackend(f);
     const streamed: HealthResult[] = [];
     const results = await runHealthChecks(
-      {
-        client: backend.client,
-        url: backend.url,
-        socketConnected: () => backend.socketConnected,
-        workflows: [sdxl, flux],
-        outputDir: `${f.dataDir}/output`,
-        minFreeBytes: 1,
-      },
+      healthContextFor(backend, { workflows: [sdxl, flux], outputDir: `${f.dataDir}/output`, minFreeBytes: 1 }),
       (r) => streamed.push(r),
     );
     expect(streamed).toHaveLength(results.length);

@@ -67,6 +67,20 @@ describe('inspectInstall / discoverInstall', () => {
     expect(await discoverInstall(places, env)).toEqual(expected);
   });
 
+  it('on Windows, skips the Microsoft Store alias in WindowsApps', async () => {
+    const env: InstallEnv = {
+      platform: 'win32',
+      fs: fakeFs([
+        'D:\\ComfyUI\\main.py',
+        'C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\python.exe',
+        'C:\\Python312\\python.exe',
+      ]),
+      pathDirs: ['C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps', 'C:\\Python312'],
+    };
+    const install = await inspectInstall('D:\\ComfyUI', env);
+    expect(await choosePython(install!, env)).toEqual({ command: 'C:\\Python312\\python.exe', kind: 'system' });
+  });
+
   it('a Windows venv uses Scripts\\python.exe', async () => {
     const env: InstallEnv = {
       platform: 'win32',

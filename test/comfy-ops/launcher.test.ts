@@ -129,6 +129,24 @@ describe('ComfyLauncher: start and readiness', () => {
     expect(crashes).toHaveLength(0);
   });
 
+  it('discovers the install among the given places when no folder is configured', async () => {
+    const fake = await makeFakeInstall();
+    const launcher = new ComfyLauncher({
+      searchPlaces: [`${fake.dir}/nowhere`, fake.dir],
+      outputDir: fake.outputDir,
+      inputDir: fake.inputDir,
+      env: { FAKE_PLAN: 'ready' },
+      pollIntervalMs: 0,
+    });
+    cleanups.push(async () => {
+      await launcher.stop();
+      await fake.cleanup();
+    });
+    const info = await launcher.start();
+    expect(info.install.comfyDir).toBe(fake.comfyDir);
+    expect(fake.runInfo(1).pid).toBe(info.pid);
+  });
+
   it('reports a missing interpreter as spawn-failed', async () => {
     const { launcher } = await setup({}, { python: '/nonexistent/bin/python3' });
     const err = await expectLaunchError(launcher.start());

@@ -154,6 +154,14 @@ export function registerCheck(source: HealthCheckSource): () => void {
   return defaultHealthRegistry.register(source);
 }
 
+/** A context for one ComfyBackend (anything with client, url and socketConnected). */
+export function healthContextFor(
+  backend: { client: HealthClient; url: string; readonly socketConnected: boolean },
+  rest: Omit<HealthContext, 'client' | 'url' | 'socketConnected'> = {},
+): HealthContext {
+  return { ...rest, client: backend.client, url: backend.url, socketConnected: () => backend.socketConnected };
+}
+
 /** Run every applicable check concurrently; `onResult` gets each result as it completes. Never throws. */
 export function runHealthChecks(
   ctx: HealthContext,

@@ -133,8 +133,10 @@ export async function choosePython(install: ComfyInstall, env: InstallEnv): Prom
     if (await env.fs.isFile(embedded)) return { command: embedded, kind: 'embedded' };
   }
   const names = win ? ['python.exe', 'python3.exe'] : ['python3', 'python'];
+  // On Windows, WindowsApps holds "python.exe" aliases that only open the Microsoft Store.
+  const dirs = win ? env.pathDirs.filter((d) => !/[\\/]WindowsApps[\\/]?$/i.test(d)) : env.pathDirs;
   for (const name of names) {
-    for (const dir of env.pathDirs) {
+    for (const dir of dirs) {
       if (await env.fs.isFile(p.join(dir, name))) return { command: p.join(dir, name), kind: 'system' };
     }
   }
