@@ -70,7 +70,8 @@ export class RestHandler {
       outHeaders = this.ctx.limiter.check({
         method,
         route,
-        major: majorParameter(path),
+        // Interaction callbacks have a bucket per interaction (they bypass discord.js's queues, §5.5).
+        major: path.startsWith('/interactions/') ? (params.interaction_id ?? 'global') : majorParameter(path),
         editKey: match.def.editKey ? match.def.editKey(params) : null,
         interactionRoute: match.def.auth === 'none',
         globalKey: token ?? null,

@@ -236,11 +236,13 @@ export class FakeState {
       const user = this.findUser(m.user) ?? this.addUser({ username: m.user });
       members.push({ userId: user.id, roles: (m.roles ?? []).map(roleRef), nick: m.nick ?? null, joinedAt: now });
     }
-    const ownerRef = seed.owner ?? members[1]?.userId ?? this.app.ownerId;
+    const ownerId = seed.owner
+      ? (this.findUser(seed.owner) ?? this.addUser({ username: seed.owner })).id
+      : (members[1]?.userId ?? this.app.ownerId);
     const guild: FakeGuild = {
       id,
       name: seed.name,
-      ownerId: this.findUser(ownerRef)?.id ?? ownerRef,
+      ownerId,
       roles,
       channelIds: [],
       members,

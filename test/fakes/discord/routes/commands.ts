@@ -162,7 +162,11 @@ export function commandRoutes(ctx: FakeContext): RouteDef[] {
           const { key, guildId } = scopeKey(ctx, req);
           const bodies = parseBody(z.array(commandSchema), req.json);
           const errors = new FormErrors();
-          bodies.forEach((b, i) => checkCommand(errors, [i], b));
+          bodies.forEach((b, i) => {
+            checkCommand(errors, [i], b);
+            const twin = bodies.findIndex((o) => o.name === b.name && (o.type ?? 1) === (b.type ?? 1));
+            if (twin !== i) errors.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique`);
+          });
           errors.throwIfAny();
           checkCounts(bodies.map((b) => ({ body: b })));
           // Bulk overwrite replaces every command in the scope; same name + type keeps its id (§2.4).
