@@ -4,26 +4,15 @@ import { ComfyBackend } from '../../electron/core/comfy/backend';
 import { ComfyClient } from '../../electron/core/comfy/client';
 import { healthContextFor, runHealthChecks, type HealthResult, type WorkflowNeeds } from '../../electron/core/comfy/health';
 import { BackendPool, type PoolBackend } from '../../electron/core/comfy/pool';
-import { readFixture, startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-/**
- * The recorded /object_info has `display_name: null` for 105 classes, which ComfyClient.objectInfo()'s
- * schema (http-schemas.ts, not ours) rejects at the time of writing. These tests are about health and the
- * pool, so they serve the recording with those nulls replaced by the class name.
- */
-function objectInfoWithoutNullNames(): Record<string, unknown> {
-  const info = readFixture<Record<string, Record<string, unknown>>>('object_info.json');
-  for (const [name, node] of Object.entries(info)) node.display_name ??= name;
-  return info;
-}
-
 async function fake(models: Record<string, string[]>): Promise<FakeComfy> {
-  const f = await startFakeComfy({ models, objectInfo: objectInfoWithoutNullNames() });
+  const f = await startFakeComfy({ models });
   cleanups.push(() => f.close());
   return f;
 }
