@@ -206,6 +206,18 @@ describe('interactions through the real discord.js Client', () => {
     expect(callback.json).toMatchObject({ type: CallbackType.UpdateMessage, data: { content: 'Job 42 cancelled', components: [] } });
     expect(fake.message(sent?.id ?? '')?.content).toBe('Job 42 cancelled');
     expect(fake.message(sent?.id ?? '')?.components).toEqual([]);
+
+    // deferUpdate (type 6) then editReply edits the same message through @original.
+    const later = handleNext(client, async (i) => {
+      if (!i.isButton()) throw new Error('expected a button');
+      await i.deferUpdate();
+      await i.editReply({ content: 'Job 42 archived' });
+    });
+    const second = fake.interactions.button({ user: 'bob', customId: 'job:42:archive', message: sent?.id ?? '' });
+    await later;
+    expect((await second.waitForCallback()).json).toEqual({ type: CallbackType.DeferredMessageUpdate });
+    expect((await second.waitForEdit()).status).toBe(200);
+    expect(fake.message(sent?.id ?? '')?.content).toBe('Job 42 archived');
   });
 
   it('modal: showModal() from a slash command, then the modal submit is answered', async () => {

@@ -173,6 +173,15 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
     });
     const ok = await general().send({ files: [{ attachment: Buffer.alloc(1024, 2), name: 'fits.bin' }] });
     expect(ok.attachments.first()?.size).toBe(1024);
+    // Interaction responses use the payload's attachment_size_limit (§1.6, §4.3).
+    const answered = handleNext(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a command');
+      const limit = i.attachmentSizeLimit;
+      const error = await i.reply({ files: [{ attachment: big, name: 'big.png' }] }).catch((e: unknown) => e);
+      return { limit, error };
+    });
+    fake.interactions.slash({ name: 'imagine', user: 'alice' });
+    expect(await answered).toMatchObject({ limit: 1024, error: { code: Codes.RequestEntityTooLarge, status: 413 } });
   });
 
   it('content and embed limits answer 400 / 50035 with the errors tree', async () => {
