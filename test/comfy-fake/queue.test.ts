@@ -62,6 +62,7 @@ describe('POST /queue', () => {
     fake.release();
     expect(await fake.waitForDone(a.prompt_id)).toBe('success');
     expect(await fake.waitForDone(c.prompt_id)).toBe('success');
+    await ws.waitForEnd(c.prompt_id);
     expect(startedOrder()).toEqual([a.prompt_id, c.prompt_id]);
     expect(fake.history(b.prompt_id)).toBeUndefined();
   });
@@ -76,6 +77,7 @@ describe('POST /queue', () => {
     expect(fake.queueState()).toEqual({ running: a.prompt_id, pending: [] });
     fake.release();
     await fake.waitForIdle();
+    await ws.waitForEnd(a.prompt_id);
     expect(startedOrder()).toEqual([a.prompt_id]);
   });
 
@@ -96,6 +98,7 @@ describe('POST /interrupt', () => {
     expect(await fake.waitForDone(a.prompt_id)).toBe('interrupted');
     // An interrupt never removes pending items: b runs normally.
     expect(await fake.waitForDone(b.prompt_id)).toBe('success');
+    await ws.waitForEnd(b.prompt_id);
     expect(fake.interrupts).toEqual([
       { promptId: b.prompt_id, hit: null },
       { promptId: a.prompt_id, hit: a.prompt_id },
@@ -123,6 +126,7 @@ describe('POST /interrupt', () => {
     await fake.waitForHeld(prompt_id);
     await call(fake, 'POST', '/api/interrupt', {});
     expect(await fake.waitForDone(prompt_id)).toBe('interrupted');
+    await ws.waitForEnd(prompt_id);
     const progress = ws.frames.filter((f) => f.type === 'progress').map((f) => data(f)['value']);
     expect(progress).toEqual([1, 2]);
   });
@@ -154,6 +158,7 @@ describe('queue numbers and order', () => {
     fake.setScript({ hold: false });
     fake.release();
     await fake.waitForIdle();
+    await ws.waitForEnd(e.prompt_id);
     expect(startedOrder()).toEqual([a.prompt_id, c.prompt_id, d.prompt_id, b.prompt_id, e.prompt_id]);
     expect((await call(fake, 'GET', '/api/prompt')).json).toEqual({ exec_info: { queue_remaining: 0 } });
   });
