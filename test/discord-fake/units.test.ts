@@ -86,4 +86,17 @@ describe('fake discord building blocks', () => {
     expect(limiter.check({ ...req, major: '2' })['X-RateLimit-Remaining']).toBe('1'); // other channel, own bucket
     expect(limiter.hits).toEqual([{ kind: 'route', key: 'route:PATCH /channels/:channel_id/messages/:message_id:1', retryAfterMs: 750 }]);
   });
+
+  it('global limit: per bot token per second, interaction routes exempt, 429 marked global', () => {
+    const clock = new ManualClock(2_000_000);
+    const limiter = new RateLimiter({ route: false, messageEdits: false, global: { perSecond: 2 } }, clock);
+    const bot = { method: 'GET', route: '/users/@me', major: 'global', editKey: null, interactionRoute: false, globalKey: 'token' };
+    limiter.check(bot);
+    limiter.check(bot);
+    for (let n = 0; n < 5; n += 1) limiter.check({ ...bot, interactionRoute: true, globalKey: null });
+    const limited = failure(() => limiter.check(bot)) as { status: number; body: unknown };
+    expect(limited).toMatchObject({ status: 429, body: { global: true, retry_after: 1 } });
+    clock.advance(1000);
+    expect(() => limiter.check(bot)).not.toThrow();
+  });
 });

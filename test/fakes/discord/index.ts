@@ -13,4 +13,6 @@ export { MESSAGE_LIMITS, DEFAULT_UPLOAD_LIMIT } from './limits';
 export { DEFAULT_RATE_LIMITS, type RateLimitOptions, type BucketRule, type EditRule } from './ratelimit';
 export { Perm, ALL_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS } from './permissions';
 export type { RecordedCall, RecordedFile, WaitOptions } from './recorder';
-export type { FakeChannel, FakeGuild, FakeMessage, FakeUser, GuildSeed, UserSeed, RoleSeed, ChannelSeed, MemberSeed } from './model';
+export type { FakeState, FakeChannel, FakeGuild, FakeMessage, FakeUser, FakeAttachment, GuildSeed, UserSeed, RoleSeed, ChannelSeed, MemberSeed } from './model';
+export type { InteractionRecord } from './interaction-store';
+export type { Injection } from './http';
