@@ -198,9 +198,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
           await this.sample(graph, id, max, { promptId, clientId, script, gen, failure, setState, holdAt: holdStep });
         } else {
           if (holdAt(id, 0)) {
+            // A held node without progress callbacks is busy: an interrupt is only seen at the next node.
             holdsDone.add(`${id}:0`);
             await this.control.holdHere(promptId, gen);
-            this.control.checkInterrupt();
           }
           const delay = script.nodeDelayMs[id] ?? script.nodeDelayMs[node.class_type] ?? 0;
           if (delay > 0) await this.control.wait(delay, gen);

@@ -51,17 +51,26 @@ function crc32(buf: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function textChunk(keyword: string, text: string): Buffer {
-  const data = Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]);
-  const type = Buffer.from('tEXt', 'latin1');
+function chunk(type: string, data: Buffer): Buffer {
+  const typeBytes = Buffer.from(type, 'latin1');
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length, 0);
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([type, data])), 0);
-  return Buffer.concat([len, type, data, crc]);
+  crc.writeUInt32BE(crc32(Buffer.concat([typeBytes, data])), 0);
+  return Buffer.concat([len, typeBytes, data, crc]);
 }
 
-/** Insert tEXt chunks right after IHDR (8-byte signature + 25-byte IHDR chunk). */
+/** PIL's PngInfo.add_text: tEXt when the text is Latin-1, else an uncompressed iTXt (UTF-8). */
+function textChunk(keyword: string, text: string): Buffer {
+  const key = Buffer.from(keyword, 'latin1');
+  if (!/[^\u0000-\u00ff]/.test(text)) {
+    return chunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
+  }
+  // keyword \0, compression flag 0, method 0, empty language tag \0, empty translated keyword \0, text
+  return chunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
+}
+
+/** Insert text chunks right after IHDR (8-byte signature + 25-byte IHDR chunk). */
 export function withPngText(png: Buffer, texts: Record<string, string>): Buffer {
   const entries = Object.entries(texts);
   if (entries.length === 0) return png;
@@ -69,17 +78,23 @@ export function withPngText(png: Buffer, texts: Record<string, string>): Buffer 
   return Buffer.concat([png.subarray(0, cut), ...entries.map(([k, v]) => textChunk(k, v)), png.subarray(cut)]);
 }
 
-/** Read the tEXt chunks of a PNG (used by tests to check metadata). */
+/** Read the tEXt and uncompressed iTXt chunks of a PNG (used by tests to check metadata). */
 export function readPngText(png: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   let pos = 8;
   while (pos + 8 <= png.length) {
     const len = png.readUInt32BE(pos);
     const type = png.subarray(pos + 4, pos + 8).toString('latin1');
-    if (type === 'tEXt') {
-      const data = png.subarray(pos + 8, pos + 8 + len);
-      const zero = data.indexOf(0);
-      if (zero > 0) out[data.subarray(0, zero).toString('latin1')] = data.subarray(zero + 1).toString('latin1');
+    const data = png.subarray(pos + 8, pos + 8 + len);
+    const zero = data.indexOf(0);
+    if (type === 'tEXt' && zero > 0) {
+      out[data.subarray(0, zero).toString('latin1')] = data.subarray(zero + 1).toString('latin1');
+    }
+    if (type === 'iTXt' && zero > 0 && data[zero + 1] === 0) {
+      // Skip compression flag + method, then the language tag and translated keyword (both \0-terminated).
+      const lang = data.indexOf(0, zero + 3);
+      const translated = lang >= 0 ? data.indexOf(0, lang + 1) : -1;
+      if (translated >= 0) out[data.subarray(0, zero).toString('latin1')] = data.subarray(translated + 1).toString('utf8');
     }
     if (type === 'IEND') break;
     pos += 12 + len;

@@ -26,7 +26,7 @@ export * from './options';
 export type { Introspection } from './context';
 export type { HistoryRecord, QueueTuple } from './queue';
 export { readPngText } from './images';
-export { fixtureDir, readFixture } from './object-info';
+export { VHS_OBJECT_INFO, fixtureDir, readFixture } from './object-info';
 
 export interface FakeComfy {
   /** `http://127.0.0.1:PORT` */

@@ -98,3 +98,39 @@ export function fillInputFiles(info: Record<string, unknown>, files: string[]): 
     if (Array.isArray(spec) && Array.isArray(spec[0])) spec[0] = [...files].sort();
   }
 }
+
+/**
+ * VideoHelperSuite's VHS_VideoCombine (a custom node, not in the recorded object_info). Pass it as
+ * `extraObjectInfo` to accept graphs that use it; its UI output is `{gifs: [...]}`.
+ */
+export const VHS_OBJECT_INFO: Record<string, unknown> = {
+  VHS_VideoCombine: {
+    input: {
+      required: {
+        images: ['IMAGE'],
+        frame_rate: ['FLOAT', { default: 8, min: 1, step: 1 }],
+        loop_count: ['INT', { default: 0, min: 0, max: 100, step: 1 }],
+        filename_prefix: ['STRING', { default: 'AnimateDiff' }],
+        format: [['image/gif', 'image/webp', 'video/h264-mp4', 'video/h265-mp4', 'video/webm']],
+        pingpong: ['BOOLEAN', { default: false }],
+        save_output: ['BOOLEAN', { default: true }],
+      },
+      optional: { audio: ['AUDIO'], meta_batch: ['VHS_BatchManager'], vae: ['VAE'] },
+      hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO', unique_id: 'UNIQUE_ID' },
+    },
+    input_order: {
+      required: ['images', 'frame_rate', 'loop_count', 'filename_prefix', 'format', 'pingpong', 'save_output'],
+      optional: ['audio', 'meta_batch', 'vae'],
+      hidden: ['prompt', 'extra_pnginfo', 'unique_id'],
+    },
+    output: ['VHS_FILENAMES'],
+    output_is_list: [false],
+    output_name: ['Filenames'],
+    name: 'VHS_VideoCombine',
+    display_name: 'Video Combine 🎥🅥🅗🅢',
+    description: '',
+    python_module: 'custom_nodes.ComfyUI-VideoHelperSuite',
+    category: 'Video Helper Suite 🎥🅥🅗🅢',
+    output_node: true,
+  },
+};

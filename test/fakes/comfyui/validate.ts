@@ -259,8 +259,10 @@ export function validatePrompt(
     try {
       verdict = validateNode(graph, o, info, validated, opts);
     } catch (e) {
-      const pyType = e instanceof PyError ? e.pyType : 'Exception';
-      const message = e instanceof Error ? e.message : String(e);
+      // A link cycle recurses until Python gives up: RecursionError.
+      const cycle = e instanceof RangeError;
+      const pyType = e instanceof PyError ? e.pyType : cycle ? 'RecursionError' : 'Exception';
+      const message = cycle ? 'maximum recursion depth exceeded' : e instanceof Error ? e.message : String(e);
       verdict = [
         false,
         [{ type: 'exception_during_validation', message: 'Exception when validating node', details: message, extra_info: { exception_type: pyType, traceback: [] } }],
