@@ -3,7 +3,7 @@
  * order, history written before `executing {node:null}`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueueResponseSchema } from '../../electron/core/comfy/messages';
+import { QueueResponseSchema } from '../../electron/core/comfy/http-schemas';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui/index';
 import { call, queue, trivialGraph } from './helpers';
 import { WsRecorder, data } from './ws-recorder';
@@ -149,7 +149,9 @@ describe('queue numbers and order', () => {
     expect(d.number).toBe(1.5);
     const e = await queue(fake, trivialGraph(5), { client_id: 'c1', prompt_id: 'my-own-id' });
     expect(e).toMatchObject({ prompt_id: 'my-own-id', number: 4 });
-    const q = QueueResponseSchema.parse((await call(fake, 'GET', '/api/queue')).json);
+    const raw = (await call(fake, 'GET', '/api/queue')).json;
+    expect(QueueResponseSchema.safeParse(raw).success).toBe(true);
+    const q = raw as { queue_running: [number, string, unknown, unknown, string[]][]; queue_pending: [number, string, unknown, unknown, string[]][] };
     expect(q.queue_running.map((t) => t[1])).toEqual([a.prompt_id]);
     // The raw heap array: a valid min-heap on (number, prompt_id), not necessarily sorted.
     const nums = q.queue_pending.map((t) => t[0]);

@@ -1,7 +1,7 @@
 /**
- * The ComfyUI wire protocol: zod schemas and types for every WebSocket text message, the binary frame
- * layouts, and the HTTP answer shapes a client reads. See `/work/shared/docs/comfyui-api.md` sections 1-2 and
- * the recordings in `/work/shared/fixtures/comfyui-0.3.64/`.
+ * The ComfyUI WebSocket protocol: zod schemas and types for every text message and the binary frame
+ * layouts (parse + encode), plus the API graph type. HTTP answer shapes live in http-schemas.ts.
+ * See `/work/shared/docs/comfyui-api.md` section 2 and the recordings in `/work/shared/fixtures/comfyui-0.3.64/`.
  *
  * Parsing is tolerant where the server is allowed to grow (extra keys are dropped, unknown message types come
  * back as `{ type: 'unknown' }`) and strict where a client relies on a field (a known type missing a field it
@@ -23,14 +23,6 @@ export const ApiNodeSchema = z.object({
   _meta: z.object({ title: z.string().optional() }).optional(),
 });
 export const ApiGraphSchema = z.record(z.string(), ApiNodeSchema);
-
-/** A file the server produced or holds: the triple `/view` takes. */
-export const FileRefSchema = z.object({
-  filename: z.string(),
-  subfolder: z.string(),
-  type: z.string(),
-});
-export type FileRef = z.infer<typeof FileRefSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
 // WebSocket text messages: {"type": string, "data": {...}}
@@ -302,119 +294,4 @@ export function encodePreviewWithMetadataFrame(metadata: PreviewMetadata, image:
 function pythonJsonDumps(obj: Record<string, unknown>): string {
   const parts = Object.entries(obj).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v ?? null)}`);
   return `{${parts.join(', ')}}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// HTTP answer shapes (comfyui-api.md section 1; http-capture.json)
-// ---------------------------------------------------------------------------------------------------------
-
-export const PromptResponseSchema = z.object({
-  prompt_id: z.string(),
-  number: z.number(),
-  node_errors: z.record(z.string(), z.unknown()),
-});
-export type PromptResponse = z.infer<typeof PromptResponseSchema>;
-
-export const ErrorObjectSchema = z.object({
-  type: z.string(),
-  message: z.string(),
-  details: z.string(),
-  extra_info: z.record(z.string(), z.unknown()),
-});
-export type ErrorObject = z.infer<typeof ErrorObjectSchema>;
-
-export const NodeErrorSchema = z.object({
-  errors: z.array(ErrorObjectSchema),
-  dependent_outputs: z.array(z.string()),
-  class_type: z.string(),
-});
-export type NodeError = z.infer<typeof NodeErrorSchema>;
-
-/** A 400 from POST /prompt. Old servers sent `{"error": "no prompt", "node_errors": []}`. */
-export const PromptErrorResponseSchema = z.object({
-  error: z.union([ErrorObjectSchema, z.string()]),
-  node_errors: z.union([z.record(z.string(), NodeErrorSchema), z.array(z.unknown())]),
-});
-export type PromptErrorResponse = z.infer<typeof PromptErrorResponseSchema>;
-
-/** `[number, prompt_id, prompt, extra_data, outputs_to_execute]`. */
-export const QueueItemSchema = z
-  .tuple([z.number(), z.string(), z.record(z.string(), z.unknown()), z.record(z.string(), z.unknown()), z.array(z.string())])
-  .rest(z.unknown());
-export type QueueItem = z.infer<typeof QueueItemSchema>;
-
-export const QueueResponseSchema = z.object({
-  queue_running: z.array(QueueItemSchema),
-  /** The raw heap array: not sorted. */
-  queue_pending: z.array(QueueItemSchema),
-});
-export type QueueResponse = z.infer<typeof QueueResponseSchema>;
-
-export const PromptInfoSchema = z.object({ exec_info: z.object({ queue_remaining: z.number() }) });
-
-export const HistoryEntrySchema = z.object({
-  prompt: QueueItemSchema,
-  outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
-  status: z
-    .object({
-      status_str: z.string(),
-      completed: z.boolean(),
-      messages: z.array(z.tuple([z.string(), z.record(z.string(), z.unknown())])),
-    })
-    .optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
-});
-export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
-export const HistoryResponseSchema = z.record(z.string(), HistoryEntrySchema);
-
-export const UploadResponseSchema = z.object({ name: z.string(), subfolder: z.string(), type: z.string() });
-export type UploadResponse = z.infer<typeof UploadResponseSchema>;
-
-export const FeaturesSchema = z.object({
-  supports_preview_metadata: z.boolean().optional(),
-  max_upload_size: z.number().optional(),
-});
-
-export const DeviceStatsSchema = z.object({
-  name: z.string(),
-  type: z.string(),
-  index: z.number().nullable(),
-  vram_total: z.number(),
-  vram_free: z.number(),
-  torch_vram_total: z.number(),
-  torch_vram_free: z.number(),
-});
-export const SystemStatsSchema = z.object({
-  system: z.object({
-    os: z.string(),
-    ram_total: z.number(),
-    ram_free: z.number(),
-    comfyui_version: z.string(),
-    python_version: z.string(),
-    pytorch_version: z.string(),
-    embedded_python: z.boolean(),
-    argv: z.array(z.string()),
-    required_frontend_version: z.string().optional(),
-    installed_templates_version: z.string().nullable().optional(),
-    required_templates_version: z.string().nullable().optional(),
-  }),
-  devices: z.array(DeviceStatsSchema),
-});
-export type SystemStats = z.infer<typeof SystemStatsSchema>;
-
-export const ModelFoldersSchema = z.array(z.string());
-export const ModelListSchema = z.array(z.string());
-
-/** The file refs in a UI output dict (images, gifs from VHS, audio, video...). */
-export function outputFiles(output: Record<string, unknown> | null | undefined): FileRef[] {
-  if (!output) return [];
-  const refs: FileRef[] = [];
-  for (const value of Object.values(output)) {
-    if (!Array.isArray(value)) continue;
-    for (const item of value) {
-      const ref = FileRefSchema.safeParse(item);
-      if (ref.success) refs.push(ref.data);
-    }
-  }
-  return refs;
 }
