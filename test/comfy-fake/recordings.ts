@@ -69,6 +69,8 @@ function textShape(type: string, d: Record<string, unknown>): string {
       return `${base} nodes=${JSON.stringify(d['nodes'])}`;
     case 'execution_error':
       return `${base} ${String(d['node_id'])} ${String(d['node_type'])} ${String(d['exception_type'])} ${JSON.stringify(d['exception_message'])} executed=${JSON.stringify(d['executed'])} inputs={${keys(d['current_inputs'])}} outputs=${JSON.stringify(d['current_outputs'])}`;
+    case 'logs':
+      return `${base} entries=${(d['entries'] as unknown[]).length} size=${d['size'] === null ? 'null' : `{${keys(d['size'])}}`}`;
     case 'execution_interrupted':
       return `${base} ${String(d['node_id'])} ${String(d['node_type'])} executed=${JSON.stringify(d['executed'])}`;
     default:

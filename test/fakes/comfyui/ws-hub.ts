@@ -30,7 +30,8 @@ export class WsHub {
   /** `PromptServer.sockets`: sid -> socket. */
   private readonly sessions = new Map<string, Session>();
   private readonly all = new Set<WebSocket>();
-  private readonly logSubscribers = new Set<string>();
+  /** Subscribed sids -> whether the terminal size was sent already (the first batch carries it). */
+  private readonly logSubscribers = new Map<string, boolean>();
 
   constructor(private readonly deps: WsHubDeps) {}
 
@@ -113,13 +114,16 @@ export class WsHub {
   }
 
   setLogSubscription(sid: string, enabled: boolean): void {
-    if (enabled) this.logSubscribers.add(sid);
+    if (enabled) this.logSubscribers.set(sid, this.logSubscribers.get(sid) ?? false);
     else this.logSubscribers.delete(sid);
   }
 
   sendLog(text: string, nowIso: string): void {
-    for (const sid of this.logSubscribers) {
-      this.send(sid, { type: 'logs', data: { entries: [{ t: nowIso, m: text }], size: null } });
+    for (const [sid, sizeSent] of this.logSubscribers) {
+      // As recorded: the first batch carries the terminal size, later ones `size: null`.
+      const size = sizeSent ? null : { cols: 80, rows: 24 };
+      this.logSubscribers.set(sid, true);
+      this.send(sid, { type: 'logs', data: { entries: [{ t: nowIso, m: text }], size } });
     }
   }
 
