@@ -71,6 +71,18 @@ export interface FakeComfy {
   close(): Promise<void>;
 }
 
+/** Temp dirs of fakes that were never closed: removed when the process exits. */
+const openDirs = new Set<string>();
+let exitHookInstalled = false;
+function trackDir(dir: string): void {
+  openDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of openDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 interface Life {
   server: Server;
   sockets: Set<Socket>;
@@ -99,6 +111,7 @@ class FakeComfyServer implements FakeComfy {
     this.script = { ...defaultScript(), ...opts.script };
     this.ownsDir = opts.dataDir === undefined;
     this.dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'fake-comfy-'));
+    if (this.ownsDir) trackDir(this.dataDir);
     this.store = new FileStore(this.dataDir);
     this.now = opts.now ?? Date.now;
     this.models = { ...opts.models };
@@ -305,7 +318,10 @@ class FakeComfyServer implements FakeComfy {
 
   async close(): Promise<void> {
     await this.crash();
-    if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDir) {
+      rmSync(this.dataDir, { recursive: true, force: true });
+      openDirs.delete(this.dataDir);
+    }
   }
 }
 
