@@ -30,6 +30,11 @@ export class CoreApi {
     private readonly logger: Logger = nullLogger,
   ) {}
 
+  /** The method names this API answers (a test checks they are exactly the contract's). */
+  handledMethods(): string[] {
+    return Object.keys(this.handlers);
+  }
+
   /** Untyped entry for transports: never throws. */
   async dispatch(method: string, input: unknown, ctx: CallContext): Promise<CallResult> {
     try {

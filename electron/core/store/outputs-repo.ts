@@ -117,13 +117,17 @@ export class OutputsRepo {
       where.push('o.id IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH @fts)');
       params.fts = fts;
     }
-    if (q.userId) (where.push('o.user_id = @userId'), (params.userId = q.userId));
-    if (q.guildId) (where.push('o.guild_id = @guildId'), (params.guildId = q.guildId));
-    if (q.workflow) (where.push('o.workflow = @workflow'), (params.workflow = q.workflow));
-    if (q.kind) (where.push('o.kind = @kind'), (params.kind = q.kind));
-    if (q.favourite !== undefined) (where.push('o.favourite = @favourite'), (params.favourite = q.favourite ? 1 : 0));
-    if (q.from !== undefined) (where.push('o.created_at >= @from'), (params.from = q.from));
-    if (q.to !== undefined) (where.push('o.created_at <= @to'), (params.to = q.to));
+    const add = (clause: string, key: string, value: unknown) => {
+      where.push(clause);
+      params[key] = value;
+    };
+    if (q.userId) add('o.user_id = @userId', 'userId', q.userId);
+    if (q.guildId) add('o.guild_id = @guildId', 'guildId', q.guildId);
+    if (q.workflow) add('o.workflow = @workflow', 'workflow', q.workflow);
+    if (q.kind) add('o.kind = @kind', 'kind', q.kind);
+    if (q.favourite !== undefined) add('o.favourite = @favourite', 'favourite', q.favourite ? 1 : 0);
+    if (q.from !== undefined) add('o.created_at >= @from', 'from', q.from);
+    if (q.to !== undefined) add('o.created_at <= @to', 'to', q.to);
     if (q.after) {
       where.push('(o.created_at < @afterCreated OR (o.created_at = @afterCreated AND o.id < @afterId))');
       params.afterCreated = q.after.createdAt;
