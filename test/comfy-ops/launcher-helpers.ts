@@ -34,7 +34,7 @@ export async function makeFakeInstall(): Promise<FakeInstall> {
 
 /** Resolves with the arguments of the next `event` for which `accept` returns true. */
 export function nextEvent<T extends unknown[]>(
-  emitter: EventEmitter<any>,
+  emitter: EventEmitter,
   event: string,
   accept: (...args: T) => boolean = () => true,
 ): Promise<T> {

@@ -3,7 +3,7 @@ import { ComfyLauncher, type LauncherOptions, type CrashInfo, type ReadyInfo } f
 import { LaunchError } from '../../electron/core/comfy/launch-error';
 import type { LogLine } from '../../electron/core/comfy/log-tail';
 import { ManualClock } from './manual-clock';
-import { isAlive, makeFakeInstall, nextEvent, type FakeInstall } from './launcher-helpers';
+import { isAlive, makeFakeInstall, nextEvent } from './launcher-helpers';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -63,6 +63,7 @@ function chunk(type: string, data: Buffer): Buffer {
 /** PIL's PngInfo.add_text: tEXt when the text is Latin-1, else an uncompressed iTXt (UTF-8). */
 function textChunk(keyword: string, text: string): Buffer {
   const key = Buffer.from(keyword, 'latin1');
+  // eslint-disable-next-line no-control-regex -- the PNG tEXt chunk is latin1: any char above 0xff needs iTXt
   if (!/[^\u0000-\u00ff]/.test(text)) {
     return chunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
   }

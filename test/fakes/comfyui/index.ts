@@ -120,6 +120,7 @@ class FakeComfyServer implements FakeComfy {
     this.stats = readFixture<Record<string, unknown>>('system_stats.json');
     this.portValue = opts.port ?? 0;
     this.host = opts.host ?? '127.0.0.1';
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's live getters must read this instance's current parts
     const self = this;
     this.ctx = {
       get queue() { return self.queue; },
