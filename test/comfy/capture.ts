@@ -2,6 +2,7 @@
  * Replays the recorded WebSocket frames of a real ComfyUI 0.3.64 (fixtures/comfyui-0.3.64/ws-capture.jsonl)
  * as parsed messages, and the graphs that were submitted (http-capture.json).
  */
+import { fixtureDir } from '../fakes/comfyui/object-info';
 import { readFileSync } from 'node:fs';
 import {
   encodePreviewFrame,
@@ -13,7 +14,8 @@ import {
 } from '../../electron/core/comfy/messages';
 import type { ProgressEvent } from '../../electron/core/comfy/progress';
 
-export const FIXTURES = '/work/shared/fixtures/comfyui-0.3.64';
+/** The recordings: $COMFY_FIXTURE_DIR, else the shared/ folder beside the checkout. */
+export const FIXTURES = fixtureDir();
 
 interface Line {
   t_ms: number;
