@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
 import { appHandlers } from './api/app-handlers';
+import { ComfyBackend } from './comfy/backend';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
 import { settingsHandlers } from './api/settings-handlers';
@@ -32,6 +33,8 @@ export interface Core {
   readonly api: CoreApi;
   readonly logger: Logger;
   readonly secrets: SecretStore;
+  /** One live ComfyBackend (HTTP client + the one WebSocket) per enabled backend, while started. */
+  readonly backends: ReadonlyMap<string, ComfyBackend>;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -49,6 +52,7 @@ export function createCore(options: CoreOptions): Core {
   const startedAt = clock.now();
 
   for (const url of config.comfy.urls) store.backends.ensure(url, 'remote');
+  const live = new Map<string, ComfyBackend>();
 
   const healthSummary = (): HealthSummary => {
     const backends: HealthSummary['comfy']['backends'] = store.backends.list().map((b) => ({
@@ -56,9 +60,9 @@ export function createCore(options: CoreOptions): Core {
       url: b.url,
       kind: b.kind,
       enabled: b.enabled,
-      status: 'offline',
+      status: live.get(b.id)?.status ?? 'offline',
       version: null,
-      error: null,
+      error: live.get(b.id)?.statusDetail ?? null,
     }));
     const enabled = backends.filter((b) => b.enabled);
     const counts = store.jobs.countByStatus();
@@ -108,11 +112,22 @@ export function createCore(options: CoreOptions): Core {
     api,
     logger,
     secrets,
+    backends: live,
     healthSummary,
     async start() {
       if (started) return;
       started = true;
-      logger.info('core started', { mode: options.mode, dataDir: config.dataDir });
+      for (const record of store.backends.list()) {
+        if (!record.enabled) continue;
+        const backend = new ComfyBackend({ id: record.id, url: record.url, clientId: record.clientId, clock, logger: logger.child('comfy') });
+        backend.on('status', (status) => {
+          if (status === 'idle' || status === 'busy') store.backends.touch(record.id);
+          events.emit('health.changed', healthSummary());
+        });
+        live.set(record.id, backend);
+        backend.start();
+      }
+      logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: live.size });
     },
     async stop() {
       if (!started) {
@@ -121,6 +136,8 @@ export function createCore(options: CoreOptions): Core {
       }
       started = false;
       logger.info('core stopping');
+      await Promise.all([...live.values()].map((b) => b.stop().catch(() => {})));
+      live.clear();
       store.close();
     },
   };

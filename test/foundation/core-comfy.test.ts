@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { MemorySecretStore } from '../../electron/core/secrets';
+import type { HealthSummary } from '../../shared/api/health';
+import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { tempDirs } from '../helpers/temp-dir';
+
+const dirs = tempDirs();
+let core: Core | null = null;
+let fake: FakeComfy | null = null;
+afterEach(async () => {
+  await core?.stop();
+  await fake?.close();
+  core = null;
+  fake = null;
+  dirs.cleanup();
+});
+
+describe('core with a configured ComfyUI', () => {
+  it('connects one backend per configured URL and the health summary follows it online and offline', async () => {
+    fake = await startFakeComfy();
+    const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    const until = (want: HealthSummary['comfy']['status']) =>
+      new Promise<HealthSummary>((resolve) => {
+        const now = core!.healthSummary();
+        if (now.comfy.status === want) return resolve(now);
+        const off = core!.events.on('health.changed', (h) => {
+          if (h.comfy.status === want) {
+            off();
+            resolve(h);
+          }
+        });
+      });
+    const online = until('online');
+    await core.start();
+    const summary = await online;
+    expect(summary.comfy.backends).toHaveLength(1);
+    expect(summary.comfy.backends[0]).toMatchObject({ url: fake.url, kind: 'remote', enabled: true, status: 'idle' });
+    expect(core.backends.size).toBe(1);
+    const offline = until('offline');
+    await fake.crash();
+    expect((await offline).comfy.backends[0]!.status).toBe('offline');
+  });
+});
