@@ -3,7 +3,7 @@
  * them in order. Both shells (Electron main and headless) call only this.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
 import { appHandlers } from './api/app-handlers';
 import { ComfyBackend } from './comfy/backend';
@@ -15,6 +15,8 @@ import type { Config } from './config';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
+import { runBackendHealth } from './health-runner';
+import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { APP_VERSION } from './version';
 
@@ -24,6 +26,14 @@ export interface CoreOptions {
   clock?: Clock;
   logger?: Logger;
   secrets?: SecretStore;
+  /** The bundled workflows folder; found next to the app by default. */
+  workflowsDir?: string;
+}
+
+/** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
+function findWorkflowsDir(): string {
+  const candidates = [process.env.COMFYDESK_WORKFLOWS_DIR, join(__dirname, '../../workflows'), join(__dirname, '../../../workflows')];
+  return candidates.find((dir): dir is string => !!dir && existsSync(dir)) ?? join(__dirname, '../../workflows');
 }
 
 export interface Core {
@@ -35,6 +45,7 @@ export interface Core {
   readonly secrets: SecretStore;
   /** One live ComfyBackend (HTTP client + the one WebSocket) per enabled backend, while started. */
   readonly backends: ReadonlyMap<string, ComfyBackend>;
+  readonly workflows: WorkflowRegistry;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,6 +64,11 @@ export function createCore(options: CoreOptions): Core {
 
   for (const url of config.comfy.urls) store.backends.ensure(url, 'remote');
   const live = new Map<string, ComfyBackend>();
+  const workflows = new WorkflowRegistry({
+    bundledDir: options.workflowsDir ?? findWorkflowsDir(),
+    importedDir: join(config.dataDir, 'workflows'),
+    logger,
+  });
 
   const healthSummary = (): HealthSummary => {
     const backends: HealthSummary['comfy']['backends'] = store.backends.list().map((b) => ({
@@ -100,7 +116,14 @@ export function createCore(options: CoreOptions): Core {
       }),
     }),
     ...settingsHandlers({ settings: store.settings, events }),
-    ...healthHandlers({ summary: healthSummary }),
+    ...healthHandlers({
+      summary: healthSummary,
+      run: (input) =>
+        runBackendHealth(
+          { backends: live, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock },
+          input.backendId,
+        ),
+    }),
   };
   const api = new CoreApi(handlers, logger.child('api'));
 
@@ -113,10 +136,13 @@ export function createCore(options: CoreOptions): Core {
     logger,
     secrets,
     backends: live,
+    workflows,
     healthSummary,
     async start() {
       if (started) return;
       started = true;
+      const problems = await workflows.load();
+      for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
       for (const record of store.backends.list()) {
         if (!record.enabled) continue;
         const backend = new ComfyBackend({ id: record.id, url: record.url, clientId: record.clientId, clock, logger: logger.child('comfy') });

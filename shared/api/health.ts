@@ -32,10 +32,39 @@ export const HealthSummarySchema = z.object({
 });
 export type HealthSummary = z.infer<typeof HealthSummarySchema>;
 
+export const HealthCheckResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  details: z.string(),
+  /** What the user can do about it; empty when nothing needs doing. */
+  fixHint: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+export type HealthCheckResult = z.infer<typeof HealthCheckResultSchema>;
+
+export const HealthRunInputSchema = z
+  .object({ backendId: z.string().min(1).optional() })
+  .strict()
+  .optional()
+  .default({});
+
+export const HealthRunOutputSchema = z.object({
+  backendId: z.string(),
+  url: z.string(),
+  results: z.array(HealthCheckResultSchema),
+});
+
 export const healthMethods = {
   'health.summary': method(NoInput, HealthSummarySchema, 'ComfyUI, bot and queue at a glance.'),
+  'health.run': method(
+    HealthRunInputSchema,
+    HealthRunOutputSchema,
+    'Run every health check against a backend (the first one by default); each result is also pushed as health.check.',
+  ),
 };
 
 export const healthEvents = {
   'health.changed': HealthSummarySchema,
+  'health.check': z.object({ backendId: z.string(), result: HealthCheckResultSchema }),
 };

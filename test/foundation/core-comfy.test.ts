@@ -43,4 +43,32 @@ describe('core with a configured ComfyUI', () => {
     await fake.crash();
     expect((await offline).comfy.backends[0]!.status).toBe('offline');
   });
+
+  it('health.run streams every check with a fix hint and names a missing model', async () => {
+    fake = await startFakeComfy();
+    const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    await core.start();
+    expect(core.workflows.list().length).toBeGreaterThanOrEqual(8);
+    const streamed: string[] = [];
+    core.events.on('health.check', (e) => streamed.push(e.result.id));
+    const out = await core.api.call('health.run', {});
+    expect(out.url).toBe(fake.url);
+    const ids = out.results.map((r) => r.id);
+    for (const id of ['api', 'version', 'gpu', 'websocket', 'output-dir', 'queue', 'workflow:sdxl-txt2img']) expect(ids).toContain(id);
+    expect([...streamed].sort()).toEqual([...ids].sort());
+    const sdxl = out.results.find((r) => r.id === 'workflow:sdxl-txt2img')!;
+    expect(sdxl.status).toBe('fail');
+    const checkpoint = core.workflows.get('sdxl-txt2img')!.manifest.models.find((m) => m.folder === 'checkpoints')!.default;
+    expect(sdxl.details).toContain(checkpoint);
+    for (const r of out.results) if (r.status !== 'ok') expect(r.fixHint.length).toBeGreaterThan(0);
+  });
+
+  it('health.run without any backend says how to add one', async () => {
+    const config = loadConfig({ dataDir: dirs.make(), env: {} });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    await core.start();
+    const res = await core.api.dispatch('health.run', {}, { caller: 'test' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) } });
+  });
 });

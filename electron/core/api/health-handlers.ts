@@ -1,6 +1,11 @@
 import type { HealthSummary } from '../../../shared/api/health';
 import type { Handlers } from './dispatch';
 
-export function healthHandlers(deps: { summary: () => HealthSummary }): Pick<Handlers, 'health.summary'> {
-  return { 'health.summary': () => deps.summary() };
+export interface HealthHandlerDeps {
+  summary: () => HealthSummary;
+  run: Handlers['health.run'];
+}
+
+export function healthHandlers(deps: HealthHandlerDeps): Pick<Handlers, 'health.summary' | 'health.run'> {
+  return { 'health.summary': () => deps.summary(), 'health.run': deps.run };
 }

@@ -1,0 +1,53 @@
+/**
+ * Runs the ComfyUI health checks (comfy/health.ts) for one live backend, with the needs of every loaded workflow
+ * (node classes + the model files the user's settings choose), streaming each result as a `health.check` event.
+ */
+import { ApiError } from '../../shared/api';
+import type { HealthCheckResult } from '../../shared/api/health';
+import type { Clock } from './clock';
+import type { ComfyBackend } from './comfy/backend';
+import { healthContextFor, runHealthChecks, type WorkflowNeeds } from './comfy/health';
+import type { EventBus } from './events';
+import type { SettingsRepo } from './store/settings-repo';
+import type { WorkflowRegistry } from './workflows/registry';
+import { requiredModelFiles } from './workflows/requirements';
+
+export interface HealthRunnerDeps {
+  backends: ReadonlyMap<string, ComfyBackend>;
+  workflows: WorkflowRegistry;
+  settings: SettingsRepo;
+  events: EventBus;
+  outputDir: string;
+  clock: Clock;
+}
+
+export function workflowNeeds(workflows: WorkflowRegistry, models: Readonly<Record<string, string>>): WorkflowNeeds[] {
+  return workflows.list().map(({ manifest }) => ({
+    id: manifest.id,
+    title: manifest.title,
+    nodeClasses: manifest.nodeClasses,
+    models: requiredModelFiles(manifest, { models, lora: null }).map((m) => ({ folder: m.folder, file: m.file })),
+  }));
+}
+
+export async function runBackendHealth(
+  deps: HealthRunnerDeps,
+  backendId?: string,
+): Promise<{ backendId: string; url: string; results: HealthCheckResult[] }> {
+  const backend = backendId ? deps.backends.get(backendId) : deps.backends.values().next().value;
+  if (!backend) {
+    throw new ApiError({
+      code: backendId ? 'not_found' : 'unavailable',
+      message: backendId
+        ? `No running ComfyUI backend with id ${backendId}.`
+        : 'No ComfyUI backend is configured. Add its URL in Settings (or set COMFYDESK_COMFY_URLS).',
+    });
+  }
+  const ctx = healthContextFor(backend, {
+    workflows: workflowNeeds(deps.workflows, deps.settings.get().models),
+    outputDir: deps.outputDir,
+    clock: deps.clock,
+  });
+  const results = await runHealthChecks(ctx, (result) => deps.events.emit('health.check', { backendId: backend.id, result }));
+  return { backendId: backend.id, url: backend.url, results };
+}
