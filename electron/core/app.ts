@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
 import { appHandlers } from './api/app-handlers';
 import { ComfyBackend } from './comfy/backend';
+import { DEFAULT_COMFY_URLS, findComfyUI } from './comfy/find';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
 import { settingsHandlers } from './api/settings-handlers';
@@ -18,6 +19,7 @@ import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
+import type { BackendRecord } from './store/backends-repo';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -26,6 +28,8 @@ export interface CoreOptions {
   clock?: Clock;
   logger?: Logger;
   secrets?: SecretStore;
+  /** Where to look for an already running ComfyUI at start (default 127.0.0.1:8188 and :8000; [] = don't look). */
+  discoverUrls?: readonly string[];
   /** The bundled workflows folder; found next to the app by default. */
   workflowsDir?: string;
 }
@@ -127,7 +131,35 @@ export function createCore(options: CoreOptions): Core {
   };
   const api = new CoreApi(handlers, logger.child('api'));
 
+  const startBackend = (record: BackendRecord): void => {
+    if (live.has(record.id)) return;
+    const backend = new ComfyBackend({ id: record.id, url: record.url, clientId: record.clientId, clock, logger: logger.child('comfy') });
+    backend.on('status', (status) => {
+      if (!started) return;
+      if (status === 'idle' || status === 'busy') store.backends.touch(record.id);
+      events.emit('health.changed', healthSummary());
+    });
+    live.set(record.id, backend);
+    backend.start();
+  };
+
+  /** Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. */
+  const discover = async (): Promise<void> => {
+    const urls = options.discoverUrls ?? DEFAULT_COMFY_URLS;
+    if (urls.length === 0) return;
+    const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
+    if (!started) return;
+    for (const hit of found) {
+      const known = store.backends.byUrl(hit.url);
+      const record = known ?? store.backends.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
+      if (!known) logger.info('found a running ComfyUI', { url: hit.url, version: hit.version });
+      if (record.enabled) startBackend(record);
+    }
+    if (found.length) events.emit('health.changed', healthSummary());
+  };
+
   let started = false;
+  let discovery: Promise<void> = Promise.resolve();
   return {
     config,
     store,
@@ -143,16 +175,8 @@ export function createCore(options: CoreOptions): Core {
       started = true;
       const problems = await workflows.load();
       for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
-      for (const record of store.backends.list()) {
-        if (!record.enabled) continue;
-        const backend = new ComfyBackend({ id: record.id, url: record.url, clientId: record.clientId, clock, logger: logger.child('comfy') });
-        backend.on('status', (status) => {
-          if (status === 'idle' || status === 'busy') store.backends.touch(record.id);
-          events.emit('health.changed', healthSummary());
-        });
-        live.set(record.id, backend);
-        backend.start();
-      }
+      for (const record of store.backends.list()) if (record.enabled) startBackend(record);
+      discovery = discover().catch((err: unknown) => logger.warn('looking for a running ComfyUI failed', { error: err }));
       logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: live.size });
     },
     async stop() {
@@ -162,6 +186,7 @@ export function createCore(options: CoreOptions): Core {
       }
       started = false;
       logger.info('core stopping');
+      await discovery.catch(() => {});
       await Promise.all([...live.values()].map((b) => b.stop().catch(() => {})));
       live.clear();
       store.close();

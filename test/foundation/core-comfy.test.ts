@@ -21,7 +21,7 @@ describe('core with a configured ComfyUI', () => {
   it('connects one backend per configured URL and the health summary follows it online and offline', async () => {
     fake = await startFakeComfy();
     const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
     const until = (want: HealthSummary['comfy']['status']) =>
       new Promise<HealthSummary>((resolve) => {
         const now = core!.healthSummary();
@@ -47,7 +47,7 @@ describe('core with a configured ComfyUI', () => {
   it('health.run streams every check with a fix hint and names a missing model', async () => {
     fake = await startFakeComfy();
     const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
     await core.start();
     expect(core.workflows.list().length).toBeGreaterThanOrEqual(8);
     const streamed: string[] = [];
@@ -66,9 +66,33 @@ describe('core with a configured ComfyUI', () => {
 
   it('health.run without any backend says how to add one', async () => {
     const config = loadConfig({ dataDir: dirs.make(), env: {} });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore() });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
     await core.start();
     const res = await core.api.dispatch('health.run', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) } });
+  });
+
+  it('finds a ComfyUI already running at a usual address and remembers it across restarts', async () => {
+    fake = await startFakeComfy();
+    const dataDir = dirs.make();
+    const config = loadConfig({ dataDir, env: {} });
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: ['http://127.0.0.1:9', fake.url] });
+    const online = new Promise<void>((resolve) => {
+      const off = core!.events.on('health.changed', (h) => {
+        if (h.comfy.status === 'online') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await core.start();
+    await online;
+    expect(core.healthSummary().comfy.backends).toMatchObject([{ url: fake.url, kind: 'local', status: 'idle' }]);
+    await core.stop();
+    // Next start: nothing is probed, the remembered backend is used.
+    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+    await core.start();
+    expect(core.backends.size).toBe(1);
+    expect(core.healthSummary().comfy.backends[0]!.url).toBe(fake.url);
   });
 });
