@@ -12,7 +12,7 @@ import {
   type HealthResult,
 } from '../../electron/core/comfy/health';
 import { builtInHealthChecks, compareVersions, parseVersion, prettyDeviceName } from '../../electron/core/comfy/health-checks';
-import { ManualClock } from './manual-clock';
+import { FakeClock as ManualClock } from '../helpers/fake-clock';
 
 const tmpDirs: string[] = [];
 afterEach(async () => {

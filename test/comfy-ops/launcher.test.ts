@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ComfyLauncher, type LauncherOptions, type CrashInfo, type ReadyInfo } from '../../electron/core/comfy/launcher';
 import { LaunchError } from '../../electron/core/comfy/launch-error';
 import type { LogLine } from '../../electron/core/comfy/log-tail';
-import { ManualClock } from './manual-clock';
+import { FakeClock as ManualClock } from '../helpers/fake-clock';
 import { isAlive, makeFakeInstall, nextEvent } from './launcher-helpers';
 
 const cleanups: Array<() => Promise<void>> = [];

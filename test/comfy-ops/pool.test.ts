@@ -12,7 +12,7 @@ import {
   type PoolBackend,
   type Requirements,
 } from '../../electron/core/comfy/pool';
-import { ManualClock } from './manual-clock';
+import { FakeClock as ManualClock } from '../helpers/fake-clock';
 
 function caps(nodeClasses: string[], models: Record<string, string[]>): BackendCapabilities {
   return {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodePreviewFrame, encodePreviewWithMetadataFrame, encodeTextFrame } from '../../electron/core/comfy/messages';
 import { ComfySocket } from '../../electron/core/comfy/socket';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 interface Server {
   wss: WebSocketServer;

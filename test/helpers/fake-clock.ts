@@ -3,14 +3,20 @@ import type { Clock, ClockTimer } from '../../electron/core/clock';
 interface Pending {
   id: number;
   at: number;
+  /** The delay asked for. */
+  ms: number;
   fn: () => void;
+  unref(): Pending;
 }
 
-/** A Clock whose time moves only when a test says so. Timers fire in time order during `advance`. */
+/**
+ * The one test Clock: time moves only when a test says so; timers fire in time order (then creation order)
+ * during `advance`, including timers they schedule themselves when those fall due.
+ */
 export class FakeClock implements Clock {
   private current: number;
   private nextId = 1;
-  private pending: Pending[] = [];
+  private timers: Pending[] = [];
 
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.current = start;
@@ -21,32 +27,41 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): ClockTimer {
-    const timer: Pending = { id: this.nextId++, at: this.current + Math.max(0, ms), fn };
-    this.pending.push(timer);
-    return { id: timer.id } as ClockTimer;
+    const delay = Math.max(0, ms);
+    const timer: Pending = { id: this.nextId++, at: this.current + delay, ms: delay, fn, unref: () => timer };
+    this.timers.push(timer);
+    return timer;
   }
 
   clearTimeout(timer: ClockTimer | undefined): void {
     if (!timer) return;
-    const id = (timer as { id?: number }).id;
-    this.pending = this.pending.filter((p) => p.id !== id);
+    this.timers = this.timers.filter((p) => p !== timer);
   }
 
-  /** Move time forward, firing due timers in order (timers they schedule fire too when due). */
+  /** Move time forward, firing due timers in order. */
   advance(ms: number): void {
     const target = this.current + ms;
     for (;;) {
-      this.pending.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.pending[0];
-      if (!next || next.at > target) break;
-      this.pending.shift();
-      this.current = next.at;
+      const next = this.timers.filter((p) => p.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((p) => p !== next);
+      this.current = Math.max(this.current, next.at);
       next.fn();
     }
     this.current = target;
   }
 
+  /** Delays (ms, as requested) of the timers still pending, oldest first. */
+  pending(): number[] {
+    return this.timers.map((p) => p.ms);
+  }
+
+  /** Time left (ms from now) on each pending timer, soonest first. */
+  pendingDelays(): number[] {
+    return this.timers.map((p) => p.at - this.current).sort((a, b) => a - b);
+  }
+
   get pendingCount(): number {
-    return this.pending.length;
+    return this.timers.length;
   }
 }

@@ -4,6 +4,7 @@
  * appends the matching call, never by polling).
  */
 import { EventEmitter } from 'node:events';
+import type { RouteContext } from './router';
 
 export interface RecordedFile {
   /** Multipart field name, e.g. `files[0]`. */
@@ -14,23 +15,12 @@ export interface RecordedFile {
   size: number;
 }
 
-export interface RecordedCall {
+/** One request as the routes saw it (see RouteContext), plus when it came and what the fake answered. */
+export interface RecordedCall extends RouteContext {
   /** 1-based position in `calls`. */
   seq: number;
   /** Fake clock time (ms) when the request arrived. */
   at: number;
-  method: string;
-  /** Path after `/api/v10`, without query, e.g. `/channels/123/messages`. */
-  path: string;
-  /** Route template, e.g. `/channels/:channel_id/messages/:message_id`; `(unmatched)` when no route fits. */
-  route: string;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  /** Request headers, names lower-cased; the Authorization value is kept so tests can assert `Bot …`. */
-  headers: Record<string, string>;
-  /** JSON body, or the parsed `payload_json` part of a multipart body. */
-  json: unknown;
-  files: RecordedFile[];
   status: number;
   response: unknown;
   /** Headers the fake answered with (X-RateLimit-*, Retry-After, Content-Type …). */

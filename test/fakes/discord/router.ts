@@ -6,11 +6,15 @@ import type { RecordedFile } from './recorder';
 
 export interface RouteContext {
   method: string;
+  /** Path after `/api/v10`, without query, e.g. `/channels/123/messages`. */
   path: string;
+  /** Route template, e.g. `/channels/:channel_id/messages/:message_id`; `(unmatched)` when no route fits. */
   route: string;
   params: Record<string, string>;
   query: Record<string, string>;
+  /** Request headers, names lower-cased; the Authorization value is kept so tests can assert `Bot …`. */
   headers: Record<string, string>;
+  /** JSON body, or the parsed `payload_json` part of a multipart body. */
   json: unknown;
   files: RecordedFile[];
 }
