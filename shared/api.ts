@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { appMethods } from './api/app';
 import { healthEvents, healthMethods } from './api/health';
+import { jobsEvents } from './api/jobs';
 import { settingsEvents, settingsMethods } from './api/settings';
 import type { MethodSpec } from './api/define';
 
@@ -19,6 +20,7 @@ export const methods = {
 export const events = {
   ...settingsEvents,
   ...healthEvents,
+  ...jobsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -240,6 +240,26 @@ export class JobsRepo {
     ).map(toJob);
   }
 
+  /** Jobs newest first, filtered by status, user and guild. */
+  list(filter: { statuses?: readonly JobStatus[]; userId?: string; guildId?: string; limit?: number } = {}): Job[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+      args.push(...filter.statuses);
+    }
+    if (filter.userId) {
+      where.push('user_id = ?');
+      args.push(filter.userId);
+    }
+    if (filter.guildId) {
+      where.push('guild_id = ?');
+      args.push(filter.guildId);
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, filter.limit ?? 50) as JobRow[]).map(toJob);
+  }
+
   countActiveByUser(userId: string): number {
     const row = this.db
       .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE user_id = ? AND status IN ('queued', 'submitted', 'running', 'collecting')`)

@@ -1,0 +1,602 @@
+/**
+ * The jobs engine: a job is stored before anything is sent; the scheduler hands queued jobs to backends in fair
+ * order (round robin by user), keeping each backend's pipeline full (its running prompt plus one waiting);
+ * progress, completion, collection into the library, cancel, retries of backend faults, and recovery after a
+ * restart all go through here. Every state change is a transaction in the jobs table and a `job.changed` event.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ApiError } from '../../../shared/api';
+import type { JobProgressView, JobSubmitInput } from '../../../shared/api/jobs';
+import { ACTIVE_STATUSES, type Job, type JobStatus } from '../../../shared/jobs';
+import type { Clock, ClockTimer } from '../clock';
+import type { ComfyBackend } from '../comfy/backend';
+import { ComfyError } from '../comfy/errors';
+import type { JobProgress } from '../comfy/progress';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import { JobEndedError } from '../store/jobs-repo';
+import type { LoadedWorkflow, WorkflowRegistry } from '../workflows/registry';
+import { fairOrder } from './fair-order';
+import { classifyFailure } from './failure';
+import type { InputStore } from './inputs';
+import { buildGraph, findWorkflow, prepareRequest, requirementsOf } from './prepare';
+import { liveView, PreviewCache, storedView } from './progress-view';
+import { MAX_RETRIES, PIPELINE_DEPTH, type JobBackends, type JobLibrary } from './types';
+
+export interface JobEngineOptions {
+  store: Store;
+  events: EventBus;
+  workflows: WorkflowRegistry;
+  backends: JobBackends;
+  library: JobLibrary;
+  inputs: InputStore;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  newId?: () => string;
+  /** Least time between two `job.progress` events of one job (default 250 ms). */
+  progressIntervalMs?: number;
+}
+
+type Phase = 'dispatching' | 'submitted' | 'running' | 'collecting';
+interface Inflight {
+  phase: Phase;
+  backendId: string;
+  promptId: string | null;
+}
+
+const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' };
+/** Positions are pushed for this many queued jobs at most (the rest learn theirs from jobs.queue). */
+const POSITION_PUSH_LIMIT = 200;
+
+export class JobEngine {
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly byPrompt = new Map<string, string>();
+  private readonly cancelRequested = new Set<string>();
+  private readonly lastServed = new Map<string, number>();
+  private serveSeq = 0;
+  private readonly progress = new Map<string, JobProgress>();
+  private readonly previews = new PreviewCache();
+  private readonly throttle = new Map<string, { at: number; phase: string; timer: ClockTimer | null }>();
+  private readonly positions = new Map<string, number>();
+  private readonly attached = new WeakSet<ComfyBackend>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private pumpScheduled = false;
+  private retryTimer: ClockTimer | null = null;
+  private started = false;
+  private readonly random: () => number;
+  private readonly newId: () => string;
+  private readonly log: Logger;
+
+  constructor(private readonly o: JobEngineOptions) {
+    this.random = o.random ?? Math.random;
+    this.newId = o.newId ?? randomUUID;
+    this.log = o.logger.child('jobs');
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  /** Reconcile jobs left running by a previous run, then start scheduling. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
+    this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
+    this.recover();
+    this.pump();
+  }
+
+  stop(): void {
+    this.started = false;
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const t of this.throttle.values()) if (t.timer) this.o.clock.clearTimeout(t.timer);
+    this.throttle.clear();
+    if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  // ------------------------------------------------------------------------------------------- requests
+
+  /** Check, store and schedule a job. Throws ApiError (bad_request, limit) with a readable message. */
+  submit(raw: Required<Pick<JobSubmitInput, 'workflow'>> & Omit<JobSubmitInput, 'workflow'>): Job {
+    const input = {
+      prompt: '',
+      negative: '',
+      params: {},
+      inputs: [],
+      source: 'desktop' as const,
+      userId: DESKTOP_USER.id,
+      guildId: null,
+      channelId: null,
+      parentJobId: null,
+      ...raw,
+    };
+    const workflow = findWorkflow(this.o.workflows, input.workflow);
+    const inputs = input.inputs.map((i) => ({ ...i, path: this.o.inputs.check(i.path) }));
+    const prepared = prepareRequest(
+      workflow,
+      { prompt: input.prompt, negative: input.negative, params: input.params, imageSlots: inputs.map((i) => i.slot) },
+      this.random,
+    );
+    const { store } = this.o;
+    const settings = store.settings.get();
+    const counts = store.jobs.countByStatus();
+    const active = counts.queued + counts.submitted + counts.running + counts.collecting;
+    if (active >= settings.queue.globalLimit) {
+      throw new ApiError({
+        code: 'limit',
+        message: `The queue is full (${active} jobs, the limit is ${settings.queue.globalLimit}). Try again when some have finished.`,
+      });
+    }
+    const isOwner = input.source === 'desktop' && input.userId === DESKTOP_USER.id;
+    const perUser = input.perUserLimit ?? settings.queue.perUserLimit;
+    if (!isOwner) {
+      const mine = store.jobs.countActiveByUser(input.userId);
+      if (mine >= perUser) {
+        throw new ApiError({
+          code: 'limit',
+          message: `You already have ${mine} job${mine === 1 ? '' : 's'} queued or running (the limit is ${perUser}). Wait for one to finish or cancel one.`,
+        });
+      }
+    }
+    if (!store.users.get(input.userId) || input.userName) {
+      store.users.upsert(input.userId, input.userName ?? (isOwner ? DESKTOP_USER.name : input.userId));
+    }
+    const job = store.jobs.create({
+      id: this.newId(),
+      source: input.source,
+      userId: input.userId,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      workflow: workflow.manifest.id,
+      params: prepared.params,
+      inputs,
+      prompt: prepared.prompt,
+      negative: prepared.negative,
+      delivery: input.delivery ?? store.users.get(input.userId)?.defaultDelivery ?? settings.defaults.delivery,
+      parentJobId: input.parentJobId,
+    });
+    this.log.info('job queued', { job: job.id, user: job.userId, workflow: job.workflow });
+    this.changed(job);
+    this.pump();
+    return job;
+  }
+
+  /** Queue a job again: same workflow, prompt, parameters and images; as the desktop user unless asked otherwise. */
+  rerun(input: { id: string; asOriginalUser: boolean; seed?: number | undefined; delivery?: Job['delivery'] | undefined }): Job {
+    const original = this.mustGet(input.id);
+    const params: Record<string, unknown> = { ...original.params };
+    if (input.seed !== undefined) params.seed = input.seed;
+    const keepUser = input.asOriginalUser;
+    return this.submit({
+      workflow: original.workflow,
+      prompt: original.prompt,
+      negative: original.negative,
+      params,
+      inputs: original.inputs,
+      source: keepUser ? original.source : 'desktop',
+      userId: keepUser ? original.userId : DESKTOP_USER.id,
+      guildId: keepUser ? original.guildId : null,
+      channelId: keepUser ? original.channelId : null,
+      ...(input.delivery ? { delivery: input.delivery } : keepUser ? { delivery: original.delivery } : {}),
+      parentJobId: original.id,
+    });
+  }
+
+  /** Cancel in any state: queued → removed; waiting in ComfyUI → deleted there; running → interrupted. */
+  async cancel(id: string): Promise<{ job: Job; action: 'removed' | 'deleted' | 'interrupting' | 'already-ended' }> {
+    const job = this.mustGet(id);
+    if (!ACTIVE_STATUSES.includes(job.status)) return { job, action: 'already-ended' };
+    if (job.status === 'collecting') {
+      throw new ApiError({ code: 'conflict', message: 'This job has finished generating; its results are being saved.' });
+    }
+    if (job.status === 'queued') {
+      // A dispatch in flight sees the job is no longer queued and drops it.
+      const ended = this.end(id, 'cancelled', null, 'cancelled while queued', ['queued']);
+      if (ended) return { job: ended, action: 'removed' };
+      return this.cancel(id);
+    }
+    this.cancelRequested.add(id);
+    const backend = job.backendId ? this.o.backends.get(job.backendId) : undefined;
+    if (!backend || !job.promptId) {
+      return { job: this.end(id, 'cancelled', null, 'cancelled (backend gone)') ?? this.mustGet(id), action: 'removed' };
+    }
+    let result: 'deleted' | 'interrupting' | 'not-found';
+    try {
+      result = await backend.cancel(job.promptId);
+    } catch (err) {
+      this.cancelRequested.delete(id);
+      throw new ApiError({ code: 'unavailable', message: `Could not reach ComfyUI to cancel the job: ${(err as Error).message}` });
+    }
+    if (result === 'not-found') {
+      // ComfyUI does not know it (any more): either it is just finishing, or it is gone.
+      const outcome = backend.outcomeOf(job.promptId);
+      if (outcome?.kind === 'completed') {
+        this.cancelRequested.delete(id);
+        return { job: this.mustGet(id), action: 'already-ended' };
+      }
+      return { job: this.end(id, 'cancelled', null, 'cancelled (not on ComfyUI)') ?? this.mustGet(id), action: 'removed' };
+    }
+    return { job: this.mustGet(id), action: result };
+  }
+
+  /** Cancel every queued job of one user. */
+  clearUser(userId: string): number {
+    let n = 0;
+    for (const job of this.o.store.jobs.byUser(userId, { statuses: ['queued'], limit: 10_000 })) {
+      if (this.end(job.id, 'cancelled', null, 'queue cleared', ['queued'])) n++;
+    }
+    return n;
+  }
+
+  setPaused(paused: boolean): boolean {
+    const next = this.o.store.settings.update({ queue: { paused } });
+    this.o.events.emit('settings.changed', next);
+    this.pump();
+    return next.queue.paused;
+  }
+
+  /** Everything not over, in run order, with live progress; plus the latest ended jobs. */
+  snapshot(): { paused: boolean; active: Array<{ job: Job; progress: JobProgressView }>; recent: Job[] } {
+    const { store } = this.o;
+    const all = store.jobs.byStatus(ACTIVE_STATUSES);
+    const started = all
+      .filter((j) => j.status !== 'queued')
+      .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0));
+    const queued = this.queuedOrder(all.filter((j) => j.status === 'queued'));
+    const now = this.o.clock.now();
+    return {
+      paused: store.settings.get().queue.paused,
+      active: [...started, ...queued].map((job, i) => ({
+        job,
+        progress: this.viewOf(job, job.status === 'queued' ? i - started.length + 1 : null, now),
+      })),
+      recent: store.jobs.recentEnded(30),
+    };
+  }
+
+  viewOf(job: Job, position: number | null, now = this.o.clock.now()): JobProgressView {
+    const live = this.progress.get(job.id);
+    if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
+      return liveView(job, live, this.previews.get(job.id, live.preview));
+    }
+    return storedView(job, position, now);
+  }
+
+  // ------------------------------------------------------------------------------------------ scheduling
+
+  /** Schedule a dispatch round (coalesced: many triggers, one round). */
+  pump(): void {
+    if (this.pumpScheduled || !this.started) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      try {
+        this.dispatchRound();
+      } catch (err) {
+        this.log.error('dispatch round failed', { error: err });
+      }
+    });
+  }
+
+  private queuedOrder(queued: Job[]): Job[] {
+    return fairOrder(queued, { desktopPriority: this.o.store.settings.get().queue.desktopPriority, lastServed: this.lastServed });
+  }
+
+  private dispatchRound(): void {
+    if (!this.started) return;
+    const settings = this.o.store.settings.get();
+    const queued = this.queuedOrder(this.o.store.jobs.byStatus(['queued']).filter((j) => !this.inflight.has(j.id)));
+    if (!settings.queue.paused && queued.length > 0) {
+      const load = new Map<string, number>();
+      for (const f of this.inflight.values()) if (f.phase !== 'collecting') load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
+      for (const job of queued) {
+        const workflow = this.o.workflows.get(job.workflow);
+        if (!workflow) {
+          this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'workflow missing', ['queued']);
+          continue;
+        }
+        const req = requirementsOf(workflow.manifest, job.params, settings.models);
+        const backend = this.o.backends.rank(req).find((b) => (load.get(b.id) ?? 0) < PIPELINE_DEPTH);
+        if (!backend) continue;
+        load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
+        this.inflight.set(job.id, { phase: 'dispatching', backendId: backend.id, promptId: null });
+        this.lastServed.set(job.userId, ++this.serveSeq);
+        void this.dispatch(job, workflow, backend);
+      }
+    }
+    this.pushPositions();
+  }
+
+  private pushPositions(): void {
+    const order = this.queuedOrder(this.o.store.jobs.byStatus(['queued']).filter((j) => !this.inflight.has(j.id)));
+    const seen = new Set<string>();
+    const now = this.o.clock.now();
+    order.slice(0, POSITION_PUSH_LIMIT).forEach((job, i) => {
+      seen.add(job.id);
+      if (this.positions.get(job.id) === i + 1) return;
+      this.positions.set(job.id, i + 1);
+      this.o.events.emit('job.progress', storedView(job, i + 1, now));
+    });
+    for (const id of [...this.positions.keys()]) if (!seen.has(id)) this.positions.delete(id);
+  }
+
+  private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
+    let promptId: string | null = null;
+    try {
+      const images = await this.uploadInputs(job, backend);
+      const models = this.o.store.settings.get().models;
+      const graph = buildGraph(workflow, job.params, images, models, `ComfyDesk/${job.id}`);
+      promptId = this.newId();
+      let submitted: Job;
+      try {
+        submitted = this.o.store.jobs.transition(job.id, 'submitted', { backendId: backend.id, promptId }, { from: ['queued'] });
+      } catch {
+        this.inflight.delete(job.id); // cancelled while we uploaded
+        this.pump();
+        return;
+      }
+      this.inflight.set(job.id, { phase: 'submitted', backendId: backend.id, promptId });
+      this.byPrompt.set(promptId, job.id);
+      this.attach(backend);
+      this.changed(submitted);
+      try {
+        await backend.submit(graph, { promptId });
+      } catch (err) {
+        if (err instanceof ComfyError && (err.kind === 'timeout' || err.kind === 'server')) {
+          // ComfyUI may have accepted it: let the backend reconcile with /queue and /history.
+          this.log.warn('submit unanswered; reconciling', { job: job.id, error: err.message });
+          backend.adopt(promptId, graph);
+        } else {
+          this.failOrRetry(job.id, err);
+          return;
+        }
+      }
+      this.watch(job.id, backend, promptId);
+    } catch (err) {
+      if (promptId === null) {
+        // Nothing reached ComfyUI yet.
+        if (err instanceof ComfyError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'server')) {
+          this.log.warn('backend unavailable while preparing a job; will retry', { job: job.id, error: err.message });
+          this.inflight.delete(job.id);
+          this.retryLater();
+          return;
+        }
+        this.inflight.delete(job.id);
+        this.end(job.id, 'failed', err instanceof Error ? err.message : String(err), 'could not prepare', ['queued']);
+        return;
+      }
+      this.failOrRetry(job.id, err);
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = this.o.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, 2_000);
+  }
+
+  private async uploadInputs(job: Job, backend: ComfyBackend): Promise<Array<string | undefined>> {
+    const images: Array<string | undefined> = [];
+    for (const input of job.inputs) {
+      let data: Buffer;
+      try {
+        data = await readFile(input.path);
+      } catch {
+        throw new Error(`The input image ${input.filename} is gone from ${input.path}.`);
+      }
+      const ext = extname(input.path).toLowerCase() || '.png';
+      const res = await backend.client.uploadImage(data, `comfydesk-${job.id}-${input.slot}${ext}`, { overwrite: true });
+      images[input.slot] = res.subfolder ? `${res.subfolder}/${res.name}` : res.name;
+    }
+    return images;
+  }
+
+  private watch(jobId: string, backend: ComfyBackend, promptId: string): void {
+    backend.waitForCompletion(promptId).then(
+      () => void this.collect(jobId, backend, promptId),
+      (err: unknown) => this.failOrRetry(jobId, err),
+    );
+  }
+
+  private attach(backend: ComfyBackend): void {
+    if (this.attached.has(backend)) return;
+    this.attached.add(backend);
+    backend.on('progress', (promptId, progress) => this.onProgress(promptId, progress));
+  }
+
+  private onProgress(promptId: string, progress: JobProgress): void {
+    const jobId = this.byPrompt.get(promptId);
+    const state = jobId ? this.inflight.get(jobId) : undefined;
+    if (!jobId || !state) return;
+    this.progress.set(jobId, progress);
+    if (state.phase === 'submitted' && progress.phase !== 'queued') {
+      try {
+        const running = this.o.store.jobs.transition(jobId, 'running', {}, { from: ['submitted'] });
+        state.phase = 'running';
+        this.changed(running);
+      } catch (err) {
+        this.log.debug('running transition skipped', { job: jobId, error: (err as Error).message });
+      }
+    }
+    this.emitProgress(jobId);
+  }
+
+  /** Push `job.progress`, at most once per interval per job (phase changes go at once); the latest state wins. */
+  private emitProgress(jobId: string): void {
+    const interval = this.o.progressIntervalMs ?? 250;
+    const now = this.o.clock.now();
+    const phase = this.progress.get(jobId)?.phase ?? 'queued';
+    const t = this.throttle.get(jobId);
+    const send = (): void => {
+      const job = this.o.store.jobs.get(jobId);
+      const entry = this.throttle.get(jobId);
+      if (entry) entry.timer = null;
+      if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
+      const view = this.viewOf(job, null);
+      this.throttle.set(jobId, { at: this.o.clock.now(), phase: view.phase, timer: null });
+      if (Math.floor(view.percent) > Math.floor(job.progress) + 4 || view.phase !== t?.phase) {
+        this.o.store.jobs.setProgress(jobId, view.percent);
+      }
+      this.o.events.emit('job.progress', view);
+    };
+    if (!t || t.phase !== phase || now - t.at >= interval) {
+      if (t?.timer) this.o.clock.clearTimeout(t.timer);
+      send();
+    } else if (!t.timer) {
+      t.timer = this.o.clock.setTimeout(send, interval - (now - t.at));
+    }
+  }
+
+  private async collect(jobId: string, backend: ComfyBackend, promptId: string): Promise<void> {
+    const state = this.inflight.get(jobId);
+    const current = this.o.store.jobs.get(jobId);
+    if (!state || !current || !ACTIVE_STATUSES.includes(current.status)) return;
+    let job = current;
+    if (current.status !== 'collecting') {
+      try {
+        job = this.o.store.jobs.transition(jobId, 'collecting', {}, { from: ['submitted', 'running'] });
+      } catch (err) {
+        this.log.warn('collect skipped', { job: jobId, error: (err as Error).message });
+        return;
+      }
+      this.changed(job);
+    }
+    state.phase = 'collecting'; // the backend is free for the next job
+    this.pump();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        let outputs = this.o.library.byJob(jobId);
+        if (outputs.length === 0) {
+          const files = await backend.collectOutputs(promptId, this.o.library.incomingDir(jobId));
+          outputs = await this.o.library.ingest(job, files);
+        }
+        if (outputs.length === 0) {
+          this.end(jobId, 'failed', 'ComfyUI finished without saving any image or video (does the workflow end in a Save node?).', 'no outputs');
+        } else {
+          this.end(jobId, 'done', null, `${outputs.length} output(s)`);
+        }
+        return;
+      } catch (err) {
+        const retryable = err instanceof ComfyError && err.kind !== 'rejected' && attempt < 4;
+        if (!retryable) {
+          this.end(jobId, 'failed', `Could not save the results: ${(err as Error).message}`, 'collect failed');
+          return;
+        }
+        this.log.warn('collecting outputs failed; retrying', { job: jobId, attempt, error: (err as Error).message });
+        await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    }
+  }
+
+  private failOrRetry(jobId: string, err: unknown): void {
+    const job = this.o.store.jobs.get(jobId);
+    if (!job || !ACTIVE_STATUSES.includes(job.status)) return this.forget(jobId);
+    const verdict = classifyFailure(err);
+    if (this.cancelRequested.has(jobId)) {
+      this.end(jobId, 'cancelled', null, 'cancelled');
+      return;
+    }
+    if (verdict.retry && job.attempts < MAX_RETRIES) {
+      this.forget(jobId);
+      try {
+        const requeued = this.o.store.jobs.transition(
+          jobId,
+          'queued',
+          { attempts: job.attempts + 1, backendId: null, promptId: null, progress: 0 },
+          { reason: `retry: ${verdict.message}` },
+        );
+        this.log.warn('job retried after a backend fault', { job: jobId, reason: verdict.message });
+        this.changed(requeued);
+      } catch (e) {
+        this.log.warn('retry skipped', { job: jobId, error: (e as Error).message });
+      }
+      this.pump();
+      return;
+    }
+    const message = verdict.retry && job.attempts >= MAX_RETRIES ? `${verdict.message} (it was already retried once)` : verdict.message;
+    this.end(jobId, 'failed', message, 'failed');
+  }
+
+  /** Move a job to an ended state (once), drop its live state, tell everyone, and schedule the next. */
+  private end(jobId: string, status: Extract<JobStatus, 'done' | 'failed' | 'cancelled'>, error: string | null, reason: string, from?: JobStatus[]): Job | null {
+    let job: Job;
+    try {
+      job = this.o.store.jobs.transition(jobId, status, error !== null ? { error } : {}, { reason, ...(from ? { from } : {}) });
+    } catch (err) {
+      if (!(err instanceof JobEndedError)) this.log.debug('end skipped', { job: jobId, error: (err as Error).message });
+      return null;
+    }
+    this.forget(jobId);
+    this.log.info(`job ${status}`, { job: jobId, ...(error ? { error } : {}) });
+    this.changed(job);
+    this.pump();
+    return job;
+  }
+
+  private forget(jobId: string): void {
+    const state = this.inflight.get(jobId);
+    if (state?.promptId) this.byPrompt.delete(state.promptId);
+    this.inflight.delete(jobId);
+    this.cancelRequested.delete(jobId);
+    this.progress.delete(jobId);
+    this.previews.forget(jobId);
+    this.positions.delete(jobId);
+    const t = this.throttle.get(jobId);
+    if (t?.timer) this.o.clock.clearTimeout(t.timer);
+    this.throttle.delete(jobId);
+  }
+
+  private changed(job: Job): void {
+    this.o.events.emit('job.changed', job);
+  }
+
+  private mustGet(id: string): Job {
+    const job = this.o.store.jobs.get(id);
+    if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
+    return job;
+  }
+
+  // ------------------------------------------------------------------------------------------- recovery
+
+  /**
+   * Jobs a previous run left submitted, running or collecting: re-attach them to their backend, which reconciles
+   * with /queue and /history — finished ones are collected, running ones followed, vanished ones retried once.
+   */
+  private recover(): void {
+    const models = this.o.store.settings.get().models;
+    for (const job of this.o.store.jobs.byStatus(['submitted', 'running', 'collecting'])) {
+      const workflow = this.o.workflows.get(job.workflow);
+      if (!workflow) {
+        this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'recovery: workflow missing');
+        continue;
+      }
+      const backend = job.backendId ? this.o.backends.get(job.backendId) : undefined;
+      if (!backend || !job.promptId) {
+        this.failOrRetry(job.id, new ComfyError('unreachable', 'Its ComfyUI backend is no longer configured.', { url: '' }));
+        continue;
+      }
+      // The graph only drives progress here (ComfyUI already has the real one): stand-ins for uploaded names are fine.
+      const images = job.inputs.map(() => 'recovered.png');
+      let graph;
+      try {
+        graph = buildGraph(workflow, job.params, images, models, `ComfyDesk/${job.id}`);
+      } catch (err) {
+        this.end(job.id, 'failed', (err as Error).message, 'recovery: cannot rebuild');
+        continue;
+      }
+      const phase: Phase = job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
+      this.inflight.set(job.id, { phase, backendId: backend.id, promptId: job.promptId });
+      this.byPrompt.set(job.promptId, job.id);
+      this.attach(backend);
+      this.log.info('recovering job', { job: job.id, status: job.status, backend: backend.id });
+      backend.adopt(job.promptId, graph);
+      this.watch(job.id, backend, job.promptId);
+    }
+  }
+}

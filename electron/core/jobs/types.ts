@@ -1,0 +1,29 @@
+/** What the jobs engine needs from the rest of the core (backends and library), as small interfaces. */
+import type { Job } from '../../../shared/jobs';
+import type { Output } from '../../../shared/library';
+import type { ComfyBackend } from '../comfy/backend';
+import type { CollectedFile } from '../comfy/collect';
+import type { Requirements } from '../comfy/pool-select';
+
+export interface JobBackends {
+  /** Online backends that can run a job with these needs, best first. */
+  rank(req: Requirements): ComfyBackend[];
+  /** Why none can, readable; null when one can. */
+  explainNoBackend(req: Requirements): string | null;
+  get(id: string): ComfyBackend | undefined;
+  /** Backends came, went or changed status. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+export interface JobLibrary {
+  /** A folder (same filesystem as the library) to stream a job's files into. */
+  incomingDir(jobId: string): string;
+  /** Move collected files into the library and index them. */
+  ingest(job: Job, files: CollectedFile[]): Promise<Output[]>;
+  byJob(jobId: string): Output[];
+}
+
+/** How many of our prompts a backend holds at once: the running one plus one waiting, so the GPU never idles. */
+export const PIPELINE_DEPTH = 2;
+/** A job that failed from a backend fault is tried this many more times. */
+export const MAX_RETRIES = 1;

@@ -1,0 +1,148 @@
+/**
+ * Jobs and the queue: submit, watch, cancel, rerun, pause. Shared by the renderer (the desktop user) and the
+ * Discord bot (which submits on behalf of Discord users).
+ */
+import { z } from 'zod';
+import { JobSchema, JobSourceSchema, JobStatusSchema } from '../jobs';
+import { DeliverySchema } from '../settings';
+import { method, NoInput } from './define';
+
+export const JobPhaseSchema = z.enum([
+  'queued',
+  'loading',
+  'sampling',
+  'decoding',
+  'saving',
+  'processing',
+  'done',
+  'failed',
+  'interrupted',
+]);
+export type JobPhase = z.infer<typeof JobPhaseSchema>;
+
+/** What a UI shows about a job that is not over: pushed as `job.progress`, also returned by `jobs.queue`. */
+export const JobProgressViewSchema = z.object({
+  jobId: z.string(),
+  status: JobStatusSchema,
+  phase: JobPhaseSchema,
+  /** 0..100, never decreasing. */
+  percent: z.number().min(0).max(100),
+  /** 1-based place in ComfyDesk's queue (queued jobs) or ComfyUI's pending queue (submitted); null when running. */
+  position: z.number().int().positive().nullable(),
+  step: z.object({ value: z.number().int(), max: z.number().int() }).nullable(),
+  /** Estimated milliseconds left; null until there is a step rate. */
+  etaMs: z.number().nonnegative().nullable(),
+  /** The latest live preview as a data: URL (JPEG/PNG), null until ComfyUI sends one. */
+  preview: z.string().nullable(),
+  /** Increases with every new preview, so listeners can skip unchanged ones. */
+  previewSeq: z.number().int().nonnegative(),
+  updatedAt: z.number(),
+});
+export type JobProgressView = z.infer<typeof JobProgressViewSchema>;
+
+export const JobInputImageSchema = z.object({
+  /** Which image input of the workflow (0-based) this fills. */
+  slot: z.number().int().min(0).max(7),
+  /** A file returned by `jobs.uploadInput`, or a library output path. */
+  path: z.string().min(1),
+  filename: z.string().min(1).max(255),
+});
+
+export const JobSubmitInputSchema = z
+  .object({
+    workflow: z.string().min(1),
+    prompt: z.string().max(2000).default(''),
+    negative: z.string().max(2000).default(''),
+    /** Parameter values by manifest name; validated against the workflow's ranges. */
+    params: z.record(z.string(), z.unknown()).default({}),
+    inputs: z.array(JobInputImageSchema).max(8).default([]),
+    /** Who asks. The desktop user is the default. */
+    source: JobSourceSchema.default('desktop'),
+    userId: z.string().min(1).default('desktop'),
+    userName: z.string().min(1).max(100).optional(),
+    guildId: z.string().min(1).nullable().default(null),
+    guildName: z.string().min(1).max(100).optional(),
+    channelId: z.string().min(1).nullable().default(null),
+    delivery: DeliverySchema.optional(),
+    /** Per-user queue limit for this request (a guild's own limit); the settings' limit applies when absent. */
+    perUserLimit: z.number().int().min(1).max(100).optional(),
+    parentJobId: z.string().nullable().default(null),
+  })
+  .strict();
+export type JobSubmitInput = z.input<typeof JobSubmitInputSchema>;
+
+export const JobListInputSchema = z
+  .object({
+    statuses: z.array(JobStatusSchema).optional(),
+    userId: z.string().optional(),
+    guildId: z.string().optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .strict()
+  .optional()
+  .default({ limit: 50 });
+
+export const QueueSnapshotSchema = z.object({
+  paused: z.boolean(),
+  /** Jobs not over, in the order they will run (running first, then submitted, then the fair queue order). */
+  active: z.array(z.object({ job: JobSchema, progress: JobProgressViewSchema })),
+  /** The latest finished, failed and cancelled jobs, newest first. */
+  recent: z.array(JobSchema),
+});
+export type QueueSnapshot = z.infer<typeof QueueSnapshotSchema>;
+
+export const CancelResultSchema = z.object({
+  job: JobSchema,
+  /** What was done: removed from our queue, deleted from ComfyUI's pending queue, interrupted, or nothing (already over). */
+  action: z.enum(['removed', 'deleted', 'interrupting', 'already-ended']),
+});
+
+export const jobsMethods = {
+  'jobs.submit': method(JobSubmitInputSchema, JobSchema, 'Queue a job: stored first, then scheduled fairly.'),
+  'jobs.get': method(z.object({ id: z.string().min(1) }).strict(), JobSchema, 'One job.'),
+  'jobs.list': method(JobListInputSchema, z.array(JobSchema), 'Jobs, newest first, filtered by status, user or guild.'),
+  'jobs.queue': method(NoInput, QueueSnapshotSchema, 'Everything queued or running, in run order, with live progress.'),
+  'jobs.cancel': method(z.object({ id: z.string().min(1) }).strict(), CancelResultSchema, 'Cancel a job in any state.'),
+  'jobs.clearUser': method(
+    z.object({ userId: z.string().min(1) }).strict(),
+    z.object({ cancelled: z.number().int().nonnegative() }),
+    "Cancel all of one user's queued jobs.",
+  ),
+  'jobs.rerun': method(
+    z
+      .object({
+        id: z.string().min(1),
+        /** Keep the original user (and guild/channel) instead of running it as the desktop user. */
+        asOriginalUser: z.boolean().default(false),
+        /** New seed (-1 = random); the original seed when absent. */
+        seed: z.number().int().min(-1).optional(),
+        delivery: DeliverySchema.optional(),
+      })
+      .strict(),
+    JobSchema,
+    'Queue a job again with the same workflow, prompt and parameters.',
+  ),
+  'jobs.uploadInput': method(
+    z
+      .object({
+        filename: z.string().min(1).max(255),
+        /** The image, base64 (at most 25 MB decoded). */
+        dataBase64: z.string().min(1).max(36_000_000),
+      })
+      .strict(),
+    z.object({ path: z.string(), filename: z.string(), bytes: z.number().int() }),
+    'Keep an input image for a job (drag & drop in Generate).',
+  ),
+  'queue.pause': method(
+    z.object({ paused: z.boolean() }).strict(),
+    z.object({ paused: z.boolean() }),
+    'Pause or resume the whole queue (running jobs finish).',
+  ),
+};
+
+export const jobsEvents = {
+  /** Every state change of a job (created, submitted, running, collecting, ended). */
+  'job.changed': JobSchema,
+  /** Progress ticks of a job not over (at most a few per second per job). */
+  'job.progress': JobProgressViewSchema,
+};
