@@ -2,8 +2,17 @@
 export const IPC_CALL = 'comfydesk:call';
 export const IPC_EVENT = 'comfydesk:event';
 
+/**
+ * Library media in the desktop renderer: `${MEDIA_BASE}/file/<id>` and `${MEDIA_BASE}/thumb/<id>`, served by the
+ * main process through a privileged custom protocol. (Headless serves the same paths under `/media`.)
+ */
+export const MEDIA_SCHEME = 'comfydesk-media';
+export const MEDIA_BASE = `${MEDIA_SCHEME}://media`;
+
 /** What the preload exposes as `window.comfydesk`. */
 export interface ComfyDeskBridge {
   call(method: string, input: unknown): Promise<unknown>;
   on(event: string, cb: (payload: unknown) => void): () => void;
+  /** Desktop only: prefix for library media URLs (MEDIA_BASE); absent in the browser, where '' (same origin) applies. */
+  mediaBase?: string;
 }

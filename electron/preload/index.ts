@@ -1,12 +1,14 @@
 /**
  * The renderer's only door to the core: window.comfydesk = { call(method, input), on(event, cb) -> unsubscribe }.
- * Runs sandboxed with contextIsolation, so it may import nothing but 'electron' and plain constants: the main
+ * Also `mediaBase`, the prefix of library media URLs. Runs sandboxed with contextIsolation, so it may import nothing but 'electron' and plain constants: the main
  * process validates every call against the contract (shared/api.ts) and the renderer client every event.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT } from '../../shared/ipc';
+import { IPC_CALL, IPC_EVENT, MEDIA_BASE, type ComfyDeskBridge } from '../../shared/ipc';
 
-const bridge = {
+const bridge: ComfyDeskBridge = {
+  /** Library media URLs: `${mediaBase}/file/<id>`, `${mediaBase}/thumb/<id>` (electron/main/media-protocol.ts). */
+  mediaBase: MEDIA_BASE,
   call(method: string, input: unknown): Promise<unknown> {
     return ipcRenderer.invoke(IPC_CALL, String(method), input);
   },
