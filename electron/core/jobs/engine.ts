@@ -300,8 +300,13 @@ export class JobEngine {
           continue;
         }
         const req = requirementsOf(workflow.manifest, job.params, settings.models);
-        const backend = this.o.backends.rank(req).find((b) => (load.get(b.id) ?? 0) < PIPELINE_DEPTH);
-        if (!backend) continue;
+        const ranked = this.o.backends.rank(req);
+        const backend = ranked.find((b) => (load.get(b.id) ?? 0) < PIPELINE_DEPTH);
+        if (!backend) {
+          // None can take it now. When none could at all (offline, capabilities not fetched yet), look again soon.
+          if (ranked.length === 0) this.retryLater();
+          continue;
+        }
         load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
         this.inflight.set(job.id, { phase: 'dispatching', backendId: backend.id, promptId: null });
         this.lastServed.set(job.userId, ++this.serveSeq);

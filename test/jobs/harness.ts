@@ -1,0 +1,175 @@
+/**
+ * The jobs engine wired to a real ComfyBackend + BackendPool on the fake ComfyUI, a real SQLite store in a temp
+ * dir and the bundled workflows. The library is a small double of the JobLibrary interface (files kept where
+ * they were collected, one outputs row each), so these tests are about scheduling, not about the gallery.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventPayload } from '../../shared/api';
+import type { Job, JobStatus } from '../../shared/jobs';
+import type { Output } from '../../shared/library';
+import { systemClock, type Clock } from '../../electron/core/clock';
+import { ComfyBackend } from '../../electron/core/comfy/backend';
+import { BackendPool } from '../../electron/core/comfy/pool';
+import { EventBus } from '../../electron/core/events';
+import { JobEngine } from '../../electron/core/jobs/engine';
+import { InputStore } from '../../electron/core/jobs/inputs';
+import { poolBackends } from '../../electron/core/jobs/pool-backends';
+import type { JobLibrary } from '../../electron/core/jobs/types';
+import { nullLogger } from '../../electron/core/log';
+import { openStore, type Store } from '../../electron/core/store';
+import { WorkflowRegistry } from '../../electron/core/workflows/registry';
+import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '../fakes/comfyui';
+import { tempDirs } from '../helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+
+export interface Harness {
+  fake: FakeComfy;
+  store: Store;
+  events: EventBus;
+  engine: JobEngine;
+  backend: ComfyBackend;
+  inputs: InputStore;
+  dataDir: string;
+  /** Every job.changed payload, in order. */
+  changes: Job[];
+  progress: EventPayload<'job.progress'>[];
+  waitFor(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
+  waitAllEnded(): Promise<void>;
+  /** Start a second engine on the same data (a restarted app). */
+  close(): Promise<void>;
+}
+
+const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
+
+export class DoubleLibrary implements JobLibrary {
+  constructor(
+    private readonly store: Store,
+    private readonly dir: string,
+  ) {}
+  incomingDir(jobId: string): string {
+    return join(this.dir, 'incoming', jobId);
+  }
+  async ingest(job: Job, files: Parameters<JobLibrary['ingest']>[1]): Promise<Output[]> {
+    return files
+      .filter((f) => f.kind !== 'other')
+      .map((f) =>
+        this.store.outputs.add({
+          jobId: job.id,
+          filePath: f.path,
+          kind: f.kind === 'video' ? 'video' : 'image',
+          mime: f.kind === 'video' ? 'video/mp4' : 'image/png',
+          width: null,
+          height: null,
+          bytes: f.bytes,
+          userId: job.userId,
+          guildId: job.guildId,
+          workflow: job.workflow,
+          prompt: job.prompt,
+          negative: job.negative,
+          seed: typeof job.params.seed === 'number' ? job.params.seed : null,
+        }),
+      );
+  }
+  byJob(jobId: string): Output[] {
+    return this.store.outputs.byJob(jobId);
+  }
+}
+
+export async function startHarness(
+  opts: { fake?: FakeComfyOptions; fakeInstance?: FakeComfy; dataDir?: string; clock?: Clock; perUserLimit?: number } = {},
+): Promise<Harness> {
+  const dirs = tempDirs();
+  const dataDir = opts.dataDir ?? dirs.make('comfydesk-jobs-');
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  const fake = opts.fakeInstance ?? (await startFakeComfy({ models: modelListsFor(registry.list()), ...opts.fake }));
+  const clock = opts.clock ?? systemClock;
+  const store = openStore(join(dataDir, 'comfydesk.db'), clock);
+  if (opts.perUserLimit) store.settings.update({ queue: { perUserLimit: opts.perUserLimit } });
+  const events = new EventBus();
+  const record = store.backends.ensure(fake.url, 'remote');
+  const backend = new ComfyBackend({
+    id: record.id,
+    url: fake.url,
+    clientId: record.clientId,
+    socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
+  });
+  const pool = new BackendPool();
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const l of listeners) l();
+  };
+  backend.on('status', notify);
+  pool.add(backend);
+  const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
+  backend.start();
+  await opened;
+  await pool.refresh(backend.id);
+  mkdirSync(join(dataDir, 'library'), { recursive: true });
+  const inputs = new InputStore(join(dataDir, 'inputs'), [join(dataDir, 'library')]);
+  const engine = new JobEngine({
+    store,
+    events,
+    workflows: registry,
+    backends: poolBackends(pool, (id) => (id === backend.id ? backend : undefined), (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    }),
+    library: new DoubleLibrary(store, join(dataDir, 'library')),
+    inputs,
+    clock,
+    logger: nullLogger,
+  });
+  const changes: Job[] = [];
+  const progress: EventPayload<'job.progress'>[] = [];
+  const waiters = new Set<() => void>();
+  events.on('job.changed', (job) => {
+    changes.push(job);
+    for (const w of [...waiters]) w();
+  });
+  events.on('job.progress', (p) => progress.push(p));
+  engine.start();
+
+  const waitUntil = (test: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      if (test()) return resolve();
+      const check = () => {
+        if (test()) {
+          waiters.delete(check);
+          resolve();
+        }
+      };
+      waiters.add(check);
+    });
+
+  return {
+    fake,
+    store,
+    events,
+    engine,
+    backend,
+    inputs,
+    dataDir,
+    changes,
+    progress,
+    async waitFor(jobId, status) {
+      const want = Array.isArray(status) ? status : [status];
+      await waitUntil(() => want.includes(store.jobs.get(jobId)?.status as JobStatus));
+      return store.jobs.get(jobId)!;
+    },
+    async waitAllEnded() {
+      await waitUntil(() => store.jobs.byStatus(['queued', 'submitted', 'running', 'collecting']).length === 0);
+    },
+    async close() {
+      engine.stop();
+      pool.dispose();
+      await backend.stop();
+      store.close();
+      if (!opts.fakeInstance) await fake.close();
+      if (!opts.dataDir) dirs.cleanup();
+    },
+  };
+}
+
+export { ENDED };
