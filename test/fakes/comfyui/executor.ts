@@ -208,7 +208,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
         }
         let ui: Ui | null = null;
         if (isOutput(id)) {
-          ui = await produceOutput({ graph, id, store: this.deps.store, extraData, now: now() });
+          ui = await produceOutput({ graph, id, store: this.deps.store, extraData, now: now(), detail: script.outputDetail });
           this.control.check(gen);
           if (ui) {
             uiOutputs[id] = ui;

@@ -105,8 +105,38 @@ export function readPngText(png: Buffer): Record<string, string> {
 
 // --- Generators ---------------------------------------------------------------------------------------------
 
-export async function makePng(width: number, height: number, seed: number, index: number, texts: Record<string, string>): Promise<Buffer> {
-  const png = await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
+const noiseCache = new Map<string, Promise<Buffer>>();
+
+/** Random pixels (incompressible, like a real image's detail), cached per size. */
+function noisePng(width: number, height: number): Promise<Buffer> {
+  const w = clampSize(width);
+  const h = clampSize(height);
+  const key = `${w}x${h}`;
+  let png = noiseCache.get(key);
+  if (!png) {
+    const raw = Buffer.alloc(w * h * 3);
+    let x = 2463534242;
+    for (let i = 0; i < raw.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      raw[i] = x & 0xff;
+    }
+    png = sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    noiseCache.set(key, png);
+  }
+  return png;
+}
+
+export async function makePng(
+  width: number,
+  height: number,
+  seed: number,
+  index: number,
+  texts: Record<string, string>,
+  detail: 'solid' | 'noise' = 'solid',
+): Promise<Buffer> {
+  const png = detail === 'noise' ? await noisePng(width, height) : await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
   return withPngText(png, texts);
 }
 

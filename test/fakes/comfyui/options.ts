@@ -60,6 +60,11 @@ export interface FakeScript {
   hold: boolean | HoldScript;
   /** Live previews from sampler steps (like `--preview-method auto`). Off by default as on the real server. */
   previews: boolean;
+  /**
+   * What saved PNGs look like: 'solid' (a flat colour with a band: tiny files) or 'noise' (random pixels, about
+   * 1 MB at 576x576, like a real generation's size; made once per size and reused, so the fake stays cheap).
+   */
+  outputDetail: 'solid' | 'noise';
   /** Request body limit in bytes (`--max-upload-size`, default 100 MiB). */
   maxUploadSize: number;
   /** Replaces `devices` of /system_stats (null: the fixture's CPU device). */
@@ -98,6 +103,7 @@ export function defaultScript(): FakeScript {
     fail: null,
     hold: false,
     previews: false,
+    outputDetail: 'solid',
     maxUploadSize: 100 * 1024 * 1024,
     devices: null,
   };

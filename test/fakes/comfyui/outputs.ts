@@ -14,6 +14,8 @@ export interface OutputContext {
   store: FileStore;
   extraData: Record<string, unknown>;
   now: number;
+  /** FakeScript.outputDetail */
+  detail?: 'solid' | 'noise';
 }
 
 export type Ui = Record<string, unknown>;
@@ -75,7 +77,7 @@ async function saveImages(ctx: OutputContext, type: FolderType, prefix: string):
   let counter = target.counter;
   for (let i = 0; i < batch; i++) {
     const filename = `${target.name.replace(/%batch_num%/g, String(i))}_${pad5(counter)}_.png`;
-    ctx.store.write(path.join(target.dir, filename), await makePng(width, height, seed, i, pngTexts(ctx)));
+    ctx.store.write(path.join(target.dir, filename), await makePng(width, height, seed, i, pngTexts(ctx), ctx.detail));
     images.push({ filename, subfolder: target.subfolder, type });
     counter++;
   }
