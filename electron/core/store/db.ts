@@ -16,7 +16,10 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // The desktop shell points this at a better-sqlite3 build for Electron's ABI in development (see README,
+  // "Native modules"); plain Node (tests, headless) and the packaged app use the module's own build.
+  const nativeBinding = process.env.COMFYDESK_SQLITE_BINDING;
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
