@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { appMethods } from './api/app';
+import { backendsEvents, backendsMethods } from './api/backends';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents } from './api/jobs';
 import { settingsEvents, settingsMethods } from './api/settings';
@@ -15,11 +16,13 @@ export const methods = {
   ...appMethods,
   ...settingsMethods,
   ...healthMethods,
+  ...backendsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...settingsEvents,
   ...healthEvents,
+  ...backendsEvents,
   ...jobsEvents,
 } satisfies Record<string, z.ZodType>;
 

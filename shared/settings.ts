@@ -29,6 +29,26 @@ export const DefaultsSettingsSchema = z.object({
   delivery: DeliverySchema.default('channel'),
 });
 
+const ExtraArgsSchema = z.array(z.string().min(1).max(500)).max(64);
+
+/** Launching a local ComfyUI. Set here, these override the config file's `comfy.launchPath` / `comfy.autoLaunch`. */
+export const ComfySettingsSchema = z.object({
+  /** A ComfyUI folder (with main.py) or a portable build's root. */
+  launchPath: z.string().min(1).optional(),
+  /** Start it with the app when no ComfyUI is found running. */
+  autoLaunch: z.boolean().default(false),
+  /** Extra command line flags for main.py, one per entry (e.g. "--lowvram"). */
+  extraArgs: ExtraArgsSchema.default([]),
+});
+export type ComfySettings = z.infer<typeof ComfySettingsSchema>;
+
+/** A change to the comfy group: `launchPath: null` clears the path. */
+export const ComfySettingsPatchSchema = z
+  .object({ launchPath: z.string().min(1).nullable(), autoLaunch: z.boolean(), extraArgs: ExtraArgsSchema })
+  .partial()
+  .strict();
+export type ComfySettingsPatch = z.infer<typeof ComfySettingsPatchSchema>;
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -38,6 +58,7 @@ export const SettingsSchema = z.object({
   defaults: DefaultsSettingsSchema.default(DefaultsSettingsSchema.parse({})),
   /** Model file names by settings key (e.g. "models.sdxl.checkpoint" -> "sd_xl_base_1.0.safetensors"). */
   models: z.record(z.string().min(1), z.string().min(1)).default({}),
+  comfy: ComfySettingsSchema.default(ComfySettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -52,6 +73,7 @@ export const SettingsPatchSchema = z
     queue: QueueSettingsSchema.partial(),
     defaults: DefaultsSettingsSchema.partial(),
     models: z.record(z.string().min(1), z.string().min(1)),
+    comfy: ComfySettingsPatchSchema,
   })
   .partial()
   .strict();
@@ -68,5 +90,15 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     queue: { ...current.queue, ...patch.queue },
     defaults: { ...current.defaults, ...patch.defaults },
     models: { ...current.models, ...patch.models },
+    comfy: applyComfyPatch(current.comfy, patch.comfy),
   });
+}
+
+function applyComfyPatch(current: ComfySettings, patch: ComfySettingsPatch | undefined): ComfySettings {
+  if (!patch) return current;
+  const { launchPath, ...rest } = patch;
+  const next: ComfySettings = { ...current, ...rest };
+  if (launchPath === null) delete next.launchPath;
+  else if (launchPath !== undefined) next.launchPath = launchPath;
+  return next;
 }

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
 import { appHandlers } from './api/app-handlers';
-import { ComfyBackend } from './comfy/backend';
-import { DEFAULT_COMFY_URLS, findComfyUI } from './comfy/find';
+import { backendsHandlers } from './api/backends-handlers';
+import type { ComfyBackend } from './comfy/backend';
+import { BackendManager, type BackendManagerOptions } from './comfy/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
 import { settingsHandlers } from './api/settings-handlers';
@@ -19,7 +20,6 @@ import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
-import type { BackendRecord } from './store/backends-repo';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -32,6 +32,8 @@ export interface CoreOptions {
   discoverUrls?: readonly string[];
   /** The bundled workflows folder; found next to the app by default. */
   workflowsDir?: string;
+  /** More launcher / backend options for the ComfyUI manager (tests). */
+  comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
 }
 
 /** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
@@ -49,6 +51,8 @@ export interface Core {
   readonly secrets: SecretStore;
   /** One live ComfyBackend (HTTP client + the one WebSocket) per enabled backend, while started. */
   readonly backends: ReadonlyMap<string, ComfyBackend>;
+  /** Backends, discovery, the launched ComfyUI and the pool that picks a backend for a job. */
+  readonly comfy: BackendManager;
   readonly workflows: WorkflowRegistry;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
@@ -66,8 +70,17 @@ export function createCore(options: CoreOptions): Core {
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
 
-  for (const url of config.comfy.urls) store.backends.ensure(url, 'remote');
-  const live = new Map<string, ComfyBackend>();
+  const comfy = new BackendManager({
+    backends: store.backends,
+    settings: store.settings,
+    events,
+    config: config.comfy,
+    launchDir: join(config.dataDir, 'comfyui'),
+    clock,
+    logger,
+    ...(options.discoverUrls ? { discoverUrls: options.discoverUrls } : {}),
+    ...options.comfy,
+  });
   const workflows = new WorkflowRegistry({
     bundledDir: options.workflowsDir ?? findWorkflowsDir(),
     importedDir: join(config.dataDir, 'workflows'),
@@ -75,16 +88,6 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const healthSummary = (): HealthSummary => {
-    const backends: HealthSummary['comfy']['backends'] = store.backends.list().map((b) => ({
-      id: b.id,
-      url: b.url,
-      kind: b.kind,
-      enabled: b.enabled,
-      status: live.get(b.id)?.status ?? 'offline',
-      version: null,
-      error: live.get(b.id)?.statusDetail ?? null,
-    }));
-    const enabled = backends.filter((b) => b.enabled);
     const counts = store.jobs.countByStatus();
     let hasToken = false;
     try {
@@ -94,8 +97,8 @@ export function createCore(options: CoreOptions): Core {
     }
     return {
       comfy: {
-        status: enabled.length === 0 ? 'none' : enabled.some((b) => b.status === 'idle' || b.status === 'busy') ? 'online' : 'offline',
-        backends,
+        status: comfy.overallStatus(),
+        backends: comfy.summaries(),
       },
       bot: { status: hasToken ? 'stopped' : 'no-token', guilds: store.guilds.list().length },
       queue: {
@@ -120,46 +123,23 @@ export function createCore(options: CoreOptions): Core {
       }),
     }),
     ...settingsHandlers({ settings: store.settings, events }),
+    ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
         runBackendHealth(
-          { backends: live, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock },
+          { backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock },
           input.backendId,
         ),
     }),
   };
   const api = new CoreApi(handlers, logger.child('api'));
 
-  const startBackend = (record: BackendRecord): void => {
-    if (live.has(record.id)) return;
-    const backend = new ComfyBackend({ id: record.id, url: record.url, clientId: record.clientId, clock, logger: logger.child('comfy') });
-    backend.on('status', (status) => {
-      if (!started) return;
-      if (status === 'idle' || status === 'busy') store.backends.touch(record.id);
-      events.emit('health.changed', healthSummary());
-    });
-    live.set(record.id, backend);
-    backend.start();
-  };
-
-  /** Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. */
-  const discover = async (): Promise<void> => {
-    const urls = options.discoverUrls ?? DEFAULT_COMFY_URLS;
-    if (urls.length === 0) return;
-    const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
-    if (!started) return;
-    for (const hit of found) {
-      const known = store.backends.byUrl(hit.url);
-      const record = known ?? store.backends.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
-      if (!known) logger.info('found a running ComfyUI', { url: hit.url, version: hit.version });
-      if (record.enabled) startBackend(record);
-    }
-    if (found.length) events.emit('health.changed', healthSummary());
-  };
+  comfy.on('changed', () => events.emit('health.changed', healthSummary()));
+  comfy.on('log', (line) => events.emit('comfy.log', line));
+  comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
   let started = false;
-  let discovery: Promise<void> = Promise.resolve();
   return {
     config,
     store,
@@ -167,7 +147,8 @@ export function createCore(options: CoreOptions): Core {
     api,
     logger,
     secrets,
-    backends: live,
+    backends: comfy.backends,
+    comfy,
     workflows,
     healthSummary,
     async start() {
@@ -175,9 +156,8 @@ export function createCore(options: CoreOptions): Core {
       started = true;
       const problems = await workflows.load();
       for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
-      for (const record of store.backends.list()) if (record.enabled) startBackend(record);
-      discovery = discover().catch((err: unknown) => logger.warn('looking for a running ComfyUI failed', { error: err }));
-      logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: live.size });
+      await comfy.start();
+      logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
     },
     async stop() {
       if (!started) {
@@ -186,9 +166,7 @@ export function createCore(options: CoreOptions): Core {
       }
       started = false;
       logger.info('core stopping');
-      await discovery.catch(() => {});
-      await Promise.all([...live.values()].map((b) => b.stop().catch(() => {})));
-      live.clear();
+      await comfy.stop();
       store.close();
     },
   };

@@ -6,6 +6,7 @@ export type BackendStatus = z.infer<typeof BackendStatusSchema>;
 
 export const BackendSummarySchema = z.object({
   id: z.string(),
+  name: z.string(),
   url: z.string(),
   kind: z.enum(['launched', 'local', 'remote']),
   enabled: z.boolean(),

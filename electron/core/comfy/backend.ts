@@ -158,9 +158,9 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.updateStatus();
   }
 
-  /** The launcher says the process is booting: show 'starting' until the socket opens. */
-  markStarting(): void {
-    this.launcherStarting = true;
+  /** The launcher says the process is booting: show 'starting' until the socket opens (false: it gave up). */
+  markStarting(starting = true): void {
+    this.launcherStarting = starting;
     this.updateStatus();
   }
 

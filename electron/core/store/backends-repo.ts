@@ -78,6 +78,22 @@ export class BackendsRepo {
     this.db.prepare('UPDATE backends SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, this.now(), id);
   }
 
+  /** Change a backend's address, name or launch folder (a launched ComfyUI may come back on another port). */
+  update(id: string, fields: { url?: string; name?: string; launchPath?: string | null }): BackendRecord | null {
+    const current = this.get(id);
+    if (!current) return null;
+    this.db
+      .prepare('UPDATE backends SET url = ?, name = ?, launch_path = ?, updated_at = ? WHERE id = ?')
+      .run(
+        fields.url ?? current.url,
+        fields.name ?? current.name,
+        fields.launchPath === undefined ? current.launchPath : fields.launchPath,
+        this.now(),
+        id,
+      );
+    return this.get(id);
+  }
+
   touch(id: string): void {
     const at = this.now();
     this.db.prepare('UPDATE backends SET last_seen = ?, updated_at = ? WHERE id = ?').run(at, at, id);

@@ -1,0 +1,100 @@
+import { ApiError, badRequest } from '../../../shared/api';
+import type { LaunchSettingsView, LauncherStatus } from '../../../shared/api/backends';
+import type { ComfySettingsPatch } from '../../../shared/settings';
+import type { BackendManager } from '../comfy/manager';
+import { defaultInstallEnv, discoverInstall, inspectInstall } from '../comfy/install';
+import { LaunchError } from '../comfy/launch-error';
+import type { Config } from '../config';
+import type { EventBus } from '../events';
+import type { SettingsRepo } from '../store/settings-repo';
+import type { Handlers } from './dispatch';
+
+export interface BackendsHandlerDeps {
+  comfy: BackendManager;
+  settings: SettingsRepo;
+  events: EventBus;
+  config: Config['comfy'];
+}
+
+type BackendsMethod =
+  | 'backends.list'
+  | 'backends.add'
+  | 'backends.remove'
+  | 'backends.setEnabled'
+  | 'comfy.start'
+  | 'comfy.stop'
+  | 'comfy.restart'
+  | 'comfy.logTail'
+  | 'comfy.freeVram'
+  | 'comfy.launchSettings'
+  | 'comfy.setLaunchSettings';
+
+/** Flags the launcher sets itself; a second copy in the extra flags would fight them. */
+const RESERVED_FLAGS = ['--listen', '--port', '--output-directory', '--input-directory'];
+
+export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, BackendsMethod> {
+  const { comfy } = deps;
+  const status = (): LauncherStatus => comfy.launchStatus();
+  const view = (): LaunchSettingsView => {
+    const used = comfy.launchSettings();
+    return {
+      launchPath: used.launchPath,
+      autoLaunch: used.autoLaunch,
+      extraArgs: used.extraArgs,
+      saved: deps.settings.get().comfy,
+      config: { launchPath: deps.config.launchPath ?? null, autoLaunch: deps.config.autoLaunch },
+      launcher: status(),
+    };
+  };
+  /** Run a launcher action; a failed start becomes a readable `unavailable` (or `conflict` when stopped meanwhile). */
+  const launcherCall = async (action: () => Promise<void>): Promise<LauncherStatus> => {
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof LaunchError) {
+        throw new ApiError({ code: err.kind === 'stopped' ? 'conflict' : 'unavailable', message: err.message });
+      }
+      throw err;
+    }
+    return status();
+  };
+
+  return {
+    'backends.list': () => comfy.summaries(),
+    'backends.add': (input) => comfy.add(input),
+    'backends.remove': async ({ id }) => {
+      await comfy.remove(id);
+      return comfy.summaries();
+    },
+    'backends.setEnabled': ({ id, enabled }) => comfy.setEnabled(id, enabled),
+    'comfy.start': () => launcherCall(() => comfy.startComfy()),
+    'comfy.stop': () => launcherCall(() => comfy.stopComfy()),
+    'comfy.restart': () => launcherCall(() => comfy.restartComfy()),
+    'comfy.logTail': () => ({ lines: comfy.logTail() }),
+    'comfy.freeVram': async ({ backendId }) => ({ freed: await comfy.freeVram(backendId) }),
+    'comfy.launchSettings': () => view(),
+    'comfy.setLaunchSettings': async (patch) => {
+      const checked = await checkPatch(patch);
+      const next = deps.settings.update({ comfy: checked });
+      deps.events.emit('settings.changed', next);
+      return view();
+    },
+  };
+}
+
+/** The folder must hold a ComfyUI (main.py, or a portable build); a parent folder of one is resolved to it. */
+async function checkPatch(patch: ComfySettingsPatch): Promise<ComfySettingsPatch> {
+  const reserved = (patch.extraArgs ?? []).filter((a) => RESERVED_FLAGS.includes(a.split('=')[0]!));
+  if (reserved.length > 0) {
+    throw badRequest(`ComfyDesk sets ${reserved.join(', ')} itself; leave ${reserved.length === 1 ? 'it' : 'them'} out of the extra flags`);
+  }
+  if (!patch.launchPath) return patch;
+  const env = defaultInstallEnv();
+  const install = (await inspectInstall(patch.launchPath, env)) ?? (await discoverInstall([patch.launchPath], env));
+  if (!install) {
+    throw badRequest(
+      `No ComfyUI found in ${patch.launchPath}: choose the folder that holds main.py (or the portable build's folder with python_embeded)`,
+    );
+  }
+  return { ...patch, launchPath: install.portableRoot ?? install.comfyDir };
+}

@@ -1,0 +1,90 @@
+/** ComfyUI backends (added by URL, found running, or launched) and the ComfyUI that ComfyDesk launches. */
+import { z } from 'zod';
+import { ComfySettingsPatchSchema, ComfySettingsSchema } from '../settings';
+import { method, NoInput } from './define';
+import { BackendSummarySchema } from './health';
+
+const IdInput = z.object({ id: z.string().min(1).max(200) }).strict();
+
+export const BackendAddInputSchema = z
+  .object({
+    /** e.g. http://192.168.1.20:8188 */
+    url: z.string().trim().min(1).max(2000),
+    name: z.string().trim().min(1).max(100).optional(),
+    /** Save it even when it does not answer as ComfyUI right now (it is used once it does). */
+    force: z.boolean().default(false),
+  })
+  .strict();
+
+export const LauncherStateSchema = z.enum(['stopped', 'starting', 'running', 'crashed', 'stopping']);
+
+export const LauncherStatusSchema = z.object({
+  state: LauncherStateSchema,
+  /** Where it answers while running. */
+  url: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  /** Why the last start failed, with its last output lines. */
+  error: z.string().nullable(),
+  /** The launch settings changed since it started; they apply at the next restart. */
+  restartNeeded: z.boolean(),
+  /** Its backend record, once it was ready at least once. */
+  backendId: z.string().nullable(),
+});
+export type LauncherStatus = z.infer<typeof LauncherStatusSchema>;
+
+export const ComfyLogLineSchema = z.object({
+  at: z.number(),
+  stream: z.enum(['stdout', 'stderr']),
+  text: z.string(),
+});
+export type ComfyLogLine = z.infer<typeof ComfyLogLineSchema>;
+
+export const LaunchSettingsViewSchema = z.object({
+  /** What is used: the settings' values, else the config file's. */
+  launchPath: z.string().nullable(),
+  autoLaunch: z.boolean(),
+  extraArgs: z.array(z.string()),
+  /** What the settings hold (settings.comfy). */
+  saved: ComfySettingsSchema,
+  /** What config.json / the environment say. */
+  config: z.object({ launchPath: z.string().nullable(), autoLaunch: z.boolean() }),
+  launcher: LauncherStatusSchema,
+});
+export type LaunchSettingsView = z.infer<typeof LaunchSettingsViewSchema>;
+
+export const backendsMethods = {
+  'backends.list': method(NoInput, z.array(BackendSummarySchema), 'Every ComfyUI backend with its status and version.'),
+  'backends.add': method(
+    BackendAddInputSchema,
+    BackendSummarySchema,
+    'Add a ComfyUI by URL. It is probed first; not ComfyUI or not answering is refused unless force is set.',
+  ),
+  'backends.remove': method(IdInput, z.array(BackendSummarySchema), 'Forget a backend; returns the backends left.'),
+  'backends.setEnabled': method(
+    IdInput.extend({ enabled: z.boolean() }).strict(),
+    BackendSummarySchema,
+    'Use a backend for jobs, or stop using it (it stays in the list).',
+  ),
+  'comfy.start': method(NoInput, LauncherStatusSchema, 'Launch the configured local ComfyUI; answers once it is ready.'),
+  'comfy.stop': method(NoInput, LauncherStatusSchema, 'Stop the launched ComfyUI.'),
+  'comfy.restart': method(NoInput, LauncherStatusSchema, 'Stop and start the launched ComfyUI (with the current launch settings).'),
+  'comfy.logTail': method(NoInput, z.object({ lines: z.array(ComfyLogLineSchema) }), 'The last output lines of the launched ComfyUI.'),
+  'comfy.freeVram': method(
+    z.object({ backendId: z.string().min(1).max(200).optional() }).strict().optional().default({}),
+    z.object({ freed: z.array(z.string()) }),
+    'Unload models and free memory on one backend, or on every online backend.',
+  ),
+  'comfy.launchSettings': method(NoInput, LaunchSettingsViewSchema, 'The launch settings in use, where they come from, and the launcher state.'),
+  'comfy.setLaunchSettings': method(
+    ComfySettingsPatchSchema,
+    LaunchSettingsViewSchema,
+    'Change the launch settings (launchPath null clears it); a running ComfyUI uses them after a restart.',
+  ),
+};
+
+export const backendsEvents = {
+  /** A new output line of the launched ComfyUI. */
+  'comfy.log': ComfyLogLineSchema,
+  /** The launched ComfyUI changed state (starting, running, crashed, …). */
+  'comfy.launcher': LauncherStatusSchema,
+};
