@@ -1,73 +1,137 @@
 /**
- * Electron main: the thin desktop shell around the core. Everything that is not about Electron itself lives in
- * electron/core.
+ * Electron main: the thin desktop shell around the core. Order of start-up: one instance only; the core first
+ * (store open, API answering); the window at once (shown on its first frame, live state over IPC); tray,
+ * notifications and login item; then core.start() connects ComfyUI and the rest in the background. Quitting runs
+ * quit.ts once. Everything that is not about Electron itself lives in electron/core.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
 import { createCore, type Core } from '../core/app';
 import { loadConfig } from '../core/config';
 import { createFileLogger } from '../core/log-file';
 import { bridgeIpc } from './ipc';
+import { launchedAtLogin, syncLoginItem } from './login-item';
+import { handleMediaProtocol, mediaResolverOf, registerMediaScheme } from './media-protocol';
+import { explainStartupError, useDevSqliteBinding } from './native-modules';
+import { electronNotifier, watchForNotifications } from './notifications';
+import { createQuitSequence, type QuitSequence } from './quit';
+import { SafeStorageSecretStore } from './secrets-safe-storage';
+import { hardenSession } from './security';
+import { callCore, currentSettings } from './shell-core';
+import { claimSingleInstance } from './single-instance';
+import { createShellTray, type ShellTray } from './tray';
+import { createMainWindow, showMainWindow } from './window';
+
+/** Tests (the Electron smoke test) run with their own profile. */
+if (process.env.COMFYDESK_USER_DATA_DIR) app.setPath('userData', process.env.COMFYDESK_USER_DATA_DIR);
+
+registerMediaScheme(protocol);
 
 let core: Core | null = null;
 let window: BrowserWindow | null = null;
+let tray: ShellTray | null = null;
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    backgroundColor: '#1e1f22',
-    title: 'ComfyDesk',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
+/** resources/ in the checkout; electron-builder copies the parts needed at run time beside app.asar. */
+const resource = (...parts: string[]): string =>
+  app.isPackaged ? join(process.resourcesPath, ...parts) : join(app.getAppPath(), 'resources', ...parts);
+
+let quitSequence: QuitSequence | null = null;
+/** Creates the window again if it was really closed (macOS keeps running without one). */
+let openWindow: () => BrowserWindow | null = () => window;
+
+async function start(): Promise<void> {
+  useDevSqliteBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath(), electronVersion: process.versions.electron });
+  const config = loadConfig({ dataDir: app.getPath('userData') });
+  const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
+  const secrets = new SafeStorageSecretStore({ dir: join(config.dataDir, 'secrets'), safeStorage, logger: logger.child('secrets') });
+  const running = createCore({ config, mode: 'desktop', logger, secrets });
+  core = running;
+  quitSequence = createQuitSequence({
+    logger: logger.child('quit'),
+    beforeStop() {
+      tray?.destroy();
+      tray = null;
+      for (const win of BrowserWindow.getAllWindows()) win.hide();
     },
+    stopBot: async () => {
+      const result = await callCore(running, 'bot.stop');
+      // bad_request: no bot in this build (the method is not in the contract); nothing to stop.
+      if (!result.ok && result.error.code !== 'bad_request') throw new Error(result.error.message);
+    },
+    stopCore: () => running.stop(),
+    exit: (code) => app.exit(code),
   });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+
+  const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+  hardenSession(session.defaultSession, devServerUrl ? { devServer: devServerUrl } : {});
+  handleMediaProtocol(protocol, { resolver: () => mediaResolverOf(running), roots: [config.libraryDir, config.dataDir] });
+  bridgeIpc(running, () => (window && !window.isDestroyed() ? [window.webContents] : []));
+
+  let first = true;
+  openWindow = () => {
+    if (window && !window.isDestroyed()) return window;
+    window = createMainWindow({
+      preload: join(__dirname, '../preload/index.js'),
+      devServerUrl,
+      rendererFile: join(__dirname, '../renderer/index.html'),
+      stateFile: join(config.dataDir, 'window-state.json'),
+      icon: resource('icon.png'),
+      startHidden: first && launchedAtLogin(app, process.argv),
+      closeToTray: () => currentSettings(running).closeToTray,
+      isQuitting: () => quitSequence?.isQuitting() ?? false,
+      onError: (message, error) => logger.warn(message, { error }),
+    });
+    first = false;
+    return window;
+  };
+  openWindow();
+
+  const notify = electronNotifier({ icon: resource('icon.png'), onClick: () => showMainWindow(openWindow()) });
+  tray = createShellTray({
+    core: running,
+    iconsDir: resource('tray'),
+    showWindow: () => showMainWindow(openWindow()),
+    quit: () => app.quit(),
+    openPath: (path) => shell.openPath(path),
+    inform: (title, body) => notify({ title, body }),
   });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
+  watchForNotifications({ events: running.events, settings: () => currentSettings(running), initial: running.healthSummary(), show: notify });
+
+  const login = (enabled: boolean): void => {
+    try {
+      syncLoginItem(app, enabled);
+    } catch (err) {
+      logger.warn('start at login could not be changed', { error: err });
+    }
+  };
+  login(currentSettings(running).startAtLogin);
+  running.events.on('settings.changed', (settings) => login(settings.startAtLogin));
+
+  if (process.env.COMFYDESK_E2E === '1') {
+    (globalThis as { __comfydeskE2E?: unknown }).__comfydeskE2E = { tray: () => tray, window: () => window };
+  }
+
+  await running.start();
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
+if (claimSingleInstance(app, () => showMainWindow(openWindow()))) {
+  app.on('before-quit', (event) => {
+    if (!quitSequence) return;
+    event.preventDefault();
+    void quitSequence.quit();
   });
-
-  void app.whenReady().then(async () => {
-    const config = loadConfig({ dataDir: app.getPath('userData') });
-    const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
-    core = createCore({ config, mode: 'desktop', logger });
-    await core.start();
-    bridgeIpc(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
-    window = createWindow();
-  });
-
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  app.on('activate', () => showMainWindow(openWindow()));
 
-  app.on('will-quit', (event) => {
-    if (!core) return;
-    event.preventDefault();
-    const running = core;
-    core = null;
-    void running.stop().finally(() => app.exit(0));
-  });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      core?.logger.error('start-up failed', { error: err });
+      const message = explainStartupError(err, app.isPackaged);
+      dialog.showErrorBox('ComfyDesk could not start', message);
+      void (core?.stop() ?? Promise.resolve()).catch(() => {}).finally(() => app.exit(1));
+    });
 }

@@ -1,0 +1,101 @@
+/**
+ * What the tray shows, as a pure function of the core's state: which icon, the tooltip and the menu model.
+ * tray.ts turns the model into Electron objects; tests check this function directly.
+ */
+import type { HealthSummary } from '../../shared/api/health';
+
+export type BotStatus = HealthSummary['bot']['status'];
+export type ComfyState = 'offline' | 'idle' | 'busy';
+/** Icon file stem under resources/tray/: `<comfy>-bot-<on|off>`. */
+export type TrayIconName = `${ComfyState}-bot-${'on' | 'off'}`;
+
+export type TrayAction = 'show' | 'bot.toggle' | 'queue.toggle' | 'health.run' | 'library.open' | 'comfy.toggle' | 'quit';
+
+export type TrayMenuItem = { type: 'separator' } | { type: 'item'; id: TrayAction; label: string; enabled: boolean };
+
+export interface TrayInput {
+  summary: HealthSummary;
+  /** The bot's latest status from `bot.changed`, newer than the summary's when present. */
+  bot?: BotStatus | null;
+  /** An action the user started from the tray and that has not answered yet (its item is disabled meanwhile). */
+  pending?: ReadonlySet<TrayAction>;
+}
+
+export interface TrayView {
+  icon: TrayIconName;
+  tooltip: string;
+  menu: TrayMenuItem[];
+}
+
+const BOT_ON: readonly BotStatus[] = ['starting', 'online', 'reconnecting'];
+
+export function isBotOn(status: BotStatus): boolean {
+  return BOT_ON.includes(status);
+}
+
+export function comfyState(summary: HealthSummary): ComfyState {
+  if (summary.comfy.status !== 'online') return 'offline';
+  const busy = summary.comfy.backends.some((b) => b.enabled && b.status === 'busy') || summary.queue.running > 0;
+  return busy ? 'busy' : 'idle';
+}
+
+/** A ComfyUI that ComfyDesk launched (and so may stop) is running or starting. */
+export function launchedComfyRunning(summary: HealthSummary): boolean {
+  return summary.comfy.backends.some((b) => b.kind === 'launched' && b.status !== 'offline' && b.status !== 'error');
+}
+
+const COMFY_TEXT: Record<ComfyState, string> = { offline: 'offline', idle: 'idle', busy: 'busy' };
+
+const BOT_TEXT: Record<BotStatus, string> = {
+  stopped: 'off',
+  starting: 'starting',
+  online: 'on',
+  reconnecting: 'reconnecting',
+  error: 'error',
+  'no-token': 'no token set',
+};
+
+function comfyLine(summary: HealthSummary, state: ComfyState): string {
+  if (summary.comfy.status === 'none') return 'ComfyUI: not set up';
+  if (summary.comfy.status === 'starting') return 'ComfyUI: starting';
+  return `ComfyUI: ${COMFY_TEXT[state]}`;
+}
+
+function queueLine(summary: HealthSummary): string {
+  const { queued, running, paused } = summary.queue;
+  return `Queue: ${running} running, ${queued} waiting${paused ? ' (paused)' : ''}`;
+}
+
+export function trayView(input: TrayInput): TrayView {
+  const { summary } = input;
+  const bot = input.bot ?? summary.bot.status;
+  const pending = input.pending ?? new Set<TrayAction>();
+  const state = comfyState(summary);
+  const botOn = isBotOn(bot);
+  const item = (id: TrayAction, label: string, enabled = true): TrayMenuItem => ({
+    type: 'item',
+    id,
+    label,
+    enabled: enabled && !pending.has(id),
+  });
+
+  const menu: TrayMenuItem[] = [
+    item('show', 'Show ComfyDesk'),
+    { type: 'separator' },
+    bot === 'no-token'
+      ? item('bot.toggle', 'Discord bot: no token set', false)
+      : item('bot.toggle', botOn ? 'Turn Discord bot off' : 'Turn Discord bot on'),
+    item('queue.toggle', summary.queue.paused ? 'Resume queue' : 'Pause queue'),
+    item('health.run', 'Run health checks', summary.comfy.backends.some((b) => b.enabled)),
+    item('library.open', 'Open library folder'),
+    item('comfy.toggle', launchedComfyRunning(summary) ? 'Stop ComfyUI' : 'Start ComfyUI'),
+    { type: 'separator' },
+    item('quit', 'Quit ComfyDesk'),
+  ];
+
+  return {
+    icon: `${state}-bot-${botOn ? 'on' : 'off'}`,
+    tooltip: ['ComfyDesk', comfyLine(summary, state), `Discord bot: ${BOT_TEXT[bot]}`, queueLine(summary)].join('\n'),
+    menu,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The tray icon: its image, tooltip and menu follow the core's `health.changed` and `bot.changed` events
+ * (computed by tray-state.ts), and each menu item calls the core API like any other client.
+ */
+import { join } from 'node:path';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { z } from 'zod';
+import { BotStatusSchema, HealthSummarySchema, type HealthSummary } from '../../shared/api/health';
+import { callCoreOrThrow, type ShellCore } from './shell-core';
+import { isBotOn, launchedComfyRunning, trayView, type BotStatus, type TrayAction, type TrayIconName, type TrayView } from './tray-state';
+
+export interface ShellTrayOptions {
+  core: ShellCore;
+  /** resources/tray */
+  iconsDir: string;
+  platform?: NodeJS.Platform;
+  showWindow(): void;
+  quit(): void;
+  /** shell.openPath: resolves to an error message, '' on success. */
+  openPath(path: string): Promise<string>;
+  /** Tells the user how an action ended when there is nothing else to see (errors, health check results). */
+  inform(title: string, body: string): void;
+}
+
+export interface ShellTray {
+  view(): TrayView;
+  run(action: TrayAction): Promise<void>;
+  destroy(): void;
+}
+
+const HealthOutputSchema = z.object({ results: z.array(z.object({ status: z.enum(['ok', 'warn', 'fail']) })) });
+const BotChangedSchema = z.object({ status: BotStatusSchema });
+
+const ERROR_TITLES: Record<TrayAction, string> = {
+  show: 'Could not show ComfyDesk',
+  'bot.toggle': 'Discord bot',
+  'queue.toggle': 'Queue',
+  'health.run': 'Health checks',
+  'library.open': 'Could not open the library folder',
+  'comfy.toggle': 'ComfyUI',
+  quit: 'Quit',
+};
+
+export function iconFile(iconsDir: string, name: TrayIconName, platform: NodeJS.Platform): string {
+  // macOS menu bar icons are monochrome templates the system tints for light and dark menu bars.
+  return join(iconsDir, platform === 'darwin' ? `${name}Template.png` : `${name}.png`);
+}
+
+export function createShellTray(options: ShellTrayOptions): ShellTray {
+  const { core } = options;
+  const platform = options.platform ?? process.platform;
+  const images = new Map<TrayIconName, NativeImage>();
+  const pending = new Set<TrayAction>();
+  let summary: HealthSummary = core.healthSummary();
+  /** The bot's own latest word (`bot.changed`); until it speaks, the summary's status. */
+  let bot: BotStatus | null = null;
+  let destroyed = false;
+
+  const view = (): TrayView => trayView({ summary, bot, pending });
+  const image = (name: TrayIconName): NativeImage => {
+    let img = images.get(name);
+    if (!img) {
+      img = nativeImage.createFromPath(iconFile(options.iconsDir, name, platform));
+      if (platform === 'darwin') img.setTemplateImage(true);
+      images.set(name, img);
+    }
+    return img;
+  };
+
+  const tray = new Tray(image(view().icon));
+  let shownIcon: TrayIconName | null = null;
+
+  const render = (): void => {
+    if (destroyed) return;
+    const v = view();
+    if (v.icon !== shownIcon) {
+      tray.setImage(image(v.icon));
+      shownIcon = v.icon;
+    }
+    tray.setToolTip(v.tooltip);
+    const template: MenuItemConstructorOptions[] = v.menu.map((item) =>
+      item.type === 'separator'
+        ? { type: 'separator' }
+        : { id: item.id, label: item.label, enabled: item.enabled, click: () => void run(item.id) },
+    );
+    tray.setContextMenu(Menu.buildFromTemplate(template));
+  };
+
+  const refresh = (): void => {
+    try {
+      summary = core.healthSummary();
+    } catch {
+      // The store is closed while quitting: keep the last summary.
+    }
+    render();
+  };
+
+  const perform = async (action: TrayAction): Promise<void> => {
+    switch (action) {
+      case 'show':
+        return options.showWindow();
+      case 'quit':
+        return options.quit();
+      case 'bot.toggle':
+        await callCoreOrThrow(core, isBotOn(bot ?? summary.bot.status) ? 'bot.stop' : 'bot.start');
+        return;
+      case 'queue.toggle':
+        await callCoreOrThrow(core, 'queue.pause', { paused: !summary.queue.paused });
+        return;
+      case 'comfy.toggle':
+        await callCoreOrThrow(core, launchedComfyRunning(summary) ? 'comfy.stop' : 'comfy.start');
+        return;
+      case 'health.run': {
+        const output = HealthOutputSchema.safeParse(await callCoreOrThrow(core, 'health.run', {}));
+        if (output.success) {
+          const count = (s: string) => output.data.results.filter((r) => r.status === s).length;
+          options.inform('Health checks finished', `${count('ok')} passed, ${count('warn')} warnings, ${count('fail')} failed`);
+        }
+        return;
+      }
+      case 'library.open': {
+        const error = await options.openPath(core.config.libraryDir);
+        if (error) throw new Error(error);
+        return;
+      }
+    }
+  };
+
+  async function run(action: TrayAction): Promise<void> {
+    if (pending.has(action)) return;
+    pending.add(action);
+    render();
+    try {
+      await perform(action);
+    } catch (err) {
+      core.logger.warn(`tray: ${action} failed`, { error: err });
+      options.inform(ERROR_TITLES[action], (err as Error)?.message ?? String(err));
+    } finally {
+      pending.delete(action);
+      if (action !== 'quit') refresh();
+    }
+  }
+
+  const detach = core.events.onAny((event, payload) => {
+    const name: string = event;
+    if (name === 'health.changed') {
+      const parsed = HealthSummarySchema.safeParse(payload);
+      if (parsed.success) summary = parsed.data;
+      render();
+    } else if (name === 'bot.changed') {
+      const parsed = BotChangedSchema.safeParse(payload);
+      if (parsed.success) bot = parsed.data.status;
+      render();
+    } else if (name === 'settings.changed') {
+      refresh();
+    }
+  });
+
+  tray.on('click', () => {
+    // Windows and most Linux trays: a left click opens the window; the menu is on right click.
+    if (platform !== 'darwin') options.showWindow();
+  });
+  render();
+
+  return {
+    view,
+    run,
+    destroy() {
+      destroyed = true;
+      detach();
+      tray.destroy();
+    },
+  };
+}
