@@ -9,6 +9,7 @@ import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents } from './api/jobs';
+import { libraryEvents, libraryMethods } from './api/library';
 import { settingsEvents, settingsMethods } from './api/settings';
 import type { MethodSpec } from './api/define';
 
@@ -17,6 +18,7 @@ export const methods = {
   ...settingsMethods,
   ...healthMethods,
   ...backendsMethods,
+  ...libraryMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...healthEvents,
   ...backendsEvents,
   ...jobsEvents,
+  ...libraryEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -11,6 +11,7 @@ import type { ComfyBackend } from './comfy/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
+import { libraryHandlers } from './api/library-handlers';
 import { settingsHandlers } from './api/settings-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -18,6 +19,7 @@ import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
+import { Library } from './library/library';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { APP_VERSION } from './version';
@@ -54,6 +56,8 @@ export interface Core {
   /** Backends, discovery, the launched ComfyUI and the pool that picks a backend for a job. */
   readonly comfy: BackendManager;
   readonly workflows: WorkflowRegistry;
+  /** The output library: ingest (jobs engine), search, favourites, delete, media look-up. */
+  readonly library: Library;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +73,7 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventBus(logger.child('events'));
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
+  const library = new Library({ libraryDir: config.libraryDir, store: store.outputs, clock, logger: logger.child('library'), events });
 
   const comfy = new BackendManager({
     backends: store.backends,
@@ -123,6 +128,7 @@ export function createCore(options: CoreOptions): Core {
       }),
     }),
     ...settingsHandlers({ settings: store.settings, events }),
+    ...libraryHandlers({ library }),
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...healthHandlers({
       summary: healthSummary,
@@ -150,12 +156,14 @@ export function createCore(options: CoreOptions): Core {
     backends: comfy.backends,
     comfy,
     workflows,
+    library,
     healthSummary,
     async start() {
       if (started) return;
       started = true;
       const problems = await workflows.load();
       for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
+      await library.start();
       await comfy.start();
       logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
     },
@@ -167,6 +175,7 @@ export function createCore(options: CoreOptions): Core {
       started = false;
       logger.info('core stopping');
       await comfy.stop();
+      await library.stop();
       store.close();
     },
   };

@@ -1,0 +1,268 @@
+/**
+ * The output library: takes a finished job's files into per-day folders with readable unique names, records
+ * and indexes them, queues thumbnails off the hot path, and removes files, thumbnails and rows together.
+ * The jobs engine calls `incomingDir` and `ingest`; the API, the media server and the bot call the rest.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Job } from '../../../shared/jobs';
+import type { Output, OutputQuery } from '../../../shared/library';
+import type { Clock } from '../clock';
+import type { CollectedFile } from '../comfy/collect';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { NewOutput, OutputsRepo } from '../store/outputs-repo';
+import { findOnPath } from './ffmpeg';
+import { fitToLimit, type FitResult } from './fit';
+import { mediaType } from './media-types';
+import { dayFolder, outputStem, placeExclusive } from './naming';
+import { ThumbnailQueue } from './thumbs';
+
+export interface LibraryOptions {
+  libraryDir: string;
+  store: OutputsRepo;
+  clock: Pick<Clock, 'now'>;
+  logger: Logger;
+  events: EventBus;
+  /** ffmpeg for video thumbnails and fitting; default: looked up on PATH. null = none. */
+  ffmpegPath?: string | null;
+  /** Thumbnail long side (default 320). */
+  thumbnailSize?: number;
+}
+
+export type MediaKind = 'file' | 'thumb';
+export interface MediaFile {
+  path: string;
+  mime: string;
+}
+/** `id` may be the number or its decimal text (as it arrives in a URL). */
+export type ResolveMedia = (kind: MediaKind, id: number | string) => MediaFile | null;
+
+/** Folders under the library dir that are ours, not outputs. */
+const INCOMING = '.incoming';
+const THUMBS = '.thumbs';
+const FIT_CACHE = join('.cache', 'fit');
+/** Derived (fitted) files older than this are removed at start. */
+const FIT_CACHE_MAX_AGE_MS = 7 * 24 * 3600_000;
+export const SEARCH_TOTAL_CAP = 10_000;
+
+export class Library {
+  readonly dir: string;
+  readonly ffmpegPath: string | null;
+  private readonly thumbs: ThumbnailQueue;
+  private readonly madeDirs = new Set<string>();
+
+  constructor(private readonly opts: LibraryOptions) {
+    this.dir = opts.libraryDir;
+    this.ffmpegPath = opts.ffmpegPath === undefined ? findOnPath('ffmpeg') : opts.ffmpegPath;
+    this.thumbs = new ThumbnailQueue({
+      dir: join(this.dir, THUMBS),
+      store: opts.store,
+      events: opts.events,
+      logger: opts.logger.child('thumbs'),
+      ffmpegPath: this.ffmpegPath,
+      ...(opts.thumbnailSize ? { size: opts.thumbnailSize } : {}),
+    });
+  }
+
+  /**
+   * Clear what a previous run left half-done (incoming folders, old fitted copies) and regenerate missing
+   * thumbnails in the background. Call before the jobs engine starts collecting.
+   */
+  async start(): Promise<void> {
+    await rm(join(this.dir, INCOMING), { recursive: true, force: true });
+    this.pruneFitCache();
+    this.thumbs.start();
+  }
+
+  /** Stop making thumbnails: queued ones are abandoned (found again at next start), the current one finishes. */
+  async stop(): Promise<void> {
+    await this.thumbs.stop();
+  }
+
+  /** Resolves when no thumbnail is queued or being made (tests, benchmarks). */
+  thumbnailsIdle(): Promise<void> {
+    return this.thumbs.idle();
+  }
+
+  /** A job's temp folder, on the library's file system so `ingest` moves instead of copying. Created here. */
+  incomingDir(jobId: string): string {
+    const dir = this.incomingPath(jobId);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Take a finished job's files into the library: move each into `<libraryDir>/<YYYY-MM-DD>/`, read its
+   * dimensions from the header, record and index it, remove the job's incoming folder, announce
+   * `library.added` and queue thumbnails. Files that are neither image nor video are dropped. On failure
+   * the files are put back where they were, so the call can be retried.
+   */
+  async ingest(job: Job, files: readonly CollectedFile[]): Promise<Output[]> {
+    const createdAt = this.opts.clock.now();
+    const dayDir = join(this.dir, dayFolder(createdAt));
+    await this.ensureDir(dayDir);
+    const seed = seedOf(job.params.seed);
+    const moved: { from: string; to: string }[] = [];
+    const rows: NewOutput[] = [];
+    try {
+      let index = 0;
+      for (const file of files) {
+        const type = mediaType(file.path);
+        if (!type) {
+          this.opts.logger.debug('not a library file, skipped', { jobId: job.id, file: file.path });
+          continue;
+        }
+        index++;
+        const size = type.kind === 'image' ? await imageSize(file.path) : null;
+        const ext = extname(file.path).toLowerCase();
+        const to = await placeExclusive(file.path, dayDir, outputStem(createdAt, job.workflow, seed, index), ext);
+        moved.push({ from: file.path, to });
+        rows.push({
+          jobId: job.id,
+          filePath: to,
+          kind: type.kind,
+          mime: type.mime,
+          width: size?.width ?? null,
+          height: size?.height ?? null,
+          bytes: file.bytes,
+          userId: job.userId,
+          guildId: job.guildId,
+          workflow: job.workflow,
+          prompt: job.prompt,
+          negative: job.negative,
+          seed,
+          createdAt,
+        });
+      }
+      const outputs = this.opts.store.addMany(rows);
+      await rm(this.incomingPath(job.id), { recursive: true, force: true });
+      if (outputs.length) {
+        this.opts.events.emit('library.added', outputs);
+        this.thumbs.enqueue(outputs);
+      }
+      return outputs;
+    } catch (err) {
+      for (const m of moved.reverse()) await rename(m.to, m.from).catch(() => {});
+      throw err;
+    }
+  }
+
+  get(id: number): Output | null {
+    return this.opts.store.get(id);
+  }
+
+  byJob(jobId: string): Output[] {
+    return this.opts.store.byJob(jobId);
+  }
+
+  /** One gallery page, newest first, with the number of matches (capped at SEARCH_TOTAL_CAP). */
+  search(query: OutputQuery = {}): { items: Output[]; total: number; totalCapped: boolean } {
+    const { items, total, capped } = this.opts.store.page(query, SEARCH_TOTAL_CAP);
+    return { items, total, totalCapped: capped };
+  }
+
+  stats(): { count: number; bytes: number } {
+    return this.opts.store.stats();
+  }
+
+  /** Returns the updated output, or null when it does not exist. Emits `library.changed`. */
+  setFavourite(id: number, favourite: boolean): Output | null {
+    if (!this.opts.store.setFavourite(id, favourite)) return null;
+    this.opts.events.emit('library.changed', { id, favourite });
+    return this.opts.store.get(id);
+  }
+
+  /** Remove one output (row, file, thumbnail). False when it was already gone. */
+  async remove(id: number): Promise<boolean> {
+    return (await this.removeMany([id])).length > 0;
+  }
+
+  /**
+   * Remove outputs: rows first in one transaction (so nothing points at a missing file), then files and
+   * thumbnails (one already missing is fine). Emits `library.removed` with the ids that existed.
+   */
+  async removeMany(ids: readonly number[]): Promise<number[]> {
+    const removed = this.opts.store.removeMany([...new Set(ids)]);
+    if (removed.length === 0) return [];
+    const gone = removed.map((o) => o.id);
+    this.thumbs.forget(gone);
+    const paths = removed.flatMap((o) => [o.filePath, o.thumbnailPath ?? this.thumbs.pathFor(o)]);
+    await Promise.all(
+      paths.map((p) =>
+        unlink(p).catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.logger.warn('could not delete a library file', { file: p, error: err });
+        }),
+      ),
+    );
+    this.opts.events.emit('library.removed', { ids: gone });
+    return gone;
+  }
+
+  /** The file or thumbnail behind a media URL: a pure look-up (no file access), null when unknown. */
+  readonly resolveMedia: ResolveMedia = (kind, id) => {
+    const n = typeof id === 'number' ? id : /^[0-9]{1,15}$/.test(id) ? Number(id) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) return null;
+    const output = this.opts.store.get(n);
+    if (!output) return null;
+    if (kind === 'thumb') return output.thumbnailPath ? { path: output.thumbnailPath, mime: 'image/webp' } : null;
+    return { path: output.filePath, mime: output.mime };
+  };
+
+  /** A copy of an output that fits `limitBytes` (see fit.ts), cached under the library. */
+  async fit(id: number, limitBytes: number): Promise<FitResult | null> {
+    const output = this.opts.store.get(id);
+    if (!output) return null;
+    return fitToLimit(output.filePath, limitBytes, { cacheDir: join(this.dir, FIT_CACHE), ffmpegPath: this.ffmpegPath });
+  }
+
+  private incomingPath(jobId: string): string {
+    return join(this.dir, INCOMING, jobId.replace(/[^A-Za-z0-9_-]/g, '_') || 'job');
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
+  private pruneFitCache(): void {
+    const dir = join(this.dir, FIT_CACHE);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    const cutoff = Date.now() - FIT_CACHE_MAX_AGE_MS;
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        if (statSync(file).mtimeMs < cutoff) void unlink(file).catch(() => {});
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/** A usable seed from job params: a non-negative safe integer, else null. */
+function seedOf(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** Width and height from the file header (no decoding); null when unreadable. */
+async function imageSize(path: string): Promise<{ width: number; height: number } | null> {
+  try {
+    const m = await sharp(path, { animated: false }).metadata();
+    const oriented = m.autoOrient;
+    const width = oriented?.width ?? m.width;
+    const height = m.pageHeight ?? oriented?.height ?? m.height;
+    return width && height ? { width, height } : null;
+  } catch {
+    return null;
+  }
+}
