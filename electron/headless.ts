@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     host: config.server.host,
     port: config.server.port,
     rendererDir: rendererDir(),
+    resolveMedia: core.library.resolveMedia,
   });
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host);

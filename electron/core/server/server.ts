@@ -10,7 +10,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { CoreApi } from '../api/dispatch';
 import type { EventBus } from '../events';
+import type { ResolveMedia } from '../library/library';
 import type { Logger } from '../log';
+import { registerMediaRoutes } from './media';
 import { TOKEN_COOKIE, tokenFromRequest, tokensMatch } from './token';
 import { WsHub } from './ws-hub';
 
@@ -23,6 +25,8 @@ export interface ServerOptions {
   port: number;
   /** The built renderer (out/renderer); when missing, `/` explains how to build it. */
   rendererDir: string | null;
+  /** Library media look-up; when given, `/media/file/:id` and `/media/thumb/:id` serve outputs. */
+  resolveMedia?: ResolveMedia;
 }
 
 export interface RunningServer {
@@ -53,6 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   app.get('/api/ping', async () => ({ ok: true }));
+  if (options.resolveMedia) registerMediaRoutes(app, options.resolveMedia);
 
   if (options.rendererDir && existsSync(options.rendererDir)) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
