@@ -6,7 +6,7 @@
  */
 import { Notification } from 'electron';
 import { z } from 'zod';
-import { BotStatusSchema, HealthSummarySchema, type HealthSummary } from '../../shared/api/health';
+import { BotStatusSchema, type HealthSummary } from '../../shared/api/health';
 import type { Settings } from '../../shared/settings';
 import type { EventBus } from '../core/events';
 
@@ -18,7 +18,7 @@ export interface NotificationContent {
 }
 
 export interface NotifierDeps {
-  events: Pick<EventBus, 'onAny'>;
+  events: Pick<EventBus, 'on' | 'onAny'>;
   settings(): Settings;
   initial: HealthSummary;
   show(notification: NotificationContent): void;
@@ -84,20 +84,25 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
     show({ kind: 'jobFailed', title: 'A job failed', body: `${what}\n${shorten(job.data.error ?? 'No reason given.', 200)}` });
   };
 
-  return deps.events.onAny((event, payload) => {
-    const name: string = event;
-    if (name === 'health.changed') {
-      const summary = HealthSummarySchema.safeParse(payload);
-      if (!summary.success) return;
-      onComfy(summary.data.comfy.status);
-      onBot(summary.data.bot.status);
-    } else if (name === 'bot.changed') {
-      const status = BotChangedSchema.safeParse(payload);
-      if (status.success) onBot(status.data.status, status.data.error);
-    } else if (name === 'job.changed') {
-      onJob(payload);
-    }
-  });
+  const off = [
+    deps.events.on('health.changed', (summary) => {
+      onComfy(summary.comfy.status);
+      onBot(summary.bot.status);
+    }),
+    // job.changed and bot.changed belong to other capabilities: read leniently, by the fields used here.
+    deps.events.onAny((event, payload) => {
+      const name: string = event;
+      if (name === 'bot.changed') {
+        const status = BotChangedSchema.safeParse(payload);
+        if (status.success) onBot(status.data.status, status.data.error);
+      } else if (name === 'job.changed') {
+        onJob(payload);
+      }
+    }),
+  ];
+  return () => {
+    for (const f of off) f();
+  };
 }
 
 /** Shows notifications with Electron; a click brings the window forward. Status changes arrive silently. */

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { z } from 'zod';
-import { BotStatusSchema, HealthSummarySchema, type HealthSummary } from '../../shared/api/health';
+import { BotStatusSchema, type HealthSummary } from '../../shared/api/health';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
 import { isBotOn, launchedComfyRunning, trayView, type BotStatus, type TrayAction, type TrayIconName, type TrayView } from './tray-state';
 
@@ -141,20 +141,21 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
     }
   }
 
-  const detach = core.events.onAny((event, payload) => {
-    const name: string = event;
-    if (name === 'health.changed') {
-      const parsed = HealthSummarySchema.safeParse(payload);
-      if (parsed.success) summary = parsed.data;
+  // health.changed and settings.changed come typed from the core; bot.changed belongs to the bot capability
+  // and is read by its status only, whatever else it carries.
+  const detach = [
+    core.events.on('health.changed', (next) => {
+      summary = next;
       render();
-    } else if (name === 'bot.changed') {
+    }),
+    core.events.on('settings.changed', () => refresh()),
+    core.events.onAny((event, payload) => {
+      if ((event as string) !== 'bot.changed') return;
       const parsed = BotChangedSchema.safeParse(payload);
       if (parsed.success) bot = parsed.data.status;
       render();
-    } else if (name === 'settings.changed') {
-      refresh();
-    }
-  });
+    }),
+  ];
 
   tray.on('click', () => {
     // Windows and most Linux trays: a left click opens the window; the menu is on right click.
@@ -167,7 +168,7 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
     run,
     destroy() {
       destroyed = true;
-      detach();
+      for (const off of detach) off();
       tray.destroy();
     },
   };

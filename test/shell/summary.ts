@@ -1,0 +1,18 @@
+import type { HealthSummary, BackendSummary } from '../../shared/api/health';
+
+export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
+  return { id: 'b1', name: 'Local ComfyUI', url: 'http://127.0.0.1:8188', kind: 'local', enabled: true, status: 'idle', version: null, error: null, ...over };
+}
+
+/** A health summary: ComfyUI online and idle, bot stopped, empty queue, unless told otherwise. */
+export function summary(over: {
+  comfy?: Partial<HealthSummary['comfy']>;
+  bot?: Partial<HealthSummary['bot']>;
+  queue?: Partial<HealthSummary['queue']>;
+} = {}): HealthSummary {
+  return {
+    comfy: { status: 'online', backends: [backend()], ...over.comfy },
+    bot: { status: 'stopped', guilds: 0, ...over.bot },
+    queue: { queued: 0, running: 0, paused: false, ...over.queue },
+  };
+}
