@@ -3,57 +3,24 @@
  * the ComfyUI found already running at start, the ComfyUI that ComfyDesk launches (a backend of kind
  * 'launched'), and the pool that picks a backend for a job. The jobs engine and the API handlers use only this.
  */
-import { z } from 'zod';
 import { ApiError } from '../../../shared/api';
 import type { BackendSummary, HealthSummary } from '../../../shared/api/health';
 import type { Settings } from '../../../shared/settings';
 import { systemClock, type Clock } from '../clock';
-import type { Config } from '../config';
-import type { EventBus } from '../events';
 import { nullLogger, type Logger } from '../log';
-import type { BackendRecord, BackendsRepo } from '../store/backends-repo';
-import type { SettingsRepo } from '../store/settings-repo';
-import { ComfyBackend, type BackendStatus, type ComfyBackendOptions } from './backend';
+import type { BackendRecord } from '../store/backends-repo';
+import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './find';
 import { effectiveLaunchSettings, LaunchedComfy, type LaunchedStatus, type LaunchSettings, type TimedLogLine } from './launched';
-import type { LauncherOptions, ReadyInfo } from './launcher';
+import type { ReadyInfo } from './launcher';
+import { removedUrls, type BackendManagerEvents, type BackendManagerOptions } from './manager-types';
 import { BackendPool } from './pool';
 import { isOnline, type Requirements } from './pool-select';
 import { normalizeBaseUrl, probeComfy } from './probe';
 import { TypedEmitter } from './typed-emitter';
 
-export interface BackendManagerEvents {
-  added: [backend: ComfyBackend];
-  removed: [id: string];
-  status: [id: string, status: BackendStatus];
-  /** Something the health summary shows changed (status, version, records, launcher state, capabilities). */
-  changed: [];
-  /** A new output line of the launched ComfyUI. */
-  log: [line: TimedLogLine];
-  /** The launched ComfyUI changed state. */
-  launcher: [status: LaunchedStatus & { backendId: string | null }];
-}
+export type { BackendManagerEvents, BackendManagerOptions } from './manager-types';
 
-export interface BackendManagerOptions {
-  backends: BackendsRepo;
-  settings: SettingsRepo;
-  /** Used to follow `settings.changed`. */
-  events: EventBus;
-  config: Config['comfy'];
-  /** The launched ComfyUI's input/ and output/ go under here. */
-  launchDir: string;
-  clock?: Clock;
-  logger?: Logger;
-  /** Where to look for an already running ComfyUI at start (default 127.0.0.1:8188 and :8000; [] = don't look). */
-  discoverUrls?: readonly string[];
-  /** More launcher options (tests). */
-  launcher?: Partial<LauncherOptions>;
-  /** More options for every ComfyBackend (tests: socket backoff). */
-  backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
-}
-
-const RemovedUrls = z.array(z.string());
-const REMOVED_KEY = 'comfy.removedUrls';
 const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
 
 export class BackendManager extends TypedEmitter<BackendManagerEvents> {
@@ -65,8 +32,9 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   private readonly clock: Clock;
   private readonly log: Logger;
   private started = false;
+  /** The backend record of the launched ComfyUI, once known. */
+  private launchedId: string | null = null;
   private discovery: Promise<void> = Promise.resolve();
-  private offSettings: (() => void) | null = null;
 
   constructor(private readonly o: BackendManagerOptions) {
     super();
@@ -83,6 +51,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       ...(o.launcher ? { launcher: o.launcher } : {}),
     });
     this.launched.configure(this.launchSettingsFrom(o.settings.get()));
+    this.launchedId = this.launchedRecord()?.id ?? null;
     this.launched.on('log', (line) => this.emit('log', line));
     this.launched.on('state', (state) => {
       const b = this.launchedBackend();
@@ -97,6 +66,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       this.changed();
     });
     this.launched.on('ready', (info) => this.onLaunchedReady(info));
+    o.events.on('settings.changed', (s) => this.onSettings(s));
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -104,7 +74,6 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.offSettings = this.o.events.on('settings.changed', (s) => this.onSettings(s));
     for (const record of this.o.backends.list()) if (record.enabled) this.startLive(record);
     this.discovery = this.discoverThenLaunch().catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
   }
@@ -113,8 +82,6 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.offSettings?.();
-    this.offSettings = null;
     await this.discovery;
     const ids = [...this.live.keys()];
     await Promise.all([this.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })), ...ids.map((id) => this.stopLive(id))]);
@@ -196,7 +163,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const kind = host === '127.0.0.1' || host === 'localhost' || host === '[::1]' ? 'local' : 'remote';
     const name = input.name?.trim() || (probe.kind === 'comfyui' ? `ComfyUI ${probe.version} at ${new URL(url).host}` : new URL(url).host);
     const record = this.o.backends.ensure(url, kind, name);
-    this.forgetRemoved(url);
+    removedUrls.forget(this.o.settings, url);
     if (probe.kind === 'comfyui') this.versions.set(record.id, probe.version);
     if (this.started) this.startLive(record);
     this.changed();
@@ -217,7 +184,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     await this.stopLive(id);
     this.o.backends.remove(id);
     this.versions.delete(id);
-    if (record.kind === 'local') this.rememberRemoved(record.url);
+    if (this.launchedId === id) this.launchedId = null;
+    if (record.kind === 'local') removedUrls.remember(this.o.settings, record.url);
     this.emit('removed', id);
     this.changed();
   }
@@ -247,7 +215,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   }
 
   launchStatus(): LaunchedStatus & { backendId: string | null } {
-    return { ...this.launched.status(), backendId: this.launchedRecord()?.id ?? null };
+    return { ...this.launched.status(), backendId: this.launchedId };
   }
 
   logTail(): TimedLogLine[] {
@@ -301,7 +269,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (urls.length === 0) return 0;
     const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
     if (!this.started) return found.length;
-    const removed = new Set(this.o.settings.getValue(REMOVED_KEY, RemovedUrls) ?? []);
+    const removed = new Set(removedUrls.list(this.o.settings));
     for (const hit of found) {
       const known = this.o.backends.byUrl(hit.url);
       if (!known && removed.has(hit.url)) continue;
@@ -327,8 +295,12 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       record = this.o.backends.update(previous.id, { url, launchPath });
     }
     record ??= this.o.backends.ensure(url, 'launched', LAUNCHED_NAME, launchPath ?? undefined);
+    this.launchedId = record.id;
     this.log.info('launched ComfyUI is ready', { url, via: info.via });
     if (record.enabled) this.startLive(record);
+    // Ready: ask at once instead of waiting for the socket's next try; 'starting' ends either way.
+    const b = this.live.get(record.id);
+    if (b) void b.recheck().finally(() => b.markStarting(false));
     this.changed();
   }
 
@@ -337,8 +309,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   }
 
   private launchedBackend(): ComfyBackend | undefined {
-    const r = this.launchedRecord();
-    return r ? this.live.get(r.id) : undefined;
+    return this.launchedId ? this.live.get(this.launchedId) : undefined;
   }
 
   private startLive(record: BackendRecord): void {
@@ -355,7 +326,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.pool.add(backend, { kind: record.kind, name: record.name });
     const off = backend.on('status', (status) => this.onStatus(backend, status));
     this.unsubscribe.set(record.id, off);
-    if (record.kind === 'launched' && this.launched.state === 'starting') backend.markStarting(true);
+    if (record.id === this.launchedId && this.launched.state === 'starting') backend.markStarting(true);
     backend.start();
     this.emit('added', backend);
   }
@@ -421,15 +392,5 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (!b) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is disabled.` });
     if (!isOnline(b.status)) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is ${b.status}${b.statusDetail ? `: ${b.statusDetail}` : ''}.` });
     return b;
-  }
-
-  private rememberRemoved(url: string): void {
-    const list = this.o.settings.getValue(REMOVED_KEY, RemovedUrls) ?? [];
-    if (!list.includes(url)) this.o.settings.setValue(REMOVED_KEY, [...list, url]);
-  }
-
-  private forgetRemoved(url: string): void {
-    const list = this.o.settings.getValue(REMOVED_KEY, RemovedUrls) ?? [];
-    if (list.includes(url)) this.o.settings.setValue(REMOVED_KEY, list.filter((u) => u !== url));
   }
 }

@@ -1,0 +1,57 @@
+/** Types of BackendManager (manager.ts), and the memory of local backends the user removed. */
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { Clock } from '../clock';
+import type { BackendsRepo } from '../store/backends-repo';
+import type { SettingsRepo } from '../store/settings-repo';
+import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
+import type { LaunchedStatus, TimedLogLine } from './launched';
+import type { LauncherOptions } from './launcher';
+
+export interface BackendManagerEvents {
+  added: [backend: ComfyBackend];
+  removed: [id: string];
+  status: [id: string, status: BackendStatus];
+  /** Something the health summary shows changed (status, version, records, launcher state, capabilities). */
+  changed: [];
+  /** A new output line of the launched ComfyUI. */
+  log: [line: TimedLogLine];
+  /** The launched ComfyUI changed state. */
+  launcher: [status: LaunchedStatus & { backendId: string | null }];
+}
+
+export interface BackendManagerOptions {
+  backends: BackendsRepo;
+  settings: SettingsRepo;
+  /** Used to follow `settings.changed`. */
+  events: EventBus;
+  config: Config['comfy'];
+  /** The launched ComfyUI's input/ and output/ go under here. */
+  launchDir: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where to look for an already running ComfyUI at start (default 127.0.0.1:8188 and :8000; [] = don't look). */
+  discoverUrls?: readonly string[];
+  /** More launcher options (tests). */
+  launcher?: Partial<LauncherOptions>;
+  /** More options for every ComfyBackend (tests: socket backoff). */
+  backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
+}
+
+const RemovedUrlsSchema = z.array(z.string());
+const REMOVED_KEY = 'comfy.removedUrls';
+
+/** Local ComfyUI addresses the user removed: discovery does not take them back; adding one again clears it. */
+export const removedUrls = {
+  list: (settings: SettingsRepo): string[] => settings.getValue(REMOVED_KEY, RemovedUrlsSchema) ?? [],
+  remember(settings: SettingsRepo, url: string): void {
+    const list = this.list(settings);
+    if (!list.includes(url)) settings.setValue(REMOVED_KEY, [...list, url]);
+  },
+  forget(settings: SettingsRepo, url: string): void {
+    const list = this.list(settings);
+    if (list.includes(url)) settings.setValue(REMOVED_KEY, list.filter((u) => u !== url));
+  },
+};
