@@ -6,6 +6,7 @@ import { migrations } from '../../electron/core/store/migrations';
 import { openStore, type Store } from '../../electron/core/store';
 import { JobEndedError } from '../../electron/core/store/jobs-repo';
 import { ftsQuery } from '../../electron/core/store/outputs-repo';
+import { SettingsRepo } from '../../electron/core/store/settings-repo';
 import { FakeClock } from '../helpers/fake-clock';
 import { tempDirs } from '../helpers/temp-dir';
 
@@ -203,8 +204,9 @@ describe('repositories', () => {
     expect(s.settings.get().theme).toBe('light');
     s.settings.update({ models: { 'models.flux.unet': 'f.safetensors' } });
     expect(Object.keys(s.settings.get().models).sort()).toEqual(['models.flux.unet', 'models.sdxl.checkpoint']);
+    // A row corrupted on disk (written behind the repository's back) is read as the default by the next run.
     s.db.prepare("UPDATE settings SET value = '\"nonsense\"' WHERE key = 'queue'").run();
-    expect(s.settings.get().queue.perUserLimit).toBe(3);
+    expect(new SettingsRepo(s.db, () => 0).get().queue.perUserLimit).toBe(3);
     s.settings.setValue('lastComfyUrl', 'http://127.0.0.1:8188');
     expect(s.settings.getValue('lastComfyUrl', z.string())).toBe('http://127.0.0.1:8188');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fairOrder } from '../../electron/core/jobs/fair-order';
+import { uuidv7Factory } from '../../electron/core/jobs/job-id';
 import type { Job } from '../../shared/jobs';
 
 let seq = 0;
@@ -70,5 +71,15 @@ describe('fairOrder', () => {
     const order = fairOrder(jobs, { desktopPriority: true, lastServed: new Map([['u3', 1]]) });
     expect(order).toHaveLength(50);
     expect(new Set(order.map((j) => j.id)).size).toBe(50);
+  });
+});
+
+describe('job ids', () => {
+  it('sort by creation even within one millisecond, and are RFC 9562 version 7 UUIDs', () => {
+    const newId = uuidv7Factory(() => 1_760_000_000_000);
+    const ids = Array.from({ length: 5000 }, () => newId());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

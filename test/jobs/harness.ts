@@ -159,7 +159,10 @@ export async function startHarness(
       return store.jobs.get(jobId)!;
     },
     async waitAllEnded() {
-      await waitUntil(() => store.jobs.byStatus(['queued', 'submitted', 'running', 'collecting']).length === 0);
+      await waitUntil(() => {
+        const c = store.jobs.countByStatus();
+        return c.queued + c.submitted + c.running + c.collecting === 0;
+      });
     },
     async close() {
       engine.stop();

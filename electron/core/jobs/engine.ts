@@ -4,7 +4,6 @@
  * progress, completion, collection into the library, cancel, retries of backend faults, and recovery after a
  * restart all go through here. Every state change is a transaction in the jobs table and a `job.changed` event.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ApiError } from '../../../shared/api';
@@ -20,6 +19,7 @@ import type { Store } from '../store';
 import { JobEndedError } from '../store/jobs-repo';
 import type { LoadedWorkflow, WorkflowRegistry } from '../workflows/registry';
 import { fairOrder } from './fair-order';
+import { uuidv7Factory } from './job-id';
 import { classifyFailure } from './failure';
 import type { InputStore } from './inputs';
 import { buildGraph, findWorkflow, prepareRequest, requirementsOf } from './prepare';
@@ -54,6 +54,8 @@ const POSITION_PUSH_LIMIT = 200;
 
 export class JobEngine {
   private readonly inflight = new Map<string, Inflight>();
+  /** Every queued job (kept in step with the table by `changed`), so scheduling rounds never read the database. */
+  private readonly queued = new Map<string, Job>();
   private readonly byPrompt = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
   private readonly lastServed = new Map<string, number>();
@@ -73,7 +75,7 @@ export class JobEngine {
 
   constructor(private readonly o: JobEngineOptions) {
     this.random = o.random ?? Math.random;
-    this.newId = o.newId ?? randomUUID;
+    this.newId = o.newId ?? uuidv7Factory(() => o.clock.now());
     this.log = o.logger.child('jobs');
   }
 
@@ -85,6 +87,8 @@ export class JobEngine {
     this.started = true;
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
+    this.queued.clear();
+    for (const job of this.o.store.jobs.byStatus(['queued'])) this.queued.set(job.id, job);
     this.recover();
     this.pump();
   }
@@ -289,7 +293,7 @@ export class JobEngine {
   private dispatchRound(): void {
     if (!this.started) return;
     const settings = this.o.store.settings.get();
-    const queued = this.queuedOrder(this.o.store.jobs.byStatus(['queued']).filter((j) => !this.inflight.has(j.id)));
+    const queued = this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id)));
     if (!settings.queue.paused && queued.length > 0) {
       const load = new Map<string, number>();
       for (const f of this.inflight.values()) if (f.phase !== 'collecting') load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
@@ -313,11 +317,11 @@ export class JobEngine {
         void this.dispatch(job, workflow, backend);
       }
     }
-    this.pushPositions();
+    this.pushPositions(queued.filter((j) => !this.inflight.has(j.id) && this.queued.has(j.id)));
   }
 
-  private pushPositions(): void {
-    const order = this.queuedOrder(this.o.store.jobs.byStatus(['queued']).filter((j) => !this.inflight.has(j.id)));
+  /** Tell waiting jobs their place when it changed (the first POSITION_PUSH_LIMIT of them). */
+  private pushPositions(order: Job[]): void {
     const seen = new Set<string>();
     const now = this.o.clock.now();
     order.slice(0, POSITION_PUSH_LIMIT).forEach((job, i) => {
@@ -558,6 +562,8 @@ export class JobEngine {
   }
 
   private changed(job: Job): void {
+    if (job.status === 'queued') this.queued.set(job.id, job);
+    else this.queued.delete(job.id);
     this.o.events.emit('job.changed', job);
   }
 

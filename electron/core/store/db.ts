@@ -30,7 +30,29 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.close();
     throw err;
   }
+  cacheStatements(db);
   return db;
+}
+
+/**
+ * Repositories write their SQL inline (`db.prepare(sql).get(...)`), which is clear to read; compiling the same
+ * SQL again on every call is not free, so prepared statements are kept per SQL text (the hot paths of the jobs
+ * engine and the gallery run a handful of statements thousands of times). Statements are only ever used with
+ * run/get/all, which makes reuse safe.
+ */
+const STATEMENT_CACHE_LIMIT = 1_000;
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, ReturnType<Db['prepare']>>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as Db['prepare'];
 }
 
 /** Apply the migrations the database has not seen yet, each in its own transaction. Returns versions applied. */

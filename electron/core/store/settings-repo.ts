@@ -9,7 +9,11 @@ export class SettingsRepo {
     private readonly now: () => number,
   ) {}
 
+  /** Parsed settings, kept until the next write (read on every scheduling round). */
+  private cached: Settings | null = null;
+
   get(): Settings {
+    if (this.cached) return structuredClone(this.cached);
     const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const base = defaultSettings() as Record<string, unknown>;
     const shape = SettingsSchema.shape as Record<string, z.ZodType>;
@@ -23,7 +27,8 @@ export class SettingsRepo {
         // keep the default for a corrupt row
       }
     }
-    return SettingsSchema.parse(base);
+    this.cached = SettingsSchema.parse(base);
+    return structuredClone(this.cached);
   }
 
   update(patch: SettingsPatch): Settings {
@@ -34,6 +39,7 @@ export class SettingsRepo {
       );
       const at = this.now();
       for (const key of Object.keys(patch) as (keyof Settings)[]) stmt.run(key, JSON.stringify(next[key]), at);
+      this.cached = null;
       return next;
     })();
   }

@@ -1,0 +1,86 @@
+/**
+ * Jobs engine figures, with the fake ComfyUI on loopback:
+ *   (1) GPU-feed efficiency: N jobs whose sampling takes 200 ms each (4 steps × 50 ms). Wall time from the first
+ *       submit to the last job done, divided by N × 200 ms. 1.00 means the GPU never waited for ComfyDesk
+ *       (target ≤ 1.02). Also printed against the fake's measured busy time (it spends a little on saving PNGs).
+ *   (2) Throughput with an instant fake: jobs/s through the whole pipeline — stored, scheduled, queued on ComfyUI,
+ *       progress, ~1 MB PNG streamed from /view into the library, indexed — (target ≥ 100 jobs/s on 2 cores),
+ *       with the thumbnails made after (their own rate printed).
+ *
+ *   npx tsx bench/jobs.ts [feedJobs=200] [throughputJobs=500]
+ */
+import { performance } from 'node:perf_hooks';
+import { startHarness } from '../test/jobs/harness';
+
+const FEED_JOBS = Number(process.argv[2] ?? 200);
+const THROUGHPUT_JOBS = Number(process.argv[3] ?? 500);
+
+async function gpuFeed(): Promise<void> {
+  const h = await startHarness({ perUserLimit: 100 });
+  try {
+    h.store.settings.update({ queue: { globalLimit: 10_000 } });
+    h.fake.setScript({ msPerStep: 50 });
+    const busy = new Map<string, { start: number; end: number }>();
+    h.backend.socket.on('message', (m) => {
+      if (m.type === 'execution_start') busy.set(m.data.prompt_id, { start: performance.now(), end: 0 });
+      if (m.type === 'executing' && m.data.node === null && m.data.prompt_id) {
+        const b = busy.get(m.data.prompt_id);
+        if (b) b.end = performance.now();
+      }
+    });
+    const t0 = performance.now();
+    for (let i = 0; i < FEED_JOBS; i++) {
+      h.engine.submit({ workflow: 'sdxl-txt2img', prompt: `feed ${i}`, params: { steps: 4, width: 512, height: 512 } });
+    }
+    await h.waitAllEnded();
+    const wall = performance.now() - t0;
+    const done = h.store.jobs.countByStatus().done;
+    const busyMs = [...busy.values()].reduce((s, b) => s + (b.end - b.start), 0);
+    console.log(`(1) GPU feed: ${done}/${FEED_JOBS} jobs done in ${(wall / 1000).toFixed(2)} s`);
+    console.log(`    wall / (${FEED_JOBS} × 200 ms) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (target ≤ 1.02)`);
+    console.log(`    wall / fake busy time (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}`);
+  } finally {
+    await h.close();
+  }
+}
+
+async function throughput(): Promise<void> {
+  const h = await startHarness({ perUserLimit: 100 });
+  try {
+    h.store.settings.update({ queue: { globalLimit: 10_000 } });
+    h.fake.setScript({ msPerStep: 0, outputDetail: 'noise' });
+    // Warm up: the fake makes its ~1 MB noise PNG once per size.
+    const warm = h.engine.submit({ workflow: 'sdxl-txt2img', prompt: 'warm', params: { steps: 1, width: 576, height: 576 } });
+    await h.waitFor(warm.id, ['done', 'failed']);
+    const t0 = performance.now();
+    const users = 10;
+    for (let i = 0; i < THROUGHPUT_JOBS; i++) {
+      h.engine.submit({
+        workflow: 'sdxl-txt2img',
+        prompt: `throughput ${i}`,
+        params: { steps: 1, width: 576, height: 576 },
+        source: 'discord',
+        userId: `user-${i % users}`,
+        perUserLimit: 100,
+      });
+    }
+    await h.waitAllEnded();
+    const wall = performance.now() - t0;
+    const outputs = h.store.outputs.count();
+    const bytes = h.store.outputs.search({ limit: 1 })[0]?.bytes ?? 0;
+    console.log(`(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)`);
+    console.log(`    ${outputs} outputs indexed, ${(bytes / 1048576).toFixed(2)} MB each`);
+  } finally {
+    await h.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await gpuFeed();
+  await throughput();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
