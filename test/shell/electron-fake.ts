@@ -141,8 +141,10 @@ export class FakeTray extends EventEmitter {
 export class FakeNotification extends EventEmitter {
   static isSupported = () => true;
   static shown: Array<{ title: string; body: string }> = [];
+  static last: FakeNotification | null = null;
   constructor(readonly options: { title: string; body: string }) {
     super();
+    FakeNotification.last = this;
   }
   show(): void {
     FakeNotification.shown.push({ title: this.options.title, body: this.options.body });
@@ -235,6 +237,7 @@ export function resetFake(): void {
   FakeBrowserWindow.all = [];
   FakeTray.all = [];
   FakeNotification.shown = [];
+  FakeNotification.last = null;
   fakeSafeStorage.available = true;
   fakeSafeStorage.backend = 'gnome_libsecret';
   fakeApp.lock = true;
