@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
 import { healthEvents, healthMethods } from './api/health';
-import { jobsEvents } from './api/jobs';
+import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { settingsEvents, settingsMethods } from './api/settings';
+import { templatesEvents, templatesMethods } from './api/templates';
 import type { MethodSpec } from './api/define';
 
 export const methods = {
@@ -18,7 +19,9 @@ export const methods = {
   ...settingsMethods,
   ...healthMethods,
   ...backendsMethods,
+  ...jobsMethods,
   ...libraryMethods,
+  ...templatesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -27,6 +30,7 @@ export const events = {
   ...backendsEvents,
   ...jobsEvents,
   ...libraryEvents,
+  ...templatesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -11,14 +11,18 @@ import type { ComfyBackend } from './comfy/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
+import { jobsHandlers } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
 import { settingsHandlers } from './api/settings-handlers';
+import { templatesHandlers } from './api/templates-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
+import { JobEngine } from './jobs/engine';
+import { InputStore } from './jobs/inputs';
 import { Library } from './library/library';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
@@ -58,6 +62,8 @@ export interface Core {
   readonly workflows: WorkflowRegistry;
   /** The output library: ingest (jobs engine), search, favourites, delete, media look-up. */
   readonly library: Library;
+  /** The jobs engine: fair queue, dispatch to backends, progress, cancel, recovery. */
+  readonly jobs: JobEngine;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +97,9 @@ export function createCore(options: CoreOptions): Core {
     importedDir: join(config.dataDir, 'workflows'),
     logger,
   });
+
+  const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
+  const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
 
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus();
@@ -129,6 +138,8 @@ export function createCore(options: CoreOptions): Core {
     }),
     ...settingsHandlers({ settings: store.settings, events }),
     ...libraryHandlers({ library }),
+    ...jobsHandlers({ engine: jobs, store, inputs }),
+    ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...healthHandlers({
       summary: healthSummary,
@@ -142,6 +153,17 @@ export function createCore(options: CoreOptions): Core {
   const api = new CoreApi(handlers, logger.child('api'));
 
   comfy.on('changed', () => events.emit('health.changed', healthSummary()));
+  // Queue counts are part of the summary: one health.changed per burst of job changes.
+  let summaryTimer: ReturnType<Clock['setTimeout']> | null = null;
+  const summarySoon = (): void => {
+    if (summaryTimer || !started) return;
+    summaryTimer = clock.setTimeout(() => {
+      summaryTimer = null;
+      if (started) events.emit('health.changed', healthSummary());
+    }, 200);
+  };
+  events.on('job.changed', summarySoon);
+  events.on('settings.changed', summarySoon);
   comfy.on('log', (line) => events.emit('comfy.log', line));
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
@@ -157,6 +179,7 @@ export function createCore(options: CoreOptions): Core {
     comfy,
     workflows,
     library,
+    jobs,
     healthSummary,
     async start() {
       if (started) return;
@@ -165,6 +188,7 @@ export function createCore(options: CoreOptions): Core {
       for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
       await library.start();
       await comfy.start();
+      jobs.start();
       logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
     },
     async stop() {
@@ -174,6 +198,9 @@ export function createCore(options: CoreOptions): Core {
       }
       started = false;
       logger.info('core stopping');
+      jobs.stop();
+      clock.clearTimeout(summaryTimer ?? undefined);
+      summaryTimer = null;
       await comfy.stop();
       await library.stop();
       store.close();

@@ -1,0 +1,99 @@
+import { ApiError, badRequest } from '../../../shared/api';
+import { DESKTOP_OWNER_ID } from '../../../shared/api/templates';
+import { checkParamValue, type ParamSpec, type ParamValue } from '../../../shared/params';
+import type { Template } from '../../../shared/templates';
+import type { EventBus } from '../events';
+import type { GuildsRepo } from '../store/guilds-repo';
+import type { TemplatesRepo } from '../store/templates-repo';
+import type { UsersRepo } from '../store/users-repo';
+import type { WorkflowRegistry } from '../workflows/registry';
+import type { Handlers } from './dispatch';
+
+type TemplatesMethods = 'workflows.list' | 'templates.list' | 'templates.save' | 'templates.delete';
+
+/** Prompt texts are template fields of their own, not parameters. */
+const TEXT_PARAMS = new Set(['prompt', 'negative']);
+
+function issue(path: string, message: string): ApiError {
+  return new ApiError({ code: 'bad_request', message: `${path}: ${message}`, issues: [{ path, message }] });
+}
+
+/** Check every given value against the workflow's parameter specs; empty values mean "use the default". */
+export function checkTemplateParams(
+  specs: readonly ParamSpec[],
+  params: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  for (const [name, raw] of Object.entries(params)) {
+    if (TEXT_PARAMS.has(name) || raw === undefined || raw === null || raw === '') continue;
+    const spec = byName.get(name);
+    if (!spec) {
+      const known = specs.map((s) => s.name).filter((n) => !TEXT_PARAMS.has(n));
+      throw issue(`params.${name}`, `this workflow has no parameter '${name}' (it has: ${known.join(', ') || 'none'})`);
+    }
+    const checked = checkParamValue(spec, raw);
+    if (!checked.ok) throw issue(`params.${name}`, checked.message);
+    out[name] = checked.value;
+  }
+  return out;
+}
+
+export function templatesHandlers(deps: {
+  templates: TemplatesRepo;
+  users: UsersRepo;
+  guilds: GuildsRepo;
+  workflows: WorkflowRegistry;
+  events: EventBus;
+}): Pick<Handlers, TemplatesMethods> {
+  const { templates, users, guilds, workflows, events } = deps;
+  const changed = (id: number, template: Template | null) => events.emit('templates.changed', { id, template });
+  return {
+    'workflows.list': () => workflows.list().map((w) => ({ manifest: w.manifest, source: w.source })),
+    'templates.list': ({ guildId }) =>
+      templates.list().filter((t) => guildId === undefined || t.guildId === guildId || t.guildId === null),
+    'templates.save': (input) => {
+      const workflow = workflows.get(input.workflow);
+      if (!workflow) {
+        const known = workflows.list().map((w) => w.manifest.id);
+        throw issue('workflow', `no workflow '${input.workflow}' is installed (installed: ${known.join(', ') || 'none'})`);
+      }
+      if (input.shared && input.guildId === null) throw badRequest('shared: a shared template needs a server (guildId)');
+      if (input.guildId !== null && !guilds.get(input.guildId)) {
+        throw issue('guildId', 'the bot does not know this server (add the bot to it first)');
+      }
+      const params = checkTemplateParams(workflow.manifest.parameters, input.params);
+      const previous = input.id !== undefined ? templates.get(input.id) : null;
+      if (input.id !== undefined && (!previous || previous.ownerId !== DESKTOP_OWNER_ID)) {
+        throw new ApiError({ code: 'not_found', message: `Template ${input.id} does not exist (it may have been deleted).` });
+      }
+      const clash = templates.findByName(DESKTOP_OWNER_ID, input.guildId, input.name);
+      if (clash && clash.id !== input.id && input.id !== undefined) {
+        throw new ApiError({ code: 'conflict', message: `Another template is already called "${input.name}" there.` });
+      }
+      if (!users.get(DESKTOP_OWNER_ID)) users.upsert(DESKTOP_OWNER_ID, 'Desktop');
+      const saved = templates.save({
+        ownerId: DESKTOP_OWNER_ID,
+        guildId: input.guildId,
+        shared: input.shared,
+        name: input.name,
+        prompt: input.prompt,
+        negative: input.negative,
+        params,
+        workflow: input.workflow,
+      });
+      // A rename or a move to another server saved a new row: the old one goes.
+      if (previous && previous.id !== saved.id) {
+        templates.remove(previous.id);
+        changed(previous.id, null);
+      }
+      changed(saved.id, saved);
+      return saved;
+    },
+    'templates.delete': ({ id }) => {
+      const removed = templates.remove(id);
+      if (removed) changed(id, null);
+      return { removed };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../shared/api';
+import { createCore, type Core } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { MemorySecretStore } from '../../electron/core/secrets';
+import { tempDirs } from '../helpers/temp-dir';
+
+const dirs = tempDirs();
+let core: Core | null = null;
+afterEach(async () => {
+  await core?.stop();
+  core = null;
+  dirs.cleanup();
+});
+
+async function started(): Promise<Core> {
+  core = createCore({
+    config: loadConfig({ dataDir: dirs.make(), env: {} }),
+    mode: 'headless',
+    secrets: new MemorySecretStore(),
+    discoverUrls: [],
+  });
+  await core.start();
+  return core;
+}
+
+const ctx = { caller: 'test' as const };
+
+describe('templates API', () => {
+  it('lists the bundled workflow manifests', async () => {
+    const c = await started();
+    const list = await c.api.call('workflows.list', {}, ctx);
+    expect(list.map((w) => w.manifest.id)).toContain('sdxl-txt2img');
+    expect(list.every((w) => w.source === 'bundled')).toBe(true);
+  });
+
+  it('saves, renames and deletes a desktop template, announcing each change', async () => {
+    const c = await started();
+    const seen: EventPayload<'templates.changed'>[] = [];
+    c.events.on('templates.changed', (e) => seen.push(e));
+    const saved = await c.api.call(
+      'templates.save',
+      { name: 'Castle', prompt: 'a castle at dusk', workflow: 'sdxl-txt2img', params: { steps: '30', seed: '' } },
+      ctx,
+    );
+    expect(saved).toMatchObject({ ownerId: 'desktop', guildId: null, shared: false, params: { steps: 30 } });
+    const renamed = await c.api.call('templates.save', { id: saved.id, name: 'Castle 2', prompt: 'x', workflow: 'sdxl-txt2img' }, ctx);
+    expect(renamed.name).toBe('Castle 2');
+    expect((await c.api.call('templates.list', {}, ctx)).map((t) => t.name)).toEqual(['Castle 2']);
+    expect(await c.api.call('templates.delete', { id: renamed.id }, ctx)).toEqual({ removed: true });
+    expect(await c.api.call('templates.list', {}, ctx)).toEqual([]);
+    expect(seen.map((e) => [e.id, e.template?.name ?? null])).toEqual([
+      [saved.id, 'Castle'],
+      [saved.id, null],
+      [renamed.id, 'Castle 2'],
+      [renamed.id, null],
+    ]);
+  });
+
+  it('refuses values outside the manifest ranges, unknown parameters and workflows with readable errors', async () => {
+    const c = await started();
+    await expect(c.api.call('templates.save', { name: 'a', workflow: 'sdxl-txt2img', params: { steps: 5000 } }, ctx)).rejects.toThrow(
+      /params\.steps: steps must be at most/,
+    );
+    await expect(c.api.call('templates.save', { name: 'a', workflow: 'sdxl-txt2img', params: { wobble: 1 } }, ctx)).rejects.toThrow(
+      /no parameter 'wobble'/,
+    );
+    await expect(c.api.call('templates.save', { name: 'a', workflow: 'nope' }, ctx)).rejects.toThrow(/no workflow 'nope'/);
+    await expect(c.api.call('templates.save', { name: 'a', workflow: 'sdxl-txt2img', shared: true }, ctx)).rejects.toThrow(/needs a server/);
+  });
+});
