@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
+import type { SafeStorage } from 'electron';
 
 type Rect = { x: number; y: number; width: number; height: number };
 
@@ -174,7 +175,7 @@ export class FakeSession {
 /** Reversible "encryption" that never leaves the plain text in the bytes. */
 export const fakeSafeStorage = {
   available: true,
-  backend: 'gnome_libsecret' as string,
+  backend: 'gnome_libsecret' as ReturnType<SafeStorage['getSelectedStorageBackend']>,
   isEncryptionAvailable: vi.fn(() => fakeSafeStorage.available),
   getSelectedStorageBackend: vi.fn(() => fakeSafeStorage.backend),
   encryptString: vi.fn((text: string) => Buffer.from(`enc1:${Buffer.from(text, 'utf8').toString('base64').split('').reverse().join('')}`)),
