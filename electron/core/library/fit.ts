@@ -68,10 +68,12 @@ const animatedSteps = (format: 'webp' | 'gif'): ImageStep[] => [
   { format, quality: 65, scale: 0.5 },
   { format, quality: 60, scale: 0.35 },
 ];
+/** Still images up to this many pixels are decoded once and re-encoded from memory. */
+const MAX_DECODED_PIXELS = 40_000_000;
 /** Video heights tried, largest first. */
 const VIDEO_HEIGHTS = [720, 540, 360];
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 export async function fitToLimit(path: string, limitBytes: number, opts: FitOptions): Promise<FitResult> {
   const info = await stat(path);
@@ -106,21 +108,25 @@ async function fitImage(
   } catch (err) {
     return tooLarge(`the image could not be read to make it smaller (${(err as Error).message})`);
   }
-  const width = meta.width ?? 0;
-  const height = meta.pageHeight ?? meta.height ?? 0;
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.autoOrient?.height ?? meta.height ?? 0;
   const animated = (meta.pages ?? 1) > 1 && (meta.format === 'webp' || meta.format === 'gif');
   let steps: ImageStep[];
   if (animated) steps = animatedSteps(meta.format === 'gif' ? 'gif' : 'webp');
   else steps = meta.hasAlpha && !(await sharp(path).stats()).isOpaque ? TRANSPARENT_STEPS : OPAQUE_STEPS;
+  // Decode a still image once (when its pixels fit in memory comfortably), not once per step.
+  const decoded =
+    !animated && width * height <= MAX_DECODED_PIXELS ? await sharp(path).rotate().raw().toBuffer({ resolveWithObject: true }) : null;
+  const input = (): Sharp => (decoded ? sharp(decoded.data, { raw: decoded.info }) : sharp(path, { animated }).rotate());
   for (const step of steps) {
     const w = Math.max(1, Math.round(width * step.scale));
     const h = Math.max(1, Math.round(height * step.scale));
     const dest = join(cacheDir, `${key}-${step.format}-q${step.quality}-s${Math.round(step.scale * 100)}${EXT[step.format]}`);
     const bytes = await cached(dest, async (tmp) => {
-      let image = sharp(path, { animated }).rotate();
-      if (step.scale < 1) image = image.resize({ width: w, ...(animated ? {} : { height: h }), fit: 'fill' });
-      if (step.format === 'jpeg') image = image.flatten({ background: '#ffffff' }).jpeg({ quality: step.quality, mozjpeg: true });
-      else if (step.format === 'webp') image = image.webp({ quality: step.quality, effort: 4 });
+      let image = input();
+      if (step.scale < 1) image = image.resize({ width: w });
+      if (step.format === 'jpeg') image = image.flatten({ background: '#ffffff' }).jpeg({ quality: step.quality, optimiseCoding: true });
+      else if (step.format === 'webp') image = image.webp({ quality: step.quality, effort: 3 });
       else image = image.gif({ effort: 7, colours: step.scale < 1 ? 128 : 256 });
       await image.toFile(tmp);
     });
