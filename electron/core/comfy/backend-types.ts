@@ -1,7 +1,24 @@
 /** Types of ComfyBackend's public surface: status, events, job outcomes. */
 import type { FileRef, HistoryEntry } from './http-schemas';
 import type { JobError, JobProgress } from './progress';
-import type { SocketMode } from './socket';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { ComfyClientOptions } from './client';
+import type { ComfySocketOptions, SocketMode } from './socket';
+
+export interface ComfyBackendOptions {
+  id: string;
+  url: string;
+  /** Persisted client id for the WebSocket and POST /prompt. */
+  clientId: string;
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+  /** Source of prompt ids (default randomUUID). */
+  newPromptId?: () => string;
+  client?: Partial<Omit<ComfyClientOptions, 'url' | 'clock' | 'logger'>>;
+  socket?: Partial<Omit<ComfySocketOptions, 'url' | 'clientId' | 'clock' | 'random' | 'logger'>>;
+}
 
 export type BackendStatus = 'offline' | 'starting' | 'idle' | 'busy' | 'error';
 

@@ -8,44 +8,19 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, delay, type Clock } from '../clock';
 import { nullLogger, type Logger } from '../log';
-import { ComfyClient, type ComfyClientOptions } from './client';
+import { ComfyClient } from './client';
 import { ComfyError } from './errors';
 import { collectFiles, type CollectedFile, type CollectOptions } from './collect';
 import { fileRefsOf, type HistoryEntry } from './http-schemas';
-import { parseTextMessage, type ApiGraph, type BinaryFrame, type ComfyMessage } from './messages';
-import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent, type ProgressState } from './progress';
-import { ComfySocket, type ComfySocketOptions } from './socket';
+import type { ApiGraph, BinaryFrame, ComfyMessage } from './messages';
+import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent } from './progress';
+import { ComfySocket } from './socket';
 import { TypedEmitter } from './typed-emitter';
-import { ComfyJobError, type BackendStatus, type ComfyBackendEvents, type CompletedJob, type JobOutcome } from './backend-types';
+import { ComfyJobError, type BackendStatus, type ComfyBackendEvents, type ComfyBackendOptions, type CompletedJob, type JobOutcome } from './backend-types';
+import { BUFFER_LIMIT, HISTORY_RETRIES, LOST_MESSAGE, Rerunner, deriveStatus, describeFailure, historyEvents, interruptedData, outcomeOf, type Tracked } from './backend-tracking';
 
 export * from './backend-types';
-
-export interface ComfyBackendOptions {
-  id: string;
-  url: string;
-  /** Persisted client id for the WebSocket and POST /prompt. */
-  clientId: string;
-  clock?: Clock;
-  random?: () => number;
-  logger?: Logger;
-  /** Source of prompt ids (default randomUUID). */
-  newPromptId?: () => string;
-  client?: Partial<Omit<ComfyClientOptions, 'url' | 'clock' | 'logger'>>;
-  socket?: Partial<Omit<ComfySocketOptions, 'url' | 'clientId' | 'clock' | 'random' | 'logger'>>;
-}
-
-interface Tracked {
-  promptId: string;
-  graph: ApiGraph;
-  state: ProgressState;
-  /** POST /prompt answered (until then the prompt may legitimately be absent from /queue and /history). */
-  submitted: boolean;
-  finalizing: boolean;
-}
-
-const BUFFER_LIMIT = 500;
-const HISTORY_RETRIES = 5;
-export const LOST_MESSAGE = 'ComfyUI restarted and lost this job.';
+export { LOST_MESSAGE } from './backend-tracking';
 
 export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   readonly id: string;
@@ -71,10 +46,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
   private lastErrorFatal = false;
   private currentStatus: BackendStatus = 'offline';
-  private recheckRunning: Promise<void> | null = null;
-  private recheckAgain = false;
-  private positionsRunning = false;
-  private positionsAgain = false;
+  private readonly rechecks = new Rerunner(() => this.recheckOnce(), () => this.started);
+  private readonly positions = new Rerunner(() => this.refreshPositions(), () => this.started);
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -267,20 +240,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
 
   /** Reconcile every tracked prompt with /queue and /history (after reconnects, on poll ticks). */
   recheck(): Promise<void> {
-    if (this.recheckRunning) {
-      this.recheckAgain = true;
-      return this.recheckRunning;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.recheckAgain = false;
-        await this.recheckOnce();
-      } while (this.recheckAgain && this.started);
-    };
-    this.recheckRunning = run().finally(() => {
-      this.recheckRunning = null;
-    });
-    return this.recheckRunning;
+    return this.rechecks.run();
   }
 
   // ------------------------------------------------------------------------------------------- internals
@@ -388,18 +348,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
         }
       }
       if (entry) this.replayHistory(t, entry);
-      const p = t.state.progress;
-      if (p.phase === 'interrupted') this.settle(t.promptId, { kind: 'interrupted' });
-      else if (p.phase === 'failed') {
-        const e = p.error;
-        const message = e ? `${e.classType} (node ${e.nodeId}) failed: ${e.message}` : 'ComfyUI reported an error.';
-        this.settle(t.promptId, { kind: 'failed', failure: { reason: 'error', message, error: e } });
-      } else if (entry) {
-        this.settle(t.promptId, {
-          kind: 'completed',
-          job: { promptId: t.promptId, outputs: entry.outputs, files: fileRefsOf(entry.outputs), history: entry },
-        });
-      }
+      const outcome = outcomeOf(t.promptId, t.state.progress, entry);
+      if (outcome) this.settle(t.promptId, outcome);
     } catch (err) {
       // Network trouble while reading history: leave it to the next recheck.
       t.finalizing = false;
@@ -410,16 +360,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** Feed the history's status messages through the reducer so the final progress matches the outcome. */
   private replayHistory(t: Tracked, entry: HistoryEntry): void {
     const now = this.clock.now();
-    const events: ProgressEvent[] = [];
-    for (const [type, data] of entry.status?.messages ?? []) {
-      const m = parseTextMessage(JSON.stringify({ type, data }));
-      if (m) events.push(m);
-    }
-    if (entry.status?.status_str === 'success' || entry.status === undefined) {
-      events.push({ type: 'execution_success', data: { prompt_id: t.promptId } });
-    }
-    events.push({ type: 'executing', data: { node: null, prompt_id: t.promptId } });
-    for (const e of events) {
+    for (const e of historyEvents(entry, t.promptId)) {
       const next = reduceProgress(t.state, e, now);
       if (next !== t.state) {
         t.state = next;
@@ -447,38 +388,27 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** Refresh queue positions of our queued prompts (coalesced: at most one /queue call in flight). */
   private schedulePositions(): void {
     const anyQueued = [...this.tracked.values()].some((t) => t.submitted && t.state.progress.phase === 'queued');
-    if (!anyQueued) return;
-    if (this.positionsRunning) {
-      this.positionsAgain = true;
-      return;
+    if (anyQueued) void this.positions.run();
+  }
+
+  private async refreshPositions(): Promise<void> {
+    try {
+      const q = await this.client.getQueue();
+      q.pending.forEach((e, i) => {
+        const t = this.tracked.get(e.promptId);
+        if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
+      });
+    } catch (err) {
+      this.log.debug('queue refresh failed', { error: String(err) });
     }
-    this.positionsRunning = true;
-    void (async () => {
-      try {
-        do {
-          this.positionsAgain = false;
-          const q = await this.client.getQueue();
-          q.pending.forEach((e, i) => {
-            const t = this.tracked.get(e.promptId);
-            if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
-          });
-        } while (this.positionsAgain && this.started);
-      } catch (err) {
-        this.log.debug('queue refresh failed', { error: String(err) });
-      } finally {
-        this.positionsRunning = false;
-      }
-    })();
   }
 
   private noteFailure(err: unknown): void {
     this.httpOk = false;
     this.starting = false;
-    const message = err instanceof Error ? err.message : String(err);
-    this.lastError = err instanceof ComfyError ? message : `ComfyUI at ${this.url} is not reachable — is it running? (${message})`;
-    this.lastErrorFatal =
-      (err instanceof ComfyError && err.kind === 'invalid-response') ||
-      (!(err instanceof ComfyError) && /Unexpected server response: 4\d\d/.test(message));
+    const { message, fatal } = describeFailure(err, this.url);
+    this.lastError = message;
+    this.lastErrorFatal = fatal;
     this.updateStatus();
   }
 
@@ -489,19 +419,16 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   }
 
   private updateStatus(): void {
-    let next: BackendStatus;
-    if (!this.started) next = 'offline';
-    else if (this.socket.connected || this.httpOk) next = this.queueRemaining > 0 ? 'busy' : 'idle';
-    else if (this.starting || this.launcherStarting) next = 'starting';
-    else if (this.lastErrorFatal) next = 'error';
-    else next = 'offline';
+    const next = deriveStatus({
+      started: this.started,
+      reachable: this.socket.connected || this.httpOk,
+      load: this.queueRemaining,
+      starting: this.starting || this.launcherStarting,
+      fatal: this.lastErrorFatal,
+    });
     if (next !== this.currentStatus) {
       this.currentStatus = next;
       this.emit('status', next);
     }
   }
-}
-
-function interruptedData(promptId: string): { prompt_id: string; node_id: string; node_type: string; executed: string[] } {
-  return { prompt_id: promptId, node_id: '', node_type: '', executed: [] };
 }

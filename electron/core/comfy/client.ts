@@ -9,17 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { FormData, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import type { ApiGraph } from './messages';
 import { nullLogger, type Logger } from '../log';
-import { ComfyError, ComfyValidationError, toNetworkError, type ComfyNodeError } from './errors';
+import { AnswerReader, versionAtLeast, type RawAnswer } from './client-answers';
+import { ComfyError, toNetworkError } from './errors';
 import {
   FeaturesSchema,
   HistoryResponseSchema,
   ModelListSchema,
   ObjectInfoSchema,
-  PromptErrorBodySchema,
   PromptResponseSchema,
   QueueResponseSchema,
   SystemStatsSchema,
@@ -34,6 +33,7 @@ import {
 } from './http-schemas';
 
 export type { FileRef, HistoryEntry, ObjectInfo, QueueEntry, SystemStats, UploadResult, Features };
+export { versionAtLeast } from './client-answers';
 
 
 export interface ComfyTimeouts {
@@ -99,11 +99,6 @@ interface CallOptions {
   headersMs?: number;
 }
 
-interface RawAnswer {
-  status: number;
-  text: string;
-}
-
 const MIN_TARGETED_INTERRUPT: [number, number, number] = [0, 3, 56];
 
 export class ComfyClient {
@@ -114,6 +109,7 @@ export class ComfyClient {
   private readonly timeouts: ComfyTimeouts;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly answers: AnswerReader;
   private readonly targetedOption: 'auto' | boolean;
   private targetedKnown: Promise<boolean> | null = null;
   private closed = false;
@@ -126,6 +122,7 @@ export class ComfyClient {
     this.origin = parsed.origin;
     this.prefix = parsed.pathname.replace(/\/+$/, '');
     this.url = this.origin + this.prefix;
+    this.answers = new AnswerReader(this.url);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.logger ?? nullLogger).child('comfy-http');
@@ -147,14 +144,14 @@ export class ComfyClient {
     if (opts.extraData) body.extra_data = opts.extraData;
     const req = 'POST /prompt';
     const ans = await this.call('POST', '/prompt', { json: body, headersMs: this.timeouts.slowMs });
-    if (ans.status === 400) throw this.validationError(ans, req);
-    const data = this.parse(PromptResponseSchema, this.expectOk(ans, req), req);
+    if (ans.status === 400) throw this.answers.validationError(ans, req);
+    const data = this.answers.parse(PromptResponseSchema, this.answers.expectOk(ans, req), req);
     return { promptId: data.prompt_id, number: data.number };
   }
 
   async getQueue(): Promise<QueueState> {
     const req = 'GET /queue';
-    const data = this.parse(QueueResponseSchema, this.expectOk(await this.call('GET', '/queue'), req), req);
+    const data = this.answers.parse(QueueResponseSchema, this.answers.expectOk(await this.call('GET', '/queue'), req), req);
     const pending = [...data.queue_pending].sort((a, b) =>
       a.number !== b.number ? a.number - b.number : a.promptId < b.promptId ? -1 : a.promptId > b.promptId ? 1 : 0,
     );
@@ -164,41 +161,41 @@ export class ComfyClient {
   /** Number of prompts pending + running (GET /prompt). */
   async queueRemaining(): Promise<number> {
     const req = 'GET /prompt';
-    const text = this.expectOk(await this.call('GET', '/prompt'), req);
-    const raw = this.parseJson(text, req) as { exec_info?: { queue_remaining?: unknown } };
+    const text = this.answers.expectOk(await this.call('GET', '/prompt'), req);
+    const raw = this.answers.parseJson(text, req) as { exec_info?: { queue_remaining?: unknown } };
     const n = raw?.exec_info?.queue_remaining;
-    if (typeof n !== 'number') throw this.invalid(req, 'no exec_info.queue_remaining');
+    if (typeof n !== 'number') throw this.answers.invalid(req, 'no exec_info.queue_remaining');
     return n;
   }
 
   /** Remove pending prompts (running ones are not touched). */
   async deletePending(promptIds: string[]): Promise<void> {
     if (promptIds.length === 0) return;
-    this.expectOk(await this.call('POST', '/queue', { json: { delete: promptIds } }), 'POST /queue');
+    this.answers.expectOk(await this.call('POST', '/queue', { json: { delete: promptIds } }), 'POST /queue');
   }
 
   async clearPending(): Promise<void> {
-    this.expectOk(await this.call('POST', '/queue', { json: { clear: true } }), 'POST /queue');
+    this.answers.expectOk(await this.call('POST', '/queue', { json: { clear: true } }), 'POST /queue');
   }
 
   /** The finished prompt's history entry, or null while it is unknown / not finished. */
   async getHistory(promptId: string): Promise<HistoryEntry | null> {
     const req = 'GET /history/{id}';
-    const text = this.expectOk(await this.call('GET', `/history/${encodeURIComponent(promptId)}`), req);
-    const data = this.parse(HistoryResponseSchema, text, req);
+    const text = this.answers.expectOk(await this.call('GET', `/history/${encodeURIComponent(promptId)}`), req);
+    const data = this.answers.parse(HistoryResponseSchema, text, req);
     return data[promptId] ?? null;
   }
 
   /** The newest `maxItems` history entries, oldest first. */
   async listHistory(maxItems: number): Promise<Record<string, HistoryEntry>> {
     const req = 'GET /history';
-    const text = this.expectOk(await this.call('GET', '/history', { query: { max_items: String(maxItems) } }), req);
-    return this.parse(HistoryResponseSchema, text, req);
+    const text = this.answers.expectOk(await this.call('GET', '/history', { query: { max_items: String(maxItems) } }), req);
+    return this.answers.parse(HistoryResponseSchema, text, req);
   }
 
   async deleteHistory(promptIds: string[]): Promise<void> {
     if (promptIds.length === 0) return;
-    this.expectOk(await this.call('POST', '/history', { json: { delete: promptIds } }), 'POST /history');
+    this.answers.expectOk(await this.call('POST', '/history', { json: { delete: promptIds } }), 'POST /history');
   }
 
   /**
@@ -229,7 +226,7 @@ export class ComfyClient {
           body: text,
         });
       }
-      this.expectOk({ status: res.statusCode, text }, req);
+      this.answers.expectOk({ status: res.statusCode, text }, req);
     }
     const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
     try {
@@ -265,7 +262,7 @@ export class ComfyClient {
         { url: this.url, request: req, status: 413 },
       );
     }
-    const parsed = this.parse(UploadResponseSchema, this.expectOk(ans, req), req);
+    const parsed = this.answers.parse(UploadResponseSchema, this.answers.expectOk(ans, req), req);
     return { name: parsed.name, subfolder: parsed.subfolder, type: parsed.type };
   }
 
@@ -278,16 +275,16 @@ export class ComfyClient {
   async interrupt(promptId?: string): Promise<InterruptResult> {
     const req = 'POST /interrupt';
     if (promptId === undefined) {
-      this.expectOk(await this.call('POST', '/interrupt', { json: {} }), req);
+      this.answers.expectOk(await this.call('POST', '/interrupt', { json: {} }), req);
       return { sent: true, targeted: false };
     }
     if (await this.supportsTargetedInterrupt()) {
-      this.expectOk(await this.call('POST', '/interrupt', { json: { prompt_id: promptId } }), req);
+      this.answers.expectOk(await this.call('POST', '/interrupt', { json: { prompt_id: promptId } }), req);
       return { sent: true, targeted: true };
     }
     const queue = await this.getQueue();
     if (queue.running[0]?.promptId !== promptId) return { sent: false, targeted: false };
-    this.expectOk(await this.call('POST', '/interrupt', { json: {} }), req);
+    this.answers.expectOk(await this.call('POST', '/interrupt', { json: {} }), req);
     return { sent: true, targeted: false };
   }
 
@@ -306,19 +303,19 @@ export class ComfyClient {
 
   async free(opts: { unloadModels?: boolean; freeMemory?: boolean }): Promise<void> {
     const body = { unload_models: opts.unloadModels ?? false, free_memory: opts.freeMemory ?? false };
-    this.expectOk(await this.call('POST', '/free', { json: body }), 'POST /free');
+    this.answers.expectOk(await this.call('POST', '/free', { json: body }), 'POST /free');
   }
 
   async systemStats(): Promise<SystemStats> {
     const req = 'GET /system_stats';
-    return this.parse(SystemStatsSchema, this.expectOk(await this.call('GET', '/system_stats'), req), req);
+    return this.answers.parse(SystemStatsSchema, this.answers.expectOk(await this.call('GET', '/system_stats'), req), req);
   }
 
   async objectInfo(classType?: string): Promise<ObjectInfo> {
     const req = 'GET /object_info';
     const path = classType === undefined ? '/object_info' : `/object_info/${encodeURIComponent(classType)}`;
     const ans = await this.call('GET', path, { headersMs: this.timeouts.slowMs });
-    return this.parse(ObjectInfoSchema, this.expectOk(ans, req), req);
+    return this.answers.parse(ObjectInfoSchema, this.answers.expectOk(ans, req), req);
   }
 
   /** File names in one model folder (e.g. "checkpoints"). An unknown folder gives []. */
@@ -326,13 +323,13 @@ export class ComfyClient {
     const req = 'GET /models/{folder}';
     const ans = await this.call('GET', `/models/${encodeURIComponent(folder)}`);
     if (ans.status === 404) return [];
-    return this.parse(ModelListSchema, this.expectOk(ans, req), req);
+    return this.answers.parse(ModelListSchema, this.answers.expectOk(ans, req), req);
   }
 
   /** Model folder names (GET /models). */
   async modelFolders(): Promise<string[]> {
     const req = 'GET /models';
-    return this.parse(ModelListSchema, this.expectOk(await this.call('GET', '/models'), req), req);
+    return this.answers.parse(ModelListSchema, this.answers.expectOk(await this.call('GET', '/models'), req), req);
   }
 
   /** Server feature flags; `{}` on servers older than /features. */
@@ -340,7 +337,7 @@ export class ComfyClient {
     const req = 'GET /features';
     const ans = await this.call('GET', '/features');
     if (ans.status === 404) return {};
-    return this.parse(FeaturesSchema, this.expectOk(ans, req), req);
+    return this.answers.parse(FeaturesSchema, this.answers.expectOk(ans, req), req);
   }
 
   /** A cheap round trip (GET /prompt) and how long it took. */
@@ -385,82 +382,6 @@ export class ComfyClient {
       throw e;
     }
   }
-
-  private expectOk(ans: RawAnswer, req: string): string {
-    if (ans.status >= 200 && ans.status < 300) return ans.text;
-    const body = ans.text.slice(0, 2000);
-    if (ans.status >= 500) {
-      throw new ComfyError('server', `ComfyUI at ${this.url} failed with an internal error (${ans.status}) on ${req}.`, {
-        url: this.url,
-        request: req,
-        status: ans.status,
-        body,
-      });
-    }
-    const reason = ans.status === 404 ? 'not found' : ans.status === 403 ? 'forbidden' : `status ${ans.status}`;
-    throw new ComfyError('rejected', `ComfyUI at ${this.url} refused ${req} (${reason}).`, {
-      url: this.url,
-      request: req,
-      status: ans.status,
-      body,
-    });
-  }
-
-  private parseJson(text: string, req: string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw this.invalid(req, 'the answer is not JSON', err);
-    }
-  }
-
-  private parse<S extends z.ZodType>(schema: S, text: string, req: string): z.infer<S> {
-    const parsed = schema.safeParse(this.parseJson(text, req));
-    if (!parsed.success) throw this.invalid(req, parsed.error.issues[0]?.message ?? 'unexpected shape', parsed.error);
-    return parsed.data;
-  }
-
-  private invalid(req: string, detail: string, cause?: unknown): ComfyError {
-    return new ComfyError(
-      'invalid-response',
-      `ComfyUI at ${this.url} sent an answer to ${req} that ComfyDesk does not understand (${detail}). Is this really ComfyUI?`,
-      { url: this.url, request: req, cause },
-    );
-  }
-
-  private validationError(ans: RawAnswer, req: string): ComfyError {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(ans.text);
-    } catch {
-      return this.expectOkError(ans, req);
-    }
-    const parsed = PromptErrorBodySchema.safeParse(raw);
-    if (!parsed.success) return this.expectOkError(ans, req);
-    const errors: ComfyNodeError[] = [];
-    for (const [nodeId, node] of Object.entries(parsed.data.node_errors)) {
-      for (const e of node.errors) {
-        const inputName = e.extra_info?.input_name;
-        const message = e.details ? `${e.message}: ${e.details}` : e.message;
-        errors.push({ nodeId, classType: node.class_type, type: e.type, message, ...(inputName ? { inputName } : {}) });
-      }
-    }
-    return new ComfyValidationError(parsed.data.error, errors, {
-      url: this.url,
-      request: req,
-      status: 400,
-      body: ans.text.slice(0, 4000),
-    });
-  }
-
-  private expectOkError(ans: RawAnswer, req: string): ComfyError {
-    try {
-      this.expectOk(ans, req);
-    } catch (err) {
-      if (err instanceof ComfyError) return err;
-    }
-    return this.invalid(req, `status ${ans.status}`);
-  }
 }
 
 async function readText(res: Dispatcher.ResponseData): Promise<string> {
@@ -470,18 +391,4 @@ async function readText(res: Dispatcher.ResponseData): Promise<string> {
 function isFsError(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^E(EXIST|NOENT|ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|MFILE)$/.test(code);
-}
-
-/** "0.3.64" ≥ [0,3,56]? Unknown versions count as old (the safe side). */
-export function versionAtLeast(version: string | undefined, min: [number, number, number]): boolean {
-  if (!version) return false;
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  if (!m) return false;
-  const parts = [Number(m[1]), Number(m[2]), Number(m[3])];
-  for (let i = 0; i < 3; i++) {
-    const a = parts[i] ?? 0;
-    const b = min[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
 }
