@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
+import { botEvents, botMethods } from './api/bot';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
@@ -22,6 +23,7 @@ export const methods = {
   ...jobsMethods,
   ...libraryMethods,
   ...templatesMethods,
+  ...botMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...jobsEvents,
   ...libraryEvents,
   ...templatesEvents,
+  ...botEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

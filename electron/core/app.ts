@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
+import { botHandlers } from './api/bot-handlers';
 import type { ComfyBackend } from './comfy/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
@@ -17,12 +18,15 @@ import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { DiscordBot, type DiscordBotOptions } from './discord/bot';
+import { useBotForHealth } from './discord/health';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
+import { fitToLimit } from './library/fit';
 import { Library } from './library/library';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
@@ -40,6 +44,8 @@ export interface CoreOptions {
   workflowsDir?: string;
   /** More launcher / backend options for the ComfyUI manager (tests). */
   comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
+  /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
+  discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
 }
 
 /** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
@@ -64,6 +70,8 @@ export interface Core {
   readonly library: Library;
   /** The jobs engine: fair queue, dispatch to backends, progress, cancel, recovery. */
   readonly jobs: JobEngine;
+  /** The Discord bot (a client of the core API). */
+  readonly bot: DiscordBot;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -101,20 +109,34 @@ export function createCore(options: CoreOptions): Core {
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
 
+  const bot = new DiscordBot({
+    // The bot is a client of the core API (created below); it calls it only once running.
+    api: { dispatch: (method, input, ctx) => api.dispatch(method, input, ctx) },
+    events,
+    store,
+    workflows,
+    secrets,
+    clock,
+    logger,
+    health: () => healthSummary(),
+    backends: () => comfy.backends,
+    outputsOf: (jobId) => library.byJob(jobId),
+    fit: (path, limit) => fitToLimit(path, limit, { cacheDir: join(config.dataDir, 'cache', 'discord-fit') }),
+    ...options.discord,
+  });
+  const releaseBotHealth = useBotForHealth(bot, () => [
+    ...new Set(store.jobs.list({ limit: 50 }).flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : []))),
+  ]);
+
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus();
-    let hasToken = false;
-    try {
-      hasToken = secrets.get('discordToken') !== null;
-    } catch {
-      hasToken = false;
-    }
+    const botState = bot.state();
     return {
       comfy: {
         status: comfy.overallStatus(),
         backends: comfy.summaries(),
       },
-      bot: { status: hasToken ? 'stopped' : 'no-token', guilds: store.guilds.list().length },
+      bot: { status: botState.status, guilds: botState.guilds },
       queue: {
         queued: counts.queued,
         running: counts.submitted + counts.running + counts.collecting,
@@ -141,6 +163,7 @@ export function createCore(options: CoreOptions): Core {
     ...jobsHandlers({ engine: jobs, store, inputs }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
+    ...botHandlers({ bot, store, events }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -164,6 +187,7 @@ export function createCore(options: CoreOptions): Core {
   };
   events.on('job.changed', summarySoon);
   events.on('settings.changed', summarySoon);
+  events.on('bot.changed', summarySoon);
   comfy.on('log', (line) => events.emit('comfy.log', line));
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
@@ -180,6 +204,7 @@ export function createCore(options: CoreOptions): Core {
     workflows,
     library,
     jobs,
+    bot,
     healthSummary,
     async start() {
       if (started) return;
@@ -189,15 +214,19 @@ export function createCore(options: CoreOptions): Core {
       await library.start();
       await comfy.start();
       jobs.start();
+      if (bot.state().hasToken) void bot.start();
       logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
     },
     async stop() {
       if (!started) {
+        await library.stop();
         store.close();
         return;
       }
       started = false;
       logger.info('core stopping');
+      await bot.stop();
+      releaseBotHealth();
       jobs.stop();
       clock.clearTimeout(summaryTimer ?? undefined);
       summaryTimer = null;

@@ -1,4 +1,5 @@
 import initial from './001-initial';
+import discordOutbox from './003-discord-outbox';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
-export const migrations: Migration[] = [initial];
+export const migrations: Migration[] = [initial, discordOutbox];

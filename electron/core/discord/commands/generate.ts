@@ -1,0 +1,79 @@
+/** /generate: text to image, with templates, workflow, every sampler option, LoRA and delivery. */
+import { SlashCommandBuilder } from 'discord.js';
+import { DeliverySchema } from '../../../../shared/settings';
+import { modelChoices, templateChoices, workflowChoices } from '../autocomplete';
+import type { BotCommand } from '../context';
+import { buildParams, combinePrompt } from '../options';
+import { Refusal, replyError } from '../respond';
+import { pickWorkflow, submitJob } from '../submit';
+
+const data = new SlashCommandBuilder()
+  .setName('generate')
+  .setDescription('Generate images from a prompt')
+  .addStringOption((o) => o.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(2000))
+  .addStringOption((o) => o.setName('negative').setDescription('What to avoid').setMaxLength(2000))
+  .addStringOption((o) => o.setName('template').setDescription('Start from a saved template').setAutocomplete(true))
+  .addStringOption((o) => o.setName('workflow').setDescription('Which workflow (model) to use').setAutocomplete(true))
+  .addIntegerOption((o) => o.setName('width').setDescription('Width in pixels'))
+  .addIntegerOption((o) => o.setName('height').setDescription('Height in pixels'))
+  .addIntegerOption((o) => o.setName('steps').setDescription('Sampling steps'))
+  .addNumberOption((o) => o.setName('cfg').setDescription('CFG / guidance'))
+  .addIntegerOption((o) => o.setName('seed').setDescription('Seed (-1 = random)'))
+  .addIntegerOption((o) => o.setName('batch').setDescription('How many images'))
+  .addStringOption((o) => o.setName('lora').setDescription('A LoRA to apply').setAutocomplete(true))
+  .addNumberOption((o) => o.setName('lora_strength').setDescription('LoRA strength'))
+  .addStringOption((o) =>
+    o
+      .setName('delivery')
+      .setDescription('Where the result goes')
+      .addChoices({ name: 'This channel', value: 'channel' }, { name: 'Direct message', value: 'dm' }),
+  )
+  .toJSON();
+
+export const generateCommand: BotCommand = {
+  name: 'generate',
+  data,
+  async execute(ctx, i, caller) {
+    try {
+      const templateName = i.options.getString('template');
+      const template = templateName
+        ? (ctx.store.templates.visibleTo(caller.userId, caller.guildId).find((t) => t.name === templateName) ?? null)
+        : null;
+      if (templateName && !template) throw new Refusal('Unknown template', `There is no template "${templateName}" you can use here.`, 'See /template list.');
+      const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
+      const built = buildParams(
+        workflow.manifest,
+        {
+          width: i.options.getInteger('width'),
+          height: i.options.getInteger('height'),
+          steps: i.options.getInteger('steps'),
+          cfg: i.options.getNumber('cfg'),
+          seed: i.options.getInteger('seed'),
+          batch: i.options.getInteger('batch'),
+          lora: i.options.getString('lora'),
+          lora_strength: i.options.getNumber('lora_strength'),
+        },
+        template && template.workflow === workflow.manifest.id ? template.params : {},
+      );
+      if (!built.ok) throw new Refusal('Invalid option', built.message, 'Fix that option and run /generate again.');
+      const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
+      await submitJob(ctx, i, caller, {
+        workflow,
+        prompt: combinePrompt(i.options.getString('prompt', true), template),
+        negative: i.options.getString('negative') ?? template?.negative ?? '',
+        params: built.params,
+        delivery: delivery.success ? delivery.data : (ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery ?? null),
+      });
+    } catch (err) {
+      await replyError(i, err, ctx.logger);
+    }
+  },
+  async autocomplete(ctx, i, caller) {
+    const focused = i.options.getFocused(true);
+    const value = String(focused.value);
+    if (focused.name === 'workflow') return workflowChoices(ctx, 'txt2img', value);
+    if (focused.name === 'template') return templateChoices(ctx, caller, value);
+    if (focused.name === 'lora') return modelChoices(ctx, 'loras', value);
+    return [];
+  },
+};

@@ -1,0 +1,101 @@
+/** /history list [status] [limit] | view id | rerun id [delivery] — your own jobs. */
+import { SlashCommandBuilder } from 'discord.js';
+import { jobEndedEmbed, resultEmbed } from '../../../../shared/embeds';
+import { JobStatusSchema } from '../../../../shared/jobs';
+import { DeliverySchema } from '../../../../shared/settings';
+import { jobChoices } from '../autocomplete';
+import type { BotCommand } from '../context';
+import { oneLine, shortId } from '../format';
+import { findJob } from '../job-lookup';
+import { Refusal, replyEphemeral, replyError, replyInfo } from '../respond';
+import { submitJob } from '../submit';
+
+const data = new SlashCommandBuilder()
+  .setName('history')
+  .setDescription('Your past jobs')
+  .addSubcommand((s) =>
+    s
+      .setName('list')
+      .setDescription('Your recent jobs')
+      .addStringOption((o) =>
+        o
+          .setName('status')
+          .setDescription('Only jobs in this state')
+          .addChoices(
+            { name: 'done', value: 'done' },
+            { name: 'failed', value: 'failed' },
+            { name: 'cancelled', value: 'cancelled' },
+            { name: 'queued', value: 'queued' },
+            { name: 'running', value: 'running' },
+          ),
+      )
+      .addIntegerOption((o) => o.setName('limit').setDescription('How many (1-25)').setMinValue(1).setMaxValue(25)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('view')
+      .setDescription('Details of a job')
+      .addStringOption((o) => o.setName('id').setDescription('Job id').setRequired(true).setAutocomplete(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('rerun')
+      .setDescription('Run a job again')
+      .addStringOption((o) => o.setName('id').setDescription('Job id').setRequired(true).setAutocomplete(true))
+      .addStringOption((o) =>
+        o
+          .setName('delivery')
+          .setDescription('Where the result goes')
+          .addChoices({ name: 'This channel', value: 'channel' }, { name: 'Direct message', value: 'dm' }),
+      ),
+  )
+  .toJSON();
+
+export const historyCommand: BotCommand = {
+  name: 'history',
+  data,
+  async execute(ctx, i, caller) {
+    try {
+      const sub = i.options.getSubcommand(true);
+      if (sub === 'list') {
+        const status = JobStatusSchema.safeParse(i.options.getString('status'));
+        const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
+        const jobs = ctx.store.jobs.byUser(caller.userId, { ...(status.success ? { statuses: [status.data] } : {}), limit });
+        const lines = jobs.map((j) => `\`${shortId(j.id)}\` ${j.status} · ${j.workflow} · ${oneLine(j.prompt, 60)}`);
+        await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
+        return;
+      }
+      const job = findJob(ctx, caller, i.options.getString('id', true));
+      if (sub === 'view') {
+        const manifest = ctx.workflows.get(job.workflow)?.manifest;
+        const embed =
+          job.status === 'failed' || job.status === 'cancelled'
+            ? jobEndedEmbed(job, manifest?.title)
+            : resultEmbed({ job, ...(manifest ? { workflowTitle: manifest.title } : {}), who: `<@${job.userId}>`, durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null });
+        if (job.status !== 'done' && job.status !== 'failed' && job.status !== 'cancelled') embed.title = `Job ${job.status}`;
+        await replyEphemeral(i, embed, ctx.logger);
+        return;
+      }
+      if (sub === 'rerun') {
+        const workflow = ctx.workflows.get(job.workflow);
+        if (!workflow) throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
+        const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
+        await submitJob(ctx, i, caller, {
+          workflow,
+          prompt: job.prompt,
+          negative: job.negative,
+          params: job.params,
+          localInputs: job.inputs,
+          delivery: delivery.success ? delivery.data : job.delivery,
+          parentJobId: job.id,
+        });
+      }
+    } catch (err) {
+      await replyError(i, err, ctx.logger);
+    }
+  },
+  async autocomplete(ctx, i, caller) {
+    const focused = i.options.getFocused(true);
+    return focused.name === 'id' ? jobChoices(ctx, caller, String(focused.value), false) : [];
+  },
+};

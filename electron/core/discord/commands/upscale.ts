@@ -1,0 +1,41 @@
+/** /upscale: enlarge an image 2×, 4× or 8×. */
+import { SlashCommandBuilder } from 'discord.js';
+import type { BotCommand } from '../context';
+import { buildParams } from '../options';
+import { Refusal, replyError } from '../respond';
+import { pickWorkflow, submitJob } from '../submit';
+import { imageAttachments } from './image-input';
+
+const data = new SlashCommandBuilder()
+  .setName('upscale')
+  .setDescription('Upscale an image')
+  .addAttachmentOption((o) => o.setName('image').setDescription('The image to upscale').setRequired(true))
+  .addStringOption((o) =>
+    o
+      .setName('factor')
+      .setDescription('How much larger (default 2×)')
+      .addChoices({ name: '2×', value: '2x' }, { name: '4×', value: '4x' }, { name: '8×', value: '8x' }),
+  )
+  .toJSON();
+
+export const upscaleCommand: BotCommand = {
+  name: 'upscale',
+  data,
+  async execute(ctx, i, caller) {
+    try {
+      const workflow = pickWorkflow(ctx, 'upscale', ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
+      const built = buildParams(workflow.manifest, { factor: i.options.getString('factor') });
+      if (!built.ok) throw new Refusal('Invalid option', built.message);
+      await submitJob(ctx, i, caller, {
+        workflow,
+        prompt: '',
+        negative: '',
+        params: built.params,
+        attachments: imageAttachments(i, ['image']),
+        delivery: ctx.store.users.get(caller.userId)?.defaultDelivery ?? null,
+      });
+    } catch (err) {
+      await replyError(i, err, ctx.logger);
+    }
+  },
+};

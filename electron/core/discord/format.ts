@@ -1,0 +1,19 @@
+/** Small text helpers for bot messages. */
+
+/** `45 s`, `2 min`, `1 min 30 s`. */
+export function formatWait(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+}
+
+/** The short form of a job id users type (first 8 characters). */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+export function oneLine(text: string, max = 80): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(no prompt)';
+}

@@ -1,0 +1,249 @@
+/**
+ * One progress message per job, kept current: edits go out at most once per `intervalMs` (1.5 s) per message,
+ * updates in between are coalesced (the latest state wins), and the preview image is uploaded only when it
+ * changed. Within the interaction token's lifetime edits use the interaction webhook; after it (jobs longer than
+ * 15 minutes) they use the bot token on the channel message. 429s are the REST client's business: discord.js
+ * waits `retry_after` and the next coalesced state goes out after.
+ */
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+import type { JobProgressView } from '../../../shared/api/jobs';
+import type { Clock, ClockTimer } from '../clock';
+import type { Logger } from '../log';
+
+export const EDIT_INTERVAL_MS = 1500;
+export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+/** Stop using the interaction token this long before it expires. */
+const TOKEN_MARGIN_MS = 60 * 1000;
+
+export interface ProgressTarget {
+  applicationId: string;
+  interactionToken: string | null;
+  /** When the interaction was created (ms, on the bot's clock). */
+  interactionAt: number;
+  channelId: string | null;
+  messageId: string;
+}
+
+export interface EditPayload {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  /** A new preview image; omitted = keep whatever is attached. */
+  preview?: { name: string; data: Buffer } | undefined;
+  /** Remove every attachment (final states). */
+  clearAttachments?: boolean;
+}
+
+export interface EditResult {
+  /** The image URL Discord gave the embed (so an unchanged preview is referenced without re-uploading). */
+  imageUrl: string | null;
+}
+
+/** How edits reach Discord (discord.js REST in the bot, a recorder in unit tests). */
+export interface ProgressSink {
+  edit(target: ProgressTarget, via: 'interaction' | 'channel', payload: EditPayload): Promise<EditResult>;
+}
+
+/** Builds the message for a state; `previewUrl` is where the current preview is (attachment:// or a CDN URL). */
+export type ProgressRenderer = (jobId: string, view: JobProgressView | null, previewUrl: string | null) => Omit<EditPayload, 'preview'>;
+
+interface State {
+  target: ProgressTarget | null;
+  latest: JobProgressView | null;
+  dirty: boolean;
+  lastEditAt: number;
+  timer: ClockTimer | null;
+  inFlight: boolean;
+  sentPreviewSeq: number;
+  previewUrl: string | null;
+  final: Omit<EditPayload, 'preview'> | null;
+  finalSent: Array<() => void>;
+  edits: number;
+  gone: boolean;
+}
+
+export interface ProgressOptions {
+  clock: Clock;
+  sink: ProgressSink;
+  render: ProgressRenderer;
+  logger: Logger;
+  intervalMs?: number;
+  tokenLifetimeMs?: number;
+}
+
+/** Error codes that mean the message can no longer be edited. */
+const GONE_CODES = new Set([10003, 10008, 50001]);
+
+export class ProgressMessenger {
+  private readonly states = new Map<string, State>();
+  private readonly interval: number;
+  private readonly tokenLifetime: number;
+  /** Edits sent per job (for the bench and tests), kept after the job's message is done. */
+  readonly editCounts = new Map<string, number>();
+
+  constructor(private readonly o: ProgressOptions) {
+    this.interval = o.intervalMs ?? EDIT_INTERVAL_MS;
+    this.tokenLifetime = o.tokenLifetimeMs ?? TOKEN_LIFETIME_MS;
+  }
+
+  has(jobId: string): boolean {
+    return this.states.has(jobId);
+  }
+
+  /** The message exists (just sent): later updates edit it. `sentAt` counts as its last edit. */
+  attach(jobId: string, target: ProgressTarget): void {
+    const state = this.state(jobId);
+    state.target = target;
+    state.lastEditAt = this.o.clock.now();
+    this.schedule(jobId, state);
+  }
+
+  /** A new progress state; only the latest one pending is sent. */
+  update(view: JobProgressView): void {
+    const state = this.state(view.jobId);
+    if (state.final) return;
+    state.latest = view;
+    state.dirty = true;
+    this.schedule(view.jobId, state);
+  }
+
+  /** The job is over: send this final state (after the interval), then forget the job. Resolves once sent. */
+  finish(jobId: string, final: Omit<EditPayload, 'preview'>): Promise<void> {
+    const state = this.states.get(jobId);
+    if (!state || state.gone) {
+      this.states.delete(jobId);
+      return Promise.resolve();
+    }
+    state.final = final;
+    state.dirty = true;
+    const done = new Promise<void>((resolve) => state.finalSent.push(resolve));
+    if (!state.target) {
+      // No message was ever attached (the command failed before): nothing to edit.
+      this.forget(jobId, state);
+      return Promise.resolve();
+    }
+    this.schedule(jobId, state);
+    return done;
+  }
+
+  /** Drop a job without a final edit. */
+  drop(jobId: string): void {
+    const state = this.states.get(jobId);
+    if (state) this.forget(jobId, state);
+  }
+
+  /** Stop every timer (bot stopping). */
+  stopAll(): void {
+    for (const [jobId, state] of this.states) this.forget(jobId, state);
+  }
+
+  private state(jobId: string): State {
+    let s = this.states.get(jobId);
+    if (!s) {
+      s = {
+        target: null,
+        latest: null,
+        dirty: false,
+        lastEditAt: -Infinity,
+        timer: null,
+        inFlight: false,
+        sentPreviewSeq: 0,
+        previewUrl: null,
+        final: null,
+        finalSent: [],
+        edits: 0,
+        gone: false,
+      };
+      this.states.set(jobId, s);
+    }
+    return s;
+  }
+
+  private schedule(jobId: string, state: State): void {
+    if (!state.target || state.inFlight || state.timer || !state.dirty || state.gone) return;
+    const wait = Math.max(0, state.lastEditAt + this.interval - this.o.clock.now());
+    if (wait === 0) {
+      void this.flush(jobId, state);
+      return;
+    }
+    state.timer = this.o.clock.setTimeout(() => {
+      state.timer = null;
+      void this.flush(jobId, state);
+    }, wait);
+    state.timer.unref?.();
+  }
+
+  private async flush(jobId: string, state: State): Promise<void> {
+    const target = state.target;
+    if (!target || !state.dirty || state.inFlight || state.gone || this.states.get(jobId) !== state) return;
+    state.dirty = false;
+    state.inFlight = true;
+    state.lastEditAt = this.o.clock.now();
+    const final = state.final;
+    let payload: EditPayload;
+    const view = state.latest;
+    let newSeq: number | null = null;
+    if (final) {
+      payload = final;
+    } else {
+      const preview = view?.preview && view.previewSeq !== state.sentPreviewSeq ? decodeDataUrl(view.preview) : null;
+      if (preview && view) newSeq = view.previewSeq;
+      const url = preview ? `attachment://${preview.name}` : state.previewUrl;
+      payload = { ...this.o.render(jobId, view, url), preview: preview ?? undefined };
+    }
+    try {
+      const result = await this.send(target, payload);
+      state.edits++;
+      this.editCounts.set(jobId, state.edits);
+      if (newSeq !== null) state.sentPreviewSeq = newSeq;
+      if (result.imageUrl) state.previewUrl = result.imageUrl;
+      else if (newSeq !== null && payload.preview) state.previewUrl = `attachment://${payload.preview.name}`;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'number' && GONE_CODES.has(code)) {
+        state.gone = true;
+        this.o.logger.info('progress message is gone; no more edits', { jobId, code });
+      } else {
+        this.o.logger.warn('progress edit failed', { jobId, error: err instanceof Error ? err.message : String(err) });
+        // The next state (or the final one) tries again.
+        if (!final) state.dirty = state.dirty || state.latest !== view;
+      }
+    } finally {
+      state.inFlight = false;
+    }
+    if (final || state.gone) {
+      this.forget(jobId, state);
+      return;
+    }
+    this.schedule(jobId, state);
+  }
+
+  private async send(target: ProgressTarget, payload: EditPayload): Promise<EditResult> {
+    const tokenAlive = target.interactionToken !== null && this.o.clock.now() - target.interactionAt < this.tokenLifetime - TOKEN_MARGIN_MS;
+    if (tokenAlive) {
+      try {
+        return await this.o.sink.edit(target, 'interaction', payload);
+      } catch (err) {
+        // 50027: the token died early (clock skew); the bot token still reaches a channel message.
+        if ((err as { code?: unknown }).code !== 50027 || !target.channelId) throw err;
+      }
+    }
+    if (!target.channelId) throw Object.assign(new Error('the interaction token expired and the message has no channel'), { code: 10008 });
+    return this.o.sink.edit(target, 'channel', payload);
+  }
+
+  private forget(jobId: string, state: State): void {
+    if (state.timer) this.o.clock.clearTimeout(state.timer);
+    state.timer = null;
+    state.gone = true;
+    if (this.states.get(jobId) === state) this.states.delete(jobId);
+    for (const resolve of state.finalSent.splice(0)) resolve();
+  }
+}
+
+/** `data:image/jpeg;base64,...` → a file; null for anything else. */
+export function decodeDataUrl(url: string): { name: string; data: Buffer } | null {
+  const m = /^data:image\/(png|jpeg|jpg|webp|gif);base64,([A-Za-z0-9+/=]+)$/.exec(url);
+  if (!m) return null;
+  const ext = m[1] === 'jpeg' ? 'jpg' : m[1]!;
+  return { name: `preview.${ext}`, data: Buffer.from(m[2]!, 'base64') };
+}
