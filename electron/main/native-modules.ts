@@ -1,8 +1,8 @@
 /**
  * better-sqlite3 in Electron. Its compiled addon is tied to one ABI: node_modules keeps Node's build (tests and
- * headless use it), the packaged app gets an Electron build at packaging time (scripts/electron-native.cjs as
+ * headless use it), the packaged app gets an Electron build at packaging time (scripts/electron-native.mjs as
  * electron-builder's afterPack), and a development run (`npm start` / `npm run dev`) uses an Electron build kept
- * apart in node_modules/.cache, fetched once with `node scripts/electron-native.cjs`. Nothing ever rebuilds the
+ * apart in node_modules/.cache, fetched once with `node scripts/electron-native.mjs`. Nothing ever rebuilds the
  * module in place, so `npm test` keeps working after `npm start` or `npm run dist`.
  *
  * sharp needs nothing: it is a Node-API addon (ABI-stable), loaded from @img/sharp-<platform> in both runtimes.
@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SQLITE_BINDING_ENV = 'COMFYDESK_SQLITE_BINDING';
-export const NATIVE_SCRIPT = 'node scripts/electron-native.cjs';
+export const NATIVE_SCRIPT = 'node scripts/electron-native.mjs';
 
-/** Must match devBindingPath in scripts/electron-native.cjs (a test checks it). */
+/** Must match devBindingPath in scripts/electron-native.mjs (a test checks it). */
 export function devSqliteBindingPath(appPath: string, electronVersion: string, platform: string, arch: string): string {
   return join(appPath, 'node_modules', '.cache', 'comfydesk-electron', `electron-${electronVersion}-${platform}-${arch}`, 'better_sqlite3.node');
 }

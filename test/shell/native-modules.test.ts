@@ -1,16 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { devSqliteBindingPath, explainStartupError, SQLITE_BINDING_ENV, useDevSqliteBinding } from '../../electron/main/native-modules';
 import { tempDirs } from '../helpers/temp-dir';
 
 const require = createRequire(import.meta.url);
-const script = require('../../scripts/electron-native.cjs') as {
+type NativeScript = {
   devBindingPath(root: string, version: string, platform: string, arch: string): string;
   electronVersion(root?: string): string;
   afterPack(context: unknown): Promise<void>;
+  default: unknown;
 };
+const scriptUrl: string = pathToFileURL(join(__dirname, '../../scripts/electron-native.mjs')).href;
+const script = (await import(scriptUrl)) as NativeScript;
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
@@ -18,6 +22,8 @@ describe('native modules (better-sqlite3 in Electron)', () => {
   it('the app and the script agree where the development build lives', () => {
     expect(devSqliteBindingPath('/repo', '41.10.7', 'linux', 'x64')).toBe(script.devBindingPath('/repo', '41.10.7', 'linux', 'x64'));
     expect(script.electronVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    // electron-builder takes the hook from the default export.
+    expect(script.default).toBe(script.afterPack);
   });
 
   it('a development run uses the Electron build when present; packaged and plain runs leave the store alone', () => {
@@ -38,7 +44,7 @@ describe('native modules (better-sqlite3 in Electron)', () => {
     const err = new Error(
       "The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 139.",
     );
-    expect(explainStartupError(err, false)).toContain('node scripts/electron-native.cjs');
+    expect(explainStartupError(err, false)).toContain('node scripts/electron-native.mjs');
     expect(explainStartupError(err, true)).toContain('reinstall');
     expect(explainStartupError(new Error('Invalid configuration: port'), false)).toBe('Invalid configuration: port');
   });

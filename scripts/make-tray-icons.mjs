@@ -7,13 +7,15 @@
  *                                             offline a hollow ring, busy a filled dot, idle none; bot on a small dot
  * Names match TrayIconName in electron/main/tray-state.ts.
  */
-'use strict';
-const { mkdirSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const sharp = require('sharp');
+import { Buffer } from 'node:buffer';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 
-const OUT = join(__dirname, '..', 'resources', 'tray');
-const APP_ICON = readFileSync(join(__dirname, '..', 'resources', 'icon.svg'), 'utf8');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'resources', 'tray');
+const APP_ICON = readFileSync(join(ROOT, 'resources', 'icon.svg'), 'utf8');
 const STATES = ['offline', 'idle', 'busy'];
 const COLORS = { offline: '#f23f43', idle: '#23a55a', busy: '#f0b232' };
 

@@ -2,7 +2,7 @@
 /**
  * better-sqlite3 for Electron without ever replacing Node's build in node_modules (so `npm test` keeps working).
  *
- *   node scripts/electron-native.cjs     development: fetch an Electron-ABI build into node_modules/.cache
+ *   node scripts/electron-native.mjs     development: fetch an Electron-ABI build into node_modules/.cache
  *                                         (electron/main/native-modules.ts points the app at it)
  *   electron-builder afterPack hook       packaging: install the Electron build into the packaged app's own,
  *                                         unpacked copy of better-sqlite3 (electron-builder.yml: npmRebuild: false)
@@ -11,24 +11,26 @@
  * fall back to compiling against Electron's headers (node-gyp, same OS and CPU only, needs a C++ toolchain).
  * sharp needs nothing: it is a Node-API addon and loads in both runtimes as installed.
  */
-'use strict';
-const { spawnSync } = require('node:child_process');
-const { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 const MODULE = 'better-sqlite3';
 const BINARY = join('build', 'Release', 'better_sqlite3.node');
 /** electron-builder's Arch enum, by value. */
 const ARCH_NAMES = { 0: 'ia32', 1: 'x64', 2: 'armv7l', 3: 'arm64', 4: 'universal' };
 
-function electronVersion(root = ROOT) {
+export function electronVersion(root = ROOT) {
   return JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 }
 
 /** Must match devSqliteBindingPath in electron/main/native-modules.ts (a test checks it). */
-function devBindingPath(root, version, platform, arch) {
+export function devBindingPath(root, version, platform, arch) {
   return join(root, 'node_modules', '.cache', 'comfydesk-electron', `electron-${version}-${platform}-${arch}`, 'better_sqlite3.node');
 }
 
@@ -38,7 +40,7 @@ function run(command, args, cwd) {
 }
 
 /** Puts an Electron build at `<moduleDir>/build/Release/better_sqlite3.node`. Throws when neither way works. */
-function installElectronBinding(moduleDir, { version, platform, arch }) {
+export function installElectronBinding(moduleDir, { version, platform, arch }) {
   const prebuild = require.resolve('prebuild-install/bin.js', { paths: [ROOT] });
   const args = [prebuild, '--runtime', 'electron', '--target', version, '--platform', platform, '--arch', arch, '--force', '--verbose'];
   if (run(process.execPath, args, moduleDir)) return 'prebuilt';
@@ -52,7 +54,7 @@ function installElectronBinding(moduleDir, { version, platform, arch }) {
 }
 
 /** Development: an Electron build beside Node's, in node_modules/.cache. */
-function prepareDev({ root = ROOT, platform = process.platform, arch = process.arch } = {}) {
+export function prepareDev({ root = ROOT, platform = process.platform, arch = process.arch } = {}) {
   const version = electronVersion(root);
   const target = devBindingPath(root, version, platform, arch);
   const work = mkdtempSync(join(tmpdir(), 'comfydesk-native-'));
@@ -70,7 +72,7 @@ function prepareDev({ root = ROOT, platform = process.platform, arch = process.a
 }
 
 /** electron-builder afterPack: the packaged app's unpacked better-sqlite3 gets the Electron build. */
-async function afterPack(context) {
+export async function afterPack(context) {
   const platform = context.electronPlatformName;
   const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
   const resources =
@@ -88,9 +90,9 @@ async function afterPack(context) {
   console.log(`  • ${MODULE} for Electron ${version} ${platform}-${arch} (${how})`);
 }
 
-module.exports = { afterPack, default: afterPack, devBindingPath, electronVersion, prepareDev, installElectronBinding };
+export default afterPack;
 
-if (require.main === module) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     prepareDev();
   } catch (err) {
