@@ -66,10 +66,16 @@ async function throughput(): Promise<void> {
     }
     await h.waitAllEnded();
     const wall = performance.now() - t0;
+    const thumbsFrom = performance.now();
+    await h.library.thumbnailsIdle();
+    const thumbWall = performance.now() - t0;
     const outputs = h.store.outputs.count();
     const bytes = h.store.outputs.search({ limit: 1 })[0]?.bytes ?? 0;
     console.log(`(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)`);
     console.log(`    ${outputs} outputs indexed, ${(bytes / 1048576).toFixed(2)} MB each`);
+    console.log(
+      `    with every thumbnail made too: ${(thumbWall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / thumbWall) * 1000).toFixed(1)} jobs/s (thumbnails finished ${((performance.now() - thumbsFrom) / 1000).toFixed(2)} s after the last job)`,
+    );
   } finally {
     await h.close();
   }

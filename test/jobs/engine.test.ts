@@ -38,6 +38,11 @@ describe('jobs engine against the fake ComfyUI', () => {
     const outputs = h.store.outputs.byJob(job.id);
     expect(outputs).toHaveLength(1);
     expect(readFileSync(outputs[0]!.filePath).subarray(1, 4).toString()).toBe('PNG');
+    expect(outputs[0]).toMatchObject({ width: 512, height: 512, kind: 'image', prompt: 'a lighthouse at dusk', seed });
+    expect(outputs[0]!.filePath).toMatch(/[/\\]\d{4}-\d{2}-\d{2}[/\\]/);
+    await h.library.thumbnailsIdle();
+    expect(h.store.outputs.get(outputs[0]!.id)!.thumbnailPath).toMatch(/\.webp$/);
+    expect(h.library.search({ text: 'lighthouse' }).items.map((o) => o.jobId)).toEqual([job.id]);
     const sent = h.fake.prompts.find((p) => p.promptId === done.promptId)!;
     const graph = sent.prompt as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
     const sampler = Object.values(graph).find((n) => n.class_type === 'KSampler')!;

@@ -1,13 +1,11 @@
 /**
  * The jobs engine wired to a real ComfyBackend + BackendPool on the fake ComfyUI, a real SQLite store in a temp
- * dir and the bundled workflows. The library is a small double of the JobLibrary interface (files kept where
- * they were collected, one outputs row each), so these tests are about scheduling, not about the gallery.
+ * dir, the real output library and the bundled workflows.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventPayload } from '../../shared/api';
 import type { Job, JobStatus } from '../../shared/jobs';
-import type { Output } from '../../shared/library';
 import { systemClock, type Clock } from '../../electron/core/clock';
 import { ComfyBackend } from '../../electron/core/comfy/backend';
 import { BackendPool } from '../../electron/core/comfy/pool';
@@ -15,7 +13,7 @@ import { EventBus } from '../../electron/core/events';
 import { JobEngine } from '../../electron/core/jobs/engine';
 import { InputStore } from '../../electron/core/jobs/inputs';
 import { poolBackends } from '../../electron/core/jobs/pool-backends';
-import type { JobLibrary } from '../../electron/core/jobs/types';
+import { Library } from '../../electron/core/library/library';
 import { nullLogger } from '../../electron/core/log';
 import { openStore, type Store } from '../../electron/core/store';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
@@ -30,6 +28,7 @@ export interface Harness {
   engine: JobEngine;
   backend: ComfyBackend;
   inputs: InputStore;
+  library: Library;
   dataDir: string;
   /** Every job.changed payload, in order. */
   changes: Job[];
@@ -41,40 +40,6 @@ export interface Harness {
 }
 
 const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
-
-export class DoubleLibrary implements JobLibrary {
-  constructor(
-    private readonly store: Store,
-    private readonly dir: string,
-  ) {}
-  incomingDir(jobId: string): string {
-    return join(this.dir, 'incoming', jobId);
-  }
-  async ingest(job: Job, files: Parameters<JobLibrary['ingest']>[1]): Promise<Output[]> {
-    return files
-      .filter((f) => f.kind !== 'other')
-      .map((f) =>
-        this.store.outputs.add({
-          jobId: job.id,
-          filePath: f.path,
-          kind: f.kind === 'video' ? 'video' : 'image',
-          mime: f.kind === 'video' ? 'video/mp4' : 'image/png',
-          width: null,
-          height: null,
-          bytes: f.bytes,
-          userId: job.userId,
-          guildId: job.guildId,
-          workflow: job.workflow,
-          prompt: job.prompt,
-          negative: job.negative,
-          seed: typeof job.params.seed === 'number' ? job.params.seed : null,
-        }),
-      );
-  }
-  byJob(jobId: string): Output[] {
-    return this.store.outputs.byJob(jobId);
-  }
-}
 
 export async function startHarness(
   opts: { fake?: FakeComfyOptions; fakeInstance?: FakeComfy; dataDir?: string; clock?: Clock; perUserLimit?: number } = {},
@@ -107,6 +72,8 @@ export async function startHarness(
   await opened;
   await pool.refresh(backend.id);
   mkdirSync(join(dataDir, 'library'), { recursive: true });
+  const library = new Library({ libraryDir: join(dataDir, 'library'), store: store.outputs, clock, logger: nullLogger, events });
+  await library.start();
   const inputs = new InputStore(join(dataDir, 'inputs'), [join(dataDir, 'library')]);
   const engine = new JobEngine({
     store,
@@ -116,7 +83,7 @@ export async function startHarness(
       listeners.add(l);
       return () => listeners.delete(l);
     }),
-    library: new DoubleLibrary(store, join(dataDir, 'library')),
+    library,
     inputs,
     clock,
     logger: nullLogger,
@@ -150,6 +117,7 @@ export async function startHarness(
     engine,
     backend,
     inputs,
+    library,
     dataDir,
     changes,
     progress,
@@ -166,6 +134,7 @@ export async function startHarness(
     },
     async close() {
       engine.stop();
+      await library.stop();
       pool.dispose();
       await backend.stop();
       store.close();
