@@ -75,6 +75,8 @@ const GONE_CODES = new Set([10003, 10008, 50001]);
 
 export class ProgressMessenger {
   private readonly states = new Map<string, State>();
+  /** Jobs whose message can no longer be edited (deleted, no access): their updates are dropped until they end. */
+  private readonly goneJobs = new Set<string>();
   private readonly interval: number;
   private readonly tokenLifetime: number;
   /** Edits sent per job (for the bench and tests), kept after the job's message is done. */
@@ -91,6 +93,7 @@ export class ProgressMessenger {
 
   /** The message exists (just sent): later updates edit it. `sentAt` counts as its last edit. */
   attach(jobId: string, target: ProgressTarget): void {
+    this.goneJobs.delete(jobId);
     const state = this.state(jobId);
     state.target = target;
     state.lastEditAt = this.o.clock.now();
@@ -99,6 +102,7 @@ export class ProgressMessenger {
 
   /** A new progress state; only the latest one pending is sent. */
   update(view: JobProgressView): void {
+    if (this.goneJobs.has(view.jobId)) return;
     const state = this.state(view.jobId);
     if (state.final) return;
     state.latest = view;
@@ -108,6 +112,7 @@ export class ProgressMessenger {
 
   /** The job is over: send this final state (after the interval), then forget the job. Resolves once sent. */
   finish(jobId: string, final: Omit<EditPayload, 'preview'>): Promise<void> {
+    this.goneJobs.delete(jobId);
     const state = this.states.get(jobId);
     if (!state || state.gone) {
       this.states.delete(jobId);
@@ -201,6 +206,7 @@ export class ProgressMessenger {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'number' && GONE_CODES.has(code)) {
         state.gone = true;
+        if (!final) this.goneJobs.add(jobId);
         this.o.logger.info('progress message is gone; no more edits', { jobId, code });
       } else {
         this.o.logger.warn('progress edit failed', { jobId, error: err instanceof Error ? err.message : String(err) });
