@@ -134,14 +134,38 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(second.store.backends.list()).toHaveLength(1);
   });
 
-  it('reports a ComfyUI that exits before it is ready with its last output', async () => {
+  it('core.stop() during an automatic launch stops the booting ComfyUI at once', async () => {
     const s = await setup();
-    const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir }, 'exit-early');
+    const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: 'true' }, 'hang');
+    const firstLine = new Promise<void>((resolve) => {
+      const off = core.events.on('comfy.log', () => (off(), resolve()));
+    });
     await core.start();
+    await firstLine;
+    const booting = core.comfy.launchStatus();
+    expect(booting.state).toBe('starting');
+    await core.stop();
+    expect(isAlive(booting.pid!)).toBe(false);
+    expect(core.comfy.launchStatus().state).toBe('stopped');
+  });
+
+  it('reports a ComfyUI that exits before it is ready with its last output, and its backend does not stay starting', async () => {
+    const s = await setup();
+    const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir }, 'ready,exit-early');
+    await core.start();
+    await core.api.call('comfy.start', {});
+    await until(core.comfy, () => launched(core)?.status === 'idle');
+    expect(await core.api.call('comfy.stop', {})).toMatchObject({ state: 'stopped', pid: null });
+    await s.fake.crash();
+    const statuses = recordStatuses(core);
+
     const res = await core.api.dispatch('comfy.start', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     if (!res.ok) expect(res.error.message).toMatch(/exited \(code 1\) before it was ready[\s\S]*No module named 'torch'/);
     expect(core.comfy.launchStatus()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/torch/) });
-    expect(core.comfy.summaries()).toEqual([]);
+    await until(core.comfy, () => launched(core)?.status === 'offline');
+    expect(statuses).toContain('starting');
+    expect(statuses.at(-1)).toBe('offline');
   });
+
 });

@@ -57,6 +57,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       const b = this.launchedBackend();
       if (state === 'starting') b?.markStarting(true);
       else if (state === 'stopped') b?.markStarting(false);
+      // A failed start: no longer booting, unless the 'crash' event that follows at once schedules a restart.
+      else if (state === 'crashed') queueMicrotask(() => this.launched.active || b?.markStarting(false));
       this.emit('launcher', this.launchStatus());
       this.changed();
     });
@@ -260,7 +262,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       this.log.info('a ComfyUI is already running; not launching another');
       return;
     }
-    await this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
+    // Not awaited: stop() waits for the discovery, and must be able to stop a ComfyUI that is still booting.
+    this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
   }
 
   /** Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. */
@@ -298,9 +301,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.launchedId = record.id;
     this.log.info('launched ComfyUI is ready', { url, via: info.via });
     if (record.enabled) this.startLive(record);
-    // Ready: ask at once instead of waiting for the socket's next try; 'starting' ends either way.
+    // Ready: ask at once instead of waiting for the socket's next try; 'starting' ends either way (unless by
+    // then this run ended and another boot began).
     const b = this.live.get(record.id);
-    if (b) void b.recheck().finally(() => b.markStarting(false));
+    const stillThisRun = () => this.launched.state === 'running' && this.launched.status().pid === info.pid;
+    if (b) void b.recheck().finally(() => stillThisRun() && b.markStarting(false));
     this.changed();
   }
 
