@@ -134,6 +134,22 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(second.store.backends.list()).toHaveLength(1);
   });
 
+  it('switching auto launch on in the settings launches it; comfy.restart starts a new process on the same backend', async () => {
+    const s = await setup();
+    const core = makeCore(s, {});
+    await core.start();
+    const view = await core.api.call('comfy.setLaunchSettings', { launchPath: s.install.comfyDir, autoLaunch: true });
+    expect(view).toMatchObject({ autoLaunch: true, launcher: { state: 'starting' } });
+    await until(core.comfy, () => launched(core)?.status === 'idle');
+    const before = core.comfy.launchStatus();
+    const after = await core.api.call('comfy.restart', {});
+    expect(after).toMatchObject({ state: 'running', backendId: before.backendId });
+    expect(after.pid).not.toBe(before.pid);
+    expect(isAlive(before.pid!)).toBe(false);
+    await until(core.comfy, () => launched(core)?.status === 'idle');
+    expect(core.store.backends.list()).toHaveLength(1);
+  });
+
   it('core.stop() during an automatic launch stops the booting ComfyUI at once', async () => {
     const s = await setup();
     const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: 'true' }, 'hang');
