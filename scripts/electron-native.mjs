@@ -12,7 +12,7 @@
  * sharp needs nothing: it is a Node-API addon and loads in both runtimes as installed.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,8 +34,8 @@ export function devBindingPath(root, version, platform, arch) {
   return join(root, 'node_modules', '.cache', 'comfydesk-electron', `electron-${version}-${platform}-${arch}`, 'better_sqlite3.node');
 }
 
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: process.env });
+function run(command, args, cwd, env = process.env) {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env });
   return result.status === 0;
 }
 
@@ -49,26 +49,45 @@ export function installElectronBinding(moduleDir, { version, platform, arch }) {
   }
   const gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [ROOT] });
   const gypArgs = [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'];
-  if (run(process.execPath, gypArgs, moduleDir)) return 'compiled';
+  // A Node headers dir from npm config would win over Electron's headers.
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
+  if (run(process.execPath, gypArgs, moduleDir, env)) return 'compiled';
   throw new Error(`could not fetch or compile ${MODULE} for Electron ${version}`);
+}
+
+/**
+ * An Electron build of better_sqlite3.node copied to `target`, made in a temporary copy of the checkout's module
+ * (never in node_modules itself). COMFYDESK_ELECTRON_SQLITE_BINARY names a ready binary to use instead (offline
+ * packaging with a binary fetched elsewhere; it must match the target Electron, OS and CPU).
+ */
+export function buildElectronBinary(target, { root = ROOT, version, platform, arch }) {
+  mkdirSync(dirname(target), { recursive: true });
+  const ready = process.env.COMFYDESK_ELECTRON_SQLITE_BINARY;
+  if (ready) {
+    copyFileSync(ready, target);
+    return 'given';
+  }
+  const work = mkdtempSync(join(tmpdir(), 'comfydesk-native-'));
+  try {
+    const copy = join(work, MODULE);
+    const source = join(root, 'node_modules', MODULE);
+    cpSync(source, copy, { recursive: true, filter: (src) => src !== join(source, 'build') });
+    const how = installElectronBinding(copy, { version, platform, arch });
+    copyFileSync(join(copy, BINARY), target);
+    return how;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Development: an Electron build beside Node's, in node_modules/.cache. */
 export function prepareDev({ root = ROOT, platform = process.platform, arch = process.arch } = {}) {
   const version = electronVersion(root);
   const target = devBindingPath(root, version, platform, arch);
-  const work = mkdtempSync(join(tmpdir(), 'comfydesk-native-'));
-  try {
-    const copy = join(work, MODULE);
-    cpSync(join(root, 'node_modules', MODULE), copy, { recursive: true, filter: (src) => !src.includes(`${MODULE}/build`) && !src.includes(`${MODULE}\\build`) });
-    const how = installElectronBinding(copy, { version, platform, arch });
-    mkdirSync(join(target, '..'), { recursive: true });
-    copyFileSync(join(copy, BINARY), target);
-    console.log(`${MODULE} for Electron ${version} (${how}): ${target}`);
-    return target;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const how = buildElectronBinary(target, { root, version, platform, arch });
+  console.log(`${MODULE} for Electron ${version} (${how}): ${target}`);
+  return target;
 }
 
 /** electron-builder afterPack: the packaged app's unpacked better-sqlite3 gets the Electron build. */
@@ -84,9 +103,13 @@ export async function afterPack(context) {
   );
   if (!moduleDir) throw new Error(`${MODULE} is missing from the packaged app under ${resources} (check asarUnpack)`);
   const version = context.packager.config.electronVersion || electronVersion();
-  const how = installElectronBinding(moduleDir, { version, platform: platform === 'mas' ? 'darwin' : platform, arch });
-  // Build leftovers of Node's compile are not needed at run time.
-  for (const extra of ['obj', 'obj.target', 'test_extension.node', 'sqlite3.a']) rmSync(join(moduleDir, 'build', 'Release', extra), { recursive: true, force: true });
+  const release = join(moduleDir, 'build', 'Release');
+  const how = buildElectronBinary(join(release, 'better_sqlite3.node'), { version, platform: platform === 'mas' ? 'darwin' : platform, arch });
+  // Only the addon is needed at run time: not the leftovers of Node's compile, nor the sources.
+  const keep = (dir, name) => readdirSync(dir).filter((e) => e !== name).forEach((e) => rmSync(join(dir, e), { recursive: true, force: true }));
+  keep(join(moduleDir, 'build'), 'Release');
+  keep(release, 'better_sqlite3.node');
+  for (const extra of ['deps', 'src']) rmSync(join(moduleDir, extra), { recursive: true, force: true });
   console.log(`  • ${MODULE} for Electron ${version} ${platform}-${arch} (${how})`);
 }
 
