@@ -10,7 +10,11 @@
  *   npx tsx bench/jobs.ts [feedJobs=200] [throughputJobs=500]
  */
 import { performance } from 'node:perf_hooks';
+import { WorkflowRegistry } from '../electron/core/workflows/registry';
+import type { FakeComfy } from '../test/fakes/comfyui';
 import { startHarness } from '../test/jobs/harness';
+import { BUNDLED_DIR, modelListsFor } from '../test/workflows/helpers';
+import { spawnFakeComfy } from './fake-comfy-child';
 
 const FEED_JOBS = Number(process.argv[2] ?? 200);
 const THROUGHPUT_JOBS = Number(process.argv[3] ?? 500);
@@ -45,10 +49,14 @@ async function gpuFeed(): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const h = await startHarness({ perUserLimit: 100 });
+  // ComfyUI is another process in real life: the fake runs in a child process here too.
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  const child = await spawnFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0, outputDetail: 'noise' } });
+  // The harness only reads `url` of a fake it did not start (and never closes it).
+  const h = await startHarness({ perUserLimit: 100, fakeInstance: { url: child.url } as FakeComfy });
   try {
     h.store.settings.update({ queue: { globalLimit: 10_000 } });
-    h.fake.setScript({ msPerStep: 0, outputDetail: 'noise' });
     // Warm up: the fake makes its ~1 MB noise PNG once per size.
     const warm = h.engine.submit({ workflow: 'sdxl-txt2img', prompt: 'warm', params: { steps: 1, width: 576, height: 576 } });
     await h.waitFor(warm.id, ['done', 'failed']);
@@ -78,6 +86,7 @@ async function throughput(): Promise<void> {
     );
   } finally {
     await h.close();
+    await child.close();
   }
 }
 
