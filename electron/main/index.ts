@@ -4,6 +4,7 @@
  * notifications and login item; then core.start() connects ComfyUI and the rest in the background. Quitting runs
  * quit.ts once. Everything that is not about Electron itself lives in electron/core.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
 import { createCore, type Core } from '../core/app';
@@ -40,7 +41,15 @@ let quitSequence: QuitSequence | null = null;
 let openWindow: () => BrowserWindow | null = () => window;
 
 async function start(): Promise<void> {
-  useDevSqliteBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath(), electronVersion: process.versions.electron });
+  useDevSqliteBinding({
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    electronVersion: process.versions.electron,
+    // First development start: fetch better-sqlite3 for Electron (Electron's binary runs the script as Node).
+    fetchMissing: (script) => {
+      spawnSync(process.execPath, [script], { cwd: app.getAppPath(), stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    },
+  });
   const config = loadConfig({ dataDir: app.getPath('userData') });
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
   const secrets = new SafeStorageSecretStore({ dir: join(config.dataDir, 'secrets'), safeStorage, logger: logger.child('secrets') });

@@ -2,7 +2,8 @@
  * better-sqlite3 in Electron. Its compiled addon is tied to one ABI: node_modules keeps Node's build (tests and
  * headless use it), the packaged app gets an Electron build at packaging time (scripts/electron-native.mjs as
  * electron-builder's afterPack), and a development run (`npm start` / `npm run dev`) uses an Electron build kept
- * apart in node_modules/.cache, fetched once with `node scripts/electron-native.mjs`. Nothing ever rebuilds the
+ * apart in node_modules/.cache, fetched on the first development start (or by hand with
+ * `node scripts/electron-native.mjs`). Nothing ever rebuilds the
  * module in place, so `npm test` keeps working after `npm start` or `npm run dist`.
  *
  * sharp needs nothing: it is a Node-API addon (ABI-stable), loaded from @img/sharp-<platform> in both runtimes.
@@ -25,6 +26,8 @@ export interface DevBindingContext {
   platform?: string;
   arch?: string;
   env?: NodeJS.ProcessEnv;
+  /** Called once when the development build is missing, to fetch it (runs scripts/electron-native.mjs). */
+  fetchMissing?(script: string): void;
 }
 
 /** In a development run, points the store at the Electron build when there is one. Returns the path used. */
@@ -33,6 +36,7 @@ export function useDevSqliteBinding(ctx: DevBindingContext): string | null {
   if (ctx.isPackaged) return null;
   if (env[SQLITE_BINDING_ENV]) return env[SQLITE_BINDING_ENV]!;
   const file = devSqliteBindingPath(ctx.appPath, ctx.electronVersion, ctx.platform ?? process.platform, ctx.arch ?? process.arch);
+  if (!existsSync(file) && ctx.fetchMissing) ctx.fetchMissing(join(ctx.appPath, 'scripts', 'electron-native.mjs'));
   if (!existsSync(file)) return null;
   env[SQLITE_BINDING_ENV] = file;
   return file;

@@ -40,6 +40,27 @@ describe('native modules (better-sqlite3 in Electron)', () => {
     expect(env[SQLITE_BINDING_ENV]).toBe(file);
   });
 
+  it('a first development start fetches the missing build with the script, once', () => {
+    const appPath = dirs.make();
+    const env: NodeJS.ProcessEnv = {};
+    const file = devSqliteBindingPath(appPath, '41.10.7', 'linux', 'x64');
+    const fetched: string[] = [];
+    const fetchMissing = (script: string) => {
+      fetched.push(script);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, 'binary');
+    };
+    const ctx = { appPath, electronVersion: '41.10.7', platform: 'linux', arch: 'x64', env, isPackaged: false, fetchMissing };
+    expect(useDevSqliteBinding(ctx)).toBe(file);
+    expect(fetched).toEqual([join(appPath, 'scripts', 'electron-native.mjs')]);
+    delete env[SQLITE_BINDING_ENV];
+    expect(useDevSqliteBinding(ctx)).toBe(file);
+    expect(fetched).toHaveLength(1);
+    // A fetch that fails (offline) leaves the store alone; start-up then explains the fix.
+    const offline = { ...ctx, appPath: dirs.make(), env: {} as NodeJS.ProcessEnv, fetchMissing: () => {} };
+    expect(useDevSqliteBinding(offline)).toBeNull();
+  });
+
   it('an ABI mismatch at start-up is explained with the fix', () => {
     const err = new Error(
       "The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 139.",
