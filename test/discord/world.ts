@@ -1,0 +1,144 @@
+/**
+ * The bot end to end: the real core (createCore: SQLite in a temp dir, jobs engine, library, bundled
+ * workflows) on the fake ComfyUI, with the real discord.js client logged in to the fake Discord. Core time is
+ * wall time (the engine's timers), Discord's 3 s / 15 min rules run on the fake's ManualClock (advance() it).
+ */
+import { createCore, type Core } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { MemorySecretStore } from '../../electron/core/secrets';
+import { WorkflowRegistry } from '../../electron/core/workflows/registry';
+import type { Job, JobStatus } from '../../shared/jobs';
+import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '../fakes/comfyui';
+import { fakeClientOptions, ManualClock, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from '../fakes/discord';
+import { tempDirs } from '../helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+
+export interface World {
+  discord: FakeDiscord;
+  comfy: FakeComfy;
+  core: Core;
+  dataDir: string;
+  /** Resolve when a job reaches one of the statuses. */
+  waitJob(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
+  /** The job a given interaction created (from its progress message id). */
+  jobOfProgress(messageId: string): Job | null;
+  /** Wait for the message (channel POST) that carries the result buttons of a job. */
+  resultPost(jobId: string): Promise<RecordedCall>;
+  /** Stop the core (bot logs out) and start a new one on the same data and Discord. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  discord?: Partial<FakeDiscordOptions>;
+  comfy?: FakeComfyOptions;
+  /** Progress edit interval (the default 1.5 s is checked in progress.test.ts; e2e tests go faster). */
+  editIntervalMs?: number;
+}
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+  const dirs = tempDirs();
+  const dataDir = dirs.make('comfydesk-discord-');
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  const comfy = await startFakeComfy({ models: modelListsFor(registry.list(), { loras: ['detail-tweaker.safetensors', 'anime/style-a.safetensors'] }), ...opts.comfy });
+  // With the fast test interval the fake's hidden 5-edits-per-5-s limit is off unless a test keeps it.
+  const fastEdits = (opts.editIntervalMs ?? 50) < 1500;
+  const discord = await startFakeDiscord({
+    clock: new ManualClock(Date.now()),
+    ...(fastEdits ? { rateLimits: { messageEdits: false } } : {}),
+    ...opts.discord,
+  });
+  const secrets = new MemorySecretStore();
+  secrets.set('discordToken', discord.token);
+
+  const boot = async (): Promise<Core> => {
+    const core = createCore({
+      config: loadConfig({ dataDir, env: { COMFYDESK_COMFY_URLS: comfy.url } }),
+      mode: 'headless',
+      secrets,
+      discoverUrls: [],
+      workflowsDir: BUNDLED_DIR,
+      discord: {
+        clientOptions: fakeClientOptions(discord),
+        cdnOrigins: [discord.cdnUrl],
+        editIntervalMs: opts.editIntervalMs ?? 50,
+      },
+    });
+    const mark = discord.recorder.mark();
+    const online = new Promise<void>((resolve) => {
+      if (core.healthSummary().comfy.status === 'online') return resolve();
+      const off = core.events.on('health.changed', (h) => {
+        if (h.comfy.status === 'online') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await core.start();
+    const state = await core.bot.start();
+    if (state.status !== 'online') throw new Error(`bot did not come online: ${state.status} ${state.error ?? ''}`);
+    await discord.waitForCall((c) => c.method === 'PUT' && /\/guilds\/\d+\/commands$/.test(c.path), { since: mark });
+    await online;
+    return core;
+  };
+
+  let core = await boot();
+  const world: World = {
+    discord,
+    comfy,
+    get core() {
+      return core;
+    },
+    dataDir,
+    waitJob(jobId, status) {
+      const want = Array.isArray(status) ? status : [status];
+      return new Promise((resolve) => {
+        const now = core.store.jobs.get(jobId);
+        if (now && want.includes(now.status)) return resolve(now);
+        const off = core.events.on('job.changed', (job) => {
+          if (job.id === jobId && want.includes(job.status)) {
+            off();
+            resolve(job);
+          }
+        });
+      });
+    },
+    jobOfProgress(messageId) {
+      return core.store.jobs.list({ limit: 500 }).find((j) => j.messages.progress === messageId) ?? null;
+    },
+    resultPost(jobId) {
+      return discord.waitForCall(
+        (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.json ?? {}).includes(`cd:rerun:${jobId}`),
+        { timeoutMs: 20_000 },
+      );
+    },
+    async restart() {
+      await core.stop();
+      core = await boot();
+    },
+    async close() {
+      await core.stop().catch(() => undefined);
+      await discord.close();
+      await comfy.close();
+      dirs.cleanup();
+    },
+  } as World;
+  return world;
+}
+
+/** The JSON body of a multipart or JSON request (discord.js sends payload_json with files). */
+export function bodyOf(call: RecordedCall): Record<string, unknown> {
+  return (call.json ?? {}) as Record<string, unknown>;
+}
+
+/** Custom ids of every button in a message body. */
+export function buttonIds(call: RecordedCall): string[] {
+  const rows = (bodyOf(call).components ?? []) as Array<{ components?: Array<{ custom_id?: string }> }>;
+  return rows.flatMap((r) => (r.components ?? []).map((c) => c.custom_id ?? ''));
+}
+
+/** The first embed of a message body. */
+export function embedOf(call: RecordedCall): Record<string, unknown> & { title?: string; description?: string } {
+  return ((bodyOf(call).embeds as unknown[]) ?? [])[0] as Record<string, unknown> & { title?: string; description?: string };
+}
