@@ -13,6 +13,7 @@ import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
 
 export const methods = {
@@ -23,6 +24,7 @@ export const methods = {
   ...jobsMethods,
   ...libraryMethods,
   ...templatesMethods,
+  ...workflowsMethods,
   ...botMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -33,6 +35,7 @@ export const events = {
   ...jobsEvents,
   ...libraryEvents,
   ...templatesEvents,
+  ...workflowsEvents,
   ...botEvents,
 } satisfies Record<string, z.ZodType>;
 

@@ -16,6 +16,7 @@ import { jobsHandlers } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
+import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
@@ -161,6 +162,7 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers({ settings: store.settings, events }),
     ...libraryHandlers({ library }),
     ...jobsHandlers({ engine: jobs, store, inputs }),
+    ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...botHandlers({ bot, store, events }),

@@ -1,0 +1,113 @@
+import { ApiError } from '../../../shared/api';
+import type { ModelFolder } from '../../../shared/workflow-manifest';
+import type { BackendManager } from '../comfy/manager';
+import type { ComfyBackend } from '../comfy/backend';
+import type { EventBus } from '../events';
+import type { SettingsRepo } from '../store/settings-repo';
+import { commitImport, exportWorkflow, proposeImport, removeImport } from '../workflows/import';
+import type { ObjectInfo } from '../workflows/object-info';
+import type { WorkflowRegistry } from '../workflows/registry';
+import { requiredModelFiles } from '../workflows/requirements';
+import { formatProblem, validateGraph, type GraphProblem } from '../workflows/validate';
+import { buildGraph } from '../jobs/prepare';
+import type { Handlers } from './dispatch';
+
+type WorkflowMethods = 'workflows.propose' | 'workflows.import' | 'workflows.remove' | 'workflows.export' | 'workflows.validate';
+
+export interface WorkflowsHandlerDeps {
+  workflows: WorkflowRegistry;
+  comfy: Pick<BackendManager, 'get' | 'list'>;
+  settings: SettingsRepo;
+  events: EventBus;
+}
+
+const problemView = (p: GraphProblem) => ({
+  severity: p.severity,
+  message: formatProblem(p),
+  ...(p.nodeId !== undefined ? { nodeId: p.nodeId } : {}),
+  ...(p.classType !== undefined ? { classType: p.classType } : {}),
+  ...(p.input !== undefined ? { input: p.input } : {}),
+});
+
+async function modelLists(backend: ComfyBackend, folders: readonly ModelFolder[]): Promise<Partial<Record<ModelFolder, string[]>>> {
+  const out: Partial<Record<ModelFolder, string[]>> = {};
+  await Promise.all(
+    [...new Set(folders)].map(async (folder) => {
+      out[folder] = await backend.client.models(folder).catch(() => []);
+    }),
+  );
+  return out;
+}
+
+export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, WorkflowMethods> {
+  const { workflows, comfy, events } = deps;
+  const online = (id?: string): ComfyBackend | undefined => {
+    if (id) {
+      const b = comfy.get(id);
+      if (!b) throw new ApiError({ code: 'not_found', message: `No running ComfyUI backend with id ${id}.` });
+      return b;
+    }
+    return comfy.list().find((b) => b.status === 'idle' || b.status === 'busy');
+  };
+  return {
+    'workflows.propose': async ({ fileName, text, base64 }) => {
+      const backend = online();
+      let objectInfo: ObjectInfo | undefined;
+      if (backend) objectInfo = await backend.client.objectInfo().catch(() => undefined);
+      const content = text ?? Buffer.from(base64 ?? '', 'base64');
+      const result = proposeImport({ fileName, content }, { takenIds: workflows.list().map((w) => w.manifest.id), ...(objectInfo ? { objectInfo } : {}) });
+      if (!result.ok) {
+        throw new ApiError({
+          code: 'bad_request',
+          message: result.error.message,
+          ...(result.error.details ? { issues: result.error.details.map((d) => ({ path: fileName, message: d })) } : {}),
+        });
+      }
+      const p = result.proposal;
+      return { manifest: p.manifest, workflow: p.workflow, notes: p.notes, problems: p.problems.map(problemView), fromExport: p.fromExport };
+    },
+    'workflows.import': async ({ manifest, workflow }) => {
+      const result = await commitImport(workflows, manifest, workflow);
+      if (!result.ok) {
+        throw new ApiError({
+          code: result.error.code === 'id_taken' ? 'conflict' : 'bad_request',
+          message: result.error.details?.length ? `${result.error.message} ${result.error.details.join('; ')}` : result.error.message,
+        });
+      }
+      events.emit('workflows.changed', { ids: [result.workflow.manifest.id] });
+      return { manifest: result.workflow.manifest, source: 'imported' as const };
+    },
+    'workflows.remove': async ({ id }) => {
+      const result = await removeImport(workflows, id);
+      if (!result.ok) throw new ApiError({ code: result.error.code === 'not_found' ? 'not_found' : 'internal', message: result.error.message });
+      events.emit('workflows.changed', { ids: [id] });
+      return { id };
+    },
+    'workflows.export': ({ id }) => {
+      const wf = workflows.get(id);
+      if (!wf) throw new ApiError({ code: 'not_found', message: `There is no workflow '${id}'.` });
+      return { fileName: `${id}.comfydesk.json`, json: exportWorkflow(wf) };
+    },
+    'workflows.validate': async ({ id, backendId }) => {
+      const wf = workflows.get(id);
+      if (!wf) throw new ApiError({ code: 'not_found', message: `There is no workflow '${id}'.` });
+      const backend = online(backendId);
+      if (!backend) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online to check the workflow against.' });
+      const models = deps.settings.get().models;
+      // The graph as a job would send it (the user's model files; stand-in names for uploaded images).
+      const example: Record<string, unknown> = {};
+      for (const spec of wf.manifest.parameters) {
+        if (spec.default !== undefined || spec.type === 'seed') continue;
+        example[spec.name] =
+          spec.type === 'string' ? 'example' : spec.type === 'enum' ? spec.choices?.[0] : spec.type === 'bool' ? false : (spec.min ?? 1);
+      }
+      const graph = buildGraph(wf, example, wf.manifest.images.map(() => 'example.png'), models, 'ComfyDesk/validate');
+      const [objectInfo, lists] = await Promise.all([
+        backend.client.objectInfo(),
+        modelLists(backend, requiredModelFiles(wf.manifest, { models }).map((m) => m.folder)),
+      ]);
+      const report = validateGraph(graph, objectInfo, { models: lists });
+      return { backendId: backend.id, ok: report.ok, problems: report.problems.map(problemView) };
+    },
+  };
+}

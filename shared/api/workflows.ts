@@ -1,0 +1,69 @@
+/**
+ * Workflows beyond the bundled ones: import any ComfyUI API-format workflow (a manifest is proposed from its
+ * nodes, the user reviews it), export, remove, and validate a workflow against a backend's nodes and models.
+ * (`workflows.list` lives with the templates API, which the editors read it for.)
+ */
+import { z } from 'zod';
+import { WorkflowManifestSchema } from '../workflow-manifest';
+import { WorkflowEntrySchema } from './templates';
+import { method } from './define';
+
+export const GraphProblemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  /** "node 6 (KSampler) input steps: …" */
+  message: z.string(),
+  nodeId: z.string().optional(),
+  classType: z.string().optional(),
+  input: z.string().optional(),
+});
+
+const ApiGraphSchema = z.record(z.string(), z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }));
+
+export const WorkflowProposalSchema = z.object({
+  manifest: WorkflowManifestSchema,
+  workflow: ApiGraphSchema,
+  /** What detection could not decide, for the review. */
+  notes: z.array(z.string()),
+  /** Problems against the first online backend (unknown nodes, missing models); empty when none is online. */
+  problems: z.array(GraphProblemSchema),
+  /** The file was a ComfyDesk export (it carried its own manifest). */
+  fromExport: z.boolean(),
+});
+export type WorkflowProposal = z.infer<typeof WorkflowProposalSchema>;
+
+export const workflowsMethods = {
+  'workflows.propose': method(
+    z
+      .object({
+        fileName: z.string().min(1).max(255),
+        /** The dropped file: JSON text, or base64 for a PNG saved by ComfyUI (its embedded prompt is read). */
+        text: z.string().max(5 * 1024 * 1024).optional(),
+        base64: z.string().max(8 * 1024 * 1024).optional(),
+      })
+      .strict()
+      .refine((v) => (v.text === undefined) !== (v.base64 === undefined), 'give either text or base64'),
+    WorkflowProposalSchema,
+    'Read a dropped workflow file and propose a manifest for it (UI-format files are refused with how to export API format).',
+  ),
+  'workflows.import': method(
+    z.object({ manifest: z.unknown(), workflow: z.unknown() }).strict(),
+    WorkflowEntrySchema,
+    'Save a reviewed proposal as an imported workflow.',
+  ),
+  'workflows.remove': method(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string() }), 'Delete an imported workflow.'),
+  'workflows.export': method(
+    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ fileName: z.string(), json: z.string() }),
+    'A workflow with its manifest as one JSON file, importable on another machine.',
+  ),
+  'workflows.validate': method(
+    z.object({ id: z.string().min(1), backendId: z.string().min(1).optional() }).strict(),
+    z.object({ backendId: z.string(), ok: z.boolean(), problems: z.array(GraphProblemSchema) }),
+    "Check a workflow against a backend's /object_info and model lists: every unknown class, missing input or model is named.",
+  ),
+};
+
+export const workflowsEvents = {
+  /** The set of workflows changed (import or remove). */
+  'workflows.changed': z.object({ ids: z.array(z.string()) }),
+};

@@ -1,0 +1,123 @@
+/** Jobs, library and workflows through the core API, as the renderer and the bot call them. */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError, type EventPayload } from '../../shared/api';
+import type { Job } from '../../shared/jobs';
+import { createCore, type Core } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { MemorySecretStore } from '../../electron/core/secrets';
+import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { tempDirs } from '../helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+import { WorkflowRegistry } from '../../electron/core/workflows/registry';
+
+const dirs = tempDirs();
+let core: Core | null = null;
+let fake: FakeComfy | null = null;
+afterEach(async () => {
+  await core?.stop();
+  await fake?.close();
+  core = null;
+  fake = null;
+  dirs.cleanup();
+});
+
+async function start(opts: { allModels?: boolean } = {}): Promise<Core> {
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  fake = await startFakeComfy({ models: opts.allModels === false ? {} : modelListsFor(registry.list()) });
+  const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
+  core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [], workflowsDir: BUNDLED_DIR });
+  const online = new Promise<void>((resolve) => {
+    const off = core!.events.on('health.changed', (h) => {
+      if (h.comfy.status === 'online') {
+        off();
+        resolve();
+      }
+    });
+  });
+  await core.start();
+  await online;
+  return core;
+}
+
+function until(c: Core, id: string, statuses: Job['status'][]): Promise<Job> {
+  return new Promise((resolve) => {
+    const now = c.store.jobs.get(id);
+    if (now && statuses.includes(now.status)) return resolve(now);
+    const off = c.events.on('job.changed', (job) => {
+      if (job.id === id && statuses.includes(job.status)) {
+        off();
+        resolve(job);
+      }
+    });
+  });
+}
+
+const ctx = { caller: 'test' as const };
+
+describe('jobs through the core API', () => {
+  it('submit → progress events → done → the output is in the library, searchable, with a thumbnail; delete removes it', async () => {
+    const c = await start();
+    const progress: EventPayload<'job.progress'>[] = [];
+    c.events.on('job.progress', (p) => progress.push(p));
+    const added = new Promise<EventPayload<'library.added'>>((resolve) => c.events.on('library.added', resolve));
+    const job = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'a copper teapot on a shelf', params: { steps: 3, width: 512, height: 512 } }, ctx);
+    const done = await until(c, job.id, ['done', 'failed']);
+    expect(done.status).toBe('done');
+    expect(progress.some((p) => p.jobId === job.id && p.status === 'running')).toBe(true);
+    const [output] = await added;
+    expect(output!.jobId).toBe(job.id);
+    expect(readFileSync(output!.filePath).length).toBe(output!.bytes);
+    const found = await c.api.call('library.search', { text: 'teapot' }, ctx);
+    expect(found.items.map((o) => o.id)).toEqual([output!.id]);
+    expect((await c.api.call('library.search', { text: 'kettle' }, ctx)).items).toEqual([]);
+    await c.library.thumbnailsIdle();
+    expect((await c.api.call('library.get', { id: output!.id }, ctx)).thumbnailPath).toMatch(/\.webp$/);
+    expect((await c.api.call('jobs.queue', {}, ctx)).recent[0]!.id).toBe(job.id);
+    await c.api.call('library.delete', { ids: [output!.id] }, ctx);
+    expect((await c.api.call('library.search', { text: 'teapot' }, ctx)).items).toEqual([]);
+  });
+
+  it('pause holds the queue (jobs.queue shows positions), resume runs it; input validation errors are readable', async () => {
+    const c = await start();
+    expect((await c.api.call('queue.pause', { paused: true }, ctx)).paused).toBe(true);
+    const a = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'one', params: { steps: 2, width: 512, height: 512 } }, ctx);
+    const b = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'two', params: { steps: 2, width: 512, height: 512 } }, ctx);
+    const snap = await c.api.call('jobs.queue', {}, ctx);
+    expect(snap.paused).toBe(true);
+    expect(snap.active.map((x) => [x.job.id, x.progress.position])).toEqual([
+      [a.id, 1],
+      [b.id, 2],
+    ]);
+    expect(c.healthSummary().queue).toMatchObject({ queued: 2, paused: true });
+    await c.api.call('queue.pause', { paused: false }, ctx);
+    await Promise.all([until(c, a.id, ['done']), until(c, b.id, ['done'])]);
+    const err = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'x', params: { cfg: 'lots' } }, ctx).catch((e: unknown) => e as ApiError);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).message).toMatch(/cfg must be a number/);
+    const upload = await c.api.call('jobs.uploadInput', { filename: 'notes.txt', dataBase64: Buffer.from('hello').toString('base64') }, ctx).catch((e: unknown) => e as ApiError);
+    expect((upload as ApiError).message).toMatch(/not an image/);
+  });
+
+  it('imports an API-format workflow, refuses UI format with how to export, validates against the backend naming a missing model', async () => {
+    const c = await start({ allModels: false });
+    const ui = await c.api
+      .call('workflows.propose', { fileName: 'mine.json', text: JSON.stringify({ nodes: [], links: [], version: 0.4 }) }, ctx)
+      .catch((e: unknown) => e as ApiError);
+    expect((ui as ApiError).message).toMatch(/API/);
+    const graph = JSON.parse(readFileSync(`${BUNDLED_DIR}/sdxl-txt2img/workflow.json`, 'utf8')) as unknown;
+    const proposal = await c.api.call('workflows.propose', { fileName: 'my sdxl.json', text: JSON.stringify(graph) }, ctx);
+    expect(proposal.manifest.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['prompt', 'seed', 'steps']));
+    const changed = new Promise((resolve) => c.events.on('workflows.changed', resolve));
+    const entry = await c.api.call('workflows.import', { manifest: proposal.manifest, workflow: proposal.workflow }, ctx);
+    expect(entry.source).toBe('imported');
+    await changed;
+    expect((await c.api.call('workflows.list', {}, ctx)).some((w) => w.manifest.id === entry.manifest.id)).toBe(true);
+    const report = await c.api.call('workflows.validate', { id: 'sdxl-txt2img' }, ctx);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.message).join('\n')).toMatch(/sd_xl_base_1\.0\.safetensors|checkpoint/i);
+    await c.api.call('workflows.remove', { id: entry.manifest.id }, ctx);
+    expect((await c.api.call('workflows.list', {}, ctx)).some((w) => w.manifest.id === entry.manifest.id)).toBe(false);
+  });
+});
