@@ -1,39 +1,53 @@
 import { useEffect } from 'react';
-import { useAppStore } from './stores/app-store';
+import { Sidebar } from './components/Sidebar';
+import { Toasts } from './components/Toasts';
+import { BotPage } from './pages/BotPage';
+import { GalleryPage } from './pages/GalleryPage';
+import { GeneratePage } from './pages/GeneratePage';
+import { HealthPage } from './pages/HealthPage';
+import { QueuePage } from './pages/QueuePage';
+import { SettingsPage } from './pages/SettingsPage';
+import { TemplatesPage } from './pages/TemplatesPage';
+import { resolvedTheme, useAppStore } from './stores/app-store';
+import { useCatalog } from './stores/catalog-store';
+import { useNav } from './stores/nav-store';
+import { useQueue } from './stores/queue-store';
 
 export function App() {
-  const { info, health, error, load } = useAppStore();
+  const { info, settings, error, load } = useAppStore();
+  const page = useNav((s) => s.page);
   useEffect(() => {
     void load();
+    void useQueue.getState().load();
+    void useCatalog.getState().load();
   }, [load]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = resolvedTheme(settings?.theme);
+  }, [settings?.theme]);
 
   return (
     <div className="app">
-      <header className="topbar">
-        <span className="brand">ComfyDesk</span>
-        {info && <span className="muted">v{info.version} · {info.mode}</span>}
-      </header>
-      <main className="content">
-        {error && <p role="alert" className="error">{error}</p>}
-        {health && (
-          <section aria-label="Status" className="status-grid">
-            <div className="card">
-              <h2>ComfyUI</h2>
-              <p data-testid="comfy-status">{health.comfy.status}</p>
-            </div>
-            <div className="card">
-              <h2>Discord bot</h2>
-              <p data-testid="bot-status">{health.bot.status}</p>
-            </div>
-            <div className="card">
-              <h2>Queue</h2>
-              <p data-testid="queue-status">
-                {health.queue.queued} queued · {health.queue.running} running{health.queue.paused ? ' · paused' : ''}
-              </p>
-            </div>
-          </section>
+      <Sidebar />
+      <main className="content" id="main" data-page={page}>
+        {error && (
+          <p role="alert" className="banner error">
+            Could not reach the ComfyDesk core: {error}
+          </p>
+        )}
+        {page === 'gallery' && <GalleryPage />}
+        {page === 'queue' && <QueuePage />}
+        {page === 'generate' && <GeneratePage />}
+        {page === 'templates' && <TemplatesPage />}
+        {page === 'health' && <HealthPage />}
+        {page === 'bot' && <BotPage />}
+        {page === 'settings' && <SettingsPage />}
+        {info && (
+          <footer className="version muted">
+            ComfyDesk v{info.version} · {info.mode}
+          </footer>
         )}
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -1,15 +1,19 @@
 import { create } from 'zustand';
 import type { AppInfo } from '../../../shared/api/app';
 import type { HealthSummary } from '../../../shared/api/health';
-import type { Settings } from '../../../shared/settings';
-import { api } from '../api/client';
+import type { Settings, SettingsPatch } from '../../../shared/settings';
+import { api, onConnectionStatus, type ConnectionStatus } from '../api/client';
+import { errorMessage } from '../lib/format';
+import { report } from './toast-store';
 
 interface AppState {
   info: AppInfo | null;
   settings: Settings | null;
   health: HealthSummary | null;
+  connection: ConnectionStatus;
   error: string | null;
   load(): Promise<void>;
+  updateSettings(patch: SettingsPatch, success?: string): Promise<boolean>;
 }
 
 /** App-wide state fed by one load and then by core events (no polling). */
@@ -17,16 +21,30 @@ export const useAppStore = create<AppState>((set) => ({
   info: null,
   settings: null,
   health: null,
+  connection: 'connecting',
   error: null,
   async load() {
     try {
       const [info, settings, health] = await Promise.all([api.call('app.info'), api.call('settings.get'), api.call('health.summary')]);
       set({ info, settings, health, error: null });
     } catch (err) {
-      set({ error: (err as Error).message });
+      set({ error: errorMessage(err) });
     }
+  },
+  async updateSettings(patch, success = 'Settings saved.') {
+    const settings = await report(() => api.call('settings.set', patch), success);
+    if (settings) set({ settings });
+    return settings !== undefined;
   },
 }));
 
 api.on('settings.changed', (settings) => useAppStore.setState({ settings }));
 api.on('health.changed', (health) => useAppStore.setState({ health }));
+onConnectionStatus((connection) => useAppStore.setState({ connection }));
+
+/** The theme the page uses: `system` follows the OS. */
+export function resolvedTheme(theme: Settings['theme'] | undefined): 'dark' | 'light' {
+  if (theme === 'light') return 'light';
+  if (theme === 'system' && typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches) return 'light';
+  return 'dark';
+}

@@ -1,0 +1,73 @@
+import { useAppStore } from '../stores/app-store';
+import { PAGES, useNav, type Page } from '../stores/nav-store';
+import { useQueue } from '../stores/queue-store';
+
+const LABELS: Record<Page, { label: string; icon: string }> = {
+  gallery: { label: 'Gallery', icon: '▦' },
+  queue: { label: 'Queue', icon: '☰' },
+  generate: { label: 'Generate', icon: '✦' },
+  templates: { label: 'Templates', icon: '❏' },
+  health: { label: 'Health', icon: '♥' },
+  bot: { label: 'Discord bot', icon: '◉' },
+  settings: { label: 'Settings', icon: '⚙' },
+};
+
+const dot = (status: string | undefined) =>
+  status === 'online' ? 'ok' : status === 'starting' || status === 'reconnecting' ? 'warn' : status === 'error' ? 'bad' : 'off';
+
+export function Sidebar() {
+  const { page, go } = useNav();
+  const health = useAppStore((s) => s.health);
+  const connection = useAppStore((s) => s.connection);
+  const activeCount = useQueue((s) => s.active.length);
+  return (
+    <nav className="sidebar" aria-label="Pages">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
+        ComfyDesk
+      </div>
+      <ul>
+        {PAGES.map((p) => (
+          <li key={p}>
+            <a
+              href={`#/${p}`}
+              className={p === page ? 'active' : ''}
+              aria-current={p === page ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go(p);
+              }}
+            >
+              <span className="nav-icon" aria-hidden="true">
+                {LABELS[p].icon}
+              </span>
+              {LABELS[p].label}
+              {p === 'queue' && activeCount > 0 && <span className="badge" aria-label={`${activeCount} active jobs`}>{activeCount}</span>}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="sidebar-status" aria-label="Status">
+        <div>
+          <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI: <span data-testid="comfy-status">{health?.comfy.status ?? '…'}</span>
+        </div>
+        <div>
+          <span className={`dot ${dot(health?.bot.status)}`} aria-hidden="true" /> Bot: <span data-testid="bot-status">{health?.bot.status ?? '…'}</span>
+        </div>
+        <div>
+          <span className={`dot ${health?.queue.paused ? 'warn' : 'ok'}`} aria-hidden="true" />{' '}
+          <span data-testid="queue-status">
+            {health ? `${health.queue.queued} queued · ${health.queue.running} running${health.queue.paused ? ' · paused' : ''}` : '…'}
+          </span>
+        </div>
+        {connection !== 'open' && window.comfydesk === undefined && (
+          <div className="muted" role="status">
+            {connection === 'connecting' ? 'Connecting…' : 'Disconnected, retrying…'}
+          </div>
+        )}
+      </div>
+    </nav>
+  );
+}

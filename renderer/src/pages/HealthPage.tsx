@@ -1,0 +1,122 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useAppStore } from '../stores/app-store';
+import { useHealth } from '../stores/health-store';
+
+const ICON = { ok: '✓', warn: '!', fail: '✕' } as const;
+
+function LogTail() {
+  const log = useHealth((s) => s.log);
+  const ref = useRef<HTMLPreElement>(null);
+  const stick = useRef(true);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [log]);
+  return (
+    <pre
+      ref={ref}
+      className="log"
+      tabIndex={0}
+      aria-label="ComfyUI log"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+      }}
+    >
+      {log.length === 0 ? <span className="muted">No output yet. The log shows here when ComfyDesk launches ComfyUI.</span> : null}
+      {log.map((l, i) => (
+        <div key={`${l.at}-${i}`} className={l.stream === 'stderr' ? 'stderr' : undefined}>
+          {l.text}
+        </div>
+      ))}
+    </pre>
+  );
+}
+
+/** Health checks streamed row by row, the launched ComfyUI and its log. */
+export function HealthPage() {
+  const backends = useAppStore((s) => s.health?.comfy.backends ?? []);
+  const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth();
+  const [backendId, setBackendId] = useState('');
+  useEffect(() => {
+    void loadComfy();
+  }, [loadComfy]);
+  const state = launcher?.state ?? 'stopped';
+  const canLaunch = !!launch?.launchPath;
+
+  return (
+    <section className="page" aria-labelledby="health-title">
+      <header className="page-header">
+        <h1 id="health-title">Health</h1>
+      </header>
+      <div className="card">
+        <div className="card-header">
+          <h2>Checks</h2>
+          <div className="spacer" />
+          <label>
+            <span className="sr-only">Backend</span>
+            <select value={backendId} onChange={(e) => setBackendId(e.target.value)}>
+              <option value="">First backend</option>
+              {backends.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name} ({b.status})
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="primary" disabled={running} onClick={() => void runChecks(backendId || undefined)} data-testid="run-checks">
+            {running ? 'Running…' : 'Run all checks'}
+          </button>
+        </div>
+        {runError && (
+          <p role="alert" className="banner error">
+            {runError}
+          </p>
+        )}
+        <ul className="checks" aria-live="polite" data-testid="health-checks">
+          {checks.map((c) => (
+            <li key={c.id} className={`check ${c.status}`} data-testid="health-check" data-status={c.status}>
+              <span className={`check-icon ${c.status}`} aria-label={c.status}>
+                {ICON[c.status]}
+              </span>
+              <div>
+                <div className="check-title">
+                  {c.title} <span className="muted small">{Math.round(c.durationMs)} ms</span>
+                </div>
+                <div className="check-details">{c.details}</div>
+                {c.fixHint && <div className="check-fix">Fix: {c.fixHint}</div>}
+              </div>
+            </li>
+          ))}
+          {running && <li className="check pending muted">Checking…</li>}
+        </ul>
+        {!running && checks.length === 0 && !runError && <p className="empty">Run the checks to see what works and what needs fixing.</p>}
+      </div>
+      <div className="card">
+        <div className="card-header">
+          <h2>ComfyUI launched by ComfyDesk</h2>
+          <span className={`status-pill ${state}`} data-testid="launcher-state">
+            {state}
+          </span>
+          <div className="spacer" />
+          <button type="button" disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'} onClick={() => void control('start')}>
+            Start
+          </button>
+          <button type="button" disabled={busy !== null || state === 'stopped'} onClick={() => void control('stop')}>
+            Stop
+          </button>
+          <button type="button" disabled={!canLaunch || busy !== null} onClick={() => void control('restart')}>
+            Restart
+          </button>
+          <button type="button" disabled={busy !== null || backends.length === 0} onClick={() => void freeVram(backendId || undefined)}>
+            {busy === 'vram' ? 'Freeing…' : 'Free VRAM'}
+          </button>
+        </div>
+        {!canLaunch && <p className="muted">Set the ComfyUI folder in Settings to let ComfyDesk start and stop it.</p>}
+        {launcher?.error && <p className="banner error">{launcher.error}</p>}
+        {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
+        <LogTail />
+      </div>
+    </section>
+  );
+}

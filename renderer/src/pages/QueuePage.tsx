@@ -1,0 +1,110 @@
+import { useEffect } from 'react';
+import { formatDuration, PHASE_LABELS } from '../../../shared/embeds';
+import type { JobProgressView } from '../../../shared/api/jobs';
+import type { Job } from '../../../shared/jobs';
+import { ProgressBar } from '../components/ProgressBar';
+import { formatAgo } from '../lib/format';
+import { guildName, useCatalog } from '../stores/catalog-store';
+import { useQueue } from '../stores/queue-store';
+
+export function who(job: Job, guilds: ReturnType<typeof useCatalog.getState>['guilds']): string {
+  if (job.source === 'desktop' && job.userId === 'desktop') return 'You';
+  return job.guildId ? `${job.userId} · ${guildName(guilds, job.guildId)}` : job.userId;
+}
+
+export function progressText(job: Job, p: JobProgressView | undefined): string {
+  if (!p) return job.status === 'queued' ? 'Waiting in queue' : job.status;
+  const parts = [PHASE_LABELS[p.phase]];
+  if (p.step && p.step.max > 0) parts.push(`step ${p.step.value}/${p.step.max}`);
+  if (p.position !== null) parts.push(`#${p.position} in line`);
+  if (p.etaMs !== null) parts.push(`about ${formatDuration(p.etaMs)} left`);
+  return parts.join(' · ');
+}
+
+export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
+  const guilds = useCatalog((s) => s.guilds);
+  const cancel = useQueue((s) => s.cancel);
+  const percent = progress?.percent ?? job.progress;
+  return (
+    <li className={`job-card ${job.status}`} data-testid="job-card" data-job-id={job.id} data-status={job.status}>
+      <div className="job-preview">
+        {progress?.preview ? <img src={progress.preview} alt="Live preview" /> : <div className="job-preview-empty" aria-hidden="true">{job.status === 'queued' ? '⏳' : '✦'}</div>}
+      </div>
+      <div className="job-main">
+        <div className="job-line">
+          <span className={`source-badge ${job.source}`}>{job.source === 'discord' ? 'Discord' : 'Desktop'}</span>
+          <span className="job-who">{who(job, guilds)}</span>
+          <span className="muted">{job.workflow}</span>
+          {!compact && <span className="muted job-time">{formatAgo(job.createdAt)}</span>}
+        </div>
+        <p className="job-prompt" title={job.prompt}>
+          {job.prompt || <em className="muted">no prompt</em>}
+        </p>
+        <ProgressBar percent={percent} label={`Progress of job ${job.id}`} tone={job.status === 'queued' || job.status === 'submitted' ? 'queued' : 'running'} />
+        <div className="job-status muted" data-testid="job-progress-text">
+          {progressText(job, progress)} · {Math.floor(percent)}%
+        </div>
+      </div>
+      <button type="button" className="danger subtle" onClick={() => void cancel(job.id)} aria-label={`Cancel job: ${job.prompt || job.id}`}>
+        Cancel
+      </button>
+    </li>
+  );
+}
+
+export function EndedJob({ job }: { job: Job }) {
+  const guilds = useCatalog((s) => s.guilds);
+  return (
+    <li className={`ended-job ${job.status}`} data-testid="recent-job" data-job-id={job.id} data-status={job.status}>
+      <span className={`status-pill ${job.status}`}>{job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}</span>
+      <span className="job-who">{who(job, guilds)}</span>
+      <span className="job-prompt" title={job.prompt}>
+        {job.prompt || '—'}
+      </span>
+      <span className="muted">{formatAgo(job.endedAt ?? job.updatedAt)}</span>
+      {job.status === 'failed' && job.error && <p className="job-error">{job.error}</p>}
+    </li>
+  );
+}
+
+export function QueuePage() {
+  const { active, progress, recent, paused, loaded, setPaused, load } = useQueue();
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  return (
+    <section className="page" aria-labelledby="queue-title">
+      <header className="page-header">
+        <h1 id="queue-title">Queue</h1>
+        <span className="muted" aria-live="polite">
+          {active.length} active{paused ? ' · paused' : ''}
+        </span>
+        <div className="spacer" />
+        <button type="button" className={paused ? 'primary' : ''} onClick={() => void setPaused(!paused)} data-testid="pause-toggle">
+          {paused ? '▶ Resume queue' : '⏸ Pause queue'}
+        </button>
+      </header>
+      {paused && <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>}
+      <h2 className="section-title">Now</h2>
+      {active.length === 0 ? (
+        <p className="empty">Nothing queued. Jobs from Discord and from Generate show up here live.</p>
+      ) : (
+        <ul className="job-list" data-testid="active-jobs">
+          {active.map((job) => (
+            <JobCard key={job.id} job={job} progress={progress[job.id]} />
+          ))}
+        </ul>
+      )}
+      <h2 className="section-title">Recent</h2>
+      {recent.length === 0 ? (
+        <p className="empty">No finished jobs yet.</p>
+      ) : (
+        <ul className="ended-list" data-testid="recent-jobs">
+          {recent.map((job) => (
+            <EndedJob key={job.id} job={job} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import type { Template } from '../../../shared/templates';
+import { guildName, useCatalog } from '../stores/catalog-store';
+import { groupByGuild } from '../stores/catalog-logic';
+import { TemplateEditor } from './templates/TemplateEditor';
+
+/** Private and shared templates by server, and the editor with its live Discord preview. */
+export function TemplatesPage() {
+  const templates = useCatalog((s) => s.templates);
+  const guilds = useCatalog((s) => s.guilds);
+  const [editing, setEditing] = useState<Template | 'new' | null>(templates.length === 0 ? 'new' : null);
+  const current = editing === 'new' || editing === null ? editing : (templates.find((t) => t.id === editing.id) ?? null);
+
+  return (
+    <section className="page" aria-labelledby="templates-title">
+      <header className="page-header">
+        <h1 id="templates-title">Templates</h1>
+        <div className="spacer" />
+        <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="template-new">
+          New template
+        </button>
+      </header>
+      <div className="templates-layout">
+        <nav className="template-list card" aria-label="Templates">
+          {templates.length === 0 && <p className="empty">No templates yet.</p>}
+          {groupByGuild(templates).map((group) => (
+            <div key={group.guildId ?? 'private'}>
+              <h2 className="section-title">{group.guildId === null ? 'Private (desktop)' : guildName(guilds, group.guildId)}</h2>
+              <ul>
+                {group.templates.map((t) => (
+                  <li key={t.id}>
+                    <button
+                      type="button"
+                      className={`list-item${current !== 'new' && current?.id === t.id ? ' active' : ''}`}
+                      aria-current={current !== 'new' && current?.id === t.id ? 'true' : undefined}
+                      onClick={() => setEditing(t)}
+                    >
+                      <span>{t.name}</span>
+                      <span className="muted small">
+                        {t.workflow}
+                        {t.shared ? ' · shared' : ''}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </nav>
+        {current ? (
+          <TemplateEditor key={current === 'new' ? 'new' : current.id} template={current === 'new' ? null : current} onSaved={(t) => setEditing(t)} onDeleted={() => setEditing(null)} />
+        ) : (
+          <p className="empty">Pick a template to edit, or make a new one.</p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Output } from '../../../../shared/library';
+import { ConfirmDialog } from '../../components/Modal';
+import { mediaUrl } from '../../api/media';
+import { moveFocus } from '../../stores/gallery-logic';
+import { useGallery } from '../../stores/gallery-store';
+
+const TILE = 196;
+const GAP = 10;
+
+const Tile = memo(function Tile({ output, index, focused, version }: { output: Output; index: number; focused: boolean; version: number }) {
+  const src = output.thumbnailPath ? mediaUrl('thumb', output.id, version || null) : output.kind === 'image' ? mediaUrl('file', output.id) : null;
+  return (
+    <div
+      role="gridcell"
+      id={`tile-${output.id}`}
+      aria-selected={focused}
+      aria-label={`${output.kind === 'video' ? 'Video' : 'Image'}: ${output.prompt || 'no prompt'}`}
+      className={`tile${focused ? ' focused' : ''}`}
+      data-index={index}
+      data-testid="gallery-tile"
+      data-output-id={output.id}
+      onClick={() => useGallery.getState().open(output.id)}
+    >
+      {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : <div className="tile-placeholder">▶</div>}
+      {output.kind === 'video' && <span className="tile-badge">▶ video</span>}
+      {output.favourite && <span className="tile-fav" aria-hidden="true">★</span>}
+    </div>
+  );
+});
+
+/** The virtualized thumbnail grid: only visible rows exist in the DOM; more pages load near the end. */
+export function GalleryGrid() {
+  const { items, done, loading, thumbVersion, loadMore } = useGallery();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [columns, setColumns] = useState(5);
+  const [focus, setFocus] = useState(0);
+  const [confirm, setConfirm] = useState<Output | null>(null);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setColumns(Math.max(1, Math.floor((el.clientWidth - GAP) / (TILE + GAP))));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const rows = Math.ceil(items.length / columns);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => TILE + GAP,
+    overscan: 4,
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastRow = virtualRows[virtualRows.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (!done && !loading && (rows === 0 || lastRow >= rows - 6)) void loadMore();
+  }, [lastRow, rows, done, loading, loadMore]);
+
+  useEffect(() => {
+    if (focus >= items.length && items.length > 0) setFocus(items.length - 1);
+  }, [items.length, focus]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const current = items[focus];
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (current) useGallery.getState().open(current.id);
+      e.preventDefault();
+      return;
+    }
+    if (e.key === 'Delete' && current) {
+      setConfirm(current);
+      e.preventDefault();
+      return;
+    }
+    if (e.key.toLowerCase() === 'f' && current && !e.ctrlKey && !e.metaKey) {
+      void useGallery.getState().setFavourite(current.id, !current.favourite);
+      e.preventDefault();
+      return;
+    }
+    const next = moveFocus(focus, e.key, columns, items.length, Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (TILE + GAP))));
+    if (next !== focus && next >= 0) {
+      e.preventDefault();
+      setFocus(next);
+      virtualizer.scrollToIndex(Math.floor(next / columns), { align: 'auto' });
+    }
+  };
+
+  const focusedId = items[focus]?.id;
+  return (
+    <>
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label="Outputs, newest first. Arrow keys move, Enter opens, F favourites, Delete deletes."
+        aria-rowcount={rows}
+        aria-activedescendant={focusedId !== undefined ? `tile-${focusedId}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="gallery-grid"
+      >
+        {items.length === 0 && done && <p className="empty">Nothing here yet. Generate something, or change the filters.</p>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+          {virtualRows.map((row) => (
+            <div
+              key={row.key}
+              role="row"
+              aria-rowindex={row.index + 1}
+              className="grid-row"
+              style={{ transform: `translateY(${row.start}px)`, height: TILE, gap: GAP, gridTemplateColumns: `repeat(${columns}, ${TILE}px)` }}
+            >
+              {items.slice(row.index * columns, row.index * columns + columns).map((o, i) => {
+                const index = row.index * columns + i;
+                return <Tile key={o.id} output={o} index={index} focused={index === focus} version={thumbVersion[o.id] ?? 0} />;
+              })}
+            </div>
+          ))}
+        </div>
+        {loading && <p className="grid-loading muted">Loading…</p>}
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title="Delete this output?"
+          message="The file, its thumbnail and its entry are removed from the library. This cannot be undone."
+          confirmLabel="Delete"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            const id = confirm.id;
+            setConfirm(null);
+            void useGallery.getState().remove([id]);
+          }}
+        />
+      )}
+    </>
+  );
+}

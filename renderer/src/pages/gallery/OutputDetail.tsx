@@ -1,0 +1,186 @@
+import { useEffect, useState } from 'react';
+import { paramFields } from '../../../../shared/embeds';
+import type { Job } from '../../../../shared/jobs';
+import type { WorkflowKind } from '../../../../shared/workflow-manifest';
+import { api } from '../../api/client';
+import { mediaUrl } from '../../api/media';
+import { ConfirmDialog, Modal } from '../../components/Modal';
+import { formatBytes, formatDate } from '../../lib/format';
+import { guildName, useCatalog } from '../../stores/catalog-store';
+import { useGallery } from '../../stores/gallery-store';
+import { useGenerate } from '../../stores/generate-store';
+import { useNav } from '../../stores/nav-store';
+import { report, toast } from '../../stores/toast-store';
+
+const USE_AS: Array<{ kind: WorkflowKind; label: string }> = [
+  { kind: 'edit', label: 'Edit' },
+  { kind: 'upscale', label: 'Upscale' },
+  { kind: 'img2video', label: 'Animate' },
+];
+
+async function copy(text: string, what: string) {
+  await report(() => navigator.clipboard.writeText(text), `${what} copied.`);
+}
+
+/** One output: full image or video, everything it was made with, and what can be done with it. */
+export function OutputDetail({ id }: { id: number }) {
+  const items = useGallery((s) => s.items);
+  const output = items.find((o) => o.id === id) ?? null;
+  const close = () => useGallery.getState().open(null);
+  const workflows = useCatalog((s) => s.workflows);
+  const guilds = useCatalog((s) => s.guilds);
+  const [job, setJob] = useState<Job | null>(null);
+  const [confirm, setConfirm] = useState(false);
+
+  useEffect(() => {
+    setJob(null);
+    if (!output) return;
+    let live = true;
+    api.call('jobs.get', { id: output.jobId }).then(
+      (j) => live && setJob(j),
+      () => undefined, // the job may be cleaned up; the output still shows what it holds
+    );
+    return () => {
+      live = false;
+    };
+  }, [output?.jobId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!output) return null;
+  const index = items.indexOf(output);
+  const step = (d: number) => {
+    const next = items[index + d];
+    if (next) useGallery.getState().open(next.id);
+  };
+  const manifest = workflows.find((w) => w.manifest.id === output.workflow)?.manifest;
+  const params = job?.params ?? (output.seed !== null ? { seed: output.seed } : {});
+  const useAs = (kind: WorkflowKind) => {
+    const wf = workflows.find((w) => w.manifest.kind === kind);
+    if (!wf) return toast.error(`No ${kind} workflow is installed.`);
+    useGenerate.getState().prefill({
+      workflow: wf.manifest.id,
+      prompt: kind === 'upscale' ? output.prompt : '',
+      images: [{ slot: 0, path: output.filePath, filename: output.filePath.split(/[\\/]/).pop() ?? 'image.png', previewUrl: mediaUrl('file', output.id) }],
+    });
+    close();
+    useNav.getState().go('generate');
+  };
+
+  return (
+    <Modal title="Output details" onClose={close} wide>
+      <div
+        className="detail"
+        data-testid="output-detail"
+        onKeyDown={(e) => {
+          if (e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLInputElement) return;
+          if (e.key === 'ArrowRight') step(1);
+          if (e.key === 'ArrowLeft') step(-1);
+        }}
+      >
+        <div className="detail-media">
+          {output.kind === 'video' ? (
+            <video src={mediaUrl('file', output.id)} controls loop autoPlay muted />
+          ) : (
+            <img src={mediaUrl('file', output.id)} alt={output.prompt || 'Generated image'} />
+          )}
+        </div>
+        <aside className="detail-info">
+          <div className="detail-top">
+            <h2>{manifest?.title ?? output.workflow}</h2>
+            <button type="button" className="icon-button" aria-label="Close" onClick={close}>
+              ×
+            </button>
+          </div>
+          <h3>Prompt</h3>
+          <p className="prompt-text" data-testid="detail-prompt">{output.prompt || '—'}</p>
+          {output.negative && (
+            <>
+              <h3>Negative</h3>
+              <p className="prompt-text">{output.negative}</p>
+            </>
+          )}
+          <dl className="facts">
+            {paramFields(params).map((f) => (
+              <div key={f.name}>
+                <dt>{f.name}</dt>
+                <dd>{f.value}</dd>
+              </div>
+            ))}
+            <div>
+              <dt>Seed</dt>
+              <dd>{output.seed ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Asked by</dt>
+              <dd>
+                {output.userId === 'desktop' ? 'You (desktop)' : output.userId}
+                {job ? ` · ${job.source === 'discord' ? 'Discord' : 'desktop'}` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>Where</dt>
+              <dd>{output.guildId ? guildName(guilds, output.guildId) : 'Desktop'}</dd>
+            </div>
+            <div>
+              <dt>Made</dt>
+              <dd>{formatDate(output.createdAt)}</dd>
+            </div>
+            <div>
+              <dt>File</dt>
+              <dd>
+                {output.width && output.height ? `${output.width}×${output.height} · ` : ''}
+                {formatBytes(output.bytes)}
+              </dd>
+            </div>
+          </dl>
+          <div className="detail-actions">
+            <button type="button" onClick={() => void copy(output.prompt, 'Prompt')}>
+              Copy prompt
+            </button>
+            <button type="button" aria-pressed={output.favourite} onClick={() => void useGallery.getState().setFavourite(output.id, !output.favourite)}>
+              {output.favourite ? '★ Favourite' : '☆ Favourite'}
+            </button>
+            <button type="button" onClick={() => void copy(output.filePath, 'File path')} title={output.filePath}>
+              Copy file location
+            </button>
+            <a className="button" href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
+              Open full size
+            </a>
+            <button type="button" onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId }), 'Queued again as your job.')}>
+              Rerun here
+            </button>
+            {output.userId !== 'desktop' && (
+              <button
+                type="button"
+                onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }), 'Queued again for its original user.')}
+              >
+                Rerun as {output.userId}
+              </button>
+            )}
+            {output.kind === 'image' &&
+              USE_AS.filter((u) => workflows.some((w) => w.manifest.kind === u.kind)).map((u) => (
+                <button key={u.kind} type="button" onClick={() => useAs(u.kind)}>
+                  {u.label}…
+                </button>
+              ))}
+            <button type="button" className="danger" onClick={() => setConfirm(true)} data-testid="detail-delete">
+              Delete
+            </button>
+          </div>
+          <p className="muted small">← → previous / next · Esc closes</p>
+        </aside>
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title="Delete this output?"
+          message="The file, its thumbnail and its entry are removed from the library. This cannot be undone."
+          confirmLabel="Delete"
+          onCancel={() => setConfirm(false)}
+          onConfirm={() => {
+            setConfirm(false);
+            void useGallery.getState().remove([output.id]);
+          }}
+        />
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,158 @@
+import { useMemo, useState } from 'react';
+import { templatePreviewEmbed } from '../../../../shared/embeds';
+import type { Template } from '../../../../shared/templates';
+import { DiscordMessage } from '../../components/DiscordEmbed';
+import { ConfirmDialog } from '../../components/Modal';
+import { ParamFields } from '../../components/ParamFields';
+import { collectParams, formSpecs, formValues, takesNegative, type FormValues } from '../../lib/param-form';
+import { useAppStore } from '../../stores/app-store';
+import { useCatalog } from '../../stores/catalog-store';
+import { useGenerate } from '../../stores/generate-store';
+import { useNav } from '../../stores/nav-store';
+
+interface Props {
+  template: Template | null;
+  onSaved(t: Template): void;
+  onDeleted(): void;
+}
+
+/** Name, server, workflow, prompts and parameters (from the manifest), with the Discord message beside it. */
+export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
+  const workflows = useCatalog((s) => s.workflows);
+  const guilds = useCatalog((s) => s.guilds);
+  const defaultWorkflow = useAppStore((s) => s.settings?.defaults.workflow);
+  const startWorkflow = template?.workflow ?? workflows.find((w) => w.manifest.id === defaultWorkflow)?.manifest.id ?? workflows[0]?.manifest.id ?? '';
+  const [name, setName] = useState(template?.name ?? '');
+  const [guildId, setGuildId] = useState<string | null>(template?.guildId ?? null);
+  const [shared, setShared] = useState(template?.shared ?? false);
+  const [workflow, setWorkflow] = useState(startWorkflow);
+  const [prompt, setPrompt] = useState(template?.prompt ?? '');
+  const [negative, setNegative] = useState(template?.negative ?? '');
+  const manifest = workflows.find((w) => w.manifest.id === workflow)?.manifest ?? null;
+  const specs = useMemo(() => formSpecs(manifest), [manifest]);
+  const [values, setValues] = useState<FormValues>(() => formValues(specs, template?.params));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [confirm, setConfirm] = useState(false);
+
+  const { params, errors: live } = collectParams(specs, values);
+  const embed = templatePreviewEmbed(
+    { name: name.trim() || 'Untitled', prompt, negative, params, workflow, shared, ...(template ? { id: template.id } : {}) },
+    manifest,
+  );
+
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setErrors(live);
+    if (Object.keys(live).length > 0) return;
+    setSaving(true);
+    const saved = await useCatalog.getState().saveTemplate({
+      ...(template ? { id: template.id } : {}),
+      name,
+      guildId,
+      shared: guildId !== null && shared,
+      prompt,
+      negative,
+      params,
+      workflow,
+    });
+    setSaving(false);
+    if (saved) onSaved(saved);
+  };
+
+  return (
+    <div className="editor-layout">
+      <form className="card form" onSubmit={(e) => void save(e)} aria-label="Template editor">
+        <div className="field">
+          <label htmlFor="tpl-name">Name</label>
+          <input id="tpl-name" type="text" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. cozy-castle" />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="tpl-guild">Server</label>
+            <select id="tpl-guild" value={guildId ?? ''} onChange={(e) => setGuildId(e.target.value || null)}>
+              <option value="">Private (desktop only)</option>
+              {guilds.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="checkbox field-inline">
+            <input type="checkbox" checked={shared && guildId !== null} disabled={guildId === null} onChange={(e) => setShared(e.target.checked)} />
+            Shared with everyone on the server
+          </label>
+        </div>
+        <div className="field">
+          <label htmlFor="tpl-workflow">Workflow</label>
+          <select
+            id="tpl-workflow"
+            value={workflow}
+            onChange={(e) => {
+              const next = workflows.find((w) => w.manifest.id === e.target.value)?.manifest ?? null;
+              setWorkflow(e.target.value);
+              setValues(formValues(formSpecs(next), params));
+              setErrors({});
+            }}
+          >
+            {workflows.map((w) => (
+              <option key={w.manifest.id} value={w.manifest.id}>
+                {w.manifest.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="tpl-prompt">Prompt</label>
+          <textarea id="tpl-prompt" rows={4} maxLength={2000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        </div>
+        {takesNegative(manifest) && (
+          <div className="field">
+            <label htmlFor="tpl-negative">Negative prompt</label>
+            <textarea id="tpl-negative" rows={2} maxLength={2000} value={negative} onChange={(e) => setNegative(e.target.value)} />
+          </div>
+        )}
+        <ParamFields idPrefix="tpl" specs={specs} values={values} errors={{ ...errors, ...live }} onChange={(n, v) => setValues({ ...values, [n]: v })} />
+        <div className="actions">
+          {template && (
+            <button type="button" className="danger subtle" onClick={() => setConfirm(true)}>
+              Delete
+            </button>
+          )}
+          <button
+            type="button"
+            onClick={() => {
+              useGenerate.getState().prefill({ workflow, prompt, negative, values });
+              useNav.getState().go('generate');
+            }}
+          >
+            Use in Generate
+          </button>
+          <button type="submit" className="primary" disabled={saving || !name.trim() || !manifest} data-testid="template-save">
+            {saving ? 'Saving…' : template ? 'Save changes' : 'Create template'}
+          </button>
+        </div>
+      </form>
+      <div className="preview-column">
+        <h2 className="section-title">Discord preview</h2>
+        <div className="discord-surface">
+          <DiscordMessage embed={embed} />
+        </div>
+        <p className="muted small">This is the message the bot posts for /template load.</p>
+      </div>
+      {confirm && template && (
+        <ConfirmDialog
+          title={`Delete “${template.name}”?`}
+          message="People on the server can no longer load it."
+          confirmLabel="Delete"
+          onCancel={() => setConfirm(false)}
+          onConfirm={() => {
+            setConfirm(false);
+            void useCatalog.getState().deleteTemplate(template.id).then((ok) => ok && onDeleted());
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import type { BotGuild, BotState, BotUpdateGuildInput } from '../../../shared/api/bot';
+import { api } from '../api/client';
+import { report } from './toast-store';
+
+interface BotStoreState {
+  state: BotState | null;
+  guilds: BotGuild[];
+  invite: string | null;
+  busy: boolean;
+  load(): Promise<void>;
+  setToken(token: string): Promise<boolean>;
+  clearToken(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  loadInvite(): Promise<void>;
+  updateGuild(input: BotUpdateGuildInput): Promise<boolean>;
+}
+
+/** The Discord bot as the desktop controls it; the token is only ever sent, never read back. */
+export const useBot = create<BotStoreState>((set, get) => ({
+  state: null,
+  guilds: [],
+  invite: null,
+  busy: false,
+  async load() {
+    const [state, guilds] = await Promise.all([report(() => api.call('bot.status')), report(() => api.call('bot.guilds'))]);
+    set({ state: state ?? null, guilds: guilds ?? [] });
+    if (state?.hasToken) await get().loadInvite();
+  },
+  async setToken(token) {
+    set({ busy: true });
+    const state = await report(() => api.call('bot.setToken', { token }), 'Token saved. It is kept in the secret store and never shown again.');
+    set({ busy: false, ...(state ? { state } : {}) });
+    if (state) await get().loadInvite();
+    return state !== undefined;
+  },
+  async clearToken() {
+    const state = await report(() => api.call('bot.clearToken'), 'Token removed; the bot is stopped.');
+    if (state) set({ state, invite: null });
+  },
+  async start() {
+    set({ busy: true });
+    const state = await report(() => api.call('bot.start'), (s) => (s.status === 'online' ? `Bot online as ${s.username ?? 'your bot'}.` : `Bot is ${s.status}.`));
+    set({ busy: false, ...(state ? { state } : {}) });
+  },
+  async stop() {
+    set({ busy: true });
+    const state = await report(() => api.call('bot.stop'), 'Bot stopped.');
+    set({ busy: false, ...(state ? { state } : {}) });
+  },
+  async loadInvite() {
+    try {
+      const r = await api.call('bot.invite');
+      set({ invite: r.url });
+    } catch {
+      set({ invite: null });
+    }
+  },
+  async updateGuild(input) {
+    const guild = await report(() => api.call('bot.updateGuild', input), 'Server settings saved.');
+    if (guild) set({ guilds: get().guilds.map((g) => (g.id === guild.id ? guild : g)) });
+    return guild !== undefined;
+  },
+}));
+
+api.on('bot.changed', (state) => {
+  const before = useBot.getState().state;
+  useBot.setState({ state });
+  if (!before || before.guilds !== state.guilds || before.status !== state.status) {
+    void api.call('bot.guilds').then((guilds) => useBot.setState({ guilds }), () => undefined);
+  }
+});

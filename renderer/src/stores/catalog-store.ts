@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { BotGuild } from '../../../shared/api/bot';
+import type { TemplateSaveInput, WorkflowEntry } from '../../../shared/api/templates';
+import type { Template } from '../../../shared/templates';
+import type { WorkflowManifest } from '../../../shared/workflow-manifest';
+import { api } from '../api/client';
+import { report } from './toast-store';
+import { applyTemplateChanged, sortTemplates } from './catalog-logic';
+
+interface CatalogState {
+  workflows: WorkflowEntry[];
+  templates: Template[];
+  /** Discord servers the bot knows (for server pickers and names). */
+  guilds: BotGuild[];
+  loaded: boolean;
+  load(): Promise<void>;
+  loadGuilds(): Promise<void>;
+  manifest(id: string): WorkflowManifest | null;
+  saveTemplate(input: TemplateSaveInput): Promise<Template | undefined>;
+  deleteTemplate(id: number): Promise<boolean>;
+}
+
+/** Workflows, templates and known servers: what the Generate, Templates and Gallery pages pick from. */
+export const useCatalog = create<CatalogState>((set, get) => ({
+  workflows: [],
+  templates: [],
+  guilds: [],
+  loaded: false,
+  async load() {
+    const [workflows, templates] = await Promise.all([report(() => api.call('workflows.list')), report(() => api.call('templates.list'))]);
+    set({ workflows: workflows ?? [], templates: sortTemplates(templates ?? []), loaded: true });
+    await get().loadGuilds();
+  },
+  async loadGuilds() {
+    // The bot may not be set up; an empty list is the right answer then, not an error toast.
+    try {
+      set({ guilds: await api.call('bot.guilds') });
+    } catch {
+      set({ guilds: [] });
+    }
+  },
+  manifest(id) {
+    return get().workflows.find((w) => w.manifest.id === id)?.manifest ?? null;
+  },
+  async saveTemplate(input) {
+    return report(() => api.call('templates.save', input), (t) => `Template “${t.name}” saved.`);
+  },
+  async deleteTemplate(id) {
+    const r = await report(() => api.call('templates.delete', { id }), 'Template deleted.');
+    return r?.removed ?? false;
+  },
+}));
+
+api.on('templates.changed', (change) => useCatalog.setState((s) => ({ templates: applyTemplateChanged(s.templates, change) })));
+api.on('bot.changed', () => void useCatalog.getState().loadGuilds());
+
+/** A server's name, or its id when the bot does not know it. */
+export function guildName(guilds: BotGuild[], id: string | null): string {
+  if (id === null) return 'Desktop';
+  return guilds.find((g) => g.id === id)?.name ?? `Server ${id}`;
+}

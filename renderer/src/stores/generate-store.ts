@@ -1,0 +1,112 @@
+import { create } from 'zustand';
+import type { Job } from '../../../shared/jobs';
+import type { Output } from '../../../shared/library';
+import type { FormValues } from '../lib/param-form';
+import { api } from '../api/client';
+import { report } from './toast-store';
+
+/** An input image chosen for a slot: uploaded through jobs.uploadInput, or a library output. */
+export interface DraftImage {
+  slot: number;
+  path: string;
+  filename: string;
+  /** A preview URL for the form (object URL or media URL). */
+  previewUrl: string;
+}
+
+export interface GenerateDraft {
+  workflow: string;
+  prompt: string;
+  negative: string;
+  values: FormValues;
+  images: DraftImage[];
+}
+
+interface GenerateState {
+  draft: GenerateDraft;
+  /** Jobs submitted from this form in this session, newest first. */
+  submitted: string[];
+  /** Outputs of those jobs as they arrive. */
+  outputs: Record<string, Output[]>;
+  submitting: boolean;
+  setDraft(patch: Partial<GenerateDraft>): void;
+  /** Start from an output or template: the Generate page picks this up. */
+  prefill(draft: Partial<GenerateDraft>): void;
+  upload(slot: number, file: File): Promise<void>;
+  submit(params: Record<string, unknown>): Promise<Job | undefined>;
+}
+
+export const emptyDraft = (workflow = ''): GenerateDraft => ({ workflow, prompt: '', negative: '', values: {}, images: [] });
+
+/** Read a File as base64 (without the data: prefix). */
+export function fileToBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(reader.error ?? new Error('Could not read the file.'));
+    reader.onload = () => {
+      const s = String(reader.result);
+      resolve(s.slice(s.indexOf(',') + 1));
+    };
+    reader.readAsDataURL(file);
+  });
+}
+
+export const MAX_INPUT_BYTES = 25 * 1024 * 1024;
+
+/** The desktop user's Generate form, kept across page switches. */
+export const useGenerate = create<GenerateState>((set, get) => ({
+  draft: emptyDraft(),
+  submitted: [],
+  outputs: {},
+  submitting: false,
+  setDraft(patch) {
+    set({ draft: { ...get().draft, ...patch } });
+  },
+  prefill(patch) {
+    set({ draft: { ...emptyDraft(), ...patch } });
+  },
+  async upload(slot, file) {
+    if (!file.type.startsWith('image/')) {
+      report(() => Promise.reject(new Error(`${file.name} is not an image.`)));
+      return;
+    }
+    if (file.size > MAX_INPUT_BYTES) {
+      report(() => Promise.reject(new Error(`${file.name} is larger than 25 MB.`)));
+      return;
+    }
+    const r = await report(
+      async () => api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }),
+      (x) => `${x.filename} ready.`,
+    );
+    if (!r) return;
+    const image: DraftImage = { slot, path: r.path, filename: r.filename, previewUrl: URL.createObjectURL(file) };
+    const { draft } = get();
+    set({ draft: { ...draft, images: [...draft.images.filter((i) => i.slot !== slot), image] } });
+  },
+  async submit(params) {
+    const { draft } = get();
+    set({ submitting: true });
+    const job = await report(
+      () =>
+        api.call('jobs.submit', {
+          workflow: draft.workflow,
+          prompt: draft.prompt,
+          negative: draft.negative,
+          params,
+          inputs: draft.images.map(({ slot, path, filename }) => ({ slot, path, filename })),
+        }),
+      'Queued. Progress shows below and in the queue.',
+    );
+    set({ submitting: false, ...(job ? { submitted: [job.id, ...get().submitted].slice(0, 20) } : {}) });
+    return job;
+  },
+}));
+
+api.on('library.added', (added) => {
+  const { submitted, outputs } = useGenerate.getState();
+  const mine = added.filter((o) => submitted.includes(o.jobId));
+  if (mine.length === 0) return;
+  const next = { ...outputs };
+  for (const o of mine) next[o.jobId] = [...(next[o.jobId] ?? []), o];
+  useGenerate.setState({ outputs: next });
+});

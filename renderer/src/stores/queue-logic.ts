@@ -1,0 +1,71 @@
+/**
+ * The live queue as plain data, changed only by these pure functions: a snapshot from `jobs.queue`, then one
+ * `job.changed` or `job.progress` at a time. Tested without a browser.
+ */
+import type { JobProgressView, QueueSnapshot } from '../../../shared/api/jobs';
+import { ACTIVE_STATUSES, type Job } from '../../../shared/jobs';
+
+export const RECENT_LIMIT = 50;
+
+export interface QueueData {
+  paused: boolean;
+  /** Jobs not over, in run order. */
+  active: Job[];
+  /** Latest progress by job id. */
+  progress: Record<string, JobProgressView>;
+  /** Finished, failed and cancelled jobs, newest first. */
+  recent: Job[];
+  /** Every job seen, by id (the Generate page follows its own jobs through this). */
+  byId: Record<string, Job>;
+}
+
+export const emptyQueue = (): QueueData => ({ paused: false, active: [], progress: {}, recent: [], byId: {} });
+
+export function fromSnapshot(snapshot: QueueSnapshot): QueueData {
+  const progress: Record<string, JobProgressView> = {};
+  const byId: Record<string, Job> = {};
+  for (const { job, progress: p } of snapshot.active) {
+    progress[job.id] = p;
+    byId[job.id] = job;
+  }
+  for (const job of snapshot.recent) byId[job.id] = job;
+  return {
+    paused: snapshot.paused,
+    active: snapshot.active.map((a) => a.job),
+    progress,
+    recent: snapshot.recent.slice(0, RECENT_LIMIT),
+    byId,
+  };
+}
+
+const isActive = (job: Job): boolean => ACTIVE_STATUSES.includes(job.status);
+
+/** Run order: running and collecting first, then submitted, then queued; creation order within each. */
+const RANK: Record<string, number> = { running: 0, collecting: 0, submitted: 1, queued: 2 };
+
+export function applyJobChanged(state: QueueData, job: Job): QueueData {
+  const known = state.byId[job.id];
+  // Events may arrive out of order after a snapshot: never go back to an older state of the job.
+  if (known && known.updatedAt > job.updatedAt) return state;
+  const byId = { ...state.byId, [job.id]: job };
+  const without = state.active.filter((j) => j.id !== job.id);
+  if (isActive(job)) {
+    const index = state.active.findIndex((j) => j.id === job.id);
+    const active = index >= 0 ? state.active.map((j) => (j.id === job.id ? job : j)) : [...without, job];
+    const sorted = [...active].sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3));
+    return { ...state, active: sorted, byId, recent: state.recent.filter((j) => j.id !== job.id) };
+  }
+  const progress = { ...state.progress };
+  delete progress[job.id];
+  const recent = [job, ...state.recent.filter((j) => j.id !== job.id)].slice(0, RECENT_LIMIT);
+  return { ...state, active: without, progress, recent, byId };
+}
+
+export function applyProgress(state: QueueData, view: JobProgressView): QueueData {
+  const previous = state.progress[view.jobId];
+  if (previous && previous.updatedAt > view.updatedAt) return state;
+  // A job already over keeps no progress (a late tick must not bring it back).
+  const job = state.byId[view.jobId];
+  if (job && !isActive(job)) return state;
+  return { ...state, progress: { ...state.progress, [view.jobId]: view } };
+}
