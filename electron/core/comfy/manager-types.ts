@@ -1,5 +1,6 @@
-/** Types of BackendManager (manager.ts), and the memory of local backends the user removed. */
+/** Types and helpers of BackendManager (manager.ts): options, events, probing a new backend, removed addresses. */
 import { z } from 'zod';
+import { ApiError } from '../../../shared/api';
 import type { Config } from '../config';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -9,6 +10,8 @@ import type { SettingsRepo } from '../store/settings-repo';
 import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
 import type { LaunchedStatus, TimedLogLine } from './launched';
 import type { LauncherOptions } from './launcher';
+import { probeComfy } from './probe';
+import type { BackendKind } from './pool-select';
 
 export interface BackendManagerEvents {
   added: [backend: ComfyBackend];
@@ -55,3 +58,25 @@ export const removedUrls = {
     if (list.includes(url)) settings.setValue(REMOVED_KEY, list.filter((u) => u !== url));
   },
 };
+
+/**
+ * Probe a ComfyUI about to be added: something that is not ComfyUI, or nothing answering, is refused with the
+ * reason unless `force`. Loopback addresses are 'local', others 'remote'.
+ */
+export async function probeNewBackend(
+  url: string,
+  input: { name?: string; force?: boolean },
+): Promise<{ kind: BackendKind; name: string; version: string | null }> {
+  const probe = await probeComfy(url, { timeoutMs: 3000 });
+  if (probe.kind !== 'comfyui' && !input.force) {
+    const why = probe.kind === 'unreachable' ? `nothing answers there (${probe.reason})` : `it answers, but not as ComfyUI (${probe.reason})`;
+    throw new ApiError({
+      code: probe.kind === 'unreachable' ? 'unavailable' : 'bad_request',
+      message: `${url} was not added: ${why}. Check the address and that ComfyUI runs with --listen; add it anyway to use it once it answers.`,
+    });
+  }
+  const { hostname, host } = new URL(url);
+  const kind = hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' ? 'local' : 'remote';
+  const version = probe.kind === 'comfyui' ? probe.version : null;
+  return { kind, name: input.name?.trim() || (version ? `ComfyUI ${version} at ${host}` : host), version };
+}

@@ -13,10 +13,10 @@ import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './find';
 import { effectiveLaunchSettings, LaunchedComfy, type LaunchedStatus, type LaunchSettings, type TimedLogLine } from './launched';
 import type { ReadyInfo } from './launcher';
-import { removedUrls, type BackendManagerEvents, type BackendManagerOptions } from './manager-types';
+import { probeNewBackend, removedUrls, type BackendManagerEvents, type BackendManagerOptions } from './manager-types';
 import { BackendPool } from './pool';
 import { isOnline, type Requirements } from './pool-select';
-import { normalizeBaseUrl, probeComfy } from './probe';
+import { normalizeBaseUrl } from './probe';
 import { TypedEmitter } from './typed-emitter';
 
 export type { BackendManagerEvents, BackendManagerOptions } from './manager-types';
@@ -153,20 +153,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (!url) throw new ApiError({ code: 'bad_request', message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.` });
     const existing = this.o.backends.byUrl(url);
     if (existing) throw new ApiError({ code: 'conflict', message: `${url} is already added as "${existing.name}".` });
-    const probe = await probeComfy(url, { timeoutMs: 3000 });
-    if (probe.kind !== 'comfyui' && !input.force) {
-      const why = probe.kind === 'unreachable' ? `nothing answers there (${probe.reason})` : `it answers, but not as ComfyUI (${probe.reason})`;
-      throw new ApiError({
-        code: probe.kind === 'unreachable' ? 'unavailable' : 'bad_request',
-        message: `${url} was not added: ${why}. Check the address and that ComfyUI runs with --listen; add it anyway to use it once it answers.`,
-      });
-    }
-    const host = new URL(url).hostname;
-    const kind = host === '127.0.0.1' || host === 'localhost' || host === '[::1]' ? 'local' : 'remote';
-    const name = input.name?.trim() || (probe.kind === 'comfyui' ? `ComfyUI ${probe.version} at ${new URL(url).host}` : new URL(url).host);
-    const record = this.o.backends.ensure(url, kind, name);
+    const found = await probeNewBackend(url, input);
+    const record = this.o.backends.ensure(url, found.kind, found.name);
     removedUrls.forget(this.o.settings, url);
-    if (probe.kind === 'comfyui') this.versions.set(record.id, probe.version);
+    if (found.version) this.versions.set(record.id, found.version);
     if (this.started) this.startLive(record);
     this.changed();
     return this.summaryOf(record);
@@ -206,8 +196,12 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async freeVram(backendId?: string): Promise<string[]> {
     const targets = backendId ? [this.liveOrThrow(backendId)] : this.list().filter((b) => isOnline(b.status));
     if (targets.length === 0) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online.' });
-    await Promise.all(targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })));
-    return targets.map((b) => b.id);
+    const results = await Promise.allSettled(targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && results.every((r) => r.status === 'rejected')) {
+      throw new ApiError({ code: 'unavailable', message: failed.reason instanceof Error ? failed.reason.message : String(failed.reason) });
+    }
+    return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
   }
 
   // ------------------------------------------------------------------------------------ launched ComfyUI
@@ -329,7 +323,12 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     });
     this.live.set(record.id, backend);
     this.pool.add(backend, { kind: record.kind, name: record.name });
-    const off = backend.on('status', (status) => this.onStatus(backend, status));
+    let previous = backend.status;
+    const off = backend.on('status', (status) => {
+      const cameOnline = isOnline(status) && !isOnline(previous);
+      previous = status;
+      this.onStatus(backend, status, cameOnline);
+    });
     this.unsubscribe.set(record.id, off);
     if (record.id === this.launchedId && this.launched.state === 'starting') backend.markStarting(true);
     backend.start();
@@ -347,11 +346,12 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     await backend.stop().catch(() => {});
   }
 
-  private onStatus(backend: ComfyBackend, status: BackendStatus): void {
+  /** `cameOnline`: offline/starting/error → idle/busy (not every idle ↔ busy change of a running job). */
+  private onStatus(backend: ComfyBackend, status: BackendStatus, cameOnline: boolean): void {
     if (!this.started || this.live.get(backend.id) !== backend) return;
-    if (isOnline(status)) {
+    if (cameOnline) {
       this.o.backends.touch(backend.id);
-      // Capabilities (the pool starts the fetch on connect; this joins it) and the version.
+      // Capabilities (the pool starts the fetch on connect; this joins it) and the version, once per connect.
       this.pool.refresh(backend.id).then(() => this.changed(), () => {});
       backend.client.systemStats().then(
         (s) => {
