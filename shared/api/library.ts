@@ -8,8 +8,11 @@ import { method, NoInput } from './define';
 
 const OutputId = z.number().int().positive();
 
-/** Search results: `total` counts every match up to `SEARCH_TOTAL_CAP`; `totalCapped` says the real count is higher. */
-export const SEARCH_TOTAL_CAP = 10_000;
+/**
+ * Search results: `total` counts every match up to `SEARCH_TOTAL_CAP`; `totalCapped` says the real count is
+ * higher (show "1,000+"). Counting further would cost more than the page itself on a large library.
+ */
+export const SEARCH_TOTAL_CAP = 1_000;
 
 export const LibrarySearchResultSchema = z.object({
   items: z.array(OutputSchema),

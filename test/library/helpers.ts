@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { EventName, EventPayload } from '../../shared/api';
 import type { Job } from '../../shared/jobs';
 import type { CollectedFile } from '../../electron/core/comfy/collect';
@@ -83,7 +83,7 @@ export function makeJob(store: Store, patch: Partial<NewJob> = {}): Job {
 export async function writePng(path: string, width: number, height: number, opts: { noise?: boolean; alpha?: boolean } = {}): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   const channels = opts.alpha ? 4 : 3;
-  let image: sharp.Sharp;
+  let image: Sharp;
   if (opts.noise) {
     const raw = noise(width * height * channels, 12345);
     if (channels === 4) for (let i = 3; i < raw.length; i += 4) raw[i] = raw[i]! >> 1;

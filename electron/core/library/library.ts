@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
+import { SEARCH_TOTAL_CAP } from '../../../shared/api/library';
 import type { Job } from '../../../shared/jobs';
 import type { Output, OutputQuery } from '../../../shared/library';
 import type { Clock } from '../clock';
@@ -46,7 +47,6 @@ const THUMBS = '.thumbs';
 const FIT_CACHE = join('.cache', 'fit');
 /** Derived (fitted) files older than this are removed at start. */
 const FIT_CACHE_MAX_AGE_MS = 7 * 24 * 3600_000;
-export const SEARCH_TOTAL_CAP = 10_000;
 
 export class Library {
   readonly dir: string;

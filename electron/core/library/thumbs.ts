@@ -5,7 +5,7 @@
  */
 import { access, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Output } from '../../../shared/library';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -108,7 +108,12 @@ export class ThumbnailQueue {
   private async drain(): Promise<void> {
     for (let id = this.queue.shift(); id !== undefined && !this.stopped; id = this.queue.shift()) {
       this.queued.delete(id);
-      await this.makeOne(id);
+      try {
+        await this.makeOne(id);
+      } catch (err) {
+        // e.g. the store closed under us at shutdown; the next start finds this one again
+        this.opts.logger.warn('thumbnail not recorded', { id, error: err });
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { OutputQuerySchema, type Output, type OutputKind, type OutputQuery } from '../../../shared/library';
 import type { Db } from './db';
 import { bool } from './json';
+import { ftsQuery, GalleryQueries } from './outputs-query';
 
 interface OutputRow {
   id: number;
@@ -47,25 +48,17 @@ export type NewOutput = Omit<Output, 'id' | 'favourite' | 'thumbnailPath' | 'cre
   createdAt?: number;
 };
 
-/**
- * Turn what a user typed into an FTS5 query: every word must match (as a prefix), quotes neutralised so no
- * input can form FTS syntax.
- */
-export function ftsQuery(text: string): string | null {
-  const words = text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean)
-    .slice(0, 16);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
-}
+export { ftsQuery };
 
 export class OutputsRepo {
+  private readonly gallery: GalleryQueries;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.gallery = new GalleryQueries(db);
+  }
 
   add(output: NewOutput): Output {
     const info = this.db
@@ -131,8 +124,7 @@ export class OutputsRepo {
 
   /** Newest first, keyset-paginated, full text over prompt/negative plus filters. */
   search(query: OutputQuery = {}): Output[] {
-    const q = OutputQuerySchema.parse(query);
-    return this.items(q, this.textPlan(q, 0));
+    return (this.gallery.items(OutputQuerySchema.parse(query)) as OutputRow[]).map(toOutput);
   }
 
   /**
@@ -140,96 +132,12 @@ export class OutputsRepo {
    * `cap` + 1 rows so a broad query stays cheap: `capped` says the real number is larger than `cap`.
    */
   countMatching(query: OutputQuery = {}, cap = 10_000): { total: number; capped: boolean } {
-    const q = OutputQuerySchema.parse(query);
-    return this.total(q, this.textPlan(q, cap + 1), cap);
+    return this.gallery.total(OutputQuerySchema.parse(query), cap);
   }
 
-  /** One gallery page and the (capped) number of matches, sharing the text look-up. */
+  /** One gallery page and the (capped) number of matches. */
   page(query: OutputQuery = {}, cap = 10_000): { items: Output[]; total: number; capped: boolean } {
     const q = OutputQuerySchema.parse(query);
-    const plan = this.textPlan(q, cap + 1);
-    return { items: this.items(q, plan), ...this.total(q, plan, cap) };
+    return { items: (this.gallery.items(q) as OutputRow[]).map(toOutput), ...this.gallery.total(q, cap) };
   }
-
-  private items(q: ParsedQuery, plan: TextPlan): Output[] {
-    const { where, params } = filterFor(q, true, plan.dense);
-    const sql = `SELECT o.* FROM outputs o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY o.created_at DESC, o.id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all({ ...params, limit: q.limit }) as OutputRow[]).map(toOutput);
-  }
-
-  private total(q: ParsedQuery, plan: TextPlan, cap: number): { total: number; capped: boolean } {
-    const textOnly = plan.matches !== null && !hasFilters(q);
-    let n: number;
-    if (textOnly) n = plan.matches!;
-    else {
-      const { where, params } = filterFor(q, false, plan.dense);
-      const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outputs o ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT @cap)`;
-      n = (this.db.prepare(sql).get({ ...params, cap: cap + 1 }) as { n: number }).n;
-    }
-    return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
-  }
-
-  /**
-   * Query shape for text search. A rare word is best served by reading its few matches from the FTS index
-   * and sorting them; a common word (thousands of matches) by walking a newest-first index and keeping rows
-   * whose id is in the match set, which stops after one page instead of sorting every match. Counts the
-   * matches up to `atLeast` (or the density threshold, whichever is larger).
-   */
-  private textPlan(q: ParsedQuery, atLeast: number): TextPlan {
-    const fts = q.text ? ftsQuery(q.text) : null;
-    if (!fts) return { dense: false, matches: null };
-    const size = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM outputs').get() as { n: number }).n;
-    const threshold = Math.max(500, Math.floor(size / DENSE_RATIO));
-    const matches = (
-      this.db
-        .prepare('SELECT COUNT(*) AS n FROM (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)')
-        .get(fts, Math.max(threshold, atLeast)) as { n: number }
-    ).n;
-    return { dense: matches >= threshold, matches };
-  }
-}
-
-interface TextPlan {
-  /** The text matches many outputs: walk a time index and filter, rather than sort every match. */
-  dense: boolean;
-  /** FTS matches counted (up to the limit asked), null without text. */
-  matches: number | null;
-}
-
-type ParsedQuery = ReturnType<typeof OutputQuerySchema.parse>;
-
-/** A text that matches at least 1 in DENSE_RATIO outputs is "dense" (see `ftsIsDense`). */
-const DENSE_RATIO = 50;
-
-function hasFilters(q: ParsedQuery): boolean {
-  return (
-    !!q.userId || !!q.guildId || !!q.workflow || !!q.kind || q.favourite !== undefined || q.from !== undefined || q.to !== undefined
-  );
-}
-
-/** The WHERE clauses (over alias `o`) and named parameters for a gallery query. */
-function filterFor(q: ParsedQuery, withAfter: boolean, denseText: boolean): { where: string[]; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  const add = (clause: string, key: string, value: unknown) => {
-    where.push(clause);
-    params[key] = value;
-  };
-  const fts = q.text ? ftsQuery(q.text) : null;
-  // `+o.id` keeps SQLite from driving the query from the match set, so it walks a newest-first index instead.
-  if (fts) add(`${denseText ? '+o.id' : 'o.id'} IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH @fts)`, 'fts', fts);
-  if (q.userId) add('o.user_id = @userId', 'userId', q.userId);
-  if (q.guildId) add('o.guild_id = @guildId', 'guildId', q.guildId);
-  if (q.workflow) add('o.workflow = @workflow', 'workflow', q.workflow);
-  if (q.kind) add('o.kind = @kind', 'kind', q.kind);
-  if (q.favourite !== undefined) add('o.favourite = @favourite', 'favourite', q.favourite ? 1 : 0);
-  if (q.from !== undefined) add('o.created_at >= @from', 'from', q.from);
-  if (q.to !== undefined) add('o.created_at <= @to', 'to', q.to);
-  if (withAfter && q.after) {
-    where.push('(o.created_at < @afterCreated OR (o.created_at = @afterCreated AND o.id < @afterId))');
-    params.afterCreated = q.after.createdAt;
-    params.afterId = q.after.id;
-  }
-  return { where, params };
 }
