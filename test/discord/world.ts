@@ -22,7 +22,7 @@ export interface World {
   waitJob(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
   /** The job a given interaction created (from its progress message id). */
   jobOfProgress(messageId: string): Job | null;
-  /** Wait for the message (channel POST) that carries the result buttons of a job. */
+  /** Wait for the message (a successful channel POST) that carries the result buttons of a job. */
   resultPost(jobId: string): Promise<RecordedCall>;
   /** Stop the core (bot logs out) and start a new one on the same data and Discord. */
   restart(): Promise<void>;
@@ -109,7 +109,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
     resultPost(jobId) {
       return discord.waitForCall(
-        (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.json ?? {}).includes(`cd:rerun:${jobId}`),
+        (c) => c.method === 'POST' && c.status < 300 && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.json ?? {}).includes(`cd:rerun:${jobId}`),
         { timeoutMs: 20_000 },
       );
     },

@@ -72,6 +72,7 @@ export class DiscordBot {
   private readonly watch: JobWatch;
   private readonly info: BackendInfo;
   private services: BotServices | null = null;
+  private outboxRun: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DiscordBotOptions) {
     this.log = o.logger.child('discord');
@@ -172,8 +173,9 @@ export class DiscordBot {
   }
 
   /** Wait until every job that ended so far is delivered and its message finalised (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.watch.idle();
+  async idle(): Promise<void> {
+    await this.watch.idle();
+    await this.outboxRun;
   }
 
   private token(): string | null {
@@ -279,7 +281,12 @@ export class DiscordBot {
     }
   }
 
-  private async flushOutbox(): Promise<void> {
+  private flushOutbox(): Promise<void> {
+    this.outboxRun = this.outboxRun.then(() => this.retryOutbox());
+    return this.outboxRun;
+  }
+
+  private async retryOutbox(): Promise<void> {
     try {
       const { sent, failed } = await this.delivery.retryOutbox();
       if (sent || failed) this.log.info('outbox retried', { sent, failed });
