@@ -46,6 +46,8 @@ interface Inflight {
   phase: Phase;
   backendId: string;
   promptId: string | null;
+  /** ComfyUI is done with it (`executing {node: null}`): its slot in the backend's pipeline is free. */
+  executed?: boolean;
 }
 
 const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' };
@@ -296,7 +298,7 @@ export class JobEngine {
     const queued = this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id)));
     if (!settings.queue.paused && queued.length > 0) {
       const load = new Map<string, number>();
-      for (const f of this.inflight.values()) if (f.phase !== 'collecting') load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
+      for (const f of this.inflight.values()) if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
       for (const job of queued) {
         const workflow = this.o.workflows.get(job.workflow);
         if (!workflow) {
@@ -424,6 +426,11 @@ export class JobEngine {
     const state = jobId ? this.inflight.get(jobId) : undefined;
     if (!jobId || !state) return;
     this.progress.set(jobId, progress);
+    if (progress.ended && !state.executed) {
+      // The GPU is free for the next prompt now, before our history read and download.
+      state.executed = true;
+      this.pump();
+    }
     if (state.phase === 'submitted' && progress.phase !== 'queued') {
       try {
         const running = this.o.store.jobs.transition(jobId, 'running', {}, { from: ['submitted'] });
