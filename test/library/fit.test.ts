@@ -1,8 +1,8 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fitToLimit, isTooLarge, type Fitted } from '../../electron/core/library/fit';
+import { fitToLimit, isTooLarge, pruneFitCache, type Fitted } from '../../electron/core/library/fit';
 import { dirs, noise, writePng } from './helpers';
 
 afterEach(() => dirs.cleanup());
@@ -105,5 +105,17 @@ describe('fitToLimit', () => {
       bytes: 50_000,
       reason: expect.stringContaining('ffmpeg is not installed'),
     });
+  });
+
+  it('prunes derived files older than the given age, keeping recent ones', async () => {
+    const cacheDir = dirs.make();
+    writeFileSync(join(cacheDir, 'old.jpg'), 'x');
+    writeFileSync(join(cacheDir, 'new.jpg'), 'y');
+    const now = statSync(join(cacheDir, 'new.jpg')).mtimeMs;
+    const eightDaysAgo = new Date(now - 8 * 24 * 3600_000);
+    utimesSync(join(cacheDir, 'old.jpg'), eightDaysAgo, eightDaysAgo);
+    expect(await pruneFitCache(cacheDir, 7 * 24 * 3600_000, now)).toBe(1);
+    expect(readdirSync(cacheDir)).toEqual(['new.jpg']);
+    expect(await pruneFitCache(join(cacheDir, 'missing'), 1, now)).toBe(0);
   });
 });

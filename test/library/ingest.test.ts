@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/library';
@@ -79,6 +79,15 @@ describe('library ingest', () => {
       '093005-sdxl-txt2img-1234-1-3.png',
       '093005-sdxl-txt2img-1234-1.png',
     ]);
+  });
+
+  it('makes the day folder again when it was deleted while running', async () => {
+    const { library, store, libraryDir } = setup();
+    await library.ingest(makeJob(store), [await collectedPng(library, 'job-x', 'a.png', 8, 8)]);
+    rmSync(join(libraryDir, '2026-03-14'), { recursive: true });
+    const job = makeJob(store);
+    const [out] = await library.ingest(job, [await collectedPng(library, job.id, 'a.png', 8, 8)]);
+    expect(existsSync(out!.filePath)).toBe(true);
   });
 
   it('takes the next day’s folder when the clock passes midnight, and names without a usable seed', async () => {

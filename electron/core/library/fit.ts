@@ -5,16 +5,16 @@
  * when asked again); the original is never touched. When nothing fits, says why so delivery can link instead.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { FfmpegError, parseDuration, runFfmpeg } from './ffmpeg';
+import { FfmpegError, findOnPath, parseDuration, runFfmpeg } from './ffmpeg';
 import { mediaType } from './media-types';
 
 export interface FitOptions {
   /** Where derived files are written. */
   cacheDir: string;
-  /** ffmpeg for videos; null or absent = videos cannot be shrunk. */
+  /** ffmpeg for videos; absent = looked up on PATH; null = videos cannot be shrunk. */
   ffmpegPath?: string | null;
 }
 
@@ -85,10 +85,11 @@ export async function fitToLimit(path: string, limitBytes: number, opts: FitOpti
   if (!type) return tooLarge(`${mb(info.size)} is over the ${mb(limitBytes)} limit and this kind of file cannot be made smaller`);
   await mkdir(opts.cacheDir, { recursive: true });
   if (type.kind === 'video') {
-    if (!opts.ffmpegPath) {
+    const ffmpeg = opts.ffmpegPath === undefined ? findOnPath('ffmpeg') : opts.ffmpegPath;
+    if (!ffmpeg) {
       return tooLarge(`the video is ${mb(info.size)}, over the ${mb(limitBytes)} limit, and ffmpeg is not installed to re-encode it`);
     }
-    return (await fitVideo(path, limitBytes, opts.ffmpegPath, opts.cacheDir, key)) ?? tooLarge(
+    return (await fitVideo(path, limitBytes, ffmpeg, opts.cacheDir, key)) ?? tooLarge(
       `even re-encoded at ${VIDEO_HEIGHTS[VIDEO_HEIGHTS.length - 1]}p the video does not fit the ${mb(limitBytes)} limit`,
     );
   }
@@ -187,4 +188,27 @@ async function cached(dest: string, make: (tmp: string) => Promise<void>): Promi
     throw err;
   }
   return (await stat(dest)).size;
+}
+
+/** Delete derived files older than `maxAgeMs` from a fit cache folder (run at start); returns how many. */
+export async function pruneFitCache(cacheDir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(cacheDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = join(cacheDir, name);
+    try {
+      if ((await stat(file)).mtimeMs < now - maxAgeMs) {
+        await unlink(file);
+        removed++;
+      }
+    } catch {
+      // gone already, or in use: try again next start
+    }
+  }
+  return removed;
 }

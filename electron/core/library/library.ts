@@ -3,7 +3,7 @@
  * and indexes them, queues thumbnails off the hot path, and removes files, thumbnails and rows together.
  * The jobs engine calls `incomingDir` and `ingest`; the API, the media server and the bot call the rest.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
@@ -16,7 +16,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { NewOutput, OutputsRepo } from '../store/outputs-repo';
 import { findOnPath } from './ffmpeg';
-import { fitToLimit, type FitResult } from './fit';
+import { fitToLimit, pruneFitCache, type FitResult } from './fit';
 import { mediaType } from './media-types';
 import { dayFolder, outputStem, placeExclusive } from './naming';
 import { ThumbnailQueue } from './thumbs';
@@ -73,7 +73,7 @@ export class Library {
    */
   async start(): Promise<void> {
     await rm(join(this.dir, INCOMING), { recursive: true, force: true });
-    this.pruneFitCache();
+    void pruneFitCache(join(this.dir, FIT_CACHE), FIT_CACHE_MAX_AGE_MS).catch(() => {});
     this.thumbs.start();
   }
 
@@ -118,7 +118,15 @@ export class Library {
         index++;
         const size = type.kind === 'image' ? await imageSize(file.path) : null;
         const ext = extname(file.path).toLowerCase();
-        const to = await placeExclusive(file.path, dayDir, outputStem(createdAt, job.workflow, seed, index), ext);
+        const stem = outputStem(createdAt, job.workflow, seed, index);
+        const taken = (path: string) => this.opts.store.hasFilePath(path);
+        const to = await placeExclusive(file.path, dayDir, stem, ext, taken).catch(async (err: unknown) => {
+          // The day folder was deleted while we ran: make it again once.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(file.path)) throw err;
+          this.madeDirs.delete(dayDir);
+          await this.ensureDir(dayDir);
+          return placeExclusive(file.path, dayDir, stem, ext, taken);
+        });
         moved.push({ from: file.path, to });
         rows.push({
           jobId: job.id,
@@ -226,25 +234,6 @@ export class Library {
     if (this.madeDirs.has(dir)) return;
     await mkdir(dir, { recursive: true });
     this.madeDirs.add(dir);
-  }
-
-  private pruneFitCache(): void {
-    const dir = join(this.dir, FIT_CACHE);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    const cutoff = Date.now() - FIT_CACHE_MAX_AGE_MS;
-    for (const name of names) {
-      const file = join(dir, name);
-      try {
-        if (statSync(file).mtimeMs < cutoff) void unlink(file).catch(() => {});
-      } catch {
-        // already gone
-      }
-    }
   }
 }
 

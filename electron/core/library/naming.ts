@@ -45,11 +45,19 @@ const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 /**
  * Move `src` into `dir` as `<stem><suffix><ext>`, the first name not already taken (`-2`, `-3`, ...). A hard
  * link then unlink is atomic and fails instead of overwriting, so two writers can never take the same name;
- * where links are impossible an exclusive copy does the same. Returns the new path.
+ * where links are impossible an exclusive copy does the same. `taken` skips names held elsewhere (the index).
+ * Returns the new path.
  */
-export async function placeExclusive(src: string, dir: string, stem: string, ext: string): Promise<string> {
+export async function placeExclusive(
+  src: string,
+  dir: string,
+  stem: string,
+  ext: string,
+  taken: (path: string) => boolean = () => false,
+): Promise<string> {
   for (let attempt = 1; attempt < 10_000; attempt++) {
     const dest = join(dir, `${stem}${attempt === 1 ? '' : `-${attempt}`}${ext}`);
+    if (taken(dest)) continue;
     try {
       await linkOrCopy(src, dest);
     } catch (err) {

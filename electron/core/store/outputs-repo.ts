@@ -77,6 +77,11 @@ export class OutputsRepo {
     return row ? toOutput(row) : null;
   }
 
+  /** Whether a row already points at this path (a file deleted by hand still holds its name). */
+  hasFilePath(filePath: string): boolean {
+    return this.db.prepare('SELECT 1 FROM outputs WHERE file_path = ?').get(filePath) !== undefined;
+  }
+
   byJob(jobId: string): Output[] {
     return (this.db.prepare('SELECT * FROM outputs WHERE job_id = ? ORDER BY id').all(jobId) as OutputRow[]).map(toOutput);
   }
