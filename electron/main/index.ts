@@ -6,18 +6,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import { createCore, type Core } from '../core/app';
 import { loadConfig } from '../core/config';
 import { createFileLogger } from '../core/log-file';
 import { bridgeIpc } from './ipc';
 import { launchedAtLogin, syncLoginItem } from './login-item';
-import { handleMediaProtocol, mediaResolverOf, registerMediaScheme } from './media-protocol';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { explainStartupError, useDevSqliteBinding } from './native-modules';
 import { electronNotifier, watchForNotifications } from './notifications';
 import { createQuitSequence, type QuitSequence } from './quit';
 import { SafeStorageSecretStore } from './secrets-safe-storage';
-import { hardenSession } from './security';
+import { appUrlMatcher, hardenSession } from './security';
 import { callCore, currentSettings } from './shell-core';
 import { claimSingleInstance } from './single-instance';
 import { createShellTray, type ShellTray } from './tray';
@@ -73,8 +73,9 @@ async function start(): Promise<void> {
 
   const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
   hardenSession(session.defaultSession, devServerUrl ? { devServer: devServerUrl } : {});
-  handleMediaProtocol(protocol, { resolver: () => mediaResolverOf(running), roots: [config.libraryDir, config.dataDir] });
-  bridgeIpc(running, () => (window && !window.isDestroyed() ? [window.webContents] : []));
+  handleMediaProtocol(protocol, { resolver: () => running.library, roots: [config.libraryDir, config.dataDir] });
+  const rendererFile = join(__dirname, '../renderer/index.html');
+  bridgeIpc(running, () => (window && !window.isDestroyed() ? [window.webContents] : []), appUrlMatcher(rendererFile, devServerUrl));
 
   let first = true;
   openWindow = () => {
@@ -82,7 +83,7 @@ async function start(): Promise<void> {
     window = createMainWindow({
       preload: join(__dirname, '../preload/index.js'),
       devServerUrl,
-      rendererFile: join(__dirname, '../renderer/index.html'),
+      rendererFile,
       stateFile: join(config.dataDir, 'window-state.json'),
       icon: resource('icon.png'),
       startHidden: first && launchedAtLogin(app, process.argv),
@@ -91,6 +92,8 @@ async function start(): Promise<void> {
       onError: (message, error) => logger.warn(message, { error }),
     });
     first = false;
+    // Windows log-off / shutdown does not emit before-quit: finish what we can.
+    window.on('session-end', () => void quitSequence?.quit());
     return window;
   };
   openWindow();
@@ -115,6 +118,13 @@ async function start(): Promise<void> {
   };
   login(currentSettings(running).startAtLogin);
   running.events.on('settings.changed', (settings) => login(settings.startAtLogin));
+
+  // macOS/Linux shutdown: ask the OS to wait while the quit sequence runs.
+  // (Electron passes an event the typings leave out.)
+  powerMonitor.on('shutdown', (...args: unknown[]) => {
+    (args[0] as { preventDefault?: () => void } | undefined)?.preventDefault?.();
+    void quitSequence?.quit();
+  });
 
   if (process.env.COMFYDESK_E2E === '1') {
     (globalThis as { __comfydeskE2E?: unknown }).__comfydeskE2E = { tray: () => tray, window: () => window };

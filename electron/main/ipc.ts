@@ -1,12 +1,24 @@
-/** Bridges the core API to Electron IPC: one invoke channel for calls, one send channel for every event. */
+/**
+ * Bridges the core API to Electron IPC: one invoke channel for calls, one send channel for every event. Calls
+ * are accepted only from frames showing the app itself (never from a page that got navigated elsewhere), and
+ * every call is validated by the core against shared/api.ts.
+ */
 import { ipcMain, type WebContents } from 'electron';
+import type { CallResult } from '../../shared/api';
 import { IPC_CALL, IPC_EVENT } from '../../shared/ipc';
 import type { Core } from '../core/app';
 
-export function bridgeIpc(core: Core, targets: () => WebContents[]): () => void {
-  ipcMain.handle(IPC_CALL, (_event, method: unknown, input: unknown) =>
-    core.api.dispatch(typeof method === 'string' ? method : '', input, { caller: 'desktop' }),
-  );
+const REFUSED: CallResult = { ok: false, error: { code: 'unauthorized', message: 'Only the ComfyDesk window may call the core.' } };
+
+export function bridgeIpc(
+  core: Pick<Core, 'api' | 'events'>,
+  targets: () => WebContents[],
+  isAppUrl: (frameUrl: string) => boolean = () => true,
+): () => void {
+  ipcMain.handle(IPC_CALL, (event, method: unknown, input: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '')) return REFUSED;
+    return core.api.dispatch(typeof method === 'string' ? method : '', input, { caller: 'desktop' });
+  });
   const detach = core.events.onAny((event, payload) => {
     for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload);
   });

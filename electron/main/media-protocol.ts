@@ -17,13 +17,13 @@ export interface MediaTarget {
   path: string;
   mime: string;
 }
-/** What the core's library offers (core.library.resolveMedia); null = no such output / thumbnail. */
+/** What the core's library offers (core.library.resolveMedia, a pure look-up); null = no such output / thumbnail. */
 export interface MediaResolver {
   resolveMedia(kind: MediaKind, id: string): MediaTarget | null | Promise<MediaTarget | null>;
 }
 
 export interface MediaServeOptions {
-  /** The library, or null while the core has none. */
+  /** The library (null answers 503). */
   resolver(): MediaResolver | null;
   /** Folders media may come from (library dir, data dir); anything resolving elsewhere is refused. */
   roots: readonly string[];
@@ -137,12 +137,6 @@ export async function serveMedia(request: Request, options: MediaServeOptions): 
   headers['content-length'] = String(range.end - range.start + 1);
   headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`;
   return new Response(head ? null : body(path, range.start, range.end), { status: 206, headers });
-}
-
-/** The core's library once it offers resolveMedia (contributed by the library capability), else null. */
-export function mediaResolverOf(core: object): MediaResolver | null {
-  const library = (core as { library?: Partial<MediaResolver> }).library;
-  return library && typeof library.resolveMedia === 'function' ? (library as MediaResolver) : null;
 }
 
 /** After app 'ready': answer the scheme on the default session. */

@@ -5,8 +5,8 @@
  * - botDisconnected: the Discord bot lost its connection (online → reconnecting/error; a stop you asked for is silent).
  */
 import { Notification } from 'electron';
-import { z } from 'zod';
-import { BotStatusSchema, type HealthSummary } from '../../shared/api/health';
+import type { HealthSummary } from '../../shared/api/health';
+import type { Job } from '../../shared/jobs';
 import type { Settings } from '../../shared/settings';
 import type { EventBus } from '../core/events';
 
@@ -18,21 +18,11 @@ export interface NotificationContent {
 }
 
 export interface NotifierDeps {
-  events: Pick<EventBus, 'on' | 'onAny'>;
+  events: Pick<EventBus, 'on'>;
   settings(): Settings;
   initial: HealthSummary;
   show(notification: NotificationContent): void;
 }
-
-const FailedJobSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-  workflow: z.string(),
-  prompt: z.string().default(''),
-  error: z.string().nullable().default(null),
-});
-/** `bot.changed` is owned by the bot; only its status (and an error text, if any) matter here. */
-const BotChangedSchema = z.object({ status: BotStatusSchema, error: z.string().nullable().optional() });
 
 const SEEN_JOBS_LIMIT = 500;
 
@@ -75,13 +65,12 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
     });
   };
 
-  const onJob = (payload: unknown): void => {
-    const job = FailedJobSchema.safeParse(payload);
-    if (!job.success || job.data.status !== 'failed' || failedJobs.has(job.data.id)) return;
-    failedJobs.add(job.data.id);
+  const onJob = (job: Job): void => {
+    if (job.status !== 'failed' || failedJobs.has(job.id)) return;
+    failedJobs.add(job.id);
     if (failedJobs.size > SEEN_JOBS_LIMIT) failedJobs.delete(failedJobs.values().next().value!);
-    const what = job.data.prompt ? `${job.data.workflow}: “${shorten(job.data.prompt, 60)}”` : job.data.workflow;
-    show({ kind: 'jobFailed', title: 'A job failed', body: `${what}\n${shorten(job.data.error ?? 'No reason given.', 200)}` });
+    const what = job.prompt ? `${job.workflow}: “${shorten(job.prompt, 60)}”` : job.workflow;
+    show({ kind: 'jobFailed', title: 'A job failed', body: `${what}\n${shorten(job.error ?? 'No reason given.', 200)}` });
   };
 
   const off = [
@@ -89,16 +78,8 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
       onComfy(summary.comfy.status);
       onBot(summary.bot.status);
     }),
-    // job.changed and bot.changed belong to other capabilities: read leniently, by the fields used here.
-    deps.events.onAny((event, payload) => {
-      const name: string = event;
-      if (name === 'bot.changed') {
-        const status = BotChangedSchema.safeParse(payload);
-        if (status.success) onBot(status.data.status, status.data.error);
-      } else if (name === 'job.changed') {
-        onJob(payload);
-      }
-    }),
+    deps.events.on('bot.changed', (state) => onBot(state.status, state.error)),
+    deps.events.on('job.changed', (job) => onJob(job)),
   ];
   return () => {
     for (const f of off) f();

@@ -4,6 +4,8 @@
  * permission request denied, and http(s) links handed to the system browser.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MEDIA_SCHEME } from '../../shared/ipc';
 
 export function secureWebPreferences(preload: string): WebPreferences {
@@ -55,6 +57,22 @@ export function isExternalHttpUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a frame shows the app: the built renderer folder (file://) or the dev server's origin. */
+export function appUrlMatcher(rendererFile: string, devServer: string | null): (url: string) => boolean {
+  if (devServer) {
+    const origin = new URL(devServer).origin;
+    return (url) => {
+      try {
+        return new URL(url).origin === origin;
+      } catch {
+        return false;
+      }
+    };
+  }
+  const folder = pathToFileURL(dirname(rendererFile)).href + '/';
+  return (url) => url.startsWith(folder);
 }
 
 export interface SessionHardening {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { z } from 'zod';
-import { BotStatusSchema, type HealthSummary } from '../../shared/api/health';
+import type { HealthSummary } from '../../shared/api/health';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
 import { isBotOn, launchedComfyRunning, trayView, type BotStatus, type TrayAction, type TrayIconName, type TrayView } from './tray-state';
 
@@ -29,7 +29,6 @@ export interface ShellTray {
 }
 
 const HealthOutputSchema = z.object({ results: z.array(z.object({ status: z.enum(['ok', 'warn', 'fail']) })) });
-const BotChangedSchema = z.object({ status: BotStatusSchema });
 
 const ERROR_TITLES: Record<TrayAction, string> = {
   show: 'Could not show ComfyDesk',
@@ -141,20 +140,16 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
     }
   }
 
-  // health.changed and settings.changed come typed from the core; bot.changed belongs to the bot capability
-  // and is read by its status only, whatever else it carries.
   const detach = [
     core.events.on('health.changed', (next) => {
       summary = next;
       render();
     }),
-    core.events.on('settings.changed', () => refresh()),
-    core.events.onAny((event, payload) => {
-      if ((event as string) !== 'bot.changed') return;
-      const parsed = BotChangedSchema.safeParse(payload);
-      if (parsed.success) bot = parsed.data.status;
+    core.events.on('bot.changed', (state) => {
+      bot = state.status;
       render();
     }),
+    core.events.on('settings.changed', () => refresh()),
   ];
 
   tray.on('click', () => {

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MEDIA_BASE } from '../../shared/ipc';
 import {
   handleMediaProtocol,
-  mediaResolverOf,
   parseMediaUrl,
   parseRange,
   registerMediaScheme,
@@ -12,6 +11,10 @@ import {
   type MediaResolver,
 } from '../../electron/main/media-protocol';
 import { tempDirs } from '../helpers/temp-dir';
+import { mediaUrl } from '../../renderer/src/api/media';
+import { createCore } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { MemorySecretStore } from '../../electron/core/secrets';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -37,6 +40,24 @@ function library() {
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => new Request(`${MEDIA_BASE}${path}`, { method, headers });
 
 describe('comfydesk-media protocol', () => {
+  it("reads the URLs the renderer builds from window.comfydesk.mediaBase", () => {
+    expect(parseMediaUrl(mediaUrl('file', 12, undefined, MEDIA_BASE))).toEqual({ kind: 'file', id: '12' });
+    expect(parseMediaUrl(mediaUrl('thumb', 7, 'v2', MEDIA_BASE))).toEqual({ kind: 'thumb', id: '7' });
+  });
+
+  it('serves the core library (ids are output numbers; thumbnails live in the library folder)', async () => {
+    const root = dirs.make();
+    const config = loadConfig({ dataDir: root, env: {} });
+    const core = createCore({ config, mode: 'desktop', secrets: new MemorySecretStore(), discoverUrls: [] });
+    try {
+      const options = { resolver: () => core.library, roots: [config.libraryDir, config.dataDir] };
+      expect((await serveMedia(get('/file/1'), options)).status).toBe(404);
+      expect((await serveMedia(get('/thumb/abc'), options)).status).toBe(404);
+    } finally {
+      await core.stop();
+    }
+  });
+
   it('parses only /file/<id> and /thumb/<id> on the media host', () => {
     expect(parseMediaUrl(`${MEDIA_BASE}/file/abc-123`)).toEqual({ kind: 'file', id: 'abc-123' });
     expect(parseMediaUrl(`${MEDIA_BASE}/thumb/01HX.png`)).toEqual({ kind: 'thumb', id: '01HX.png' });
@@ -110,9 +131,5 @@ describe('comfydesk-media protocol', () => {
     const [scheme, handler] = protocol.handle.mock.calls[0]!;
     expect(scheme).toBe('comfydesk-media');
     expect((await handler(get('/file/o1'))).status).toBe(200);
-    const { resolver } = library();
-    expect(mediaResolverOf({ library: resolver })).toBe(resolver);
-    expect(mediaResolverOf({ library: {} })).toBeNull();
-    expect(mediaResolverOf({})).toBeNull();
   });
 });

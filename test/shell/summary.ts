@@ -1,3 +1,4 @@
+import type { BotState } from '../../shared/api/bot';
 import type { HealthSummary, BackendSummary } from '../../shared/api/health';
 
 export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
@@ -15,4 +16,9 @@ export function summary(over: {
     bot: { status: 'stopped', guilds: 0, ...over.bot },
     queue: { queued: 0, running: 0, paused: false, ...over.queue },
   };
+}
+
+/** What `bot.changed` carries. */
+export function botState(status: BotState['status'], over: Partial<BotState> = {}): BotState {
+  return { status, error: null, hasToken: true, username: 'ComfyDesk', applicationId: '1', guilds: 1, onlineSince: null, ...over };
 }

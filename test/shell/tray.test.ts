@@ -9,7 +9,7 @@ import { nullLogger } from '../../electron/core/log';
 import type { ShellCore } from '../../electron/main/shell-core';
 import { createShellTray, type ShellTray } from '../../electron/main/tray';
 import { FakeTray, resetFake } from './electron-fake';
-import { backend, summary } from './summary';
+import { backend, botState, summary } from './summary';
 
 /** A core whose API records calls; queue.pause and bot.start/stop change what healthSummary() reports. */
 function fakeCore(initial: HealthSummary = summary()) {
@@ -88,12 +88,10 @@ describe('tray', () => {
     events.emit('health.changed', summary({ comfy: { backends: [backend({ status: 'busy' })] }, queue: { running: 1, queued: 2 } }));
     expect(tray.image.path).toBe('/res/tray/busy-bot-off.png');
     expect(tray.tooltip).toContain('Queue: 1 running, 2 waiting');
-    (events as unknown as { emit(e: string, p: unknown): void }).emit('bot.changed', { status: 'online', guilds: 2 });
+    events.emit('bot.changed', botState('online'));
     expect(tray.image.path).toBe('/res/tray/busy-bot-on.png');
     expect(tray.labels()).toContain('Turn Discord bot off');
-    // Unreadable payloads change nothing and break nothing.
-    (events as unknown as { emit(e: string, p: unknown): void }).emit('bot.changed', { nope: true });
-    expect(tray.image.path).toBe('/res/tray/busy-bot-on.png');
+    expect(tray.tooltip).toContain('Discord bot: on');
   });
 
   it('Pause / Resume queue calls queue.pause and the item flips', async () => {
@@ -113,7 +111,7 @@ describe('tray', () => {
     made = shellTray;
     await shellTray.run('bot.toggle');
     expect(calls.at(-1)).toEqual(['bot.start', {}]);
-    (events as unknown as { emit(e: string, p: unknown): void }).emit('bot.changed', { status: 'online' });
+    events.emit('bot.changed', botState('online'));
     tray.item('Turn Discord bot off').click!();
     await vi.waitFor(() => expect(calls.at(-1)).toEqual(['bot.stop', {}]));
   });
