@@ -143,6 +143,9 @@ export class OutputsRepo {
   /** One gallery page and the (capped) number of matches. */
   page(query: OutputQuery = {}, cap = 10_000): { items: Output[]; total: number; capped: boolean } {
     const q = OutputQuerySchema.parse(query);
-    return { items: (this.gallery.items(q) as OutputRow[]).map(toOutput), ...this.gallery.total(q, cap) };
+    const items = (this.gallery.items(q) as OutputRow[]).map(toOutput);
+    // A short first page is every match: no need to count them again.
+    if (!q.after && items.length < q.limit && items.length <= cap) return { items, total: items.length, capped: false };
+    return { items, ...this.gallery.total(q, cap) };
   }
 }
