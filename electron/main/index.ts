@@ -37,6 +37,7 @@ const resource = (...parts: string[]): string =>
   app.isPackaged ? join(process.resourcesPath, ...parts) : join(app.getAppPath(), 'resources', ...parts);
 
 let quitSequence: QuitSequence | null = null;
+const START_WAIT_ON_QUIT_MS = 5_000;
 /** Creates the window again if it was really closed (macOS keeps running without one). */
 let openWindow: () => BrowserWindow | null = () => window;
 
@@ -55,6 +56,7 @@ async function start(): Promise<void> {
   const secrets = new SafeStorageSecretStore({ dir: join(config.dataDir, 'secrets'), safeStorage, logger: logger.child('secrets') });
   const running = createCore({ config, mode: 'desktop', logger, secrets });
   core = running;
+  let starting: Promise<void> = Promise.resolve();
   quitSequence = createQuitSequence({
     logger: logger.child('quit'),
     beforeStop() {
@@ -67,7 +69,11 @@ async function start(): Promise<void> {
       // bad_request: no bot in this build (the method is not in the contract); nothing to stop.
       if (!result.ok && result.error.code !== 'bad_request') throw new Error(result.error.message);
     },
-    stopCore: () => running.stop(),
+    // A quit during start-up waits for start() (briefly) so the core is not closed under it.
+    stopCore: async () => {
+      await Promise.race([starting.catch(() => {}), new Promise((r) => setTimeout(r, START_WAIT_ON_QUIT_MS).unref())]);
+      await running.stop();
+    },
     exit: (code) => app.exit(code),
   });
 
@@ -130,7 +136,8 @@ async function start(): Promise<void> {
     (globalThis as { __comfydeskE2E?: unknown }).__comfydeskE2E = { tray: () => tray, window: () => window };
   }
 
-  await running.start();
+  starting = running.start();
+  await starting;
 }
 
 if (claimSingleInstance(app, () => showMainWindow(openWindow()))) {
@@ -148,6 +155,8 @@ if (claimSingleInstance(app, () => showMainWindow(openWindow()))) {
     .whenReady()
     .then(start)
     .catch((err: unknown) => {
+      // Quitting while starting: the quit sequence owns the exit.
+      if (quitSequence?.isQuitting()) return;
       core?.logger.error('start-up failed', { error: err });
       const message = explainStartupError(err, app.isPackaged);
       dialog.showErrorBox('ComfyDesk could not start', message);

@@ -192,9 +192,12 @@ export const fakeApp = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: vi.fn(() => fakeApp.lock),
   quit: vi.fn(),
   exit: vi.fn(),
-  getPath: vi.fn(() => '/tmp/comfydesk-fake-userdata'),
+  userData: '/tmp/comfydesk-fake-userdata',
+  getPath: vi.fn(() => fakeApp.userData),
+  appPath: '/tmp/comfydesk-fake-app',
+  whenReady: vi.fn(() => Promise.resolve()),
   setPath: vi.fn(),
-  getAppPath: vi.fn(() => '/tmp/comfydesk-fake-app'),
+  getAppPath: vi.fn(() => fakeApp.appPath),
   loginItem: { openAtLogin: false, wasOpenedAtLogin: false },
   getLoginItemSettings: vi.fn(() => ({ ...fakeApp.loginItem })),
   setLoginItemSettings: vi.fn((s: { openAtLogin: boolean }) => {
@@ -232,6 +235,7 @@ export const electronModule = {
   protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
   dialog: { showErrorBox: vi.fn() },
+  powerMonitor: new EventEmitter(),
 };
 
 export function resetFake(): void {
