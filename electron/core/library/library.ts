@@ -107,6 +107,7 @@ export class Library {
     const seed = seedOf(job.params.seed);
     const moved: { from: string; to: string }[] = [];
     const rows: NewOutput[] = [];
+    let outputs: Output[];
     try {
       let index = 0;
       for (const file of files) {
@@ -145,17 +146,19 @@ export class Library {
           createdAt,
         });
       }
-      const outputs = this.opts.store.addMany(rows);
-      await rm(this.incomingPath(job.id), { recursive: true, force: true });
-      if (outputs.length) {
-        this.opts.events.emit('library.added', outputs);
-        this.thumbs.enqueue(outputs);
-      }
-      return outputs;
+      outputs = this.opts.store.addMany(rows);
     } catch (err) {
       for (const m of moved.reverse()) await rename(m.to, m.from).catch(() => {});
       throw err;
     }
+    await rm(this.incomingPath(job.id), { recursive: true, force: true }).catch((err: unknown) =>
+      this.opts.logger.warn('could not remove a job’s incoming folder', { jobId: job.id, error: err }),
+    );
+    if (outputs.length) {
+      this.opts.events.emit('library.added', outputs);
+      this.thumbs.enqueue(outputs);
+    }
+    return outputs;
   }
 
   get(id: number): Output | null {
