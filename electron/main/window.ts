@@ -44,7 +44,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     ...(options.icon ? { icon: options.icon } : {}),
     webPreferences: secureWebPreferences(options.preload),
   });
-  if (bounds.maximized) win.maximize();
 
   let appUrl: string | null = null;
   hardenWebContents(win.webContents, {
@@ -53,8 +52,14 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   trackWindowState(win, options.stateFile, options.onError);
 
+  // maximize() would show the window at once (before its first frame, or while meant to stay hidden).
   win.once('ready-to-show', () => {
-    if (!options.startHidden) win.show();
+    if (options.startHidden) {
+      if (bounds.maximized) win.once('show', () => win.maximize());
+      return;
+    }
+    if (bounds.maximized) win.maximize();
+    win.show();
   });
   win.on('close', (event) => {
     if (options.isQuitting() || !options.closeToTray()) return;

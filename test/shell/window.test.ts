@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('./electron-fake')).electronModule);
@@ -141,6 +141,21 @@ describe('main window behaviour', () => {
     moved.setQuitting(true);
     moved.win.close();
     expect(open({ stateFile: first.stateFile }).win.bounds).toEqual({ x: 140, y: 30, width: 1000, height: 700 });
+  });
+
+  it('a window saved maximized opens maximized on its first frame, not before', () => {
+    const stateFile = join(dirs.make(), 'window-state.json');
+    writeFileSync(stateFile, JSON.stringify({ x: 10, y: 10, width: 1000, height: 700, maximized: true }));
+    const { win } = open({ stateFile });
+    expect(win.maximized).toBe(false);
+    win.emit('ready-to-show');
+    expect([win.maximized, win.visible]).toEqual([true, true]);
+    const hidden = open({ stateFile, startHidden: true }).win;
+    hidden.emit('ready-to-show');
+    expect(hidden.maximized).toBe(false);
+    hidden.show();
+    hidden.emit('show');
+    expect(hidden.maximized).toBe(true);
   });
 
   it('showMainWindow restores, shows and focuses', () => {
