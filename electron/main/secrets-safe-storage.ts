@@ -35,6 +35,8 @@ export class SafeStorageSecretStore implements SecretStore {
   private readonly logger: Logger;
   private readonly plaintext: FileSecretStore | null;
   private warned = false;
+  /** Decrypted values, so frequent reads (the health summary asks whether a token is set) stay in memory. */
+  private readonly cache = new Map<SecretName, string | null>();
 
   constructor(private readonly options: SafeStorageSecretStoreOptions) {
     this.env = options.env ?? process.env;
@@ -61,6 +63,7 @@ export class SafeStorageSecretStore implements SecretStore {
       registerSecret(fromEnv);
       return fromEnv;
     }
+    if (this.cache.has(name)) return this.cache.get(name)!;
     const file = this.file(name);
     if (existsSync(file)) {
       if (!this.encryptionAvailable()) {
@@ -69,6 +72,7 @@ export class SafeStorageSecretStore implements SecretStore {
       }
       const value = this.options.safeStorage.decryptString(readFileSync(file));
       registerSecret(value);
+      this.cache.set(name, value || null);
       return value || null;
     }
     if (this.plaintext) return this.plaintext.get(name);
@@ -77,6 +81,7 @@ export class SafeStorageSecretStore implements SecretStore {
 
   set(name: SecretName, value: string): void {
     registerSecret(value);
+    this.cache.delete(name);
     if (!this.encryptionAvailable()) {
       this.warnOnce();
       if (!this.plaintext) {
@@ -99,6 +104,7 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   delete(name: SecretName): void {
+    this.cache.delete(name);
     rmSync(this.file(name), { force: true });
     // A plain file left by an earlier opt-in goes too.
     rmSync(join(this.options.dir, name), { force: true });

@@ -31,6 +31,8 @@ describe('SafeStorageSecretStore', () => {
     expect(readFileSync(file).toString('utf8')).not.toContain(TOKEN);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(s.get('discordToken')).toBe(TOKEN);
+    expect(s.get('discordToken')).toBe(TOKEN);
+    expect(fakeSafeStorage.decryptString).toHaveBeenCalledTimes(1);
     // A new store (next launch) reads it back.
     expect(new SafeStorageSecretStore({ dir, safeStorage: fakeSafeStorage, env: {} }).get('discordToken')).toBe(TOKEN);
     expect(redact(`token is ${TOKEN}`)).not.toContain(TOKEN);
