@@ -40,20 +40,25 @@ import { electronModule, fakeApp, FakeBrowserWindow, FakeTray, FakeSession } fro
 
 const dirs = tempDirs();
 const require = createRequire(import.meta.url);
-const saved = { ...process.env };
+const ENV_KEYS = ['COMFYDESK_SQLITE_BINDING', 'COMFYDESK_E2E'] as const;
+const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
   fakeApp.userData = dirs.make('comfydesk-main-');
   fakeApp.appPath = join(__dirname, '../..');
   // Node's own better-sqlite3 build stands in for the Electron one a development start would fetch.
   process.env.COMFYDESK_SQLITE_BINDING = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  process.env.COMFYDESK_E2E = '1';
   fakeApp.exit.mockImplementation((code: number) => void order.push(`exit ${code}`));
   await import('../../electron/main/index');
   await vi.waitFor(() => expect(FakeTray.all).toHaveLength(1));
 });
 
 afterAll(async () => {
-  process.env = saved;
+  for (const k of ENV_KEYS) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
   await made.core?.stop().catch(() => {});
   dirs.cleanup();
 });
@@ -86,6 +91,17 @@ describe('main entry', () => {
     // Events reach the renderer over IPC.
     made.core!.events.emit('settings.changed', made.core!.store.settings.get());
     expect(win.webContents.sent.at(-1)?.[1]).toBe('settings.changed');
+  });
+
+  it("the smoke test's tray hook pauses the real queue (what test/e2e-electron does through Playwright)", async () => {
+    type Hook = { tray(): { view(): { menu: Array<{ type: string; label?: string }> }; run(a: string): Promise<void> } };
+    const hook = (globalThis as unknown as { __comfydeskE2E: Hook }).__comfydeskE2E;
+    const labels = () => hook.tray().view().menu.map((i) => i.label);
+    expect(labels()).toContain('Pause queue');
+    await hook.tray().run('queue.toggle');
+    expect(labels()).toContain('Resume queue');
+    expect(await made.core!.api.dispatch('health.summary', {}, { caller: 'test' })).toMatchObject({ ok: true, output: { queue: { paused: true } } });
+    expect(FakeTray.all[0]!.labels()).toContain('Resume queue');
   });
 
   it('quits once, in order: bot, core (writes finished), exit', async () => {
