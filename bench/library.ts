@@ -96,9 +96,9 @@ async function benchThumbnails(dir: string): Promise<void> {
   for (let y = 0; y < w; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 3;
-      raw[i] = (x / 4 + rand() * 4) & 0xff;
-      raw[i + 1] = (y / 4 + rand() * 4) & 0xff;
-      raw[i + 2] = ((x + y) / 8 + rand() * 4) & 0xff;
+      raw[i] = (x / 4 + rand() * 1.2) & 0xff;
+      raw[i + 1] = (y / 4 + rand() * 1.2) & 0xff;
+      raw[i + 2] = ((x + y) / 8 + rand() * 1.2) & 0xff;
     }
   }
   const sample = join(dir, 'sample.png');
