@@ -69,6 +69,9 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
   const tray = new Tray(image(view().icon));
   let shownIcon: TrayIconName | null = null;
 
+  // health.changed comes often (every idle/busy flip): touch the OS tray only for what changed.
+  let shownTooltip: string | null = null;
+  let shownMenu: string | null = null;
   const render = (): void => {
     if (destroyed) return;
     const v = view();
@@ -76,7 +79,13 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
       tray.setImage(image(v.icon));
       shownIcon = v.icon;
     }
-    tray.setToolTip(v.tooltip);
+    if (v.tooltip !== shownTooltip) {
+      tray.setToolTip(v.tooltip);
+      shownTooltip = v.tooltip;
+    }
+    const menuKey = JSON.stringify(v.menu);
+    if (menuKey === shownMenu) return;
+    shownMenu = menuKey;
     const template: MenuItemConstructorOptions[] = v.menu.map((item) =>
       item.type === 'separator'
         ? { type: 'separator' }

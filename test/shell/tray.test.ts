@@ -164,6 +164,19 @@ describe('tray', () => {
     expect(tray.image).toEqual(expect.objectContaining({ path: '/res/tray/idle-bot-onTemplate.png', template: true }));
   });
 
+  it('touches the OS tray only when something it shows changed', () => {
+    const { tray, events, shellTray } = setup();
+    made = shellTray;
+    const menu = tray.menu;
+    const setImage = vi.spyOn(tray, 'setImage');
+    events.emit('health.changed', summary());
+    expect(tray.menu).toBe(menu);
+    expect(setImage).not.toHaveBeenCalled();
+    events.emit('health.changed', summary({ queue: { paused: true } }));
+    expect(tray.menu).not.toBe(menu);
+    expect(setImage).not.toHaveBeenCalled();
+  });
+
   it('destroy detaches from events', () => {
     const { tray, events, shellTray } = setup();
     shellTray.destroy();
