@@ -82,4 +82,19 @@ describe('gallery query paths', () => {
     expect([...paths].some((p) => /^outputs_(user|guild|workflow|kind|favourite)_created$/.test(p))).toBe(true);
     store.close();
   });
+
+  it('a remembered total follows any change to the database, even a cascade from deleting a job', () => {
+    const store = openStore(join(dirs.make(), 'db.sqlite'), { now: () => Date.UTC(2026, 0, 1) });
+    const seed = seedOutputs(store.db, 2000, Date.UTC(2026, 0, 1), 9);
+    const gallery = new GalleryQueries(store.db);
+    const q = OutputQuerySchema.parse({ text: seed.commonWord, userId: seed.users[0] });
+    const before = gallery.total(q, 100_000);
+    expect(gallery.total(q, 100_000)).toEqual(before);
+    const job = store.db
+      .prepare('SELECT job_id AS id, COUNT(*) AS n FROM outputs WHERE id IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?) AND user_id = ? GROUP BY job_id LIMIT 1')
+      .get(ftsQuery(seed.commonWord), seed.users[0]) as { id: string; n: number };
+    store.db.prepare('DELETE FROM jobs WHERE id = ?').run(job.id);
+    expect(gallery.total(q, 100_000)).toEqual({ total: before.total - job.n, capped: false });
+    store.close();
+  });
 });

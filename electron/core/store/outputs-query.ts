@@ -66,6 +66,7 @@ interface Shape {
 export class GalleryQueries {
   private readonly counts = new Map<string, { n: number; size: number }>();
   private readonly statements = new Map<string, Statement>();
+  private readonly totals = new Map<string, { changes: number; result: { total: number; capped: boolean } }>();
 
   constructor(private readonly db: Db) {}
 
@@ -77,8 +78,22 @@ export class GalleryQueries {
     return this.prepare(`${sql} ORDER BY o.created_at DESC, o.id DESC LIMIT @limit`).all({ ...params, limit: q.limit });
   }
 
-  /** How many rows match (ignoring `after`/`limit`), counting at most cap + 1. */
+  /**
+   * How many rows match (ignoring `after`/`limit`), counting at most cap + 1. Remembered until the database
+   * next changes, so scrolling through one search (keyset pages) counts once.
+   */
   total(q: ParsedOutputQuery, cap: number): { total: number; capped: boolean } {
+    const key = JSON.stringify([q.text ?? null, q.userId ?? null, q.guildId ?? null, q.workflow ?? null, q.kind ?? null, q.favourite ?? null, q.from ?? null, q.to ?? null, cap]);
+    const changes = (this.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const hit = this.totals.get(key);
+    if (hit && hit.changes === changes) return hit.result;
+    const result = this.countTotal(q, cap);
+    this.totals.set(key, { changes, result });
+    if (this.totals.size > 64) this.totals.delete(this.totals.keys().next().value!);
+    return result;
+  }
+
+  private countTotal(q: ParsedOutputQuery, cap: number): { total: number; capped: boolean } {
     const shape = this.shape(q);
     const only = shape.filters[0];
     let n: number;
