@@ -11,7 +11,6 @@ import {
   type MediaResolver,
 } from '../../electron/main/media-protocol';
 import { tempDirs } from '../helpers/temp-dir';
-import { mediaUrl } from '../../renderer/src/api/media';
 import { createCore } from '../../electron/core/app';
 import { loadConfig } from '../../electron/core/config';
 import { MemorySecretStore } from '../../electron/core/secrets';
@@ -40,9 +39,9 @@ function library() {
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => new Request(`${MEDIA_BASE}${path}`, { method, headers });
 
 describe('comfydesk-media protocol', () => {
-  it("reads the URLs the renderer builds from window.comfydesk.mediaBase", () => {
-    expect(parseMediaUrl(mediaUrl('file', 12, undefined, MEDIA_BASE))).toEqual({ kind: 'file', id: '12' });
-    expect(parseMediaUrl(mediaUrl('thumb', 7, 'v2', MEDIA_BASE))).toEqual({ kind: 'thumb', id: '7' });
+  it('reads the URLs the renderer builds from window.comfydesk.mediaBase (`${base}/${kind}/${id}[?v=…]`)', () => {
+    expect(parseMediaUrl(`${MEDIA_BASE}/file/12`)).toEqual({ kind: 'file', id: '12' });
+    expect(parseMediaUrl(`${MEDIA_BASE}/thumb/7?v=v2`)).toEqual({ kind: 'thumb', id: '7' });
   });
 
   it('serves the core library (ids are output numbers; thumbnails live in the library folder)', async () => {
