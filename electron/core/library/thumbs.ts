@@ -129,7 +129,10 @@ export class ThumbnailQueue {
       await rename(tmp, dest);
     } catch (err) {
       await unlink(tmp).catch(() => {});
-      this.opts.logger.warn('could not make a thumbnail', { id, file: output.filePath, error: err });
+      // A source file deleted by hand is expected (its row stays until the user deletes it): no warning.
+      const gone = !(await access(output.filePath).then(() => true, () => false));
+      if (gone) this.opts.logger.debug('no thumbnail: the file is missing', { id, file: output.filePath });
+      else this.opts.logger.warn('could not make a thumbnail', { id, file: output.filePath, error: err });
       return;
     }
     // Removed while we worked: do not leave an orphan behind.
