@@ -194,6 +194,8 @@ export function createCore(options: CoreOptions): Core {
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
   let started = false;
+  let starting: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
   return {
     config,
     store,
@@ -208,33 +210,48 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     healthSummary,
-    async start() {
-      if (started) return;
+    start() {
+      if (starting) return starting;
       started = true;
-      const problems = await workflows.load();
-      for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
-      await library.start();
-      await comfy.start();
-      jobs.start();
-      if (bot.state().hasToken) void bot.start();
-      logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
+      starting = (async () => {
+        const problems = await workflows.load();
+        for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
+        // A stop() that came while we were loading wins: start nothing more.
+        if (!started) return;
+        await library.start();
+        if (!started) return;
+        await comfy.start();
+        if (!started) return;
+        jobs.start();
+        if (bot.state().hasToken) void bot.start();
+        logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
+      })();
+      return starting;
     },
-    async stop() {
-      if (!started) {
+    stop() {
+      if (stopping) return stopping;
+      stopping = (async () => {
+        const wasStarted = starting !== null;
+        // A start() still running sees this at its next step and starts nothing more; wait for it, so nothing
+        // runs on a closed database.
+        started = false;
+        await starting?.catch(() => {});
+        if (!wasStarted) {
+          await library.stop();
+          store.close();
+          return;
+        }
+        logger.info('core stopping');
+        await bot.stop();
+        releaseBotHealth();
+        jobs.stop();
+        clock.clearTimeout(summaryTimer ?? undefined);
+        summaryTimer = null;
+        await comfy.stop();
         await library.stop();
         store.close();
-        return;
-      }
-      started = false;
-      logger.info('core stopping');
-      await bot.stop();
-      releaseBotHealth();
-      jobs.stop();
-      clock.clearTimeout(summaryTimer ?? undefined);
-      summaryTimer = null;
-      await comfy.stop();
-      await library.stop();
-      store.close();
+      })();
+      return stopping;
     },
   };
 }
