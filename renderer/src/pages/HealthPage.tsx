@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useAppStore } from '../stores/app-store';
+import { useBackends } from '../stores/app-store';
 import { useHealth } from '../stores/health-store';
 
 const ICON = { ok: '✓', warn: '!', fail: '✕' } as const;
@@ -35,7 +35,7 @@ function LogTail() {
 
 /** Health checks streamed row by row, the launched ComfyUI and its log. */
 export function HealthPage() {
-  const backends = useAppStore((s) => s.health?.comfy.backends ?? []);
+  const backends = useBackends();
   const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth();
   const [backendId, setBackendId] = useState('');
   useEffect(() => {

@@ -81,7 +81,7 @@ export function QueuePage() {
         </span>
         <div className="spacer" />
         <button type="button" className={paused ? 'primary' : ''} onClick={() => void setPaused(!paused)} data-testid="pause-toggle">
-          {paused ? '▶ Resume queue' : '⏸ Pause queue'}
+          {paused ? 'Resume queue' : 'Pause queue'}
         </button>
       </header>
       {paused && <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>}

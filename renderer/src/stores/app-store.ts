@@ -42,6 +42,11 @@ api.on('settings.changed', (settings) => useAppStore.setState({ settings }));
 api.on('health.changed', (health) => useAppStore.setState({ health }));
 onConnectionStatus((connection) => useAppStore.setState({ connection }));
 
+const NO_BACKENDS: HealthSummary['comfy']['backends'] = [];
+
+/** The backends of the latest health summary (a stable empty list before it arrives). */
+export const useBackends = () => useAppStore((s) => s.health?.comfy.backends ?? NO_BACKENDS);
+
 /** The theme the page uses: `system` follows the OS. */
 export function resolvedTheme(theme: Settings['theme'] | undefined): 'dark' | 'light' {
   if (theme === 'light') return 'light';

@@ -52,6 +52,9 @@ export const useCatalog = create<CatalogState>((set, get) => ({
 }));
 
 api.on('templates.changed', (change) => useCatalog.setState((s) => ({ templates: applyTemplateChanged(s.templates, change) })));
+api.on('workflows.changed', () => {
+  void api.call('workflows.list').then((workflows) => useCatalog.setState({ workflows }), () => undefined);
+});
 api.on('bot.changed', () => void useCatalog.getState().loadGuilds());
 
 /** A server's name, or its id when the bot does not know it. */

@@ -22,7 +22,8 @@ export interface GalleryData {
 export const emptyGallery = (): GalleryData => ({ items: [], total: 0, totalCapped: false, done: false, thumbVersion: {} });
 
 export function appendPage(state: GalleryData, page: LibrarySearchResult, limit: number): GalleryData {
-  const seen = new Set(state.items.map((o) => o.id));
+  // Keyset pages only overlap the previous page's tail: check those ids, not all loaded items (100k rows).
+  const seen = new Set(state.items.slice(-Math.max(limit, page.items.length)).map((o) => o.id));
   const fresh = page.items.filter((o) => !seen.has(o.id));
   return {
     ...state,

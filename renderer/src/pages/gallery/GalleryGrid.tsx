@@ -6,11 +6,25 @@ import { mediaUrl } from '../../api/media';
 import { moveFocus } from '../../stores/gallery-logic';
 import { useGallery } from '../../stores/gallery-store';
 
-const TILE = 196;
+/** Tiles are at least this wide; the columns then share the row's width. */
+const MIN_TILE = 180;
 const GAP = 10;
 
+/**
+ * A tile asks for its thumbnail only once it stayed on screen for a moment: a fast scroll over thousands of rows
+ * then requests nothing for the rows it flew past, and the screen it stops on loads at once.
+ */
+const SETTLE_MS = 90;
+
 const Tile = memo(function Tile({ output, index, focused, version }: { output: Output; index: number; focused: boolean; version: number }) {
-  const src = output.thumbnailPath ? mediaUrl('thumb', output.id, version || null) : output.kind === 'image' ? mediaUrl('file', output.id) : null;
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(true), SETTLE_MS);
+    return () => clearTimeout(t);
+  }, []);
+  const src = !settled
+    ? null
+    : output.thumbnailPath ? mediaUrl('thumb', output.id, version || null) : output.kind === 'image' ? mediaUrl('file', output.id) : null;
   return (
     <div
       role="gridcell"
@@ -23,7 +37,13 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
       data-output-id={output.id}
       onClick={() => useGallery.getState().open(output.id)}
     >
-      {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : <div className="tile-placeholder">▶</div>}
+      {src ? (
+        <img src={src} alt="" decoding="async" draggable={false} />
+      ) : (
+        <div className="tile-placeholder" aria-hidden="true">
+          {settled ? '▶' : ''}
+        </div>
+      )}
       {output.kind === 'video' && <span className="tile-badge">▶ video</span>}
       {output.favourite && <span className="tile-fav" aria-hidden="true">★</span>}
     </div>
@@ -34,14 +54,18 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
 export function GalleryGrid() {
   const { items, done, loading, thumbVersion, loadMore } = useGallery();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [columns, setColumns] = useState(5);
+  const [{ columns, tile }, setLayout] = useState({ columns: 5, tile: MIN_TILE });
   const [focus, setFocus] = useState(0);
   const [confirm, setConfirm] = useState<Output | null>(null);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const measure = () => setColumns(Math.max(1, Math.floor((el.clientWidth - GAP) / (TILE + GAP))));
+    const measure = () => {
+      const width = el.clientWidth - 2 * GAP;
+      const cols = Math.max(1, Math.floor((width + GAP) / (MIN_TILE + GAP)));
+      setLayout({ columns: cols, tile: Math.floor((width - GAP * (cols - 1)) / cols) });
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
@@ -52,9 +76,10 @@ export function GalleryGrid() {
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => TILE + GAP,
+    estimateSize: () => tile + GAP,
     overscan: 4,
   });
+  useEffect(() => virtualizer.measure(), [tile, virtualizer]);
   const virtualRows = virtualizer.getVirtualItems();
   const lastRow = virtualRows[virtualRows.length - 1]?.index ?? 0;
 
@@ -83,7 +108,7 @@ export function GalleryGrid() {
       e.preventDefault();
       return;
     }
-    const next = moveFocus(focus, e.key, columns, items.length, Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (TILE + GAP))));
+    const next = moveFocus(focus, e.key, columns, items.length, Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (tile + GAP))));
     if (next !== focus && next >= 0) {
       e.preventDefault();
       setFocus(next);
@@ -104,6 +129,8 @@ export function GalleryGrid() {
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-testid="gallery-grid"
+        data-loaded={items.length}
+        data-done={done}
       >
         {items.length === 0 && done && <p className="empty">Nothing here yet. Generate something, or change the filters.</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
@@ -113,7 +140,7 @@ export function GalleryGrid() {
               role="row"
               aria-rowindex={row.index + 1}
               className="grid-row"
-              style={{ transform: `translateY(${row.start}px)`, height: TILE, gap: GAP, gridTemplateColumns: `repeat(${columns}, ${TILE}px)` }}
+              style={{ transform: `translateY(${row.start}px)`, height: tile, gap: GAP, gridTemplateColumns: `repeat(${columns}, ${tile}px)` }}
             >
               {items.slice(row.index * columns, row.index * columns + columns).map((o, i) => {
                 const index = row.index * columns + i;

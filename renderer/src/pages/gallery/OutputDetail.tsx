@@ -52,7 +52,8 @@ export function OutputDetail({ id }: { id: number }) {
     if (next) useGallery.getState().open(next.id);
   };
   const manifest = workflows.find((w) => w.manifest.id === output.workflow)?.manifest;
-  const params = job?.params ?? (output.seed !== null ? { seed: output.seed } : {});
+  // The output's own seed is the one used (a random seed is fixed by then); it is shown on its own.
+  const params = { ...(job?.params ?? {}), seed: undefined };
   const useAs = (kind: WorkflowKind) => {
     const wf = workflows.find((w) => w.manifest.kind === kind);
     if (!wf) return toast.error(`No ${kind} workflow is installed.`);

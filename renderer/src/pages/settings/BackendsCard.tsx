@@ -2,12 +2,12 @@ import { useState } from 'react';
 import type { BackendSummary } from '../../../../shared/api/health';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/Modal';
-import { useAppStore } from '../../stores/app-store';
+import { useBackends } from '../../stores/app-store';
 import { report } from '../../stores/toast-store';
 
 /** ComfyUI backends: add by URL, enable or disable, remove. The list follows health.changed. */
 export function BackendsCard() {
-  const backends = useAppStore((s) => s.health?.comfy.backends ?? []);
+  const backends = useBackends();
   const [url, setUrl] = useState('');
   const [force, setForce] = useState(false);
   const [adding, setAdding] = useState(false);

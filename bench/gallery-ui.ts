@@ -1,0 +1,122 @@
+/**
+ * Gallery responsiveness at 100,000 outputs: seeds a library (real thumbnail files behind every row), serves
+ * it with the real headless server and measures in Debian's chromium (playwright-core):
+ *   - time from opening the gallery to the first screen of thumbnails decoded,
+ *   - time to scroll to the very end (every keyset page loaded, last row shown),
+ *   - frame times while scrolling (the UI thread stays free).
+ * Run: npx tsx bench/gallery-ui.ts [count]
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { hasChromium, startUi, CHROMIUM } from '../test/ui/harness';
+import { seedOutputs } from './library-seed';
+
+const COUNT = Number(process.argv[2] ?? 100_000);
+const THUMB_FILES = 24;
+
+async function main(): Promise<void> {
+  if (!hasChromium()) {
+    console.log(`gallery-ui: skipped, no chromium at ${CHROMIUM}`);
+    return;
+  }
+  const seedStart = performance.now();
+  const ui = await startUi({
+    noComfy: true,
+    viewport: { width: 1440, height: 900 },
+    async beforeServe(core) {
+      seedOutputs(core.store.db, COUNT, Date.now());
+      // Real WebP thumbnails (a few distinct files; each output still has its own URL and request).
+      const dir = join(core.config.libraryDir, '.thumbs-bench');
+      mkdirSync(dir, { recursive: true });
+      const files: string[] = [];
+      for (let i = 0; i < THUMB_FILES; i++) {
+        const file = join(dir, `t${i}.webp`);
+        const hue = (i * 360) / THUMB_FILES;
+        const [r, g, b] = [0, 120, 240].map((o) => Math.round(127 + 120 * Math.cos(((hue + o) * Math.PI) / 180)));
+        await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: r!, g: g!, b: b! } } }).webp({ quality: 80 }).toFile(file);
+        files.push(file);
+      }
+      const update = core.store.db.prepare('UPDATE outputs SET thumbnail_path = ? WHERE id % ? = ?');
+      core.store.db.transaction(() => files.forEach((f, i) => update.run(f, THUMB_FILES, i)))();
+    },
+  });
+  const seededMs = performance.now() - seedStart;
+  const { page } = ui;
+  try {
+    const t0 = performance.now();
+    await ui.open('#/gallery');
+    // First screen: every tile in view has its thumbnail decoded.
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=gallery-tile] img')];
+      const grid = document.querySelector('[data-testid=gallery-grid]')!.getBoundingClientRect();
+      const visible = imgs.filter((img) => img.getBoundingClientRect().top < grid.bottom);
+      return visible.length > 0 && visible.every((img) => img.complete && img.naturalWidth > 0);
+    }, undefined, { polling: 'raf', timeout: 120_000 });
+    const firstThumbsMs = performance.now() - t0;
+    const tiles = await page.locator('[data-testid=gallery-tile]').count();
+
+    // tsx keeps function names with a `__name` helper the page does not have.
+    await page.evaluate('globalThis.__name = (f) => f');
+    // Scroll to the end: jump to the bottom whenever the grid grows, until the last page is in.
+    const scroll = await page.evaluate(async () => {
+      const grid = document.querySelector<HTMLElement>('[data-testid=gallery-grid]')!;
+      const frames: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const tick = (t: number) => {
+        frames.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        const step = () => {
+          grid.scrollTop = grid.scrollHeight;
+          const done = grid.dataset.done === 'true';
+          const tiles = [...grid.querySelectorAll<HTMLElement>('[data-testid=gallery-tile]')];
+          const lastIndex = Math.max(...tiles.map((t) => Number(t.dataset.index)));
+          if (done && lastIndex === Number(grid.dataset.loaded) - 1) return resolve();
+          requestAnimationFrame(step);
+        };
+        step();
+      });
+      const ms = performance.now() - start;
+      running = false;
+      const sorted = frames.slice(1).sort((a, b) => a - b);
+      return {
+        ms,
+        loaded: Number(grid.dataset.loaded),
+        domTiles: grid.querySelectorAll('[data-testid=gallery-tile]').length,
+        frames: sorted.length,
+        p50: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
+        p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+        max: sorted[sorted.length - 1] ?? 0,
+      };
+    });
+    // The last screen's thumbnails arrive too.
+    const tEnd = performance.now();
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=gallery-tile] img')];
+      return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    }, undefined, { polling: 'raf', timeout: 60_000 });
+    const lastThumbsMs = performance.now() - tEnd;
+    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+
+    const f = (ms: number) => `${ms.toFixed(0)} ms`;
+    console.log(`gallery-ui: ${COUNT.toLocaleString('en')} outputs seeded in ${f(seededMs)} (including server start and renderer build)`);
+    console.log(`  first thumbnails:        ${f(firstThumbsMs)} (open the page → ${tiles} tiles in the DOM, all in view decoded)`);
+    console.log(`  scroll to the end:       ${f(scroll.ms)} (${scroll.loaded.toLocaleString('en')} outputs loaded in pages of 500, ${scroll.domTiles} tiles in the DOM at the end)`);
+    console.log(`  last screen thumbnails:  ${f(lastThumbsMs)}`);
+    console.log(`  frame time while scrolling: p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms over ${scroll.frames} frames`);
+    if (heap) console.log(`  JS heap at the end:      ${(heap / 1024 / 1024).toFixed(0)} MB`);
+  } finally {
+    await ui.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,132 @@
+/**
+ * The real headless server (core + HTTP/WebSocket + media) on loopback with the fake ComfyUI behind it, the
+ * renderer built fresh with Vite, and Debian's chromium driven by playwright-core. Shared by the UI flows and
+ * the gallery benchmark.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createCore, type Core } from '../../electron/core/app';
+import { loadConfig } from '../../electron/core/config';
+import { nullLogger } from '../../electron/core/log';
+import { MemorySecretStore } from '../../electron/core/secrets';
+import { startServer, type RunningServer } from '../../electron/core/server/server';
+import { WorkflowRegistry } from '../../electron/core/workflows/registry';
+import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { tempDirs } from '../helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+
+export const CHROMIUM = process.env.COMFYDESK_CHROMIUM ?? '/usr/lib/chromium/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const hasChromium = (): boolean => existsSync(CHROMIUM);
+
+const REPO = resolve(__dirname, '../..');
+export const SCREENSHOTS = join(REPO, 'docs/screenshots');
+
+/** Build the renderer into `outDir` (Vite, the same config as electron-vite's renderer part). */
+export async function buildRenderer(outDir: string): Promise<string> {
+  const { build } = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  await build({
+    root: join(REPO, 'renderer'),
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+export interface Ui {
+  core: Core;
+  server: RunningServer;
+  fake: FakeComfy;
+  browser: Browser;
+  page: Page;
+  token: string;
+  dataDir: string;
+  /** Open the app on a page (`#/queue`, ...). */
+  open(hash?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface UiOptions {
+  /** Prepare the core before the server starts (seed outputs, settings). */
+  beforeServe?(core: Core): Promise<void> | void;
+  /** Without a fake ComfyUI (the gallery benchmark needs none). */
+  noComfy?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+export async function startUi(options: UiOptions = {}): Promise<Ui> {
+  const dirs = tempDirs();
+  const dataDir = dirs.make('comfydesk-ui-');
+  const rendererDir = await buildRenderer(join(dirs.make('comfydesk-ui-build-'), 'renderer'));
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
+  const core = createCore({
+    config: loadConfig({ dataDir, env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url } }),
+    mode: 'headless',
+    secrets: new MemorySecretStore(),
+    discoverUrls: [],
+    workflowsDir: BUNDLED_DIR,
+  });
+  await core.start();
+  await options.beforeServe?.(core);
+  const token = 'ui-test-token-0123456789abcdef';
+  const server = await startServer({
+    api: core.api,
+    events: core.events,
+    logger: nullLogger,
+    token,
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir,
+    resolveMedia: core.library.resolveMedia,
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  let first = true;
+  return {
+    core,
+    server,
+    fake,
+    browser,
+    page,
+    token,
+    dataDir,
+    async open(hash = '#/gallery') {
+      // The first visit carries the token; the cookie it sets covers the page, media and the WebSocket.
+      await page.goto(`${server.url}/${first ? `?token=${token}` : ''}${hash}`);
+      first = false;
+      await page.waitForSelector('nav[aria-label="Pages"]');
+      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      await core.stop();
+      await fake.close();
+      dirs.cleanup();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Toasts come and go: leave them out so the pictures show the page.
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), style: '.toasts { display: none !important; }' });
+}
