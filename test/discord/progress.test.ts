@@ -161,3 +161,22 @@ describe('progress messages', () => {
     expect(sink.sent.map((s) => s.percent)).toEqual([7]);
   });
 });
+
+describe('progress edit budget', () => {
+  it('with many live messages each is edited less often, keeping the total under the budget', async () => {
+    const clock = new FakeClock(0);
+    const sink = new RecordingSink(clock);
+    const messenger = new ProgressMessenger({ clock, sink, logger: nullLogger, editsPerSecond: 10, render: (_id, v) => ({ embeds: [{ title: `p=${v?.percent ?? 0}` }], components: [] }) });
+    const ids = Array.from({ length: 40 }, (_, n) => `j${n}`);
+    for (const id of ids) messenger.attach(id, { applicationId: 'a', interactionToken: 't', interactionAt: 0, channelId: 'c', messageId: id });
+    expect(messenger.currentInterval()).toBe(4000);
+    for (let t = 0; t < 20; t++) {
+      for (const id of ids) messenger.update({ ...view(t), jobId: id });
+      clock.advance(500);
+      await settle();
+    }
+    // 40 messages over 10 s at 10 edits/s: at most ~100 edits, not 40 × 6.
+    expect(sink.sent.length).toBeLessThanOrEqual(10 * 10 + 40);
+    expect(sink.sent.length).toBeGreaterThanOrEqual(40);
+  });
+});

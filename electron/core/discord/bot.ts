@@ -28,6 +28,7 @@ import { Outbox } from './outbox';
 import { ProgressMessenger } from './progress';
 import { SlidingWindowLimiter } from './rate-limit';
 import { RestProgressSink } from './rest-sink';
+import { AckGate } from './ack-gate';
 import { BackendInfo } from './backend-info';
 import { renderProgressPayload } from './progress-render';
 
@@ -69,6 +70,7 @@ export class DiscordBot {
   readonly progress: ProgressMessenger;
   readonly delivery: Delivery;
   readonly limiter: SlidingWindowLimiter;
+  private readonly acks = new AckGate();
   private readonly watch: JobWatch;
   private readonly info: BackendInfo;
   private services: BotServices | null = null;
@@ -307,6 +309,7 @@ export class DiscordBot {
       logger: this.log,
       limiter: this.limiter,
       progress: this.progress,
+      acks: this.acks,
       cdnOrigins: o.cdnOrigins ?? DISCORD_CDN_ORIGINS,
       settings: () => o.store.settings.get(),
       health: () => o.health(),

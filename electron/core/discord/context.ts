@@ -20,6 +20,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { WorkflowRegistry } from '../workflows/registry';
+import type { AckGate } from './ack-gate';
 import type { JobsPort } from './jobs-port';
 import { memberLevel } from './permissions';
 import type { EditPayload, ProgressMessenger } from './progress';
@@ -35,6 +36,8 @@ export interface BotServices {
   logger: Logger;
   limiter: SlidingWindowLimiter;
   progress: ProgressMessenger;
+  /** Lets acknowledgements go out before slower work (see ack-gate.ts). */
+  acks: AckGate;
   /** Origins attachments may be downloaded from (Discord's CDN; the fake's in tests). */
   cdnOrigins: readonly string[];
   settings(): Settings;

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { ApiError } from '../../../shared/api';
-import { jobsMethods } from '../../../shared/api/jobs';
+import type { jobsMethods } from '../../../shared/api/jobs';
 import type { CoreApi } from '../api/dispatch';
 
 type JobsMethods = typeof jobsMethods;
@@ -17,7 +17,8 @@ export class JobsPort {
   async call<M extends keyof JobsMethods>(method: M, input: In<M>): Promise<Out<M>> {
     const result = await this.api.dispatch(method, input, { caller: 'discord' });
     if (!result.ok) throw new ApiError(result.error);
-    return jobsMethods[method].output.parse(result.output) as Out<M>;
+    // dispatch() already checked the output against the contract.
+    return result.output as Out<M>;
   }
 
   submit(input: In<'jobs.submit'>): Promise<Out<'jobs.submit'>> {

@@ -68,6 +68,12 @@ export interface ProgressOptions {
   logger: Logger;
   intervalMs?: number;
   tokenLifetimeMs?: number;
+  /**
+   * Edits per second across all progress messages (default 35): with many jobs at once each message is edited
+   * less often, so progress never eats the REST budget (discord.js holds the bot to 50 requests/s) that
+   * results and acknowledgements need.
+   */
+  editsPerSecond?: number;
 }
 
 /** Error codes that mean the message can no longer be edited. */
@@ -79,12 +85,21 @@ export class ProgressMessenger {
   private readonly goneJobs = new Set<string>();
   private readonly interval: number;
   private readonly tokenLifetime: number;
+  private readonly budget: number;
   /** Edits sent per job (for the bench and tests), kept after the job's message is done. */
   readonly editCounts = new Map<string, number>();
 
   constructor(private readonly o: ProgressOptions) {
     this.interval = o.intervalMs ?? EDIT_INTERVAL_MS;
     this.tokenLifetime = o.tokenLifetimeMs ?? TOKEN_LIFETIME_MS;
+    this.budget = o.editsPerSecond ?? 35;
+  }
+
+  /** The least time between two edits of one message now: 1.5 s, longer when many messages are live. */
+  currentInterval(): number {
+    let live = 0;
+    for (const s of this.states.values()) if (s.target && !s.gone) live++;
+    return Math.max(this.interval, Math.ceil((live * 1000) / this.budget));
   }
 
   has(jobId: string): boolean {
@@ -165,7 +180,7 @@ export class ProgressMessenger {
 
   private schedule(jobId: string, state: State): void {
     if (!state.target || state.inFlight || state.timer || !state.dirty || state.gone) return;
-    const wait = Math.max(0, state.lastEditAt + this.interval - this.o.clock.now());
+    const wait = Math.max(0, state.lastEditAt + this.currentInterval() - this.o.clock.now());
     if (wait === 0) {
       void this.flush(jobId, state);
       return;
@@ -182,7 +197,6 @@ export class ProgressMessenger {
     if (!target || !state.dirty || state.inFlight || state.gone || this.states.get(jobId) !== state) return;
     state.dirty = false;
     state.inFlight = true;
-    state.lastEditAt = this.o.clock.now();
     const final = state.final;
     let payload: EditPayload;
     const view = state.latest;
@@ -215,6 +229,8 @@ export class ProgressMessenger {
       }
     } finally {
       state.inFlight = false;
+      // Counted from when Discord answered, so two edits never reach it closer than the interval.
+      state.lastEditAt = this.o.clock.now();
     }
     if (final || state.gone) {
       this.forget(jobId, state);

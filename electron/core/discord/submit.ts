@@ -111,12 +111,16 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
     await replyError(i, err, ctx.logger);
     return null;
   }
+  const acked = ctx.acks.begin();
   try {
     await i.deferReply();
   } catch (err) {
     ctx.logger.warn('could not acknowledge a job request in time', { error: err instanceof Error ? err.message : String(err) });
     return null;
+  } finally {
+    acked();
   }
+  await ctx.acks.clear();
   try {
     const inputs = [...(req.localInputs ?? [])];
     for (const a of req.attachments ?? []) {
