@@ -9,7 +9,6 @@ import { Refusal, replyError, replyInfo } from '../respond';
 const data = new SlashCommandBuilder()
   .setName('admin')
   .setDescription('Server settings for ComfyDesk (admins)')
-  .setDMPermission(false)
   .addSubcommand((s) =>
     s
       .setName('setroles')
