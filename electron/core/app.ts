@@ -237,12 +237,14 @@ export function createCore(options: CoreOptions): Core {
         started = false;
         await starting?.catch(() => {});
         if (!wasStarted) {
+          await bot.dispose();
+          releaseBotHealth();
           await library.stop();
           store.close();
           return;
         }
         logger.info('core stopping');
-        await bot.stop();
+        await bot.dispose();
         releaseBotHealth();
         jobs.stop();
         clock.clearTimeout(summaryTimer ?? undefined);

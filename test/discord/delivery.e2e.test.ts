@@ -86,6 +86,27 @@ describe('delivery', () => {
   });
 });
 
+describe('bot offline', () => {
+  it('a job that ends while the bot is stopped is delivered when it starts again', async () => {
+    world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
+    const { discord, comfy, core } = world;
+    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'while away', steps: 3, width: 512, height: 512 } });
+    await h.waitForEdit();
+    const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    await comfy.waitForHeld();
+    expect((await core.api.call('bot.stop', {})).status).toBe('stopped');
+    comfy.release();
+    await world.waitJob(job.id, 'done');
+    await core.bot.idle();
+    expect(core.bot.outbox.get(job.id)).toMatchObject({ attempts: 1, lastError: 'the bot is offline' });
+    expect((await core.api.call('bot.start', {})).status).toBe('online');
+    const post = await world.resultPost(job.id);
+    expect(post.status).toBe(200);
+    await core.bot.idle();
+    expect(core.bot.outbox.get(job.id)).toBeNull();
+  });
+});
+
 describe('ack', () => {
   it('every job command is acknowledged before doing slow work (deferred first)', async () => {
     world = await startWorld();

@@ -75,6 +75,7 @@ export class DiscordBot {
   private readonly info: BackendInfo;
   private services: BotServices | null = null;
   private outboxRun: Promise<void> = Promise.resolve();
+  private abortLogin: () => void = () => undefined;
 
   constructor(private readonly o: DiscordBotOptions) {
     this.log = o.logger.child('discord');
@@ -108,7 +109,15 @@ export class DiscordBot {
       delivery: this.delivery,
       logger: this.log,
       applicationId: () => this.client?.application?.id ?? null,
+      online: () => this.client?.isReady() ?? false,
     });
+    this.watch.start();
+  }
+
+  /** Stop following jobs (the core is stopping). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.watch.stop();
   }
 
   state(): BotState {
@@ -147,7 +156,7 @@ export class DiscordBot {
     const client = this.client;
     this.client = null;
     this.services = null;
-    this.watch.stop();
+    this.abortLogin();
     this.progress.stopAll();
     if (client) await client.destroy().catch(() => undefined);
     this.onlineSince = null;
@@ -206,12 +215,17 @@ export class DiscordBot {
     const client = new Client({ intents: [GatewayIntentBits.Guilds], ...extra, ...(extra.rest ? { rest: extra.rest } : {}) });
     this.client = client as Client<true>;
     this.wire(client as Client<true>);
-    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    // Resolves once ready, or when stop() replaced this client while it was logging in.
+    const ready = new Promise<void>((resolve) => {
+      client.once(Events.ClientReady, () => resolve());
+      this.abortLogin = () => resolve();
+    });
     try {
       await client.login(token);
       await ready;
       return this.state();
     } catch (err) {
+      if (this.client !== client) return this.state();
       const message = describeLoginError(err);
       this.log.warn('Discord login failed', { error: message });
       if (this.client === client) this.client = null;
@@ -228,7 +242,6 @@ export class DiscordBot {
       if (!mine()) return;
       this.services = this.makeServices(c);
       this.onlineSince = this.o.clock.now();
-      this.watch.start();
       for (const guild of c.guilds.cache.values()) this.joined(guild);
       this.setStatus('online', null);
       void Promise.all(c.guilds.cache.map((g) => this.registerCommands(g))).then(() => this.flushOutbox());
@@ -259,6 +272,10 @@ export class DiscordBot {
       void this.flushOutbox();
     });
     client.on(Events.Error, (err) => this.log.warn('discord client error', { error: err.message }));
+    client.on(Events.Invalidated, () => {
+      if (!mine()) return;
+      this.setStatus('error', 'Discord ended the session (was the token reset?). Paste the new token and start the bot again.');
+    });
     client.on(Events.InteractionCreate, (interaction) => {
       const services = this.services;
       if (!mine() || !services) return;

@@ -23,6 +23,8 @@ export interface JobWatchOptions {
   logger: Logger;
   /** The bot's application id once known. */
   applicationId(): string | null;
+  /** Whether the bot is connected (progress edits are skipped while it is not). */
+  online(): boolean;
 }
 
 /** The progress message's final state. */
@@ -78,6 +80,7 @@ export class JobWatch {
 
   private onProgress(view: JobProgressView): void {
     if (!this.active.has(view.jobId) && !this.o.progress.has(view.jobId)) return;
+    if (!this.o.online()) return;
     this.ensureAttached(view.jobId);
     this.o.progress.update(view);
   }
@@ -99,6 +102,7 @@ export class JobWatch {
 
   private async ended(job: Job): Promise<void> {
     const outcome = job.status === 'done' ? await this.o.delivery.deliver(job) : null;
+    if (!this.o.online()) return;
     this.ensureAttached(job.id);
     await this.o.progress.finish(job.id, endedPayload(this.o.store.jobs.get(job.id) ?? job, this.o.workflows, outcome));
   }
