@@ -76,6 +76,7 @@ export class DiscordBot {
   private services: BotServices | null = null;
   private outboxRun: Promise<void> = Promise.resolve();
   private abortLogin: () => void = () => undefined;
+  private tokenCache: string | null | undefined = undefined;
 
   constructor(private readonly o: DiscordBotOptions) {
     this.log = o.logger.child('discord');
@@ -140,6 +141,7 @@ export class DiscordBot {
   /** Log in; resolves once online or failed (the state says which). */
   start(): Promise<BotState> {
     if (this.client) return this.starting ?? Promise.resolve(this.state());
+    this.tokenCache = undefined; // the environment or the keychain may have changed since
     const token = this.token();
     if (!token) {
       this.setStatus('no-token', null);
@@ -168,6 +170,7 @@ export class DiscordBot {
   async setToken(token: string): Promise<BotState> {
     registerSecret(token);
     this.o.secrets.set('discordToken', token);
+    this.tokenCache = token;
     if (this.client) {
       await this.stop();
       return this.start();
@@ -179,6 +182,7 @@ export class DiscordBot {
   async clearToken(): Promise<BotState> {
     await this.stop();
     this.o.secrets.delete('discordToken');
+    this.tokenCache = null;
     this.setStatus('no-token', null);
     return this.state();
   }
@@ -189,13 +193,16 @@ export class DiscordBot {
     await this.outboxRun;
   }
 
+  /** The stored token, read once from the secret store (state() is called often; keychains are slow). */
   private token(): string | null {
+    if (this.tokenCache !== undefined) return this.tokenCache;
     try {
-      return this.o.secrets.get('discordToken');
+      this.tokenCache = this.o.secrets.get('discordToken');
     } catch (err) {
       this.log.warn('the Discord token could not be read', { error: err instanceof Error ? err.message : String(err) });
-      return null;
+      this.tokenCache = null;
     }
+    return this.tokenCache;
   }
 
   private setStatus(status: BotStatus, error: string | null): void {
