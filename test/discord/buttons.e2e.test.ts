@@ -67,6 +67,26 @@ describe('result buttons (persistent custom ids resolved from SQLite)', () => {
   });
 });
 
+describe('restart during a job', () => {
+  it('the new core keeps editing the stored progress message and delivers the result', async () => {
+    world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
+    const { discord, comfy } = world;
+    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'across a restart', steps: 3, width: 512, height: 512 } });
+    const first = await h.waitForEdit();
+    const progressId = (first.response as { id: string }).id;
+    const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    await comfy.waitForHeld();
+    await world.restart();
+    comfy.release();
+    const post = await world.resultPost(job.id);
+    expect(post.status).toBe(200);
+    await world.core.bot.idle();
+    const last = discord.calls.filter((c) => c.method === 'PATCH' && (c.path.endsWith(progressId) || c.path.includes(h.token))).at(-1)!;
+    expect(embedOf(last).title).toBe('Done');
+    expect(discord.message(progressId)?.embeds[0]).toMatchObject({ title: 'Done' });
+  });
+});
+
 describe('/queue cancel', () => {
   it('interrupts a running job and the progress message says Cancelled', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 2 } } } });
