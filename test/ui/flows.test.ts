@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/api';
+import sharp from 'sharp';
 import type { Job } from '../../shared/jobs';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
 
@@ -41,6 +42,11 @@ suite('desktop UI flows (chromium)', () => {
   const jobsWhere = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
   const tiles = () => ui.page.locator('[data-testid=gallery-tile]');
   const nav = (page: string) => ui.page.click(`nav a[href="#/${page}"]`);
+  /** Toasts sit in the bottom-right corner: close them before clicking what they cover. */
+  const dismissToasts = async () => {
+    await ui.page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toast button[aria-label=Dismiss]').forEach((b) => b.click()));
+    await ui.page.waitForSelector('.toast', { state: 'detached' });
+  };
 
   it('submits from Generate, shows progress in the queue, the image in the gallery, finds it by a prompt word and deletes it', async () => {
     const { page, fake } = ui;
@@ -92,6 +98,18 @@ suite('desktop UI flows (chromium)', () => {
       return imgs.length === 7 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
     await screenshot(page, 'gallery');
+
+    // Keyboard: arrows move the focus through the grid, F favourites the focused output.
+    const grid = page.locator('[data-testid=gallery-grid]');
+    await grid.focus();
+    const second = await tiles().nth(1).getAttribute('id');
+    await page.keyboard.press('ArrowRight');
+    expect(await grid.getAttribute('aria-activedescendant')).toBe(second);
+    await page.keyboard.press('f');
+    await page.waitForSelector(`#${second} .tile-fav`);
+    expect(ui.core.library.get(Number(second!.replace('tile-', '')))?.favourite).toBe(true);
+    await page.keyboard.press('End');
+    expect(await grid.getAttribute('aria-activedescendant')).toBe(await tiles().nth(6).getAttribute('id'));
 
     const search = page.locator('[data-testid=gallery-search]');
     await search.fill('lighthouse');
@@ -188,15 +206,44 @@ suite('desktop UI flows (chromium)', () => {
     await screenshot(page, 'health');
   });
 
+  it('uploads a dropped image for an edit workflow and runs it', async () => {
+    const { page, core } = ui;
+    await ui.open('#/generate');
+    await page.waitForSelector('#gen-workflow option[value="qwen-edit"]', { state: 'attached' });
+    await page.selectOption('#gen-workflow', 'qwen-edit');
+    await page.waitForSelector('[data-testid=image-drop-0]');
+    expect(await page.isDisabled('[data-testid=generate-submit]')).toBe(true);
+    const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'sketch.png', { type: 'image/png' }));
+      return dt;
+    }, png.toString('base64'));
+    await page.dispatchEvent('[data-testid=image-drop-0]', 'drop', { dataTransfer });
+    await page.waitForSelector('.toast:has-text("sketch.png ready.")');
+    await page.waitForSelector('[data-testid=image-drop-0] img[alt*="sketch.png"]');
+    await page.fill('#gen-prompt', 'make it a watercolor');
+    await screenshot(page, 'generate');
+    await page.click('[data-testid=generate-submit]');
+    await page.waitForSelector('[data-testid=generate-result][data-status=done] .result-thumbs img');
+    const [job] = ui.core.store.jobs.list({ limit: 500 }).filter((j) => j.prompt === 'make it a watercolor');
+    expect(job?.workflow).toBe('qwen-edit');
+    expect(job?.inputs).toEqual([expect.objectContaining({ slot: 0, filename: 'sketch.png' })]);
+    expect(existsSync(job!.inputs[0]!.path)).toBe(true);
+    expect(ui.fake.record.uploads.length).toBeGreaterThan(0);
+    expect(core.library.search({ text: 'watercolor', limit: 10 }).items).toHaveLength(1);
+  });
+
   it('cancels a running job from the queue', async () => {
     const { page, fake } = ui;
     fake.setScript({ hold: { step: 1 } });
     await ui.open('#/generate');
     await page.waitForSelector('#gen-workflow option[value="sdxl-txt2img"]', { state: 'attached' });
+    await page.selectOption('#gen-workflow', 'sdxl-txt2img');
     await page.fill('#gen-prompt', 'a job to cancel');
     await page.click('[data-testid=generate-submit]');
     const promptId = await fake.waitForHeld();
-    await screenshot(page, 'generate');
     await nav('queue');
     const card = page.locator('[data-testid=active-jobs] [data-testid=job-card]:has-text("a job to cancel")');
     await card.waitFor();
@@ -211,13 +258,43 @@ suite('desktop UI flows (chromium)', () => {
     expect(await page.locator('[data-testid=active-jobs] [data-testid=job-card]').count()).toBe(0);
   });
 
-  it('shows the bot and settings pages', async () => {
-    const { page } = ui;
+  it('stores the bot token write-only and edits a server’s limits and roles', async () => {
+    const { page, core } = ui;
+    const guildId = '223456789012345678';
+    core.store.guilds.upsert(guildId, 'Pixel Friends');
+    core.store.guilds.setRoles(guildId, 'generator', ['323456789012345678']);
+    core.store.guilds.setLimits(guildId, { perUserQueue: 2 });
     await ui.open('#/bot');
-    await page.waitForSelector('[data-testid=bot-state]:has-text("no-token")');
-    await page.waitForSelector('label:has-text("Bot token")');
+    await page.waitForSelector('[data-testid=bot-state][data-status=no-token]');
     expect(await page.getAttribute('#bot-token', 'type')).toBe('password');
+    // A pasted client secret is refused with the contract's explanation.
+    await page.fill('#bot-token', 'not-a-token');
+    await page.click('button:has-text("Save token")');
+    await page.waitForSelector('.toast.error:has-text("That is not a bot token")');
+    const token = `${Buffer.from('123456789012345678').toString('base64')}.GhIjKl.${'a'.repeat(38)}`;
+    await page.fill('#bot-token', token);
+    await page.click('button:has-text("Save token")');
+    await page.waitForSelector('.toast:has-text("Token saved")');
+    expect(await page.inputValue('#bot-token')).toBe('');
+    await page.waitForSelector('dd:has-text("Stored (hidden)")');
+    expect(await page.inputValue('#bot-invite')).toContain('client_id=123456789012345678');
+    expect(await page.content()).not.toContain(token);
+    const form = page.locator('form[aria-label="Server Pixel Friends"]');
+    expect(await form.locator('.role-list li').count()).toBe(1);
+    await form.getByLabel('Jobs per user in queue').fill('5');
+    await form.locator('#guild-223456789012345678-banned').fill('spoiler, gore');
     await screenshot(page, 'bot');
+    await dismissToasts();
+    await form.locator('button:has-text("Save server")').click();
+    await page.waitForSelector('.toast:has-text("Server settings saved.")');
+    const stored = core.store.guilds.get(guildId)!;
+    expect(stored.limits.perUserQueue).toBe(5);
+    expect([...stored.bannedWords].sort()).toEqual(['gore', 'spoiler']);
+    expect(core.store.guilds.roles(guildId)).toEqual([{ roleId: '323456789012345678', level: 'generator' }]);
+  });
+
+  it('shows the settings page and switches the theme', async () => {
+    const { page } = ui;
     await ui.open('#/settings');
     await page.waitForSelector('[data-testid=backends] li:has-text("idle")');
     await screenshot(page, 'settings');

@@ -4,6 +4,15 @@ import { useBot } from '../stores/bot-store';
 import { report } from '../stores/toast-store';
 import { GuildEditor } from './bot/GuildEditor';
 
+const STATUS_LABEL: Record<string, string> = {
+  stopped: 'Stopped',
+  starting: 'Connecting…',
+  online: 'Online',
+  reconnecting: 'Reconnecting…',
+  error: 'Error',
+  'no-token': 'No token',
+};
+
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
   const { state, guilds, invite, busy, load, setToken, clearToken, start, stop } = useBot();
@@ -18,8 +27,8 @@ export function BotPage() {
     <section className="page" aria-labelledby="bot-title">
       <header className="page-header">
         <h1 id="bot-title">Discord bot</h1>
-        <span className={`status-pill ${status}`} data-testid="bot-state">
-          {status}
+        <span className={`status-pill ${status}`} data-testid="bot-state" data-status={status}>
+          {STATUS_LABEL[status] ?? status}
         </span>
       </header>
       <div className="two-columns">

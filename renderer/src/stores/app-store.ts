@@ -40,6 +40,10 @@ export const useAppStore = create<AppState>((set) => ({
 
 api.on('settings.changed', (settings) => useAppStore.setState({ settings }));
 api.on('health.changed', (health) => useAppStore.setState({ health }));
+// The bot's own event is sooner than the next summary: keep the status card in step with it.
+api.on('bot.changed', (bot) =>
+  useAppStore.setState((s) => (s.health ? { health: { ...s.health, bot: { status: bot.status, guilds: bot.guilds } } } : {})),
+);
 onConnectionStatus((connection) => useAppStore.setState({ connection }));
 
 const NO_BACKENDS: HealthSummary['comfy']['backends'] = [];

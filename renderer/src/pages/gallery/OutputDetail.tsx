@@ -34,16 +34,17 @@ export function OutputDetail({ id }: { id: number }) {
 
   useEffect(() => {
     setJob(null);
-    if (!output) return;
+    const jobId = output?.jobId;
+    if (!jobId) return;
     let live = true;
-    api.call('jobs.get', { id: output.jobId }).then(
+    api.call('jobs.get', { id: jobId }).then(
       (j) => live && setJob(j),
       () => undefined, // the job may be cleaned up; the output still shows what it holds
     );
     return () => {
       live = false;
     };
-  }, [output?.jobId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [output?.jobId]);
 
   if (!output) return null;
   const index = items.indexOf(output);
