@@ -119,3 +119,16 @@ describe('limits', () => {
     await core.bot.idle();
   });
 });
+
+describe('DMs', () => {
+  it('a job command sent in the bot’s DM is refused with where to use it', async () => {
+    world = await startWorld();
+    const { discord, core } = world;
+    // Guild commands are not offered in DMs; a globally registered command would arrive like this.
+    const h = discord.interactions.slash({ name: 'generate', user: 'alice', dm: true, options: { prompt: { type: 3, value: 'hi' } } });
+    const a = await answer(h);
+    expect(a).toMatchObject({ type: CallbackType.ChannelMessageWithSource, ephemeral: true });
+    expect(a.text).toContain('DMs only receive results');
+    expect(core.store.jobs.list({ limit: 5 })).toHaveLength(0);
+  });
+});

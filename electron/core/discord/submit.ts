@@ -59,6 +59,9 @@ export function pickWorkflow(ctx: BotServices, kind: WorkflowKind, name: string 
 
 /** Everything that can be refused without a network call; throws Refusal. */
 export function precheck(ctx: BotServices, caller: Caller, req: Pick<JobRequest, 'prompt' | 'negative' | 'attachments'>): void {
+  if (!caller.guildId && caller.level === 'user') {
+    throw new Refusal('Use a server', 'Jobs are started from a server where ComfyDesk is; DMs only receive results.', 'Run the command in your server’s channel (you can still get the result by DM with delivery:dm).');
+  }
   if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
   const banned = caller.guild?.bannedWords ?? [];
   const problem = promptProblem({ prompt: req.prompt, negative: req.negative }, banned);
