@@ -18,6 +18,8 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     expect((put.json as Array<{ name: string }>).map((c) => c.name).sort()).toEqual(
       ['admin', 'animate', 'edit', 'generate', 'history', 'models', 'queue', 'settings', 'status', 'template', 'upscale'],
     );
+    const edit = (put.json as Array<{ name: string; options: Array<{ name: string; type: number; file_types?: string[] }> }>).find((c) => c.name === 'edit')!;
+    expect(edit.options.filter((o) => o.type === 11).map((o) => [o.name, o.file_types])).toEqual([['image', ['image']], ['image2', ['image']], ['image3', ['image']]]);
 
     const handle = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a lighthouse at dusk', steps: 6, width: 512, height: 512, seed: 1234 } });
     const callback = await handle.waitForCallback();

@@ -4,16 +4,18 @@ import type { BotCommand } from '../context';
 import { buildParams } from '../options';
 import { Refusal, replyError } from '../respond';
 import { pickWorkflow, submitJob } from '../submit';
-import { imageAttachments } from './image-input';
+import { imageAttachments, imagesOnly } from './image-input';
 
-const data = new SlashCommandBuilder()
-  .setName('animate')
-  .setDescription('Turn an image into a short video')
-  .addAttachmentOption((o) => o.setName('image').setDescription('The first frame').setRequired(true))
-  .addStringOption((o) => o.setName('prompt').setDescription('What should happen').setMaxLength(2000))
-  .addIntegerOption((o) => o.setName('frames').setDescription('Number of frames'))
-  .addNumberOption((o) => o.setName('strength').setDescription('Motion strength'))
-  .toJSON();
+const data = imagesOnly(
+  new SlashCommandBuilder()
+    .setName('animate')
+    .setDescription('Turn an image into a short video')
+    .addAttachmentOption((o) => o.setName('image').setDescription('The first frame').setRequired(true))
+    .addStringOption((o) => o.setName('prompt').setDescription('What should happen').setMaxLength(2000))
+    .addIntegerOption((o) => o.setName('frames').setDescription('Number of frames'))
+    .addNumberOption((o) => o.setName('strength').setDescription('Motion strength'))
+    .toJSON(),
+);
 
 export const animateCommand: BotCommand = {
   name: 'animate',

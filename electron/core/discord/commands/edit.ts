@@ -5,17 +5,19 @@ import type { BotCommand } from '../context';
 import { Refusal, replyError } from '../respond';
 import { pickWorkflow, submitJob } from '../submit';
 import { buildParams } from '../options';
-import { imageAttachments } from './image-input';
+import { imageAttachments, imagesOnly } from './image-input';
 
-const data = new SlashCommandBuilder()
-  .setName('edit')
-  .setDescription('Edit images with an instruction')
-  .addStringOption((o) => o.setName('prompt').setDescription('What to change, e.g. "make it night"').setRequired(true).setMaxLength(2000))
-  .addAttachmentOption((o) => o.setName('image').setDescription('The image to edit').setRequired(true))
-  .addAttachmentOption((o) => o.setName('image2').setDescription('A second image'))
-  .addAttachmentOption((o) => o.setName('image3').setDescription('A third image'))
-  .addStringOption((o) => o.setName('workflow').setDescription('Which edit workflow').setAutocomplete(true))
-  .toJSON();
+const data = imagesOnly(
+  new SlashCommandBuilder()
+    .setName('edit')
+    .setDescription('Edit images with an instruction')
+    .addStringOption((o) => o.setName('prompt').setDescription('What to change, e.g. "make it night"').setRequired(true).setMaxLength(2000))
+    .addAttachmentOption((o) => o.setName('image').setDescription('The image to edit').setRequired(true))
+    .addAttachmentOption((o) => o.setName('image2').setDescription('A second image'))
+    .addAttachmentOption((o) => o.setName('image3').setDescription('A third image'))
+    .addStringOption((o) => o.setName('workflow').setDescription('Which edit workflow').setAutocomplete(true))
+    .toJSON(),
+);
 
 export const editCommand: BotCommand = {
   name: 'edit',

@@ -15,3 +15,15 @@ export function imageAttachments(i: ChatInputCommandInteraction, options: readon
   }
   return out;
 }
+
+/**
+ * Limit the file picker of every attachment option to images (`file_types`, added to Discord in August 2026; the
+ * builders have no helper yet, so it is set on the JSON). Only the extension is checked by Discord: the bot still
+ * checks the file.
+ */
+export function imagesOnly<T extends { options?: unknown[] }>(json: T): T {
+  return {
+    ...json,
+    options: (json.options ?? []).map((o) => ((o as { type?: number }).type === 11 ? { ...(o as object), file_types: ['image'] } : o)),
+  };
+}

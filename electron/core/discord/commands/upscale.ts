@@ -4,19 +4,21 @@ import type { BotCommand } from '../context';
 import { buildParams } from '../options';
 import { Refusal, replyError } from '../respond';
 import { pickWorkflow, submitJob } from '../submit';
-import { imageAttachments } from './image-input';
+import { imageAttachments, imagesOnly } from './image-input';
 
-const data = new SlashCommandBuilder()
-  .setName('upscale')
-  .setDescription('Upscale an image')
-  .addAttachmentOption((o) => o.setName('image').setDescription('The image to upscale').setRequired(true))
-  .addStringOption((o) =>
-    o
-      .setName('factor')
-      .setDescription('How much larger (default 2×)')
-      .addChoices({ name: '2×', value: '2x' }, { name: '4×', value: '4x' }, { name: '8×', value: '8x' }),
-  )
-  .toJSON();
+const data = imagesOnly(
+  new SlashCommandBuilder()
+    .setName('upscale')
+    .setDescription('Upscale an image')
+    .addAttachmentOption((o) => o.setName('image').setDescription('The image to upscale').setRequired(true))
+    .addStringOption((o) =>
+      o
+        .setName('factor')
+        .setDescription('How much larger (default 2×)')
+        .addChoices({ name: '2×', value: '2x' }, { name: '4×', value: '4x' }, { name: '8×', value: '8x' }),
+    )
+    .toJSON(),
+);
 
 export const upscaleCommand: BotCommand = {
   name: 'upscale',
