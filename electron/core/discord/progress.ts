@@ -76,8 +76,11 @@ export interface ProgressOptions {
   editsPerSecond?: number;
 }
 
-/** Error codes that mean the message can no longer be edited. */
-const GONE_CODES = new Set([10003, 10008, 50001]);
+/**
+ * Error codes that mean the message can no longer be edited: unknown channel / message, no access, and 30046
+ * (Discord's cap on edits to messages older than an hour; retrying only adds refused requests).
+ */
+const GONE_CODES = new Set([10003, 10008, 50001, 30046]);
 
 export class ProgressMessenger {
   private readonly states = new Map<string, State>();
