@@ -12,6 +12,26 @@ import sharp from 'sharp';
 import { hasChromium, startUi, CHROMIUM } from '../test/ui/harness';
 import { seedOutputs } from './library-seed';
 
+// The callbacks given to page.evaluate / waitForFunction run in chromium. The node typecheck has no DOM library,
+// so this file declares the little of it they use (module-local: nothing leaks into other files).
+interface PageElement {
+  textContent: string | null;
+  complete: boolean;
+  naturalWidth: number;
+  dataset: Record<string, string | undefined>;
+  scrollTop: number;
+  scrollHeight: number;
+  click(): void;
+  getBoundingClientRect(): { top: number; bottom: number };
+  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
+}
+declare const document: {
+  documentElement: PageElement;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
+};
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+
 const COUNT = Number(process.argv[2] ?? 100_000);
 const THUMB_FILES = 24;
 
@@ -48,7 +68,7 @@ async function main(): Promise<void> {
     await ui.open('#/gallery');
     // First screen: every tile in view has its thumbnail decoded.
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=gallery-tile] img')];
+      const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
       const grid = document.querySelector('[data-testid=gallery-grid]')!.getBoundingClientRect();
       const visible = imgs.filter((img) => img.getBoundingClientRect().top < grid.bottom);
       return visible.length > 0 && visible.every((img) => img.complete && img.naturalWidth > 0);
@@ -60,7 +80,7 @@ async function main(): Promise<void> {
     await page.evaluate('globalThis.__name = (f) => f');
     // Scroll to the end: jump to the bottom whenever the grid grows, until the last page is in.
     const scroll = await page.evaluate(async () => {
-      const grid = document.querySelector<HTMLElement>('[data-testid=gallery-grid]')!;
+      const grid = document.querySelector('[data-testid=gallery-grid]')!;
       const frames: number[] = [];
       let last = performance.now();
       let running = true;
@@ -75,7 +95,7 @@ async function main(): Promise<void> {
         const step = () => {
           grid.scrollTop = grid.scrollHeight;
           const done = grid.dataset.done === 'true';
-          const tiles = [...grid.querySelectorAll<HTMLElement>('[data-testid=gallery-tile]')];
+          const tiles = [...grid.querySelectorAll('[data-testid=gallery-tile]')];
           const lastIndex = Math.max(...tiles.map((t) => Number(t.dataset.index)));
           if (done && lastIndex === Number(grid.dataset.loaded) - 1) return resolve();
           requestAnimationFrame(step);
@@ -98,7 +118,7 @@ async function main(): Promise<void> {
     // The last screen's thumbnails arrive too.
     const tEnd = performance.now();
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=gallery-tile] img')];
+      const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
       return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     }, undefined, { polling: 'raf', timeout: 60_000 });
     const lastThumbsMs = performance.now() - tEnd;

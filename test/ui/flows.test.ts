@@ -9,6 +9,32 @@ import sharp from 'sharp';
 import type { Job } from '../../shared/jobs';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
 
+// The callbacks given to page.evaluate / waitForFunction run in chromium. The node typecheck has no DOM library,
+// so this file declares the little of it they use (module-local: nothing leaks into other files).
+interface PageElement {
+  textContent: string | null;
+  complete: boolean;
+  naturalWidth: number;
+  dataset: Record<string, string | undefined>;
+  scrollTop: number;
+  scrollHeight: number;
+  click(): void;
+  getBoundingClientRect(): { top: number; bottom: number };
+  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
+}
+declare const document: {
+  documentElement: PageElement;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
+};
+declare class DataTransfer {
+  items: { add(file: File): void };
+}
+declare class File {
+  constructor(parts: Uint8Array[], name: string, options: { type: string });
+}
+declare function atob(data: string): string;
+
 const suite = hasChromium() ? describe : describe.skip;
 
 suite('desktop UI flows (chromium)', () => {
@@ -44,7 +70,7 @@ suite('desktop UI flows (chromium)', () => {
   const nav = (page: string) => ui.page.click(`nav a[href="#/${page}"]`);
   /** Toasts sit in the bottom-right corner: close them before clicking what they cover. */
   const dismissToasts = async () => {
-    await ui.page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toast button[aria-label=Dismiss]').forEach((b) => b.click()));
+    await ui.page.evaluate(() => document.querySelectorAll('.toast button[aria-label=Dismiss]').forEach((b) => b.click()));
     await ui.page.waitForSelector('.toast', { state: 'detached' });
   };
 
@@ -94,7 +120,7 @@ suite('desktop UI flows (chromium)', () => {
     off();
     await expect.poll(() => tiles().count()).toBe(7);
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=gallery-tile] img')];
+      const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
       return imgs.length === 7 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
     await screenshot(page, 'gallery');
@@ -128,7 +154,7 @@ suite('desktop UI flows (chromium)', () => {
     await page.waitForSelector('[data-testid=output-detail]');
     expect(await page.textContent('[data-testid=detail-prompt]')).toContain('a lighthouse on a cliff');
     await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('.detail-media img');
+      const img = document.querySelector('.detail-media img');
       return !!img && img.complete && img.naturalWidth > 0;
     });
     await screenshot(page, 'gallery-detail');

@@ -16,8 +16,8 @@ import {
 } from '../../renderer/src/stores/gallery-logic';
 import { applyJobChanged, applyProgress, emptyQueue, fromSnapshot, RECENT_LIMIT } from '../../renderer/src/stores/queue-logic';
 import { collectParams, formSpecs, formValues, rangeHint } from '../../renderer/src/lib/param-form';
-import { mediaUrl } from '../../renderer/src/api/media';
-import { pageFromHash } from '../../renderer/src/stores/nav-store';
+import { buildMediaUrl } from '../../renderer/src/api/media-url';
+import { pageFromHash } from '../../renderer/src/lib/pages';
 import { standardParam } from '../../shared/params';
 import type { WorkflowManifest } from '../../shared/workflow-manifest';
 
@@ -211,8 +211,8 @@ describe('templates, forms, media and navigation', () => {
   });
 
   it('makes media URLs for the browser and the desktop protocol', () => {
-    expect(mediaUrl('thumb', 7, null, '/media')).toBe('/media/thumb/7');
-    expect(mediaUrl('file', 7, 2, 'comfydesk-media://media/')).toBe('comfydesk-media://media/file/7?v=2');
+    expect(buildMediaUrl('/media', 'thumb', 7)).toBe('/media/thumb/7');
+    expect(buildMediaUrl('comfydesk-media://media/', 'file', 7, 2)).toBe('comfydesk-media://media/file/7?v=2');
     expect(pageFromHash('#/queue')).toBe('queue');
     expect(pageFromHash('#/nope')).toBe('gallery');
   });
