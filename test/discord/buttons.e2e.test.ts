@@ -67,6 +67,37 @@ describe('result buttons (persistent custom ids resolved from SQLite)', () => {
   });
 });
 
+describe('upscale and animate buttons', () => {
+  it('Upscale 4× queues the upscale workflow on the result image; Animate opens a modal and queues image-to-video', async () => {
+    world = await startWorld();
+    const { discord, core } = world;
+    const aliceId = discord.user('alice').id;
+    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a kite', steps: 2, width: 512, height: 512 } });
+    await h.waitForEdit();
+    const job = core.store.jobs.byUser(aliceId)[0]!;
+    const post = await world.resultPost(job.id);
+    const resultId = (post.response as { id: string }).id;
+    const image = core.store.outputs.byJob(job.id)[0]!.filePath;
+
+    const up = discord.interactions.button({ user: 'alice', customId: `cd:upscale4:${job.id}`, message: resultId });
+    expect((await up.waitForCallback()).json).toMatchObject({ type: CallbackType.DeferredChannelMessageWithSource });
+    await up.waitForEdit();
+    const upJob = core.store.jobs.byUser(aliceId).find((j) => j.parentJobId === job.id && j.workflow === 'upscale')!;
+    expect(upJob.params.scale).toBe('4x');
+    expect(upJob.inputs).toEqual([expect.objectContaining({ slot: 0, path: image })]);
+
+    const anim = discord.interactions.button({ user: 'alice', customId: `cd:animate:${job.id}`, message: resultId });
+    expect((await anim.waitForCallback()).json).toMatchObject({ type: CallbackType.Modal, data: { custom_id: `cd:animate:${job.id}`, title: 'Animate this image' } });
+    const submit = discord.interactions.modalSubmit({ user: 'alice', customId: `cd:animate:${job.id}`, fields: { text: 'the kite flies away' }, message: resultId });
+    await submit.waitForEdit();
+    const animJob = core.store.jobs.byUser(aliceId).find((j) => j.prompt === 'the kite flies away')!;
+    expect(core.workflows.get(animJob.workflow)!.manifest.kind).toBe('img2video');
+    expect(animJob.inputs[0]!.path).toBe(image);
+    for (const j of [upJob, animJob]) await world.waitJob(j.id, ['done', 'failed']);
+    await core.bot.idle();
+  });
+});
+
 describe('restart during a job', () => {
   it('the new core keeps editing the stored progress message and delivers the result', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
