@@ -86,6 +86,22 @@ describe('delivery', () => {
   });
 });
 
+describe('upload limit', () => {
+  it('a file that cannot be fitted to the server limit is left out and the message says the desktop keeps it', async () => {
+    world = await startWorld();
+    const { discord, core } = world;
+    await core.api.call('bot.updateGuild', { id: discord.guild('ComfyDesk Lab').id, settings: { uploadLimitBytes: 64 } });
+    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'too big', steps: 2, width: 512, height: 512 } });
+    await h.waitForEdit();
+    const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    const post = await world.resultPost(job.id);
+    expect(post.files).toHaveLength(0);
+    expect(String(embedOf(post).description)).toMatch(/1 of 1 file not attached \(.+\); the original is kept in ComfyDesk on the desktop/);
+    expect(embedOf(post).image).toBeUndefined();
+    await core.bot.idle();
+  });
+});
+
 describe('bot offline', () => {
   it('a job that ends while the bot is stopped is delivered when it starts again', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
