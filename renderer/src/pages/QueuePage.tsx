@@ -4,6 +4,7 @@ import type { JobProgressView } from '../../../shared/api/jobs';
 import type { Job } from '../../../shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatAgo } from '../lib/format';
+import { useBackends } from '../stores/app-store';
 import { guildName, useCatalog } from '../stores/catalog-store';
 import { useQueue } from '../stores/queue-store';
 
@@ -24,6 +25,8 @@ export function progressText(job: Job, p: JobProgressView | undefined): string {
 export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
   const guilds = useCatalog((s) => s.guilds);
   const cancel = useQueue((s) => s.cancel);
+  const backends = useBackends();
+  const backend = job.backendId ? (backends.find((b) => b.id === job.backendId)?.name ?? null) : null;
   const percent = progress?.percent ?? job.progress;
   return (
     <li className={`job-card ${job.status}`} data-testid="job-card" data-job-id={job.id} data-status={job.status}>
@@ -34,7 +37,10 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
         <div className="job-line">
           <span className={`source-badge ${job.source}`}>{job.source === 'discord' ? 'Discord' : 'Desktop'}</span>
           <span className="job-who">{who(job, guilds)}</span>
-          <span className="muted">{job.workflow}</span>
+          <span className="muted">
+            {job.workflow}
+            {backend ? ` · on ${backend}` : ''}
+          </span>
           {!compact && <span className="muted job-time">{formatAgo(job.createdAt)}</span>}
         </div>
         <p className="job-prompt" title={job.prompt}>

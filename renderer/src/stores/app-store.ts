@@ -44,7 +44,23 @@ api.on('health.changed', (health) => useAppStore.setState({ health }));
 api.on('bot.changed', (bot) =>
   useAppStore.setState((s) => (s.health ? { health: { ...s.health, bot: { status: bot.status, guilds: bot.guilds } } } : {})),
 );
-onConnectionStatus((connection) => useAppStore.setState({ connection }));
+/** Work to redo after the connection came back: events sent while it was down are lost, so snapshots are reloaded. */
+const resyncs = new Set<() => void>();
+export function onResync(reload: () => void): () => void {
+  resyncs.add(reload);
+  return () => resyncs.delete(reload);
+}
+
+let lostConnection = false;
+onConnectionStatus((connection) => {
+  useAppStore.setState({ connection });
+  if (connection === 'closed') lostConnection = true;
+  if (connection === 'open' && lostConnection) {
+    lostConnection = false;
+    void useAppStore.getState().load();
+    for (const reload of resyncs) reload();
+  }
+});
 
 const NO_BACKENDS: HealthSummary['comfy']['backends'] = [];
 

@@ -4,6 +4,7 @@ import type { TemplateSaveInput, WorkflowEntry } from '../../../shared/api/templ
 import type { Template } from '../../../shared/templates';
 import type { WorkflowManifest } from '../../../shared/workflow-manifest';
 import { api } from '../api/client';
+import { onResync } from './app-store';
 import { report } from './toast-store';
 import { applyTemplateChanged, sortTemplates } from './catalog-logic';
 
@@ -62,3 +63,4 @@ export function guildName(guilds: BotGuild[], id: string | null): string {
   if (id === null) return 'Desktop';
   return guilds.find((g) => g.id === id)?.name ?? `Server ${id}`;
 }
+onResync(() => void useCatalog.getState().load());

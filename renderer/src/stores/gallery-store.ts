@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { onResync } from './app-store';
 import { errorMessage } from '../lib/format';
 import { report } from './toast-store';
 import {
@@ -93,3 +94,6 @@ api.on('library.changed', (change) => useGallery.setState((s) => applyChanged(s,
 api.on('library.removed', ({ ids }) =>
   useGallery.setState((s) => ({ ...applyRemoved(s, ids), openId: s.openId !== null && ids.includes(s.openId) ? null : s.openId })),
 );
+onResync(() => {
+  if (useGallery.getState().generation > 0) void useGallery.getState().reload();
+});

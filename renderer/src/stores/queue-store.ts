@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { onResync } from './app-store';
 import { report } from './toast-store';
 import { applyJobChanged, applyProgress, emptyQueue, fromSnapshot, type QueueData } from './queue-logic';
 
@@ -39,3 +40,9 @@ export const useQueue = create<QueueState>((set, get) => ({
 api.on('job.changed', (job) => useQueue.setState((s) => applyJobChanged(s, job)));
 api.on('job.progress', (view) => useQueue.setState((s) => applyProgress(s, view)));
 api.on('health.changed', (h) => useQueue.setState({ paused: h.queue.paused }));
+api.on('settings.changed', (s) => useQueue.setState({ paused: s.queue.paused }));
+onResync(() => {
+  // A fresh snapshot replaces what was missed (events replayed over it would be stale by now).
+  useQueue.setState({ byId: {}, progress: {} });
+  void useQueue.getState().load();
+});

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { templatePreviewEmbed } from '../../../../shared/embeds';
 import type { Template } from '../../../../shared/templates';
 import { DiscordMessage } from '../../components/DiscordEmbed';
@@ -28,6 +28,10 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const [workflow, setWorkflow] = useState(startWorkflow);
   const [prompt, setPrompt] = useState(template?.prompt ?? '');
   const [negative, setNegative] = useState(template?.negative ?? '');
+  // Opened before the workflows arrived: take the default one once they are there.
+  useEffect(() => {
+    if (!workflow && startWorkflow) setWorkflow(startWorkflow);
+  }, [workflow, startWorkflow]);
   const manifest = workflows.find((w) => w.manifest.id === workflow)?.manifest ?? null;
   const specs = useMemo(() => formSpecs(manifest), [manifest]);
   const [values, setValues] = useState<FormValues>(() => formValues(specs, template?.params));
