@@ -26,6 +26,16 @@ describe('delivery', () => {
     await world.core.bot.idle();
     expect(String(embedOf(a.calls().filter((c) => c.method === 'PATCH').at(-1)!).description)).toContain('sent to you by direct message');
 
+    // Buttons on the DM'd result work there too, judged by Alice's roles in the server the job came from.
+    const dmResult = (dmPost.response as { id: string }).id;
+    const vary = discord.interactions.button({ user: 'alice', customId: `cd:vary:${aliceJob.id}`, message: dmResult });
+    expect((await vary.waitForCallback()).json).toMatchObject({ type: CallbackType.DeferredChannelMessageWithSource });
+    await vary.waitForEdit();
+    const child = world.core.store.jobs.byUser(discord.user('alice').id).find((j) => j.parentJobId === aliceJob.id)!;
+    expect(child.guildId).toBe(discord.guild('ComfyDesk Lab').id);
+    await world.resultPost(child.id);
+    await world.core.bot.idle();
+
     // Bob asks for a DM but his DMs are closed.
     const b = discord.interactions.slash({ name: 'generate', user: 'bob', options: { prompt: 'for bob', steps: 2, width: 512, height: 512, delivery: 'dm' } });
     await b.waitForEdit();
