@@ -34,6 +34,7 @@ declare class File {
   constructor(parts: Uint8Array[], name: string, options: { type: string });
 }
 declare function atob(data: string): string;
+declare const navigator: { clipboard: { readText(): Promise<string> } };
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -158,6 +159,9 @@ suite('desktop UI flows (chromium)', () => {
       return !!img && img.complete && img.naturalWidth > 0;
     });
     await screenshot(page, 'gallery-detail');
+    await page.click('button:has-text("Copy prompt")');
+    await page.waitForSelector('.toast:has-text("Prompt copied.")');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('a lighthouse on a cliff at dawn, volumetric light');
     const filePath = ui.core.library.get(outputId)!.filePath;
     expect(existsSync(filePath)).toBe(true);
     const removed = new Promise<EventPayload<'library.removed'>>((r) => {
@@ -282,6 +286,18 @@ suite('desktop UI flows (chromium)', () => {
     fake.setScript({ hold: false });
     fake.release(promptId);
     expect(await page.locator('[data-testid=active-jobs] [data-testid=job-card]').count()).toBe(0);
+
+    // Pause and resume the whole queue.
+    await dismissToasts();
+    await page.click('[data-testid=pause-toggle]');
+    await page.waitForSelector('.toast:has-text("Queue paused")');
+    await page.waitForSelector('[data-testid=pause-toggle]:has-text("Resume queue")');
+    expect(ui.core.store.settings.get().queue.paused).toBe(true);
+    await page.waitForSelector('[data-testid=queue-status]:has-text("paused")');
+    await page.click('[data-testid=pause-toggle]');
+    await page.waitForSelector('.toast:has-text("Queue resumed.")');
+    await page.waitForSelector('[data-testid=pause-toggle]:has-text("Pause queue")');
+    expect(ui.core.store.settings.get().queue.paused).toBe(false);
   });
 
   it('stores the bot token write-only and edits a server’s limits and roles', async () => {

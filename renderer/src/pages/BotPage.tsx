@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { copyText } from '../lib/clipboard';
 import { formatAgo } from '../lib/format';
 import { useBot } from '../stores/bot-store';
 import { report } from '../stores/toast-store';
@@ -73,7 +74,7 @@ export function BotPage() {
               <label htmlFor="bot-invite">Invite link (adds the bot to a server)</label>
               <div className="input-row">
                 <input id="bot-invite" type="text" readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
-                <button type="button" onClick={() => void report(() => navigator.clipboard.writeText(invite), 'Invite link copied.')}>
+                <button type="button" onClick={() => void report(() => copyText(invite), 'Invite link copied.')}>
                   Copy
                 </button>
                 <a className="button" href={invite} target="_blank" rel="noreferrer">

@@ -5,6 +5,7 @@ import type { WorkflowKind } from '../../../../shared/workflow-manifest';
 import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
 import { ConfirmDialog, Modal } from '../../components/Modal';
+import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
 import { guildName, useCatalog } from '../../stores/catalog-store';
 import { useGallery } from '../../stores/gallery-store';
@@ -19,7 +20,7 @@ const USE_AS: Array<{ kind: WorkflowKind; label: string }> = [
 ];
 
 async function copy(text: string, what: string) {
-  await report(() => navigator.clipboard.writeText(text), `${what} copied.`);
+  await report(() => copyText(text), `${what} copied.`);
 }
 
 /** One output: full image or video, everything it was made with, and what can be done with it. */
@@ -144,9 +145,11 @@ export function OutputDetail({ id }: { id: number }) {
             <button type="button" onClick={() => void copy(output.filePath, 'File path')} title={output.filePath}>
               Copy file location
             </button>
-            <a className="button" href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
-              Open full size
-            </a>
+            {!window.comfydesk && (
+              <a className="button" href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
+                Open full size
+              </a>
+            )}
             <button type="button" onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId }), 'Queued again as your job.')}>
               Rerun here
             </button>
