@@ -335,6 +335,31 @@ suite('desktop UI flows (chromium)', () => {
     expect(core.store.guilds.roles(guildId)).toEqual([{ roleId: '323456789012345678', level: 'generator' }]);
   });
 
+  it('catches up after the connection to the core was lost', async () => {
+    const { page, core } = ui;
+    await ui.open('#/gallery');
+    await page.waitForSelector('[data-testid=gallery-count]:has-text("output")');
+    const before = await tiles().count();
+    let jobId = '';
+    await ui.restartServer(async () => {
+      // While the page is cut off: a job runs to the end and its output lands in the library.
+      await page.waitForSelector('[data-testid=connection]');
+      const added = new Promise<void>((resolve) => {
+        const off = core.events.on('library.added', () => {
+          off();
+          resolve();
+        });
+      });
+      jobId = (await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'made while offline', params: { steps: 2 } }, { caller: 'test' })).id;
+      await added;
+    });
+    // Back online: the page reloads its snapshots instead of waiting for events it missed.
+    await page.waitForSelector('[data-testid=connection]', { state: 'detached' });
+    await expect.poll(() => tiles().count()).toBe(before + 1);
+    await nav('queue');
+    await page.waitForSelector(`[data-testid=recent-job][data-job-id="${jobId}"][data-status=done]`);
+  });
+
   it('shows the settings page and switches the theme', async () => {
     const { page } = ui;
     await ui.open('#/settings');

@@ -56,6 +56,8 @@ export interface Ui {
   dataDir: string;
   /** Open the app on a page (`#/queue`, ...). */
   open(hash?: string): Promise<void>;
+  /** Stop the HTTP/WebSocket server, run `meanwhile` (the core keeps going), and serve again on the same port. */
+  restartServer(meanwhile: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,16 +86,18 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   await core.start();
   await options.beforeServe?.(core);
   const token = 'ui-test-token-0123456789abcdef';
-  const server = await startServer({
-    api: core.api,
-    events: core.events,
-    logger: nullLogger,
-    token,
-    host: '127.0.0.1',
-    port: 0,
-    rendererDir,
-    resolveMedia: core.library.resolveMedia,
-  });
+  const serve = (port: number) =>
+    startServer({
+      api: core.api,
+      events: core.events,
+      logger: nullLogger,
+      token,
+      host: '127.0.0.1',
+      port,
+      rendererDir,
+      resolveMedia: core.library.resolveMedia,
+    });
+  let server = await serve(0);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
@@ -102,7 +106,9 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   let first = true;
   return {
     core,
-    server,
+    get server() {
+      return server;
+    },
     fake,
     browser,
     page,
@@ -114,6 +120,12 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       first = false;
       await page.waitForSelector('nav[aria-label="Pages"]');
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    },
+    async restartServer(meanwhile) {
+      const port = server.port;
+      await server.close();
+      await meanwhile();
+      server = await serve(port);
     },
     async close() {
       await browser.close().catch(() => undefined);

@@ -63,7 +63,7 @@ export function Sidebar() {
           </span>
         </div>
         {connection !== 'open' && window.comfydesk === undefined && (
-          <div className="muted" role="status">
+          <div className="muted" role="status" data-testid="connection">
             {connection === 'connecting' ? 'Connecting…' : 'Disconnected, retrying…'}
           </div>
         )}
