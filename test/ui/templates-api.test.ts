@@ -57,6 +57,17 @@ describe('templates API', () => {
     ]);
   });
 
+  it("keeps Discord users' templates: the desktop may delete them but not change them", async () => {
+    const c = await started();
+    c.store.users.upsert('123456789', 'friend');
+    const theirs = c.store.templates.save({ ownerId: '123456789', guildId: null, shared: false, name: 'mine', prompt: 'p', negative: '', params: {}, workflow: 'sdxl-txt2img' });
+    await expect(c.api.call('templates.save', { id: theirs.id, name: 'mine', workflow: 'sdxl-txt2img' }, ctx)).rejects.toThrow(/belongs to Discord user 123456789/);
+    const copy = await c.api.call('templates.save', { name: 'mine', workflow: 'sdxl-txt2img', prompt: 'p' }, ctx);
+    expect(copy.ownerId).toBe('desktop');
+    expect((await c.api.call('templates.list', {}, ctx)).map((t) => t.ownerId).sort()).toEqual(['123456789', 'desktop']);
+    expect(await c.api.call('templates.delete', { id: theirs.id }, ctx)).toEqual({ removed: true });
+  });
+
   it('refuses values outside the manifest ranges, unknown parameters and workflows with readable errors', async () => {
     const c = await started();
     await expect(c.api.call('templates.save', { name: 'a', workflow: 'sdxl-txt2img', params: { steps: 5000 } }, ctx)).rejects.toThrow(

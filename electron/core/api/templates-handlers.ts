@@ -64,8 +64,14 @@ export function templatesHandlers(deps: {
       }
       const params = checkTemplateParams(workflow.manifest.parameters, input.params);
       const previous = input.id !== undefined ? templates.get(input.id) : null;
-      if (input.id !== undefined && (!previous || previous.ownerId !== DESKTOP_OWNER_ID)) {
+      if (input.id !== undefined && !previous) {
         throw new ApiError({ code: 'not_found', message: `Template ${input.id} does not exist (it may have been deleted).` });
+      }
+      if (previous && previous.ownerId !== DESKTOP_OWNER_ID) {
+        throw new ApiError({
+          code: 'conflict',
+          message: `“${previous.name}” belongs to Discord user ${previous.ownerId}: it can be deleted here but not changed. Save it without its id to make your own copy.`,
+        });
       }
       const clash = templates.findByName(DESKTOP_OWNER_ID, input.guildId, input.name);
       if (clash && clash.id !== input.id && input.id !== undefined) {

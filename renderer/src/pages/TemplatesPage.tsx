@@ -39,6 +39,7 @@ export function TemplatesPage() {
                       <span className="muted small">
                         {t.workflow}
                         {t.shared ? ' · shared' : ''}
+                        {t.ownerId !== 'desktop' ? ` · by ${t.ownerId}` : ''}
                       </span>
                     </button>
                   </li>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { templatePreviewEmbed } from '../../../../shared/embeds';
+import { DESKTOP_OWNER_ID } from '../../../../shared/api/templates';
 import type { Template } from '../../../../shared/templates';
 import { DiscordMessage } from '../../components/DiscordEmbed';
 import { ConfirmDialog } from '../../components/Modal';
@@ -39,6 +40,8 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const [saving, setSaving] = useState(false);
   const [confirm, setConfirm] = useState(false);
 
+  /** A Discord user's template: the desktop may delete it, or save its own copy. */
+  const mine = !template || template.ownerId === DESKTOP_OWNER_ID;
   const { params, errors: live } = collectParams(specs, values);
   const embed = templatePreviewEmbed(
     { name: name.trim() || 'Untitled', prompt, negative, params, workflow, shared, ...(template ? { id: template.id } : {}) },
@@ -51,7 +54,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
     if (Object.keys(live).length > 0) return;
     setSaving(true);
     const saved = await useCatalog.getState().saveTemplate({
-      ...(template ? { id: template.id } : {}),
+      ...(template && mine ? { id: template.id } : {}),
       name,
       guildId,
       shared: guildId !== null && shared,
@@ -67,6 +70,11 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   return (
     <div className="editor-layout">
       <form className="card form" onSubmit={(e) => void save(e)} aria-label="Template editor">
+        {!mine && (
+          <p className="banner warn">
+            Made on Discord by user {template.ownerId}. You can delete it, or save your own copy.
+          </p>
+        )}
         <div className="field">
           <label htmlFor="tpl-name">Name</label>
           <input id="tpl-name" type="text" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. cozy-castle" />
@@ -134,7 +142,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
             Use in Generate
           </button>
           <button type="submit" className="primary" disabled={saving || !name.trim() || !manifest} data-testid="template-save">
-            {saving ? 'Saving…' : template ? 'Save changes' : 'Create template'}
+            {saving ? 'Saving…' : !mine ? 'Save my copy' : template ? 'Save changes' : 'Create template'}
           </button>
         </div>
       </form>
