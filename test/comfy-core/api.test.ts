@@ -2,10 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
-import type { HealthSummary } from '../../shared/api/health';
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { Core } from '../../electron/core/app';
+import { healthUntil, testCore } from '../helpers/core';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
 import { dirs } from './helpers';
 
@@ -20,21 +18,7 @@ afterEach(async () => {
 });
 
 function makeCore(env: Record<string, string> = {}): Core {
-  const config = loadConfig({ dataDir: dirs.make(), env });
-  return createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
-}
-
-/** The next health.changed for which `check` holds (or the current summary when it already does). */
-function healthUntil(c: Core, check: (h: HealthSummary) => boolean): Promise<HealthSummary> {
-  return new Promise((resolve) => {
-    if (check(c.healthSummary())) return resolve(c.healthSummary());
-    const off = c.events.on('health.changed', (h) => {
-      if (check(h)) {
-        off();
-        resolve(h);
-      }
-    });
-  });
+  return testCore({ dataDir: dirs.make(), env });
 }
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {

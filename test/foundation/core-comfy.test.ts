@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { Core } from '../../electron/core/app';
 import type { HealthSummary } from '../../shared/api/health';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { healthUntil, testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 
 const dirs = tempDirs();
@@ -20,19 +19,8 @@ afterEach(async () => {
 describe('core with a configured ComfyUI', () => {
   it('connects one backend per configured URL and the health summary follows it online and offline', async () => {
     fake = await startFakeComfy();
-    const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
-    const until = (want: HealthSummary['comfy']['status']) =>
-      new Promise<HealthSummary>((resolve) => {
-        const now = core!.healthSummary();
-        if (now.comfy.status === want) return resolve(now);
-        const off = core!.events.on('health.changed', (h) => {
-          if (h.comfy.status === want) {
-            off();
-            resolve(h);
-          }
-        });
-      });
+    core = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
+    const until = (want: HealthSummary['comfy']['status']) => healthUntil(core!, (h) => h.comfy.status === want);
     const online = until('online');
     await core.start();
     const summary = await online;
@@ -46,8 +34,7 @@ describe('core with a configured ComfyUI', () => {
 
   it('health.run streams every check with a fix hint and names a missing model', async () => {
     fake = await startFakeComfy();
-    const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+    core = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
     await core.start();
     expect(core.workflows.list().length).toBeGreaterThanOrEqual(8);
     const streamed: string[] = [];
@@ -65,8 +52,7 @@ describe('core with a configured ComfyUI', () => {
   });
 
   it('health.run without any backend says how to add one', async () => {
-    const config = loadConfig({ dataDir: dirs.make(), env: {} });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+    core = testCore({ dataDir: dirs.make() });
     await core.start();
     const res = await core.api.dispatch('health.run', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) } });
@@ -75,22 +61,14 @@ describe('core with a configured ComfyUI', () => {
   it('finds a ComfyUI already running at a usual address and remembers it across restarts', async () => {
     fake = await startFakeComfy();
     const dataDir = dirs.make();
-    const config = loadConfig({ dataDir, env: {} });
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: ['http://127.0.0.1:9', fake.url] });
-    const online = new Promise<void>((resolve) => {
-      const off = core!.events.on('health.changed', (h) => {
-        if (h.comfy.status === 'online') {
-          off();
-          resolve();
-        }
-      });
-    });
+    core = testCore({ dataDir, discoverUrls: ['http://127.0.0.1:9', fake.url] });
+    const online = healthUntil(core, (h) => h.comfy.status === 'online');
     await core.start();
     await online;
     expect(core.healthSummary().comfy.backends).toMatchObject([{ url: fake.url, kind: 'local', status: 'idle' }]);
     await core.stop();
     // Next start: nothing is probed, the remembered backend is used.
-    core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+    core = testCore({ dataDir });
     await core.start();
     expect(core.backends.size).toBe(1);
     expect(core.healthSummary().comfy.backends[0]!.url).toBe(fake.url);

@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, type EventPayload } from '../../shared/api';
 import type { Job } from '../../shared/jobs';
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { Core } from '../../electron/core/app';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { healthUntil, testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
@@ -26,16 +25,8 @@ async function start(opts: { allModels?: boolean } = {}): Promise<Core> {
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
   fake = await startFakeComfy({ models: opts.allModels === false ? {} : modelListsFor(registry.list()) });
-  const config = loadConfig({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url } });
-  core = createCore({ config, mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [], workflowsDir: BUNDLED_DIR });
-  const online = new Promise<void>((resolve) => {
-    const off = core!.events.on('health.changed', (h) => {
-      if (h.comfy.status === 'online') {
-        off();
-        resolve();
-      }
-    });
-  });
+  core = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url }, workflowsDir: BUNDLED_DIR });
+  const online = healthUntil(core, (h) => h.comfy.status === 'online');
   await core.start();
   await online;
   return core;
