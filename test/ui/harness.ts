@@ -4,6 +4,7 @@
  * the gallery benchmark.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/app';
@@ -29,7 +30,11 @@ export const CHROMIUM_ARGS = [
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
 
 const REPO = resolve(__dirname, '../..');
-export const SCREENSHOTS = join(REPO, 'docs/screenshots');
+/**
+ * Every run takes a screenshot of each page. They replace the README's pictures in docs/screenshots/ only with
+ * UPDATE_SCREENSHOTS=1 (`npm run screenshots`), so a plain `npm test` leaves the working tree as it was.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'comfydesk-screenshots');
 
 /** Build the renderer into `outDir` (Vite, the same config as electron-vite's renderer part). */
 export async function buildRenderer(outDir: string): Promise<string> {
