@@ -27,7 +27,7 @@ import { FileSecretStore, type SecretStore } from './secrets';
 import { runBackendHealth } from './health-runner';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
-import { fitToLimit } from './library/fit';
+import { fitToLimit, pruneFitCache } from './library/fit';
 import { Library } from './library/library';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
@@ -110,6 +110,8 @@ export function createCore(options: CoreOptions): Core {
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
 
+  /** Copies of results shrunk to a server's upload limit; a week old, they go at the next start. */
+  const discordFitDir = join(config.dataDir, 'cache', 'discord-fit');
   const bot = new DiscordBot({
     // The bot is a client of the core API (created below); it calls it only once running.
     api: { dispatch: (method, input, ctx) => api.dispatch(method, input, ctx) },
@@ -122,7 +124,7 @@ export function createCore(options: CoreOptions): Core {
     health: () => healthSummary(),
     backends: () => comfy.backends,
     outputsOf: (jobId) => library.byJob(jobId),
-    fit: (path, limit) => fitToLimit(path, limit, { cacheDir: join(config.dataDir, 'cache', 'discord-fit') }),
+    fit: (path, limit) => fitToLimit(path, limit, { cacheDir: discordFitDir }),
     ...options.discord,
   });
   const releaseBotHealth = useBotForHealth(bot, () => [
@@ -219,6 +221,7 @@ export function createCore(options: CoreOptions): Core {
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
+        void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) => logger.warn('could not prune the Discord fit cache', { error: err }));
         if (!started) return;
         await comfy.start();
         if (!started) return;

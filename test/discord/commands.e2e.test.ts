@@ -50,7 +50,11 @@ describe('the other commands', () => {
     expect(models).toContain('detail-tweaker.safetensors');
     expect(models).toContain('Checkpoints');
 
+    const templateEvents: Array<{ id: number; template: { name: string } | null }> = [];
+    core.events.on('templates.changed', (e) => templateEvents.push(e));
     await text(discord.interactions.slash({ name: 'template', subcommand: 'save', user: 'alice', options: { name: 'Moody sky', prompt: '{prompt}, dramatic sky', steps: 12 } }));
+    // The desktop's template list hears about it.
+    expect(templateEvents.map((e) => e.template?.name)).toEqual(['Moody sky']);
     const ac = await discord.interactions.autocomplete({ name: 'template', subcommand: 'load', user: 'alice', focused: 'name', value: 'sky' }).waitForCallback();
     expect(ac.json).toMatchObject({ data: { choices: [{ value: 'Moody sky' }] } });
     const withTemplate = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a harbour', template: 'Moody sky' } });

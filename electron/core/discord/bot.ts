@@ -335,6 +335,7 @@ export class DiscordBot {
       progress: this.progress,
       acks: this.acks,
       cdnOrigins: o.cdnOrigins ?? DISCORD_CDN_ORIGINS,
+      events: o.events,
       settings: () => o.store.settings.get(),
       health: () => o.health(),
       models: (folder) => this.info.models(folder),

@@ -17,6 +17,7 @@ import type { Job } from '../../../shared/jobs';
 import type { Output } from '../../../shared/library';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
+import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { WorkflowRegistry } from '../workflows/registry';
@@ -40,6 +41,8 @@ export interface BotServices {
   acks: AckGate;
   /** Origins attachments may be downloaded from (Discord's CDN; the fake's in tests). */
   cdnOrigins: readonly string[];
+  /** The core's event bus (e.g. templates.changed, so the desktop sees templates saved from Discord). */
+  events: EventBus;
   settings(): Settings;
   health(): HealthSummary;
   /** Model files of a folder across the connected backends (cached briefly); [] when none answers. */

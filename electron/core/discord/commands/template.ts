@@ -69,6 +69,7 @@ export const templateCommand: BotCommand = {
         if (!built.ok) throw new Refusal('Invalid option', built.message);
         ctx.store.users.upsert(caller.userId, caller.userName);
         const saved = ctx.store.templates.save({ ownerId: caller.userId, guildId: caller.guildId, shared, name, prompt, negative, params: built.params, workflow: workflow.manifest.id });
+        ctx.events.emit('templates.changed', { id: saved.id, template: saved });
         await replyEphemeral(i, templatePreviewEmbed(saved, workflow.manifest), ctx.logger);
         return;
       }
@@ -90,6 +91,7 @@ export const templateCommand: BotCommand = {
         const adminOfScope = caller.level === 'admin' && template.guildId === caller.guildId && template.shared;
         if (template.ownerId !== caller.userId && !adminOfScope) throw new Refusal('Not allowed', 'Only its owner (or a server admin, for shared templates) can delete a template.');
         ctx.store.templates.remove(template.id);
+        ctx.events.emit('templates.changed', { id: template.id, template: null });
         await replyInfo(i, 'Template deleted', `"${template.name}" is gone.`, [], ctx.logger);
       }
     } catch (err) {
