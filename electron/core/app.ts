@@ -43,6 +43,8 @@ export interface CoreOptions {
   discoverUrls?: readonly string[];
   /** The bundled workflows folder; found next to the app by default. */
   workflowsDir?: string;
+  /** Show a file in the system file manager (the desktop shell passes shell.showItemInFolder). */
+  revealPath?: (path: string) => void;
   /** More launcher / backend options for the ComfyUI manager (tests). */
   comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
   /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
@@ -162,7 +164,7 @@ export function createCore(options: CoreOptions): Core {
       }),
     }),
     ...settingsHandlers({ settings: store.settings, events }),
-    ...libraryHandlers({ library }),
+    ...libraryHandlers({ library, revealPath: options.revealPath }),
     ...jobsHandlers({ engine: jobs, store, inputs }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),

@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   const config = loadConfig({ dataDir: app.getPath('userData') });
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
   const secrets = new SafeStorageSecretStore({ dir: join(config.dataDir, 'secrets'), safeStorage, logger: logger.child('secrets') });
-  const running = createCore({ config, mode: 'desktop', logger, secrets });
+  const running = createCore({ config, mode: 'desktop', logger, secrets, revealPath: (path) => shell.showItemInFolder(path) });
   core = running;
   let starting: Promise<void> = Promise.resolve();
   quitSequence = createQuitSequence({

@@ -51,6 +51,11 @@ export const libraryMethods = {
     z.object({ removed: z.array(OutputId) }),
     'Delete outputs: index rows, files and thumbnails together. Ids already gone are skipped.',
   ),
+  'library.reveal': method(
+    z.object({ id: OutputId }),
+    z.object({ path: z.string(), opened: z.boolean() }),
+    "Show an output's file in the system file manager (desktop). Headless, `opened` is false and the path is returned to copy.",
+  ),
   'library.stats': method(NoInput, LibraryStatsSchema, 'How many outputs the library holds and their total size in bytes.'),
 };
 

@@ -1,5 +1,5 @@
 /** Jobs, library and workflows through the core API, as the renderer and the bot call them. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, type EventPayload } from '../../shared/api';
 import type { Job } from '../../shared/jobs';
@@ -66,7 +66,10 @@ describe('jobs through the core API', () => {
     await c.library.thumbnailsIdle();
     expect((await c.api.call('library.get', { id: output!.id }, ctx)).thumbnailPath).toMatch(/\.webp$/);
     expect((await c.api.call('jobs.queue', {}, ctx)).recent[0]!.id).toBe(job.id);
+    // Headless there is no file manager to open: the path comes back to copy.
+    expect(await c.api.call('library.reveal', { id: output!.id }, ctx)).toEqual({ path: output!.filePath, opened: false });
     await c.api.call('library.delete', { ids: [output!.id] }, ctx);
+    expect(((await c.api.call('library.reveal', { id: output!.id }, ctx).catch((e: unknown) => e)) as ApiError).code).toBe('not_found');
     expect((await c.api.call('library.search', { text: 'teapot' }, ctx)).items).toEqual([]);
   });
 
@@ -110,5 +113,21 @@ describe('jobs through the core API', () => {
     expect(report.problems.map((p) => p.message).join('\n')).toMatch(/sd_xl_base_1\.0\.safetensors|checkpoint/i);
     await c.api.call('workflows.remove', { id: entry.manifest.id }, ctx);
     expect((await c.api.call('workflows.list', {}, ctx)).some((w) => w.manifest.id === entry.manifest.id)).toBe(false);
+  });
+});
+
+describe('library.reveal on the desktop', () => {
+  it("hands the output's path to the shell's file manager", async () => {
+    const revealed: string[] = [];
+    const c = testCore({ dataDir: dirs.make(), revealPath: (p) => revealed.push(p) });
+    core = c;
+    await c.start();
+    c.store.users.upsert('desktop', 'You');
+    const job = c.store.jobs.create({ id: 'j-1', source: 'desktop', userId: 'desktop', workflow: 'sdxl-txt2img', params: {} });
+    const file = `${c.config.libraryDir}/kept.png`;
+    writeFileSync(file, 'png');
+    const output = c.store.outputs.add({ jobId: job.id, filePath: file, kind: 'image', mime: 'image/png', width: 1, height: 1, bytes: 3, userId: 'desktop', guildId: null, workflow: 'sdxl-txt2img', prompt: 'p', negative: '', seed: 1 });
+    expect(await c.api.call('library.reveal', { id: output.id }, ctx)).toEqual({ path: file, opened: true });
+    expect(revealed).toEqual([file]);
   });
 });

@@ -142,9 +142,15 @@ export function OutputDetail({ id }: { id: number }) {
             <button type="button" aria-pressed={output.favourite} onClick={() => void useGallery.getState().setFavourite(output.id, !output.favourite)}>
               {output.favourite ? '★ Favourite' : '☆ Favourite'}
             </button>
-            <button type="button" onClick={() => void copy(output.filePath, 'File path')} title={output.filePath}>
-              Copy file location
-            </button>
+            {window.comfydesk ? (
+              <button type="button" onClick={() => void report(() => api.call('library.reveal', { id: output.id }), 'Shown in your file manager.')} title={output.filePath}>
+                Open file location
+              </button>
+            ) : (
+              <button type="button" onClick={() => void copy(output.filePath, 'File path')} title={output.filePath}>
+                Copy file location
+              </button>
+            )}
             {!window.comfydesk && (
               <a className="button" href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
                 Open full size
