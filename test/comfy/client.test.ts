@@ -183,6 +183,25 @@ describe('ComfyClient', () => {
     expect(await readdir(dir)).toEqual(['a.png']);
   });
 
+  it('writes an image of announced size in one go (same result), and fails readably when the body is cut short', async () => {
+    const img = Buffer.alloc(1024 * 1024 + 17, 9);
+    const s = await stub((req, _b, res) => {
+      const cut = (req.url ?? '').includes('cut.png');
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(img.length) });
+      res.write(img.subarray(0, 4096));
+      setImmediate(() => (cut ? res.destroy() : res.end(img.subarray(4096))));
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'comfy-client-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const c = client(s.url);
+    const r = await c.downloadView({ filename: 'b.png', subfolder: '', type: 'output' }, join(dir, 'b.png'));
+    expect(r.bytes).toBe(img.length);
+    expect((await readFile(join(dir, 'b.png'))).equals(img)).toBe(true);
+    const e = (await c.downloadView({ filename: 'cut.png', subfolder: '', type: 'output' }, join(dir, 'cut.png')).catch((x: unknown) => x)) as ComfyError;
+    expect(e).toBeInstanceOf(ComfyError);
+    expect(await readdir(dir)).toEqual(['b.png']);
+  });
+
   it('uploads multipart with the image field and reports 413 readably', async () => {
     let n = 0;
     const s = await stub((_req, _b, res) => (n++ === 0 ? json(res, 200, { name: 'x (1).png', subfolder: 'sub', type: 'input' }) : json(res, 413, '')));

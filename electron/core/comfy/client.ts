@@ -4,7 +4,7 @@
  * readable `ComfyError`.
  */
 import { createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { FormData, Pool } from 'undici';
@@ -100,6 +100,9 @@ interface CallOptions {
 }
 
 const MIN_TARGETED_INTERRUPT: [number, number, number] = [0, 3, 56];
+
+/** Downloads announced at this size or less are written in one go; larger ones (videos) are streamed to disk. */
+const BUFFERED_DOWNLOAD_MAX = 32 * 1024 * 1024;
 
 export class ComfyClient {
   readonly url: string;
@@ -229,12 +232,31 @@ export class ComfyClient {
       this.answers.expectOk({ status: res.statusCode, text }, req);
     }
     const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
+    const length = Number(res.headers['content-length']);
     try {
+      if (Number.isFinite(length) && length >= 0 && length <= BUFFERED_DOWNLOAD_MAX) {
+        // A typical image: one write instead of dozens of small ones (videos and unknown sizes are streamed).
+        const chunks: Buffer[] = [];
+        let got = 0;
+        for await (const chunk of res.body) {
+          got += (chunk as Buffer).length;
+          if (got > length) throw new ComfyError('invalid-response', `ComfyUI at ${this.url} sent more than the ${length} bytes it announced for "${ref.filename}".`, { url: this.url, request: req });
+          chunks.push(chunk as Buffer);
+        }
+        await writeFile(tmp, Buffer.concat(chunks, got), { flag: 'wx' });
+        await rename(tmp, destPath);
+        return { bytes: got };
+      }
       await pipeline(res.body, createWriteStream(tmp, { flags: 'wx' }));
       const { size } = await stat(tmp);
       await rename(tmp, destPath);
       return { bytes: size };
     } catch (err) {
+      if (err instanceof ComfyError) {
+        res.body.destroy();
+        await unlink(tmp).catch(() => undefined);
+        throw err;
+      }
       res.body.destroy();
       await unlink(tmp).catch(() => undefined);
       if (isFsError(err)) throw err;
