@@ -45,6 +45,28 @@ describe('library thumbnails', () => {
     expect(library.resolveMedia('file', 'nope')).toBeNull();
   });
 
+  it('waits while a job’s results are being collected, then catches up; a steady stream still gets one every 20 results', async () => {
+    const { library, store } = setup();
+    const job = makeJob(store);
+    const release = library.holdThumbnails();
+    const [first] = await library.ingest(job, [await collectedPng(library, job.id, 'held.png', 64, 64)]);
+    // Held: it stays in the queue, not being made.
+    expect(library.thumbnailsPending()).toBe(1);
+    expect(store.outputs.get(first!.id)!.thumbnailPath).toBeNull();
+    release();
+    release(); // twice is harmless
+    await library.thumbnailsIdle();
+    expect(store.outputs.get(first!.id)!.thumbnailPath).not.toBeNull();
+
+    const steady = library.holdThumbnails();
+    const job2 = makeJob(store);
+    const [second] = await library.ingest(job2, [await collectedPng(library, job2.id, 'stream.png', 64, 64)]);
+    for (let i = 0; i < 20; i++) library.holdThumbnails()();
+    await library.thumbnailsIdle();
+    expect(store.outputs.get(second!.id)!.thumbnailPath).not.toBeNull();
+    steady();
+  });
+
   it('survives a broken image and goes on with the next one', async () => {
     const { library, store, events } = setup();
     const job = makeJob(store);

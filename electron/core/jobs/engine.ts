@@ -485,6 +485,15 @@ export class JobEngine {
     }
     state.phase = 'collecting'; // the backend is free for the next job
     this.pump();
+    const releaseThumbnails = this.o.library.holdThumbnails?.();
+    try {
+      await this.collectWithRetries(jobId, job, backend, promptId);
+    } finally {
+      releaseThumbnails?.();
+    }
+  }
+
+  private async collectWithRetries(jobId: string, job: Job, backend: ComfyBackend, promptId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         let outputs = this.o.library.byJob(jobId);

@@ -21,6 +21,8 @@ export interface JobLibrary {
   /** Move collected files into the library and index them. */
   ingest(job: Job, files: CollectedFile[]): Promise<Output[]>;
   byJob(jobId: string): Output[];
+  /** Collecting has priority over thumbnails: hold them while a job's results come in; returns the release. */
+  holdThumbnails?(): () => void;
 }
 
 /** How many of our prompts a backend holds at once: the running one plus one waiting, so the GPU never idles. */

@@ -82,6 +82,16 @@ export class Library {
     await this.thumbs.stop();
   }
 
+  /** Thumbnails waiting to be made. */
+  thumbnailsPending(): number {
+    return this.thumbs.pending;
+  }
+
+  /** The jobs engine is collecting a job's results: thumbnails wait for a gap (see ThumbnailQueue.hold). */
+  holdThumbnails(): () => void {
+    return this.thumbs.hold();
+  }
+
   /** Resolves when no thumbnail is queued or being made (tests, benchmarks). */
   thumbnailsIdle(): Promise<void> {
     return this.thumbs.idle();

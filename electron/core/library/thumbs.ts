@@ -26,6 +26,8 @@ export interface ThumbnailQueueOptions {
 }
 
 const SCAN_PAGE = 500;
+/** Under a steady stream of results, one thumbnail is still made after this many have been collected. */
+const MAX_HELD_RELEASES = 20;
 
 export class ThumbnailQueue {
   private readonly queue: number[] = [];
@@ -35,6 +37,10 @@ export class ThumbnailQueue {
   private scanning: Promise<void> | null = null;
   private stopped = false;
   private tmpSeq = 0;
+  /** Jobs whose results are being collected right now (the hot path), and who waits for them to end. */
+  private holds = 0;
+  private releasedWhileWaiting = 0;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly opts: ThumbnailQueueOptions) {
     this.size = opts.size ?? 320;
@@ -59,6 +65,30 @@ export class ThumbnailQueue {
       this.queue.push(o.id);
     }
     this.kick();
+  }
+
+  /**
+   * A job's results are being downloaded and indexed: thumbnails wait for a gap so delivery comes first (but never
+   * starve: one is made after every MAX_HELD_RELEASES results). Returns the release; calling it twice is harmless.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.releasedWhileWaiting++;
+      if (this.holds === 0 || this.releasedWhileWaiting >= MAX_HELD_RELEASES) this.wake?.();
+    };
+  }
+
+  private async gap(): Promise<void> {
+    this.releasedWhileWaiting = 0;
+    while (this.holds > 0 && this.releasedWhileWaiting < MAX_HELD_RELEASES && !this.stopped) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
   }
 
   /** Drop queued work for outputs that were removed. */
@@ -94,6 +124,7 @@ export class ThumbnailQueue {
     this.stopped = true;
     this.queue.length = 0;
     this.queued.clear();
+    this.wake?.();
     await this.idle();
   }
 
@@ -106,7 +137,10 @@ export class ThumbnailQueue {
   }
 
   private async drain(): Promise<void> {
-    for (let id = this.queue.shift(); id !== undefined && !this.stopped; id = this.queue.shift()) {
+    while (this.queue.length > 0 && !this.stopped) {
+      await this.gap();
+      const id = this.queue.shift();
+      if (id === undefined || this.stopped) break;
       this.queued.delete(id);
       try {
         await this.makeOne(id);
