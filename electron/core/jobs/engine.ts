@@ -53,6 +53,7 @@ interface Inflight {
 const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' };
 /** Positions are pushed for this many queued jobs at most (the rest learn theirs from jobs.queue). */
 const POSITION_PUSH_LIMIT = 200;
+const POSITIONS_INTERVAL_MS = 1_000;
 
 export class JobEngine {
   private readonly inflight = new Map<string, Inflight>();
@@ -70,6 +71,8 @@ export class JobEngine {
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
+  private positionsTimer: ClockTimer | null = null;
+  private lastPositionsAt = -Infinity;
   private started = false;
   private readonly random: () => number;
   private readonly newId: () => string;
@@ -102,6 +105,8 @@ export class JobEngine {
     this.throttle.clear();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.positionsTimer) this.o.clock.clearTimeout(this.positionsTimer);
+    this.positionsTimer = null;
   }
 
   // ------------------------------------------------------------------------------------------- requests
@@ -299,15 +304,22 @@ export class JobEngine {
     if (!settings.queue.paused && queued.length > 0) {
       const load = new Map<string, number>();
       for (const f of this.inflight.values()) if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
+      // Ranking depends only on a job's needs: once per distinct need per round, however long the queue.
+      const rankings = new Map<string, ComfyBackend[]>();
+      const free = (b: ComfyBackend): boolean => (load.get(b.id) ?? 0) < PIPELINE_DEPTH;
       for (const job of queued) {
         const workflow = this.o.workflows.get(job.workflow);
         if (!workflow) {
           this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'workflow missing', ['queued']);
           continue;
         }
-        const req = requirementsOf(workflow.manifest, job.params, settings.models);
-        const ranked = this.o.backends.rank(req);
-        const backend = ranked.find((b) => (load.get(b.id) ?? 0) < PIPELINE_DEPTH);
+        const key = `${job.workflow}\u0000${String(job.params.lora ?? '')}`;
+        let ranked = rankings.get(key);
+        if (!ranked) {
+          ranked = this.o.backends.rank(requirementsOf(workflow.manifest, job.params, settings.models));
+          rankings.set(key, ranked);
+        }
+        const backend = ranked.find(free);
         if (!backend) {
           // None can take it now. When none could at all (offline, capabilities not fetched yet), look again soon.
           if (ranked.length === 0) this.retryLater();
@@ -319,7 +331,21 @@ export class JobEngine {
         void this.dispatch(job, workflow, backend);
       }
     }
-    this.pushPositions(queued.filter((j) => !this.inflight.has(j.id) && this.queued.has(j.id)));
+    this.schedulePositions();
+  }
+
+  /** Positions change with every dispatch: they are pushed at most once a second (the latest order wins). */
+  private schedulePositions(): void {
+    if (this.positionsTimer) return;
+    const due = this.lastPositionsAt + POSITIONS_INTERVAL_MS - this.o.clock.now();
+    const run = (): void => {
+      this.positionsTimer = null;
+      this.lastPositionsAt = this.o.clock.now();
+      if (!this.started) return;
+      this.pushPositions(this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))));
+    };
+    if (due <= 0) run();
+    else this.positionsTimer = this.o.clock.setTimeout(run, due);
   }
 
   /** Tell waiting jobs their place when it changed (the first POSITION_PUSH_LIMIT of them). */
