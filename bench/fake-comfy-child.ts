@@ -15,7 +15,9 @@ export interface FakeComfyChild {
 
 /** Start the fake in a child process. */
 export function spawnFakeComfy(options: FakeComfyOptions): Promise<FakeComfyChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', __filename, JSON.stringify(options)], {
+  // FAKE_COMFY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") profiles the fake itself.
+  const extra = (process.env.FAKE_COMFY_EXEC_ARGV ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', __filename, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
