@@ -1,8 +1,9 @@
 /**
  * Jobs engine figures, with the fake ComfyUI on loopback:
  *   (1) GPU-feed efficiency: N jobs whose sampling takes 200 ms each (4 steps × 50 ms). Wall time from the first
- *       submit to the last job done, divided by N × 200 ms. 1.00 means the GPU never waited for ComfyDesk
- *       (target ≤ 1.02). Also printed against the fake's measured busy time (it spends a little on saving PNGs).
+ *       submit to the last job done, divided by the time ComfyUI spent executing them (1.00 = the GPU never waited
+ *       for ComfyDesk; target ≤ 1.02), and divided by N × 200 ms (which also counts the fake's own per-job work
+ *       outside the sampler).
  *   (2) Throughput with an instant fake: jobs/s through the whole pipeline — stored, scheduled, queued on ComfyUI,
  *       progress, ~1 MB PNG streamed from /view into the library, indexed — (target ≥ 100 jobs/s on 2 cores),
  *       with the thumbnails made after (their own rate printed).
@@ -11,19 +12,26 @@
  */
 import { performance } from 'node:perf_hooks';
 import { WorkflowRegistry } from '../electron/core/workflows/registry';
-import type { FakeComfy } from '../test/fakes/comfyui';
+import type { FakeComfy, FakeScript } from '../test/fakes/comfyui';
 import { startHarness } from '../test/jobs/harness';
 import { BUNDLED_DIR, modelListsFor } from '../test/workflows/helpers';
-import { spawnFakeComfy } from './fake-comfy-child';
+import { spawnFakeComfy, type FakeComfyChild } from './fake-comfy-child';
 
 const FEED_JOBS = Number(process.argv[2] ?? 200);
 const THROUGHPUT_JOBS = Number(process.argv[3] ?? 500);
 
+async function fakeInChild(script: Partial<FakeScript>): Promise<FakeComfyChild> {
+  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+  await registry.load();
+  return spawnFakeComfy({ models: modelListsFor(registry.list()), script });
+}
+
 async function gpuFeed(): Promise<void> {
-  const h = await startHarness({ perUserLimit: 100 });
+  const child = await fakeInChild({ msPerStep: 50 });
+  // The harness only reads `url` of a fake it did not start (and never closes it).
+  const h = await startHarness({ perUserLimit: 100, fakeInstance: { url: child.url } as FakeComfy });
   try {
     h.store.settings.update({ queue: { globalLimit: 10_000 } });
-    h.fake.setScript({ msPerStep: 50 });
     const busy = new Map<string, { start: number; end: number }>();
     h.backend.socket.on('message', (m) => {
       if (m.type === 'execution_start') busy.set(m.data.prompt_id, { start: performance.now(), end: 0 });
@@ -41,19 +49,19 @@ async function gpuFeed(): Promise<void> {
     const done = h.store.jobs.countByStatus().done;
     const busyMs = [...busy.values()].reduce((s, b) => s + (b.end - b.start), 0);
     console.log(`(1) GPU feed: ${done}/${FEED_JOBS} jobs done in ${(wall / 1000).toFixed(2)} s`);
-    console.log(`    wall / (${FEED_JOBS} × 200 ms) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (target ≤ 1.02)`);
-    console.log(`    wall / fake busy time (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}`);
+    // The fake's "GPU" also spends a few ms per job outside the sampler (decode, saving the PNG), as ComfyUI does:
+    // wall / busy is the share of time the GPU waited for ComfyDesk.
+    console.log(`    efficiency: wall / time ComfyUI was executing (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}   (target ≤ 1.02)`);
+    console.log(`    wall / (${FEED_JOBS} × 200 ms of sampling) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (includes the fake's ${((busyMs / done - 200)).toFixed(1)} ms per job outside sampling)`);
   } finally {
     await h.close();
+    await child.close();
   }
 }
 
 async function throughput(): Promise<void> {
   // ComfyUI is another process in real life: the fake runs in a child process here too.
-  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
-  await registry.load();
-  const child = await spawnFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0, outputDetail: 'noise' } });
-  // The harness only reads `url` of a fake it did not start (and never closes it).
+  const child = await fakeInChild({ msPerStep: 0, outputDetail: 'noise' });
   const h = await startHarness({ perUserLimit: 100, fakeInstance: { url: child.url } as FakeComfy });
   try {
     h.store.settings.update({ queue: { globalLimit: 10_000 } });
@@ -91,8 +99,8 @@ async function throughput(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await gpuFeed();
-  await throughput();
+  if (FEED_JOBS > 0) await gpuFeed();
+  if (THROUGHPUT_JOBS > 0) await throughput();
 }
 
 main().catch((err: unknown) => {

@@ -2,6 +2,7 @@
  * The fake worker: one prompt at a time in queue-number order, emitting the messages of a real run in the
  * recorded order (ws-capture.jsonl; comfyui-api.md section 2 "Message sequence", section 3).
  */
+import { performance } from 'node:perf_hooks';
 import { EventEmitter } from 'node:events';
 import type { ApiGraph } from '../../../electron/core/comfy/messages';
 import {
@@ -270,8 +271,12 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const { width, height } = imageSize(graph, id);
     const seed = seedOf(graph, id);
     if (o.failure && (o.failure.step ?? 0) === 0) throw new NodeFailure(o.failure);
+    // Steps end on a fixed schedule from the sampler's start (like a GPU's steady step time): timer lateness
+    // does not add up over the steps.
+    const startedAt = performance.now();
     for (let step = 1; step <= steps; step++) {
-      await this.control.wait(o.script.msPerStep, o.gen);
+      const due = o.script.msPerStep > 0 ? startedAt + step * o.script.msPerStep - performance.now() : 0;
+      await this.control.wait(Math.max(0, due), o.gen);
       if (o.holdAt(step)) await this.control.holdHere(o.promptId, o.gen);
       // The sampler callback checks the interrupt flag before reporting the step (interrupt+delete recording).
       this.control.checkInterrupt();
