@@ -49,6 +49,14 @@ export const ComfySettingsPatchSchema = z
   .strict();
 export type ComfySettingsPatch = z.infer<typeof ComfySettingsPatchSchema>;
 
+export const DiscordSettingsSchema = z.object({
+  /**
+   * Also register the slash commands globally (every server the bot is in, and DMs). Per-server registration on
+   * start and on join is always done and takes effect at once; global registration can take up to an hour.
+   */
+  registerGlobally: z.boolean().default(false),
+});
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -59,6 +67,7 @@ export const SettingsSchema = z.object({
   /** Model file names by settings key (e.g. "models.sdxl.checkpoint" -> "sd_xl_base_1.0.safetensors"). */
   models: z.record(z.string().min(1), z.string().min(1)).default({}),
   comfy: ComfySettingsSchema.default(ComfySettingsSchema.parse({})),
+  discord: DiscordSettingsSchema.default(DiscordSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -74,6 +83,7 @@ export const SettingsPatchSchema = z
     defaults: DefaultsSettingsSchema.partial(),
     models: z.record(z.string().min(1), z.string().min(1)),
     comfy: ComfySettingsPatchSchema,
+    discord: DiscordSettingsSchema.partial(),
   })
   .partial()
   .strict();
@@ -91,6 +101,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     defaults: { ...current.defaults, ...patch.defaults },
     models: { ...current.models, ...patch.models },
     comfy: applyComfyPatch(current.comfy, patch.comfy),
+    discord: { ...current.discord, ...patch.discord },
   });
 }
 

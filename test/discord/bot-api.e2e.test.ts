@@ -99,6 +99,18 @@ describe('bot API', () => {
     expect(secrets.get('discordToken')).toBeNull();
   });
 
+  it('registers the commands globally too when the setting asks (per server always)', async () => {
+    const { core, discord } = await setup();
+    await core.api.call('settings.set', { discord: { registerGlobally: true } });
+    await core.api.call('bot.setToken', { token: discord.token });
+    const mark = discord.recorder.mark();
+    await core.api.call('bot.start', {});
+    const global = await discord.waitForCall((c) => c.method === 'PUT' && c.path.endsWith(`/applications/${discord.applicationId}/commands`), { since: mark });
+    expect(global.status).toBe(200);
+    const names = (global.json as Array<{ name: string }>).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['generate', 'edit', 'upscale', 'animate', 'queue', 'template', 'history', 'status', 'models']));
+  });
+
   it('a token Discord refuses puts the bot in error with a fix; health checks report token, guilds and channel permissions', async () => {
     const { core, discord } = await setup();
     const wrong = `${discord.token.slice(0, -4)}AAAA`;

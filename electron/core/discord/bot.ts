@@ -252,7 +252,7 @@ export class DiscordBot {
       for (const guild of c.guilds.cache.values()) this.joined(guild);
       this.setStatus('online', null);
       void Promise.all(c.guilds.cache.map((g) => this.registerCommands(g))).then(() => this.flushOutbox());
-      if (this.o.registerGlobally) c.application.commands.set(COMMANDS.map((cmd) => cmd.data)).catch((err: unknown) => this.log.warn('global command registration failed', { error: String(err) }));
+      if (this.o.registerGlobally || this.o.store.settings.get().discord.registerGlobally) c.application.commands.set(COMMANDS.map((cmd) => cmd.data)).catch((err: unknown) => this.log.warn('global command registration failed', { error: String(err) }));
     });
     client.on(Events.GuildCreate, (guild) => {
       if (!mine() || !client.isReady()) return;
