@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
+import { WorkflowRegistry } from '../../electron/core/workflows/registry';
+import { startFakeComfy } from '../fakes/comfyui';
+import { tempDirs } from '../helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 import { startHarness, type Harness } from './harness';
+
+const dirs = tempDirs();
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -198,5 +204,35 @@ describe('jobs engine against the fake ComfyUI', () => {
     expect(vary.guildId).toBe('g');
     expect(vary.params.seed).not.toBe(-1);
     await h.waitAllEnded();
+  });
+});
+
+describe('jobs engine across a graceful restart', () => {
+  it('a job running on ComfyUI when the app quits is picked up again, not retried or run twice', async () => {
+    const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+    await registry.load();
+    const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { hold: true } });
+    const dataDir = dirs.make('comfydesk-restart-');
+    const first = await startHarness({ fakeInstance: fake, dataDir });
+    const job = first.engine.submit(sdxl('across a restart'));
+    await fake.waitForHeld();
+    await first.waitFor(job.id, 'running');
+    const promptId = first.store.jobs.get(job.id)!.promptId;
+    // Quit: backends stop watching (their waiters are told "unreachable"); nothing may be retried because of it.
+    await first.close();
+    const second = await harness({ fakeInstance: fake, dataDir });
+    fake.setScript({ hold: false });
+    fake.release();
+    const done = await second.waitFor(job.id, ['done', 'failed', 'cancelled']);
+    expect(done.status).toBe('done');
+    expect(done.attempts).toBe(0);
+    expect(done.promptId).toBe(promptId);
+    expect(second.store.jobs.transitions(job.id).map((t) => t.to)).toEqual(['queued', 'submitted', 'running', 'collecting', 'done']);
+    expect(fake.prompts.filter((p) => p.promptId === promptId)).toHaveLength(1);
+    expect(fake.prompts).toHaveLength(1);
+    await second.close();
+    open.splice(open.indexOf(second), 1);
+    await fake.close();
+    dirs.cleanup();
   });
 });

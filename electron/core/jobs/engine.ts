@@ -435,9 +435,15 @@ export class JobEngine {
   }
 
   private watch(jobId: string, backend: ComfyBackend, promptId: string): void {
+    // After stop() (the app quits, backends stop watching) the job stays as it is in the table: the next start
+    // reconciles it with ComfyUI. Retrying it now would run it twice.
     backend.waitForCompletion(promptId).then(
-      () => void this.collect(jobId, backend, promptId),
-      (err: unknown) => this.failOrRetry(jobId, err),
+      () => {
+        if (this.started) void this.collect(jobId, backend, promptId);
+      },
+      (err: unknown) => {
+        if (this.started) this.failOrRetry(jobId, err);
+      },
     );
   }
 
@@ -448,6 +454,7 @@ export class JobEngine {
   }
 
   private onProgress(promptId: string, progress: JobProgress): void {
+    if (!this.started) return;
     const jobId = this.byPrompt.get(promptId);
     const state = jobId ? this.inflight.get(jobId) : undefined;
     if (!jobId || !state) return;
@@ -534,6 +541,8 @@ export class JobEngine {
         }
         return;
       } catch (err) {
+        // Stopped mid-download: left collecting, the next start collects it again.
+        if (!this.started) return;
         const retryable = err instanceof ComfyError && err.kind !== 'rejected' && attempt < 4;
         if (!retryable) {
           this.end(jobId, 'failed', `Could not save the results: ${(err as Error).message}`, 'collect failed');
