@@ -12,6 +12,17 @@ const LABELS: Record<Page, { label: string; icon: string }> = {
   settings: { label: 'Settings', icon: '⚙' },
 };
 
+const COMFY_LABEL: Record<string, string> = { online: 'online', offline: 'offline', starting: 'starting…', none: 'no backend' };
+const BOT_LABEL: Record<string, string> = {
+  stopped: 'stopped',
+  starting: 'connecting…',
+  online: 'online',
+  reconnecting: 'reconnecting…',
+  error: 'error',
+  'no-token': 'no token',
+};
+const label = (labels: Record<string, string>, status: string | undefined) => (status === undefined ? '…' : (labels[status] ?? status));
+
 const dot = (status: string | undefined) =>
   status === 'online' ? 'ok' : status === 'starting' || status === 'reconnecting' ? 'warn' : status === 'error' ? 'bad' : 'off';
 
@@ -51,10 +62,14 @@ export function Sidebar() {
       </ul>
       <div className="sidebar-status" aria-label="Status">
         <div>
-          <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI: <span data-testid="comfy-status">{health?.comfy.status ?? '…'}</span>
+          <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI: <span data-testid="comfy-status" data-status={health?.comfy.status}>
+            {label(COMFY_LABEL, health?.comfy.status)}
+          </span>
         </div>
         <div>
-          <span className={`dot ${dot(health?.bot.status)}`} aria-hidden="true" /> Bot: <span data-testid="bot-status">{health?.bot.status ?? '…'}</span>
+          <span className={`dot ${dot(health?.bot.status)}`} aria-hidden="true" /> Bot: <span data-testid="bot-status" data-status={health?.bot.status}>
+            {label(BOT_LABEL, health?.bot.status)}
+          </span>
         </div>
         <div>
           <span className={`dot ${health?.queue.paused ? 'warn' : 'ok'}`} aria-hidden="true" />{' '}

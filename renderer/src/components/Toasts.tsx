@@ -1,6 +1,6 @@
 import { useToasts } from '../stores/toast-store';
 
-/** Action outcomes: success and info fade out, errors stay until dismissed. */
+/** Action outcomes: success and info fade out after a few seconds, errors after fifteen (or when dismissed). */
 export function Toasts() {
   const { toasts, dismiss } = useToasts();
   return (

@@ -3,9 +3,22 @@ import { ApiError } from '../../../shared/api';
 
 /** A readable message for anything thrown by an API call or the browser. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) {
+    // "Invalid input for bot.setToken: token: That is not a bot token." reads as "That is not a bot token."
+    if (err.code === 'bad_request' && err.issues?.length && /^Invalid input for /.test(err.message)) {
+      const issues = err.issues;
+      return issues.map((i) => (issues.length > 1 && i.path ? `${fieldName(i.path)}: ${i.message}` : i.message)).join(' · ');
+    }
+    return err.message;
+  }
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** "params.steps" → "steps" (the last named part of an input path). */
+function fieldName(path: string): string {
+  const parts = path.split('.').filter((p) => p && !/^\d+$/.test(p));
+  return parts[parts.length - 1] ?? path;
 }
 
 export function formatBytes(bytes: number): string {

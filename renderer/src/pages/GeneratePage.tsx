@@ -43,7 +43,7 @@ export function GeneratePage() {
         <h1 id="generate-title">Generate</h1>
       </header>
       <div className="two-columns">
-        <form className="card form" onSubmit={(e) => void onSubmit(e)} aria-label="Generate">
+        <form className="card form" noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Generate">
           <div className="field">
             <label htmlFor="gen-workflow">Workflow</label>
             <select

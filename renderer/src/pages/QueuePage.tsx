@@ -31,7 +31,7 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
   return (
     <li className={`job-card ${job.status}`} data-testid="job-card" data-job-id={job.id} data-status={job.status}>
       <div className="job-preview">
-        {progress?.preview ? <img src={progress.preview} alt="Live preview" /> : <div className="job-preview-empty" aria-hidden="true">{job.status === 'queued' ? '⏳' : '✦'}</div>}
+        {progress?.preview ? <img src={progress.preview} alt="Live preview" /> : <div className="job-preview-empty" aria-hidden="true">{job.status === 'queued' ? '…' : '✦'}</div>}
       </div>
       <div className="job-main">
         <div className="job-line">

@@ -5,10 +5,19 @@ import { useCatalog } from '../stores/catalog-store';
 import { BackendsCard } from './settings/BackendsCard';
 import { LaunchCard } from './settings/LaunchCard';
 
+/** An error for a limit field, or null when `text` is a whole number in [min, max]. */
+function limitError(text: string, min: number, max: number): string | null {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n)) return `Enter a whole number from ${min} to ${max}.`;
+  if (n < min || n > max) return `Use a number from ${min} to ${max}.`;
+  return null;
+}
+
 function QueueLimits({ settings }: { settings: Settings }) {
   const update = useAppStore((s) => s.updateSettings);
   const [perUser, setPerUser] = useState(String(settings.queue.perUserLimit));
   const [global, setGlobal] = useState(String(settings.queue.globalLimit));
+  const [errors, setErrors] = useState<{ perUser: string | null; global: string | null }>({ perUser: null, global: null });
   useEffect(() => {
     setPerUser(String(settings.queue.perUserLimit));
     setGlobal(String(settings.queue.globalLimit));
@@ -17,20 +26,52 @@ function QueueLimits({ settings }: { settings: Settings }) {
     <form
       className="card form"
       aria-label="Queue"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
+        const found = { perUser: limitError(perUser, 1, 100), global: limitError(global, 1, 10000) };
+        setErrors(found);
+        if (found.perUser || found.global) return;
         void update({ queue: { perUserLimit: Number(perUser), globalLimit: Number(global) } }, 'Queue limits saved.');
       }}
     >
       <h2>Queue</h2>
       <div className="field-row">
-        <div className="field">
+        <div className={`field${errors.perUser ? ' has-error' : ''}`}>
           <label htmlFor="q-peruser">Jobs per user (queued + running)</label>
-          <input id="q-peruser" type="number" min={1} max={100} value={perUser} onChange={(e) => setPerUser(e.target.value)} />
+          <input
+            id="q-peruser"
+            type="number"
+            min={1}
+            max={100}
+            value={perUser}
+            aria-invalid={errors.perUser ? true : undefined}
+            aria-describedby={errors.perUser ? 'q-peruser-error' : undefined}
+            onChange={(e) => setPerUser(e.target.value)}
+          />
+          {errors.perUser && (
+            <small id="q-peruser-error" className="field-error" role="alert">
+              {errors.perUser}
+            </small>
+          )}
         </div>
-        <div className="field">
+        <div className={`field${errors.global ? ' has-error' : ''}`}>
           <label htmlFor="q-global">Jobs in total</label>
-          <input id="q-global" type="number" min={1} max={10000} value={global} onChange={(e) => setGlobal(e.target.value)} />
+          <input
+            id="q-global"
+            type="number"
+            min={1}
+            max={10000}
+            value={global}
+            aria-invalid={errors.global ? true : undefined}
+            aria-describedby={errors.global ? 'q-global-error' : undefined}
+            onChange={(e) => setGlobal(e.target.value)}
+          />
+          {errors.global && (
+            <small id="q-global-error" className="field-error" role="alert">
+              {errors.global}
+            </small>
+          )}
         </div>
       </div>
       <label className="checkbox">

@@ -3,7 +3,7 @@ import type { Job } from '../../../shared/jobs';
 import type { Output } from '../../../shared/library';
 import type { FormValues } from '../lib/param-form';
 import { api } from '../api/client';
-import { report } from './toast-store';
+import { report, toast } from './toast-store';
 
 /** An input image chosen for a slot: uploaded through jobs.uploadInput, or a library output. */
 export interface DraftImage {
@@ -67,20 +67,20 @@ export const useGenerate = create<GenerateState>((set, get) => ({
   },
   async upload(slot, file) {
     if (!file.type.startsWith('image/')) {
-      report(() => Promise.reject(new Error(`${file.name} is not an image.`)));
+      toast.error(`${file.name} is not an image: drop a PNG, JPEG or WebP file.`);
       return;
     }
     if (file.size > MAX_INPUT_BYTES) {
-      report(() => Promise.reject(new Error(`${file.name} is larger than 25 MB.`)));
+      toast.error(`${file.name} is larger than 25 MB.`);
       return;
     }
-    const r = await report(
-      async () => api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }),
-      (x) => `${x.filename} ready.`,
-    );
+    // The preview in the drop zone is the success signal: no toast for each file.
+    const r = await report(async () => api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }));
     if (!r) return;
     const image: DraftImage = { slot, path: r.path, filename: r.filename, previewUrl: URL.createObjectURL(file) };
     const { draft } = get();
+    const replaced = draft.images.find((i) => i.slot === slot);
+    if (replaced?.previewUrl.startsWith('blob:')) URL.revokeObjectURL(replaced.previewUrl);
     set({ draft: { ...draft, images: [...draft.images.filter((i) => i.slot !== slot), image] } });
   },
   async submit(params) {
@@ -95,7 +95,7 @@ export const useGenerate = create<GenerateState>((set, get) => ({
           params,
           inputs: draft.images.map(({ slot, path, filename }) => ({ slot, path, filename })),
         }),
-      'Queued. Progress shows below and in the queue.',
+      'Queued. Follow it under Your jobs or in the queue.',
     );
     set({ submitting: false, ...(job ? { submitted: [job.id, ...get().submitted].slice(0, 20) } : {}) });
     return job;

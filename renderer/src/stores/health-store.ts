@@ -3,6 +3,7 @@ import type { ComfyLogLine, LaunchSettingsView, LauncherStatus } from '../../../
 import type { HealthCheckResult } from '../../../shared/api/health';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/format';
+import { useAppStore } from './app-store';
 import { report, toast } from './toast-store';
 
 export const LOG_LIMIT = 1000;
@@ -72,7 +73,12 @@ export const useHealth = create<HealthState>((set, get) => ({
     set({ busy: 'vram' });
     await report(
       () => api.call('comfy.freeVram', backendId ? { backendId } : {}),
-      (r) => (r.freed.length ? `Freed memory on ${r.freed.join(', ')}.` : 'No backend was online to free.'),
+      (r) => {
+        // The answer names backends by id: show the names the user knows them by.
+        const backends = useAppStore.getState().health?.comfy.backends ?? [];
+        const names = r.freed.map((id) => backends.find((b) => b.id === id)?.name ?? id);
+        return names.length ? `Freed VRAM on ${names.join(', ')}.` : 'No backend was online to free.';
+      },
     );
     set({ busy: null });
   },

@@ -14,14 +14,19 @@ interface ToastState {
 }
 
 let nextId = 1;
+/** Success fades quickly; an error stays long enough to be read (or until dismissed), then stops covering the page. */
+const SUCCESS_MS = 4000;
+const ERROR_MS = 15000;
 
-/** Every action's outcome, shown briefly in the corner (errors stay until dismissed). */
+/** Every action's outcome, shown in the corner: at most four, the newest last. */
 export const useToasts = create<ToastState>((set, get) => ({
   toasts: [],
   push(kind, text) {
     const id = nextId++;
-    set({ toasts: [...get().toasts.slice(-4), { id, kind, text }] });
-    if (kind !== 'error') setTimeout(() => get().dismiss(id), 4000);
+    // The same message again replaces the older one instead of stacking a copy.
+    const others = get().toasts.filter((t) => t.text !== text || t.kind !== kind);
+    set({ toasts: [...others.slice(-3), { id, kind, text }] });
+    setTimeout(() => get().dismiss(id), kind === 'error' ? ERROR_MS : SUCCESS_MS);
   },
   dismiss(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });

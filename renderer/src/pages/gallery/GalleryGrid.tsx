@@ -53,6 +53,7 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
 /** The virtualized thumbnail grid: only visible rows exist in the DOM; more pages load near the end. */
 export function GalleryGrid() {
   const { items, done, loading, thumbVersion, loadMore } = useGallery();
+  const filtered = useGallery((s) => Object.values(s.filters).some((v) => v !== undefined));
   const scrollRef = useRef<HTMLDivElement>(null);
   const [{ columns, tile }, setLayout] = useState({ columns: 5, tile: MIN_TILE });
   const [focus, setFocus] = useState(0);
@@ -132,7 +133,11 @@ export function GalleryGrid() {
         data-loaded={items.length}
         data-done={done}
       >
-        {items.length === 0 && done && <p className="empty">Nothing here yet. Generate something, or change the filters.</p>}
+        {items.length === 0 && done && (
+          <p className="empty" data-testid="gallery-empty">
+            {filtered ? 'No outputs match these filters. Try other words, or clear the filters.' : 'Nothing here yet. Images from Generate and from the Discord bot appear here.'}
+          </p>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualRows.map((row) => (
             <div

@@ -121,7 +121,7 @@ export function OutputDetail({ id }: { id: number }) {
             </div>
             <div>
               <dt>Where</dt>
-              <dd>{output.guildId ? guildName(guilds, output.guildId) : 'Desktop'}</dd>
+              <dd>{output.guildId ? guildName(guilds, output.guildId) : job?.source === 'discord' ? 'Discord (direct message)' : 'Desktop'}</dd>
             </div>
             <div>
               <dt>Made</dt>

@@ -12,6 +12,17 @@ export function BackendsCard() {
   const [force, setForce] = useState(false);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<BackendSummary | null>(null);
+  /** Switches on their way to the core: the box shows the new state at once and waits for the answer. */
+  const [pending, setPending] = useState<Record<string, boolean>>({});
+  const setEnabled = async (b: BackendSummary, enabled: boolean) => {
+    setPending((p) => ({ ...p, [b.id]: enabled }));
+    await report(() => api.call('backends.setEnabled', { id: b.id, enabled }), enabled ? `${b.name} enabled.` : `${b.name} disabled.`);
+    setPending((p) => {
+      const next = { ...p };
+      delete next[b.id];
+      return next;
+    });
+  };
 
   return (
     <div className="card">
@@ -36,10 +47,10 @@ export function BackendsCard() {
               <label className="checkbox">
                 <input
                   type="checkbox"
-                  checked={b.enabled}
-                  onChange={(e) =>
-                    void report(() => api.call('backends.setEnabled', { id: b.id, enabled: e.target.checked }), e.target.checked ? `${b.name} enabled.` : `${b.name} disabled.`)
-                  }
+                  checked={pending[b.id] ?? b.enabled}
+                  disabled={b.id in pending}
+                  aria-label={`${b.name} enabled`}
+                  onChange={(e) => void setEnabled(b, e.target.checked)}
                 />
                 Enabled
               </label>

@@ -38,6 +38,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const [values, setValues] = useState<FormValues>(() => formValues(specs, template?.params));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
+  const [nameError, setNameError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState(false);
 
   /** A Discord user's template: the desktop may delete it, or save its own copy. */
@@ -51,7 +52,8 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setErrors(live);
-    if (Object.keys(live).length > 0) return;
+    setNameError(name.trim() ? null : 'Give the template a name: people load it by this name on Discord.');
+    if (Object.keys(live).length > 0 || !name.trim()) return;
     setSaving(true);
     const saved = await useCatalog.getState().saveTemplate({
       ...(template && mine ? { id: template.id } : {}),
@@ -69,15 +71,33 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
 
   return (
     <div className="editor-layout">
-      <form className="card form" onSubmit={(e) => void save(e)} aria-label="Template editor">
+      <form className="card form" noValidate onSubmit={(e) => void save(e)} aria-label="Template editor">
         {!mine && (
           <p className="banner warn">
             Made on Discord by user {template.ownerId}. You can delete it, or save your own copy.
           </p>
         )}
-        <div className="field">
+        <div className={`field${nameError ? ' has-error' : ''}`}>
           <label htmlFor="tpl-name">Name</label>
-          <input id="tpl-name" type="text" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. cozy-castle" />
+          <input
+            id="tpl-name"
+            type="text"
+            required
+            maxLength={100}
+            value={name}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? 'tpl-name-error' : undefined}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (e.target.value.trim()) setNameError(null);
+            }}
+            placeholder="e.g. cozy-castle"
+          />
+          {nameError && (
+            <small id="tpl-name-error" className="field-error" role="alert">
+              {nameError}
+            </small>
+          )}
         </div>
         <div className="field-row">
           <div className="field">
@@ -141,7 +161,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
           >
             Use in Generate
           </button>
-          <button type="submit" className="primary" disabled={saving || !name.trim() || !manifest} data-testid="template-save">
+          <button type="submit" className="primary" disabled={saving || !manifest} data-testid="template-save">
             {saving ? 'Saving…' : !mine ? 'Save my copy' : template ? 'Save changes' : 'Create template'}
           </button>
         </div>
