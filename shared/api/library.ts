@@ -34,6 +34,9 @@ export const LibraryChangedSchema = z.object({
 });
 export type LibraryChanged = z.infer<typeof LibraryChangedSchema>;
 
+export const FacetSchema = z.object({ id: z.string(), name: z.string(), count: z.number().int().nonnegative() });
+export type Facet = z.infer<typeof FacetSchema>;
+
 export const libraryMethods = {
   'library.search': method(
     OutputQuerySchema,
@@ -50,6 +53,11 @@ export const libraryMethods = {
     z.object({ ids: z.array(OutputId).min(1).max(1000) }),
     z.object({ removed: z.array(OutputId) }),
     'Delete outputs: index rows, files and thumbnails together. Ids already gone are skipped.',
+  ),
+  'library.facets': method(
+    NoInput,
+    z.object({ users: z.array(FacetSchema), guilds: z.array(FacetSchema), workflows: z.array(FacetSchema) }),
+    "Who, which server and which workflow the outputs come from, with names and counts, for the gallery's filters.",
   ),
   'library.reveal': method(
     z.object({ id: OutputId }),

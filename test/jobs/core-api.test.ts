@@ -129,5 +129,23 @@ describe('library.reveal on the desktop', () => {
     const output = c.store.outputs.add({ jobId: job.id, filePath: file, kind: 'image', mime: 'image/png', width: 1, height: 1, bytes: 3, userId: 'desktop', guildId: null, workflow: 'sdxl-txt2img', prompt: 'p', negative: '', seed: 1 });
     expect(await c.api.call('library.reveal', { id: output.id }, ctx)).toEqual({ path: file, opened: true });
     expect(revealed).toEqual([file]);
+    // The gallery's filters: who, where, which workflow, with names and counts.
+    c.store.users.upsert('u-7', 'Alice');
+    c.store.guilds.upsert('g-1', 'Studio');
+    c.store.jobs.create({ id: 'j-2', source: 'discord', userId: 'u-7', guildId: 'g-1', workflow: 'flux-txt2img', params: {} });
+    for (let i = 0; i < 2; i++) {
+      c.store.outputs.add({ jobId: 'j-2', filePath: `${file}.${i}`, kind: 'image', mime: 'image/png', width: 1, height: 1, bytes: 3, userId: 'u-7', guildId: 'g-1', workflow: 'flux-txt2img', prompt: 'p', negative: '', seed: 1 });
+    }
+    expect(await c.api.call('library.facets', {}, ctx)).toEqual({
+      users: [
+        { id: 'u-7', name: 'Alice', count: 2 },
+        { id: 'desktop', name: 'You', count: 1 },
+      ],
+      guilds: [{ id: 'g-1', name: 'Studio', count: 2 }],
+      workflows: [
+        { id: 'flux-txt2img', name: 'flux-txt2img', count: 2 },
+        { id: 'sdxl-txt2img', name: 'sdxl-txt2img', count: 1 },
+      ],
+    });
   });
 });

@@ -4,7 +4,7 @@ import type { Output } from '../../../shared/library';
 import type { Library } from '../library/library';
 import type { Handlers } from './dispatch';
 
-type LibraryMethods = 'library.search' | 'library.get' | 'library.favourite' | 'library.delete' | 'library.stats' | 'library.reveal';
+type LibraryMethods = 'library.search' | 'library.get' | 'library.favourite' | 'library.delete' | 'library.stats' | 'library.reveal' | 'library.facets';
 
 function found(output: Output | null, id: number): Output {
   if (!output) throw new ApiError({ code: 'not_found', message: `Output ${id} is not in the library (it may have been deleted).` });
@@ -25,6 +25,7 @@ export function libraryHandlers(deps: LibraryHandlerDeps): Pick<Handlers, Librar
     'library.favourite': ({ id, favourite }) => found(library.setFavourite(id, favourite), id),
     'library.delete': async ({ ids }) => ({ removed: await library.removeMany(ids) }),
     'library.stats': () => library.stats(),
+    'library.facets': () => library.facets(),
     'library.reveal': ({ id }) => {
       const output = found(library.get(id), id);
       if (!existsSync(output.filePath)) {

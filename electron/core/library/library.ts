@@ -185,6 +185,11 @@ export class Library {
     return { items, total, totalCapped: capped };
   }
 
+  facets(): ReturnType<OutputsRepo['facets']> {
+    // Workflow names are the manifests' ids; the renderer shows titles from workflows.list.
+    return this.opts.store.facets();
+  }
+
   stats(): { count: number; bytes: number } {
     return this.opts.store.stats();
   }

@@ -117,6 +117,19 @@ export class OutputsRepo {
   }
 
   /** How many outputs and their total size. */
+  /** Who, where and which workflow the library's outputs come from, with names and counts (the gallery's filters). */
+  facets(limit = 200): Record<'users' | 'guilds' | 'workflows', { id: string; name: string; count: number }[]> {
+    const rows = (sql: string) => this.db.prepare(sql).all(limit) as { id: string; name: string; count: number }[];
+    return {
+      users: rows(`SELECT o.user_id AS id, COALESCE(u.name, o.user_id) AS name, COUNT(*) AS count
+                   FROM outputs o LEFT JOIN users u ON u.id = o.user_id GROUP BY o.user_id ORDER BY count DESC, name LIMIT ?`),
+      guilds: rows(`SELECT o.guild_id AS id, COALESCE(g.name, o.guild_id) AS name, COUNT(*) AS count
+                    FROM outputs o LEFT JOIN guilds g ON g.id = o.guild_id WHERE o.guild_id IS NOT NULL
+                    GROUP BY o.guild_id ORDER BY count DESC, name LIMIT ?`),
+      workflows: rows(`SELECT workflow AS id, workflow AS name, COUNT(*) AS count FROM outputs GROUP BY workflow ORDER BY count DESC LIMIT ?`),
+    };
+  }
+
   stats(): { count: number; bytes: number } {
     const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outputs').get() as { n: number; b: number };
     return { count: row.n, bytes: row.b };
