@@ -39,9 +39,16 @@ export function collectParams(specs: ParamSpec[], values: FormValues): { params:
     if (spec.type === 'bool' && raw === (spec.default === true)) continue;
     const checked = checkParamValue(spec, raw);
     if (checked.ok) params[spec.name] = checked.value;
-    else errors[spec.name] = checked.message;
+    else errors[spec.name] = fieldMessage(spec.name, checked.message);
   }
   return { params, errors };
+}
+
+/** The shared check names the parameter ("steps must be at most 50 (got 80)"); under its own field that reads "Must be at most 50 (got 80)". */
+export function fieldMessage(name: string, message: string): string {
+  if (!message.startsWith(`${name} `)) return message;
+  const rest = message.slice(name.length + 1);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 /** "1–150", "0–1 in steps of 0.01", "-1 = random" for a field's hint. */

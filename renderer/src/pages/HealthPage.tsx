@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useBackends } from '../stores/app-store';
 import { useHealth } from '../stores/health-store';
+import { useNav } from '../stores/nav-store';
 
 const ICON = { ok: '✓', warn: '!', fail: '✕' } as const;
 
@@ -15,7 +16,7 @@ function LogTail() {
   return (
     <pre
       ref={ref}
-      className="log"
+      className={`log${log.length === 0 ? ' log-empty' : ''}`}
       tabIndex={0}
       aria-label="ComfyUI log"
       onScroll={(e) => {
@@ -43,6 +44,7 @@ export function HealthPage() {
   }, [loadComfy]);
   const state = launcher?.state ?? 'stopped';
   const canLaunch = !!launch?.launchPath;
+  const anyOnline = backends.some((b) => b.enabled && (b.status === 'idle' || b.status === 'busy'));
 
   return (
     <section className="page" aria-labelledby="health-title">
@@ -108,11 +110,24 @@ export function HealthPage() {
           <button type="button" disabled={!canLaunch || busy !== null} onClick={() => void control('restart')}>
             Restart
           </button>
-          <button type="button" disabled={busy !== null || backends.length === 0} onClick={() => void freeVram(backendId || undefined)}>
+          <button
+            type="button"
+            disabled={busy !== null || !anyOnline}
+            title={anyOnline ? 'Unload models and free GPU memory on the backend' : 'No ComfyUI backend is online'}
+            onClick={() => void freeVram(backendId || undefined)}
+          >
             {busy === 'vram' ? 'Freeing…' : 'Free VRAM'}
           </button>
         </div>
-        {!canLaunch && <p className="muted">Set the ComfyUI folder in Settings to let ComfyDesk start and stop it.</p>}
+        {!canLaunch && (
+          <p className="muted">
+            Set the ComfyUI folder in{' '}
+            <button type="button" className="link inline" onClick={() => useNav.getState().go('settings')}>
+              Settings
+            </button>{' '}
+            to let ComfyDesk start and stop it.
+          </p>
+        )}
         {launcher?.error && <p className="banner error">{launcher.error}</p>}
         {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
         <LogTail />
