@@ -1,0 +1,197 @@
+/**
+ * What a user trips over when the happy path works: dialogs that lose the keyboard, browser validation bubbles
+ * instead of field errors, technical error texts, stale toasts, controls that lag, console noise, layouts that
+ * break on a small window. Chromium against the real headless server and the fake ComfyUI, waiting on selectors
+ * and core events only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/jobs';
+import { hasChromium, startUi, type Ui } from './harness';
+
+// Callbacks given to page.evaluate / waitForFunction run in chromium; the node typecheck has no DOM library.
+interface PageElement {
+  textContent: string | null;
+  tagName: string;
+  scrollWidth: number;
+  clientWidth: number;
+  closest(selector: string): PageElement | null;
+  blur(): void;
+}
+declare const document: {
+  activeElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+};
+
+const suite = hasChromium() ? describe : describe.skip;
+
+suite('desktop UI polish (chromium)', () => {
+  let ui: Ui;
+  const consoleErrors: string[] = [];
+  beforeAll(async () => {
+    ui = await startUi({ viewport: { width: 1024, height: 700 } });
+    ui.page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    ui.page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
+  });
+  afterAll(async () => {
+    await ui?.close();
+  });
+
+  function waitForCore(test: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      if (test()) return resolve();
+      const off = ui.core.events.onAny(() => {
+        if (test()) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+  const jobs = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
+  const activeInDialog = (label: string) =>
+    ui.page.evaluate((l) => document.activeElement?.closest(`[role=dialog][aria-label="${l}"]`) != null, label);
+
+  it('loads every page at 1024×700 without console errors or a horizontal scrollbar', async () => {
+    const { page } = ui;
+    await ui.open('#/gallery');
+    for (const name of ['gallery', 'queue', 'generate', 'templates', 'health', 'bot', 'settings']) {
+      await page.click(`nav a[href="#/${name}"]`);
+      await page.waitForSelector(`main[data-page=${name}] h1`);
+      const overflow = await page.evaluate(() => {
+        const main = document.querySelector('main')!;
+        return main.scrollWidth - main.clientWidth;
+      });
+      expect(overflow, `${name} overflows sideways`).toBeLessThanOrEqual(0);
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps the keyboard inside the detail dialog; Escape closes the innermost dialog wherever the focus is', async () => {
+    const { page, core } = ui;
+    const added = new Promise<void>((resolve) => {
+      const off = core.events.on('library.added', () => {
+        off();
+        resolve();
+      });
+    });
+    await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'a quiet harbour at night', params: { steps: 2 } }, { caller: 'test' });
+    await added;
+    await ui.open('#/gallery');
+    await page.waitForSelector('[data-testid=gallery-tile]');
+    await page.focus('[data-testid=gallery-grid]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=output-detail]');
+    expect(await activeInDialog('Output details')).toBe(true);
+    // Far more Tabs than the dialog has controls, both ways: the focus wraps and never reaches the page behind.
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      expect(await activeInDialog('Output details')).toBe(true);
+    }
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await activeInDialog('Output details')).toBe(true);
+    }
+    // The delete confirmation on top: Escape closes it alone and the detail stays.
+    await page.click('[data-testid=detail-delete]');
+    await page.waitForSelector('[role=dialog][aria-label="Delete this output?"]');
+    expect(await activeInDialog('Delete this output?')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role=dialog][aria-label="Delete this output?"]', { state: 'detached' });
+    expect(await page.isVisible('[data-testid=output-detail]')).toBe(true);
+    // Focus lost to the page (a click on the backdrop's edge, a blur): Escape still closes, focus returns to the grid.
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=output-detail]', { state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid=gallery-grid]') != null)).toBe(true);
+  });
+
+  it('says which filters found nothing instead of inviting to generate', async () => {
+    const { page } = ui;
+    await ui.open('#/gallery');
+    await page.fill('[data-testid=gallery-search]', 'zebra');
+    await page.waitForSelector('[data-testid=gallery-empty]:has-text("No outputs match these filters")');
+    await page.click('button:has-text("Clear filters")');
+    await page.waitForSelector('[data-testid=gallery-tile]');
+  });
+
+  it('shows every out-of-range parameter under its field instead of a browser bubble, and queues nothing', async () => {
+    const { page } = ui;
+    await ui.open('#/generate');
+    await page.waitForSelector('#gen-workflow option[value="sdxl-txt2img"]', { state: 'attached' });
+    await page.selectOption('#gen-workflow', 'sdxl-txt2img');
+    await page.fill('#gen-prompt', 'too many steps');
+    await page.fill('#gen-steps', '500');
+    await page.fill('#gen-cfg', '99');
+    await page.click('[data-testid=generate-submit]');
+    await page.waitForSelector('#gen-steps-error:has-text("Must be at most 100 (got 500)")');
+    await page.waitForSelector('#gen-cfg-error:has-text("Must be at most 30 (got 99)")');
+    expect(await page.getAttribute('#gen-steps', 'aria-invalid')).toBe('true');
+    expect(jobs((j) => j.prompt === 'too many steps')).toHaveLength(0);
+    await page.fill('#gen-steps', '');
+    await page.fill('#gen-cfg', '');
+    await page.click('[data-testid=generate-submit]');
+    await page.waitForSelector('[data-testid=toast-success]:has-text("Queued.")');
+    await page.waitForSelector('#gen-steps-error', { state: 'detached' });
+    expect(jobs((j) => j.prompt === 'too many steps')).toHaveLength(1);
+  });
+
+  it('asks for a template name at the field instead of a silently disabled button', async () => {
+    const { page } = ui;
+    await ui.open('#/templates');
+    await page.click('[data-testid=template-new]');
+    await page.click('[data-testid=template-save]');
+    await page.waitForSelector('#tpl-name-error:has-text("Give the template a name")');
+    expect(ui.core.store.templates.list()).toHaveLength(0);
+    await page.fill('#tpl-name', 'night');
+    await page.waitForSelector('#tpl-name-error', { state: 'detached' });
+  });
+
+  it('turns a contract error into its plain sentence and shows a repeated error once', async () => {
+    const { page } = ui;
+    await ui.open('#/bot');
+    await page.fill('#bot-token', 'not-a-token');
+    for (let i = 0; i < 2; i++) {
+      await page.click('button:has-text("Save token")');
+      await page.waitForSelector('[data-testid=toast-error]:has-text("That is not a bot token")');
+    }
+    const texts = await page.locator('[data-testid=toast-error]').allTextContents();
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^That is not a bot token/);
+    expect(texts[0]).not.toContain('Invalid input for');
+    await page.click('[data-testid=toast-error] button[aria-label=Dismiss]');
+  });
+
+  it('checks queue limits at the field, switches a backend at once and names it when freeing VRAM', async () => {
+    const { page, core } = ui;
+    await ui.open('#/settings');
+    const before = core.store.settings.get().queue;
+    await page.fill('#q-peruser', '0');
+    await page.fill('#q-global', '');
+    await page.click('button:has-text("Save limits")');
+    await page.waitForSelector('#q-peruser-error:has-text("from 1 to 100")');
+    await page.waitForSelector('#q-global-error:has-text("whole number from 1 to 10000")');
+    expect(core.store.settings.get().queue).toEqual(before);
+
+    const backend = core.healthSummary().comfy.backends[0]!;
+    const box = page.getByLabel(`${backend.name} enabled`);
+    await box.click();
+    // The box shows the new state at once and waits, disabled, for the core's answer.
+    expect(await box.isChecked()).toBe(false);
+    await page.waitForSelector(`[data-testid=toast-success]:has-text("${backend.name} disabled.")`);
+    expect(core.healthSummary().comfy.backends[0]!.enabled).toBe(false);
+    await page.waitForSelector('[data-testid=backends] input[type=checkbox]:not([disabled])');
+    await box.click();
+    await page.waitForSelector(`[data-testid=toast-success]:has-text("${backend.name} enabled.")`);
+    await waitForCore(() => core.healthSummary().comfy.status === 'online');
+
+    await page.click(`nav a[href="#/health"]`);
+    await page.waitForSelector('button:has-text("Free VRAM"):not([disabled])');
+    await page.click('button:has-text("Free VRAM")');
+    await page.waitForSelector(`[data-testid=toast-success]:has-text("Freed VRAM on ${backend.name}.")`);
+    expect(consoleErrors).toEqual([]);
+  });
+});
