@@ -72,18 +72,32 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
 
-/** A change to settings: any top-level key, nested groups partially. */
+type PatchShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer I> ? I : S[K]> };
+
+/**
+ * A group's fields, each optional and without its default. (zod 4's `.partial()` keeps defaults, so a patch
+ * `{ queue: { perUserLimit: 5 } }` would also reset `paused` and `globalLimit`.)
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<PatchShape<S>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+    shape[key] = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional();
+  }
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<S>>;
+}
+
+/** A change to settings: any top-level key, nested groups partially (a field left out keeps its value). */
 export const SettingsPatchSchema = z
   .object({
     theme: ThemeSchema,
     closeToTray: z.boolean(),
     startAtLogin: z.boolean(),
-    notifications: NotificationSettingsSchema.partial(),
-    queue: QueueSettingsSchema.partial(),
-    defaults: DefaultsSettingsSchema.partial(),
+    notifications: patchOf(NotificationSettingsSchema),
+    queue: patchOf(QueueSettingsSchema),
+    defaults: patchOf(DefaultsSettingsSchema),
     models: z.record(z.string().min(1), z.string().min(1)),
     comfy: ComfySettingsPatchSchema,
-    discord: DiscordSettingsSchema.partial(),
+    discord: patchOf(DiscordSettingsSchema),
   })
   .partial()
   .strict();

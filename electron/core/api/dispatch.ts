@@ -40,9 +40,14 @@ export class CoreApi {
     try {
       return { ok: true, output: await this.invoke(method, input, ctx) };
     } catch (err) {
-      if (err instanceof ApiError) return { ok: false, error: err.toShape() };
-      this.logger.error(`${method} failed`, { error: err });
-      return { ok: false, error: { code: 'internal', message: `${method} failed: ${(err as Error)?.message ?? String(err)}` } };
+      const name = clip(method);
+      if (err instanceof ApiError) {
+        const shape = err.toShape();
+        const issues = shape.issues?.map((i) => ({ path: clip(i.path), message: clip(i.message) }));
+        return { ok: false, error: { ...shape, message: clip(shape.message), ...(issues ? { issues } : {}) } };
+      }
+      this.logger.error(`${name} failed`, { error: err });
+      return { ok: false, error: { code: 'internal', message: clip(`${name} failed: ${(err as Error)?.message ?? String(err)}`) } };
     }
   }
 
@@ -54,7 +59,7 @@ export class CoreApi {
   }
 
   private async invoke(method: string, input: unknown, ctx: CallContext): Promise<unknown> {
-    if (!isMethodName(method)) throw badRequest(`Unknown method "${method}"`);
+    if (!isMethodName(method)) throw badRequest(`Unknown method "${clip(method)}"`);
     const spec = methods[method];
     const parsed = spec.input.safeParse(input ?? undefined);
     if (!parsed.success) throw badRequest(`Invalid input for ${method}`, parsed.error);
@@ -67,4 +72,17 @@ export class CoreApi {
     }
     return checked.data;
   }
+}
+
+/** Longest run of non-blank characters an error message shows as is, and the longest message. */
+const MAX_WORD = 200;
+const MAX_MESSAGE = 4000;
+
+/**
+ * Error messages quote what the caller sent ("There is no job <id>"): a 100 kB id must not come back as a
+ * 100 kB message. Long runs are shortened to their start and their length.
+ */
+export function clip(message: string): string {
+  const short = message.replace(new RegExp(`\\S{${MAX_WORD + 1},}`, 'g'), (run) => `${run.slice(0, 60)}…(${run.length} characters)`);
+  return short.length > MAX_MESSAGE ? `${short.slice(0, MAX_MESSAGE)}…` : short;
 }

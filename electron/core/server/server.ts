@@ -13,7 +13,7 @@ import type { EventBus } from '../events';
 import type { ResolveMedia } from '../library/library';
 import type { Logger } from '../log';
 import { registerMediaRoutes } from './media';
-import { TOKEN_COOKIE, tokenFromRequest, tokensMatch } from './token';
+import { TOKEN_COOKIE, parseRequestUrl, tokenFromRequest, tokensMatch } from './token';
 import { WsHub } from './ws-hub';
 
 export interface ServerOptions {
@@ -50,7 +50,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .send('ComfyDesk: this server needs its access token. Open the address printed when it started (it ends in ?token=...).');
     }
     // First visit with ?token=: keep it in a cookie so the page, its assets and its WebSocket need no query.
-    if (new URL(req.url, 'http://x').searchParams.has('token')) {
+    if (parseRequestUrl(req.url)?.searchParams.has('token')) {
       void reply.header('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
     return undefined;
@@ -67,17 +67,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
 
+  // Whatever a raw client sends here (bad URL, `Origin: null`, a broken cookie) is refused, never thrown:
+  // an exception in this listener would be uncaught.
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    socket.on('error', (err) => options.logger.debug('upgrade socket error', { error: err.message }));
     const reject = (code: number, text: string) => {
       socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
-    if (path !== '/api/ws') return reject(404, 'Not Found');
+    const url = parseRequestUrl(req.url ?? '/');
+    if (!url) return reject(400, 'Bad Request');
+    if (url.pathname !== '/api/ws') return reject(404, 'Not Found');
     if (!tokensMatch(options.token, tokenFromRequest(req.headers, req.url ?? '/'))) return reject(401, 'Unauthorized');
-    // A page from another origin must not drive the API with the user's cookie.
+    // A page from another origin (or an opaque `null` one) must not drive the API with the user's cookie.
     const origin = req.headers.origin;
-    if (origin && req.headers.host && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden');
+    if (origin && req.headers.host && originHost(origin) !== req.headers.host) return reject(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => hub.add(ws));
   });
 
@@ -95,4 +99,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await app.close();
     },
   };
+}
+
+/** The host of an Origin header, or null when it is not a URL (`null` from sandboxed frames and file pages). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
 }

@@ -31,14 +31,32 @@ export function tokensMatch(expected: string, given: string | undefined | null):
 export function tokenFromRequest(headers: Record<string, string | string[] | undefined>, url: string): string | null {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  const query = new URL(url, 'http://x').searchParams.get('token');
+  const query = parseRequestUrl(url)?.searchParams.get('token');
   if (query) return query;
   const cookie = headers.cookie;
   if (typeof cookie === 'string') {
     for (const part of cookie.split(';')) {
       const [k, ...v] = part.trim().split('=');
-      if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+      if (k === TOKEN_COOKIE) return safeDecode(v.join('='));
     }
   }
   return null;
+}
+
+/** A request target as a URL, or null when it is not one (`//[` and the like arrive from raw clients). */
+export function parseRequestUrl(url: string): URL | null {
+  try {
+    return new URL(url, 'http://x');
+  } catch {
+    return null;
+  }
+}
+
+/** A malformed %-escape in a cookie is just a wrong token, not an error. */
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
