@@ -63,7 +63,7 @@ export function Sidebar() {
       <div className="sidebar-status" aria-label="Status">
         <div>
           <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI: <span data-testid="comfy-status" data-status={health?.comfy.status}>
-            {label(COMFY_LABEL, health?.comfy.status)}
+            {health?.comfy.status === 'none' && health.comfy.backends.length > 0 ? 'all disabled' : label(COMFY_LABEL, health?.comfy.status)}
           </span>
         </div>
         <div>
