@@ -14,6 +14,7 @@ import {
   type MethodOutput,
   type ParsedInput,
 } from '../../../shared/api';
+import { ComfyError } from '../comfy/errors';
 import { nullLogger, type Logger } from '../log';
 
 export interface CallContext {
@@ -46,6 +47,8 @@ export class CoreApi {
         const issues = shape.issues?.map((i) => ({ path: clip(i.path), message: clip(i.message) }));
         return { ok: false, error: { ...shape, message: clip(shape.message), ...(issues ? { issues } : {}) } };
       }
+      // A ComfyUI that is down, slow or answering nonsense is a dependency problem with a readable message.
+      if (err instanceof ComfyError) return { ok: false, error: { code: 'unavailable', message: clip(err.message) } };
       this.logger.error(`${name} failed`, { error: err });
       return { ok: false, error: { code: 'internal', message: clip(`${name} failed: ${(err as Error)?.message ?? String(err)}`) } };
     }

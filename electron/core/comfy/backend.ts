@@ -6,7 +6,7 @@
  * prompt that a restarted server lost is reported as such.
  */
 import { randomUUID } from 'node:crypto';
-import { systemClock, delay, type Clock } from '../clock';
+import { systemClock, delay, type Clock, type ClockTimer } from '../clock';
 import { nullLogger, type Logger } from '../log';
 import { ComfyClient } from './client';
 import { ComfyError } from './errors';
@@ -46,6 +46,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
   private lastErrorFatal = false;
   private currentStatus: BackendStatus = 'offline';
+  /** A re-check planned while the socket is open but HTTP answers are not ComfyUI's (nothing else would retry). */
+  private fatalRecheck: ClockTimer | undefined;
   private readonly rechecks = new Rerunner(() => this.recheckOnce(), () => this.started);
   private readonly positions = new Rerunner(() => this.refreshPositions(), () => this.started);
 
@@ -81,8 +83,9 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.socket.on('mode', () => this.connectionChanged());
     this.socket.on('poll', () => void this.recheck());
     this.socket.on('error', (err) => {
-      // While polling works, a failing socket does not make the backend unusable.
-      if (!this.socket.connected && !this.httpOk) this.noteFailure(err);
+      // While polling works, a failing socket does not make the backend unusable; and an HTTP answer that is
+      // not ComfyUI's (fatal) says more than the socket's failure, so it is kept.
+      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal) this.noteFailure(err);
     });
   }
 
@@ -121,6 +124,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** Disconnect for good. Pending waitForCompletion() calls reject (the prompts may still run in ComfyUI). */
   async stop(): Promise<void> {
     this.started = false;
+    this.clock.clearTimeout(this.fatalRecheck);
+    this.fatalRecheck = undefined;
     await this.socket.stop();
     await this.client.close();
     const stopped = new ComfyError('unreachable', `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`, {
@@ -260,7 +265,10 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       return;
     }
     this.httpOk = true;
+    const wasFatal = this.lastErrorFatal;
     this.lastError = null;
+    this.lastErrorFatal = false;
+    if (wasFatal) this.updateStatus();
     if (!this.socket.connected) {
       this.queueRemaining = queue.running.length + queue.pending.length;
       this.updateStatus();
@@ -410,6 +418,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.lastError = message;
     this.lastErrorFatal = fatal;
     this.updateStatus();
+    if (fatal && this.started && this.socket.connected && !this.fatalRecheck) {
+      this.fatalRecheck = this.clock.setTimeout(() => {
+        this.fatalRecheck = undefined;
+        void this.recheck();
+      }, this.socket.pollIntervalMs);
+      this.fatalRecheck.unref?.();
+    }
   }
 
   private connectionChanged(): void {
@@ -421,7 +436,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private updateStatus(): void {
     const next = deriveStatus({
       started: this.started,
-      reachable: this.socket.connected || this.httpOk,
+      // An open socket does not make a server usable whose HTTP answers are not ComfyUI's.
+      reachable: (this.socket.connected && !this.lastErrorFatal) || this.httpOk,
       load: this.queueRemaining,
       starting: this.starting || this.launcherStarting,
       fatal: this.lastErrorFatal,

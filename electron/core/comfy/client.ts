@@ -68,9 +68,13 @@ export interface ComfyClientOptions {
    * `system_stats.comfyui_version` once.
    */
   targetedInterrupt?: 'auto' | boolean;
+  /** Largest JSON/text answer read (default 256 MiB): a huge or endless body must not fill memory. */
+  maxBodyBytes?: number;
   clock?: Clock;
   logger?: Logger;
 }
+
+const DEFAULT_MAX_BODY = 256 * 1024 * 1024;
 
 export interface QueuePromptOptions {
   clientId: string;
@@ -116,6 +120,7 @@ export class ComfyClient {
   private readonly targetedOption: 'auto' | boolean;
   private targetedKnown: Promise<boolean> | null = null;
   private closed = false;
+  private readonly maxBodyBytes: number;
 
   constructor(opts: ComfyClientOptions) {
     const parsed = new URL(opts.url);
@@ -130,6 +135,7 @@ export class ComfyClient {
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.logger ?? nullLogger).child('comfy-http');
     this.targetedOption = opts.targetedInterrupt ?? 'auto';
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.pool = new Pool(this.origin, {
       connections: opts.connections ?? 4,
       keepAliveTimeout: 10_000,
@@ -220,7 +226,7 @@ export class ComfyClient {
       throw toNetworkError(err, this.url, req, this.timeouts.headersMs);
     }
     if (res.statusCode !== 200) {
-      const text = await readText(res).catch(() => '');
+      const text = await readText(res, 64 * 1024, this.url, req).catch(() => '');
       if (res.statusCode === 404) {
         throw new ComfyError('rejected', `ComfyUI at ${this.url} has no file "${ref.filename}" (${ref.type}).`, {
           url: this.url,
@@ -397,7 +403,7 @@ export class ComfyClient {
         headersTimeout: headersMs,
         bodyTimeout: this.timeouts.bodyMs,
       });
-      return { status: res.statusCode, text: await readText(res) };
+      return { status: res.statusCode, text: await readText(res, this.maxBodyBytes, this.url, req) };
     } catch (err) {
       const e = toNetworkError(err, this.url, req, headersMs);
       this.log.debug('request failed', { request: req, kind: e.kind, error: e.message });
@@ -406,8 +412,26 @@ export class ComfyClient {
   }
 }
 
-async function readText(res: Dispatcher.ResponseData): Promise<string> {
-  return res.body.text();
+/** The body as text, refusing (and dropping the connection) past `limit` bytes. */
+async function readText(res: Dispatcher.ResponseData, limit: number, url: string, request: string): Promise<string> {
+  const tooLarge = () => {
+    res.body.destroy();
+    const mb = Math.round((limit / 1048576) * 10) / 10;
+    return new ComfyError('invalid-response', `ComfyUI at ${url} sent an answer to ${request} larger than ${mb} MB; ComfyDesk does not read that much.`, {
+      url,
+      request,
+      status: res.statusCode,
+    });
+  };
+  if (Number(res.headers['content-length']) > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isFsError(err: unknown): boolean {

@@ -124,6 +124,11 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     return this.serverSid;
   }
 
+  /** How often it polls while the socket is down (the backend re-checks a bad HTTP side at the same pace). */
+  get pollIntervalMs(): number {
+    return this.opts.pollIntervalMs;
+  }
+
   /** Consecutive failed connection attempts since the last open. */
   get failedAttempts(): number {
     return this.failures;
