@@ -16,6 +16,7 @@ interface PageElement {
   clientWidth: number;
   closest(selector: string): PageElement | null;
   blur(): void;
+  removeAttribute(name: string): void;
 }
 declare const document: {
   activeElement: PageElement | null;
@@ -114,6 +115,36 @@ suite('desktop UI polish (chromium)', () => {
     await ui.open('#/gallery');
     await page.fill('[data-testid=gallery-search]', 'zebra');
     await page.waitForSelector('[data-testid=gallery-empty]:has-text("No outputs match these filters")');
+    await page.click('button:has-text("Clear filters")');
+    await page.waitForSelector('[data-testid=gallery-tile]');
+  });
+
+  it('stops asking for gallery pages after one failed until Retry', async () => {
+    const { page, core } = ui;
+    const long = 'x'.repeat(501);
+    let failed = 0;
+    const dispatch = core.api.dispatch.bind(core.api);
+    core.api.dispatch = ((method: string, input: unknown, ctx: unknown) => {
+      if (method === 'library.search' && (input as { text?: string }).text === long) failed++;
+      return dispatch(method as never, input as never, ctx as never);
+    }) as typeof core.api.dispatch;
+    try {
+      await ui.open('#/gallery');
+      await page.waitForSelector('[data-testid=gallery-tile]');
+      // The box stops at 500 characters; without that limit the core refuses a 501-character search.
+      expect(await page.getAttribute('[data-testid=gallery-search]', 'maxlength')).toBe('500');
+      await page.$eval('[data-testid=gallery-search]', (el) => el.removeAttribute('maxlength'));
+      await page.fill('[data-testid=gallery-search]', long);
+      await page.waitForSelector('.gallery-page .banner.error');
+      expect(await page.isVisible('[data-testid=gallery-empty]')).toBe(false);
+      await page.click('.gallery-page .banner.error button:has-text("Retry")');
+      await expect.poll(() => failed).toBe(2);
+      await page.waitForSelector('.gallery-page .banner.error');
+      // One ask per page and one per Retry: a tight retry loop would have sent dozens by now.
+      expect(failed).toBe(2);
+    } finally {
+      core.api.dispatch = dispatch;
+    }
     await page.click('button:has-text("Clear filters")');
     await page.waitForSelector('[data-testid=gallery-tile]');
   });

@@ -30,7 +30,7 @@ export function GalleryFiltersBar() {
     <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
       <label className="search">
         <span className="sr-only">Search prompts</span>
-        <input type="search" placeholder="Search prompts…" value={text} onChange={(e) => setText(e.target.value)} data-testid="gallery-search" />
+        <input type="search" placeholder="Search prompts…" maxLength={500} value={text} onChange={(e) => setText(e.target.value)} data-testid="gallery-search" />
       </label>
       <label>
         <span className="sr-only">User</span>

@@ -52,7 +52,7 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
 
 /** The virtualized thumbnail grid: only visible rows exist in the DOM; more pages load near the end. */
 export function GalleryGrid() {
-  const { items, done, loading, thumbVersion, loadMore } = useGallery();
+  const { items, done, loading, error, thumbVersion, loadMore } = useGallery();
   const filtered = useGallery((s) => Object.values(s.filters).some((v) => v !== undefined));
   const scrollRef = useRef<HTMLDivElement>(null);
   const [{ columns, tile }, setLayout] = useState({ columns: 5, tile: MIN_TILE });
@@ -84,9 +84,10 @@ export function GalleryGrid() {
   const virtualRows = virtualizer.getVirtualItems();
   const lastRow = virtualRows[virtualRows.length - 1]?.index ?? 0;
 
+  // After a failed page the banner's Retry asks again: retrying here would hammer the core in a tight loop.
   useEffect(() => {
-    if (!done && !loading && (rows === 0 || lastRow >= rows - 6)) void loadMore();
-  }, [lastRow, rows, done, loading, loadMore]);
+    if (!done && !loading && !error && (rows === 0 || lastRow >= rows - 6)) void loadMore();
+  }, [lastRow, rows, done, loading, error, loadMore]);
 
   useEffect(() => {
     if (focus >= items.length && items.length > 0) setFocus(items.length - 1);
@@ -133,7 +134,7 @@ export function GalleryGrid() {
         data-loaded={items.length}
         data-done={done}
       >
-        {items.length === 0 && done && (
+        {items.length === 0 && done && !error && (
           <p className="empty" data-testid="gallery-empty">
             {filtered ? 'No outputs match these filters. Try other words, or clear the filters.' : 'Nothing here yet. Images from Generate and from the Discord bot appear here.'}
           </p>
