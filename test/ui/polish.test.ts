@@ -153,8 +153,16 @@ suite('desktop UI polish (chromium)', () => {
     const { page } = ui;
     await ui.open('#/generate');
     await page.waitForSelector('#gen-workflow option[value="sdxl-txt2img"]', { state: 'attached' });
+    // A plain upscale takes no prompt: no box for one.
+    await page.selectOption('#gen-workflow', 'upscale');
+    await page.waitForSelector('#gen-prompt', { state: 'detached' });
     await page.selectOption('#gen-workflow', 'sdxl-txt2img');
+    // An empty prompt is caught at its field, before the core answers "prompt is required" in a toast.
+    await page.click('[data-testid=generate-submit]');
+    await page.waitForSelector('#gen-prompt-error:has-text("Write a prompt")');
+    expect(await page.locator('[data-testid=toast-error]').count()).toBe(0);
     await page.fill('#gen-prompt', 'too many steps');
+    await page.waitForSelector('#gen-prompt-error', { state: 'detached' });
     await page.fill('#gen-steps', '500');
     await page.fill('#gen-cfg', '99');
     await page.click('[data-testid=generate-submit]');

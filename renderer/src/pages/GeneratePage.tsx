@@ -27,11 +27,13 @@ export function GeneratePage() {
 
   const manifest = workflows.find((w) => w.manifest.id === draft.workflow)?.manifest ?? null;
   const specs = useMemo(() => formSpecs(manifest), [manifest]);
+  const promptSpec = manifest?.parameters.find((p) => p.name === 'prompt');
   const missingImages = (manifest?.images ?? []).filter((img, slot) => img.required && !draft.images.some((i) => i.slot === slot));
 
   const onSubmit = async (e: React.FormEvent) => {
     e.preventDefault();
     const { params, errors: found } = collectParams(specs, draft.values);
+    if (promptSpec?.required && draft.prompt.trim() === '') found.prompt = 'Write a prompt: this workflow needs one.';
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     await submit(params);
@@ -62,10 +64,30 @@ export function GeneratePage() {
             </select>
             {manifest?.description && <small className="hint">{manifest.description}</small>}
           </div>
-          <div className="field">
-            <label htmlFor="gen-prompt">Prompt</label>
-            <textarea id="gen-prompt" rows={4} maxLength={2000} value={draft.prompt} onChange={(e) => setDraft({ prompt: e.target.value })} placeholder="What should it show?" />
+          {/* A workflow without a prompt (plain upscale) shows no prompt box; a prefilled prompt still goes along as its record. */}
+          {(!manifest || promptSpec) && (
+          <div className={`field${errors.prompt ? ' has-error' : ''}`}>
+            <label htmlFor="gen-prompt">Prompt{promptSpec && !promptSpec.required ? ' (optional)' : ''}</label>
+            <textarea
+              id="gen-prompt"
+              rows={4}
+              maxLength={promptSpec?.maxLength ?? 2000}
+              value={draft.prompt}
+              aria-invalid={errors.prompt ? true : undefined}
+              aria-describedby={errors.prompt ? 'gen-prompt-error' : undefined}
+              onChange={(e) => {
+                setDraft({ prompt: e.target.value });
+                if (errors.prompt && e.target.value.trim()) setErrors(({ prompt: _gone, ...rest }) => rest);
+              }}
+              placeholder="What should it show?"
+            />
+            {errors.prompt && (
+              <small id="gen-prompt-error" className="field-error" role="alert">
+                {errors.prompt}
+              </small>
+            )}
           </div>
+          )}
           {takesNegative(manifest) && (
             <div className="field">
               <label htmlFor="gen-negative">Negative prompt</label>
