@@ -187,6 +187,10 @@ suite('desktop UI polish (chromium)', () => {
     expect(ui.core.store.templates.list()).toHaveLength(0);
     await page.fill('#tpl-name', 'night');
     await page.waitForSelector('#tpl-name-error', { state: 'detached' });
+    // A 100-character name without a space wraps in the preview instead of pushing the page sideways.
+    await page.fill('#tpl-name', 'n'.repeat(100));
+    await page.waitForSelector(`[data-testid=discord-preview] .dc-title:has-text("${'n'.repeat(100)}")`);
+    expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth - document.querySelector('main')!.clientWidth)).toBeLessThanOrEqual(0);
   });
 
   it('turns a contract error into its plain sentence and shows a repeated error once', async () => {
