@@ -193,6 +193,23 @@ suite('desktop UI polish (chromium)', () => {
     expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth - document.querySelector('main')!.clientWidth)).toBeLessThanOrEqual(0);
   });
 
+  it('tells a job waiting in ComfyUI’s queue from one waiting in ComfyDesk’s', async () => {
+    const { page, core, fake } = ui;
+    fake.setScript({ msPerStep: 0, hold: { step: 1 } });
+    await ui.open('#/queue');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: `waiting ${i}`, params: { steps: 2 } }, { caller: 'test' })).id);
+    const promptId = await fake.waitForHeld();
+    const text = (id: string) => `[data-testid=job-card][data-job-id="${id}"] [data-testid=job-progress-text]`;
+    await page.waitForSelector(`${text(ids[0]!)}:has-text("Sampling")`);
+    await page.waitForSelector(`${text(ids[1]!)}:has-text("Waiting in ComfyUI’s queue · #1 there")`);
+    await page.waitForSelector(`${text(ids[2]!)}:has-text("Waiting in queue · #1 in line")`);
+    for (const id of ids) await core.api.call('jobs.cancel', { id }, { caller: 'test' });
+    fake.setScript({ hold: false });
+    fake.release(promptId);
+    await page.waitForSelector('[data-testid=active-jobs]', { state: 'detached' });
+  });
+
   it('turns a contract error into its plain sentence and shows a repeated error once', async () => {
     const { page } = ui;
     await ui.open('#/bot');

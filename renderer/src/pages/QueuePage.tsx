@@ -13,11 +13,16 @@ export function who(job: Job, guilds: ReturnType<typeof useCatalog.getState>['gu
   return job.guildId ? `${job.userId} · ${guildName(guilds, job.guildId)}` : job.userId;
 }
 
+/**
+ * Phase, step, place and ETA. A queued job's place is in ComfyDesk's queue; a submitted one's is in the pending
+ * queue of the ComfyUI it was sent to (named on the card's first line), so the two say where they wait.
+ */
 export function progressText(job: Job, p: JobProgressView | undefined): string {
-  if (!p) return job.status === 'queued' ? 'Waiting in queue' : job.status;
-  const parts = [PHASE_LABELS[p.phase]];
+  const sent = job.status === 'submitted';
+  if (!p) return job.status === 'queued' ? 'Waiting in queue' : sent ? 'Sent to ComfyUI' : job.status;
+  const parts = [sent && p.phase === 'queued' ? 'Waiting in ComfyUI’s queue' : PHASE_LABELS[p.phase]];
   if (p.step && p.step.max > 0) parts.push(`step ${p.step.value}/${p.step.max}`);
-  if (p.position !== null) parts.push(`#${p.position} in line`);
+  if (p.position !== null) parts.push(sent ? `#${p.position} there` : `#${p.position} in line`);
   if (p.etaMs !== null) parts.push(`about ${formatDuration(p.etaMs)} left`);
   return parts.join(' · ');
 }
