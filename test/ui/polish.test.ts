@@ -237,6 +237,11 @@ suite('desktop UI polish (chromium)', () => {
     expect(core.store.settings.get().queue).toEqual(before);
 
     const backend = core.healthSummary().comfy.backends[0]!;
+    // An address as ComfyUI prints it (no http://) reaches the core, which knows it already.
+    await page.fill('form[aria-label="Add a backend"] input', backend.url.replace(/^http:\/\//, ''));
+    await page.click('form[aria-label="Add a backend"] button[type=submit]');
+    await page.waitForSelector('[data-testid=toast-error]:has-text("is already added")');
+    await page.click('[data-testid=toast-error] button[aria-label=Dismiss]');
     const box = page.getByLabel(`${backend.name} enabled`);
     await box.click();
     // The box shows the new state at once and waits, disabled, for the core's answer.

@@ -18,6 +18,10 @@ import { applyJobChanged, applyProgress, emptyQueue, fromSnapshot, RECENT_LIMIT 
 import { collectParams, formSpecs, formValues, rangeHint } from '../../renderer/src/lib/param-form';
 import { buildMediaUrl } from '../../renderer/src/api/media-url';
 import { pageFromHash } from '../../renderer/src/lib/pages';
+import { withScheme } from '../../renderer/src/lib/backend-url';
+import { errorMessage } from '../../renderer/src/lib/format';
+import { fieldMessage } from '../../renderer/src/lib/param-form';
+import { ApiError } from '../../shared/api';
 import { standardParam } from '../../shared/params';
 import type { WorkflowManifest } from '../../shared/workflow-manifest';
 
@@ -215,5 +219,33 @@ describe('templates, forms, media and navigation', () => {
     expect(buildMediaUrl('comfydesk-media://media/', 'file', 7, 2)).toBe('comfydesk-media://media/file/7?v=2');
     expect(pageFromHash('#/queue')).toBe('queue');
     expect(pageFromHash('#/nope')).toBe('gallery');
+  });
+});
+
+describe('readable texts', () => {
+  it('adds http:// to an address typed without a scheme and leaves others alone', () => {
+    expect(withScheme(' 192.168.1.20:8188 ')).toBe('http://192.168.1.20:8188');
+    expect(withScheme('localhost:8188')).toBe('http://localhost:8188');
+    expect(withScheme('https://comfy.example.com')).toBe('https://comfy.example.com');
+  });
+
+  it('says a contract error with its own sentences, naming fields only when there are several', () => {
+    const one = new ApiError({ code: 'bad_request', message: 'Invalid input for bot.setToken: token: That is not a bot token.', issues: [{ path: 'token', message: 'That is not a bot token.' }] });
+    expect(errorMessage(one)).toBe('That is not a bot token.');
+    const two = new ApiError({
+      code: 'bad_request',
+      message: 'Invalid input for settings.set: queue.perUserLimit: Too small; queue.globalLimit: Too big',
+      issues: [
+        { path: 'queue.perUserLimit', message: 'Too small' },
+        { path: 'queue.globalLimit', message: 'Too big' },
+      ],
+    });
+    expect(errorMessage(two)).toBe('perUserLimit: Too small · globalLimit: Too big');
+    expect(errorMessage(new ApiError({ code: 'conflict', message: 'Already added.' }))).toBe('Already added.');
+  });
+
+  it('drops the parameter name a field error would repeat', () => {
+    expect(fieldMessage('steps', 'steps must be at most 50 (got 80)')).toBe('Must be at most 50 (got 80)');
+    expect(fieldMessage('steps', 'something else')).toBe('something else');
   });
 });

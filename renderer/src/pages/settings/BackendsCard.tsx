@@ -3,6 +3,7 @@ import type { BackendSummary } from '../../../../shared/api/health';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/Modal';
 import { useBackends } from '../../stores/app-store';
+import { withScheme } from '../../lib/backend-url';
 import { report } from '../../stores/toast-store';
 
 /** ComfyUI backends: add by URL, enable or disable, remove. The list follows health.changed. */
@@ -67,7 +68,7 @@ export function BackendsCard() {
         onSubmit={(e) => {
           e.preventDefault();
           setAdding(true);
-          void report(() => api.call('backends.add', { url, force }), (b) => `Added ${b.name} (${b.status}).`).then((b) => {
+          void report(() => api.call('backends.add', { url: withScheme(url), force }), (b) => `Added ${b.name} (${b.status}).`).then((b) => {
             setAdding(false);
             if (b) setUrl('');
           });
@@ -75,7 +76,7 @@ export function BackendsCard() {
       >
         <label className="grow">
           <span className="sr-only">ComfyUI address</span>
-          <input type="url" required placeholder="http://192.168.1.20:8188" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <input type="text" inputMode="url" autoComplete="off" spellCheck={false} placeholder="http://192.168.1.20:8188" value={url} onChange={(e) => setUrl(e.target.value)} />
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
