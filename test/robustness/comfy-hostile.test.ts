@@ -133,10 +133,14 @@ describe('a hostile ComfyUI', () => {
 
   it('whose bodies stall after the headers: offline with a timeout reason', async () => {
     const hostile = await startHostileComfy();
-    hostile.http = stallingBody;
+    hostile.http = answer(200, { queue_running: [], queue_pending: [] });
     const { core, crashes } = await coreAgainst(hostile);
-    const b = await unusable(core);
-    expectReadable(b.error, hostile.url);
+    await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'idle');
+    // Seen answering; from now on every body stalls.
+    hostile.http = stallingBody;
+    const b = await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'offline' && /did not answer/.test(s.comfy.backends[0]?.error ?? ''));
+    expect(b.comfy.backends[0]!.error).toMatch(/did not answer within/);
+    expectReadable(b.comfy.backends[0]!.error, hostile.url);
     await expectCoreServes(core);
     expect(crashes).toEqual([]);
   });
