@@ -44,7 +44,7 @@ export function GeneratePage() {
       <header className="page-header">
         <h1 id="generate-title">Generate</h1>
       </header>
-      <div className="two-columns">
+      <div className="two-columns generate-layout">
         <form className="card form" noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Generate">
           <div className="field">
             <label htmlFor="gen-workflow">Workflow</label>

@@ -116,7 +116,7 @@ export function OutputDetail({ id }: { id: number }) {
               <dt>Asked by</dt>
               <dd>
                 {output.userId === 'desktop' ? 'You (desktop)' : output.userId}
-                {job ? ` · ${job.source === 'discord' ? 'Discord' : 'desktop'}` : ''}
+                {job && output.userId !== 'desktop' ? ` · ${job.source === 'discord' ? 'Discord' : 'desktop'}` : ''}
               </dd>
             </div>
             <div>
