@@ -28,9 +28,13 @@ export function BotPage() {
     <section className="page" aria-labelledby="bot-title">
       <header className="page-header">
         <h1 id="bot-title">Discord bot</h1>
-        <span className={`status-pill ${status}`} data-testid="bot-state" data-status={status}>
-          {STATUS_LABEL[status] ?? status}
-        </span>
+        {state ? (
+          <span className={`status-pill ${status}`} data-testid="bot-state" data-status={status}>
+            {STATUS_LABEL[status] ?? status}
+          </span>
+        ) : (
+          <span className="muted">Loading…</span>
+        )}
       </header>
       <div className="two-columns">
         <div className="card">
@@ -50,7 +54,7 @@ export function BotPage() {
             </div>
             <div>
               <dt>Token</dt>
-              <dd>{state?.hasToken ? 'Stored (hidden)' : 'Not set'}</dd>
+              <dd>{!state ? '…' : state.hasToken ? 'Stored (hidden)' : 'Not set'}</dd>
             </div>
           </dl>
           {state?.error && (

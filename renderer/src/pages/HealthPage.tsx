@@ -97,9 +97,13 @@ export function HealthPage() {
       <div className="card">
         <div className="card-header">
           <h2>ComfyUI launched by ComfyDesk</h2>
-          <span className={`status-pill ${state}`} data-testid="launcher-state">
-            {state}
-          </span>
+          {launcher ? (
+            <span className={`status-pill ${state}`} data-testid="launcher-state">
+              {state}
+            </span>
+          ) : (
+            <span className="muted">Loading…</span>
+          )}
           <div className="spacer" />
           <button type="button" disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'} onClick={() => void control('start')}>
             Start
