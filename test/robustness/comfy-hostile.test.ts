@@ -93,6 +93,10 @@ describe('a hostile ComfyUI', () => {
     const b = await unusable(core);
     expectReadable(b.error, hostile.url);
     await expectCoreServes(core);
+    // Still offline, for another reason: the new reason is announced although the status did not change.
+    hostile.http = stallingBody;
+    const later = await healthUntil(core, (s) => /did not answer/.test(s.comfy.backends[0]?.error ?? ''));
+    expect(later.comfy.backends[0]!.status).toBe('offline');
     expect(crashes).toEqual([]);
   });
 
@@ -135,8 +139,8 @@ describe('a hostile ComfyUI', () => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, { queue_running: [], queue_pending: [] });
     const { core, crashes } = await coreAgainst(hostile);
-    await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'idle');
-    // Seen answering; from now on every body stalls.
+    // Added while it answered; from now on every body stalls. The reason shown changes even when the status
+    // was already offline (the socket is refused), and the change is announced.
     hostile.http = stallingBody;
     const b = await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'offline' && /did not answer/.test(s.comfy.backends[0]?.error ?? ''));
     expect(b.comfy.backends[0]!.error).toMatch(/did not answer within/);

@@ -38,6 +38,8 @@ export interface JobFailure {
 
 export interface ComfyBackendEvents {
   status: [status: BackendStatus];
+  /** The reason given with the status (`statusDetail`) changed while the status stayed the same. */
+  detail: [detail: string | null];
   connection: [info: { connected: boolean; mode: SocketMode }];
   progress: [promptId: string, progress: JobProgress];
   completed: [promptId: string, job: CompletedJob];

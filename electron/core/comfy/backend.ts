@@ -48,6 +48,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private currentStatus: BackendStatus = 'offline';
   /** A re-check planned while the socket is open but HTTP answers are not ComfyUI's (nothing else would retry). */
   private fatalRecheck: ClockTimer | undefined;
+  /** The statusDetail last announced (with a status or a detail event). */
+  private shownDetail: string | null = null;
   private readonly rechecks = new Rerunner(() => this.recheckOnce(), () => this.started);
   private readonly positions = new Rerunner(() => this.refreshPositions(), () => this.started);
 
@@ -85,7 +87,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.socket.on('error', (err) => {
       // While polling works, a failing socket does not make the backend unusable; and an HTTP answer that is
       // not ComfyUI's (fatal) says more than the socket's failure, so it is kept.
-      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal) this.noteFailure(err);
+      // Once polling, the HTTP re-checks give the reason; a socket failure would only make it flip.
+      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal && this.socket.mode === 'socket') this.noteFailure(err);
     });
   }
 
@@ -442,9 +445,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       starting: this.starting || this.launcherStarting,
       fatal: this.lastErrorFatal,
     });
+    const detailChanged = this.lastError !== this.shownDetail;
+    this.shownDetail = this.lastError;
     if (next !== this.currentStatus) {
       this.currentStatus = next;
       this.emit('status', next);
+    } else if (detailChanged) {
+      this.emit('detail', this.lastError);
     }
   }
 }

@@ -329,7 +329,14 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       previous = status;
       this.onStatus(backend, status, cameOnline);
     });
-    this.unsubscribe.set(record.id, off);
+    // A new reason with the same status (e.g. "not reachable" became "did not answer in time") is news too.
+    const offDetail = backend.on('detail', () => {
+      if (this.live.get(backend.id) === backend) this.changed();
+    });
+    this.unsubscribe.set(record.id, () => {
+      off();
+      offDetail();
+    });
     if (record.id === this.launchedId && this.launched.state === 'starting') backend.markStarting(true);
     backend.start();
     this.emit('added', backend);
