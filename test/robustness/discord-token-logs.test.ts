@@ -78,13 +78,19 @@ describe('the Discord token in logs', () => {
     expect(await call('bot.stop')).toMatchObject({ ok: true });
     expect(await call('bot.clearToken')).toMatchObject({ ok: true, output: { hasToken: false } });
 
+    // Discord unreachable: a readable error, logged without the token.
+    await discord.close();
+    discord = null;
+    expect(await call('bot.setToken', { token: GOOD })).toMatchObject({ ok: true });
+    expect(await call('bot.start')).toMatchObject({ ok: true, output: { status: 'error', error: expect.stringMatching(/Could not connect to Discord/) } });
+
     // Any later line that carries a token (an error from a library, say) is masked too.
     logger.error('a library error', { error: new Error(`request with Authorization ${GOOD} failed`), url: `https://x/${REFUSED}` });
     await core.stop();
     core = null;
 
     const text = logText(logDir);
-    expect(text).toMatch(/Discord login failed/);
+    expect(text.match(/Discord login failed/g)).toHaveLength(2);
     expect(text).toMatch(/a library error/);
     for (const secret of [GOOD, REFUSED, GOOD.split('.')[2]!, REFUSED.split('.')[2]!]) expect(text).not.toContain(secret);
     expect(watch.crashes).toEqual([]);
