@@ -111,7 +111,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
               ))}
             </select>
           </div>
-          <label className="checkbox field-inline">
+          <label className="checkbox field-inline" title={guildId === null ? 'Pick a server first: a private template stays on this desktop.' : undefined}>
             <input type="checkbox" checked={shared && guildId !== null} disabled={guildId === null} onChange={(e) => setShared(e.target.checked)} />
             Shared with everyone on the server
           </label>
