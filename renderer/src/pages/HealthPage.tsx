@@ -59,7 +59,8 @@ export function HealthPage() {
             <span className="sr-only">Backend</span>
             <select value={backendId} onChange={(e) => setBackendId(e.target.value)}>
               <option value="">First backend</option>
-              {backends.map((b) => (
+              {/* Checks run against an enabled backend only; a disabled one would answer "no running backend with id …". */}
+              {backends.filter((b) => b.enabled).map((b) => (
                 <option key={b.id} value={b.id}>
                   {b.name} ({b.status})
                 </option>
