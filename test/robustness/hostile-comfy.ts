@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 
 export type HttpBehaviour = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -16,6 +16,8 @@ export interface HostileComfy {
   http: HttpBehaviour;
   /** Whether WebSocket upgrades are accepted (false: answered with a 500). */
   acceptSocket: boolean;
+  /** When set, accepted WebSockets are relayed to this ComfyUI's /ws (same query) in both directions. */
+  relaySocketTo: string | null;
   /** Requests seen, as "GET /api/queue". */
   readonly requests: string[];
   /** Resolves at the next request whose "METHOD path" matches. */
@@ -53,6 +55,7 @@ export async function startHostileComfy(): Promise<HostileComfy> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => {});
+      if (hostile.relaySocketTo) relay(ws, `${hostile.relaySocketTo.replace(/^http/, 'ws')}${req.url ?? '/ws'}`);
       openSockets.push(ws);
       const w = socketWaiters.shift();
       if (w) w(ws);
@@ -69,6 +72,7 @@ export async function startHostileComfy(): Promise<HostileComfy> {
       res.end('<html><body>Internal Server Error</body></html>');
     },
     acceptSocket: false,
+    relaySocketTo: null,
     requests: [],
     nextRequest: (match) => new Promise((resolve) => requestWaiters.push({ match, resolve })),
     nextSocket: () => {
@@ -95,10 +99,10 @@ export async function startHostileComfy(): Promise<HostileComfy> {
   return hostile;
 }
 
-/** Answer with a status and a body (JSON when not a string). */
+/** Answer with a status and a body (JSON when not a string; HTML when it starts with '<'). */
 export function answer(status: number, body: unknown): HttpBehaviour {
   return (_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, { 'content-type': typeof body === 'string' && body.startsWith('<') ? 'text/html' : 'application/json' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 }
@@ -120,5 +124,36 @@ export function endlessBody(chunk = Buffer.alloc(64 * 1024, 0x20)): HttpBehaviou
     };
     req.socket.on('close', () => res.destroy());
     pump();
+  };
+}
+
+/** Pipe one accepted socket to an upstream WebSocket, frames as they are, until either side closes. */
+function relay(client: WebSocket, upstreamUrl: string): void {
+  const upstream = new WebSocket(upstreamUrl);
+  const pending: [WebSocket.RawData, boolean][] = [];
+  upstream.on('error', () => client.terminate());
+  upstream.on('open', () => {
+    for (const [data, binary] of pending.splice(0)) upstream.send(data, { binary });
+  });
+  upstream.on('message', (data, binary) => client.readyState === client.OPEN && client.send(data as Buffer, { binary }));
+  client.on('message', (data, binary) => (upstream.readyState === upstream.OPEN ? upstream.send(data as Buffer, { binary }) : pending.push([data, binary])));
+  upstream.on('close', () => client.terminate());
+  client.on('close', () => upstream.terminate());
+}
+
+/** Forward a request to a real (fake) ComfyUI and stream its answer back. */
+export function proxyTo(upstream: string): HttpBehaviour {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      fetch(`${upstream}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, ...(body ? { body } : {}) })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream' });
+          res.end(Buffer.from(await r.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
   };
 }

@@ -15,6 +15,8 @@ export interface Tracked {
   /** POST /prompt answered (until then the prompt may legitimately be absent from /queue and /history). */
   submitted: boolean;
   finalizing: boolean;
+  /** /history answers for it that were not ComfyUI's (garbage, wrong shape), in a row. */
+  badHistory?: number;
 }
 
 /** Events of untracked prompts kept for replay. */

@@ -289,7 +289,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       try {
         entry = await this.client.getHistory(t.promptId);
       } catch (err) {
-        this.noteFailure(err);
+        this.historyFailed(t, err);
         return;
       }
       if (entry) await this.finalize(t, entry);
@@ -364,8 +364,23 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     } catch (err) {
       // Network trouble while reading history: leave it to the next recheck.
       t.finalizing = false;
-      this.noteFailure(err);
+      this.historyFailed(t, err);
     }
+  }
+
+  /**
+   * A failed /history read. Network trouble is retried at the next recheck; answers that are not ComfyUI's
+   * are retried a few times, then the job fails with the reason (else it would wait forever).
+   */
+  private historyFailed(t: Tracked, err: unknown): void {
+    this.noteFailure(err);
+    if (!(err instanceof ComfyError) || err.kind !== 'invalid-response') return;
+    t.badHistory = (t.badHistory ?? 0) + 1;
+    if (t.badHistory < HISTORY_RETRIES || this.tracked.get(t.promptId) !== t) return;
+    this.settle(t.promptId, {
+      kind: 'failed',
+      failure: { reason: 'no-history', message: `The job's record could not be read from ComfyUI: ${err.message}`, error: null },
+    });
   }
 
   /** Feed the history's status messages through the reducer so the final progress matches the outcome. */

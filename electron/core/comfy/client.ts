@@ -237,6 +237,16 @@ export class ComfyClient {
       }
       this.answers.expectOk({ status: res.statusCode, text }, req);
     }
+    // ComfyUI serves files with their own type; a web page here is a proxy's login or error page, not the output.
+    const type = String(res.headers['content-type'] ?? '');
+    if (/^text\/html\b/i.test(type)) {
+      discard(res);
+      throw new ComfyError('invalid-response', `ComfyUI at ${this.url} answered with a web page instead of the file "${ref.filename}" (a proxy in between?).`, {
+        url: this.url,
+        request: req,
+        status: res.statusCode,
+      });
+    }
     const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
     const length = Number(res.headers['content-length']);
     try {
@@ -412,10 +422,16 @@ export class ComfyClient {
   }
 }
 
+/** Drop an answer's body unread (undici reports the abort as an error event: it must have a listener). */
+function discard(res: Dispatcher.ResponseData): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
+}
+
 /** The body as text, refusing (and dropping the connection) past `limit` bytes. */
 async function readText(res: Dispatcher.ResponseData, limit: number, url: string, request: string): Promise<string> {
   const tooLarge = () => {
-    res.body.destroy();
+    discard(res);
     const mb = Math.round((limit / 1048576) * 10) / 10;
     return new ComfyError('invalid-response', `ComfyUI at ${url} sent an answer to ${request} larger than ${mb} MB; ComfyDesk does not read that much.`, {
       url,
