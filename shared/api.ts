@@ -13,6 +13,7 @@ import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
 
@@ -24,6 +25,7 @@ export const methods = {
   ...jobsMethods,
   ...libraryMethods,
   ...templatesMethods,
+  ...usersMethods,
   ...workflowsMethods,
   ...botMethods,
 } satisfies Record<string, MethodSpec>;

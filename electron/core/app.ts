@@ -16,6 +16,7 @@ import { jobsHandlers } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
+import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -165,6 +166,7 @@ export function createCore(options: CoreOptions): Core {
     }),
     ...settingsHandlers({ settings: store.settings, events }),
     ...libraryHandlers({ library, revealPath: options.revealPath }),
+    ...usersHandlers({ users: store.users }),
     ...jobsHandlers({ engine: jobs, store, inputs }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
@@ -174,7 +176,7 @@ export function createCore(options: CoreOptions): Core {
       summary: healthSummary,
       run: (input) =>
         runBackendHealth(
-          { backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock },
+          { backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock, records: () => store.backends.list() },
           input.backendId,
         ),
     }),

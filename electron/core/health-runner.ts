@@ -19,6 +19,8 @@ export interface HealthRunnerDeps {
   events: EventBus;
   outputDir: string;
   clock: Clock;
+  /** Every configured backend, running or not (to say why none can be checked). */
+  records?: () => readonly { id: string; url: string; name: string; enabled: boolean }[];
 }
 
 export function workflowNeeds(workflows: WorkflowRegistry, models: Readonly<Record<string, string>>): WorkflowNeeds[] {
@@ -36,12 +38,16 @@ export async function runBackendHealth(
 ): Promise<{ backendId: string; url: string; results: HealthCheckResult[] }> {
   const backend = backendId ? deps.backends.get(backendId) : deps.backends.values().next().value;
   if (!backend) {
-    throw new ApiError({
-      code: backendId ? 'not_found' : 'unavailable',
-      message: backendId
-        ? `No running ComfyUI backend with id ${backendId}.`
-        : 'No ComfyUI backend is configured. Add its URL in Settings (or set COMFYDESK_COMFY_URLS).',
-    });
+    const records = deps.records?.() ?? [];
+    const disabled = records.filter((r) => !r.enabled);
+    const named = backendId ? records.find((r) => r.id === backendId) : undefined;
+    let message: string;
+    if (named && !named.enabled) message = `${named.name || named.url} is disabled. Enable it in Settings → ComfyUI to check it.`;
+    else if (backendId) message = `No running ComfyUI backend with id ${backendId}.`;
+    else if (disabled.length > 0 && disabled.length === records.length) {
+      message = `Every ComfyUI backend is disabled (${disabled.map((r) => r.name || r.url).join(', ')}). Enable one in Settings → ComfyUI.`;
+    } else message = 'No ComfyUI backend is configured. Add its URL in Settings (or set COMFYDESK_COMFY_URLS).';
+    throw new ApiError({ code: backendId && !named ? 'not_found' : 'unavailable', message });
   }
   const ctx = healthContextFor(backend, {
     workflows: workflowNeeds(deps.workflows, deps.settings.get().models),

@@ -149,3 +149,21 @@ describe('library.reveal on the desktop', () => {
     });
   });
 });
+
+describe('names and reasons', () => {
+  it('users.list gives display names for ids; health.run says when every backend is disabled', async () => {
+    const c = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: 'http://127.0.0.1:9' } });
+    core = c;
+    await c.start();
+    c.store.users.upsert('111', 'Alice');
+    c.store.users.upsert('222', 'Bob');
+    expect((await c.api.call('users.list', { ids: ['222', 'nobody'] }, ctx)).map((u) => u.name)).toEqual(['Bob']);
+    expect((await c.api.call('users.list', {}, ctx)).map((u) => u.name).sort()).toEqual(['Alice', 'Bob']);
+    const [backend] = await c.api.call('backends.list', {}, ctx);
+    await c.api.call('backends.setEnabled', { id: backend!.id, enabled: false }, ctx);
+    const err = (await c.api.call('health.run', {}, ctx).catch((e: unknown) => e)) as ApiError;
+    expect(err.message).toMatch(/Every ComfyUI backend is disabled .*Enable one in Settings/);
+    const one = (await c.api.call('health.run', { backendId: backend!.id }, ctx).catch((e: unknown) => e)) as ApiError;
+    expect(one.message).toMatch(/is disabled\. Enable it in Settings/);
+  });
+});

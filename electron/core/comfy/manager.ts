@@ -152,7 +152,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const url = normalizeBaseUrl(input.url);
     if (!url) throw new ApiError({ code: 'bad_request', message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.` });
     const existing = this.o.backends.byUrl(url);
-    if (existing) throw new ApiError({ code: 'conflict', message: `${url} is already added as "${existing.name}".` });
+    if (existing) {
+      const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
+      throw new ApiError({ code: 'conflict', message: `${url} is already added${as}.` });
+    }
     const found = await probeNewBackend(url, input);
     const record = this.o.backends.ensure(url, found.kind, found.name);
     removedUrls.forget(this.o.settings, url);

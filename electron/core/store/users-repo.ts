@@ -41,6 +41,16 @@ export class UsersRepo {
     return row ? toUser(row) : null;
   }
 
+  /** These users (unknown ids are skipped), or the most recently seen ones. */
+  list(ids?: readonly string[], limit = 500): User[] {
+    if (ids) {
+      if (ids.length === 0) return [];
+      const rows = this.db.prepare(`SELECT * FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as UserRow[];
+      return rows.map(toUser);
+    }
+    return (this.db.prepare('SELECT * FROM users ORDER BY updated_at DESC LIMIT ?').all(limit) as UserRow[]).map(toUser);
+  }
+
   setDefaultDelivery(id: string, delivery: Delivery): User | null {
     this.db.prepare('UPDATE users SET default_delivery = ?, updated_at = ? WHERE id = ?').run(delivery, this.now(), id);
     return this.get(id);

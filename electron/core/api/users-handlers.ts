@@ -1,0 +1,6 @@
+import type { UsersRepo } from '../store/users-repo';
+import type { Handlers } from './dispatch';
+
+export function usersHandlers(deps: { users: UsersRepo }): Pick<Handlers, 'users.list'> {
+  return { 'users.list': ({ ids }) => deps.users.list(ids) };
+}
