@@ -126,6 +126,15 @@ suite('desktop UI flows (chromium)', () => {
     });
     await screenshot(page, 'gallery');
 
+    // People are shown by name: the user filter lists who asked (with counts) and filters by them.
+    const who = page.getByTestId('gallery-user');
+    await who.focus();
+    await expect.poll(async () => (await who.locator('option').allTextContents()).join('|')).toContain('friend2 (1)');
+    await who.selectOption({ label: 'friend2 (1)' });
+    await expect.poll(() => tiles().count()).toBe(1);
+    await who.selectOption({ label: 'Everyone' });
+    await expect.poll(() => tiles().count()).toBe(7);
+
     // Keyboard: arrows move the focus through the grid, F favourites the focused output.
     const grid = page.locator('[data-testid=gallery-grid]');
     await grid.focus();

@@ -6,11 +6,13 @@ import { ProgressBar } from '../components/ProgressBar';
 import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';
 import { guildName, useCatalog } from '../stores/catalog-store';
+import { displayName, usePeople } from '../stores/people-store';
 import { useQueue } from '../stores/queue-store';
 
-export function who(job: Job, guilds: ReturnType<typeof useCatalog.getState>['guilds']): string {
+export function who(job: Job, guilds: ReturnType<typeof useCatalog.getState>['guilds'], names: Record<string, string> = {}): string {
   if (job.source === 'desktop' && job.userId === 'desktop') return 'You';
-  return job.guildId ? `${job.userId} · ${guildName(guilds, job.guildId)}` : job.userId;
+  const name = displayName(job.userId, names);
+  return job.guildId ? `${name} · ${guildName(guilds, job.guildId)}` : name;
 }
 
 /**
@@ -29,6 +31,8 @@ export function progressText(job: Job, p: JobProgressView | undefined): string {
 
 export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
   const guilds = useCatalog((s) => s.guilds);
+  const names = usePeople((s) => s.names);
+  useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
   const cancel = useQueue((s) => s.cancel);
   const backends = useBackends();
   const backend = job.backendId ? (backends.find((b) => b.id === job.backendId)?.name ?? null) : null;
@@ -41,7 +45,7 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
       <div className="job-main">
         <div className="job-line">
           <span className={`source-badge ${job.source}`}>{job.source === 'discord' ? 'Discord' : 'Desktop'}</span>
-          <span className="job-who">{who(job, guilds)}</span>
+          <span className="job-who">{who(job, guilds, names)}</span>
           <span className="muted">
             {job.workflow}
             {backend ? ` · on ${backend}` : ''}
@@ -65,10 +69,12 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
 
 export function EndedJob({ job }: { job: Job }) {
   const guilds = useCatalog((s) => s.guilds);
+  const names = usePeople((s) => s.names);
+  useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
   return (
     <li className={`ended-job ${job.status}`} data-testid="recent-job" data-job-id={job.id} data-status={job.status}>
       <span className={`status-pill ${job.status}`}>{job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}</span>
-      <span className="job-who">{who(job, guilds)}</span>
+      <span className="job-who">{who(job, guilds, names)}</span>
       <span className="job-prompt" title={job.prompt}>
         {job.prompt || '—'}
       </span>

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
+import type { Facet } from '../../../../shared/api/library';
 import { dayEnd, dayStart } from '../../lib/format';
 import { useCatalog } from '../../stores/catalog-store';
 import { useGallery } from '../../stores/gallery-store';
+import { displayName, usePeople } from '../../stores/people-store';
+
+/** A stable empty list (a new [] per render would make the store selector loop). */
+const NO_PEOPLE: Facet[] = [];
 
 const toDay = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 10));
 
@@ -12,18 +17,16 @@ export function GalleryFiltersBar() {
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useCatalog((s) => s.guilds);
   const [text, setText] = useState(filters.text ?? '');
-  const [user, setUser] = useState(filters.userId ?? '');
+  const people = usePeople((s) => s.facets?.users ?? NO_PEOPLE);
+  useEffect(() => {
+    void usePeople.getState().loadFacets();
+  }, []);
 
   useEffect(() => {
     if ((filters.text ?? '') === text.trim()) return;
     const t = setTimeout(() => setFilters({ text: text.trim() || undefined }), 250);
     return () => clearTimeout(t);
   }, [text, filters.text, setFilters]);
-  useEffect(() => {
-    if ((filters.userId ?? '') === user.trim()) return;
-    const t = setTimeout(() => setFilters({ userId: user.trim() || undefined }), 350);
-    return () => clearTimeout(t);
-  }, [user, filters.userId, setFilters]);
 
   const active = Object.keys(filters).length > 0;
   return (
@@ -33,8 +36,22 @@ export function GalleryFiltersBar() {
         <input type="search" placeholder="Search prompts…" maxLength={500} value={text} onChange={(e) => setText(e.target.value)} data-testid="gallery-search" />
       </label>
       <label>
-        <span className="sr-only">User</span>
-        <input type="text" placeholder="User id" value={user} onChange={(e) => setUser(e.target.value)} size={12} />
+        <span className="sr-only">Who asked</span>
+        <select
+          value={filters.userId ?? ''}
+          onChange={(e) => setFilters({ userId: e.target.value || undefined })}
+          // New outputs may bring new people: the list is fresh whenever it is opened.
+          onFocus={() => void usePeople.getState().loadFacets()}
+          data-testid="gallery-user"
+        >
+          <option value="">Everyone</option>
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>
+              {displayName(p.id, { [p.id]: p.name })} ({p.count})
+            </option>
+          ))}
+          {filters.userId && !people.some((p) => p.id === filters.userId) && <option value={filters.userId}>{filters.userId}</option>}
+        </select>
       </label>
       <label>
         <span className="sr-only">Server</span>
@@ -84,7 +101,6 @@ export function GalleryFiltersBar() {
           className="link"
           onClick={() => {
             setText('');
-            setUser('');
             useGallery.setState({ filters: {} });
             void useGallery.getState().reload();
           }}

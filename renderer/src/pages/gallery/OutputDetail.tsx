@@ -8,6 +8,7 @@ import { ConfirmDialog, Modal } from '../../components/Modal';
 import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
 import { guildName, useCatalog } from '../../stores/catalog-store';
+import { displayName, usePeople } from '../../stores/people-store';
 import { useGallery } from '../../stores/gallery-store';
 import { useGenerate } from '../../stores/generate-store';
 import { useNav } from '../../stores/nav-store';
@@ -30,6 +31,11 @@ export function OutputDetail({ id }: { id: number }) {
   const close = () => useGallery.getState().open(null);
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useCatalog((s) => s.guilds);
+  const names = usePeople((s) => s.names);
+  const userId = output?.userId;
+  useEffect(() => {
+    if (userId) usePeople.getState().ensure([userId]);
+  }, [userId]);
   const [job, setJob] = useState<Job | null>(null);
   const [confirm, setConfirm] = useState(false);
 
@@ -115,7 +121,7 @@ export function OutputDetail({ id }: { id: number }) {
             <div>
               <dt>Asked by</dt>
               <dd>
-                {output.userId === 'desktop' ? 'You (desktop)' : output.userId}
+                {output.userId === 'desktop' ? 'You (desktop)' : displayName(output.userId, names)}
                 {job && output.userId !== 'desktop' ? ` · ${job.source === 'discord' ? 'Discord' : 'desktop'}` : ''}
               </dd>
             </div>
@@ -164,7 +170,7 @@ export function OutputDetail({ id }: { id: number }) {
                 type="button"
                 onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }), 'Queued again for its original user.')}
               >
-                Rerun as {output.userId}
+                Rerun as {displayName(output.userId, names)}
               </button>
             )}
             {output.kind === 'image' &&

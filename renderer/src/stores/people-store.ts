@@ -1,0 +1,66 @@
+import { useEffect } from 'react';
+import { create } from 'zustand';
+import type { Facet } from '../../../shared/api/library';
+import { api } from '../api/client';
+
+/**
+ * Display names for user ids (Discord users and the desktop user), fetched in batches with users.list and kept;
+ * and the people/servers/workflows the library's outputs come from (library.facets) for the gallery's filters.
+ */
+interface PeopleState {
+  names: Record<string, string>;
+  facets: { users: Facet[]; guilds: Facet[]; workflows: Facet[] } | null;
+  ensure(ids: readonly string[]): void;
+  loadFacets(): Promise<void>;
+}
+
+const asked = new Set<string>();
+let batch: string[] = [];
+
+export const DESKTOP_USER_ID = 'desktop';
+
+export const usePeople = create<PeopleState>((set, get) => ({
+  names: {},
+  facets: null,
+  ensure(ids) {
+    const missing = ids.filter((id) => id !== DESKTOP_USER_ID && !(id in get().names) && !asked.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) asked.add(id);
+    const first = batch.length === 0;
+    batch.push(...missing);
+    if (!first) return;
+    // One call for every id asked for in this tick (a page of cards asks for many at once).
+    queueMicrotask(() => {
+      const ids = batch.splice(0, 500);
+      batch = [];
+      api
+        .call('users.list', { ids })
+        .then((users) => {
+          const found = Object.fromEntries(users.map((u) => [u.id, u.name]));
+          set((s) => ({ names: { ...s.names, ...Object.fromEntries(ids.map((id) => [id, found[id] ?? id])) } }));
+        })
+        .catch(() => {
+          for (const id of ids) asked.delete(id); // asked again next time
+        });
+    });
+  },
+  async loadFacets() {
+    try {
+      const facets = await api.call('library.facets');
+      set((s) => ({ facets, names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) } }));
+    } catch {
+      // The filters keep working without names.
+    }
+  },
+}));
+
+/** "You" for the desktop user, the stored display name otherwise (the id until it is known). */
+export function displayName(id: string, names: Record<string, string>): string {
+  return id === DESKTOP_USER_ID ? 'You' : (names[id] ?? id);
+}
+
+export function useUserName(id: string): string {
+  const names = usePeople((s) => s.names);
+  useEffect(() => usePeople.getState().ensure([id]), [id]);
+  return displayName(id, names);
+}
