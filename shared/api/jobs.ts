@@ -7,6 +7,9 @@ import { JobSchema, JobSourceSchema, JobStatusSchema } from '../jobs';
 import { DeliverySchema } from '../settings';
 import { method, NoInput } from './define';
 
+/** Job ids are UUIDs; anything far longer is not one. */
+const JobId = z.string().min(1).max(200);
+
 export const JobPhaseSchema = z.enum([
   'queued',
   'loading',
@@ -50,7 +53,7 @@ export const JobInputImageSchema = z.object({
 
 export const JobSubmitInputSchema = z
   .object({
-    workflow: z.string().min(1),
+    workflow: z.string().min(1).max(200),
     prompt: z.string().max(2000).default(''),
     negative: z.string().max(2000).default(''),
     /** Parameter values by manifest name; validated against the workflow's ranges. */
@@ -58,15 +61,15 @@ export const JobSubmitInputSchema = z
     inputs: z.array(JobInputImageSchema).max(8).default([]),
     /** Who asks. The desktop user is the default. */
     source: JobSourceSchema.default('desktop'),
-    userId: z.string().min(1).default('desktop'),
+    userId: z.string().min(1).max(200).default('desktop'),
     userName: z.string().min(1).max(100).optional(),
-    guildId: z.string().min(1).nullable().default(null),
+    guildId: z.string().min(1).max(200).nullable().default(null),
     guildName: z.string().min(1).max(100).optional(),
-    channelId: z.string().min(1).nullable().default(null),
+    channelId: z.string().min(1).max(200).nullable().default(null),
     delivery: DeliverySchema.optional(),
     /** Per-user queue limit for this request (a guild's own limit); the settings' limit applies when absent. */
     perUserLimit: z.number().int().min(1).max(100).optional(),
-    parentJobId: z.string().nullable().default(null),
+    parentJobId: z.string().max(200).nullable().default(null),
   })
   .strict();
 export type JobSubmitInput = z.input<typeof JobSubmitInputSchema>;
@@ -74,8 +77,8 @@ export type JobSubmitInput = z.input<typeof JobSubmitInputSchema>;
 export const JobListInputSchema = z
   .object({
     statuses: z.array(JobStatusSchema).optional(),
-    userId: z.string().optional(),
-    guildId: z.string().optional(),
+    userId: z.string().max(200).optional(),
+    guildId: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict()
@@ -99,19 +102,19 @@ export const CancelResultSchema = z.object({
 
 export const jobsMethods = {
   'jobs.submit': method(JobSubmitInputSchema, JobSchema, 'Queue a job: stored first, then scheduled fairly.'),
-  'jobs.get': method(z.object({ id: z.string().min(1) }).strict(), JobSchema, 'One job.'),
+  'jobs.get': method(z.object({ id: JobId }).strict(), JobSchema, 'One job.'),
   'jobs.list': method(JobListInputSchema, z.array(JobSchema), 'Jobs, newest first, filtered by status, user or guild.'),
   'jobs.queue': method(NoInput, QueueSnapshotSchema, 'Everything queued or running, in run order, with live progress.'),
-  'jobs.cancel': method(z.object({ id: z.string().min(1) }).strict(), CancelResultSchema, 'Cancel a job in any state.'),
+  'jobs.cancel': method(z.object({ id: JobId }).strict(), CancelResultSchema, 'Cancel a job in any state.'),
   'jobs.clearUser': method(
-    z.object({ userId: z.string().min(1) }).strict(),
+    z.object({ userId: z.string().min(1).max(200) }).strict(),
     z.object({ cancelled: z.number().int().nonnegative() }),
     "Cancel all of one user's queued jobs.",
   ),
   'jobs.rerun': method(
     z
       .object({
-        id: z.string().min(1),
+        id: JobId,
         /** Keep the original user (and guild/channel) instead of running it as the desktop user. */
         asOriginalUser: z.boolean().default(false),
         /** New seed (-1 = random); the original seed when absent. */

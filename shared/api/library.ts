@@ -43,14 +43,14 @@ export const libraryMethods = {
     LibrarySearchResultSchema,
     'Gallery search, newest first: full text over prompt/negative plus filters, keyset pages (pass the last item as `after`).',
   ),
-  'library.get': method(z.object({ id: OutputId }), OutputSchema, 'One output by id (not_found when it is gone).'),
+  'library.get': method(z.object({ id: OutputId }).strict(), OutputSchema, 'One output by id (not_found when it is gone).'),
   'library.favourite': method(
-    z.object({ id: OutputId, favourite: z.boolean() }),
+    z.object({ id: OutputId, favourite: z.boolean() }).strict(),
     OutputSchema,
     'Mark or unmark an output as favourite; returns it.',
   ),
   'library.delete': method(
-    z.object({ ids: z.array(OutputId).min(1).max(1000) }),
+    z.object({ ids: z.array(OutputId).min(1).max(1000) }).strict(),
     z.object({ removed: z.array(OutputId) }),
     'Delete outputs: index rows, files and thumbnails together. Ids already gone are skipped.',
   ),
@@ -60,7 +60,7 @@ export const libraryMethods = {
     "Who, which server and which workflow the outputs come from, with names and counts, for the gallery's filters.",
   ),
   'library.reveal': method(
-    z.object({ id: OutputId }),
+    z.object({ id: OutputId }).strict(),
     z.object({ path: z.string(), opened: z.boolean() }),
     "Show an output's file in the system file manager (desktop). Headless, `opened` is false and the path is returned to copy.",
   ),

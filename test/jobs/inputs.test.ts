@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
 import { imageTypeOf, InputStore, safeName } from '../../electron/core/jobs/inputs';
 import { tempDirs } from '../helpers/temp-dir';
@@ -8,7 +9,12 @@ import { tempDirs } from '../helpers/temp-dir';
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+/** Just the PNG signature and the start of IHDR: looks like a PNG, is not an image. */
+const SIGNATURE_ONLY = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+let PNG: Buffer;
+beforeAll(async () => {
+  PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
+});
 
 describe('InputStore', () => {
   it('keeps real images under a unique name and remembers the display name', async () => {
@@ -27,8 +33,9 @@ describe('InputStore', () => {
     await expect(store.saveBase64('notes.txt', Buffer.from('hello').toString('base64'))).rejects.toThrow(/"notes.txt" is not an image/);
     await expect(store.saveBase64('x.png', '!!!')).rejects.toThrow(/not valid base64/);
     await expect(store.save('empty.png', new Uint8Array())).rejects.toThrow(/empty/);
+    await expect(store.save('fake.png', SIGNATURE_ONLY)).rejects.toThrow(/"fake.png" looks like a PNG but cannot be read as an image/);
     const big = Buffer.alloc(25 * 1024 * 1024 + 1);
-    PNG.copy(big);
+    SIGNATURE_ONLY.copy(big);
     await expect(store.save('huge.png', big)).rejects.toSatisfy((e: unknown) => e instanceof ApiError && e.code === 'limit');
   });
 
@@ -43,7 +50,7 @@ describe('InputStore', () => {
   });
 
   it('recognises image signatures and cleans names', () => {
-    expect(imageTypeOf(PNG)?.mime).toBe('image/png');
+    expect(imageTypeOf(SIGNATURE_ONLY)?.mime).toBe('image/png');
     expect(imageTypeOf(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))?.ext).toBe('.jpg');
     expect(imageTypeOf(Buffer.from('RIFF0000WEBPVP8 '))?.mime).toBe('image/webp');
     expect(imageTypeOf(Buffer.from('GIF89a'))?.mime).toBe('image/gif');

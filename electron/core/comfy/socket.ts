@@ -171,7 +171,8 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
       old.on('error', () => undefined);
       old.terminate();
     }
-    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: this.opts.handshakeTimeoutMs, perMessageDeflate: false });
+    // Frames are JSON messages and preview images: a 64 MiB frame is already far beyond anything ComfyUI sends.
+    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: this.opts.handshakeTimeoutMs, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => this.onData(ws, data, isBinary));

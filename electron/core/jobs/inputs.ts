@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
+import sharp from 'sharp';
 import { ApiError, badRequest } from '../../../shared/api';
 
 export const MAX_INPUT_BYTES = 25 * 1024 * 1024;
@@ -44,6 +45,9 @@ export class InputStore {
     }
     const type = imageTypeOf(data);
     if (!type) throw badRequest(`"${filename}" is not an image ComfyDesk can use (PNG, JPEG, WebP or GIF).`);
+    // The signature is not enough: the header must describe a real picture (sharp reads it without decoding).
+    const meta = await sharp(data).metadata().catch(() => null);
+    if (!meta?.width || !meta.height) throw badRequest(`"${filename}" looks like a ${type.ext.slice(1).toUpperCase()} but cannot be read as an image.`);
     await mkdir(this.dir, { recursive: true });
     const display = safeName(filename);
     const stem = display.slice(0, display.length - extname(display).length) || 'image';

@@ -11,6 +11,9 @@ import { APP_VERSION } from '../version';
 
 const MAX_FRAME = 8 * 1024 * 1024;
 
+/** Bytes queued for one client before it is considered stalled. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 export class WsHub {
   private readonly clients = new Set<WebSocket>();
   private readonly detach: () => void;
@@ -45,7 +48,16 @@ export class WsHub {
 
   private broadcast(message: ServerMessage): void {
     const text = JSON.stringify(message);
-    for (const socket of this.clients) if (socket.readyState === socket.OPEN) socket.send(text);
+    for (const socket of this.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      // A client that stopped reading would make us buffer every event (previews included) without end: it is
+      // closed instead, and reconnects and resyncs when it reads again.
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        socket.close(1013, 'client too slow');
+        continue;
+      }
+      socket.send(text);
+    }
   }
 
   private async onMessage(socket: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
