@@ -47,6 +47,11 @@ describe('templates API', () => {
     const renamed = await c.api.call('templates.save', { id: saved.id, name: 'Castle 2', prompt: 'x', workflow: 'sdxl-txt2img' }, ctx);
     expect(renamed.name).toBe('Castle 2');
     expect((await c.api.call('templates.list', {}, ctx)).map((t) => t.name)).toEqual(['Castle 2']);
+    // A new template may not silently replace one of the same name.
+    await expect(c.api.call('templates.save', { name: 'Castle 2', prompt: 'other', workflow: 'sdxl-txt2img' }, ctx)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('already called "Castle 2"'),
+    });
     expect(await c.api.call('templates.delete', { id: renamed.id }, ctx)).toEqual({ removed: true });
     expect(await c.api.call('templates.list', {}, ctx)).toEqual([]);
     expect(seen.map((e) => [e.id, e.template?.name ?? null])).toEqual([

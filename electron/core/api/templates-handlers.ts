@@ -74,8 +74,9 @@ export function templatesHandlers(deps: {
         });
       }
       const clash = templates.findByName(DESKTOP_OWNER_ID, input.guildId, input.name);
-      if (clash && clash.id !== input.id && input.id !== undefined) {
-        throw new ApiError({ code: 'conflict', message: `Another template is already called "${input.name}" there.` });
+      // A new template may not silently replace an existing one of the same name (edit that one instead).
+      if (clash && clash.id !== input.id) {
+        throw new ApiError({ code: 'conflict', message: `Another template is already called "${input.name}" there. Open it to change it, or choose another name.` });
       }
       if (!users.get(DESKTOP_OWNER_ID)) users.upsert(DESKTOP_OWNER_ID, 'Desktop');
       const saved = templates.save({
