@@ -329,6 +329,8 @@ suite('desktop UI flows (chromium)', () => {
     await page.waitForSelector('dd:has-text("Stored (hidden)")');
     expect(await page.inputValue('#bot-invite')).toContain('client_id=123456789012345678');
     expect(await page.content()).not.toContain(token);
+    await page.getByTestId('bot-register-globally').click();
+    await expect.poll(() => ui.core.store.settings.get().discord.registerGlobally).toBe(true);
     const form = page.locator('form[aria-label="Server Pixel Friends"]');
     expect(await form.locator('.role-list li').count()).toBe(1);
     await form.getByLabel('Jobs per user in queue').fill('5');

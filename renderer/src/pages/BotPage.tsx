@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { copyText } from '../lib/clipboard';
 import { formatAgo } from '../lib/format';
+import { useAppStore } from '../stores/app-store';
 import { useBot } from '../stores/bot-store';
 import { report } from '../stores/toast-store';
 import { GuildEditor } from './bot/GuildEditor';
@@ -17,6 +18,7 @@ const STATUS_LABEL: Record<string, string> = {
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
   const { state, guilds, invite, busy, load, setToken, clearToken, start, stop } = useBot();
+  const { settings, updateSettings } = useAppStore();
   const [token, setTokenText] = useState('');
   useEffect(() => {
     void load();
@@ -87,6 +89,16 @@ export function BotPage() {
               </div>
             </div>
           )}
+          <label className="checkbox" title="Commands are always registered in each server at once; global registration can take up to an hour to appear.">
+            <input
+              type="checkbox"
+              checked={settings?.discord.registerGlobally ?? false}
+              disabled={!settings}
+              onChange={(e) => void updateSettings({ discord: { registerGlobally: e.target.checked } }, e.target.checked ? 'Commands will also be registered globally at the next start.' : 'Commands stay per server.')}
+              data-testid="bot-register-globally"
+            />
+            Also register the commands globally (every server and DMs; takes effect at the next start)
+          </label>
         </div>
         <form
           className="card form"
