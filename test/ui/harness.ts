@@ -145,5 +145,5 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Toasts come and go: leave them out so the pictures show the page.
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), style: '.toasts { display: none !important; }' });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.toasts { display: none !important; }' });
 }

@@ -19,17 +19,17 @@ const NEEDED = [
 
 export function tokenCheckOutcome(bot: DiscordBot | null): CheckOutcome {
   const s = bot?.state();
-  if (!s || !s.hasToken) return { status: 'warn', details: 'No Discord bot token is set.', fixHint: 'Paste the bot token in Settings → Discord to let friends generate from Discord.' };
+  if (!s || !s.hasToken) return { status: 'warn', details: 'No Discord bot token is set.', fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.' };
   if (s.status === 'error') return { status: 'fail', details: s.error ?? 'The bot could not log in.', fixHint: 'Reset the token in the Discord Developer Portal (Bot → Reset Token) and paste it again.' };
   if (s.status === 'online') return { status: 'ok', details: `Logged in as ${s.username ?? 'the bot'}.` };
-  return { status: 'warn', details: `The bot is ${s.status}.`, fixHint: 'Start the bot in Settings → Discord.' };
+  return { status: 'warn', details: `The bot is ${s.status}.`, fixHint: 'Start the bot on the Discord bot page.' };
 }
 
 export function guildCheckOutcome(bot: DiscordBot | null): CheckOutcome {
   const client = bot?.discord;
   if (!client) return { status: 'warn', details: 'The bot is not online, so its servers are unknown.', fixHint: 'Start the bot first.' };
   const n = client.guilds.cache.size;
-  if (n === 0) return { status: 'fail', details: 'The bot is in no server.', fixHint: 'Use the invite link in Settings → Discord to add it to your server.' };
+  if (n === 0) return { status: 'fail', details: 'The bot is in no server.', fixHint: 'Use the invite link on the Discord bot page to add it to your server.' };
   return { status: 'ok', details: `In ${n} server${n === 1 ? '' : 's'}.` };
 }
 
