@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Output } from '../../../../shared/library';
-import { ConfirmDialog } from '../../components/Modal';
 import { mediaUrl } from '../../api/media';
 import { moveFocus } from '../../stores/gallery-logic';
+import { DeleteOutputDialog } from './DeleteOutputDialog';
 import { useGallery } from '../../stores/gallery-store';
 
 /** Tiles are at least this wide; the columns then share the row's width. */
@@ -157,19 +157,7 @@ export function GalleryGrid() {
         </div>
         {loading && <p className="grid-loading muted">Loading…</p>}
       </div>
-      {confirm && (
-        <ConfirmDialog
-          title="Delete this output?"
-          message="The file, its thumbnail and its entry are removed from the library. This cannot be undone."
-          confirmLabel="Delete"
-          onCancel={() => setConfirm(null)}
-          onConfirm={() => {
-            const id = confirm.id;
-            setConfirm(null);
-            void useGallery.getState().remove([id]);
-          }}
-        />
-      )}
+      {confirm && <DeleteOutputDialog id={confirm.id} onClose={() => setConfirm(null)} />}
     </>
   );
 }

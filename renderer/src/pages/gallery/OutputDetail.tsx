@@ -4,7 +4,8 @@ import type { Job } from '../../../../shared/jobs';
 import type { WorkflowKind } from '../../../../shared/workflow-manifest';
 import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
-import { ConfirmDialog, Modal } from '../../components/Modal';
+import { Modal } from '../../components/Modal';
+import { DeleteOutputDialog } from './DeleteOutputDialog';
 import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
 import { guildName, useCatalog } from '../../stores/catalog-store';
@@ -186,18 +187,7 @@ export function OutputDetail({ id }: { id: number }) {
           <p className="muted small">← → previous / next · Esc closes</p>
         </aside>
       </div>
-      {confirm && (
-        <ConfirmDialog
-          title="Delete this output?"
-          message="The file, its thumbnail and its entry are removed from the library. This cannot be undone."
-          confirmLabel="Delete"
-          onCancel={() => setConfirm(false)}
-          onConfirm={() => {
-            setConfirm(false);
-            void useGallery.getState().remove([output.id]);
-          }}
-        />
-      )}
+      {confirm && <DeleteOutputDialog id={output.id} onClose={() => setConfirm(false)} />}
     </Modal>
   );
 }
