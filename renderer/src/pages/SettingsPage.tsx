@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { NumberField } from '../components/NumberField';
 import type { Settings } from '../../../shared/settings';
 import { useAppStore } from '../stores/app-store';
 import { useCatalog } from '../stores/catalog-store';
@@ -37,42 +38,8 @@ function QueueLimits({ settings }: { settings: Settings }) {
     >
       <h2>Queue</h2>
       <div className="field-row">
-        <div className={`field${errors.perUser ? ' has-error' : ''}`}>
-          <label htmlFor="q-peruser">Jobs per user (queued + running)</label>
-          <input
-            id="q-peruser"
-            type="number"
-            min={1}
-            max={100}
-            value={perUser}
-            aria-invalid={errors.perUser ? true : undefined}
-            aria-describedby={errors.perUser ? 'q-peruser-error' : undefined}
-            onChange={(e) => setPerUser(e.target.value)}
-          />
-          {errors.perUser && (
-            <small id="q-peruser-error" className="field-error" role="alert">
-              {errors.perUser}
-            </small>
-          )}
-        </div>
-        <div className={`field${errors.global ? ' has-error' : ''}`}>
-          <label htmlFor="q-global">Jobs in total</label>
-          <input
-            id="q-global"
-            type="number"
-            min={1}
-            max={10000}
-            value={global}
-            aria-invalid={errors.global ? true : undefined}
-            aria-describedby={errors.global ? 'q-global-error' : undefined}
-            onChange={(e) => setGlobal(e.target.value)}
-          />
-          {errors.global && (
-            <small id="q-global-error" className="field-error" role="alert">
-              {errors.global}
-            </small>
-          )}
-        </div>
+        <NumberField id="q-peruser" label="Jobs per user (queued + running)" min={1} max={100} value={perUser} error={errors.perUser} onChange={setPerUser} />
+        <NumberField id="q-global" label="Jobs in total" min={1} max={10000} value={global} error={errors.global} onChange={setGlobal} />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={settings.queue.desktopPriority} onChange={(e) => void update({ queue: { desktopPriority: e.target.checked } })} />
