@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { HealthSummary } from '../../shared/api/health';
+import { ACTIVE_STATUSES } from '../../shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
 import { botHandlers } from './api/bot-handlers';
@@ -135,7 +136,7 @@ export function createCore(options: CoreOptions): Core {
   ]);
 
   const healthSummary = (): HealthSummary => {
-    const counts = store.jobs.countByStatus();
+    const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
     const botState = bot.state();
     return {
       comfy: {

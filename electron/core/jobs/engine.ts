@@ -4,10 +4,8 @@
  * progress, completion, collection into the library, cancel, retries of backend faults, and recovery after a
  * restart all go through here. Every state change is a transaction in the jobs table and a `job.changed` event.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { ApiError } from '../../../shared/api';
-import type { JobProgressView, JobSubmitInput } from '../../../shared/api/jobs';
+import type { QueueSnapshot } from '../../../shared/api/jobs';
 import { ACTIVE_STATUSES, type Job, type JobStatus } from '../../../shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
 import type { ComfyBackend } from '../comfy/backend';
@@ -19,11 +17,15 @@ import type { Store } from '../store';
 import { JobEndedError } from '../store/jobs-repo';
 import type { LoadedWorkflow, WorkflowRegistry } from '../workflows/registry';
 import { fairOrder } from './fair-order';
+import { ProgressFeed } from './progress-feed';
+import { queueSnapshot } from './queue-snapshot';
+import { recoverJobs } from './recovery';
 import { uuidv7Factory } from './job-id';
 import { classifyFailure } from './failure';
-import type { InputStore } from './inputs';
-import { buildGraph, findWorkflow, prepareRequest, requirementsOf } from './prepare';
-import { liveView, PreviewCache, storedView } from './progress-view';
+import { uploadJobInputs, type InputStore } from './inputs';
+import { collectResults } from './collect-results';
+import { buildGraph, requirementsOf } from './prepare';
+import { rerunRequest, storeNewJob, type RequestDeps, type RerunRequest, type SubmitRequest } from './requests';
 import { MAX_RETRIES, PIPELINE_DEPTH, type JobBackends, type JobLibrary } from './types';
 
 export interface JobEngineOptions {
@@ -50,11 +52,6 @@ interface Inflight {
   executed?: boolean;
 }
 
-const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' };
-/** Positions are pushed for this many queued jobs at most (the rest learn theirs from jobs.queue). */
-const POSITION_PUSH_LIMIT = 200;
-const POSITIONS_INTERVAL_MS = 1_000;
-
 export class JobEngine {
   private readonly inflight = new Map<string, Inflight>();
   /** Every queued job (kept in step with the table by `changed`), so scheduling rounds never read the database. */
@@ -63,25 +60,26 @@ export class JobEngine {
   private readonly cancelRequested = new Set<string>();
   private readonly lastServed = new Map<string, number>();
   private serveSeq = 0;
-  private readonly progress = new Map<string, JobProgress>();
-  private readonly previews = new PreviewCache();
-  private readonly throttle = new Map<string, { at: number; phase: string; timer: ClockTimer | null }>();
-  private readonly positions = new Map<string, number>();
+  private readonly feed: ProgressFeed;
   private readonly attached = new WeakSet<ComfyBackend>();
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
-  private positionsTimer: ClockTimer | null = null;
-  private lastPositionsAt = -Infinity;
   private started = false;
-  private readonly random: () => number;
   private readonly newId: () => string;
+  private readonly requests: RequestDeps;
   private readonly log: Logger;
 
   constructor(private readonly o: JobEngineOptions) {
-    this.random = o.random ?? Math.random;
     this.newId = o.newId ?? uuidv7Factory(() => o.clock.now());
+    this.requests = { workflows: o.workflows, inputs: o.inputs, store: o.store, random: o.random ?? Math.random, newId: this.newId };
     this.log = o.logger.child('jobs');
+    this.feed = new ProgressFeed({
+      jobs: o.store.jobs,
+      events: o.events,
+      clock: o.clock,
+      ...(o.progressIntervalMs !== undefined ? { intervalMs: o.progressIntervalMs } : {}),
+    });
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -101,75 +99,16 @@ export class JobEngine {
   stop(): void {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const t of this.throttle.values()) if (t.timer) this.o.clock.clearTimeout(t.timer);
-    this.throttle.clear();
+    this.feed.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.positionsTimer) this.o.clock.clearTimeout(this.positionsTimer);
-    this.positionsTimer = null;
   }
 
   // ------------------------------------------------------------------------------------------- requests
 
   /** Check, store and schedule a job. Throws ApiError (bad_request, limit) with a readable message. */
-  submit(raw: Required<Pick<JobSubmitInput, 'workflow'>> & Omit<JobSubmitInput, 'workflow'>): Job {
-    const input = {
-      prompt: '',
-      negative: '',
-      params: {},
-      inputs: [],
-      source: 'desktop' as const,
-      userId: DESKTOP_USER.id,
-      guildId: null,
-      channelId: null,
-      parentJobId: null,
-      ...raw,
-    };
-    const workflow = findWorkflow(this.o.workflows, input.workflow);
-    const inputs = input.inputs.map((i) => ({ ...i, path: this.o.inputs.check(i.path) }));
-    const prepared = prepareRequest(
-      workflow,
-      { prompt: input.prompt, negative: input.negative, params: input.params, imageSlots: inputs.map((i) => i.slot) },
-      this.random,
-    );
-    const { store } = this.o;
-    const settings = store.settings.get();
-    const counts = store.jobs.countByStatus();
-    const active = counts.queued + counts.submitted + counts.running + counts.collecting;
-    if (active >= settings.queue.globalLimit) {
-      throw new ApiError({
-        code: 'limit',
-        message: `The queue is full (${active} jobs, the limit is ${settings.queue.globalLimit}). Try again when some have finished.`,
-      });
-    }
-    const isOwner = input.source === 'desktop' && input.userId === DESKTOP_USER.id;
-    const perUser = input.perUserLimit ?? settings.queue.perUserLimit;
-    if (!isOwner) {
-      const mine = store.jobs.countActiveByUser(input.userId);
-      if (mine >= perUser) {
-        throw new ApiError({
-          code: 'limit',
-          message: `You already have ${mine} job${mine === 1 ? '' : 's'} queued or running (the limit is ${perUser}). Wait for one to finish or cancel one.`,
-        });
-      }
-    }
-    if (!store.users.get(input.userId) || input.userName) {
-      store.users.upsert(input.userId, input.userName ?? (isOwner ? DESKTOP_USER.name : input.userId));
-    }
-    const job = store.jobs.create({
-      id: this.newId(),
-      source: input.source,
-      userId: input.userId,
-      guildId: input.guildId,
-      channelId: input.channelId,
-      workflow: workflow.manifest.id,
-      params: prepared.params,
-      inputs,
-      prompt: prepared.prompt,
-      negative: prepared.negative,
-      delivery: input.delivery ?? store.users.get(input.userId)?.defaultDelivery ?? settings.defaults.delivery,
-      parentJobId: input.parentJobId,
-    });
+  submit(raw: SubmitRequest): Job {
+    const job = storeNewJob(this.requests, raw);
     this.log.info('job queued', { job: job.id, user: job.userId, workflow: job.workflow });
     this.changed(job);
     this.pump();
@@ -177,24 +116,8 @@ export class JobEngine {
   }
 
   /** Queue a job again: same workflow, prompt, parameters and images; as the desktop user unless asked otherwise. */
-  rerun(input: { id: string; asOriginalUser: boolean; seed?: number | undefined; delivery?: Job['delivery'] | undefined }): Job {
-    const original = this.mustGet(input.id);
-    const params: Record<string, unknown> = { ...original.params };
-    if (input.seed !== undefined) params.seed = input.seed;
-    const keepUser = input.asOriginalUser;
-    return this.submit({
-      workflow: original.workflow,
-      prompt: original.prompt,
-      negative: original.negative,
-      params,
-      inputs: original.inputs,
-      source: keepUser ? original.source : 'desktop',
-      userId: keepUser ? original.userId : DESKTOP_USER.id,
-      guildId: keepUser ? original.guildId : null,
-      channelId: keepUser ? original.channelId : null,
-      ...(input.delivery ? { delivery: input.delivery } : keepUser ? { delivery: original.delivery } : {}),
-      parentJobId: original.id,
-    });
+  rerun(input: RerunRequest): Job {
+    return this.submit(rerunRequest(this.mustGet(input.id), input));
   }
 
   /** Cancel in any state: queued → removed; waiting in ComfyUI → deleted there; running → interrupted. */
@@ -251,30 +174,9 @@ export class JobEngine {
   }
 
   /** Everything not over, in run order, with live progress; plus the latest ended jobs. */
-  snapshot(): { paused: boolean; active: Array<{ job: Job; progress: JobProgressView }>; recent: Job[] } {
-    const { store } = this.o;
-    const all = store.jobs.byStatus(ACTIVE_STATUSES);
-    const started = all
-      .filter((j) => j.status !== 'queued')
-      .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0));
-    const queued = this.queuedOrder(all.filter((j) => j.status === 'queued'));
-    const now = this.o.clock.now();
-    return {
-      paused: store.settings.get().queue.paused,
-      active: [...started, ...queued].map((job, i) => ({
-        job,
-        progress: this.viewOf(job, job.status === 'queued' ? i - started.length + 1 : null, now),
-      })),
-      recent: store.jobs.recentEnded(30),
-    };
-  }
-
-  viewOf(job: Job, position: number | null, now = this.o.clock.now()): JobProgressView {
-    const live = this.progress.get(job.id);
-    if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
-      return liveView(job, live, this.previews.get(job.id, live.preview));
-    }
-    return storedView(job, position, now);
+  snapshot(): QueueSnapshot {
+    const order = (queued: Job[]) => this.queuedOrder(queued);
+    return queueSnapshot(this.o.store, order, (job, position, now) => this.feed.viewOf(job, position, now), this.o.clock.now());
   }
 
   // ------------------------------------------------------------------------------------------ scheduling
@@ -331,40 +233,13 @@ export class JobEngine {
         void this.dispatch(job, workflow, backend);
       }
     }
-    this.schedulePositions();
-  }
-
-  /** Positions change with every dispatch: they are pushed at most once a second (the latest order wins). */
-  private schedulePositions(): void {
-    if (this.positionsTimer) return;
-    const due = this.lastPositionsAt + POSITIONS_INTERVAL_MS - this.o.clock.now();
-    const run = (): void => {
-      this.positionsTimer = null;
-      this.lastPositionsAt = this.o.clock.now();
-      if (!this.started) return;
-      this.pushPositions(this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))));
-    };
-    if (due <= 0) run();
-    else this.positionsTimer = this.o.clock.setTimeout(run, due);
-  }
-
-  /** Tell waiting jobs their place when it changed (the first POSITION_PUSH_LIMIT of them). */
-  private pushPositions(order: Job[]): void {
-    const seen = new Set<string>();
-    const now = this.o.clock.now();
-    order.slice(0, POSITION_PUSH_LIMIT).forEach((job, i) => {
-      seen.add(job.id);
-      if (this.positions.get(job.id) === i + 1) return;
-      this.positions.set(job.id, i + 1);
-      this.o.events.emit('job.progress', storedView(job, i + 1, now));
-    });
-    for (const id of [...this.positions.keys()]) if (!seen.has(id)) this.positions.delete(id);
+    this.feed.schedulePositions(() => this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))));
   }
 
   private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
     let promptId: string | null = null;
     try {
-      const images = await this.uploadInputs(job, backend);
+      const images = await uploadJobInputs(job, backend.client);
       const models = this.o.store.settings.get().models;
       const graph = buildGraph(workflow, job.params, images, models, `ComfyDesk/${job.id}`);
       promptId = this.newId();
@@ -418,22 +293,6 @@ export class JobEngine {
     }, 2_000);
   }
 
-  private async uploadInputs(job: Job, backend: ComfyBackend): Promise<Array<string | undefined>> {
-    const images: Array<string | undefined> = [];
-    for (const input of job.inputs) {
-      let data: Buffer;
-      try {
-        data = await readFile(input.path);
-      } catch {
-        throw new Error(`The input image ${input.filename} is gone from ${input.path}.`);
-      }
-      const ext = extname(input.path).toLowerCase() || '.png';
-      const res = await backend.client.uploadImage(data, `comfydesk-${job.id}-${input.slot}${ext}`, { overwrite: true });
-      images[input.slot] = res.subfolder ? `${res.subfolder}/${res.name}` : res.name;
-    }
-    return images;
-  }
-
   private watch(jobId: string, backend: ComfyBackend, promptId: string): void {
     // After stop() (the app quits, backends stop watching) the job stays as it is in the table: the next start
     // reconciles it with ComfyUI. Retrying it now would run it twice.
@@ -458,7 +317,6 @@ export class JobEngine {
     const jobId = this.byPrompt.get(promptId);
     const state = jobId ? this.inflight.get(jobId) : undefined;
     if (!jobId || !state) return;
-    this.progress.set(jobId, progress);
     if (progress.ended && !state.executed) {
       // The GPU is free for the next prompt now, before our history read and download.
       state.executed = true;
@@ -473,33 +331,7 @@ export class JobEngine {
         this.log.debug('running transition skipped', { job: jobId, error: (err as Error).message });
       }
     }
-    this.emitProgress(jobId);
-  }
-
-  /** Push `job.progress`, at most once per interval per job (phase changes go at once); the latest state wins. */
-  private emitProgress(jobId: string): void {
-    const interval = this.o.progressIntervalMs ?? 250;
-    const now = this.o.clock.now();
-    const phase = this.progress.get(jobId)?.phase ?? 'queued';
-    const t = this.throttle.get(jobId);
-    const send = (): void => {
-      const job = this.o.store.jobs.get(jobId);
-      const entry = this.throttle.get(jobId);
-      if (entry) entry.timer = null;
-      if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
-      const view = this.viewOf(job, null);
-      this.throttle.set(jobId, { at: this.o.clock.now(), phase: view.phase, timer: null });
-      if (Math.floor(view.percent) > Math.floor(job.progress) + 4 || view.phase !== t?.phase) {
-        this.o.store.jobs.setProgress(jobId, view.percent);
-      }
-      this.o.events.emit('job.progress', view);
-    };
-    if (!t || t.phase !== phase || now - t.at >= interval) {
-      if (t?.timer) this.o.clock.clearTimeout(t.timer);
-      send();
-    } else if (!t.timer) {
-      t.timer = this.o.clock.setTimeout(send, interval - (now - t.at));
-    }
+    this.feed.update(jobId, progress);
   }
 
   private async collect(jobId: string, backend: ComfyBackend, promptId: string): Promise<void> {
@@ -518,40 +350,13 @@ export class JobEngine {
     }
     state.phase = 'collecting'; // the backend is free for the next job
     this.pump();
-    const releaseThumbnails = this.o.library.holdThumbnails?.();
-    try {
-      await this.collectWithRetries(jobId, job, backend, promptId);
-    } finally {
-      releaseThumbnails?.();
-    }
-  }
-
-  private async collectWithRetries(jobId: string, job: Job, backend: ComfyBackend, promptId: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        let outputs = this.o.library.byJob(jobId);
-        if (outputs.length === 0) {
-          const files = await backend.collectOutputs(promptId, this.o.library.incomingDir(jobId));
-          outputs = await this.o.library.ingest(job, files);
-        }
-        if (outputs.length === 0) {
-          this.end(jobId, 'failed', 'ComfyUI finished without saving any image or video (does the workflow end in a Save node?).', 'no outputs');
-        } else {
-          this.end(jobId, 'done', null, `${outputs.length} output(s)`);
-        }
-        return;
-      } catch (err) {
-        // Stopped mid-download: left collecting, the next start collects it again.
-        if (!this.started) return;
-        const retryable = err instanceof ComfyError && err.kind !== 'rejected' && attempt < 4;
-        if (!retryable) {
-          this.end(jobId, 'failed', `Could not save the results: ${(err as Error).message}`, 'collect failed');
-          return;
-        }
-        this.log.warn('collecting outputs failed; retrying', { job: jobId, attempt, error: (err as Error).message });
-        await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, 500 * 2 ** attempt));
-      }
-    }
+    const outcome = await collectResults(
+      { library: this.o.library, clock: this.o.clock, log: this.log, stopped: () => !this.started },
+      job,
+      backend,
+      promptId,
+    );
+    if (outcome) this.end(jobId, outcome.status, outcome.error, outcome.reason);
   }
 
   private failOrRetry(jobId: string, err: unknown): void {
@@ -604,12 +409,7 @@ export class JobEngine {
     if (state?.promptId) this.byPrompt.delete(state.promptId);
     this.inflight.delete(jobId);
     this.cancelRequested.delete(jobId);
-    this.progress.delete(jobId);
-    this.previews.forget(jobId);
-    this.positions.delete(jobId);
-    const t = this.throttle.get(jobId);
-    if (t?.timer) this.o.clock.clearTimeout(t.timer);
-    this.throttle.delete(jobId);
+    this.feed.forget(jobId);
   }
 
   private changed(job: Job): void {
@@ -626,39 +426,24 @@ export class JobEngine {
 
   // ------------------------------------------------------------------------------------------- recovery
 
-  /**
-   * Jobs a previous run left submitted, running or collecting: re-attach them to their backend, which reconciles
-   * with /queue and /history — finished ones are collected, running ones followed, vanished ones retried once.
-   */
+  /** Jobs a previous run left on ComfyUI (see recovery.ts). */
   private recover(): void {
-    const models = this.o.store.settings.get().models;
-    for (const job of this.o.store.jobs.byStatus(['submitted', 'running', 'collecting'])) {
-      const workflow = this.o.workflows.get(job.workflow);
-      if (!workflow) {
-        this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'recovery: workflow missing');
-        continue;
-      }
-      const backend = job.backendId ? this.o.backends.get(job.backendId) : undefined;
-      if (!backend || !job.promptId) {
-        this.failOrRetry(job.id, new ComfyError('unreachable', 'Its ComfyUI backend is no longer configured.', { url: '' }));
-        continue;
-      }
-      // The graph only drives progress here (ComfyUI already has the real one): stand-ins for uploaded names are fine.
-      const images = job.inputs.map(() => 'recovered.png');
-      let graph;
-      try {
-        graph = buildGraph(workflow, job.params, images, models, `ComfyDesk/${job.id}`);
-      } catch (err) {
-        this.end(job.id, 'failed', (err as Error).message, 'recovery: cannot rebuild');
-        continue;
-      }
-      const phase: Phase = job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
-      this.inflight.set(job.id, { phase, backendId: backend.id, promptId: job.promptId });
-      this.byPrompt.set(job.promptId, job.id);
-      this.attach(backend);
-      this.log.info('recovering job', { job: job.id, status: job.status, backend: backend.id });
-      backend.adopt(job.promptId, graph);
-      this.watch(job.id, backend, job.promptId);
-    }
+    recoverJobs(
+      this.o.store.jobs.byStatus(['submitted', 'running', 'collecting']),
+      { workflows: this.o.workflows, backends: this.o.backends, models: this.o.store.settings.get().models },
+      {
+        follow: (job, backend, graph) => {
+          const phase: Phase = job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
+          this.inflight.set(job.id, { phase, backendId: backend.id, promptId: job.promptId });
+          this.byPrompt.set(job.promptId, job.id);
+          this.attach(backend);
+          this.log.info('recovering job', { job: job.id, status: job.status, backend: backend.id });
+          backend.adopt(job.promptId, graph);
+          this.watch(job.id, backend, job.promptId);
+        },
+        fail: (jobId, message, reason) => void this.end(jobId, 'failed', message, reason),
+        retryOrFail: (jobId, err) => this.failOrRetry(jobId, err),
+      },
+    );
   }
 }

@@ -5,10 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import sharp from 'sharp';
 import { ApiError, badRequest } from '../../../shared/api';
+import type { Job } from '../../../shared/jobs';
+import type { ComfyClient } from '../comfy/client';
 
 export const MAX_INPUT_BYTES = 25 * 1024 * 1024;
 
@@ -74,4 +76,21 @@ export class InputStore {
     if (!existsSync(full) || !statSync(full).isFile()) throw badRequest(`Input image ${path} does not exist any more.`);
     return full;
   }
+}
+
+/** Upload a job's images to a ComfyUI; returns the names to put in its LoadImage nodes, by slot. */
+export async function uploadJobInputs(job: Job, client: Pick<ComfyClient, 'uploadImage'>): Promise<Array<string | undefined>> {
+  const images: Array<string | undefined> = [];
+  for (const input of job.inputs) {
+    let data: Buffer;
+    try {
+      data = await readFile(input.path);
+    } catch {
+      throw new Error(`The input image ${input.filename} is gone from ${input.path}.`);
+    }
+    const ext = extname(input.path).toLowerCase() || '.png';
+    const res = await client.uploadImage(data, `comfydesk-${job.id}-${input.slot}${ext}`, { overwrite: true });
+    images[input.slot] = res.subfolder ? `${res.subfolder}/${res.name}` : res.name;
+  }
+  return images;
 }

@@ -7,7 +7,6 @@ import type { Job } from '../../../shared/jobs';
 import type { JobPreview, JobProgress } from '../comfy/progress';
 
 export class PreviewCache {
-  private last = new WeakMap<JobPreview, string>();
   private seq = new Map<string, { preview: JobPreview; seq: number; url: string }>();
 
   /** The data: URL and sequence number of a job's latest preview. */
@@ -15,8 +14,7 @@ export class PreviewCache {
     const known = this.seq.get(jobId);
     if (!preview) return { url: known?.url ?? null, seq: known?.seq ?? 0 };
     if (known && known.preview === preview) return { url: known.url, seq: known.seq };
-    const url = this.last.get(preview) ?? `data:${preview.mime};base64,${Buffer.from(preview.image).toString('base64')}`;
-    this.last.set(preview, url);
+    const url = `data:${preview.mime};base64,${Buffer.from(preview.image).toString('base64')}`;
     const next = { preview, seq: (known?.seq ?? 0) + 1, url };
     this.seq.set(jobId, next);
     return { url, seq: next.seq };
