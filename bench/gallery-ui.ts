@@ -10,26 +10,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { hasChromium, startUi, CHROMIUM } from '../test/ui/harness';
+import type { PageDocument } from '../test/ui/page-dom';
 import { seedOutputs } from './library-seed';
 
-// The callbacks given to page.evaluate / waitForFunction run in chromium. The node typecheck has no DOM library,
-// so this file declares the little of it they use (module-local: nothing leaks into other files).
-interface PageElement {
-  textContent: string | null;
-  complete: boolean;
-  naturalWidth: number;
-  dataset: Record<string, string | undefined>;
-  scrollTop: number;
-  scrollHeight: number;
-  click(): void;
-  getBoundingClientRect(): { top: number; bottom: number };
-  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
-}
-declare const document: {
-  documentElement: PageElement;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
-};
+// page.evaluate / waitForFunction callbacks run in chromium: see test/ui/page-dom for why `document` is declared here.
+declare const document: PageDocument;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 
 const COUNT = Number(process.argv[2] ?? 100_000);

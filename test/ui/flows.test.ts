@@ -8,25 +8,10 @@ import type { EventPayload } from '../../shared/api';
 import sharp from 'sharp';
 import type { Job } from '../../shared/jobs';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
+import type { PageDocument } from './page-dom';
 
-// The callbacks given to page.evaluate / waitForFunction run in chromium. The node typecheck has no DOM library,
-// so this file declares the little of it they use (module-local: nothing leaks into other files).
-interface PageElement {
-  textContent: string | null;
-  complete: boolean;
-  naturalWidth: number;
-  dataset: Record<string, string | undefined>;
-  scrollTop: number;
-  scrollHeight: number;
-  click(): void;
-  getBoundingClientRect(): { top: number; bottom: number };
-  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
-}
-declare const document: {
-  documentElement: PageElement;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
-};
+// page.evaluate / waitForFunction callbacks run in chromium: see ./page-dom for why `document` is declared here.
+declare const document: PageDocument;
 declare class DataTransfer {
   items: { add(file: File): void };
 }
@@ -43,7 +28,7 @@ suite('desktop UI flows (chromium)', () => {
   beforeAll(async () => {
     ui = await startUi();
     // The fake ComfyUI counts as a backend once it answered.
-    await waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
+    await ui.waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
   });
   afterAll(async () => {
     await ui?.close();
@@ -53,18 +38,6 @@ suite('desktop UI flows (chromium)', () => {
     if (ctx.task.result?.state === 'fail') await ui.page.screenshot({ path: `/tmp/comfydesk-ui-failure-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png` });
   });
 
-  /** Resolve once `test()` holds, re-checked on every core event. */
-  function waitForCore(test: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      if (test()) return resolve();
-      const off = ui.core.events.onAny(() => {
-        if (test()) {
-          off();
-          resolve();
-        }
-      });
-    });
-  }
 
   const jobsWhere = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
   const tiles = () => ui.page.locator('[data-testid=gallery-tile]');
@@ -112,7 +85,7 @@ suite('desktop UI flows (chromium)', () => {
     // More outputs for the search (and a fuller screenshot), queued through the API like the bot does.
     const words = ['a red fox in the snow', 'a castle above the clouds', 'a neon city street in the rain', 'an astronaut riding a horse', 'a bowl of ramen', 'a misty forest lake'];
     const done = new Set<string>();
-    const allDone = waitForCore(() => words.every((w) => done.has(w)));
+    const allDone = ui.waitForCore(() => words.every((w) => done.has(w)));
     const off = ui.core.events.on('library.added', (added) => added.forEach((o) => done.add(o.prompt)));
     for (const [i, prompt] of words.entries()) {
       await ui.core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt, params: { seed: 100 + i * 37, steps: 4 }, source: 'discord', userId: `12345678901${i}`, userName: `friend${i}` }, { caller: 'test' });

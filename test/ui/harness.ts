@@ -7,13 +7,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
+import type { Core } from '../../electron/core/app';
 import { nullLogger } from '../../electron/core/log';
-import { MemorySecretStore } from '../../electron/core/secrets';
 import { startServer, type RunningServer } from '../../electron/core/server/server';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
+import { testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 
@@ -61,6 +60,8 @@ export interface Ui {
   dataDir: string;
   /** Open the app on a page (`#/queue`, ...). */
   open(hash?: string): Promise<void>;
+  /** Resolve once `test()` holds, re-checked on every core event. */
+  waitForCore(test: () => boolean): Promise<void>;
   /** Stop the HTTP/WebSocket server, run `meanwhile` (the core keeps going), and serve again on the same port. */
   restartServer(meanwhile: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -81,13 +82,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
   const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
-  const core = createCore({
-    config: loadConfig({ dataDir, env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url } }),
-    mode: 'headless',
-    secrets: new MemorySecretStore(),
-    discoverUrls: [],
-    workflowsDir: BUNDLED_DIR,
-  });
+  const core = testCore({ dataDir, env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url }, workflowsDir: BUNDLED_DIR });
   await core.start();
   await options.beforeServe?.(core);
   const token = 'ui-test-token-0123456789abcdef';
@@ -125,6 +120,17 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       first = false;
       await page.waitForSelector('nav[aria-label="Pages"]');
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    },
+    waitForCore(test) {
+      return new Promise((resolve) => {
+        if (test()) return resolve();
+        const off = core.events.onAny(() => {
+          if (test()) {
+            off();
+            resolve();
+          }
+        });
+      });
     },
     async restartServer(meanwhile) {
       const port = server.port;

@@ -7,22 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/jobs';
 import { hasChromium, startUi, type Ui } from './harness';
+import type { PageDocument } from './page-dom';
 
-// Callbacks given to page.evaluate / waitForFunction run in chromium; the node typecheck has no DOM library.
-interface PageElement {
-  textContent: string | null;
-  tagName: string;
-  scrollWidth: number;
-  clientWidth: number;
-  closest(selector: string): PageElement | null;
-  blur(): void;
-  removeAttribute(name: string): void;
-}
-declare const document: {
-  activeElement: PageElement | null;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-};
+// page.evaluate / waitForFunction callbacks run in chromium: see ./page-dom for why `document` is declared here.
+declare const document: PageDocument;
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -35,23 +23,12 @@ suite('desktop UI polish (chromium)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     ui.page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
+    await ui.waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
   });
   afterAll(async () => {
     await ui?.close();
   });
 
-  function waitForCore(test: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      if (test()) return resolve();
-      const off = ui.core.events.onAny(() => {
-        if (test()) {
-          off();
-          resolve();
-        }
-      });
-    });
-  }
   const jobs = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
   const activeInDialog = (label: string) =>
     ui.page.evaluate((l) => document.activeElement?.closest(`[role=dialog][aria-label="${l}"]`) != null, label);
@@ -251,7 +228,7 @@ suite('desktop UI polish (chromium)', () => {
     await page.waitForSelector('[data-testid=backends] input[type=checkbox]:not([disabled])');
     await box.click();
     await page.waitForSelector(`[data-testid=toast-success]:has-text("${backend.name} enabled.")`);
-    await waitForCore(() => core.healthSummary().comfy.status === 'online');
+    await ui.waitForCore(() => core.healthSummary().comfy.status === 'online');
 
     await page.click(`nav a[href="#/health"]`);
     await page.waitForSelector('button:has-text("Free VRAM"):not([disabled])');
