@@ -12,7 +12,8 @@ import { BackendPool } from '../../electron/core/comfy/pool';
 import { EventBus } from '../../electron/core/events';
 import { JobEngine } from '../../electron/core/jobs/engine';
 import { InputStore } from '../../electron/core/jobs/inputs';
-import { poolBackends } from '../../electron/core/jobs/pool-backends';
+import type { JobBackends } from '../../electron/core/jobs/types';
+import type { Requirements } from '../../electron/core/comfy/pool-select';
 import { Library } from '../../electron/core/library/library';
 import { nullLogger } from '../../electron/core/log';
 import { openStore, type Store } from '../../electron/core/store';
@@ -40,6 +41,19 @@ export interface Harness {
 }
 
 const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
+
+/** JobBackends over a BackendPool of live ComfyBackends (in the app, the ComfyUI manager is this). */
+function poolBackends(pool: BackendPool, get: (id: string) => ComfyBackend | undefined, onChange: (listener: () => void) => () => void): JobBackends {
+  return {
+    rank: (req: Requirements) =>
+      pool
+        .rank(req)
+        .map((b) => get(b.id))
+        .filter((b): b is ComfyBackend => b !== undefined),
+    get,
+    onChange,
+  };
+}
 
 export async function startHarness(
   opts: { fake?: FakeComfyOptions; fakeInstance?: FakeComfy; dataDir?: string; clock?: Clock; perUserLimit?: number } = {},

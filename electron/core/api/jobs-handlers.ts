@@ -1,8 +1,6 @@
-import type { Job } from '../../../shared/jobs';
 import type { JobEngine } from '../jobs/engine';
 import type { InputStore } from '../jobs/inputs';
 import type { Store } from '../store';
-import { ApiError } from '../../../shared/api';
 import type { Handlers } from './dispatch';
 
 type JobMethods =
@@ -18,14 +16,9 @@ type JobMethods =
 
 export function jobsHandlers(deps: { engine: JobEngine; store: Store; inputs: InputStore }): Pick<Handlers, JobMethods> {
   const { engine, store } = deps;
-  const mustGet = (id: string): Job => {
-    const job = store.jobs.get(id);
-    if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
-    return job;
-  };
   return {
     'jobs.submit': (input) => engine.submit(input),
-    'jobs.get': ({ id }) => mustGet(id),
+    'jobs.get': ({ id }) => engine.get(id),
     'jobs.list': (input) => store.jobs.list(input),
     'jobs.queue': () => engine.snapshot(),
     'jobs.cancel': ({ id }) => engine.cancel(id),

@@ -117,12 +117,12 @@ export class JobEngine {
 
   /** Queue a job again: same workflow, prompt, parameters and images; as the desktop user unless asked otherwise. */
   rerun(input: RerunRequest): Job {
-    return this.submit(rerunRequest(this.mustGet(input.id), input));
+    return this.submit(rerunRequest(this.get(input.id), input));
   }
 
   /** Cancel in any state: queued → removed; waiting in ComfyUI → deleted there; running → interrupted. */
   async cancel(id: string): Promise<{ job: Job; action: 'removed' | 'deleted' | 'interrupting' | 'already-ended' }> {
-    const job = this.mustGet(id);
+    const job = this.get(id);
     if (!ACTIVE_STATUSES.includes(job.status)) return { job, action: 'already-ended' };
     if (job.status === 'collecting') {
       throw new ApiError({ code: 'conflict', message: 'This job has finished generating; its results are being saved.' });
@@ -130,13 +130,12 @@ export class JobEngine {
     if (job.status === 'queued') {
       // A dispatch in flight sees the job is no longer queued and drops it.
       const ended = this.end(id, 'cancelled', null, 'cancelled while queued', ['queued']);
-      if (ended) return { job: ended, action: 'removed' };
-      return this.cancel(id);
+      return ended ? { job: ended, action: 'removed' } : this.cancel(id);
     }
     this.cancelRequested.add(id);
     const backend = job.backendId ? this.o.backends.get(job.backendId) : undefined;
     if (!backend || !job.promptId) {
-      return { job: this.end(id, 'cancelled', null, 'cancelled (backend gone)') ?? this.mustGet(id), action: 'removed' };
+      return { job: this.end(id, 'cancelled', null, 'cancelled (backend gone)') ?? this.get(id), action: 'removed' };
     }
     let result: 'deleted' | 'interrupting' | 'not-found';
     try {
@@ -150,11 +149,11 @@ export class JobEngine {
       const outcome = backend.outcomeOf(job.promptId);
       if (outcome?.kind === 'completed') {
         this.cancelRequested.delete(id);
-        return { job: this.mustGet(id), action: 'already-ended' };
+        return { job: this.get(id), action: 'already-ended' };
       }
-      return { job: this.end(id, 'cancelled', null, 'cancelled (not on ComfyUI)') ?? this.mustGet(id), action: 'removed' };
+      return { job: this.end(id, 'cancelled', null, 'cancelled (not on ComfyUI)') ?? this.get(id), action: 'removed' };
     }
-    return { job: this.mustGet(id), action: result };
+    return { job: this.get(id), action: result };
   }
 
   /** Cancel every queued job of one user. */
@@ -418,7 +417,8 @@ export class JobEngine {
     this.o.events.emit('job.changed', job);
   }
 
-  private mustGet(id: string): Job {
+  /** A job by id; not_found when there is none. */
+  get(id: string): Job {
     const job = this.o.store.jobs.get(id);
     if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
     return job;

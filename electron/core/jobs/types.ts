@@ -8,8 +8,6 @@ import type { Requirements } from '../comfy/pool-select';
 export interface JobBackends {
   /** Online backends that can run a job with these needs, best first. */
   rank(req: Requirements): ComfyBackend[];
-  /** Why none can, readable; null when one can. */
-  explainNoBackend(req: Requirements): string | null;
   get(id: string): ComfyBackend | undefined;
   /** Backends came, went or changed status. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
