@@ -2,38 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fairOrder } from '../../electron/core/jobs/fair-order';
 import { uuidv7Factory } from '../../electron/core/jobs/job-id';
 import type { Job } from '../../shared/jobs';
+import { makeJob } from '../helpers/job-fixture';
 
 let seq = 0;
 function job(userId: string, createdAt: number, extra: Partial<Job> = {}): Job {
   seq += 1;
-  return {
-    id: `j${String(seq).padStart(4, '0')}`,
-    source: 'discord',
-    userId,
-    guildId: 'g',
-    channelId: 'c',
-    workflow: 'sdxl-txt2img',
-    params: {},
-    inputs: [],
-    prompt: `${userId} ${createdAt}`,
-    negative: '',
-    status: 'queued',
-    backendId: null,
-    promptId: null,
-    progress: 0,
-    error: null,
-    delivery: 'channel',
-    messages: {},
-    attempts: 0,
-    priority: 0,
-    parentJobId: null,
-    createdAt,
-    submittedAt: null,
-    startedAt: null,
-    endedAt: null,
-    updatedAt: createdAt,
-    ...extra,
-  };
+  return makeJob(`j${String(seq).padStart(4, '0')}`, { source: 'discord', userId, guildId: 'g', channelId: 'c', prompt: `${userId} ${createdAt}`, createdAt, updatedAt: createdAt, ...extra });
 }
 
 describe('fairOrder', () => {

@@ -1,0 +1,33 @@
+import type { Job } from '../../shared/jobs';
+
+/** A complete Job value for pure-logic tests (queue order, renderer stores): a queued desktop SDXL job by default. */
+export function makeJob(id: string, extra: Partial<Job> = {}): Job {
+  return {
+    id,
+    source: 'desktop',
+    userId: 'desktop',
+    guildId: null,
+    channelId: null,
+    workflow: 'sdxl-txt2img',
+    params: {},
+    inputs: [],
+    prompt: `prompt ${id}`,
+    negative: '',
+    status: 'queued',
+    backendId: null,
+    promptId: null,
+    progress: 0,
+    error: null,
+    delivery: 'channel',
+    messages: {},
+    attempts: 0,
+    priority: 0,
+    parentJobId: null,
+    createdAt: 1,
+    submittedAt: null,
+    startedAt: null,
+    endedAt: null,
+    updatedAt: 1,
+    ...extra,
+  };
+}
