@@ -1,14 +1,15 @@
-/** A labelled number input with its own error line under it (announced to screen readers). */
+/** A labelled number input with its own error line under it (announced to screen readers) when given one. */
 export function NumberField(props: {
   id: string;
   label: string;
   min: number;
-  max: number;
+  max?: number;
   value: string;
-  error: string | null | undefined;
+  placeholder?: string;
+  error?: string | null;
   onChange: (value: string) => void;
 }) {
-  const { id, label, min, max, value, error, onChange } = props;
+  const { id, label, min, max, value, placeholder, error, onChange } = props;
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -18,6 +19,7 @@ export function NumberField(props: {
         min={min}
         max={max}
         value={value}
+        placeholder={placeholder}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => onChange(e.target.value)}

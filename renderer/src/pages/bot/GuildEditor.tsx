@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { BotGuild } from '../../../../shared/api/bot';
 import type { RoleLevel } from '../../../../shared/guilds';
+import { NumberField } from '../../components/NumberField';
 import { useBot } from '../../stores/bot-store';
 
 const LEVELS: RoleLevel[] = ['user', 'generator', 'admin'];
@@ -106,18 +107,9 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       <fieldset>
         <legend>Limits</legend>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${p}-peruser`}>Jobs per user in queue</label>
-            <input id={`${p}-peruser`} type="number" min={1} max={100} value={perUser} onChange={(e) => setPerUser(e.target.value)} placeholder="app default" />
-          </div>
-          <div className="field">
-            <label htmlFor={`${p}-rate`}>Requests per user</label>
-            <input id={`${p}-rate`} type="number" min={1} value={rateCount} onChange={(e) => setRateCount(e.target.value)} placeholder="no limit" />
-          </div>
-          <div className="field">
-            <label htmlFor={`${p}-window`}>per seconds</label>
-            <input id={`${p}-window`} type="number" min={1} value={rateWindow} onChange={(e) => setRateWindow(e.target.value)} placeholder="60" />
-          </div>
+          <NumberField id={`${p}-peruser`} label="Jobs per user in queue" min={1} max={100} value={perUser} onChange={setPerUser} placeholder="app default" />
+          <NumberField id={`${p}-rate`} label="Requests per user" min={1} value={rateCount} onChange={setRateCount} placeholder="no limit" />
+          <NumberField id={`${p}-window`} label="per seconds" min={1} value={rateWindow} onChange={setRateWindow} placeholder="60" />
         </div>
         <div className="field">
           <label htmlFor={`${p}-banned`}>Banned words (comma separated)</label>
