@@ -24,36 +24,10 @@ import { fieldMessage } from '../../renderer/src/lib/param-form';
 import { ApiError } from '../../shared/api';
 import { standardParam } from '../../shared/params';
 import type { WorkflowManifest } from '../../shared/workflow-manifest';
+import { makeJob } from '../helpers/job-fixture';
 
 function job(id: string, status: Job['status'], updatedAt = 1, extra: Partial<Job> = {}): Job {
-  return {
-    id,
-    source: 'desktop',
-    userId: 'desktop',
-    guildId: null,
-    channelId: null,
-    workflow: 'sdxl-txt2img',
-    params: {},
-    inputs: [],
-    prompt: `prompt ${id}`,
-    negative: '',
-    status,
-    backendId: null,
-    promptId: null,
-    progress: 0,
-    error: null,
-    delivery: 'channel',
-    messages: {},
-    attempts: 0,
-    priority: 0,
-    parentJobId: null,
-    createdAt: 1,
-    submittedAt: null,
-    startedAt: null,
-    endedAt: null,
-    updatedAt,
-    ...extra,
-  };
+  return makeJob(id, { status, updatedAt, ...extra });
 }
 
 function progress(jobId: string, percent: number, updatedAt: number): JobProgressView {
