@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
 import { BotPage } from './pages/BotPage';
@@ -14,7 +15,8 @@ import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
 
 export function App() {
-  const { info, settings, error, load } = useAppStore();
+  // Only what the shell shows: health and connection updates would otherwise re-render every page.
+  const { info, settings, error, load } = useAppStore(useShallow((s) => ({ info: s.info, settings: s.settings, error: s.error, load: s.load })));
   const page = useNav((s) => s.page);
   useEffect(() => {
     void load();

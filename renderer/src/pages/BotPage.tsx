@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { copyText } from '../lib/clipboard';
 import { formatAgo } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
@@ -18,7 +19,7 @@ const STATUS_LABEL: Record<string, string> = {
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
   const { state, guilds, invite, busy, load, setToken, clearToken, start, stop } = useBot();
-  const { settings, updateSettings } = useAppStore();
+  const { settings, updateSettings } = useAppStore(useShallow((s) => ({ settings: s.settings, updateSettings: s.updateSettings })));
   const [token, setTokenText] = useState('');
   useEffect(() => {
     void load();

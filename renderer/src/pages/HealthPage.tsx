@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useBackends } from '../stores/app-store';
 import { useHealth } from '../stores/health-store';
 import { useNav } from '../stores/nav-store';
@@ -37,7 +38,10 @@ function LogTail() {
 /** Health checks streamed row by row, the launched ComfyUI and its log. */
 export function HealthPage() {
   const backends = useBackends();
-  const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth();
+  // Not the log: LogTail follows it, the page need not re-render for every line.
+  const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth(
+    useShallow(({ log: _log, ...rest }) => rest),
+  );
   const [backendId, setBackendId] = useState('');
   useEffect(() => {
     void loadComfy();

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { NumberField } from '../components/NumberField';
 import type { Settings } from '../../../shared/settings';
 import { useAppStore } from '../stores/app-store';
@@ -55,7 +56,7 @@ function QueueLimits({ settings }: { settings: Settings }) {
 }
 
 export function SettingsPage() {
-  const { settings, info, updateSettings } = useAppStore();
+  const { settings, info, updateSettings } = useAppStore(useShallow((s) => ({ settings: s.settings, info: s.info, updateSettings: s.updateSettings })));
   const workflows = useCatalog((s) => s.workflows);
   if (!settings) return <p className="empty">Loading settings…</p>;
   return (
