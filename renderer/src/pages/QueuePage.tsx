@@ -1,15 +1,17 @@
 import { useEffect } from 'react';
 import { formatDuration, PHASE_LABELS } from '../../../shared/embeds';
+import type { BotGuild } from '../../../shared/api/bot';
 import type { JobProgressView } from '../../../shared/api/jobs';
 import type { Job } from '../../../shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';
-import { guildName, useCatalog } from '../stores/catalog-store';
+import { guildName } from '../stores/catalog-store';
+import { useBot } from '../stores/bot-store';
 import { displayName, usePeople } from '../stores/people-store';
 import { useQueue } from '../stores/queue-store';
 
-export function who(job: Job, guilds: ReturnType<typeof useCatalog.getState>['guilds'], names: Record<string, string> = {}): string {
+export function who(job: Job, guilds: BotGuild[], names: Record<string, string> = {}): string {
   if (job.source === 'desktop' && job.userId === 'desktop') return 'You';
   const name = displayName(job.userId, names);
   return job.guildId ? `${name} · ${guildName(guilds, job.guildId)}` : name;
@@ -30,7 +32,7 @@ export function progressText(job: Job, p: JobProgressView | undefined): string {
 }
 
 export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const names = usePeople((s) => s.names);
   useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
   const cancel = useQueue((s) => s.cancel);
@@ -68,7 +70,7 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
 }
 
 export function EndedJob({ job }: { job: Job }) {
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const names = usePeople((s) => s.names);
   useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
   return (

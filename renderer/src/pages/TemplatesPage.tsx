@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import type { Template } from '../../../shared/templates';
 import { guildName, useCatalog } from '../stores/catalog-store';
+import { useBot } from '../stores/bot-store';
 import { groupByGuild } from '../stores/catalog-logic';
 import { TemplateEditor } from './templates/TemplateEditor';
 
 /** Private and shared templates by server, and the editor with its live Discord preview. */
 export function TemplatesPage() {
   const templates = useCatalog((s) => s.templates);
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const [editing, setEditing] = useState<Template | 'new' | null>(templates.length === 0 ? 'new' : null);
   const current = editing === 'new' || editing === null ? editing : (templates.find((t) => t.id === editing.id) ?? null);
 

@@ -14,6 +14,7 @@ interface BotStoreState {
   start(): Promise<void>;
   stop(): Promise<void>;
   loadInvite(): Promise<void>;
+  loadGuilds(): Promise<void>;
   updateGuild(input: BotUpdateGuildInput): Promise<boolean>;
 }
 
@@ -24,8 +25,8 @@ export const useBot = create<BotStoreState>((set, get) => ({
   invite: null,
   busy: false,
   async load() {
-    const [state, guilds] = await Promise.all([report(() => api.call('bot.status')), report(() => api.call('bot.guilds'))]);
-    set({ state: state ?? null, guilds: guilds ?? [] });
+    const [state] = await Promise.all([report(() => api.call('bot.status')), get().loadGuilds()]);
+    set({ state: state ?? null });
     if (state?.hasToken) await get().loadInvite();
   },
   async setToken(token) {
@@ -57,6 +58,14 @@ export const useBot = create<BotStoreState>((set, get) => ({
       set({ invite: null });
     }
   },
+  async loadGuilds() {
+    // Read wherever a server is named or picked; the bot may not be set up, so an empty list is the answer, not a toast.
+    try {
+      set({ guilds: await api.call('bot.guilds') });
+    } catch {
+      set({ guilds: [] });
+    }
+  },
   async updateGuild(input) {
     const guild = await report(() => api.call('bot.updateGuild', input), 'Server settings saved.');
     if (guild) set({ guilds: get().guilds.map((g) => (g.id === guild.id ? guild : g)) });
@@ -65,9 +74,6 @@ export const useBot = create<BotStoreState>((set, get) => ({
 }));
 
 api.on('bot.changed', (state) => {
-  const before = useBot.getState().state;
   useBot.setState({ state });
-  if (!before || before.guilds !== state.guilds || before.status !== state.status) {
-    void api.call('bot.guilds').then((guilds) => useBot.setState({ guilds }), () => undefined);
-  }
+  void useBot.getState().loadGuilds();
 });

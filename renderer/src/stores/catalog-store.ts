@@ -5,40 +5,30 @@ import type { Template } from '../../../shared/templates';
 import type { WorkflowManifest } from '../../../shared/workflow-manifest';
 import { api } from '../api/client';
 import { onResync } from './app-store';
+import { useBot } from './bot-store';
 import { report } from './toast-store';
 import { applyTemplateChanged, sortTemplates } from './catalog-logic';
 
 interface CatalogState {
   workflows: WorkflowEntry[];
   templates: Template[];
-  /** Discord servers the bot knows (for server pickers and names). */
-  guilds: BotGuild[];
   loaded: boolean;
   load(): Promise<void>;
-  loadGuilds(): Promise<void>;
   manifest(id: string): WorkflowManifest | null;
   saveTemplate(input: TemplateSaveInput): Promise<Template | undefined>;
   deleteTemplate(id: number): Promise<boolean>;
 }
 
-/** Workflows, templates and known servers: what the Generate, Templates and Gallery pages pick from. */
+/** Workflows and templates: what the Generate, Templates and Gallery pages pick from. */
 export const useCatalog = create<CatalogState>((set, get) => ({
   workflows: [],
   templates: [],
-  guilds: [],
   loaded: false,
   async load() {
     const [workflows, templates] = await Promise.all([report(() => api.call('workflows.list')), report(() => api.call('templates.list'))]);
     set({ workflows: workflows ?? [], templates: sortTemplates(templates ?? []), loaded: true });
-    await get().loadGuilds();
-  },
-  async loadGuilds() {
-    // The bot may not be set up; an empty list is the right answer then, not an error toast.
-    try {
-      set({ guilds: await api.call('bot.guilds') });
-    } catch {
-      set({ guilds: [] });
-    }
+    // The servers the pages name and pick from live in the bot store.
+    await useBot.getState().loadGuilds();
   },
   manifest(id) {
     return get().workflows.find((w) => w.manifest.id === id)?.manifest ?? null;
@@ -56,7 +46,6 @@ api.on('templates.changed', (change) => useCatalog.setState((s) => ({ templates:
 api.on('workflows.changed', () => {
   void api.call('workflows.list').then((workflows) => useCatalog.setState({ workflows }), () => undefined);
 });
-api.on('bot.changed', () => void useCatalog.getState().loadGuilds());
 
 /** A server's name, or its id when the bot does not know it. */
 export function guildName(guilds: BotGuild[], id: string | null): string {

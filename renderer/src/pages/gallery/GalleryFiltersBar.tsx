@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Facet } from '../../../../shared/api/library';
 import { dayEnd, dayStart } from '../../lib/format';
 import { useCatalog } from '../../stores/catalog-store';
+import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import { displayName, usePeople } from '../../stores/people-store';
 
@@ -15,7 +16,7 @@ export function GalleryFiltersBar() {
   const filters = useGallery((s) => s.filters);
   const setFilters = useGallery((s) => s.setFilters);
   const workflows = useCatalog((s) => s.workflows);
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const [text, setText] = useState(filters.text ?? '');
   const people = usePeople((s) => s.facets?.users ?? NO_PEOPLE);
   useEffect(() => {

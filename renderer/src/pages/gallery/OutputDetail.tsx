@@ -9,6 +9,7 @@ import { DeleteOutputDialog } from './DeleteOutputDialog';
 import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
 import { guildName, useCatalog } from '../../stores/catalog-store';
+import { useBot } from '../../stores/bot-store';
 import { displayName, usePeople } from '../../stores/people-store';
 import { useGallery } from '../../stores/gallery-store';
 import { useGenerate } from '../../stores/generate-store';
@@ -31,7 +32,7 @@ export function OutputDetail({ id }: { id: number }) {
   const output = items.find((o) => o.id === id) ?? null;
   const close = () => useGallery.getState().open(null);
   const workflows = useCatalog((s) => s.workflows);
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const names = usePeople((s) => s.names);
   const userId = output?.userId;
   useEffect(() => {

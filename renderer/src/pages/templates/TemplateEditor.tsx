@@ -8,6 +8,7 @@ import { ParamFields } from '../../components/ParamFields';
 import { collectParams, formSpecs, formValues, takesNegative, type FormValues } from '../../lib/param-form';
 import { useAppStore } from '../../stores/app-store';
 import { useCatalog } from '../../stores/catalog-store';
+import { useBot } from '../../stores/bot-store';
 import { useGenerate } from '../../stores/generate-store';
 import { useNav } from '../../stores/nav-store';
 
@@ -20,7 +21,7 @@ interface Props {
 /** Name, server, workflow, prompts and parameters (from the manifest), with the Discord message beside it. */
 export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const workflows = useCatalog((s) => s.workflows);
-  const guilds = useCatalog((s) => s.guilds);
+  const guilds = useBot((s) => s.guilds);
   const defaultWorkflow = useAppStore((s) => s.settings?.defaults.workflow);
   const startWorkflow = template?.workflow ?? workflows.find((w) => w.manifest.id === defaultWorkflow)?.manifest.id ?? workflows[0]?.manifest.id ?? '';
   const [name, setName] = useState(template?.name ?? '');
