@@ -2,7 +2,6 @@ import { create } from 'zustand';
 import type { BotGuild } from '../../../shared/api/bot';
 import type { TemplateSaveInput, WorkflowEntry } from '../../../shared/api/templates';
 import type { Template } from '../../../shared/templates';
-import type { WorkflowManifest } from '../../../shared/workflow-manifest';
 import { api } from '../api/client';
 import { onResync } from './app-store';
 import { useBot } from './bot-store';
@@ -14,13 +13,12 @@ interface CatalogState {
   templates: Template[];
   loaded: boolean;
   load(): Promise<void>;
-  manifest(id: string): WorkflowManifest | null;
   saveTemplate(input: TemplateSaveInput): Promise<Template | undefined>;
   deleteTemplate(id: number): Promise<boolean>;
 }
 
 /** Workflows and templates: what the Generate, Templates and Gallery pages pick from. */
-export const useCatalog = create<CatalogState>((set, get) => ({
+export const useCatalog = create<CatalogState>((set) => ({
   workflows: [],
   templates: [],
   loaded: false,
@@ -29,9 +27,6 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     set({ workflows: workflows ?? [], templates: sortTemplates(templates ?? []), loaded: true });
     // The servers the pages name and pick from live in the bot store.
     await useBot.getState().loadGuilds();
-  },
-  manifest(id) {
-    return get().workflows.find((w) => w.manifest.id === id)?.manifest ?? null;
   },
   async saveTemplate(input) {
     return report(() => api.call('templates.save', input), (t) => `Template “${t.name}” saved.`);
