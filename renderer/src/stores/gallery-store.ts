@@ -42,6 +42,11 @@ export function cleanFilters(filters: GalleryFilters): GalleryFilters {
   return out;
 }
 
+/** The results without `ids`; the detail view closes when it showed one of them. */
+function withoutOutputs(s: GalleryState, ids: readonly number[]): Partial<GalleryState> {
+  return { ...applyRemoved(s, ids), openId: s.openId !== null && ids.includes(s.openId) ? null : s.openId };
+}
+
 /** Gallery results: newest first, loaded page by page as the grid scrolls; library events keep it current. */
 export const useGallery = create<GalleryState>((set, get) => ({
   ...emptyGallery(),
@@ -84,16 +89,14 @@ export const useGallery = create<GalleryState>((set, get) => ({
       (x) => `Deleted ${x.removed.length} output${x.removed.length === 1 ? '' : 's'}.`,
     );
     if (!r) return false;
-    set((s) => ({ ...applyRemoved(s, r.removed), openId: s.openId !== null && r.removed.includes(s.openId) ? null : s.openId }));
+    set((s) => withoutOutputs(s, r.removed));
     return true;
   },
 }));
 
 api.on('library.added', (outputs) => useGallery.setState((s) => applyAdded(s, outputs, s.filters)));
 api.on('library.changed', (change) => useGallery.setState((s) => applyChanged(s, change, s.filters)));
-api.on('library.removed', ({ ids }) =>
-  useGallery.setState((s) => ({ ...applyRemoved(s, ids), openId: s.openId !== null && ids.includes(s.openId) ? null : s.openId })),
-);
+api.on('library.removed', ({ ids }) => useGallery.setState((s) => withoutOutputs(s, ids)));
 onResync(() => {
   if (useGallery.getState().generation > 0) void useGallery.getState().reload();
 });
