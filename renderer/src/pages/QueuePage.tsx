@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
 import { formatDuration, PHASE_LABELS } from '../../../shared/embeds';
-import type { BotGuild } from '../../../shared/api/bot';
 import type { JobProgressView } from '../../../shared/api/jobs';
 import type { Job } from '../../../shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
@@ -8,12 +7,14 @@ import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';
 import { guildName } from '../stores/catalog-store';
 import { useBot } from '../stores/bot-store';
-import { displayName, usePeople } from '../stores/people-store';
+import { useUserName } from '../stores/people-store';
 import { useQueue } from '../stores/queue-store';
 
-export function who(job: Job, guilds: BotGuild[], names: Record<string, string> = {}): string {
+/** Who asked for a job: "You", or the user's name and the server it came from. */
+function useWho(job: Job): string {
+  const guilds = useBot((s) => s.guilds);
+  const name = useUserName(job.userId);
   if (job.source === 'desktop' && job.userId === 'desktop') return 'You';
-  const name = displayName(job.userId, names);
   return job.guildId ? `${name} · ${guildName(guilds, job.guildId)}` : name;
 }
 
@@ -32,9 +33,7 @@ export function progressText(job: Job, p: JobProgressView | undefined): string {
 }
 
 export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
-  const guilds = useBot((s) => s.guilds);
-  const names = usePeople((s) => s.names);
-  useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
+  const who = useWho(job);
   const cancel = useQueue((s) => s.cancel);
   const backends = useBackends();
   const backend = job.backendId ? (backends.find((b) => b.id === job.backendId)?.name ?? null) : null;
@@ -47,7 +46,7 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
       <div className="job-main">
         <div className="job-line">
           <span className={`source-badge ${job.source}`}>{job.source === 'discord' ? 'Discord' : 'Desktop'}</span>
-          <span className="job-who">{who(job, guilds, names)}</span>
+          <span className="job-who">{who}</span>
           <span className="muted">
             {job.workflow}
             {backend ? ` · on ${backend}` : ''}
@@ -70,13 +69,11 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
 }
 
 export function EndedJob({ job }: { job: Job }) {
-  const guilds = useBot((s) => s.guilds);
-  const names = usePeople((s) => s.names);
-  useEffect(() => usePeople.getState().ensure([job.userId]), [job.userId]);
+  const who = useWho(job);
   return (
     <li className={`ended-job ${job.status}`} data-testid="recent-job" data-job-id={job.id} data-status={job.status}>
       <span className={`status-pill ${job.status}`}>{job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}</span>
-      <span className="job-who">{who(job, guilds, names)}</span>
+      <span className="job-who">{who}</span>
       <span className="job-prompt" title={job.prompt}>
         {job.prompt || '—'}
       </span>
