@@ -5,11 +5,12 @@ import { api } from '../api/client';
 
 /**
  * Display names for user ids (Discord users and the desktop user), fetched in batches with users.list and kept;
- * and the people/servers/workflows the library's outputs come from (library.facets) for the gallery's filters.
+ * and the people the library's outputs come from (library.facets) for the gallery's "who asked" filter.
  */
 interface PeopleState {
   names: Record<string, string>;
-  facets: { users: Facet[]; guilds: Facet[]; workflows: Facet[] } | null;
+  /** Everyone with outputs in the library (empty until the first loadFacets). */
+  people: Facet[];
   ensure(ids: readonly string[]): void;
   loadFacets(): Promise<void>;
 }
@@ -21,7 +22,7 @@ export const DESKTOP_USER_ID = 'desktop';
 
 export const usePeople = create<PeopleState>((set, get) => ({
   names: {},
-  facets: null,
+  people: [],
   ensure(ids) {
     const missing = ids.filter((id) => id !== DESKTOP_USER_ID && !(id in get().names) && !asked.has(id));
     if (missing.length === 0) return;
@@ -47,7 +48,7 @@ export const usePeople = create<PeopleState>((set, get) => ({
   async loadFacets() {
     try {
       const facets = await api.call('library.facets');
-      set((s) => ({ facets, names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) } }));
+      set((s) => ({ people: facets.users, names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) } }));
     } catch {
       // The filters keep working without names.
     }

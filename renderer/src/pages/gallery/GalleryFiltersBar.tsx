@@ -1,13 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { Facet } from '../../../../shared/api/library';
 import { dayEnd, dayStart } from '../../lib/format';
 import { useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import { displayName, usePeople } from '../../stores/people-store';
-
-/** A stable empty list (a new [] per render would make the store selector loop). */
-const NO_PEOPLE: Facet[] = [];
 
 const toDay = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 10));
 
@@ -18,7 +14,7 @@ export function GalleryFiltersBar() {
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
   const [text, setText] = useState(filters.text ?? '');
-  const people = usePeople((s) => s.facets?.users ?? NO_PEOPLE);
+  const people = usePeople((s) => s.people);
   useEffect(() => {
     void usePeople.getState().loadFacets();
   }, []);
