@@ -3,16 +3,12 @@
  * every call has a connect, headers and body timeout; every answer is parsed with zod; every failure is a
  * readable `ComfyError`.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import { FormData, Pool } from 'undici';
-import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../clock';
 import type { ApiGraph } from './messages';
 import { nullLogger, type Logger } from '../log';
 import { AnswerReader, versionAtLeast, type RawAnswer } from './client-answers';
+import { downloadView, readText } from './client-download';
 import { ComfyError, toNetworkError } from './errors';
 import {
   FeaturesSchema,
@@ -34,7 +30,6 @@ import {
 
 export type { FileRef, HistoryEntry, ObjectInfo, QueueEntry, SystemStats, UploadResult, Features };
 export { versionAtLeast } from './client-answers';
-
 
 export interface ComfyTimeouts {
   /** TCP connect. */
@@ -104,9 +99,6 @@ interface CallOptions {
 }
 
 const MIN_TARGETED_INTERRUPT: [number, number, number] = [0, 3, 56];
-
-/** Downloads announced at this size or less are written in one go; larger ones (videos) are streamed to disk. */
-const BUFFERED_DOWNLOAD_MAX = 32 * 1024 * 1024;
 
 export class ComfyClient {
   readonly url: string;
@@ -212,72 +204,12 @@ export class ComfyClient {
    * a half-downloaded file never appears under the real name). Never holds the whole file in memory.
    */
   async downloadView(ref: FileRef, destPath: string): Promise<{ bytes: number }> {
-    const req = 'GET /view';
     const query = { filename: ref.filename, subfolder: ref.subfolder, type: ref.type };
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await this.pool.request({
-        method: 'GET',
-        path: this.path('/view', query),
-        headersTimeout: this.timeouts.headersMs,
-        bodyTimeout: this.timeouts.bodyMs,
-      });
-    } catch (err) {
-      throw toNetworkError(err, this.url, req, this.timeouts.headersMs);
-    }
-    if (res.statusCode !== 200) {
-      const text = await readText(res, 64 * 1024, this.url, req).catch(() => '');
-      if (res.statusCode === 404) {
-        throw new ComfyError('rejected', `ComfyUI at ${this.url} has no file "${ref.filename}" (${ref.type}).`, {
-          url: this.url,
-          request: req,
-          status: 404,
-          body: text,
-        });
-      }
-      this.answers.expectOk({ status: res.statusCode, text }, req);
-    }
-    // ComfyUI serves files with their own type; a web page here is a proxy's login or error page, not the output.
-    const type = String(res.headers['content-type'] ?? '');
-    if (/^text\/html\b/i.test(type)) {
-      discard(res);
-      throw new ComfyError('invalid-response', `ComfyUI at ${this.url} answered with a web page instead of the file "${ref.filename}" (a proxy in between?).`, {
-        url: this.url,
-        request: req,
-        status: res.statusCode,
-      });
-    }
-    const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
-    const length = Number(res.headers['content-length']);
-    try {
-      if (Number.isFinite(length) && length >= 0 && length <= BUFFERED_DOWNLOAD_MAX) {
-        // A typical image: one write instead of dozens of small ones (videos and unknown sizes are streamed).
-        const chunks: Buffer[] = [];
-        let got = 0;
-        for await (const chunk of res.body) {
-          got += (chunk as Buffer).length;
-          if (got > length) throw new ComfyError('invalid-response', `ComfyUI at ${this.url} sent more than the ${length} bytes it announced for "${ref.filename}".`, { url: this.url, request: req });
-          chunks.push(chunk as Buffer);
-        }
-        await writeFile(tmp, Buffer.concat(chunks, got), { flag: 'wx' });
-        await rename(tmp, destPath);
-        return { bytes: got };
-      }
-      await pipeline(res.body, createWriteStream(tmp, { flags: 'wx' }));
-      const { size } = await stat(tmp);
-      await rename(tmp, destPath);
-      return { bytes: size };
-    } catch (err) {
-      if (err instanceof ComfyError) {
-        res.body.destroy();
-        await unlink(tmp).catch(() => undefined);
-        throw err;
-      }
-      res.body.destroy();
-      await unlink(tmp).catch(() => undefined);
-      if (isFsError(err)) throw err;
-      throw toNetworkError(err, this.url, req, this.timeouts.bodyMs);
-    }
+    return downloadView(
+      { url: this.url, pool: this.pool, path: this.path('/view', query), headersMs: this.timeouts.headersMs, bodyMs: this.timeouts.bodyMs, answers: this.answers },
+      ref,
+      destPath,
+    );
   }
 
   /** Upload an image into ComfyUI's input folder (multipart). ComfyUI may rename it on a name clash. */
@@ -420,37 +352,4 @@ export class ComfyClient {
       throw e;
     }
   }
-}
-
-/** Drop an answer's body unread (undici reports the abort as an error event: it must have a listener). */
-function discard(res: Dispatcher.ResponseData): void {
-  res.body.on('error', () => undefined);
-  res.body.destroy();
-}
-
-/** The body as text, refusing (and dropping the connection) past `limit` bytes. */
-async function readText(res: Dispatcher.ResponseData, limit: number, url: string, request: string): Promise<string> {
-  const tooLarge = () => {
-    discard(res);
-    const mb = Math.round((limit / 1048576) * 10) / 10;
-    return new ComfyError('invalid-response', `ComfyUI at ${url} sent an answer to ${request} larger than ${mb} MB; ComfyDesk does not read that much.`, {
-      url,
-      request,
-      status: res.statusCode,
-    });
-  };
-  if (Number(res.headers['content-length']) > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function isFsError(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^E(EXIST|NOENT|ACCES|PERM|NOSPC|ROFS|ISDIR|NOTDIR|MFILE)$/.test(code);
 }
