@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, delay, type Clock, type ClockTimer } from '../clock';
 import { nullLogger, type Logger } from '../log';
-import { ComfyClient } from './client';
+import { ComfyClient, type QueueEntry } from './client';
 import { ComfyError } from './errors';
 import { collectFiles, type CollectedFile, type CollectOptions } from './collect';
 import { fileRefsOf, type HistoryEntry } from './http-schemas';
@@ -16,7 +16,8 @@ import type { ApiGraph, BinaryFrame, ComfyMessage } from './messages';
 import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent } from './progress';
 import { ComfySocket } from './socket';
 import { TypedEmitter } from './typed-emitter';
-import { ComfyJobError, type BackendStatus, type ComfyBackendEvents, type ComfyBackendOptions, type CompletedJob, type JobOutcome } from './backend-types';
+import { OutcomeBook } from './backend-outcomes';
+import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
 import { BUFFER_LIMIT, HISTORY_RETRIES, LOST_MESSAGE, Rerunner, deriveStatus, describeFailure, historyEvents, interruptedData, outcomeOf, type Tracked } from './backend-tracking';
 
 export * from './backend-types';
@@ -31,8 +32,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private readonly log: Logger;
   private readonly newPromptId: () => string;
   private readonly tracked = new Map<string, Tracked>();
-  private readonly outcomes = new Map<string, JobOutcome>();
-  private readonly waiters = new Map<string, Array<{ deliver: (o: JobOutcome) => void; abort: (e: Error) => void }>>();
+  private readonly outcomes = new OutcomeBook();
   /** Recent events of prompts not (yet) tracked: replayed when an old server renames a prompt. */
   private buffer: Array<{ promptId: string; event: ProgressEvent; at: number }> = [];
   private runningPromptId: string | null = null;
@@ -134,8 +134,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     const stopped = new ComfyError('unreachable', `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`, {
       url: this.url,
     });
-    for (const list of this.waiters.values()) for (const w of list) w.abort(stopped);
-    this.waiters.clear();
+    this.outcomes.abortAll(stopped);
     this.updateStatus();
   }
 
@@ -189,26 +188,14 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   }
 
   outcomeOf(promptId: string): JobOutcome | null {
-    return this.outcomes.get(promptId) ?? null;
+    return this.outcomes.get(promptId);
   }
 
   /** Resolves with the completed job; rejects with ComfyJobError when it failed or was cancelled. */
   waitForCompletion(promptId: string): Promise<CompletedJob> {
-    return new Promise((resolve, reject) => {
-      const deliver = (o: JobOutcome): void => {
-        if (o.kind === 'completed') resolve(o.job);
-        else reject(new ComfyJobError(promptId, o));
-      };
-      const known = this.outcomes.get(promptId);
-      if (known) return deliver(known);
-      if (!this.tracked.has(promptId)) {
-        reject(new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }));
-        return;
-      }
-      const list = this.waiters.get(promptId) ?? [];
-      list.push({ deliver, abort: reject });
-      this.waiters.set(promptId, list);
-    });
+    return this.outcomes.wait(promptId, () =>
+      this.tracked.has(promptId) ? null : new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }),
+    );
   }
 
   /**
@@ -278,10 +265,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     }
     const running = queue.running[0]?.promptId ?? null;
     if (running && this.tracked.has(running)) this.runningPromptId = running;
-    queue.pending.forEach((e, i) => {
-      const t = this.tracked.get(e.promptId);
-      if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
-    });
+    this.applyPositions(queue.pending);
     const inQueue = new Set([...queue.running, ...queue.pending].map((e) => e.promptId));
     for (const t of [...this.tracked.values()]) {
       if (!t.submitted || t.finalizing || inQueue.has(t.promptId)) continue;
@@ -358,7 +342,11 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
           return;
         }
       }
-      if (entry) this.replayHistory(t, entry);
+      if (entry) {
+        // The history's status messages go through the reducer so the final progress matches the outcome.
+        const now = this.clock.now();
+        for (const e of historyEvents(entry, t.promptId)) this.apply(t, e, now);
+      }
       const outcome = outcomeOf(t.promptId, t.state.progress, entry);
       if (outcome) this.settle(t.promptId, outcome);
     } catch (err) {
@@ -383,32 +371,15 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     });
   }
 
-  /** Feed the history's status messages through the reducer so the final progress matches the outcome. */
-  private replayHistory(t: Tracked, entry: HistoryEntry): void {
-    const now = this.clock.now();
-    for (const e of historyEvents(entry, t.promptId)) {
-      const next = reduceProgress(t.state, e, now);
-      if (next !== t.state) {
-        t.state = next;
-        this.emit('progress', t.promptId, next.progress);
-      }
-    }
-  }
-
   private settle(promptId: string, outcome: JobOutcome): void {
     if (this.outcomes.has(promptId)) return;
     this.tracked.delete(promptId);
-    this.outcomes.set(promptId, outcome);
-    if (this.outcomes.size > 1000) {
-      const oldest = this.outcomes.keys().next().value;
-      if (oldest !== undefined) this.outcomes.delete(oldest);
-    }
+    this.outcomes.add(promptId, outcome);
     if (this.runningPromptId === promptId) this.runningPromptId = null;
     if (outcome.kind === 'completed') this.emit('completed', promptId, outcome.job);
     else if (outcome.kind === 'failed') this.emit('failed', promptId, outcome.failure);
     else this.emit('interrupted', promptId);
-    for (const w of this.waiters.get(promptId) ?? []) w.deliver(outcome);
-    this.waiters.delete(promptId);
+    this.outcomes.deliver(promptId);
   }
 
   /** Refresh queue positions of our queued prompts (coalesced: at most one /queue call in flight). */
@@ -419,14 +390,17 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
 
   private async refreshPositions(): Promise<void> {
     try {
-      const q = await this.client.getQueue();
-      q.pending.forEach((e, i) => {
-        const t = this.tracked.get(e.promptId);
-        if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
-      });
+      this.applyPositions((await this.client.getQueue()).pending);
     } catch (err) {
       this.log.debug('queue refresh failed', { error: String(err) });
     }
+  }
+
+  private applyPositions(pending: QueueEntry[]): void {
+    pending.forEach((e, i) => {
+      const t = this.tracked.get(e.promptId);
+      if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
+    });
   }
 
   private noteFailure(err: unknown): void {
