@@ -12,7 +12,7 @@ import { nullLogger } from '../../electron/core/log';
 import { startServer, type RunningServer } from '../../electron/core/server/server';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
-import { testCore } from '../helpers/core';
+import { healthUntil, testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 
@@ -75,6 +75,7 @@ export interface UiOptions {
   viewport?: { width: number; height: number };
 }
 
+/** Resolves once the app can be opened and, unless `noComfy`, the fake ComfyUI is online. */
 export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const dirs = tempDirs();
   const dataDir = dirs.make('comfydesk-ui-');
@@ -84,6 +85,8 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
   const core = testCore({ dataDir, env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url }, workflowsDir: BUNDLED_DIR });
   await core.start();
+  // The fake ComfyUI counts as a backend once it answered.
+  if (!options.noComfy) await healthUntil(core, (h) => h.comfy.status === 'online');
   await options.beforeServe?.(core);
   const token = 'ui-test-token-0123456789abcdef';
   const serve = (port: number) =>

@@ -23,7 +23,6 @@ suite('desktop UI polish (chromium)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     ui.page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await ui.waitForCore(() => ui.core.healthSummary().comfy.status === 'online');
   });
   afterAll(async () => {
     await ui?.close();
