@@ -3,18 +3,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { Core } from '../../electron/core/app';
-import { healthUntil, testCore } from '../helpers/core';
+import { healthUntil, stopCoreAndFake, testCore } from '../helpers/core';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
 import { dirs } from './helpers';
 
 let core: Core | null = null;
 let fake: FakeComfy | null = null;
 afterEach(async () => {
-  await core?.stop();
-  await fake?.close();
-  core = null;
-  fake = null;
-  dirs.cleanup();
+  await stopCoreAndFake(core, fake, dirs);
+  core = fake = null;
 });
 
 function makeCore(env: Record<string, string> = {}): Core {

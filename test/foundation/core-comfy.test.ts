@@ -2,18 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app';
 import type { HealthSummary } from '../../shared/api/health';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
-import { healthUntil, testCore } from '../helpers/core';
+import { healthUntil, stopCoreAndFake, testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 
 const dirs = tempDirs();
 let core: Core | null = null;
 let fake: FakeComfy | null = null;
 afterEach(async () => {
-  await core?.stop();
-  await fake?.close();
-  core = null;
-  fake = null;
-  dirs.cleanup();
+  await stopCoreAndFake(core, fake, dirs);
+  core = fake = null;
 });
 
 describe('core with a configured ComfyUI', () => {

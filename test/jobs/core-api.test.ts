@@ -5,7 +5,7 @@ import { ApiError, type EventPayload } from '../../shared/api';
 import type { Job } from '../../shared/jobs';
 import type { Core } from '../../electron/core/app';
 import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
-import { healthUntil, testCore } from '../helpers/core';
+import { healthUntil, stopCoreAndFake, testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
@@ -14,11 +14,8 @@ const dirs = tempDirs();
 let core: Core | null = null;
 let fake: FakeComfy | null = null;
 afterEach(async () => {
-  await core?.stop();
-  await fake?.close();
-  core = null;
-  fake = null;
-  dirs.cleanup();
+  await stopCoreAndFake(core, fake, dirs);
+  core = fake = null;
 });
 
 async function start(opts: { allModels?: boolean } = {}): Promise<Core> {
