@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/api';
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { Core } from '../../electron/core/app';
+import { testCore } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 
 const dirs = tempDirs();
@@ -14,12 +13,7 @@ afterEach(async () => {
 });
 
 async function started(): Promise<Core> {
-  core = createCore({
-    config: loadConfig({ dataDir: dirs.make(), env: {} }),
-    mode: 'headless',
-    secrets: new MemorySecretStore(),
-    discoverUrls: [],
-  });
+  core = testCore({ dataDir: dirs.make() });
   await core.start();
   return core;
 }
