@@ -3,7 +3,6 @@ import type { HealthSummary } from '../../shared/api/health';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
 import { loadConfig } from '../../electron/core/config';
 import { MemorySecretStore } from '../../electron/core/secrets';
-import type { FakeComfy } from '../fakes/comfyui';
 
 export interface TestCoreOptions extends Partial<Omit<CoreOptions, 'config' | 'mode'>> {
   dataDir: string;
@@ -36,8 +35,8 @@ export function healthUntil(core: Core, check: (h: HealthSummary) => boolean): P
   });
 }
 
-/** The end of a core test (afterEach): stop the core, then close the fake ComfyUI, then remove the temp dirs. */
-export async function stopCoreAndFake(core: Core | null, fake: FakeComfy | null, dirs: { cleanup(): void }): Promise<void> {
+/** The end of a core test (afterEach): stop the core, then close the fake (ComfyUI, Discord), then remove the temp dirs. */
+export async function stopCoreAndFake(core: Core | null, fake: { close(): Promise<unknown> } | null, dirs: { cleanup(): void }): Promise<void> {
   try {
     await core?.stop();
     await fake?.close();

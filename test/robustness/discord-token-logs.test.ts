@@ -13,6 +13,7 @@ import { forgetSecrets, redact } from '../../electron/core/log';
 import { createFileLogger } from '../../electron/core/log-file';
 import { MemorySecretStore } from '../../electron/core/secrets';
 import { fakeClientOptions, ManualClock, startFakeDiscord, type FakeDiscord } from '../fakes/discord';
+import { stopCoreAndFake } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { watchProcess } from './harness';
 
@@ -23,11 +24,8 @@ const watch = watchProcess();
 
 beforeEach(() => forgetSecrets());
 afterEach(async () => {
-  await core?.stop();
-  await discord?.close();
-  core = null;
-  discord = null;
-  dirs.cleanup();
+  await stopCoreAndFake(core, discord, dirs);
+  core = discord = null;
   forgetSecrets();
 });
 
