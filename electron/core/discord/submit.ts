@@ -17,6 +17,7 @@ import { promptProblem } from './guard';
 import { atLeast, deniedMessage } from './permissions';
 import { rateChecks } from './rate-limit';
 import { formatWait } from './format';
+import { buildParams } from './options';
 import { Refusal, replyError } from './respond';
 import { toApiEmbed, toApiRows } from './render';
 
@@ -31,6 +32,7 @@ export interface JobRequest {
   attachments?: Array<{ slot: number; option: string; meta: AttachmentMeta }>;
   /** Images already on this machine (a previous result). */
   localInputs?: Array<{ slot: number; path: string; filename: string }>;
+  /** Where the result goes; when absent, the caller's own default, else their server's. */
   delivery?: Delivery | null;
   parentJobId?: string | null;
 }
@@ -55,6 +57,18 @@ export function pickWorkflow(ctx: BotServices, kind: WorkflowKind, name: string 
     throw new Refusal('No workflow', `ComfyDesk has no ${kind} workflow${opts.images && opts.images > 1 ? ` for ${opts.images} images` : ''}.`, 'Ask the desktop owner to add one.');
   }
   return found;
+}
+
+/** A command's options as `workflow`'s parameters (over `base`, e.g. a template's); throws Refusal naming the bad option. */
+export function commandParams(
+  workflow: LoadedWorkflow,
+  options: Parameters<typeof buildParams>[1],
+  base?: Readonly<Record<string, unknown>>,
+  hint?: string,
+): Record<string, unknown> {
+  const built = buildParams(workflow.manifest, options, base);
+  if (!built.ok) throw new Refusal('Invalid option', built.message, hint);
+  return built.params;
 }
 
 /** Everything that can be refused without a network call; throws Refusal. */
@@ -131,6 +145,7 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
       const kept = await ctx.jobs.uploadInput(a.meta.name.slice(0, 200) || `image-${a.slot + 1}.png`, bytes);
       inputs.push({ slot: a.slot, path: kept.path, filename: kept.filename });
     }
+    const delivery = req.delivery ?? ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery;
     const job = await ctx.jobs.submit({
       source: 'discord',
       workflow: req.workflow.manifest.id,
@@ -143,7 +158,7 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
       guildId: caller.guildId,
       ...(caller.guildName ? { guildName: caller.guildName } : {}),
       channelId: caller.channelId,
-      ...(req.delivery ? { delivery: req.delivery } : {}),
+      ...(delivery ? { delivery } : {}),
       ...(caller.guild?.limits.perUserQueue ? { perUserLimit: caller.guild.limits.perUserQueue } : {}),
       parentJobId: req.parentJobId ?? null,
     });

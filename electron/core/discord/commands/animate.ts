@@ -1,9 +1,8 @@
 /** /animate: image to video. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { buildParams } from '../options';
-import { Refusal, replyError } from '../respond';
-import { pickWorkflow, submitJob } from '../submit';
+import { replyError } from '../respond';
+import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
 const data = imagesOnly(
@@ -23,15 +22,12 @@ export const animateCommand: BotCommand = {
   async execute(ctx, i, caller) {
     try {
       const workflow = pickWorkflow(ctx, 'img2video', null);
-      const built = buildParams(workflow.manifest, { frames: i.options.getInteger('frames'), strength: i.options.getNumber('strength') });
-      if (!built.ok) throw new Refusal('Invalid option', built.message);
       await submitJob(ctx, i, caller, {
         workflow,
         prompt: i.options.getString('prompt') ?? '',
         negative: '',
-        params: built.params,
+        params: commandParams(workflow, { frames: i.options.getInteger('frames'), strength: i.options.getNumber('strength') }),
         attachments: imageAttachments(i, ['image']),
-        delivery: ctx.store.users.get(caller.userId)?.defaultDelivery ?? null,
       });
     } catch (err) {
       await replyError(i, err, ctx.logger);

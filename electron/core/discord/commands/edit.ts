@@ -2,9 +2,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { Refusal, replyError } from '../respond';
-import { pickWorkflow, submitJob } from '../submit';
-import { buildParams } from '../options';
+import { replyError } from '../respond';
+import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
 const data = imagesOnly(
@@ -26,15 +25,12 @@ export const editCommand: BotCommand = {
     try {
       const attachments = imageAttachments(i, ['image', 'image2', 'image3']);
       const workflow = pickWorkflow(ctx, 'edit', i.options.getString('workflow'), { images: attachments.length });
-      const built = buildParams(workflow.manifest, {});
-      if (!built.ok) throw new Refusal('Invalid option', built.message);
       await submitJob(ctx, i, caller, {
         workflow,
         prompt: i.options.getString('prompt', true),
         negative: '',
-        params: built.params,
+        params: commandParams(workflow, {}),
         attachments,
-        delivery: ctx.store.users.get(caller.userId)?.defaultDelivery ?? null,
       });
     } catch (err) {
       await replyError(i, err, ctx.logger);

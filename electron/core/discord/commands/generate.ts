@@ -3,9 +3,9 @@ import { SlashCommandBuilder } from 'discord.js';
 import { DeliverySchema } from '../../../../shared/settings';
 import { modelChoices, templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { buildParams, combinePrompt } from '../options';
+import { combinePrompt } from '../options';
 import { Refusal, replyError } from '../respond';
-import { pickWorkflow, submitJob } from '../submit';
+import { commandParams, pickWorkflow, submitJob } from '../submit';
 
 const data = new SlashCommandBuilder()
   .setName('generate')
@@ -41,8 +41,8 @@ export const generateCommand: BotCommand = {
         : null;
       if (templateName && !template) throw new Refusal('Unknown template', `There is no template "${templateName}" you can use here.`, 'See /template list.');
       const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
-      const built = buildParams(
-        workflow.manifest,
+      const params = commandParams(
+        workflow,
         {
           width: i.options.getInteger('width'),
           height: i.options.getInteger('height'),
@@ -54,15 +54,15 @@ export const generateCommand: BotCommand = {
           lora_strength: i.options.getNumber('lora_strength'),
         },
         template && template.workflow === workflow.manifest.id ? template.params : {},
+        'Fix that option and run /generate again.',
       );
-      if (!built.ok) throw new Refusal('Invalid option', built.message, 'Fix that option and run /generate again.');
       const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
       await submitJob(ctx, i, caller, {
         workflow,
         prompt: combinePrompt(i.options.getString('prompt', true), template),
         negative: i.options.getString('negative') ?? template?.negative ?? '',
-        params: built.params,
-        delivery: delivery.success ? delivery.data : (ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery ?? null),
+        params,
+        delivery: delivery.success ? delivery.data : null,
       });
     } catch (err) {
       await replyError(i, err, ctx.logger);

@@ -5,10 +5,9 @@ import { templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { oneLine } from '../format';
 import { promptProblem } from '../guard';
-import { buildParams } from '../options';
 import { atLeast, deniedMessage } from '../permissions';
 import { Refusal, replyEphemeral, replyError, replyInfo } from '../respond';
-import { pickWorkflow } from '../submit';
+import { commandParams, pickWorkflow } from '../submit';
 
 const data = new SlashCommandBuilder()
   .setName('template')
@@ -60,15 +59,14 @@ export const templateCommand: BotCommand = {
         const problem = promptProblem({ prompt, negative }, caller.guild?.bannedWords ?? []);
         if (problem) throw new Refusal('Prompt refused', problem);
         const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow'));
-        const built = buildParams(workflow.manifest, {
+        const params = commandParams(workflow, {
           width: i.options.getInteger('width'),
           height: i.options.getInteger('height'),
           steps: i.options.getInteger('steps'),
           cfg: i.options.getNumber('cfg'),
         });
-        if (!built.ok) throw new Refusal('Invalid option', built.message);
         ctx.store.users.upsert(caller.userId, caller.userName);
-        const saved = ctx.store.templates.save({ ownerId: caller.userId, guildId: caller.guildId, shared, name, prompt, negative, params: built.params, workflow: workflow.manifest.id });
+        const saved = ctx.store.templates.save({ ownerId: caller.userId, guildId: caller.guildId, shared, name, prompt, negative, params, workflow: workflow.manifest.id });
         ctx.events.emit('templates.changed', { id: saved.id, template: saved });
         await replyEphemeral(i, templatePreviewEmbed(saved, workflow.manifest), ctx.logger);
         return;

@@ -1,9 +1,8 @@
 /** /upscale: enlarge an image 2×, 4× or 8×. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { buildParams } from '../options';
-import { Refusal, replyError } from '../respond';
-import { pickWorkflow, submitJob } from '../submit';
+import { replyError } from '../respond';
+import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
 const data = imagesOnly(
@@ -26,15 +25,12 @@ export const upscaleCommand: BotCommand = {
   async execute(ctx, i, caller) {
     try {
       const workflow = pickWorkflow(ctx, 'upscale', ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
-      const built = buildParams(workflow.manifest, { factor: i.options.getString('factor') });
-      if (!built.ok) throw new Refusal('Invalid option', built.message);
       await submitJob(ctx, i, caller, {
         workflow,
         prompt: '',
         negative: '',
-        params: built.params,
+        params: commandParams(workflow, { factor: i.options.getString('factor') }),
         attachments: imageAttachments(i, ['image']),
-        delivery: ctx.store.users.get(caller.userId)?.defaultDelivery ?? null,
       });
     } catch (err) {
       await replyError(i, err, ctx.logger);
