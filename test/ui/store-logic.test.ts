@@ -25,6 +25,9 @@ import { ApiError } from '../../shared/api';
 import { standardParam } from '../../shared/params';
 import type { WorkflowManifest } from '../../shared/workflow-manifest';
 import { makeJob } from '../helpers/job-fixture';
+import { numberBounds } from '../../renderer/src/lib/number-bounds';
+import { QueueSettingsSchema } from '../../shared/settings';
+import { GuildLimitsSchema } from '../../shared/guilds';
 
 function job(id: string, status: Job['status'], updatedAt = 1, extra: Partial<Job> = {}): Job {
   return makeJob(id, { status, updatedAt, ...extra });
@@ -221,5 +224,12 @@ describe('readable texts', () => {
   it('drops the parameter name a field error would repeat', () => {
     expect(fieldMessage('steps', 'steps must be at most 50 (got 80)')).toBe('Must be at most 50 (got 80)');
     expect(fieldMessage('steps', 'something else')).toBe('something else');
+  });
+});
+
+describe('form ranges', () => {
+  it('reads a number field range from the shared schema, through .default() and .optional()', () => {
+    expect(numberBounds(QueueSettingsSchema.shape.globalLimit)).toEqual({ min: 1, max: 10_000 });
+    expect(numberBounds(GuildLimitsSchema.shape.perUserQueue)).toEqual({ min: 1, max: 100 });
   });
 });

@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { NumberField } from '../components/NumberField';
-import type { Settings } from '../../../shared/settings';
+import { QueueSettingsSchema, type Settings } from '../../../shared/settings';
+import { numberBounds, type NumberBounds } from '../lib/number-bounds';
 import { useAppStore } from '../stores/app-store';
 import { useCatalog } from '../stores/catalog-store';
 import { BackendsCard } from './settings/BackendsCard';
 import { LaunchCard } from './settings/LaunchCard';
 
+const PER_USER = numberBounds(QueueSettingsSchema.shape.perUserLimit);
+const GLOBAL = numberBounds(QueueSettingsSchema.shape.globalLimit);
+
 /** An error for a limit field, or null when `text` is a whole number in [min, max]. */
-function limitError(text: string, min: number, max: number): string | null {
+function limitError(text: string, { min, max }: NumberBounds): string | null {
   const n = Number(text);
   if (text.trim() === '' || !Number.isInteger(n)) return `Enter a whole number from ${min} to ${max}.`;
   if (n < min || n > max) return `Use a number from ${min} to ${max}.`;
@@ -31,7 +35,7 @@ function QueueLimits({ settings }: { settings: Settings }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const found = { perUser: limitError(perUser, 1, 100), global: limitError(global, 1, 10000) };
+        const found = { perUser: limitError(perUser, PER_USER), global: limitError(global, GLOBAL) };
         setErrors(found);
         if (found.perUser || found.global) return;
         void update({ queue: { perUserLimit: Number(perUser), globalLimit: Number(global) } }, 'Queue limits saved.');
@@ -39,8 +43,8 @@ function QueueLimits({ settings }: { settings: Settings }) {
     >
       <h2>Queue</h2>
       <div className="field-row">
-        <NumberField id="q-peruser" label="Jobs per user (queued + running)" min={1} max={100} value={perUser} error={errors.perUser} onChange={setPerUser} />
-        <NumberField id="q-global" label="Jobs in total" min={1} max={10000} value={global} error={errors.global} onChange={setGlobal} />
+        <NumberField id="q-peruser" label="Jobs per user (queued + running)" {...PER_USER} value={perUser} error={errors.perUser} onChange={setPerUser} />
+        <NumberField id="q-global" label="Jobs in total" {...GLOBAL} value={global} error={errors.global} onChange={setGlobal} />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={settings.queue.desktopPriority} onChange={(e) => void update({ queue: { desktopPriority: e.target.checked } })} />

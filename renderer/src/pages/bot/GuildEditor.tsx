@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { BotGuild } from '../../../../shared/api/bot';
-import type { RoleLevel } from '../../../../shared/guilds';
+import { GuildLimitsSchema, type RoleLevel } from '../../../../shared/guilds';
 import { NumberField } from '../../components/NumberField';
+import { numberBounds } from '../../lib/number-bounds';
 import { useBot } from '../../stores/bot-store';
 
 const LEVELS: RoleLevel[] = ['user', 'generator', 'admin'];
+const PER_USER = numberBounds(GuildLimitsSchema.shape.perUserQueue);
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
 /** One server: role → level mapping, queue and rate limits, banned words. */
@@ -107,7 +109,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       <fieldset>
         <legend>Limits</legend>
         <div className="field-row">
-          <NumberField id={`${p}-peruser`} label="Jobs per user in queue" min={1} max={100} value={perUser} onChange={setPerUser} placeholder="app default" />
+          <NumberField id={`${p}-peruser`} label="Jobs per user in queue" {...PER_USER} value={perUser} onChange={setPerUser} placeholder="app default" />
           <NumberField id={`${p}-rate`} label="Requests per user" min={1} value={rateCount} onChange={setRateCount} placeholder="no limit" />
           <NumberField id={`${p}-window`} label="per seconds" min={1} value={rateWindow} onChange={setRateWindow} placeholder="60" />
         </div>
