@@ -71,6 +71,7 @@ export interface Caller {
 export interface BotCommand {
   name: string;
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Throw a Refusal (or any error) to refuse: the router answers it ephemerally (respond.ts replyError). */
   execute(ctx: BotServices, interaction: ChatInputCommandInteraction, caller: Caller): Promise<void>;
   autocomplete?(ctx: BotServices, interaction: AutocompleteInteraction, caller: Caller): Promise<ApplicationCommandOptionChoiceData[]>;
 }

@@ -39,7 +39,8 @@ export async function routeInteraction(ctx: BotServices, i: Interaction): Promis
       return;
     }
   } catch (err) {
-    ctx.logger.error('interaction handler failed', { error: err });
+    // A Refusal or API error becomes its ephemeral explanation; anything else is logged there and answered generically.
     if (i.isRepliable()) await replyError(i, err, ctx.logger);
+    else ctx.logger.error('interaction handler failed', { error: err });
   }
 }

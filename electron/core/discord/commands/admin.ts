@@ -4,7 +4,7 @@ import type { GuildLimits } from '../../../../shared/guilds';
 import type { BotCommand } from '../context';
 import { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE } from '../rate-limit';
 import { deniedMessage } from '../permissions';
-import { Refusal, replyError, replyInfo } from '../respond';
+import { Refusal, replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder()
   .setName('admin')
@@ -45,64 +45,60 @@ export const adminCommand: BotCommand = {
   name: 'admin',
   data,
   async execute(ctx, i, caller) {
-    try {
-      if (!caller.guildId || !caller.guild) throw new Refusal('Not here', 'Use /admin in a server.');
-      if (caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'change ComfyDesk’s settings here'));
-      const guildId = caller.guildId;
-      const sub = i.options.getSubcommand(true);
-      if (sub === 'setroles') {
-        const generator = i.options.getRole('generator');
-        const admin = i.options.getRole('admin');
-        if (!generator && !admin) throw new Refusal('Nothing to change', 'Give a generator role, an admin role, or both.');
-        if (generator) ctx.store.guilds.setRoles(guildId, 'generator', [generator.id]);
-        if (admin) ctx.store.guilds.setRoles(guildId, 'admin', [admin.id]);
-        const lines = ctx.store.guilds.roles(guildId).map((r) => `<@&${r.roleId}> → ${r.level}`);
-        await replyInfo(i, 'Roles saved', lines.join('\n'), [], ctx.logger);
-        return;
+    if (!caller.guildId || !caller.guild) throw new Refusal('Not here', 'Use /admin in a server.');
+    if (caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'change ComfyDesk’s settings here'));
+    const guildId = caller.guildId;
+    const sub = i.options.getSubcommand(true);
+    if (sub === 'setroles') {
+      const generator = i.options.getRole('generator');
+      const admin = i.options.getRole('admin');
+      if (!generator && !admin) throw new Refusal('Nothing to change', 'Give a generator role, an admin role, or both.');
+      if (generator) ctx.store.guilds.setRoles(guildId, 'generator', [generator.id]);
+      if (admin) ctx.store.guilds.setRoles(guildId, 'admin', [admin.id]);
+      const lines = ctx.store.guilds.roles(guildId).map((r) => `<@&${r.roleId}> → ${r.level}`);
+      await replyInfo(i, 'Roles saved', lines.join('\n'), [], ctx.logger);
+      return;
+    }
+    if (sub === 'limits') {
+      const current = ctx.store.guilds.get(guildId)?.limits ?? {};
+      const next: GuildLimits = { ...current };
+      const perUser = i.options.getInteger('per_user_queue');
+      if (perUser !== null) next.perUserQueue = perUser;
+      const ur = i.options.getInteger('user_rate');
+      const uw = i.options.getInteger('user_window');
+      if (ur !== null || uw !== null) next.userRate = { count: ur ?? current.userRate?.count ?? DEFAULT_USER_RATE.count, windowSec: uw ?? current.userRate?.windowSec ?? DEFAULT_USER_RATE.windowSec };
+      const gr = i.options.getInteger('guild_rate');
+      const gw = i.options.getInteger('guild_window');
+      if (gr !== null || gw !== null) next.guildRate = { count: gr ?? current.guildRate?.count ?? DEFAULT_GUILD_RATE.count, windowSec: gw ?? current.guildRate?.windowSec ?? DEFAULT_GUILD_RATE.windowSec };
+      ctx.store.guilds.setLimits(guildId, next);
+      const u = next.userRate ?? DEFAULT_USER_RATE;
+      const g = next.guildRate ?? DEFAULT_GUILD_RATE;
+      await replyInfo(
+        i,
+        'Limits',
+        [
+          `Queue per member: ${next.perUserQueue ?? `${ctx.settings().queue.perUserLimit} (desktop default)`}`,
+          `Per member: ${u.count} jobs per ${u.windowSec} s`,
+          `Whole server: ${g.count} jobs per ${g.windowSec} s`,
+        ].join('\n'),
+        [],
+        ctx.logger,
+      );
+      return;
+    }
+    if (sub === 'banned-words') {
+      const action = i.options.getString('action', true);
+      const words = (i.options.getString('words') ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+      const current = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
+      if ((action === 'add' || action === 'remove') && words.length === 0) throw new Refusal('Nothing to change', 'Give the words, separated by commas.');
+      if (action === 'add') ctx.store.guilds.setBannedWords(guildId, [...current, ...words]);
+      if (action === 'remove') {
+        const drop = new Set(words.map((w) => w.toLowerCase()));
+        ctx.store.guilds.setBannedWords(guildId, current.filter((w) => !drop.has(w.toLowerCase())));
       }
-      if (sub === 'limits') {
-        const current = ctx.store.guilds.get(guildId)?.limits ?? {};
-        const next: GuildLimits = { ...current };
-        const perUser = i.options.getInteger('per_user_queue');
-        if (perUser !== null) next.perUserQueue = perUser;
-        const ur = i.options.getInteger('user_rate');
-        const uw = i.options.getInteger('user_window');
-        if (ur !== null || uw !== null) next.userRate = { count: ur ?? current.userRate?.count ?? DEFAULT_USER_RATE.count, windowSec: uw ?? current.userRate?.windowSec ?? DEFAULT_USER_RATE.windowSec };
-        const gr = i.options.getInteger('guild_rate');
-        const gw = i.options.getInteger('guild_window');
-        if (gr !== null || gw !== null) next.guildRate = { count: gr ?? current.guildRate?.count ?? DEFAULT_GUILD_RATE.count, windowSec: gw ?? current.guildRate?.windowSec ?? DEFAULT_GUILD_RATE.windowSec };
-        ctx.store.guilds.setLimits(guildId, next);
-        const u = next.userRate ?? DEFAULT_USER_RATE;
-        const g = next.guildRate ?? DEFAULT_GUILD_RATE;
-        await replyInfo(
-          i,
-          'Limits',
-          [
-            `Queue per member: ${next.perUserQueue ?? `${ctx.settings().queue.perUserLimit} (desktop default)`}`,
-            `Per member: ${u.count} jobs per ${u.windowSec} s`,
-            `Whole server: ${g.count} jobs per ${g.windowSec} s`,
-          ].join('\n'),
-          [],
-          ctx.logger,
-        );
-        return;
-      }
-      if (sub === 'banned-words') {
-        const action = i.options.getString('action', true);
-        const words = (i.options.getString('words') ?? '').split(',').map((w) => w.trim()).filter(Boolean);
-        const current = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
-        if ((action === 'add' || action === 'remove') && words.length === 0) throw new Refusal('Nothing to change', 'Give the words, separated by commas.');
-        if (action === 'add') ctx.store.guilds.setBannedWords(guildId, [...current, ...words]);
-        if (action === 'remove') {
-          const drop = new Set(words.map((w) => w.toLowerCase()));
-          ctx.store.guilds.setBannedWords(guildId, current.filter((w) => !drop.has(w.toLowerCase())));
-        }
-        if (action === 'clear') ctx.store.guilds.setBannedWords(guildId, []);
-        const now = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
-        await replyInfo(i, `Banned words (${now.length})`, now.length ? now.map((w) => `\`${w}\``).join(', ') : 'None.', [], ctx.logger);
-      }
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
+      if (action === 'clear') ctx.store.guilds.setBannedWords(guildId, []);
+      const now = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
+      await replyInfo(i, `Banned words (${now.length})`, now.length ? now.map((w) => `\`${w}\``).join(', ') : 'None.', [], ctx.logger);
     }
   },
 };

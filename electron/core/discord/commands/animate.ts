@@ -1,7 +1,6 @@
 /** /animate: image to video. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { replyError } from '../respond';
 import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
@@ -20,17 +19,13 @@ export const animateCommand: BotCommand = {
   name: 'animate',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const workflow = pickWorkflow(ctx, 'img2video', null);
-      await submitJob(ctx, i, caller, {
-        workflow,
-        prompt: i.options.getString('prompt') ?? '',
-        negative: '',
-        params: commandParams(workflow, { frames: i.options.getInteger('frames'), strength: i.options.getNumber('strength') }),
-        attachments: imageAttachments(i, ['image']),
-      });
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    const workflow = pickWorkflow(ctx, 'img2video', null);
+    await submitJob(ctx, i, caller, {
+      workflow,
+      prompt: i.options.getString('prompt') ?? '',
+      negative: '',
+      params: commandParams(workflow, { frames: i.options.getInteger('frames'), strength: i.options.getNumber('strength') }),
+      attachments: imageAttachments(i, ['image']),
+    });
   },
 };

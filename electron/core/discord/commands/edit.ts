@@ -2,7 +2,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { replyError } from '../respond';
 import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
@@ -22,19 +21,15 @@ export const editCommand: BotCommand = {
   name: 'edit',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const attachments = imageAttachments(i, ['image', 'image2', 'image3']);
-      const workflow = pickWorkflow(ctx, 'edit', i.options.getString('workflow'), { images: attachments.length });
-      await submitJob(ctx, i, caller, {
-        workflow,
-        prompt: i.options.getString('prompt', true),
-        negative: '',
-        params: commandParams(workflow, {}),
-        attachments,
-      });
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    const attachments = imageAttachments(i, ['image', 'image2', 'image3']);
+    const workflow = pickWorkflow(ctx, 'edit', i.options.getString('workflow'), { images: attachments.length });
+    await submitJob(ctx, i, caller, {
+      workflow,
+      prompt: i.options.getString('prompt', true),
+      negative: '',
+      params: commandParams(workflow, {}),
+      attachments,
+    });
   },
   async autocomplete(ctx, i) {
     const focused = i.options.getFocused(true);

@@ -4,7 +4,7 @@ import { DeliverySchema } from '../../../../shared/settings';
 import { modelChoices, templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { combinePrompt } from '../options';
-import { Refusal, replyError } from '../respond';
+import { Refusal } from '../respond';
 import { commandParams, pickWorkflow, submitJob } from '../submit';
 
 const data = new SlashCommandBuilder()
@@ -34,39 +34,35 @@ export const generateCommand: BotCommand = {
   name: 'generate',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const templateName = i.options.getString('template');
-      const template = templateName
-        ? (ctx.store.templates.visibleTo(caller.userId, caller.guildId).find((t) => t.name === templateName) ?? null)
-        : null;
-      if (templateName && !template) throw new Refusal('Unknown template', `There is no template "${templateName}" you can use here.`, 'See /template list.');
-      const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
-      const params = commandParams(
-        workflow,
-        {
-          width: i.options.getInteger('width'),
-          height: i.options.getInteger('height'),
-          steps: i.options.getInteger('steps'),
-          cfg: i.options.getNumber('cfg'),
-          seed: i.options.getInteger('seed'),
-          batch: i.options.getInteger('batch'),
-          lora: i.options.getString('lora'),
-          lora_strength: i.options.getNumber('lora_strength'),
-        },
-        template && template.workflow === workflow.manifest.id ? template.params : {},
-        'Fix that option and run /generate again.',
-      );
-      const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
-      await submitJob(ctx, i, caller, {
-        workflow,
-        prompt: combinePrompt(i.options.getString('prompt', true), template),
-        negative: i.options.getString('negative') ?? template?.negative ?? '',
-        params,
-        delivery: delivery.success ? delivery.data : null,
-      });
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    const templateName = i.options.getString('template');
+    const template = templateName
+      ? (ctx.store.templates.visibleTo(caller.userId, caller.guildId).find((t) => t.name === templateName) ?? null)
+      : null;
+    if (templateName && !template) throw new Refusal('Unknown template', `There is no template "${templateName}" you can use here.`, 'See /template list.');
+    const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
+    const params = commandParams(
+      workflow,
+      {
+        width: i.options.getInteger('width'),
+        height: i.options.getInteger('height'),
+        steps: i.options.getInteger('steps'),
+        cfg: i.options.getNumber('cfg'),
+        seed: i.options.getInteger('seed'),
+        batch: i.options.getInteger('batch'),
+        lora: i.options.getString('lora'),
+        lora_strength: i.options.getNumber('lora_strength'),
+      },
+      template && template.workflow === workflow.manifest.id ? template.params : {},
+      'Fix that option and run /generate again.',
+    );
+    const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
+    await submitJob(ctx, i, caller, {
+      workflow,
+      prompt: combinePrompt(i.options.getString('prompt', true), template),
+      negative: i.options.getString('negative') ?? template?.negative ?? '',
+      params,
+      delivery: delivery.success ? delivery.data : null,
+    });
   },
   async autocomplete(ctx, i, caller) {
     const focused = i.options.getFocused(true);

@@ -7,7 +7,7 @@ import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { oneLine, shortId } from '../format';
 import { findJob } from '../job-lookup';
-import { Refusal, replyEphemeral, replyError, replyInfo } from '../respond';
+import { Refusal, replyEphemeral, replyInfo } from '../respond';
 import { submitJob } from '../submit';
 
 const data = new SlashCommandBuilder()
@@ -55,43 +55,39 @@ export const historyCommand: BotCommand = {
   name: 'history',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const sub = i.options.getSubcommand(true);
-      if (sub === 'list') {
-        const status = JobStatusSchema.safeParse(i.options.getString('status'));
-        const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
-        const jobs = ctx.store.jobs.byUser(caller.userId, { ...(status.success ? { statuses: [status.data] } : {}), limit });
-        const lines = jobs.map((j) => `\`${shortId(j.id)}\` ${j.status} · ${j.workflow} · ${oneLine(j.prompt, 60)}`);
-        await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
-        return;
-      }
-      const job = findJob(ctx, caller, i.options.getString('id', true));
-      if (sub === 'view') {
-        const manifest = ctx.workflows.get(job.workflow)?.manifest;
-        const embed =
-          job.status === 'failed' || job.status === 'cancelled'
-            ? jobEndedEmbed(job, manifest?.title)
-            : resultEmbed({ job, ...(manifest ? { workflowTitle: manifest.title } : {}), who: `<@${job.userId}>`, durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null });
-        if (job.status !== 'done' && job.status !== 'failed' && job.status !== 'cancelled') embed.title = `Job ${job.status}`;
-        await replyEphemeral(i, embed, ctx.logger);
-        return;
-      }
-      if (sub === 'rerun') {
-        const workflow = ctx.workflows.get(job.workflow);
-        if (!workflow) throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
-        const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
-        await submitJob(ctx, i, caller, {
-          workflow,
-          prompt: job.prompt,
-          negative: job.negative,
-          params: job.params,
-          localInputs: job.inputs,
-          delivery: delivery.success ? delivery.data : job.delivery,
-          parentJobId: job.id,
-        });
-      }
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
+    const sub = i.options.getSubcommand(true);
+    if (sub === 'list') {
+      const status = JobStatusSchema.safeParse(i.options.getString('status'));
+      const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
+      const jobs = ctx.store.jobs.byUser(caller.userId, { ...(status.success ? { statuses: [status.data] } : {}), limit });
+      const lines = jobs.map((j) => `\`${shortId(j.id)}\` ${j.status} · ${j.workflow} · ${oneLine(j.prompt, 60)}`);
+      await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
+      return;
+    }
+    const job = findJob(ctx, caller, i.options.getString('id', true));
+    if (sub === 'view') {
+      const manifest = ctx.workflows.get(job.workflow)?.manifest;
+      const embed =
+        job.status === 'failed' || job.status === 'cancelled'
+          ? jobEndedEmbed(job, manifest?.title)
+          : resultEmbed({ job, ...(manifest ? { workflowTitle: manifest.title } : {}), who: `<@${job.userId}>`, durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null });
+      if (job.status !== 'done' && job.status !== 'failed' && job.status !== 'cancelled') embed.title = `Job ${job.status}`;
+      await replyEphemeral(i, embed, ctx.logger);
+      return;
+    }
+    if (sub === 'rerun') {
+      const workflow = ctx.workflows.get(job.workflow);
+      if (!workflow) throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
+      const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
+      await submitJob(ctx, i, caller, {
+        workflow,
+        prompt: job.prompt,
+        negative: job.negative,
+        params: job.params,
+        localInputs: job.inputs,
+        delivery: delivery.success ? delivery.data : job.delivery,
+        parentJobId: job.id,
+      });
     }
   },
   async autocomplete(ctx, i, caller) {

@@ -1,7 +1,7 @@
 /** /models — checkpoints, LoRAs and upscale models on the backends. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { replyError, replyInfo } from '../respond';
+import { replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder().setName('models').setDescription('Models ComfyUI has').toJSON();
 
@@ -15,21 +15,17 @@ export const modelsCommand: BotCommand = {
   name: 'models',
   data,
   async execute(ctx, i) {
-    try {
-      await i.deferReply({ flags: 64 });
-      const [checkpoints, diffusion, loras, upscalers] = await Promise.all([
-        ctx.models('checkpoints'),
-        ctx.models('diffusion_models'),
-        ctx.models('loras'),
-        ctx.models('upscale_models'),
-      ]);
-      await replyInfo(i, 'Models', ctx.health().comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.', [
-        { name: `Checkpoints (${checkpoints.length + diffusion.length})`, value: list([...checkpoints, ...diffusion]), inline: false },
-        { name: `LoRAs (${loras.length})`, value: list(loras), inline: false },
-        { name: `Upscale models (${upscalers.length})`, value: list(upscalers), inline: false },
-      ], ctx.logger);
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    await i.deferReply({ flags: 64 });
+    const [checkpoints, diffusion, loras, upscalers] = await Promise.all([
+      ctx.models('checkpoints'),
+      ctx.models('diffusion_models'),
+      ctx.models('loras'),
+      ctx.models('upscale_models'),
+    ]);
+    await replyInfo(i, 'Models', ctx.health().comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.', [
+      { name: `Checkpoints (${checkpoints.length + diffusion.length})`, value: list([...checkpoints, ...diffusion]), inline: false },
+      { name: `LoRAs (${loras.length})`, value: list(loras), inline: false },
+      { name: `Upscale models (${upscalers.length})`, value: list(upscalers), inline: false },
+    ], ctx.logger);
   },
 };

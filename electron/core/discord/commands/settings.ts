@@ -2,7 +2,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { DeliverySchema } from '../../../../shared/settings';
 import type { BotCommand } from '../context';
-import { Refusal, replyError, replyInfo } from '../respond';
+import { Refusal, replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder()
   .setName('settings')
@@ -20,15 +20,11 @@ export const settingsCommand: BotCommand = {
   name: 'settings',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const delivery = DeliverySchema.safeParse(i.options.getString('delivery', true));
-      if (!delivery.success) throw new Refusal('Invalid option', '`delivery` must be channel or dm.');
-      ctx.store.users.upsert(caller.userId, caller.userName);
-      ctx.store.users.setDefaultDelivery(caller.userId, delivery.data);
-      const where = delivery.data === 'dm' ? 'by direct message (in the channel if your DMs are closed)' : 'in the channel you asked in';
-      await replyInfo(i, 'Saved', `Your results now arrive ${where}.`, [], ctx.logger);
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    const delivery = DeliverySchema.safeParse(i.options.getString('delivery', true));
+    if (!delivery.success) throw new Refusal('Invalid option', '`delivery` must be channel or dm.');
+    ctx.store.users.upsert(caller.userId, caller.userName);
+    ctx.store.users.setDefaultDelivery(caller.userId, delivery.data);
+    const where = delivery.data === 'dm' ? 'by direct message (in the channel if your DMs are closed)' : 'in the channel you asked in';
+    await replyInfo(i, 'Saved', `Your results now arrive ${where}.`, [], ctx.logger);
   },
 };

@@ -1,7 +1,7 @@
 /** /status — ComfyUI health, queue length, GPU. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { replyError, replyInfo } from '../respond';
+import { replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder().setName('status').setDescription('Is ComfyUI up, how long is the queue').toJSON();
 
@@ -9,22 +9,18 @@ export const statusCommand: BotCommand = {
   name: 'status',
   data,
   async execute(ctx, i) {
-    try {
-      await i.deferReply({ flags: 64 });
-      const health = ctx.health();
-      const gpus = await ctx.gpus();
-      const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[health.comfy.status];
-      const backends = health.comfy.backends
-        .filter((b) => b.enabled)
-        .map((b) => `• ${b.status}${b.error ? ` (${b.error})` : ''}`)
-        .join('\n');
-      await replyInfo(i, 'ComfyDesk status', '', [
-        { name: 'ComfyUI', value: `${comfy}${backends ? `\n${backends}` : ''}`, inline: false },
-        { name: 'Queue', value: `${health.queue.queued} waiting, ${health.queue.running} running${health.queue.paused ? ' (paused)' : ''}`, inline: true },
-        { name: 'GPU', value: gpus.join('\n') || 'unknown', inline: true },
-      ], ctx.logger);
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    await i.deferReply({ flags: 64 });
+    const health = ctx.health();
+    const gpus = await ctx.gpus();
+    const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[health.comfy.status];
+    const backends = health.comfy.backends
+      .filter((b) => b.enabled)
+      .map((b) => `• ${b.status}${b.error ? ` (${b.error})` : ''}`)
+      .join('\n');
+    await replyInfo(i, 'ComfyDesk status', '', [
+      { name: 'ComfyUI', value: `${comfy}${backends ? `\n${backends}` : ''}`, inline: false },
+      { name: 'Queue', value: `${health.queue.queued} waiting, ${health.queue.running} running${health.queue.paused ? ' (paused)' : ''}`, inline: true },
+      { name: 'GPU', value: gpus.join('\n') || 'unknown', inline: true },
+    ], ctx.logger);
   },
 };

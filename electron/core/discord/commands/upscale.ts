@@ -1,7 +1,6 @@
 /** /upscale: enlarge an image 2×, 4× or 8×. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { replyError } from '../respond';
 import { commandParams, pickWorkflow, submitJob } from '../submit';
 import { imageAttachments, imagesOnly } from './image-input';
 
@@ -23,17 +22,13 @@ export const upscaleCommand: BotCommand = {
   name: 'upscale',
   data,
   async execute(ctx, i, caller) {
-    try {
-      const workflow = pickWorkflow(ctx, 'upscale', ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
-      await submitJob(ctx, i, caller, {
-        workflow,
-        prompt: '',
-        negative: '',
-        params: commandParams(workflow, { factor: i.options.getString('factor') }),
-        attachments: imageAttachments(i, ['image']),
-      });
-    } catch (err) {
-      await replyError(i, err, ctx.logger);
-    }
+    const workflow = pickWorkflow(ctx, 'upscale', ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
+    await submitJob(ctx, i, caller, {
+      workflow,
+      prompt: '',
+      negative: '',
+      params: commandParams(workflow, { factor: i.options.getString('factor') }),
+      attachments: imageAttachments(i, ['image']),
+    });
   },
 };
