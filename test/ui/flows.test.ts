@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/api';
 import sharp from 'sharp';
-import type { Job } from '../../shared/jobs';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
 
@@ -37,7 +36,6 @@ suite('desktop UI flows (chromium)', () => {
   });
 
 
-  const jobsWhere = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
   const tiles = () => ui.page.locator('[data-testid=gallery-tile]');
   const nav = (page: string) => ui.page.click(`nav a[href="#/${page}"]`);
   /** Toasts sit in the bottom-right corner: close them before clicking what they cover. */
@@ -71,7 +69,7 @@ suite('desktop UI flows (chromium)', () => {
     fake.setScript({ hold: false });
     fake.release(promptId);
     await page.waitForSelector('[data-testid=recent-jobs] [data-testid=recent-job][data-status=done]');
-    const [job] = jobsWhere((j) => j.prompt.startsWith('a lighthouse'));
+    const [job] = ui.jobs((j) => j.prompt.startsWith('a lighthouse'));
     expect(job?.status).toBe('done');
     expect(job?.params).toMatchObject({ steps: 8, seed: 1234 });
 

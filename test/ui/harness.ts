@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Job } from '../../shared/jobs';
 import type { Core } from '../../electron/core/app';
 import { nullLogger } from '../../electron/core/log';
 import { startServer, type RunningServer } from '../../electron/core/server/server';
@@ -62,6 +63,8 @@ export interface Ui {
   open(hash?: string): Promise<void>;
   /** Resolve once `test()` holds, re-checked on every core event. */
   waitForCore(test: () => boolean): Promise<void>;
+  /** The core's jobs (newest 500) for which `pred` holds. */
+  jobs(pred: (job: Job) => boolean): Job[];
   /** Stop the HTTP/WebSocket server, run `meanwhile` (the core keeps going), and serve again on the same port. */
   restartServer(meanwhile: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -124,6 +127,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       await page.waitForSelector('nav[aria-label="Pages"]');
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     },
+    jobs: (pred) => core.store.jobs.list({ limit: 500 }).filter(pred),
     waitForCore(test) {
       return new Promise((resolve) => {
         if (test()) return resolve();

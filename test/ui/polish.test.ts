@@ -5,7 +5,6 @@
  * and core events only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../shared/jobs';
 import { hasChromium, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
 
@@ -28,7 +27,6 @@ suite('desktop UI polish (chromium)', () => {
     await ui?.close();
   });
 
-  const jobs = (pred: (j: Job) => boolean) => ui.core.store.jobs.list({ limit: 500 }).filter(pred);
   const activeInDialog = (label: string) =>
     ui.page.evaluate((l) => document.activeElement?.closest(`[role=dialog][aria-label="${l}"]`) != null, label);
 
@@ -145,13 +143,13 @@ suite('desktop UI polish (chromium)', () => {
     await page.waitForSelector('#gen-steps-error:has-text("Must be at most 100 (got 500)")');
     await page.waitForSelector('#gen-cfg-error:has-text("Must be at most 30 (got 99)")');
     expect(await page.getAttribute('#gen-steps', 'aria-invalid')).toBe('true');
-    expect(jobs((j) => j.prompt === 'too many steps')).toHaveLength(0);
+    expect(ui.jobs((j) => j.prompt === 'too many steps')).toHaveLength(0);
     await page.fill('#gen-steps', '');
     await page.fill('#gen-cfg', '');
     await page.click('[data-testid=generate-submit]');
     await page.waitForSelector('[data-testid=toast-success]:has-text("Queued.")');
     await page.waitForSelector('#gen-steps-error', { state: 'detached' });
-    expect(jobs((j) => j.prompt === 'too many steps')).toHaveLength(1);
+    expect(ui.jobs((j) => j.prompt === 'too many steps')).toHaveLength(1);
   });
 
   it('asks for a template name at the field instead of a silently disabled button', async () => {
