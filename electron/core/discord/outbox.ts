@@ -32,13 +32,14 @@ export class Outbox {
   /** Record a failed attempt (creating the entry). */
   failed(jobId: string, error: string): OutboxEntry {
     const at = this.now();
-    this.db
+    const row = this.db
       .prepare(
         `INSERT INTO discord_outbox (job_id, attempts, last_error, created_at, updated_at) VALUES (?, 1, ?, ?, ?)
-         ON CONFLICT(job_id) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+         ON CONFLICT(job_id) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at
+         RETURNING *`,
       )
-      .run(jobId, error.slice(0, 1000), at, at);
-    return this.get(jobId)!;
+      .get(jobId, error.slice(0, 1000), at, at) as Row;
+    return toEntry(row);
   }
 
   get(jobId: string): OutboxEntry | null {
