@@ -10,7 +10,7 @@ import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
 import { guildName, useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
-import { displayName, usePeople } from '../../stores/people-store';
+import { DESKTOP_USER_ID, useUserName } from '../../stores/people-store';
 import { useGallery } from '../../stores/gallery-store';
 import { useGenerate } from '../../stores/generate-store';
 import { useNav } from '../../stores/nav-store';
@@ -33,11 +33,7 @@ export function OutputDetail({ id }: { id: number }) {
   const close = () => useGallery.getState().open(null);
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
-  const names = usePeople((s) => s.names);
-  const userId = output?.userId;
-  useEffect(() => {
-    if (userId) usePeople.getState().ensure([userId]);
-  }, [userId]);
+  const userName = useUserName(output?.userId ?? DESKTOP_USER_ID);
   const [job, setJob] = useState<Job | null>(null);
   const [confirm, setConfirm] = useState(false);
 
@@ -123,7 +119,7 @@ export function OutputDetail({ id }: { id: number }) {
             <div>
               <dt>Asked by</dt>
               <dd>
-                {output.userId === 'desktop' ? 'You (desktop)' : displayName(output.userId, names)}
+                {output.userId === 'desktop' ? 'You (desktop)' : userName}
                 {job && output.userId !== 'desktop' ? ` · ${job.source === 'discord' ? 'Discord' : 'desktop'}` : ''}
               </dd>
             </div>
@@ -172,7 +168,7 @@ export function OutputDetail({ id }: { id: number }) {
                 type="button"
                 onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }), 'Queued again for its original user.')}
               >
-                Rerun as {displayName(output.userId, names)}
+                Rerun as {userName}
               </button>
             )}
             {output.kind === 'image' &&
