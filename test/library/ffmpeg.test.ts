@@ -6,19 +6,14 @@
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findOnPath } from '../../electron/core/library/ffmpeg';
 import { fitToLimit } from '../../electron/core/library/fit';
 import { Library } from '../../electron/core/library/library';
 import { nullLogger } from '../../electron/core/log';
-import { collectedBytes, dirs, makeJob, setupLibrary, type LibrarySetup } from './helpers';
+import { collectedBytes, dirs, makeJob, useLibrarySetups } from './helpers';
 
-let setups: LibrarySetup[] = [];
-afterEach(async () => {
-  for (const s of setups) await s.close();
-  setups = [];
-  dirs.cleanup();
-});
+const setup = useLibrarySetups();
 
 async function fakeFfmpeg(dir: string): Promise<string> {
   const frame = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#3366cc' } }).png().toBuffer();
@@ -53,8 +48,7 @@ describe.skipIf(process.platform === 'win32')('with ffmpeg on PATH', () => {
   });
 
   it('makes a video thumbnail from its first frame', async () => {
-    const s = setupLibrary();
-    setups.push(s);
+    const s = setup();
     const ffmpeg = await fakeFfmpeg(s.dir);
     const library = new Library({ libraryDir: s.libraryDir, store: s.store.outputs, clock: s.clock, logger: nullLogger, events: s.events, ffmpegPath: ffmpeg });
     const job = makeJob(s.store, { workflow: 'wan22-i2v' });

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
+import { afterEach } from 'vitest';
 import type { EventName, EventPayload } from '../../shared/api';
 import type { Job } from '../../shared/jobs';
 import type { CollectedFile } from '../../electron/core/comfy/collect';
@@ -56,6 +57,24 @@ export function setupLibrary(): LibrarySetup {
       for (const lib of libraries) await lib.stop();
       store.close();
     },
+  };
+}
+
+/**
+ * For a test file: returns `setup()` (a new LibrarySetup) and registers an afterEach that closes every setup
+ * made and removes the temp dirs.
+ */
+export function useLibrarySetups(): () => LibrarySetup {
+  let setups: LibrarySetup[] = [];
+  afterEach(async () => {
+    for (const s of setups) await s.close();
+    setups = [];
+    dirs.cleanup();
+  });
+  return () => {
+    const s = setupLibrary();
+    setups.push(s);
+    return s;
   };
 }
 

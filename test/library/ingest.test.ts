@@ -1,20 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/library';
-import { collectedBytes, collectedPng, dirs, makeJob, nextEvent, setupLibrary, type LibrarySetup } from './helpers';
+import { collectedBytes, collectedPng, makeJob, nextEvent, useLibrarySetups } from './helpers';
 
-let setups: LibrarySetup[] = [];
-const setup = () => {
-  const s = setupLibrary();
-  setups.push(s);
-  return s;
-};
-afterEach(async () => {
-  for (const s of setups) await s.close();
-  setups = [];
-  dirs.cleanup();
-});
+const setup = useLibrarySetups();
 
 describe('library ingest', () => {
   it('moves a job’s files into a per-day folder with readable names, records dimensions and the job, and announces them', async () => {

@@ -1,20 +1,10 @@
 import { existsSync, rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
 import { libraryHandlers } from '../../electron/core/api/library-handlers';
-import { collectedPng, dirs, makeJob, nextEvent, setupLibrary, type LibrarySetup } from './helpers';
+import { collectedPng, makeJob, nextEvent, useLibrarySetups } from './helpers';
 
-let setups: LibrarySetup[] = [];
-const setup = () => {
-  const s = setupLibrary();
-  setups.push(s);
-  return s;
-};
-afterEach(async () => {
-  for (const s of setups) await s.close();
-  setups = [];
-  dirs.cleanup();
-});
+const setup = useLibrarySetups();
 
 const ctx = { caller: 'test' } as const;
 
@@ -48,12 +38,12 @@ describe('library delete and favourites', () => {
   });
 
   it('a thumbnail being made while its output is deleted is not left behind', async () => {
-    const { library, store } = setup();
+    const { library, store, libraryDir } = setup();
     const job = makeJob(store);
     const [out] = await library.ingest(job, [await collectedPng(library, job.id, 'a.png', 1024, 1024)]);
     await library.remove(out!.id);
     await library.thumbnailsIdle();
-    const thumb = setups[0]!.libraryDir;
+    const thumb = libraryDir;
     expect(store.outputs.get(out!.id)).toBeNull();
     expect(existsSync(`${thumb}/.thumbs/2026-03-14/${out!.id}.webp`)).toBe(false);
   });

@@ -1,21 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LibraryChanged } from '../../shared/api/library';
-import { collectedBytes, collectedPng, dirs, makeJob, nextEvent, setupLibrary, type LibrarySetup } from './helpers';
+import { collectedBytes, collectedPng, makeJob, nextEvent, useLibrarySetups } from './helpers';
 
-let setups: LibrarySetup[] = [];
-const setup = () => {
-  const s = setupLibrary();
-  setups.push(s);
-  return s;
-};
-afterEach(async () => {
-  for (const s of setups) await s.close();
-  setups = [];
-  dirs.cleanup();
-});
+const setup = useLibrarySetups();
 
 describe('library thumbnails', () => {
   it('makes a WebP of at most 320 px from a real 1024×1024 PNG, records it and announces library.changed', async () => {
@@ -91,7 +81,7 @@ describe('library thumbnails', () => {
   });
 
   it('makes thumbnails again at start for outputs whose thumbnail is missing, and cleans up half-done incoming folders', async () => {
-    const { library, store, events } = setup();
+    const { library, store, events, reopen } = setup();
     const job = makeJob(store);
     const [out] = await library.ingest(job, [await collectedPng(library, job.id, 'a.png', 200, 100)]);
     const made = await nextEvent(events, 'library.changed');
@@ -100,7 +90,7 @@ describe('library thumbnails', () => {
     const leftover = join(library.incomingDir('crashed-job'), 'half.png');
     writeFileSync(leftover, 'partial');
 
-    const again = setups[0]!.reopen();
+    const again = reopen();
     const remade = nextEvent(events, 'library.changed');
     await again.start();
     expect((await remade).id).toBe(out!.id);
@@ -110,7 +100,7 @@ describe('library thumbnails', () => {
   });
 
   it('stop() abandons queued thumbnails; they are made at the next start', async () => {
-    const { library, store, events } = setup();
+    const { library, store, events, reopen } = setup();
     const job = makeJob(store);
     const files = await Promise.all([1, 2, 3, 4].map((n) => collectedPng(library, job.id, `${n}.png`, 300, 300)));
     const outputs = await library.ingest(job, files);
@@ -118,7 +108,7 @@ describe('library thumbnails', () => {
     const missing = outputs.filter((o) => store.outputs.get(o.id)!.thumbnailPath === null).map((o) => o.id);
     expect(missing.length).toBeGreaterThan(0);
 
-    const again = setups[0]!.reopen();
+    const again = reopen();
     const seen = new Set<number>();
     const all = new Promise<void>((resolve) =>
       events.on('library.changed', (c) => {
