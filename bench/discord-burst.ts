@@ -13,13 +13,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCore } from '../electron/core/app';
 import { systemClock } from '../electron/core/clock';
-import { loadConfig } from '../electron/core/config';
-import { MemorySecretStore } from '../electron/core/secrets';
 import { WorkflowRegistry } from '../electron/core/workflows/registry';
 import { startFakeComfy } from '../test/fakes/comfyui';
-import { fakeClientOptions, startFakeDiscord, type InteractionHandle, type RecordedCall } from '../test/fakes/discord';
+import { startFakeDiscord, type InteractionHandle, type RecordedCall } from '../test/fakes/discord';
+import { startBotCore } from '../test/discord/boot';
 import { BUNDLED_DIR, modelListsFor } from '../test/workflows/helpers';
 
 const USERS = Number(process.argv[2] ?? 50);
@@ -41,29 +39,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     guilds: [{ name: 'Burst', owner: 'user0', channels: [{ name: 'general' }], members }],
   });
-  const secrets = new MemorySecretStore();
-  secrets.set('discordToken', discord.token);
-  const core = createCore({
-    config: loadConfig({ dataDir, env: { COMFYDESK_COMFY_URLS: comfy.url } }),
-    mode: 'headless',
-    secrets,
-    discoverUrls: [],
-    workflowsDir: BUNDLED_DIR,
-    discord: { clientOptions: fakeClientOptions(discord), cdnOrigins: [discord.cdnUrl] },
-  });
-  const comfyOnline = new Promise<void>((resolve) => {
-    const off = core.events.on('health.changed', (h) => {
-      if (h.comfy.status === 'online') {
-        off();
-        resolve();
-      }
-    });
-  });
-  await core.start();
-  const state = await core.bot.start();
-  if (state.status !== 'online') throw new Error(`bot not online: ${state.error ?? state.status}`);
-  await discord.waitForCall((c) => c.method === 'PUT' && /\/guilds\/\d+\/commands$/.test(c.path));
-  if (core.healthSummary().comfy.status !== 'online') await comfyOnline;
+  const core = await startBotCore({ dataDir, comfyUrl: comfy.url, discord });
   const guild = discord.guild('Burst');
   await core.api.call('settings.set', { queue: { globalLimit: Math.max(100, TOTAL * 2), perUserLimit: Math.min(100, JOBS_PER_USER) } });
   await core.api.call('bot.updateGuild', {

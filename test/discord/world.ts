@@ -3,15 +3,14 @@
  * workflows) on the fake ComfyUI, with the real discord.js client logged in to the fake Discord. Core time is
  * wall time (the engine's timers), Discord's 3 s / 15 min rules run on the fake's ManualClock (advance() it).
  */
-import { createCore, type Core } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { Core } from '../../electron/core/app';
 import { WorkflowRegistry } from '../../electron/core/workflows/registry';
 import type { Job, JobStatus } from '../../shared/jobs';
 import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '../fakes/comfyui';
-import { fakeClientOptions, ManualClock, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from '../fakes/discord';
+import { ManualClock, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from '../fakes/discord';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+import { startBotCore } from './boot';
 
 export interface World {
   discord: FakeDiscord;
@@ -49,39 +48,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     ...(fastEdits ? { rateLimits: { messageEdits: false } } : {}),
     ...opts.discord,
   });
-  const secrets = new MemorySecretStore();
-  secrets.set('discordToken', discord.token);
-
-  const boot = async (): Promise<Core> => {
-    const core = createCore({
-      config: loadConfig({ dataDir, env: { COMFYDESK_COMFY_URLS: comfy.url } }),
-      mode: 'headless',
-      secrets,
-      discoverUrls: [],
-      workflowsDir: BUNDLED_DIR,
-      discord: {
-        clientOptions: fakeClientOptions(discord),
-        cdnOrigins: [discord.cdnUrl],
-        editIntervalMs: opts.editIntervalMs ?? 50,
-      },
-    });
-    const mark = discord.recorder.mark();
-    const online = new Promise<void>((resolve) => {
-      if (core.healthSummary().comfy.status === 'online') return resolve();
-      const off = core.events.on('health.changed', (h) => {
-        if (h.comfy.status === 'online') {
-          off();
-          resolve();
-        }
-      });
-    });
-    await core.start();
-    const state = await core.bot.start();
-    if (state.status !== 'online') throw new Error(`bot did not come online: ${state.status} ${state.error ?? ''}`);
-    await discord.waitForCall((c) => c.method === 'PUT' && /\/guilds\/\d+\/commands$/.test(c.path), { since: mark });
-    await online;
-    return core;
-  };
+  const boot = (): Promise<Core> => startBotCore({ dataDir, comfyUrl: comfy.url, discord, editIntervalMs: opts.editIntervalMs ?? 50 });
 
   let core = await boot();
   const world: World = {
