@@ -16,7 +16,6 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { NewOutput, OutputsRepo } from '../store/outputs-repo';
 import { findOnPath } from './ffmpeg';
-import { fitToLimit, pruneFitCache, type FitResult } from './fit';
 import { mediaType } from './media-types';
 import { dayFolder, outputStem, placeExclusive } from './naming';
 import { ThumbnailQueue } from './thumbs';
@@ -44,9 +43,6 @@ export type ResolveMedia = (kind: MediaKind, id: number | string) => MediaFile |
 /** Folders under the library dir that are ours, not outputs. */
 const INCOMING = '.incoming';
 const THUMBS = '.thumbs';
-const FIT_CACHE = join('.cache', 'fit');
-/** Derived (fitted) files older than this are removed at start. */
-const FIT_CACHE_MAX_AGE_MS = 7 * 24 * 3600_000;
 
 export class Library {
   readonly dir: string;
@@ -68,12 +64,11 @@ export class Library {
   }
 
   /**
-   * Clear what a previous run left half-done (incoming folders, old fitted copies) and regenerate missing
+   * Clear what a previous run left half-done (incoming folders) and regenerate missing
    * thumbnails in the background. Call before the jobs engine starts collecting.
    */
   async start(): Promise<void> {
     await rm(join(this.dir, INCOMING), { recursive: true, force: true });
-    void pruneFitCache(join(this.dir, FIT_CACHE), FIT_CACHE_MAX_AGE_MS).catch(() => {});
     this.thumbs.start();
   }
 
@@ -236,13 +231,6 @@ export class Library {
     if (kind === 'thumb') return output.thumbnailPath ? { path: output.thumbnailPath, mime: 'image/webp' } : null;
     return { path: output.filePath, mime: output.mime };
   };
-
-  /** A copy of an output that fits `limitBytes` (see fit.ts), cached under the library. */
-  async fit(id: number, limitBytes: number): Promise<FitResult | null> {
-    const output = this.opts.store.get(id);
-    if (!output) return null;
-    return fitToLimit(output.filePath, limitBytes, { cacheDir: join(this.dir, FIT_CACHE), ffmpegPath: this.ffmpegPath });
-  }
 
   private incomingPath(jobId: string): string {
     return join(this.dir, INCOMING, jobId.replace(/[^A-Za-z0-9_-]/g, '_') || 'job');
