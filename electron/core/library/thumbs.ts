@@ -3,8 +3,8 @@
  * (images) or ffmpeg's first frame (videos, only when ffmpeg is on PATH). A failing file is logged and
  * skipped; outputs whose thumbnail is missing are found again at start.
  */
-import { access, mkdir, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Output } from '../../../shared/library';
 import type { EventBus } from '../events';
@@ -201,13 +201,15 @@ export class ThumbnailQueue {
 
   /** Queue every output whose thumbnail is missing (never made, or its file is gone). */
   private async scanMissing(): Promise<void> {
+    // One directory listing per day folder instead of one access() per output.
+    const listings = new Map<string, Promise<Set<string>>>();
     let after = 0;
     for (;;) {
       if (this.stopped) return;
       const page = this.opts.store.scan(after, SCAN_PAGE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.id;
-      const missing = await Promise.all(page.map(async (o) => ((await this.thumbMissing(o)) ? o : null)));
+      const missing = await Promise.all(page.map(async (o) => ((await this.thumbMissing(o, listings)) ? o : null)));
       const todo: Output[] = [];
       for (const o of missing) {
         if (!o) continue;
@@ -220,13 +222,14 @@ export class ThumbnailQueue {
     }
   }
 
-  private async thumbMissing(o: Output): Promise<boolean> {
+  private async thumbMissing(o: Output, listings: Map<string, Promise<Set<string>>>): Promise<boolean> {
     if (o.thumbnailPath === null) return this.canThumbnail(o);
-    try {
-      await access(o.thumbnailPath);
-      return false;
-    } catch {
-      return true;
+    const dir = dirname(o.thumbnailPath);
+    let names = listings.get(dir);
+    if (!names) {
+      names = readdir(dir).then((n) => new Set(n), () => new Set<string>());
+      listings.set(dir, names);
     }
+    return !(await names).has(basename(o.thumbnailPath));
   }
 }
