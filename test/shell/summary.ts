@@ -22,3 +22,16 @@ export function summary(over: {
 export function botState(status: BotState['status'], over: Partial<BotState> = {}): BotState {
   return { status, error: null, hasToken: true, username: 'ComfyDesk', applicationId: '1', guilds: 1, onlineSince: null, ...over };
 }
+
+/** The tray menu's labels for the default summary() with the bot off ('---' = separator). */
+export const IDLE_TRAY_LABELS = [
+  'Show ComfyDesk',
+  '---',
+  'Turn Discord bot on',
+  'Pause queue',
+  'Run health checks',
+  'Open library folder',
+  'Start ComfyUI',
+  '---',
+  'Quit ComfyDesk',
+];

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { trayView, type TrayMenuItem } from '../../electron/main/tray-state';
-import { backend, summary } from './summary';
+import { backend, IDLE_TRAY_LABELS, summary } from './summary';
 
 const labels = (menu: TrayMenuItem[]) => menu.map((i) => (i.type === 'separator' ? '---' : i.label));
 const item = (menu: TrayMenuItem[], id: string) => menu.find((i) => i.type === 'item' && i.id === id) as Extract<TrayMenuItem, { type: 'item' }>;
 
 describe('tray state (pure)', () => {
   it('lists every action in order', () => {
-    expect(labels(trayView({ summary: summary() }).menu)).toEqual([
-      'Show ComfyDesk',
-      '---',
-      'Turn Discord bot on',
-      'Pause queue',
-      'Run health checks',
-      'Open library folder',
-      'Start ComfyUI',
-      '---',
-      'Quit ComfyDesk',
-    ]);
+    expect(labels(trayView({ summary: summary() }).menu)).toEqual(IDLE_TRAY_LABELS);
   });
 
   it('icon follows ComfyUI offline / idle / busy and bot on / off', () => {

@@ -9,7 +9,7 @@ import { nullLogger } from '../../electron/core/log';
 import type { ShellCore } from '../../electron/main/shell-core';
 import { createShellTray, type ShellTray } from '../../electron/main/tray';
 import { FakeTray, resetFake } from './electron-fake';
-import { backend, botState, summary } from './summary';
+import { backend, botState, IDLE_TRAY_LABELS, summary } from './summary';
 
 /** A core whose API records calls; queue.pause and bot.start/stop change what healthSummary() reports. */
 function fakeCore(initial: HealthSummary = summary()) {
@@ -66,17 +66,7 @@ describe('tray', () => {
     made = shellTray;
     expect(tray.image.path).toBe('/res/tray/idle-bot-off.png');
     expect(tray.tooltip).toContain('ComfyUI: idle');
-    expect(tray.labels()).toEqual([
-      'Show ComfyDesk',
-      '---',
-      'Turn Discord bot on',
-      'Pause queue',
-      'Run health checks',
-      'Open library folder',
-      'Start ComfyUI',
-      '---',
-      'Quit ComfyDesk',
-    ]);
+    expect(tray.labels()).toEqual(IDLE_TRAY_LABELS);
   });
 
   it('follows health.changed and bot.changed', () => {
