@@ -5,6 +5,7 @@
  */
 import type { JobPhase, JobProgressView } from './api/jobs';
 import type { Job } from './jobs';
+import { buttonId, type ButtonAction } from './button-ids';
 import type { Template } from './templates';
 import type { WorkflowKind, WorkflowManifest } from './workflow-manifest';
 
@@ -279,26 +280,6 @@ export function resultEmbed(input: ResultEmbedInput): EmbedView {
     imageUrl: input.imageUrl ?? null,
     footer,
   });
-}
-
-/** Actions behind result buttons; the custom id is `cd:<action>:<jobId>` and resolves from the job in SQLite. */
-export const BUTTON_ACTIONS = ['upscale2', 'upscale4', 'vary', 'edit', 'animate', 'rerun', 'delete', 'cancel'] as const;
-export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
-
-const ID_PREFIX = 'cd';
-
-export function buttonId(action: ButtonAction, jobId: string): string {
-  return `${ID_PREFIX}:${action}:${jobId}`;
-}
-
-/** The action and job of a custom id made by `buttonId`, or null for anything else (never throws). */
-export function parseButtonId(customId: string): { action: ButtonAction; jobId: string } | null {
-  if (typeof customId !== 'string' || customId.length > EMBED_LIMITS.customId) return null;
-  const m = /^cd:([a-z0-9]+):([A-Za-z0-9_-]{1,80})$/.exec(customId);
-  if (!m) return null;
-  const action = m[1] as ButtonAction;
-  if (!BUTTON_ACTIONS.includes(action)) return null;
-  return { action, jobId: m[2]! };
 }
 
 function button(action: ButtonAction, jobId: string, label: string, style: ButtonStyle, disabled = false): ButtonView {

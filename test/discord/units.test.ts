@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BotTokenSchema } from '../../shared/api/bot';
+import { buttonId, parseButtonId } from '../../shared/button-ids';
 import {
-  buttonId,
   clampEmbed,
   embedSize,
   errorEmbed,
-  parseButtonId,
   progressBar,
   progressEmbed,
   resultButtons,

@@ -11,7 +11,7 @@ import {
   type ButtonInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { buttonId, parseButtonId, type ButtonAction } from '../../../shared/embeds';
+import { buttonId, parseButtonId, type ButtonAction } from '../../../shared/button-ids';
 import type { Job } from '../../../shared/jobs';
 import type { RoleLevel } from '../../../shared/guilds';
 import { levelInGuild, type BotServices, type Caller } from './context';
