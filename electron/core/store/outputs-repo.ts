@@ -116,7 +116,6 @@ export class OutputsRepo {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outputs').get() as { n: number }).n;
   }
 
-  /** How many outputs and their total size. */
   /** Who, where and which workflow the library's outputs come from, with names and counts (the gallery's filters). */
   facets(limit = 200): Record<'users' | 'guilds' | 'workflows', { id: string; name: string; count: number }[]> {
     const rows = (sql: string) => this.db.prepare(sql).all(limit) as { id: string; name: string; count: number }[];
@@ -130,6 +129,7 @@ export class OutputsRepo {
     };
   }
 
+  /** How many outputs and their total size. */
   stats(): { count: number; bytes: number } {
     const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outputs').get() as { n: number; b: number };
     return { count: row.n, bytes: row.b };
@@ -146,14 +146,9 @@ export class OutputsRepo {
   }
 
   /**
-   * How many outputs match the query's text and filters (ignoring `after` and `limit`), counting at most
-   * `cap` + 1 rows so a broad query stays cheap: `capped` says the real number is larger than `cap`.
+   * One gallery page and how many outputs match the query's text and filters (ignoring `after` and `limit`),
+   * counting at most `cap` + 1 rows so a broad query stays cheap: `capped` says the real number is larger.
    */
-  countMatching(query: OutputQuery = {}, cap = 10_000): { total: number; capped: boolean } {
-    return this.gallery.total(OutputQuerySchema.parse(query), cap);
-  }
-
-  /** One gallery page and the (capped) number of matches. */
   page(query: OutputQuery = {}, cap = 10_000): { items: Output[]; total: number; capped: boolean } {
     const q = OutputQuerySchema.parse(query);
     const items = (this.gallery.items(q) as OutputRow[]).map(toOutput);
