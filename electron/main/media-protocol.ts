@@ -62,6 +62,18 @@ function text(status: number, body: string): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
+/** The roots' real paths, resolved once each (a root that does not exist yet is tried again next time). */
+const realRoots = new Map<string, string>();
+async function realRoot(root: string): Promise<string | null> {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = await realpath(root).catch(() => undefined);
+    if (real === undefined) return null;
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
 async function insideRoots(path: string, roots: readonly string[]): Promise<string | null> {
   let real: string;
   try {
@@ -70,13 +82,9 @@ async function insideRoots(path: string, roots: readonly string[]): Promise<stri
     return null;
   }
   for (const root of roots) {
-    let realRoot: string;
-    try {
-      realRoot = await realpath(root);
-    } catch {
-      continue;
-    }
-    const rel = relative(realRoot, real);
+    const realRootPath = await realRoot(root);
+    if (realRootPath === null) continue;
+    const rel = relative(realRootPath, real);
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return real;
   }
   return null;
