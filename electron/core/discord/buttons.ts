@@ -18,7 +18,7 @@ import { levelInGuild, type BotServices, type Caller } from './context';
 import { shortId } from './format';
 import { BUTTON_KINDS } from './options';
 import { atLeast, deniedMessage } from './permissions';
-import { Refusal, replyError, replyInfo } from './respond';
+import { Refusal, replyInfo } from './respond';
 import { pickWorkflow, submitJob, type JobRequest } from './submit';
 
 /** The clicker's level where the job lives (a DM click is judged in the job's guild). */
@@ -65,69 +65,62 @@ function requestFor(ctx: BotServices, action: ButtonAction, job: Job, text: stri
   return { workflow, prompt: text ?? '', negative: '', params, localInputs: [firstImage(ctx, job)], delivery: job.delivery, parentJobId: job.id };
 }
 
+/** Refusals thrown here are answered by the interaction router. */
 export async function handleButton(ctx: BotServices, i: ButtonInteraction, rawCaller: Caller): Promise<void> {
-  try {
-    const parsed = parseButtonId(i.customId);
-    if (!parsed) throw new Refusal('Unknown button', 'This button is from an older version of ComfyDesk and does nothing now.');
-    const job = loadJob(ctx, parsed.jobId);
-    const caller = await effectiveCaller(ctx, rawCaller, job);
-    const own = job.userId === caller.userId;
-    switch (parsed.action) {
-      case 'delete': {
-        if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', 'Only the person who asked for it, or a server admin, can delete this.');
-        await i.deferUpdate();
-        await i.deleteReply();
-        return;
-      }
-      case 'cancel': {
-        if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
-        if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
-        const result = await ctx.jobs.cancel(job.id);
-        await replyInfo(i, 'Cancelling', result.action === 'already-ended' ? `Job ${shortId(job.id)} is already over.` : `Job ${shortId(job.id)} is being cancelled.`, [], ctx.logger);
-        return;
-      }
-      case 'edit':
-      case 'animate': {
-        if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
-        firstImage(ctx, job);
-        const input = new TextInputBuilder()
-          .setCustomId('text')
-          .setLabel(parsed.action === 'edit' ? 'What should change?' : 'What should happen? (optional)')
-          .setStyle(TextInputStyle.Paragraph)
-          .setMaxLength(2000)
-          .setRequired(parsed.action === 'edit');
-        const modal = new ModalBuilder()
-          .setCustomId(buttonId(parsed.action, job.id))
-          .setTitle(parsed.action === 'edit' ? 'Edit this image' : 'Animate this image')
-          .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
-        await i.showModal(modal);
-        return;
-      }
-      default: {
-        const request = requestFor(ctx, parsed.action, job, null);
-        await submitJob(ctx, i, caller, request);
-      }
+  const parsed = parseButtonId(i.customId);
+  if (!parsed) throw new Refusal('Unknown button', 'This button is from an older version of ComfyDesk and does nothing now.');
+  const job = loadJob(ctx, parsed.jobId);
+  const caller = await effectiveCaller(ctx, rawCaller, job);
+  const own = job.userId === caller.userId;
+  switch (parsed.action) {
+    case 'delete': {
+      if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', 'Only the person who asked for it, or a server admin, can delete this.');
+      await i.deferUpdate();
+      await i.deleteReply();
+      return;
     }
-  } catch (err) {
-    await replyError(i, err, ctx.logger);
+    case 'cancel': {
+      if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
+      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
+      const result = await ctx.jobs.cancel(job.id);
+      await replyInfo(i, 'Cancelling', result.action === 'already-ended' ? `Job ${shortId(job.id)} is already over.` : `Job ${shortId(job.id)} is being cancelled.`, [], ctx.logger);
+      return;
+    }
+    case 'edit':
+    case 'animate': {
+      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
+      firstImage(ctx, job);
+      const input = new TextInputBuilder()
+        .setCustomId('text')
+        .setLabel(parsed.action === 'edit' ? 'What should change?' : 'What should happen? (optional)')
+        .setStyle(TextInputStyle.Paragraph)
+        .setMaxLength(2000)
+        .setRequired(parsed.action === 'edit');
+      const modal = new ModalBuilder()
+        .setCustomId(buttonId(parsed.action, job.id))
+        .setTitle(parsed.action === 'edit' ? 'Edit this image' : 'Animate this image')
+        .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+      await i.showModal(modal);
+      return;
+    }
+    default: {
+      const request = requestFor(ctx, parsed.action, job, null);
+      await submitJob(ctx, i, caller, request);
+    }
   }
 }
 
 export async function handleModal(ctx: BotServices, i: ModalSubmitInteraction, rawCaller: Caller): Promise<void> {
+  const parsed = parseButtonId(i.customId);
+  if (!parsed || (parsed.action !== 'edit' && parsed.action !== 'animate')) throw new Refusal('Unknown form', 'This form is from an older version of ComfyDesk.');
+  const job = loadJob(ctx, parsed.jobId);
+  const caller = await effectiveCaller(ctx, rawCaller, job);
+  let text = '';
   try {
-    const parsed = parseButtonId(i.customId);
-    if (!parsed || (parsed.action !== 'edit' && parsed.action !== 'animate')) throw new Refusal('Unknown form', 'This form is from an older version of ComfyDesk.');
-    const job = loadJob(ctx, parsed.jobId);
-    const caller = await effectiveCaller(ctx, rawCaller, job);
-    let text = '';
-    try {
-      text = i.fields.getTextInputValue('text');
-    } catch {
-      text = '';
-    }
-    if (parsed.action === 'edit' && text.trim() === '') throw new Refusal('Empty instruction', 'Tell me what to change, e.g. "make it night".');
-    await submitJob(ctx, i, caller, requestFor(ctx, parsed.action, job, text));
-  } catch (err) {
-    await replyError(i, err, ctx.logger);
+    text = i.fields.getTextInputValue('text');
+  } catch {
+    text = '';
   }
+  if (parsed.action === 'edit' && text.trim() === '') throw new Refusal('Empty instruction', 'Tell me what to change, e.g. "make it night".');
+  await submitJob(ctx, i, caller, requestFor(ctx, parsed.action, job, text));
 }
