@@ -9,14 +9,9 @@ import { isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Protocol } from 'electron';
 import { MEDIA_BASE, MEDIA_SCHEME } from '../../shared/ipc';
+import type { MediaFile as MediaTarget, MediaKind } from '../core/library/library';
 
 export { MEDIA_BASE, MEDIA_SCHEME };
-
-export type MediaKind = 'file' | 'thumb';
-export interface MediaTarget {
-  path: string;
-  mime: string;
-}
 /** What the core's library offers (core.library.resolveMedia, a pure look-up); null = no such output / thumbnail. */
 export interface MediaResolver {
   resolveMedia(kind: MediaKind, id: string): MediaTarget | null | Promise<MediaTarget | null>;
