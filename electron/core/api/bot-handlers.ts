@@ -1,7 +1,7 @@
 /** bot.* methods: token, start/stop, status, invite link, guilds and their settings. */
 import { ApiError } from '../../../shared/api';
 import type { BotGuild } from '../../../shared/api/bot';
-import type { RoleLevel } from '../../../shared/guilds';
+import type { Guild, RoleLevel } from '../../../shared/guilds';
 import type { DiscordBot } from '../discord/bot';
 import { BOT_PERMISSIONS, inviteUrl } from '../discord/invite';
 import type { EventBus } from '../events';
@@ -10,9 +10,9 @@ import type { Handlers } from './dispatch';
 
 type BotMethods = 'bot.status' | 'bot.start' | 'bot.stop' | 'bot.setToken' | 'bot.clearToken' | 'bot.invite' | 'bot.guilds' | 'bot.updateGuild';
 
-export function botGuildView(bot: DiscordBot, store: Store, id: string): BotGuild | null {
-  const g = store.guilds.get(id);
-  if (!g) return null;
+/** A stored guild with what the live client knows of it (names, roles). */
+function botGuildView(bot: DiscordBot, store: Store, g: Guild): BotGuild {
+  const id = g.id;
   const live = bot.discord?.guilds.cache.get(id) ?? null;
   const roleName = (roleId: string): string | null => live?.roles.cache.get(roleId)?.name ?? null;
   return {
@@ -41,7 +41,7 @@ export function botHandlers(deps: { bot: DiscordBot; store: Store; events: Event
       if (!appId) throw new ApiError({ code: 'unavailable', message: 'Set the bot token first: the invite link is made from its application id.' });
       return { url: inviteUrl(appId, guildId), permissions: BOT_PERMISSIONS.toString() };
     },
-    'bot.guilds': () => store.guilds.list().flatMap((g) => botGuildView(bot, store, g.id) ?? []),
+    'bot.guilds': () => store.guilds.list().map((g) => botGuildView(bot, store, g)),
     'bot.updateGuild': (input) => {
       if (!store.guilds.get(input.id)) throw new ApiError({ code: 'not_found', message: `The bot has never been in a server with id ${input.id}.` });
       store.db.transaction(() => {
@@ -55,7 +55,7 @@ export function botHandlers(deps: { bot: DiscordBot; store: Store; events: Event
         if (input.settings) store.guilds.setSettings(input.id, input.settings);
       })();
       deps.events.emit('bot.changed', bot.state());
-      return botGuildView(bot, store, input.id)!;
+      return botGuildView(bot, store, store.guilds.get(input.id)!);
     },
   };
 }
