@@ -1,7 +1,8 @@
 /**
  * The renderer's only door to the core: window.comfydesk = { call(method, input), on(event, cb) -> unsubscribe }.
- * Also `mediaBase`, the prefix of library media URLs. Runs sandboxed with contextIsolation, so it may import nothing but 'electron' and plain constants: the main
- * process validates every call against the contract (shared/api.ts) and the renderer client every event.
+ * Also `mediaBase`, the prefix of library media URLs. Runs sandboxed with contextIsolation, so it may import
+ * nothing but 'electron' and plain constants: the main process validates every call against the contract
+ * (shared/api.ts) and the renderer client every event.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_CALL, IPC_EVENT, MEDIA_BASE, type ComfyDeskBridge } from '../../shared/ipc';
