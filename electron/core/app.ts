@@ -128,7 +128,7 @@ export function createCore(options: CoreOptions): Core {
     health: () => healthSummary(),
     backends: () => comfy.backends,
     outputsOf: (jobId) => library.byJob(jobId),
-    fit: (path, limit) => fitToLimit(path, limit, { cacheDir: discordFitDir }),
+    fit: (path, limit) => fitToLimit(path, limit, { cacheDir: discordFitDir, ffmpegPath: library.ffmpegPath }),
     ...options.discord,
   });
   const releaseBotHealth = useBotForHealth(bot, () => [
