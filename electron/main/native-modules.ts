@@ -10,8 +10,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SQLITE_BINDING_ENV } from '../core/store/db';
 
-export const SQLITE_BINDING_ENV = 'COMFYDESK_SQLITE_BINDING';
+export { SQLITE_BINDING_ENV };
 export const NATIVE_SCRIPT = 'node scripts/electron-native.mjs';
 
 /** Must match devBindingPath in scripts/electron-native.mjs (a test checks it). */

@@ -14,11 +14,14 @@ export interface OpenDatabaseOptions {
   now?: () => number;
 }
 
+/** Names a better-sqlite3 addon to load instead of the module's own (set by electron/main/native-modules.ts). */
+export const SQLITE_BINDING_ENV = 'COMFYDESK_SQLITE_BINDING';
+
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   // The desktop shell points this at a better-sqlite3 build for Electron's ABI in development (see README,
   // "Native modules"); plain Node (tests, headless) and the packaged app use the module's own build.
-  const nativeBinding = process.env.COMFYDESK_SQLITE_BINDING;
+  const nativeBinding = process.env[SQLITE_BINDING_ENV];
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
