@@ -219,12 +219,19 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const proxy = createServer((req, res) => {
       const up = httpRequest({ host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
+        r.on('error', () => res.destroy());
         r.pipe(res);
       });
       up.on('error', () => res.destroy());
+      // The client may reset its side at any time (reconnects, stop): a reset is not a test failure.
+      req.on('error', () => up.destroy());
+      res.on('error', () => up.destroy());
       req.pipe(up);
     });
-    proxy.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
+    proxy.on('upgrade', (_req, socket) => {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     cleanups.push(
       () =>
