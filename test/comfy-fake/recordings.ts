@@ -1,5 +1,5 @@
 /**
- * The recordings of a real ComfyUI 0.3.64 (shared/fixtures/comfyui-0.3.64) and a normalised "shape" of a
+ * The recordings of a real ComfyUI 0.3.64 (test/fixtures/comfyui-0.3.64) and a normalised "shape" of a
  * WebSocket frame: its type, its data keys and the values that do not depend on ids, files or timing.
  */
 import { readFileSync } from 'node:fs';

@@ -14,7 +14,7 @@ import {
 } from '../../electron/core/comfy/messages';
 import type { ProgressEvent } from '../../electron/core/comfy/progress';
 
-/** The recordings: $COMFY_FIXTURE_DIR, else the shared/ folder beside the checkout. */
+/** The recordings kept in test/fixtures/comfyui-0.3.64. */
 export const FIXTURES = fixtureDir();
 
 interface Line {

@@ -46,3 +46,20 @@ describe('architecture boundaries', () => {
     expect(importsOf(text).sort()).toEqual(['../../shared/ipc', 'electron']);
   });
 });
+
+describe('the project stands alone', () => {
+  it('no code, test, script or doc reads a sibling folder of the checkout or an absolute path of a machine', () => {
+    const dirs = ['electron', 'renderer', 'shared', 'test', 'bench', 'scripts', 'docs'];
+    const exts = ['.ts', '.tsx', '.mts', '.mjs', '.js', '.md', '.json', '.py'];
+    const outside = /(\.\.\/)+shared\/(fixtures|docs|seeds|hooks)|\/work\/(shared|main)\b/;
+    const offenders = dirs
+      .flatMap((d) => files(join(root, d), exts))
+      .filter((f) => !f.includes(`${join('docs', 'reference')}`) && !f.includes('fixtures'))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, n) => (outside.test(line) ? [`${relative(root, f)}:${n + 1}: ${line.trim()}`] : [])),
+      );
+    expect(offenders).toEqual([]);
+  });
+});

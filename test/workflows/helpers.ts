@@ -7,7 +7,7 @@ import type { LoadedWorkflow } from '../../electron/core/workflows/registry';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const BUNDLED_DIR = path.join(REPO, 'workflows');
-export const FIXTURE_DIR = process.env.COMFY_FIXTURE_DIR ?? path.resolve(REPO, '../shared/fixtures/comfyui-0.3.64');
+export const FIXTURE_DIR = path.join(REPO, 'test/fixtures/comfyui-0.3.64');
 
 let cached: ObjectInfo | undefined;
 /** The recorded `/object_info` of ComfyUI 0.3.64 (497 classes; model combos empty). */

@@ -1,5 +1,5 @@
 /**
- * HTTP client for one ComfyUI server (docs/comfyui-api.md §1). One keep-alive undici Pool per backend;
+ * HTTP client for one ComfyUI server (docs/reference/comfyui-api.md §1). One keep-alive undici Pool per backend;
  * every call has a connect, headers and body timeout; every answer is parsed with zod; every failure is a
  * readable `ComfyError`.
  */

@@ -1,5 +1,5 @@
 /**
- * Zod schemas for ComfyUI's HTTP answers (see docs/comfyui-api.md §1). Lenient where servers differ by
+ * Zod schemas for ComfyUI's HTTP answers (see docs/reference/comfyui-api.md §1). Lenient where servers differ by
  * version (extra fields pass through, optional fields may be missing), strict where the client relies on
  * a value.
  */

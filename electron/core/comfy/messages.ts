@@ -1,7 +1,7 @@
 /**
  * The ComfyUI WebSocket protocol: zod schemas and types for every text message and the binary frame
  * layouts (parse + encode), plus the API graph type. HTTP answer shapes live in http-schemas.ts.
- * See `/work/shared/docs/comfyui-api.md` section 2 and the recordings in `/work/shared/fixtures/comfyui-0.3.64/`.
+ * See `docs/reference/comfyui-api.md` section 2 and the recordings in `test/fixtures/comfyui-0.3.64/`.
  *
  * Parsing is tolerant where the server is allowed to grow (extra keys are dropped, unknown message types come
  * back as `{ type: 'unknown' }`) and strict where a client relies on a field (a known type missing a field it

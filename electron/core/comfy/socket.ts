@@ -1,5 +1,5 @@
 /**
- * The ONE WebSocket to one ComfyUI (docs/comfyui-api.md §2). Connects to `/ws?clientId=<id>` with the id the
+ * The ONE WebSocket to one ComfyUI (docs/reference/comfyui-api.md §2). Connects to `/ws?clientId=<id>` with the id the
  * caller persists, sends the `feature_flags` handshake first, parses text and binary frames with
  * messages.ts and emits typed events. On loss it reconnects with exponential backoff and full jitter
  * (injected clock + random), always terminating the old socket first, and emits `reconnected` so the owner

@@ -1,6 +1,6 @@
 /**
  * A protocol-faithful fake ComfyUI 0.3.64 for tests: real HTTP + WebSocket on a loopback port, behaving as
- * /work/shared/docs/comfyui-api.md describes and as the recordings in shared/fixtures/comfyui-0.3.64 show.
+ * docs/reference/comfyui-api.md describes and as the recordings in test/fixtures/comfyui-0.3.64 show.
  *
  *   const comfy = await startFakeComfy({ models: { checkpoints: ['sd15.safetensors'] } });
  *   comfy.setScript({ msPerStep: 5, hold: true });

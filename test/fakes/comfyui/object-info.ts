@@ -3,22 +3,14 @@
  * No model files were installed when they were recorded, so every model combo is empty; a test fills them
  * through the `models` option (comfyui-api.md section 1, "GET /object_info").
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const FIXTURE_NAME = 'comfyui-0.3.64';
+/** The recordings of ComfyUI 0.3.64 kept in the repository (`test/fixtures/comfyui-0.3.64`, see its README). */
+const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/comfyui-0.3.64');
 
-/** The recordings directory: $COMFY_FIXTURE_DIR, else `<repo>/../shared/fixtures/comfyui-0.3.64`. */
 export function fixtureDir(): string {
-  const candidates = [
-    process.env['COMFY_FIXTURE_DIR'],
-    typeof __dirname === 'string' ? path.resolve(__dirname, '../../../../shared/fixtures', FIXTURE_NAME) : undefined,
-    path.resolve(process.cwd(), '../shared/fixtures', FIXTURE_NAME),
-    path.join('/work/shared/fixtures', FIXTURE_NAME),
-  ].filter((c): c is string => typeof c === 'string');
-  const found = candidates.find((c) => existsSync(path.join(c, 'object_info.json')));
-  if (!found) throw new Error(`ComfyUI fixtures not found (looked in ${candidates.join(', ')})`);
-  return found;
+  return FIXTURE_DIR;
 }
 
 function fixturePath(name: string): string {
