@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { aliases } from './aliases.config.mjs';
 
 const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string };
 const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
@@ -9,6 +10,7 @@ const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
 export default defineConfig({
   main: {
     define,
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -20,6 +22,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/preload',
       rollupOptions: { input: { index: resolve(__dirname, 'electron/preload/index.ts') } },
@@ -27,6 +30,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    resolve: { alias: aliases },
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -38,6 +38,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{js,mjs,cjs}', 'test/**/fixtures/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
   },
 );

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ComfyBackend } from '../electron/core/comfy/backend';
-import type { ApiGraph } from '../electron/core/comfy/messages';
-import { startFakeComfy } from '../test/fakes/comfyui';
+import { ComfyBackend } from '@core/comfy/backends/backend';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
+import { startFakeComfy } from '@test/fakes/comfyui';
 
 const JOBS = Number(process.argv[2] ?? 500);
 

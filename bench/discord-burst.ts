@@ -13,12 +13,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { systemClock } from '../electron/core/clock';
-import { WorkflowRegistry } from '../electron/core/workflows/registry';
-import { startFakeComfy } from '../test/fakes/comfyui';
-import { startFakeDiscord, type InteractionHandle, type RecordedCall } from '../test/fakes/discord';
-import { startBotCore } from '../test/discord/boot';
-import { BUNDLED_DIR, modelListsFor } from '../test/workflows/helpers';
+import { systemClock } from '@core/clock';
+import { WorkflowRegistry } from '@core/workflows/registry';
+import { startFakeComfy } from '@test/fakes/comfyui';
+import { startFakeDiscord, type InteractionHandle, type RecordedCall } from '@test/fakes/discord';
+import { startBotCore } from '@test/core/discord/boot';
+import { BUNDLED_DIR, modelListsFor } from '@test/core/workflows/helpers';
 
 const USERS = Number(process.argv[2] ?? 50);
 const JOBS_PER_USER = Number(process.argv[3] ?? 10);

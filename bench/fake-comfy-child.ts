@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startFakeComfy, type FakeComfyOptions, type FakeScript } from '../test/fakes/comfyui';
+import { startFakeComfy, type FakeComfyOptions, type FakeScript } from '@test/fakes/comfyui';
 
 export interface FakeComfyChild {
   url: string;

@@ -9,11 +9,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { hasChromium, startUi, CHROMIUM } from '../test/ui/harness';
-import type { PageDocument } from '../test/ui/page-dom';
+import { hasChromium, startUi, CHROMIUM } from '@test/renderer/harness';
+import type { PageDocument } from '@test/renderer/page-dom';
 import { seedOutputs } from './library-seed';
 
-// page.evaluate / waitForFunction callbacks run in chromium: see test/ui/page-dom for why `document` is declared here.
+// page.evaluate / waitForFunction callbacks run in chromium: see test/renderer/page-dom for why `document` is declared here.
 declare const document: PageDocument;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 

@@ -11,10 +11,10 @@
  *   npx tsx bench/jobs.ts [feedJobs=200] [throughputJobs=500]
  */
 import { performance } from 'node:perf_hooks';
-import { WorkflowRegistry } from '../electron/core/workflows/registry';
-import type { FakeComfy, FakeScript } from '../test/fakes/comfyui';
-import { startHarness } from '../test/jobs/harness';
-import { BUNDLED_DIR, modelListsFor } from '../test/workflows/helpers';
+import { WorkflowRegistry } from '@core/workflows/registry';
+import type { FakeComfy, FakeScript } from '@test/fakes/comfyui';
+import { startHarness } from '@test/core/jobs/harness';
+import { BUNDLED_DIR, modelListsFor } from '@test/core/workflows/helpers';
 import { spawnFakeComfy, type FakeComfyChild } from './fake-comfy-child';
 
 const FEED_JOBS = Number(process.argv[2] ?? 200);

@@ -2,7 +2,7 @@
  * Seed a store with many gallery rows quickly (one transaction, raw inserts): users, jobs and outputs with
  * prompts drawn from a word list, spread over a year, for the library search benchmark.
  */
-import type { Db } from '../electron/core/store/db';
+import type { Db } from '@core/store/db';
 
 /** A small deterministic PRNG (mulberry32) so every run searches the same data. */
 export function rng(seed: number): () => number {

@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import type { OutputQuery } from '../shared/library';
-import { systemClock } from '../electron/core/clock';
-import { EventBus } from '../electron/core/events';
-import { Library } from '../electron/core/library/library';
-import { nullLogger } from '../electron/core/log';
-import { openStore, type Store } from '../electron/core/store';
+import type { OutputQuery } from '@shared/library';
+import { systemClock } from '@core/clock';
+import { EventBus } from '@core/events';
+import { Library } from '@core/library/library';
+import { nullLogger } from '@core/log';
+import { openStore, type Store } from '@core/store';
 import { rng, seedOutputs, WORKFLOWS, type SeedResult } from './library-seed';
 
 const OUTPUTS = Number(process.argv[2] ?? 100_000);

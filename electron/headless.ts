@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from './core/app';
-import { ConfigError, loadConfig } from './core/config';
-import { createFileLogger } from './core/log-file';
-import { startServer } from './core/server/server';
-import { loadOrCreateToken } from './core/server/token';
+import { createCore } from '@core/app';
+import { ConfigError, loadConfig } from '@core/config';
+import { createFileLogger } from '@core/log-file';
+import { startServer } from '@core/server/server';
+import { loadOrCreateToken } from '@core/server/token';
 
 const HELP = `ComfyDesk headless server
 

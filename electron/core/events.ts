@@ -2,7 +2,7 @@
  * The core's typed event bus. Events named in shared/api.ts are forwarded to every renderer (IPC or WebSocket);
  * a throwing listener is logged and never breaks the emitter or other listeners.
  */
-import type { EventName, EventPayload } from '../../shared/api';
+import type { EventName, EventPayload } from '@shared/api';
 import { nullLogger, type Logger } from './log';
 
 type AnyListener = (event: EventName, payload: unknown) => void;

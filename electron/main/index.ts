@@ -7,9 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import { createCore, type Core } from '../core/app';
-import { loadConfig } from '../core/config';
-import { createFileLogger } from '../core/log-file';
+import { createCore, type Core } from '@core/app';
+import { loadConfig } from '@core/config';
+import { createFileLogger } from '@core/log-file';
 import { bridgeIpc } from './ipc';
 import { launchedAtLogin, syncLoginItem } from './login-item';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';

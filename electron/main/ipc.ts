@@ -4,9 +4,9 @@
  * every call is validated by the core against shared/api.ts.
  */
 import { ipcMain, type WebContents } from 'electron';
-import type { CallResult } from '../../shared/api';
-import { IPC_CALL, IPC_EVENT } from '../../shared/ipc';
-import type { Core } from '../core/app';
+import type { CallResult } from '@shared/api';
+import { IPC_CALL, IPC_EVENT } from '@shared/ipc';
+import type { Core } from '@core/app';
 
 const REFUSED: CallResult = { ok: false, error: { code: 'unauthorized', message: 'Only the ComfyDesk window may call the core.' } };
 

@@ -8,8 +8,8 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Protocol } from 'electron';
-import { MEDIA_BASE, MEDIA_SCHEME } from '../../shared/ipc';
-import type { MediaFile as MediaTarget, MediaKind } from '../core/library/library';
+import { MEDIA_BASE, MEDIA_SCHEME } from '@shared/ipc';
+import type { MediaFile as MediaTarget, MediaKind } from '@core/library/library';
 
 export { MEDIA_BASE, MEDIA_SCHEME };
 /** What the core's library offers (core.library.resolveMedia, a pure look-up); null = no such output / thumbnail. */

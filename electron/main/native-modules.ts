@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SQLITE_BINDING_ENV } from '../core/store/db';
+import { SQLITE_BINDING_ENV } from '@core/store/db';
 
 export { SQLITE_BINDING_ENV };
 export const NATIVE_SCRIPT = 'node scripts/electron-native.mjs';

@@ -5,10 +5,10 @@
  * - botDisconnected: the Discord bot lost its connection (online → reconnecting/error; a stop you asked for is silent).
  */
 import { Notification } from 'electron';
-import type { HealthSummary } from '../../shared/api/health';
-import type { Job } from '../../shared/jobs';
-import type { Settings } from '../../shared/settings';
-import type { EventBus } from '../core/events';
+import type { HealthSummary } from '@shared/api/health';
+import type { Job } from '@shared/jobs';
+import type { Settings } from '@shared/settings';
+import type { EventBus } from '@core/events';
 
 export type NotificationKind = keyof Settings['notifications'];
 export interface NotificationContent {

@@ -3,7 +3,7 @@
  * shutdown): stop the Discord bot, stop the core (it finishes pending writes, closes ComfyUI connections and
  * stops a ComfyUI it launched), then exit. A step that fails or hangs is logged and never keeps the app alive.
  */
-import type { Logger } from '../core/log';
+import type { Logger } from '@core/log';
 
 export interface QuitSteps {
   stopBot(): Promise<unknown>;

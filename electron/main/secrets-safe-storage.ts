@@ -11,8 +11,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { nullLogger, registerSecret, type Logger } from '../core/log';
-import { FileSecretStore, type SecretName, type SecretStore } from '../core/secrets';
+import { nullLogger, registerSecret, type Logger } from '@core/log';
+import { FileSecretStore, type SecretName, type SecretStore } from '@core/secrets';
 
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;

@@ -6,7 +6,7 @@
 import type { Session, WebContents, WebPreferences } from 'electron';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MEDIA_SCHEME } from '../../shared/ipc';
+import { MEDIA_SCHEME } from '@shared/ipc';
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {

@@ -3,9 +3,9 @@
  * `dispatch` (validated against shared/api.ts, never throws) so that a method another capability has not landed
  * yet answers with a readable error instead of breaking the build.
  */
-import type { CallResult } from '../../shared/api';
-import { defaultSettings, type Settings } from '../../shared/settings';
-import type { Core } from '../core/app';
+import type { CallResult } from '@shared/api';
+import { defaultSettings, type Settings } from '@shared/settings';
+import type { Core } from '@core/app';
 
 export type ShellCore = Pick<Core, 'api' | 'events' | 'healthSummary' | 'config' | 'logger' | 'store'>;
 

@@ -2,7 +2,7 @@
  * What the tray shows, as a pure function of the core's state: which icon, the tooltip and the menu model.
  * tray.ts turns the model into Electron objects; tests check this function directly.
  */
-import type { HealthSummary } from '../../shared/api/health';
+import type { HealthSummary } from '@shared/api/health';
 
 export type BotStatus = HealthSummary['bot']['status'];
 export type ComfyState = 'offline' | 'idle' | 'busy';

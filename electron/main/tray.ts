@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { z } from 'zod';
-import type { HealthSummary } from '../../shared/api/health';
+import type { HealthSummary } from '@shared/api/health';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
 import { isBotOn, launchedComfyRunning, trayView, type BotStatus, type TrayAction, type TrayIconName, type TrayView } from './tray-state';
 

@@ -1,8 +1,8 @@
 /** A headless core on a temp data dir for tests, and waiting on its health summary by events. */
-import type { HealthSummary } from '../../shared/api/health';
-import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
-import { loadConfig } from '../../electron/core/config';
-import { MemorySecretStore } from '../../electron/core/secrets';
+import type { HealthSummary } from '@shared/api/health';
+import { createCore, type Core, type CoreOptions } from '@core/app';
+import { loadConfig } from '@core/config';
+import { MemorySecretStore } from '@core/secrets';
 
 export interface TestCoreOptions extends Partial<Omit<CoreOptions, 'config' | 'mode'>> {
   dataDir: string;

@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from '../../electron/core/clock';
+import type { Clock, ClockTimer } from '@core/clock';
 
 interface Pending {
   id: number;

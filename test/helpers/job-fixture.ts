@@ -1,4 +1,4 @@
-import type { Job } from '../../shared/jobs';
+import type { Job } from '@shared/jobs';
 
 /** A complete Job value for pure-logic tests (queue order, renderer stores): a queued desktop SDXL job by default. */
 export function makeJob(id: string, extra: Partial<Job> = {}): Job {

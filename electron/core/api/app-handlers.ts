@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../shared/api/app';
+import type { AppInfo } from '@shared/api/app';
 import type { Handlers } from './dispatch';
 
 export interface AppHandlerDeps {

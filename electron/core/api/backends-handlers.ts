@@ -1,12 +1,12 @@
-import { ApiError, badRequest } from '../../../shared/api';
-import type { LaunchSettingsView, LauncherStatus } from '../../../shared/api/backends';
-import type { ComfySettingsPatch } from '../../../shared/settings';
-import type { BackendManager } from '../comfy/manager';
-import { defaultInstallEnv, discoverInstall, inspectInstall } from '../comfy/install';
-import { LaunchError } from '../comfy/launch-error';
+import { ApiError, badRequest } from '@shared/api';
+import type { LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
+import type { ComfySettingsPatch } from '@shared/settings';
+import type { BackendManager } from '@core/comfy/backends/manager';
+import { defaultInstallEnv, discoverInstall, inspectInstall } from '@core/comfy/launch/install';
+import { LaunchError } from '@core/comfy/launch/launch-error';
 import type { Config } from '../config';
 import type { EventBus } from '../events';
-import type { SettingsRepo } from '../store/settings-repo';
+import type { SettingsRepo } from '@core/store/settings-repo';
 import type { Handlers } from './dispatch';
 
 export interface BackendsHandlerDeps {

@@ -1,9 +1,9 @@
 /** bot.* methods: token, start/stop, status, invite link, guilds and their settings. */
-import { ApiError } from '../../../shared/api';
-import type { BotGuild } from '../../../shared/api/bot';
-import type { Guild, RoleLevel } from '../../../shared/guilds';
-import type { DiscordBot } from '../discord/bot';
-import { BOT_PERMISSIONS, inviteUrl } from '../discord/invite';
+import { ApiError } from '@shared/api';
+import type { BotGuild } from '@shared/api/bot';
+import type { Guild, RoleLevel } from '@shared/guilds';
+import type { DiscordBot } from '@core/discord/bot';
+import { BOT_PERMISSIONS, inviteUrl } from '@core/discord/invite';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { Handlers } from './dispatch';

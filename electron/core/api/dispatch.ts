@@ -13,8 +13,8 @@ import {
   type MethodName,
   type MethodOutput,
   type ParsedInput,
-} from '../../../shared/api';
-import { ComfyError } from '../comfy/errors';
+} from '@shared/api';
+import { ComfyError } from '@core/comfy/protocol/errors';
 import { nullLogger, type Logger } from '../log';
 
 export interface CallContext {

@@ -1,4 +1,4 @@
-import type { HealthSummary } from '../../../shared/api/health';
+import type { HealthSummary } from '@shared/api/health';
 import type { Handlers } from './dispatch';
 
 export interface HealthHandlerDeps {

@@ -1,5 +1,5 @@
-import type { JobEngine } from '../jobs/engine';
-import type { InputStore } from '../jobs/inputs';
+import type { JobEngine } from '@core/jobs/engine';
+import type { InputStore } from '@core/jobs/inputs';
 import type { Store } from '../store';
 import type { Handlers } from './dispatch';
 

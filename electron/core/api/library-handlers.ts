@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { ApiError } from '../../../shared/api';
-import type { Output } from '../../../shared/library';
-import type { Library } from '../library/library';
+import { ApiError } from '@shared/api';
+import type { Output } from '@shared/library';
+import type { Library } from '@core/library/library';
 import type { Handlers } from './dispatch';
 
 type LibraryMethods = 'library.search' | 'library.get' | 'library.favourite' | 'library.delete' | 'library.stats' | 'library.reveal' | 'library.facets';

@@ -1,5 +1,5 @@
 import type { EventBus } from '../events';
-import type { SettingsRepo } from '../store/settings-repo';
+import type { SettingsRepo } from '@core/store/settings-repo';
 import type { Handlers } from './dispatch';
 
 export function settingsHandlers(deps: { settings: SettingsRepo; events: EventBus }): Pick<Handlers, 'settings.get' | 'settings.set'> {

@@ -1,12 +1,12 @@
-import { ApiError, badRequest } from '../../../shared/api';
-import { DESKTOP_OWNER_ID } from '../../../shared/api/templates';
-import { checkParamValue, type ParamSpec, type ParamValue } from '../../../shared/params';
-import type { Template } from '../../../shared/templates';
+import { ApiError, badRequest } from '@shared/api';
+import { DESKTOP_OWNER_ID } from '@shared/api/templates';
+import { checkParamValue, type ParamSpec, type ParamValue } from '@shared/params';
+import type { Template } from '@shared/templates';
 import type { EventBus } from '../events';
-import type { GuildsRepo } from '../store/guilds-repo';
-import type { TemplatesRepo } from '../store/templates-repo';
-import type { UsersRepo } from '../store/users-repo';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { GuildsRepo } from '@core/store/guilds-repo';
+import type { TemplatesRepo } from '@core/store/templates-repo';
+import type { UsersRepo } from '@core/store/users-repo';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { Handlers } from './dispatch';
 
 type TemplatesMethods = 'workflows.list' | 'templates.list' | 'templates.save' | 'templates.delete';

@@ -1,4 +1,4 @@
-import type { UsersRepo } from '../store/users-repo';
+import type { UsersRepo } from '@core/store/users-repo';
 import type { Handlers } from './dispatch';
 
 export function usersHandlers(deps: { users: UsersRepo }): Pick<Handlers, 'users.list'> {

@@ -1,15 +1,15 @@
-import { ApiError } from '../../../shared/api';
-import type { ModelFolder } from '../../../shared/workflow-manifest';
-import type { BackendManager } from '../comfy/manager';
-import type { ComfyBackend } from '../comfy/backend';
+import { ApiError } from '@shared/api';
+import type { ModelFolder } from '@shared/workflow-manifest';
+import type { BackendManager } from '@core/comfy/backends/manager';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { EventBus } from '../events';
-import type { SettingsRepo } from '../store/settings-repo';
-import { commitImport, exportWorkflow, proposeImport, removeImport } from '../workflows/import';
-import type { ObjectInfo } from '../workflows/object-info';
-import type { WorkflowRegistry } from '../workflows/registry';
-import { requiredModelFiles } from '../workflows/requirements';
-import { formatProblem, validateGraph, type GraphProblem } from '../workflows/validate';
-import { buildGraph } from '../jobs/prepare';
+import type { SettingsRepo } from '@core/store/settings-repo';
+import { commitImport, exportWorkflow, proposeImport, removeImport } from '@core/workflows/import';
+import type { ObjectInfo } from '@core/workflows/object-info';
+import type { WorkflowRegistry } from '@core/workflows/registry';
+import { requiredModelFiles } from '@core/workflows/requirements';
+import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';
+import { buildGraph } from '@core/jobs/prepare';
 import type { Handlers } from './dispatch';
 
 type WorkflowMethods = 'workflows.propose' | 'workflows.import' | 'workflows.remove' | 'workflows.export' | 'workflows.validate';

@@ -3,7 +3,7 @@
  * filters the WHOLE list by what was typed, then shows the best 25 (Discord's cap), so every item can be found.
  */
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
-import type { WorkflowKind } from '../../../shared/workflow-manifest';
+import type { WorkflowKind } from '@shared/workflow-manifest';
 import type { BotServices, Caller } from './context';
 import { oneLine, shortId } from './format';
 import { filterChoices } from './options';

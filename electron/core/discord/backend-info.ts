@@ -3,8 +3,8 @@
  * Lists are cached for a minute so autocomplete answers well inside Discord's 3 seconds.
  */
 import type { Clock } from '../clock';
-import type { ComfyBackend } from '../comfy/backend';
-import { prettyDeviceName } from '../comfy/health-checks';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
+import { prettyDeviceName } from '@core/health/comfy-checks';
 
 const CACHE_MS = 60_000;
 const CALL_TIMEOUT_MS = 2000;

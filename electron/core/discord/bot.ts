@@ -5,17 +5,17 @@
  * and retry the delivery outbox whenever the connection comes back.
  */
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Guild as DjsGuild } from 'discord.js';
-import type { BotState } from '../../../shared/api/bot';
-import type { HealthSummary } from '../../../shared/api/health';
-import type { Output } from '../../../shared/library';
-import type { CoreApi } from '../api/dispatch';
+import type { BotState } from '@shared/api/bot';
+import type { HealthSummary } from '@shared/api/health';
+import type { Output } from '@shared/library';
+import type { CoreApi } from '@core/api/dispatch';
 import type { Clock } from '../clock';
-import type { ComfyBackend } from '../comfy/backend';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { EventBus } from '../events';
 import { registerSecret, type Logger } from '../log';
 import type { SecretStore } from '../secrets';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import { DISCORD_CDN_ORIGINS } from './attachments';
 import { COMMANDS } from './commands';
 import type { BotServices } from './context';

@@ -11,9 +11,9 @@ import {
   type ButtonInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { buttonId, parseButtonId, type ButtonAction } from '../../../shared/button-ids';
-import type { Job } from '../../../shared/jobs';
-import type { RoleLevel } from '../../../shared/guilds';
+import { buttonId, parseButtonId, type ButtonAction } from '@shared/button-ids';
+import type { Job } from '@shared/jobs';
+import type { RoleLevel } from '@shared/guilds';
 import { levelInGuild, type BotServices, type Caller } from './context';
 import { shortId } from './format';
 import { BUTTON_KINDS } from './options';

@@ -11,16 +11,16 @@ import {
   type Interaction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { HealthSummary } from '../../../shared/api/health';
-import type { Guild, RoleLevel } from '../../../shared/guilds';
-import type { Job } from '../../../shared/jobs';
-import type { Output } from '../../../shared/library';
-import type { Settings } from '../../../shared/settings';
+import type { HealthSummary } from '@shared/api/health';
+import type { Guild, RoleLevel } from '@shared/guilds';
+import type { Job } from '@shared/jobs';
+import type { Output } from '@shared/library';
+import type { Settings } from '@shared/settings';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { AckGate } from './ack-gate';
 import type { JobsPort } from './jobs-port';
 import { memberLevel } from './permissions';

@@ -7,13 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { MessageFlags, Routes, type Client, type RawFile } from 'discord.js';
-import { resultButtons, resultEmbed } from '../../../shared/embeds';
-import type { Job } from '../../../shared/jobs';
-import type { Output } from '../../../shared/library';
+import { resultButtons, resultEmbed } from '@shared/embeds';
+import type { Job } from '@shared/jobs';
+import type { Output } from '@shared/library';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { Outbox } from './outbox';
 import { TOKEN_LIFETIME_MS } from './progress';
 import { toApiEmbed, toApiRows } from './render';

@@ -3,7 +3,7 @@
  * or — for admins — every job of the same guild. Nothing else is ever found, so no one reaches another
  * user's data by guessing ids.
  */
-import type { Job } from '../../../shared/jobs';
+import type { Job } from '@shared/jobs';
 import type { BotServices, Caller } from './context';
 import { Refusal } from './respond';
 

@@ -3,13 +3,13 @@
  * an ended state delivers results (done) and puts the final state on the progress message. Jobs from before a
  * restart are picked up from their stored message ids.
  */
-import type { JobProgressView } from '../../../shared/api/jobs';
-import { EMBED_COLORS, jobEndedEmbed, progressBar } from '../../../shared/embeds';
-import { ENDED_STATUSES, type Job } from '../../../shared/jobs';
+import type { JobProgressView } from '@shared/api/jobs';
+import { EMBED_COLORS, jobEndedEmbed, progressBar } from '@shared/embeds';
+import { ENDED_STATUSES, type Job } from '@shared/jobs';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { Delivery, DeliveryOutcome } from './delivery';
 import type { EditPayload, ProgressMessenger } from './progress';
 import { toApiEmbed } from './render';

@@ -3,9 +3,9 @@
  * through the same validation and limits as every other client. Errors arrive as ApiError.
  */
 import type { z } from 'zod';
-import { ApiError } from '../../../shared/api';
-import type { jobsMethods } from '../../../shared/api/jobs';
-import type { CoreApi } from '../api/dispatch';
+import { ApiError } from '@shared/api';
+import type { jobsMethods } from '@shared/api/jobs';
+import type { CoreApi } from '@core/api/dispatch';
 
 type JobsMethods = typeof jobsMethods;
 type In<M extends keyof JobsMethods> = z.input<JobsMethods[M]['input']>;

@@ -2,9 +2,9 @@
  * Discord command options → workflow parameters, validated against the chosen workflow's manifest. Every
  * refusal names the Discord option the user typed ("Option `steps` must be at most 100 (got 500)").
  */
-import { checkParamValue } from '../../../shared/params';
-import type { Template } from '../../../shared/templates';
-import type { WorkflowKind, WorkflowManifest } from '../../../shared/workflow-manifest';
+import { checkParamValue } from '@shared/params';
+import type { Template } from '@shared/templates';
+import type { WorkflowKind, WorkflowManifest } from '@shared/workflow-manifest';
 
 /** Discord option name → the manifest parameter names it may fill, first found wins. */
 export const OPTION_PARAMS: Readonly<Record<string, readonly string[]>> = {

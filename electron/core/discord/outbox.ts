@@ -2,7 +2,7 @@
  * The outbox of result deliveries that failed: one row per job, retried when the bot (re)connects. Uses the
  * `discord_outbox` table (migration 003).
  */
-import type { Db } from '../store/db';
+import type { Db } from '@core/store/db';
 
 export interface OutboxEntry {
   jobId: string;

@@ -1,8 +1,8 @@
 /** A job's progress message (embed + Cancel button) for a progress state. */
-import type { JobProgressView } from '../../../shared/api/jobs';
-import { progressButtons, progressEmbed } from '../../../shared/embeds';
+import type { JobProgressView } from '@shared/api/jobs';
+import { progressButtons, progressEmbed } from '@shared/embeds';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { EditPayload } from './progress';
 import { toApiEmbed, toApiRows } from './render';
 

@@ -6,7 +6,7 @@
  * waits `retry_after` and the next coalesced state goes out after.
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import type { JobProgressView } from '../../../shared/api/jobs';
+import type { JobProgressView } from '@shared/api/jobs';
 import type { Clock, ClockTimer } from '../clock';
 import type { Logger } from '../log';
 

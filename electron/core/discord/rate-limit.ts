@@ -2,7 +2,7 @@
  * Sliding-window rate limits (per user and per guild): a request is allowed when fewer than `count` requests
  * were accepted in the last `windowSec` seconds. Time comes from the injected clock.
  */
-import type { GuildLimits } from '../../../shared/guilds';
+import type { GuildLimits } from '@shared/guilds';
 
 export interface RateRule {
   count: number;

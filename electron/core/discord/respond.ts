@@ -3,8 +3,8 @@
  * interaction is in (not yet answered, deferred publicly, deferred ephemerally, already replied).
  */
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
-import { ApiError } from '../../../shared/api';
-import { errorEmbed, infoEmbed, type EmbedField, type EmbedView } from '../../../shared/embeds';
+import { ApiError } from '@shared/api';
+import { errorEmbed, infoEmbed, type EmbedField, type EmbedView } from '@shared/embeds';
 import type { Logger } from '../log';
 import { AttachmentError } from './attachments';
 import { toApiEmbed } from './render';

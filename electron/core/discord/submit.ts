@@ -5,12 +5,12 @@
  * progress message.
  */
 import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction } from 'discord.js';
-import type { JobProgressView } from '../../../shared/api/jobs';
-import { progressButtons, progressEmbed } from '../../../shared/embeds';
-import { ENDED_STATUSES, type Job } from '../../../shared/jobs';
-import type { Delivery } from '../../../shared/settings';
-import type { WorkflowKind } from '../../../shared/workflow-manifest';
-import type { LoadedWorkflow } from '../workflows/registry';
+import type { JobProgressView } from '@shared/api/jobs';
+import { progressButtons, progressEmbed } from '@shared/embeds';
+import { ENDED_STATUSES, type Job } from '@shared/jobs';
+import type { Delivery } from '@shared/settings';
+import type { WorkflowKind } from '@shared/workflow-manifest';
+import type { LoadedWorkflow } from '@core/workflows/registry';
 import { attachmentProblem, downloadAttachment, type AttachmentMeta } from './attachments';
 import type { BotServices, Caller } from './context';
 import { promptProblem } from './guard';

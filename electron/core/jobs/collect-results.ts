@@ -3,10 +3,10 @@
  * faults with backoff. Thumbnails wait meanwhile (delivery first). Results already in the library (a restart after
  * ingest) are not fetched again.
  */
-import type { Job, JobStatus } from '../../../shared/jobs';
+import type { Job, JobStatus } from '@shared/jobs';
 import { delay, type Clock } from '../clock';
-import type { ComfyBackend } from '../comfy/backend';
-import { ComfyError } from '../comfy/errors';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
+import { ComfyError } from '@core/comfy/protocol/errors';
 import type { Logger } from '../log';
 import type { JobLibrary } from './types';
 

@@ -4,18 +4,18 @@
  * progress, completion, collection into the library, cancel, retries of backend faults, and recovery after a
  * restart all go through here. Every state change is a transaction in the jobs table and a `job.changed` event.
  */
-import { ApiError } from '../../../shared/api';
-import type { QueueSnapshot } from '../../../shared/api/jobs';
-import { ACTIVE_STATUSES, type Job, type JobStatus } from '../../../shared/jobs';
+import { ApiError } from '@shared/api';
+import type { QueueSnapshot } from '@shared/api/jobs';
+import { ACTIVE_STATUSES, type Job, type JobStatus } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
-import type { ComfyBackend } from '../comfy/backend';
-import { ComfyError } from '../comfy/errors';
-import type { JobProgress } from '../comfy/progress';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
+import { ComfyError } from '@core/comfy/protocol/errors';
+import type { JobProgress } from '@core/comfy/protocol/progress';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import { JobEndedError } from '../store/jobs-repo';
-import type { LoadedWorkflow, WorkflowRegistry } from '../workflows/registry';
+import { JobEndedError } from '@core/store/jobs-repo';
+import type { LoadedWorkflow, WorkflowRegistry } from '@core/workflows/registry';
 import { fairOrder } from './fair-order';
 import { ProgressFeed } from './progress-feed';
 import { queueSnapshot } from './queue-snapshot';

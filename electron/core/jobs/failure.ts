@@ -2,8 +2,8 @@
  * How a job's failure reads to a person, and whether it is worth another try. Faults of the backend (it lost the
  * job, restarted, went away) are retried once; faults of the job (a node raised, out of memory, validation) are not.
  */
-import { ComfyJobError, type JobFailure } from '../comfy/backend-types';
-import { ComfyError, ComfyValidationError } from '../comfy/errors';
+import { ComfyJobError, type JobFailure } from '@core/comfy/backends/backend-types';
+import { ComfyError, ComfyValidationError } from '@core/comfy/protocol/errors';
 
 export type FailureClass =
   /** ComfyUI lost it or could not be reached: another attempt may work. */

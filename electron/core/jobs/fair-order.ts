@@ -3,7 +3,7 @@
  * each round takes one job (their oldest) from every waiting user, users ordered by how long ago they were last
  * served (never served first, then by their oldest job). The desktop user's jobs go first when the setting asks.
  */
-import type { Job } from '../../../shared/jobs';
+import type { Job } from '@shared/jobs';
 
 export interface FairOrderOptions {
   /** The desktop user's jobs go before everyone else's. */

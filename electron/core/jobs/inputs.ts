@@ -8,9 +8,9 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import sharp from 'sharp';
-import { ApiError, badRequest } from '../../../shared/api';
-import type { Job } from '../../../shared/jobs';
-import type { ComfyClient } from '../comfy/client';
+import { ApiError, badRequest } from '@shared/api';
+import type { Job } from '@shared/jobs';
+import type { ComfyClient } from '@core/comfy/protocol/client';
 
 export const MAX_INPUT_BYTES = 25 * 1024 * 1024;
 

@@ -2,10 +2,10 @@
  * Admission: the global queue limit and the per-user limit (a Discord server may pass a lower one). The desktop
  * user — the GPU's owner — has no per-user limit.
  */
-import { ApiError } from '../../../shared/api';
-import { ACTIVE_STATUSES, type JobSource } from '../../../shared/jobs';
-import type { Settings } from '../../../shared/settings';
-import type { JobsRepo } from '../store/jobs-repo';
+import { ApiError } from '@shared/api';
+import { ACTIVE_STATUSES, type JobSource } from '@shared/jobs';
+import type { Settings } from '@shared/settings';
+import type { JobsRepo } from '@core/store/jobs-repo';
 
 export const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' } as const;
 

@@ -3,14 +3,14 @@
  * workflow's manifest (every problem named) and random seeds are resolved, so what is stored re-creates exactly
  * the same graph at dispatch, after a restart or on a rerun.
  */
-import { badRequest, ApiError } from '../../../shared/api';
-import { RANDOM_SEED, randomSeed, resolveParamValues, type ParamValue } from '../../../shared/params';
-import type { WorkflowManifest } from '../../../shared/workflow-manifest';
-import type { Requirements } from '../comfy/pool-select';
-import type { ApiGraph } from '../workflows/graph';
-import { injectWithDetails, InjectError, type LoraChoice } from '../workflows/inject';
-import type { LoadedWorkflow, WorkflowRegistry } from '../workflows/registry';
-import { requiredModelFiles } from '../workflows/requirements';
+import { badRequest, ApiError } from '@shared/api';
+import { RANDOM_SEED, randomSeed, resolveParamValues, type ParamValue } from '@shared/params';
+import type { WorkflowManifest } from '@shared/workflow-manifest';
+import type { Requirements } from '@core/comfy/backends/routing';
+import type { ApiGraph } from '@core/workflows/graph';
+import { injectWithDetails, InjectError, type LoraChoice } from '@core/workflows/inject';
+import type { LoadedWorkflow, WorkflowRegistry } from '@core/workflows/registry';
+import { requiredModelFiles } from '@core/workflows/requirements';
 
 /** Parameters that are not manifest parameters but choose the LoRA. */
 const LORA_KEYS = ['lora', 'lora_strength'] as const;

@@ -3,12 +3,12 @@
  * changes go at once, the latest state wins), with the stored percent kept roughly in step; and queue positions,
  * pushed at most once a second (they change with every dispatch).
  */
-import type { JobProgressView } from '../../../shared/api/jobs';
-import { ACTIVE_STATUSES, type Job } from '../../../shared/jobs';
+import type { JobProgressView } from '@shared/api/jobs';
+import { ACTIVE_STATUSES, type Job } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
-import type { JobProgress } from '../comfy/progress';
+import type { JobProgress } from '@core/comfy/protocol/progress';
 import type { EventBus } from '../events';
-import type { JobsRepo } from '../store/jobs-repo';
+import type { JobsRepo } from '@core/store/jobs-repo';
 import { liveView, PreviewCache, storedView } from './progress-view';
 
 /** Positions are pushed for this many queued jobs at most (the rest learn theirs from jobs.queue). */

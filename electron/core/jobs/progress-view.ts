@@ -2,9 +2,9 @@
  * A job's progress as the renderer and the bot see it (shared/api/jobs.ts JobProgressView), from the ComfyUI
  * reducer's JobProgress. Previews become data: URLs once per new preview, never per tick.
  */
-import type { JobPhase, JobProgressView } from '../../../shared/api/jobs';
-import type { Job } from '../../../shared/jobs';
-import type { JobPreview, JobProgress } from '../comfy/progress';
+import type { JobPhase, JobProgressView } from '@shared/api/jobs';
+import type { Job } from '@shared/jobs';
+import type { JobPreview, JobProgress } from '@core/comfy/protocol/progress';
 
 export class PreviewCache {
   private seq = new Map<string, { preview: JobPreview; seq: number; url: string }>();

@@ -1,6 +1,6 @@
 /** Everything not over, in the order it will run (running first, then waiting in ComfyUI, then our fair queue), with progress; plus the latest ended jobs. */
-import type { JobProgressView, QueueSnapshot } from '../../../shared/api/jobs';
-import { ACTIVE_STATUSES, type Job } from '../../../shared/jobs';
+import type { JobProgressView, QueueSnapshot } from '@shared/api/jobs';
+import { ACTIVE_STATUSES, type Job } from '@shared/jobs';
 import type { Store } from '../store';
 
 export function queueSnapshot(

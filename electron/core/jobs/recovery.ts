@@ -3,11 +3,11 @@
  * it with ComfyUI's /queue and /history: finished ones are collected, running ones followed, vanished ones come
  * back as lost and are retried once. A job whose backend or workflow is gone is retried or failed at once.
  */
-import type { Job } from '../../../shared/jobs';
-import type { ComfyBackend } from '../comfy/backend';
-import { ComfyError } from '../comfy/errors';
-import type { ApiGraph } from '../workflows/graph';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { Job } from '@shared/jobs';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
+import { ComfyError } from '@core/comfy/protocol/errors';
+import type { ApiGraph } from '@core/workflows/graph';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import { buildGraph } from './prepare';
 import type { JobBackends } from './types';
 

@@ -2,10 +2,10 @@
  * From a request to a stored job: the workflow and images checked, parameters resolved (prepare.ts), the limits
  * applied (limits.ts), the user remembered by name, and the job stored as queued before anything is sent.
  */
-import type { JobSubmitInput } from '../../../shared/api/jobs';
-import type { Job } from '../../../shared/jobs';
+import type { JobSubmitInput } from '@shared/api/jobs';
+import type { Job } from '@shared/jobs';
 import type { Store } from '../store';
-import type { WorkflowRegistry } from '../workflows/registry';
+import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { InputStore } from './inputs';
 import { checkLimits, DESKTOP_USER, isDesktopOwner } from './limits';
 import { findWorkflow, prepareRequest } from './prepare';

@@ -1,9 +1,9 @@
 /** What the jobs engine needs from the rest of the core (backends and library), as small interfaces. */
-import type { Job } from '../../../shared/jobs';
-import type { Output } from '../../../shared/library';
-import type { ComfyBackend } from '../comfy/backend';
-import type { CollectedFile } from '../comfy/collect';
-import type { Requirements } from '../comfy/pool-select';
+import type { Job } from '@shared/jobs';
+import type { Output } from '@shared/library';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
+import type { CollectedFile } from '@core/comfy/protocol/collect-outputs';
+import type { Requirements } from '@core/comfy/backends/routing';
 
 export interface JobBackends {
   /** Online backends that can run a job with these needs, best first. */

@@ -2,7 +2,7 @@
  * What a library file is, from its name: MIME type and gallery kind.
  */
 import { extname } from 'node:path';
-import type { OutputKind } from '../../../shared/library';
+import type { OutputKind } from '@shared/library';
 
 const TYPES: Record<string, { mime: string; kind: OutputKind }> = {
   '.png': { mime: 'image/png', kind: 'image' },

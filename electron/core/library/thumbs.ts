@@ -6,10 +6,10 @@
 import { access, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import type { Output } from '../../../shared/library';
+import type { Output } from '@shared/library';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { OutputsRepo } from '../store/outputs-repo';
+import type { OutputsRepo } from '@core/store/outputs-repo';
 import { runFfmpeg } from './ffmpeg';
 import { dayFolder } from './naming';
 

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MediaKind, ResolveMedia } from '../library/library';
+import type { MediaKind, ResolveMedia } from '@core/library/library';
 
 const ID = /^[1-9][0-9]{0,14}$/;
 

@@ -3,8 +3,8 @@
  * Malformed frames get an `error` message; nothing a client sends can throw.
  */
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema, issuesFromZod, type ServerMessage } from '../../../shared/api';
-import type { CoreApi } from '../api/dispatch';
+import { ClientMessageSchema, issuesFromZod, type ServerMessage } from '@shared/api';
+import type { CoreApi } from '@core/api/dispatch';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import { APP_VERSION } from '../version';

@@ -6,7 +6,7 @@ import {
   type GuildLimits,
   type GuildSettings,
   type RoleLevel,
-} from '../../../shared/guilds';
+} from '@shared/guilds';
 import type { Db } from './db';
 import { readJson, toJson } from './json';
 

@@ -8,8 +8,8 @@ import {
   type JobMessages,
   type JobSource,
   type JobStatus,
-} from '../../../shared/jobs';
-import type { Delivery } from '../../../shared/settings';
+} from '@shared/jobs';
+import type { Delivery } from '@shared/settings';
 import type { Db } from './db';
 import { readJson, toJson } from './json';
 

@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
-import type { OutputQuerySchema } from '../../../shared/library';
+import type { OutputQuerySchema } from '@shared/library';
 import type { Db } from './db';
 
 type Statement = Database.Statement<unknown[], unknown>;

@@ -1,4 +1,4 @@
-import { OutputQuerySchema, type Output, type OutputKind, type OutputQuery } from '../../../shared/library';
+import { OutputQuerySchema, type Output, type OutputKind, type OutputQuery } from '@shared/library';
 import type { Db } from './db';
 import { bool } from './json';
 import { ftsQuery, GalleryQueries } from './outputs-query';

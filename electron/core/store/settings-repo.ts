@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applySettingsPatch, defaultSettings, SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
+import { applySettingsPatch, defaultSettings, SettingsSchema, type Settings, type SettingsPatch } from '@shared/settings';
 import type { Db } from './db';
 
 /** Settings as one row per top-level key (JSON value). Unknown or corrupt rows fall back to defaults. */

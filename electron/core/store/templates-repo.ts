@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Template } from '../../../shared/templates';
+import type { Template } from '@shared/templates';
 import type { Db } from './db';
 import { bool, readJson, toJson } from './json';
 

@@ -1,5 +1,5 @@
-import type { Delivery } from '../../../shared/settings';
-import type { User } from '../../../shared/guilds';
+import type { Delivery } from '@shared/settings';
+import type { User } from '@shared/guilds';
 import type { Db } from './db';
 
 interface UserRow {

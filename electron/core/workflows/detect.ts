@@ -3,7 +3,7 @@
  * The proposal is a starting point the user reviews in the import dialog; it is always a valid manifest
  * for the graph it came from.
  */
-import { STANDARD_PARAMS, type ParamSpec, type ParamValue, type StandardParamName } from '../../../shared/params';
+import { STANDARD_PARAMS, type ParamSpec, type ParamValue, type StandardParamName } from '@shared/params';
 import {
   formatZodIssues,
   graphNodeClasses,
@@ -15,7 +15,7 @@ import {
   type Target,
   type WorkflowKind,
   type WorkflowManifest,
-} from '../../../shared/workflow-manifest';
+} from '@shared/workflow-manifest';
 import { samplerConditionings, traceText, type TextTrace } from './detect-trace';
 import { isLink, readApiGraph, type ApiGraph, type GraphReadError } from './graph';
 import { checkManifestAgainstGraph } from './manifest-check';

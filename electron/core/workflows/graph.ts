@@ -3,7 +3,7 @@
  * the UI format), bypassing a node and dropping nodes no output needs.
  */
 import { z } from 'zod';
-import { ApiGraphSchema, type ApiGraph, type ApiNode } from '../comfy/messages';
+import { ApiGraphSchema, type ApiGraph, type ApiNode } from '@core/comfy/protocol/messages';
 
 export type { ApiGraph, ApiNode };
 

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { WorkflowManifest } from '../../../shared/workflow-manifest';
+import type { WorkflowManifest } from '@shared/workflow-manifest';
 import { detectManifest, slugifyId, type DetectErrorCode } from './detect';
 import { readApiGraph, type ApiGraph } from './graph';
 import type { ObjectInfo } from './object-info';

@@ -7,8 +7,8 @@ import {
   resolveParamValues,
   type ParamIssue,
   type ParamValue,
-} from '../../../shared/params';
-import type { Transform, WorkflowManifest } from '../../../shared/workflow-manifest';
+} from '@shared/params';
+import type { Transform, WorkflowManifest } from '@shared/workflow-manifest';
 import { bypassNode, cloneGraph, isLink, pruneUnreachable, type ApiGraph } from './graph';
 
 export interface LoraChoice {

@@ -2,7 +2,7 @@
  * Does a manifest fit its graph? Every node and input it names must exist, value targets must not be links,
  * and the declared node classes must be exactly the graph's. Pure; used by the registry and the import flow.
  */
-import { graphNodeClasses, type WorkflowManifest } from '../../../shared/workflow-manifest';
+import { graphNodeClasses, type WorkflowManifest } from '@shared/workflow-manifest';
 import { isLink, type ApiGraph } from './graph';
 
 export function checkManifestAgainstGraph(manifest: WorkflowManifest, graph: ApiGraph): string[] {

@@ -3,11 +3,11 @@
  * V1 combo `[[choices], {...}]`, V3 combo `["COMBO", {options}]`, link `["MODEL"]`) into one shape.
  * Also the table of loader inputs that name model files.
  */
-import type { NodeInfo } from '../comfy/http-schemas';
-import type { ModelFolder } from '../../../shared/workflow-manifest';
+import type { NodeInfo } from '@core/comfy/protocol/http-schemas';
+import type { ModelFolder } from '@shared/workflow-manifest';
 
 /** The one `/object_info` schema, owned by the ComfyUI client (tolerant of the real server's odd values). */
-export { NodeInfoSchema, ObjectInfoSchema, type NodeInfo, type ObjectInfo } from '../comfy/http-schemas';
+export { NodeInfoSchema, ObjectInfoSchema, type NodeInfo, type ObjectInfo } from '@core/comfy/protocol/http-schemas';
 
 export type InputKind = 'int' | 'float' | 'string' | 'boolean' | 'combo' | 'link';
 

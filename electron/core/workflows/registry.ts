@@ -12,7 +12,7 @@ import {
   WorkflowManifestSchema,
   type WorkflowKind,
   type WorkflowManifest,
-} from '../../../shared/workflow-manifest';
+} from '@shared/workflow-manifest';
 import { readApiGraph, type ApiGraph } from './graph';
 import { checkManifestAgainstGraph } from './manifest-check';
 

@@ -2,7 +2,7 @@
  * Which model files a run of a workflow needs, resolved from the user's settings: what the pool uses to route a
  * job to a backend that has them, and what the UI lists as "missing on this backend".
  */
-import { canonicalModelFolder, type ModelFolder, type WorkflowManifest } from '../../../shared/workflow-manifest';
+import { canonicalModelFolder, type ModelFolder, type WorkflowManifest } from '@shared/workflow-manifest';
 import type { LoraChoice } from './inject';
 
 export interface ModelFile {

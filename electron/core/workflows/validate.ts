@@ -2,8 +2,8 @@
  * Check an API graph against a backend's `/object_info` (and model lists) before sending it: every problem at
  * once, each naming the node id, its class and the input, so a user can fix a workflow in one pass.
  */
-import { ApiNodeSchema } from '../comfy/messages';
-import { canonicalModelFolder, type ModelFolder } from '../../../shared/workflow-manifest';
+import { ApiNodeSchema } from '@core/comfy/protocol/messages';
+import { canonicalModelFolder, type ModelFolder } from '@shared/workflow-manifest';
 import { isLink, type ApiGraph } from './graph';
 import { findInput, isHiddenInput, isUploadCombo, modelFolderOf, nodeInputs, type InputInfo, type NodeInfo, type ObjectInfo } from './object-info';
 

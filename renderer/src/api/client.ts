@@ -2,10 +2,10 @@
  * The renderer's one API client: IPC through the preload bridge in Electron, the headless server's WebSocket in
  * a browser. Pages and stores import `api` and never know which.
  */
-import { ApiClient, type Transport } from '../../../shared/api-client';
-import { CallResultSchema, type CallResult } from '../../../shared/api';
-import { WsTransport } from '../../../shared/api-ws-transport';
-import type { ComfyDeskBridge } from '../../../shared/ipc';
+import { ApiClient, type Transport } from '@shared/api-client';
+import { CallResultSchema, type CallResult } from '@shared/api';
+import { WsTransport } from '@shared/api-ws-transport';
+import type { ComfyDeskBridge } from '@shared/ipc';
 
 declare global {
   interface Window {

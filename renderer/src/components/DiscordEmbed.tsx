@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import type { ButtonRow, EmbedView } from '../../../shared/embeds';
+import type { ButtonRow, EmbedView } from '@shared/embeds';
 
 /** Discord's markdown subset the embeds use: **bold**, > quotes, line breaks. */
 function inline(text: string): ReactNode[] {

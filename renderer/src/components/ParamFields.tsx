@@ -1,4 +1,4 @@
-import type { ParamSpec } from '../../../shared/params';
+import type { ParamSpec } from '@shared/params';
 import { rangeHint, type FormValues } from '../lib/param-form';
 
 interface Props {

@@ -1,5 +1,5 @@
 /** Small display helpers shared by the pages. */
-import { ApiError } from '../../../shared/api';
+import { ApiError } from '@shared/api';
 
 /** A readable message for anything thrown by an API call or the browser. */
 export function errorMessage(err: unknown): string {

@@ -2,8 +2,8 @@
  * Form fields generated from a workflow manifest: which parameters a form shows, their text values and the
  * checked parameter set they turn into (with the same rules the core applies).
  */
-import { checkParamValue, type ParamSpec, type ParamValue } from '../../../shared/params';
-import type { WorkflowManifest } from '../../../shared/workflow-manifest';
+import { checkParamValue, type ParamSpec, type ParamValue } from '@shared/params';
+import type { WorkflowManifest } from '@shared/workflow-manifest';
 
 /** Prompt texts have their own fields. */
 const TEXT_PARAMS = new Set(['prompt', 'negative']);

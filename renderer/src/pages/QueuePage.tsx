@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
-import { formatDuration, PHASE_LABELS } from '../../../shared/embeds';
-import type { JobProgressView } from '../../../shared/api/jobs';
-import type { Job } from '../../../shared/jobs';
+import { formatDuration, PHASE_LABELS } from '@shared/embeds';
+import type { JobProgressView } from '@shared/api/jobs';
+import type { Job } from '@shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';

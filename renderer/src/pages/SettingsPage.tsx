@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { NumberField } from '../components/NumberField';
-import { QueueSettingsSchema, type Settings } from '../../../shared/settings';
+import { QueueSettingsSchema, type Settings } from '@shared/settings';
 import { numberBounds, type NumberBounds } from '../lib/number-bounds';
 import { useAppStore } from '../stores/app-store';
 import { useCatalog } from '../stores/catalog-store';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Template } from '../../../shared/templates';
+import type { Template } from '@shared/templates';
 import { guildName, useCatalog } from '../stores/catalog-store';
 import { useBot } from '../stores/bot-store';
 import { groupByGuild } from '../stores/catalog-logic';

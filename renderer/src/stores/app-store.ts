@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { AppInfo } from '../../../shared/api/app';
-import type { HealthSummary } from '../../../shared/api/health';
-import type { Settings, SettingsPatch } from '../../../shared/settings';
+import type { AppInfo } from '@shared/api/app';
+import type { HealthSummary } from '@shared/api/health';
+import type { Settings, SettingsPatch } from '@shared/settings';
 import { api, onConnectionStatus, type ConnectionStatus } from '../api/client';
 import { errorMessage } from '../lib/format';
 import { report } from './toast-store';

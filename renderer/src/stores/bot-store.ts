@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BotGuild, BotState, BotUpdateGuildInput } from '../../../shared/api/bot';
+import type { BotGuild, BotState, BotUpdateGuildInput } from '@shared/api/bot';
 import { api } from '../api/client';
 import { report } from './toast-store';
 

@@ -1,6 +1,6 @@
 /** Templates and workflows as plain data (pure functions, tested without a browser). */
-import type { TemplateChanged } from '../../../shared/api/templates';
-import type { Template } from '../../../shared/templates';
+import type { TemplateChanged } from '@shared/api/templates';
+import type { Template } from '@shared/templates';
 
 /** Sort like the core: private first, then by server, then by name. */
 export function sortTemplates(list: Template[]): Template[] {

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { BotGuild } from '../../../shared/api/bot';
-import type { TemplateSaveInput, WorkflowEntry } from '../../../shared/api/templates';
-import type { Template } from '../../../shared/templates';
+import type { BotGuild } from '@shared/api/bot';
+import type { TemplateSaveInput, WorkflowEntry } from '@shared/api/templates';
+import type { Template } from '@shared/templates';
 import { api } from '../api/client';
 import { onResync } from './app-store';
 import { useBot } from './bot-store';

@@ -2,8 +2,8 @@
  * The gallery's loaded results as plain data: keyset pages appended as the grid scrolls, and library events
  * (added, changed, removed) folded in without reloading. Pure functions, tested without a browser.
  */
-import type { LibraryChanged, LibrarySearchResult } from '../../../shared/api/library';
-import type { Output, OutputQuery } from '../../../shared/library';
+import type { LibraryChanged, LibrarySearchResult } from '@shared/api/library';
+import type { Output, OutputQuery } from '@shared/library';
 
 /** The filters the gallery offers (everything of OutputQuery but paging). */
 export type GalleryFilters = Omit<OutputQuery, 'limit' | 'after'>;

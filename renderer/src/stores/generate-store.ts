@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { Job } from '../../../shared/jobs';
-import type { Output } from '../../../shared/library';
+import type { Job } from '@shared/jobs';
+import type { Output } from '@shared/library';
 import type { FormValues } from '../lib/param-form';
 import { api } from '../api/client';
 import { report, toast } from './toast-store';

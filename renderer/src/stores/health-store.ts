@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { ComfyLogLine, LaunchSettingsView, LauncherStatus } from '../../../shared/api/backends';
-import type { HealthCheckResult } from '../../../shared/api/health';
+import type { ComfyLogLine, LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
+import type { HealthCheckResult } from '@shared/api/health';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/format';
 import { useAppStore } from './app-store';

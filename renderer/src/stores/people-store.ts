@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { Facet } from '../../../shared/api/library';
+import type { Facet } from '@shared/api/library';
 import { api } from '../api/client';
 
 /**

@@ -2,8 +2,8 @@
  * The live queue as plain data, changed only by these pure functions: a snapshot from `jobs.queue`, then one
  * `job.changed` or `job.progress` at a time. Tested without a browser.
  */
-import type { JobProgressView, QueueSnapshot } from '../../../shared/api/jobs';
-import { ACTIVE_STATUSES, type Job } from '../../../shared/jobs';
+import type { JobProgressView, QueueSnapshot } from '@shared/api/jobs';
+import { ACTIVE_STATUSES, type Job } from '@shared/jobs';
 
 export const RECENT_LIMIT = 50;
 

@@ -4,12 +4,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { EventEmitter } from 'node:events';
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 import {
   encodePreviewFrame,
   encodePreviewWithMetadataFrame,
   encodeTextFrame,
-} from '../../../electron/core/comfy/messages';
+} from '@core/comfy/protocol/messages';
 import type { FileStore } from './files';
 import { imageSize, neededNodes, runOrder, samplerSteps, seedOf, signatures } from './graph';
 import { makePreviewJpeg } from './images';

@@ -2,7 +2,7 @@
  * Scripted node failures and the `execution_error` data built from them (comfyui-api.md section 2,
  * "execution_error data"; recorded example in ws-capture.jsonl, phase "error").
  */
-import type { ApiNode } from '../../../electron/core/comfy/messages';
+import type { ApiNode } from '@core/comfy/protocol/messages';
 import { isLink } from './graph';
 import type { FailScript } from './options';
 

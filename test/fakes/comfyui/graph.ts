@@ -2,7 +2,7 @@
  * Graph helpers for the executor: which nodes run, in which order ("output first", comfyui-api.md
  * section 3 "Order"), cache signatures (section 3 "Caching"), and the numbers a node's outputs derive from.
  */
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 
 export type Link = [string, number];
 

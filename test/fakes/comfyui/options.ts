@@ -1,7 +1,7 @@
 /**
  * Options, per-test scripting and introspection records of the fake ComfyUI server.
  */
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 
 /** Classes that report `progress` per step (comfyui-api.md section 2, "Sampler progress"). */
 export const SAMPLING_CLASSES: ReadonlySet<string> = new Set([

@@ -3,7 +3,7 @@
  * in the real shapes (comfyui-api.md section 4, "SaveImage file naming").
  */
 import path from 'node:path';
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 import type { FileStore, FolderType } from './files';
 import { imageSize, seedOf } from './graph';
 import { makeAnimatedWebp, makePng, makeVideoStub } from './images';

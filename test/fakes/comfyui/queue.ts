@@ -3,7 +3,7 @@
  * `[number, prompt_id, prompt, extra_data, outputs]` (GET /queue shows the raw heap array, not sorted:
  * comfyui-api.md section 1 "GET /queue"), at most one running item, and the in-memory history.
  */
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 
 export type QueueTuple = [number, string, ApiGraph, Record<string, unknown>, string[]];
 

@@ -2,7 +2,7 @@
  * /prompt, /queue, /history, /interrupt, /free: as server.py answers them (comfyui-api.md section 1).
  */
 import type { ServerResponse } from 'node:http';
-import type { ApiGraph } from '../../../electron/core/comfy/messages';
+import type { ApiGraph } from '@core/comfy/protocol/messages';
 import type { FakeContext } from './context';
 import { isRecord, sendEmpty, sendJson, sendServerError } from './http-util';
 import type { QueueTuple } from './queue';

@@ -3,7 +3,7 @@
  * can be handed to the bot under test. Interaction deadlines (3 s / 15 min, discord-facts.md §1.2) and CDN
  * URL expiry are checked lazily against `now()`, so advancing the clock is all a test needs to do.
  */
-import type { Clock, ClockTimer } from '../../../electron/core/clock';
+import type { Clock, ClockTimer } from '@core/clock';
 
 interface PendingTimer extends ClockTimer {
   at: number;

@@ -2,8 +2,8 @@
  * What every part of the fake shares: state, clocks, recorder, interaction records and the settings that
  * drive Discord's rules. Route modules and the gateway receive this object.
  */
-import type { Clock } from '../../../electron/core/clock';
-import type { Logger } from '../../../electron/core/log';
+import type { Clock } from '@core/clock';
+import type { Logger } from '@core/log';
 import type { InteractionStore } from './interaction-store';
 import type { FakeState } from './model';
 import type { RateLimiter } from './ratelimit';

@@ -2,7 +2,7 @@
  * The fake's world: application, users, guilds (roles, channels, members), DM channels, messages, commands and
  * CDN files. Plain data plus lookups; the REST routes and the gateway read and write it.
  */
-import type { Clock } from '../../../electron/core/clock';
+import type { Clock } from '@core/clock';
 import { DEFAULT_EVERYONE_PERMISSIONS, toBigIntPermissions, type Overwrite } from './permissions';
 import type { SnowflakeSource } from './snowflake';
 

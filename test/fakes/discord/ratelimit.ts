@@ -12,7 +12,7 @@
  * `Date.now()` and real timers for `Retry-After` / `X-RateLimit-Reset-After`.
  */
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../../electron/core/clock';
+import type { Clock } from '@core/clock';
 import { FakeHttpError } from './errors';
 
 export interface BucketRule {

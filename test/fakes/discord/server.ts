@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../../electron/core/clock';
-import { nullLogger, type Logger } from '../../../electron/core/log';
+import { systemClock, type Clock } from '@core/clock';
+import { nullLogger, type Logger } from '@core/log';
 import { ManualClock, isAdvanceable } from './clock';
 import type { FakeContext, FakeSettings, GatewayDispatcher } from './context';
 import { FakeGateway } from './gateway';

@@ -3,7 +3,7 @@
  * Real-looking ids matter: @discordjs/rest only treats 17–19 digit numbers as ids when it computes rate-limit
  * buckets and major parameters (REST.generateRouteData), so short fake ids would break its queueing.
  */
-import type { Clock } from '../../../electron/core/clock';
+import type { Clock } from '@core/clock';
 
 export const DISCORD_EPOCH = 1_420_070_400_000n;
 

@@ -1,6 +1,6 @@
 /** /admin setroles | limits | banned-words — server admins only. */
 import { SlashCommandBuilder } from 'discord.js';
-import type { GuildLimits } from '../../../../shared/guilds';
+import type { GuildLimits } from '@shared/guilds';
 import type { BotCommand } from '../context';
 import { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE } from '../rate-limit';
 import { deniedMessage } from '../permissions';

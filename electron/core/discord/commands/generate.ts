@@ -1,6 +1,6 @@
 /** /generate: text to image, with templates, workflow, every sampler option, LoRA and delivery. */
 import { SlashCommandBuilder } from 'discord.js';
-import { DeliverySchema } from '../../../../shared/settings';
+import { DeliverySchema } from '@shared/settings';
 import { modelChoices, templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { combinePrompt } from '../options';

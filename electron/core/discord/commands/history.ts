@@ -1,8 +1,8 @@
 /** /history list [status] [limit] | view id | rerun id [delivery] — your own jobs. */
 import { SlashCommandBuilder } from 'discord.js';
-import { jobEndedEmbed, resultEmbed } from '../../../../shared/embeds';
-import { JobStatusSchema } from '../../../../shared/jobs';
-import { DeliverySchema } from '../../../../shared/settings';
+import { jobEndedEmbed, resultEmbed } from '@shared/embeds';
+import { JobStatusSchema } from '@shared/jobs';
+import { DeliverySchema } from '@shared/settings';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { oneLine, shortId } from '../format';

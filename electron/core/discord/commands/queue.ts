@@ -1,6 +1,6 @@
 /** /queue view | status id | cancel id | clear */
 import { SlashCommandBuilder } from 'discord.js';
-import { formatDuration, progressBar, PHASE_LABELS } from '../../../../shared/embeds';
+import { formatDuration, progressBar, PHASE_LABELS } from '@shared/embeds';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { oneLine, shortId } from '../format';

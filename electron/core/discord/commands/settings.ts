@@ -1,6 +1,6 @@
 /** /settings delivery:channel|dm — where your results go by default. */
 import { SlashCommandBuilder } from 'discord.js';
-import { DeliverySchema } from '../../../../shared/settings';
+import { DeliverySchema } from '@shared/settings';
 import type { BotCommand } from '../context';
 import { Refusal, replyInfo } from '../respond';
 

@@ -1,6 +1,6 @@
 /** /template save | list | load | delete — private templates, or shared with the server. */
 import { SlashCommandBuilder } from 'discord.js';
-import { templatePreviewEmbed } from '../../../../shared/embeds';
+import { templatePreviewEmbed } from '@shared/embeds';
 import { templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { oneLine } from '../format';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { BotGuild } from '../../../../shared/api/bot';
-import { GuildLimitsSchema, type RoleLevel } from '../../../../shared/guilds';
+import type { BotGuild } from '@shared/api/bot';
+import { GuildLimitsSchema, type RoleLevel } from '@shared/guilds';
 import { NumberField } from '../../components/NumberField';
 import { numberBounds } from '../../lib/number-bounds';
 import { useBot } from '../../stores/bot-store';

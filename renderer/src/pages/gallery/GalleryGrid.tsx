@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Output } from '../../../../shared/library';
+import type { Output } from '@shared/library';
 import { mediaUrl } from '../../api/media';
 import { moveFocus } from '../../stores/gallery-logic';
 import { DeleteOutputDialog } from './DeleteOutputDialog';

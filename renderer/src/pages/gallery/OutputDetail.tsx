@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { paramFields } from '../../../../shared/embeds';
-import type { Job } from '../../../../shared/jobs';
-import type { WorkflowKind } from '../../../../shared/workflow-manifest';
+import { paramFields } from '@shared/embeds';
+import type { Job } from '@shared/jobs';
+import type { WorkflowKind } from '@shared/workflow-manifest';
 import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
 import { Modal } from '../../components/Modal';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BackendSummary } from '../../../../shared/api/health';
+import type { BackendSummary } from '@shared/api/health';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/Modal';
 import { useBackends } from '../../stores/app-store';

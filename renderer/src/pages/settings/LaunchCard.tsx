@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { LaunchSettingsView } from '../../../../shared/api/backends';
+import type { LaunchSettingsView } from '@shared/api/backends';
 import { api } from '../../api/client';
 import { report } from '../../stores/toast-store';
 

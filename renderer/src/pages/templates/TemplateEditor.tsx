@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { templatePreviewEmbed } from '../../../../shared/embeds';
-import { DESKTOP_OWNER_ID } from '../../../../shared/api/templates';
-import type { Template } from '../../../../shared/templates';
+import { templatePreviewEmbed } from '@shared/embeds';
+import { DESKTOP_OWNER_ID } from '@shared/api/templates';
+import type { Template } from '@shared/templates';
 import { DiscordMessage } from '../../components/DiscordEmbed';
 import { ConfirmDialog } from '../../components/Modal';
 import { ParamFields } from '../../components/ParamFields';

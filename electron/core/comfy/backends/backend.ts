@@ -1,0 +1,446 @@
+/**
+ * One ComfyUI backend: owns one ComfyClient + one ComfySocket, derives a status, tracks the prompts it
+ * submitted through progress.ts, and reports each one exactly once as completed / failed / interrupted.
+ * After every reconnect (and on every poll tick while the socket is down) it re-checks the tracked prompts
+ * through /queue and /history, so a completion that happened while disconnected is not missed and a
+ * prompt that a restarted server lost is reported as such.
+ */
+import { randomUUID } from 'node:crypto';
+import { systemClock, delay, type Clock, type ClockTimer } from '@core/clock';
+import { nullLogger, type Logger } from '@core/log';
+import { ComfyClient, type QueueEntry } from '../protocol/client';
+import { ComfyError } from '../protocol/errors';
+import { collectFiles, type CollectedFile, type CollectOptions } from '../protocol/collect-outputs';
+import { fileRefsOf, type HistoryEntry } from '../protocol/http-schemas';
+import type { ApiGraph, BinaryFrame, ComfyMessage } from '../protocol/messages';
+import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent } from '../protocol/progress';
+import { ComfySocket } from '../protocol/socket';
+import { TypedEmitter } from '@core/typed-emitter';
+import { OutcomeBook } from './outcome-book';
+import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
+import { BUFFER_LIMIT, HISTORY_RETRIES, LOST_MESSAGE, Rerunner, deriveStatus, describeFailure, historyEvents, interruptedData, outcomeOf, type Tracked } from './tracked-prompts';
+
+export * from './backend-types';
+export { LOST_MESSAGE } from './tracked-prompts';
+
+export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
+  readonly id: string;
+  readonly url: string;
+  readonly client: ComfyClient;
+  readonly socket: ComfySocket;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly newPromptId: () => string;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly outcomes = new OutcomeBook();
+  /** Recent events of prompts not (yet) tracked: replayed when an old server renames a prompt. */
+  private buffer: Array<{ promptId: string; event: ProgressEvent; at: number }> = [];
+  private runningPromptId: string | null = null;
+  private queueRemaining = 0;
+  private httpOk = false;
+  private started = false;
+  /** start() called and no answer yet, or the launcher said the process is booting. */
+  private starting = false;
+  private launcherStarting = false;
+  private lastError: string | null = null;
+  /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
+  private lastErrorFatal = false;
+  private currentStatus: BackendStatus = 'offline';
+  /** A re-check planned while the socket is open but HTTP answers are not ComfyUI's (nothing else would retry). */
+  private fatalRecheck: ClockTimer | undefined;
+  /** The statusDetail last announced (with a status or a detail event). */
+  private shownDetail: string | null = null;
+  private readonly rechecks = new Rerunner(() => this.recheckOnce(), () => this.started);
+  private readonly positions = new Rerunner(() => this.refreshPositions(), () => this.started);
+
+  constructor(opts: ComfyBackendOptions) {
+    super();
+    this.id = opts.id;
+    this.clock = opts.clock ?? systemClock;
+    this.log = (opts.logger ?? nullLogger).child(`comfy:${opts.id}`);
+    this.emitterLog = this.log;
+    this.newPromptId = opts.newPromptId ?? randomUUID;
+    this.client = new ComfyClient({ ...opts.client, url: opts.url, clock: this.clock, logger: this.log });
+    this.url = this.client.url;
+    this.socket = new ComfySocket({
+      ...opts.socket,
+      url: opts.url,
+      clientId: opts.clientId,
+      clock: this.clock,
+      ...(opts.random ? { random: opts.random } : {}),
+      logger: this.log,
+    });
+    this.socket.on('message', (m) => this.onMessage(m));
+    this.socket.on('binary', (f) => this.onBinary(f));
+    this.socket.on('open', () => {
+      this.httpOk = true;
+      this.starting = false;
+      this.launcherStarting = false;
+      this.lastError = null;
+      this.lastErrorFatal = false;
+      this.connectionChanged();
+      void this.recheck();
+    });
+    this.socket.on('close', () => this.connectionChanged());
+    this.socket.on('mode', () => this.connectionChanged());
+    this.socket.on('poll', () => void this.recheck());
+    this.socket.on('error', (err) => {
+      // While polling works, a failing socket does not make the backend unusable; and an HTTP answer that is
+      // not ComfyUI's (fatal) says more than the socket's failure, so it is kept.
+      // Once polling, the HTTP re-checks give the reason; a socket failure would only make it flip.
+      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal && this.socket.mode === 'socket') this.noteFailure(err);
+    });
+  }
+
+  get status(): BackendStatus {
+    return this.currentStatus;
+  }
+
+  get socketConnected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Prompts running + pending on this ComfyUI (all clients), as last seen. */
+  load(): number {
+    return this.queueRemaining;
+  }
+
+  /** Why the status is offline/error, in words; null when fine. */
+  get statusDetail(): string | null {
+    return this.lastError;
+  }
+
+  /** Prompt ids being tracked (submitted and not yet reported). */
+  get trackedPrompts(): string[] {
+    return [...this.tracked.keys()];
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.starting = true;
+    this.updateStatus();
+    this.socket.start();
+    void this.recheck();
+  }
+
+  /** Disconnect for good. Pending waitForCompletion() calls reject (the prompts may still run in ComfyUI). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.clock.clearTimeout(this.fatalRecheck);
+    this.fatalRecheck = undefined;
+    await this.socket.stop();
+    await this.client.close();
+    const stopped = new ComfyError('unreachable', `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`, {
+      url: this.url,
+    });
+    this.outcomes.abortAll(stopped);
+    this.updateStatus();
+  }
+
+  /** The launcher says the process is booting: show 'starting' until the socket opens (false: it gave up). */
+  markStarting(starting = true): void {
+    this.launcherStarting = starting;
+    this.updateStatus();
+  }
+
+  /** Queue a workflow as ours and track it. Throws ComfyError / ComfyValidationError when refused. */
+  async submit(
+    graph: ApiGraph,
+    opts: { promptId?: string; front?: boolean; extraData?: Record<string, unknown> } = {},
+  ): Promise<{ promptId: string; number: number }> {
+    const requested = opts.promptId ?? this.newPromptId();
+    const t = this.track(requested, graph, false);
+    let res: { promptId: string; number: number };
+    try {
+      res = await this.client.queuePrompt(graph, {
+        clientId: this.socket.clientId,
+        promptId: requested,
+        ...(opts.front ? { front: true } : {}),
+        ...(opts.extraData ? { extraData: opts.extraData } : {}),
+      });
+    } catch (err) {
+      this.tracked.delete(requested);
+      throw err;
+    }
+    if (res.promptId !== requested) {
+      // A server older than client-chosen ids made its own: re-key and replay what already arrived.
+      this.tracked.delete(requested);
+      t.promptId = res.promptId;
+      t.state = initialProgress(res.promptId, graph, this.clock.now());
+      this.tracked.set(res.promptId, t);
+      for (const b of this.buffer.filter((x) => x.promptId === res.promptId)) this.apply(t, b.event, b.at);
+    }
+    t.submitted = true;
+    this.schedulePositions();
+    return res;
+  }
+
+  /** Track a prompt queued earlier (e.g. before an app restart) and reconcile it at once. */
+  adopt(promptId: string, graph: ApiGraph): void {
+    if (this.tracked.has(promptId) || this.outcomes.has(promptId)) return;
+    this.track(promptId, graph, true);
+    void this.recheck();
+  }
+
+  progressOf(promptId: string): JobProgress | null {
+    return this.tracked.get(promptId)?.state.progress ?? null;
+  }
+
+  outcomeOf(promptId: string): JobOutcome | null {
+    return this.outcomes.get(promptId);
+  }
+
+  /** Resolves with the completed job; rejects with ComfyJobError when it failed or was cancelled. */
+  waitForCompletion(promptId: string): Promise<CompletedJob> {
+    return this.outcomes.wait(promptId, () =>
+      this.tracked.has(promptId) ? null : new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }),
+    );
+  }
+
+  /**
+   * Cancel one of our prompts: delete it if pending, interrupt it if running (the `interrupted` event then
+   * follows from ComfyUI). Returns what was done.
+   */
+  async cancel(promptId: string): Promise<'deleted' | 'interrupting' | 'not-found'> {
+    let queue = await this.client.getQueue();
+    if (queue.pending.some((e) => e.promptId === promptId)) {
+      await this.client.deletePending([promptId]);
+      queue = await this.client.getQueue();
+      const stillThere = [...queue.running, ...queue.pending].some((e) => e.promptId === promptId);
+      if (!stillThere) {
+        const t = this.tracked.get(promptId);
+        if (t) this.apply(t, { type: 'execution_interrupted', data: interruptedData(promptId) }, this.clock.now());
+        this.settle(promptId, { kind: 'interrupted' });
+        return 'deleted';
+      }
+    }
+    // Not pending (any more): interrupt it if it runs. ComfyUI then sends execution_interrupted.
+    if (queue.running.some((e) => e.promptId === promptId) || this.runningPromptId === promptId) {
+      const r = await this.client.interrupt(promptId);
+      return r.sent ? 'interrupting' : 'not-found';
+    }
+    return 'not-found';
+  }
+
+  /** Stream every output file of a finished prompt into `destDir`. */
+  async collectOutputs(promptId: string, destDir: string, opts: CollectOptions = {}): Promise<CollectedFile[]> {
+    const known = this.outcomes.get(promptId);
+    const history = known?.kind === 'completed' ? known.job.history : await this.client.getHistory(promptId);
+    if (!history) {
+      throw new ComfyError('rejected', `ComfyUI at ${this.url} has no finished prompt ${promptId}.`, { url: this.url });
+    }
+    return collectFiles(this.client, fileRefsOf(history.outputs), destDir, opts);
+  }
+
+  /** Reconcile every tracked prompt with /queue and /history (after reconnects, on poll ticks). */
+  recheck(): Promise<void> {
+    return this.rechecks.run();
+  }
+
+  // ------------------------------------------------------------------------------------------- internals
+
+  private track(promptId: string, graph: ApiGraph, submitted: boolean): Tracked {
+    const t: Tracked = { promptId, graph, state: initialProgress(promptId, graph, this.clock.now()), submitted, finalizing: false };
+    this.tracked.set(promptId, t);
+    return t;
+  }
+
+  private async recheckOnce(): Promise<void> {
+    let queue;
+    try {
+      queue = await this.client.getQueue();
+    } catch (err) {
+      this.noteFailure(err);
+      return;
+    }
+    this.httpOk = true;
+    const wasFatal = this.lastErrorFatal;
+    this.lastError = null;
+    this.lastErrorFatal = false;
+    if (wasFatal) this.updateStatus();
+    if (!this.socket.connected) {
+      this.queueRemaining = queue.running.length + queue.pending.length;
+      this.updateStatus();
+    }
+    const running = queue.running[0]?.promptId ?? null;
+    if (running && this.tracked.has(running)) this.runningPromptId = running;
+    this.applyPositions(queue.pending);
+    const inQueue = new Set([...queue.running, ...queue.pending].map((e) => e.promptId));
+    for (const t of [...this.tracked.values()]) {
+      if (!t.submitted || t.finalizing || inQueue.has(t.promptId)) continue;
+      let entry: HistoryEntry | null;
+      try {
+        entry = await this.client.getHistory(t.promptId);
+      } catch (err) {
+        this.historyFailed(t, err);
+        return;
+      }
+      if (entry) await this.finalize(t, entry);
+      else if (this.tracked.get(t.promptId) === t && !t.finalizing) {
+        this.settle(t.promptId, { kind: 'failed', failure: { reason: 'lost', message: LOST_MESSAGE, error: null } });
+      }
+    }
+  }
+
+  private onMessage(m: ComfyMessage): void {
+    const now = this.clock.now();
+    if (m.type === 'status') {
+      this.queueRemaining = m.data.status.exec_info.queue_remaining;
+      this.updateStatus();
+      this.schedulePositions();
+      return;
+    }
+    if (m.type === 'unknown' || m.type === 'logs' || m.type === 'feature_flags') return;
+    const promptId = 'prompt_id' in m.data ? m.data.prompt_id : undefined;
+    if (m.type === 'execution_start') this.runningPromptId = m.data.prompt_id;
+    const target = promptId ?? this.runningPromptId;
+    if (target === null || target === undefined) return;
+    const t = this.tracked.get(target);
+    if (t) this.apply(t, m, now);
+    else if (promptId !== undefined) this.remember(promptId, m, now);
+    if (m.type === 'executing' && m.data.node === null && target === this.runningPromptId) this.runningPromptId = null;
+  }
+
+  private onBinary(frame: BinaryFrame): void {
+    const target = frame.kind === 'preview_with_metadata' ? frame.metadata.prompt_id : this.runningPromptId;
+    if (!target) return;
+    const t = this.tracked.get(target);
+    if (t) this.apply(t, { type: 'binary', frame }, this.clock.now());
+  }
+
+  private remember(promptId: string, event: ProgressEvent, at: number): void {
+    this.buffer.push({ promptId, event, at });
+    if (this.buffer.length > BUFFER_LIMIT) this.buffer = this.buffer.slice(-BUFFER_LIMIT / 2);
+  }
+
+  private apply(t: Tracked, event: ProgressEvent, now: number): void {
+    const next = reduceProgress(t.state, event, now);
+    if (next === t.state) return;
+    t.state = next;
+    this.emit('progress', t.promptId, next.progress);
+    if (next.progress.ended && !t.finalizing) void this.finalize(t, null);
+  }
+
+  /** Decide the outcome of an ended prompt, from the progress state and (for success) its history. */
+  private async finalize(t: Tracked, known: HistoryEntry | null): Promise<void> {
+    if (t.finalizing || this.tracked.get(t.promptId) !== t) return;
+    t.finalizing = true;
+    try {
+      let entry = known;
+      const phase = t.state.progress.phase;
+      if (!entry && phase !== 'failed' && phase !== 'interrupted') {
+        for (let i = 0; i < HISTORY_RETRIES && !entry; i++) {
+          entry = await this.client.getHistory(t.promptId);
+          if (!entry) await delay(this.clock, 25 * 2 ** i);
+        }
+        if (!entry) {
+          this.settle(t.promptId, {
+            kind: 'failed',
+            failure: { reason: 'no-history', message: 'ComfyUI finished the job but kept no record of its outputs.', error: null },
+          });
+          return;
+        }
+      }
+      if (entry) {
+        // The history's status messages go through the reducer so the final progress matches the outcome.
+        const now = this.clock.now();
+        for (const e of historyEvents(entry, t.promptId)) this.apply(t, e, now);
+      }
+      const outcome = outcomeOf(t.promptId, t.state.progress, entry);
+      if (outcome) this.settle(t.promptId, outcome);
+    } catch (err) {
+      // Network trouble while reading history: leave it to the next recheck.
+      t.finalizing = false;
+      this.historyFailed(t, err);
+    }
+  }
+
+  /**
+   * A failed /history read. Network trouble is retried at the next recheck; answers that are not ComfyUI's
+   * are retried a few times, then the job fails with the reason (else it would wait forever).
+   */
+  private historyFailed(t: Tracked, err: unknown): void {
+    this.noteFailure(err);
+    if (!(err instanceof ComfyError) || err.kind !== 'invalid-response') return;
+    t.badHistory = (t.badHistory ?? 0) + 1;
+    if (t.badHistory < HISTORY_RETRIES || this.tracked.get(t.promptId) !== t) return;
+    this.settle(t.promptId, {
+      kind: 'failed',
+      failure: { reason: 'no-history', message: `The job's record could not be read from ComfyUI: ${err.message}`, error: null },
+    });
+  }
+
+  private settle(promptId: string, outcome: JobOutcome): void {
+    if (this.outcomes.has(promptId)) return;
+    this.tracked.delete(promptId);
+    this.outcomes.add(promptId, outcome);
+    if (this.runningPromptId === promptId) this.runningPromptId = null;
+    if (outcome.kind === 'completed') this.emit('completed', promptId, outcome.job);
+    else if (outcome.kind === 'failed') this.emit('failed', promptId, outcome.failure);
+    else this.emit('interrupted', promptId);
+    this.outcomes.deliver(promptId);
+  }
+
+  /** Refresh queue positions of our queued prompts (coalesced: at most one /queue call in flight). */
+  private schedulePositions(): void {
+    const anyQueued = [...this.tracked.values()].some((t) => t.submitted && t.state.progress.phase === 'queued');
+    if (anyQueued) void this.positions.run();
+  }
+
+  private async refreshPositions(): Promise<void> {
+    try {
+      this.applyPositions((await this.client.getQueue()).pending);
+    } catch (err) {
+      this.log.debug('queue refresh failed', { error: String(err) });
+    }
+  }
+
+  private applyPositions(pending: QueueEntry[]): void {
+    pending.forEach((e, i) => {
+      const t = this.tracked.get(e.promptId);
+      if (t) this.apply(t, { type: 'queue_position', position: i }, this.clock.now());
+    });
+  }
+
+  private noteFailure(err: unknown): void {
+    this.httpOk = false;
+    this.starting = false;
+    const { message, fatal } = describeFailure(err, this.url);
+    this.lastError = message;
+    this.lastErrorFatal = fatal;
+    this.updateStatus();
+    if (fatal && this.started && this.socket.connected && !this.fatalRecheck) {
+      this.fatalRecheck = this.clock.setTimeout(() => {
+        this.fatalRecheck = undefined;
+        void this.recheck();
+      }, this.socket.pollIntervalMs);
+      this.fatalRecheck.unref?.();
+    }
+  }
+
+  private connectionChanged(): void {
+    if (!this.socket.connected && this.socket.mode === 'socket') this.httpOk = false;
+    this.emit('connection', { connected: this.socket.connected, mode: this.socket.mode });
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const next = deriveStatus({
+      started: this.started,
+      // An open socket does not make a server usable whose HTTP answers are not ComfyUI's.
+      reachable: (this.socket.connected && !this.lastErrorFatal) || this.httpOk,
+      load: this.queueRemaining,
+      starting: this.starting || this.launcherStarting,
+      fatal: this.lastErrorFatal,
+    });
+    const detailChanged = this.lastError !== this.shownDetail;
+    this.shownDetail = this.lastError;
+    if (next !== this.currentStatus) {
+      this.currentStatus = next;
+      this.emit('status', next);
+    } else if (detailChanged) {
+      this.emit('detail', this.lastError);
+    }
+  }
+}

@@ -1,0 +1,411 @@
+/**
+ * Everything about ComfyUI backends in one place: the stored records, one live ComfyBackend per enabled record,
+ * the ComfyUI found already running at start, the ComfyUI that ComfyDesk launches (a backend of kind
+ * 'launched'), and the pool that picks a backend for a job. The jobs engine and the API handlers use only this.
+ */
+import { ApiError } from '@shared/api';
+import type { BackendSummary, HealthSummary } from '@shared/api/health';
+import type { Settings } from '@shared/settings';
+import { systemClock, type Clock } from '@core/clock';
+import { nullLogger, type Logger } from '@core/log';
+import type { BackendRecord } from '@core/store/backends-repo';
+import { ComfyBackend, type BackendStatus } from './backend';
+import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
+import { effectiveLaunchSettings, LaunchedComfy, type LaunchedStatus, type LaunchSettings, type TimedLogLine } from '../launch/launched-comfy';
+import type { ReadyInfo } from '../launch/supervisor';
+import { probeNewBackend, removedUrls, type BackendManagerEvents, type BackendManagerOptions } from './manager-options';
+import { BackendPool } from './pool';
+import { isOnline, type Requirements } from './routing';
+import { normalizeBaseUrl } from '../protocol/probe';
+import { TypedEmitter } from '@core/typed-emitter';
+
+export type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
+
+const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
+
+export class BackendManager extends TypedEmitter<BackendManagerEvents> {
+  readonly pool: BackendPool;
+  private readonly live = new Map<string, ComfyBackend>();
+  private readonly unsubscribe = new Map<string, () => void>();
+  private readonly versions = new Map<string, string>();
+  private readonly launched: LaunchedComfy;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private started = false;
+  /** The backend record of the launched ComfyUI, once known. */
+  private launchedId: string | null = null;
+  private discovery: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: BackendManagerOptions) {
+    super();
+    this.clock = o.clock ?? systemClock;
+    this.log = (o.logger ?? nullLogger).child('comfy');
+    this.emitterLog = this.log;
+    this.pool = new BackendPool({ clock: this.clock, logger: this.log });
+    for (const url of o.config.urls) o.backends.ensure(url, 'remote');
+    this.launched = new LaunchedComfy({
+      dir: o.launchDir,
+      readyTimeoutMs: o.config.startTimeoutSec * 1000,
+      clock: this.clock,
+      logger: this.log,
+      ...(o.launcher ? { launcher: o.launcher } : {}),
+    });
+    this.launched.configure(this.launchSettingsFrom(o.settings.get()));
+    this.launchedId = this.launchedRecord()?.id ?? null;
+    this.launched.on('log', (line) => this.emit('log', line));
+    this.launched.on('state', (state) => {
+      const b = this.launchedBackend();
+      if (state === 'starting') b?.markStarting(true);
+      else if (state === 'stopped') b?.markStarting(false);
+      // A failed start: no longer booting, unless the 'crash' event that follows at once schedules a restart.
+      else if (state === 'crashed') queueMicrotask(() => this.launched.active || b?.markStarting(false));
+      this.emit('launcher', this.launchStatus());
+      this.changed();
+    });
+    this.launched.on('crash', (info) => {
+      this.log.warn('the launched ComfyUI crashed', { code: info.code, signal: info.signal, restart: info.willRestart });
+      this.launchedBackend()?.markStarting(info.willRestart);
+      this.changed();
+    });
+    this.launched.on('ready', (info) => this.onLaunchedReady(info));
+    o.events.on('settings.changed', (s) => this.onSettings(s));
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const record of this.o.backends.list()) if (record.enabled) this.startLive(record);
+    this.discovery = this.discoverThenLaunch().catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
+  }
+
+  /** Disconnect every backend and stop the launched ComfyUI. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.discovery;
+    const ids = [...this.live.keys()];
+    await Promise.all([this.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })), ...ids.map((id) => this.stopLive(id))]);
+    this.pool.dispose();
+  }
+
+  // --------------------------------------------------------------------------------------- backends
+
+  get(id: string): ComfyBackend | undefined {
+    return this.live.get(id);
+  }
+
+  /** The live backends (enabled, while started). */
+  list(): ComfyBackend[] {
+    return [...this.live.values()];
+  }
+
+  /** The live backends by id (the same map, kept up to date). */
+  get backends(): ReadonlyMap<string, ComfyBackend> {
+    return this.live;
+  }
+
+  /** Every online backend that has the job's node classes and models, least loaded first. */
+  rank(req: Requirements): ComfyBackend[] {
+    return this.pool.rank(req).flatMap((b) => this.live.get(b.id) ?? []);
+  }
+
+  pick(req: Requirements): ComfyBackend | null {
+    return this.rank(req)[0] ?? null;
+  }
+
+  /** Why no backend can run the job, readable; '' when one can. */
+  explainNoBackend(req: Requirements): string {
+    if (this.o.backends.list().length === 0 && !this.launched.active) {
+      return 'No ComfyUI backend is set up. Add its URL in Settings → ComfyUI, or choose a ComfyUI folder to launch.';
+    }
+    if (this.live.size === 0) {
+      if (this.launched.state === 'starting') return 'ComfyUI is starting; the job runs once it is ready.';
+      return 'Every ComfyUI backend is disabled. Enable one in Settings → ComfyUI.';
+    }
+    return this.pool.explainNoBackend(req) ?? '';
+  }
+
+  /** Subscribe to 'changed'; returns the unsubscribe function (the jobs engine's JobBackends shape). */
+  onChange(listener: () => void): () => void {
+    return this.on('changed', listener);
+  }
+
+  summaries(): BackendSummary[] {
+    return this.o.backends.list().map((r) => this.summaryOf(r));
+  }
+
+  /** Online when an enabled backend is idle or busy; starting while one boots; none without any. */
+  overallStatus(): HealthSummary['comfy']['status'] {
+    const enabled = this.summaries().filter((b) => b.enabled);
+    if (enabled.some((b) => isOnline(b.status))) return 'online';
+    if (enabled.some((b) => b.status === 'starting') || this.launched.state === 'starting') return 'starting';
+    return enabled.length === 0 ? 'none' : 'offline';
+  }
+
+  /**
+   * Remember a ComfyUI by URL. It is probed first: something that is not ComfyUI, or nothing answering, is
+   * refused with the reason unless `force` (then it is saved and used once it answers).
+   */
+  async add(input: { url: string; name?: string; force?: boolean }): Promise<BackendSummary> {
+    const url = normalizeBaseUrl(input.url);
+    if (!url) throw new ApiError({ code: 'bad_request', message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.` });
+    const existing = this.o.backends.byUrl(url);
+    if (existing) {
+      const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
+      throw new ApiError({ code: 'conflict', message: `${url} is already added${as}.` });
+    }
+    const found = await probeNewBackend(url, input);
+    const record = this.o.backends.ensure(url, found.kind, found.name);
+    removedUrls.forget(this.o.settings, url);
+    if (found.version) this.versions.set(record.id, found.version);
+    if (this.started) this.startLive(record);
+    this.changed();
+    return this.summaryOf(record);
+  }
+
+  async remove(id: string): Promise<void> {
+    const record = this.record(id);
+    if (this.o.config.urls.includes(record.url)) {
+      throw new ApiError({
+        code: 'conflict',
+        message: `${record.url} comes from the configuration (config.json or COMFYDESK_COMFY_URLS); remove it there, or disable it here.`,
+      });
+    }
+    if (record.kind === 'launched' && this.launched.active) {
+      throw new ApiError({ code: 'conflict', message: 'This is the ComfyUI that ComfyDesk launched; stop it first.' });
+    }
+    await this.stopLive(id);
+    this.o.backends.remove(id);
+    this.versions.delete(id);
+    if (this.launchedId === id) this.launchedId = null;
+    if (record.kind === 'local') removedUrls.remember(this.o.settings, record.url);
+    this.emit('removed', id);
+    this.changed();
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<BackendSummary> {
+    this.record(id);
+    this.o.backends.setEnabled(id, enabled);
+    const record = this.record(id);
+    if (!enabled) await this.stopLive(id);
+    else if (this.started) this.startLive(record);
+    this.changed();
+    return this.summaryOf(record);
+  }
+
+  /** Ask ComfyUI to unload its models and free memory: one backend, or every online one. Returns who did. */
+  async freeVram(backendId?: string): Promise<string[]> {
+    const targets = backendId ? [this.liveOrThrow(backendId)] : this.list().filter((b) => isOnline(b.status));
+    if (targets.length === 0) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online.' });
+    const results = await Promise.allSettled(targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && results.every((r) => r.status === 'rejected')) {
+      throw new ApiError({ code: 'unavailable', message: failed.reason instanceof Error ? failed.reason.message : String(failed.reason) });
+    }
+    return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
+  }
+
+  // ------------------------------------------------------------------------------------ launched ComfyUI
+
+  launchSettings(): LaunchSettings {
+    return this.launched.settings;
+  }
+
+  launchStatus(): LaunchedStatus & { backendId: string | null } {
+    return { ...this.launched.status(), backendId: this.launchedId };
+  }
+
+  logTail(): TimedLogLine[] {
+    return this.launched.logTail();
+  }
+
+  /** Start the configured ComfyUI; resolves once it is ready (rejects with a LaunchError). */
+  async startComfy(): Promise<void> {
+    await this.launched.start();
+  }
+
+  async stopComfy(): Promise<void> {
+    await this.launched.stop();
+  }
+
+  async restartComfy(): Promise<void> {
+    await this.launched.restart();
+  }
+
+  // --------------------------------------------------------------------------------------- internals
+
+  private launchSettingsFrom(s: Settings): LaunchSettings {
+    return effectiveLaunchSettings(this.o.config, s.comfy);
+  }
+
+  private onSettings(s: Settings): void {
+    const before = this.launched.settings;
+    const next = this.launchSettingsFrom(s);
+    this.launched.configure(next);
+    const asked = next.autoLaunch && !!next.launchPath && (!before.autoLaunch || before.launchPath !== next.launchPath);
+    if (asked && this.started && !this.launched.active && !this.list().some((b) => isOnline(b.status))) {
+      this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
+    }
+    this.changed();
+  }
+
+  private async discoverThenLaunch(): Promise<void> {
+    const found = await this.discover();
+    const s = this.launched.settings;
+    if (!this.started || !s.autoLaunch || !s.launchPath) return;
+    if (found > 0) {
+      this.log.info('a ComfyUI is already running; not launching another');
+      return;
+    }
+    // Not awaited: stop() waits for the discovery, and must be able to stop a ComfyUI that is still booting.
+    this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
+  }
+
+  /** Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. */
+  private async discover(): Promise<number> {
+    const urls = this.o.discoverUrls ?? DEFAULT_COMFY_URLS;
+    if (urls.length === 0) return 0;
+    const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
+    if (!this.started) return found.length;
+    const removed = new Set(removedUrls.list(this.o.settings));
+    for (const hit of found) {
+      const known = this.o.backends.byUrl(hit.url);
+      if (!known && removed.has(hit.url)) continue;
+      const record = known ?? this.o.backends.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
+      if (!known) this.log.info('found a running ComfyUI', { url: hit.url, version: hit.version });
+      this.versions.set(record.id, hit.version);
+      if (record.enabled) this.startLive(record);
+    }
+    if (found.length) this.changed();
+    return found.length;
+  }
+
+  private onLaunchedReady(info: ReadyInfo): void {
+    if (!this.started) return;
+    const url = normalizeBaseUrl(info.url) ?? info.url;
+    const launchPath = this.launched.settings.launchPath;
+    const previous = this.launchedRecord();
+    let record = this.o.backends.byUrl(url);
+    if (!record && previous) {
+      // Same ComfyUI, another port: keep its id and clientId, reconnect at the new address.
+      void this.stopLive(previous.id);
+      this.versions.delete(previous.id);
+      record = this.o.backends.update(previous.id, { url, launchPath });
+    }
+    record ??= this.o.backends.ensure(url, 'launched', LAUNCHED_NAME, launchPath ?? undefined);
+    this.launchedId = record.id;
+    this.log.info('launched ComfyUI is ready', { url, via: info.via });
+    if (record.enabled) this.startLive(record);
+    // Ready: ask at once instead of waiting for the socket's next try; 'starting' ends either way (unless by
+    // then this run ended and another boot began).
+    const b = this.live.get(record.id);
+    const stillThisRun = () => this.launched.state === 'running' && this.launched.status().pid === info.pid;
+    if (b) void b.recheck().finally(() => stillThisRun() && b.markStarting(false));
+    this.changed();
+  }
+
+  private launchedRecord(): BackendRecord | undefined {
+    return this.o.backends.list().find((r) => r.kind === 'launched');
+  }
+
+  private launchedBackend(): ComfyBackend | undefined {
+    return this.launchedId ? this.live.get(this.launchedId) : undefined;
+  }
+
+  private startLive(record: BackendRecord): void {
+    if (this.live.has(record.id)) return;
+    const backend = new ComfyBackend({
+      ...this.o.backend,
+      id: record.id,
+      url: record.url,
+      clientId: record.clientId,
+      clock: this.clock,
+      logger: this.log,
+    });
+    this.live.set(record.id, backend);
+    this.pool.add(backend, { kind: record.kind, name: record.name });
+    let previous = backend.status;
+    const off = backend.on('status', (status) => {
+      const cameOnline = isOnline(status) && !isOnline(previous);
+      previous = status;
+      this.onStatus(backend, status, cameOnline);
+    });
+    // A new reason with the same status (e.g. "not reachable" became "did not answer in time") is news too.
+    const offDetail = backend.on('detail', () => {
+      if (this.live.get(backend.id) === backend) this.changed();
+    });
+    this.unsubscribe.set(record.id, () => {
+      off();
+      offDetail();
+    });
+    if (record.id === this.launchedId && this.launched.state === 'starting') backend.markStarting(true);
+    backend.start();
+    this.emit('added', backend);
+  }
+
+  private async stopLive(id: string): Promise<void> {
+    const backend = this.live.get(id);
+    if (!backend) return;
+    this.unsubscribe.get(id)?.();
+    this.unsubscribe.delete(id);
+    this.live.delete(id);
+    this.pool.remove(id);
+    if (this.started && backend.status !== 'offline') this.emit('status', id, 'offline');
+    await backend.stop().catch(() => {});
+  }
+
+  /** `cameOnline`: offline/starting/error → idle/busy (not every idle ↔ busy change of a running job). */
+  private onStatus(backend: ComfyBackend, status: BackendStatus, cameOnline: boolean): void {
+    if (!this.started || this.live.get(backend.id) !== backend) return;
+    if (cameOnline) {
+      this.o.backends.touch(backend.id);
+      // Capabilities (the pool starts the fetch on connect; this joins it) and the version, once per connect.
+      this.pool.refresh(backend.id).then(() => this.changed(), () => {});
+      backend.client.systemStats().then(
+        (s) => {
+          const version = s.system.comfyui_version;
+          if (!version || this.versions.get(backend.id) === version) return;
+          this.versions.set(backend.id, version);
+          this.changed();
+        },
+        () => {},
+      );
+    }
+    this.emit('status', backend.id, status);
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.started) this.emit('changed');
+  }
+
+  private summaryOf(r: BackendRecord): BackendSummary {
+    const b = this.live.get(r.id);
+    return {
+      id: r.id,
+      name: r.name,
+      url: r.url,
+      kind: r.kind,
+      enabled: r.enabled,
+      status: b?.status ?? 'offline',
+      version: this.versions.get(r.id) ?? null,
+      error: b?.statusDetail ?? null,
+    };
+  }
+
+  private record(id: string): BackendRecord {
+    const r = this.o.backends.get(id);
+    if (!r) throw new ApiError({ code: 'not_found', message: `No ComfyUI backend with id ${id}.` });
+    return r;
+  }
+
+  private liveOrThrow(id: string): ComfyBackend {
+    const r = this.record(id);
+    const b = this.live.get(id);
+    if (!b) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is disabled.` });
+    if (!isOnline(b.status)) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is ${b.status}${b.statusDetail ? `: ${b.statusDetail}` : ''}.` });
+    return b;
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The pool of ComfyUI backends (launched, local already running, remote). It keeps each backend's
+ * capabilities (node classes from /object_info, model files per folder from /models/{folder}), fetched on
+ * connect or refresh and cached, and answers "which backend should run this?" with the pure rules of
+ * pool-select.ts. It reads each backend's live status and load; it does not own connections.
+ */
+import { systemClock, type Clock } from '@core/clock';
+import { nullLogger, type Logger } from '@core/log';
+import {
+  canonicalFolder,
+  explainNoBackend,
+  isOnline,
+  normalizeModelName,
+  rankBackends,
+  type BackendCapabilities,
+  type BackendKind,
+  type BackendStatus,
+  type BackendView,
+  type Requirements,
+} from './routing';
+
+export * from './routing';
+
+/** The calls capability discovery needs (ComfyClient has them). */
+export interface CapabilityClient {
+  objectInfo(): Promise<Record<string, unknown>>;
+  models(folder: string): Promise<string[]>;
+  modelFolders?(): Promise<string[]>;
+}
+
+/**
+ * What the pool needs from one backend. ComfyBackend fits as is; kind and name can be given to `add`.
+ * When the backend has `on('status', …)`, the pool fetches capabilities whenever it comes online and
+ * forgets them when it goes offline (a restarted server may have other models).
+ */
+export interface PoolBackend {
+  readonly id: string;
+  readonly name?: string;
+  readonly kind?: BackendKind;
+  readonly status: BackendStatus;
+  /** Prompts running + queued on it right now. */
+  load(): number;
+  readonly client: CapabilityClient;
+  on?(event: 'status', fn: (status: BackendStatus) => void): unknown;
+}
+
+export interface PoolMemberInfo {
+  kind?: BackendKind;
+  name?: string;
+}
+
+/** Folders worth listing when the server does not say (GET /models). */
+export const DEFAULT_MODEL_FOLDERS: readonly string[] = [
+  'checkpoints', 'diffusion_models', 'text_encoders', 'vae', 'loras', 'clip_vision', 'controlnet',
+  'upscale_models', 'embeddings', 'style_models', 'model_patches', 'vae_approx', 'photomaker', 'gligen',
+  'hypernetworks', 'audio_encoders',
+];
+
+/** Folders in /models that hold no model files a workflow names. */
+const NOT_MODEL_FOLDERS = new Set(['custom_nodes', 'configs', 'classifiers']);
+
+export async function fetchCapabilities(
+  client: CapabilityClient,
+  opts: { clock?: Clock; folders?: readonly string[]; concurrency?: number } = {},
+): Promise<BackendCapabilities> {
+  const clock = opts.clock ?? systemClock;
+  const [info, listed] = await Promise.all([
+    client.objectInfo(),
+    opts.folders ? Promise.resolve([...opts.folders]) : client.modelFolders ? client.modelFolders().catch(() => null) : Promise.resolve(null),
+  ]);
+  const folders = (listed ?? [...DEFAULT_MODEL_FOLDERS]).filter((f) => !NOT_MODEL_FOLDERS.has(f));
+  const models = new Map<string, ReadonlySet<string>>();
+  const queue = [...folders];
+  const worker = async () => {
+    for (let folder = queue.shift(); folder !== undefined; folder = queue.shift()) {
+      const files = await client.models(folder).catch(() => [] as string[]);
+      models.set(canonicalFolder(folder), new Set(files.map(normalizeModelName)));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  return { nodeClasses: new Set(Object.keys(info)), models, fetchedAt: clock.now() };
+}
+
+export interface BackendPoolOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Model folders to list; default: what the server's GET /models says, else DEFAULT_MODEL_FOLDERS. */
+  modelFolders?: readonly string[];
+}
+
+interface Entry {
+  backend: PoolBackend;
+  info: PoolMemberInfo;
+  unsubscribe: (() => void) | null;
+  capabilities: BackendCapabilities | null;
+  refreshing: Promise<BackendCapabilities> | null;
+  lastModel: string | null;
+}
+
+export class BackendPool {
+  private readonly entries: Entry[] = [];
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: BackendPoolOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = (opts.logger ?? nullLogger).child('pool');
+  }
+
+  /** Stop listening to the backends (they stay as they are). */
+  dispose(): void {
+    for (const e of this.entries) e.unsubscribe?.();
+    this.entries.length = 0;
+  }
+
+  add(backend: PoolBackend, info: PoolMemberInfo = {}): void {
+    if (this.entries.some((e) => e.backend.id === backend.id)) throw new Error(`backend "${backend.id}" is already in the pool`);
+    const entry: Entry = { backend, info, unsubscribe: null, capabilities: null, refreshing: null, lastModel: null };
+    this.entries.push(entry);
+    if (typeof backend.on === 'function') {
+      let wasOnline = isOnline(backend.status);
+      const off = backend.on('status', (status) => {
+        const online = isOnline(status);
+        if (online && !wasOnline) this.refresh(backend.id).catch(() => {});
+        if (!online && status !== 'starting') this.invalidate(backend.id);
+        wasOnline = online;
+      });
+      entry.unsubscribe = typeof off === 'function' ? (off as () => void) : null;
+    }
+    if (isOnline(backend.status)) this.refresh(backend.id).catch(() => {});
+  }
+
+  remove(id: string): boolean {
+    const i = this.entries.findIndex((e) => e.backend.id === id);
+    if (i < 0) return false;
+    this.entries[i]!.unsubscribe?.();
+    this.entries.splice(i, 1);
+    return true;
+  }
+
+  get(id: string): PoolBackend | undefined {
+    return this.entry(id)?.backend;
+  }
+
+  /** In the order they were added. */
+  backends(): PoolBackend[] {
+    return this.entries.map((e) => e.backend);
+  }
+
+  capabilities(id: string): BackendCapabilities | null {
+    return this.entry(id)?.capabilities ?? null;
+  }
+
+  /** Fetch (again) a backend's node classes and model lists; concurrent calls share one fetch. */
+  refresh(id: string): Promise<BackendCapabilities> {
+    const e = this.entry(id);
+    if (!e) return Promise.reject(new Error(`no backend "${id}" in the pool`));
+    if (e.refreshing) return e.refreshing;
+    const p = fetchCapabilities(e.backend.client, {
+      clock: this.clock,
+      ...(this.opts.modelFolders ? { folders: this.opts.modelFolders } : {}),
+    }).then(
+      (caps) => {
+        e.capabilities = caps;
+        e.refreshing = null;
+        this.log.debug('capabilities refreshed', { id, nodeClasses: caps.nodeClasses.size, folders: caps.models.size });
+        return caps;
+      },
+      (err: unknown) => {
+        e.refreshing = null;
+        this.log.warn('capability refresh failed', { id, error: String(err) });
+        throw err;
+      },
+    );
+    e.refreshing = p;
+    return p;
+  }
+
+  /** Refresh every online backend; failures are logged and reported per id, never thrown. */
+  async refreshAll(): Promise<Record<string, 'ok' | string>> {
+    const out: Record<string, 'ok' | string> = {};
+    await Promise.all(
+      this.entries
+        .filter((e) => isOnline(e.backend.status))
+        .map((e) =>
+          this.refresh(e.backend.id).then(
+            () => (out[e.backend.id] = 'ok'),
+            (err: unknown) => (out[e.backend.id] = err instanceof Error ? err.message : String(err)),
+          ),
+        ),
+    );
+    return out;
+  }
+
+  /** Forget cached capabilities (e.g. the backend restarted or its models changed). */
+  invalidate(id: string): void {
+    const e = this.entry(id);
+    if (e) e.capabilities = null;
+  }
+
+  /** Record the main model of the job just sent to a backend (for the "same model" tie-break). */
+  noteJobStarted(id: string, mainModel: string | null): void {
+    const e = this.entry(id);
+    if (e) e.lastModel = mainModel;
+  }
+
+  /** A snapshot of what the selection sees. */
+  views(): BackendView[] {
+    return this.entries.map((e) => ({
+      id: e.backend.id,
+      ...((e.info.name ?? e.backend.name) !== undefined ? { name: (e.info.name ?? e.backend.name)! } : {}),
+      ...((e.info.kind ?? e.backend.kind) !== undefined ? { kind: (e.info.kind ?? e.backend.kind)! } : {}),
+      status: e.backend.status,
+      load: safeLoad(e.backend),
+      capabilities: e.capabilities,
+      lastModel: e.lastModel,
+    }));
+  }
+
+  /** Every backend able to run the job, best first. */
+  rank(req: Requirements): PoolBackend[] {
+    return rankBackends(this.views(), req).map((v) => this.entry(v.id)!.backend);
+  }
+
+  pick(req: Requirements): PoolBackend | null {
+    return this.rank(req)[0] ?? null;
+  }
+
+  /** Why no backend fits, readable; null when one does. */
+  explainNoBackend(req: Requirements): string | null {
+    return explainNoBackend(this.views(), req);
+  }
+
+  private entry(id: string): Entry | undefined {
+    return this.entries.find((e) => e.backend.id === id);
+  }
+}
+
+function safeLoad(b: PoolBackend): number {
+  const n = b.load();
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,224 @@
+/**
+ * The built-in ComfyUI health checks (registered by health.ts): API reachable, version, GPU, WebSocket,
+ * one check per enabled workflow (node classes + model files), output folder, queue length.
+ * Only type imports from health.ts, so there is no import cycle at run time.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { CheckOutcome, HealthCheck, HealthCheckProvider, HealthContext, WorkflowNeeds } from './registry';
+
+export const DEFAULT_MIN_VERSION = '0.3.44';
+const GiB = 1024 ** 3;
+
+/** "0.3.64" → [0, 3, 64]; null when it is not a version. */
+export function parseVersion(v: string): number[] | null {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v.trim());
+  if (!m) return null;
+  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+}
+
+export function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
+  return `${Math.round(n / 1024 ** 2)} MB`;
+}
+
+/** "cuda:0 NVIDIA H100 80GB HBM3 : cudaMallocAsync" → "NVIDIA H100 80GB HBM3". */
+export function prettyDeviceName(name: string): string {
+  return name.replace(/^\s*[a-z]+:\d+\s+/i, '').replace(/\s*:\s*\w+\s*$/, '').trim() || name;
+}
+
+const apiCheck: HealthCheck = {
+  id: 'api',
+  title: 'ComfyUI reachable',
+  async run(ctx, shared): Promise<CheckOutcome> {
+    try {
+      const { latencyMs } = await shared.ping();
+      const slow = latencyMs > 1000;
+      return {
+        status: slow ? 'warn' : 'ok',
+        details: `${ctx.url} answered in ${Math.round(latencyMs)} ms.`,
+        fixHint: slow ? 'ComfyUI is answering slowly: it may be loading a model, or the network to it is slow.' : '',
+      };
+    } catch (err) {
+      return {
+        status: 'fail',
+        details: `No answer from ${ctx.url}: ${err instanceof Error ? err.message : String(err)}`,
+        fixHint: 'Start ComfyUI (or let ComfyDesk launch it), and check the address in the backend settings.',
+      };
+    }
+  },
+};
+
+const versionCheck: HealthCheck = {
+  id: 'version',
+  title: 'ComfyUI version',
+  async run(ctx, shared) {
+    const stats = await shared.systemStats();
+    const min = ctx.minVersion ?? DEFAULT_MIN_VERSION;
+    const raw = stats.system.comfyui_version;
+    const update = 'Update ComfyUI (git pull, then pip install -r requirements.txt; or the portable build\'s update script).';
+    if (!raw) return { status: 'warn', details: 'ComfyUI did not report its version (older than 0.3.x?).', fixHint: update };
+    const v = parseVersion(raw);
+    const m = parseVersion(min);
+    if (!v || !m) return { status: 'warn', details: `Unrecognised version "${raw}".`, fixHint: update };
+    if (compareVersions(v, m) < 0) {
+      return {
+        status: 'warn',
+        details: `ComfyUI ${raw} is older than ${min}: client-chosen job ids, per-node progress and preview metadata are missing, so progress is coarser.`,
+        fixHint: update,
+      };
+    }
+    return { status: 'ok', details: `ComfyUI ${raw}.` };
+  },
+};
+
+const gpuCheck: HealthCheck = {
+  id: 'gpu',
+  title: 'GPU',
+  async run(_ctx, shared) {
+    const stats = await shared.systemStats();
+    const gpu = stats.devices.find((d) => d.type !== 'cpu');
+    if (!gpu) {
+      return {
+        status: 'warn',
+        details: 'CPU only: ComfyUI found no CUDA or MPS device, so generating takes minutes instead of seconds.',
+        fixHint: 'Install a CUDA (NVIDIA) or MPS (Apple) build of PyTorch in ComfyUI\'s Python, and do not start it with --cpu.',
+      };
+    }
+    const total = gpu.vram_total;
+    const free = gpu.vram_free;
+    const mem = total !== undefined ? ` with ${formatBytes(total)} VRAM${free !== undefined ? `, ${formatBytes(free)} free` : ''}` : '';
+    const lowFree = total !== undefined && free !== undefined && free < total * 0.1 && free < 2 * GiB;
+    return {
+      status: lowFree ? 'warn' : 'ok',
+      details: `${prettyDeviceName(gpu.name)} (${gpu.type})${mem}.`,
+      fixHint: lowFree ? 'Little VRAM is free: close other GPU programs, or free ComfyUI\'s memory (unload models).' : '',
+    };
+  },
+};
+
+const socketCheck: HealthCheck = {
+  id: 'websocket',
+  title: 'Live updates (WebSocket)',
+  appliesTo: (ctx) => ctx.socketConnected !== undefined,
+  async run(ctx) {
+    if (ctx.socketConnected?.()) return { status: 'ok', details: 'Connected: progress and previews arrive live.' };
+    return {
+      status: 'fail',
+      details: 'Not connected: no live progress or previews (jobs still finish; ComfyDesk falls back to polling).',
+      fixHint: `Check that nothing (a proxy, a firewall) blocks WebSocket connections to ${ctx.url}/ws.`,
+    };
+  },
+};
+
+function workflowCheck(wf: WorkflowNeeds): HealthCheck {
+  return {
+    id: `workflow:${wf.id}`,
+    title: `Workflow "${wf.title}"`,
+    async run(_ctx, shared) {
+      const info = await shared.objectInfo();
+      const missingNodes = [...new Set(wf.nodeClasses)].filter((c) => !(c in info));
+      const missingModels: Array<{ folder: string; file: string }> = [];
+      for (const m of wf.models) {
+        const files = await shared.models(m.folder);
+        const want = m.file.replace(/\\/g, '/');
+        if (!files.some((f) => f.replace(/\\/g, '/') === want)) missingModels.push(m);
+      }
+      if (missingNodes.length === 0 && missingModels.length === 0) {
+        return {
+          status: 'ok',
+          details: `All ${wf.nodeClasses.length} node types and ${wf.models.length} model file${wf.models.length === 1 ? '' : 's'} are present.`,
+        };
+      }
+      const details: string[] = [];
+      const hints: string[] = [];
+      if (missingModels.length > 0) {
+        details.push(`Missing model${missingModels.length === 1 ? '' : 's'}: ${missingModels.map((m) => `${m.file} (${m.folder})`).join(', ')}.`);
+        for (const m of missingModels) hints.push(`Put ${m.file} in ComfyUI/models/${m.folder}/.`);
+      }
+      if (missingNodes.length > 0) {
+        details.push(`Missing node type${missingNodes.length === 1 ? '' : 's'}: ${missingNodes.join(', ')}.`);
+        hints.push('Install the custom nodes that provide them (e.g. with ComfyUI-Manager) or update ComfyUI, then restart it.');
+      }
+      if (missingModels.length > 0) hints.push('Then refresh the backend (no restart needed for models).');
+      return { status: 'fail', details: details.join(' '), fixHint: hints.join(' ') };
+    },
+  };
+}
+
+const workflowChecks: HealthCheckProvider = {
+  id: 'workflows',
+  expand: (ctx: HealthContext) => (ctx.workflows ?? []).map(workflowCheck),
+};
+
+const outputDirCheck: HealthCheck = {
+  id: 'output-dir',
+  title: 'Output folder',
+  appliesTo: (ctx) => ctx.outputDir !== undefined,
+  async run(ctx) {
+    const dir = ctx.outputDir!;
+    const hintPlace = 'choose another output folder in the backend settings';
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      const probe = path.join(dir, `.comfydesk-write-test-${process.pid}-${(ctx.clock?.now() ?? Date.now()).toString(36)}`);
+      await fsp.writeFile(probe, 'ok');
+      await fsp.unlink(probe);
+    } catch (err) {
+      return {
+        status: 'fail',
+        details: `Cannot write to ${dir}: ${err instanceof Error ? err.message : String(err)}`,
+        fixHint: `Give your user write access to ${dir}, or ${hintPlace}.`,
+      };
+    }
+    const fsStats = await fsp.statfs(dir);
+    const free = fsStats.bavail * fsStats.bsize;
+    const min = ctx.minFreeBytes ?? 5 * GiB;
+    if (free < min) {
+      return {
+        status: 'warn',
+        details: `${dir} is writable, but only ${formatBytes(free)} is free on its disk.`,
+        fixHint: `Free some space on that disk (images add up), or ${hintPlace}.`,
+      };
+    }
+    return { status: 'ok', details: `${dir} is writable; ${formatBytes(free)} free.` };
+  },
+};
+
+const queueCheck: HealthCheck = {
+  id: 'queue',
+  title: 'Queue',
+  async run(ctx, shared) {
+    await shared.requireApi();
+    const q = await ctx.client.getQueue();
+    const running = q.running.length;
+    const waiting = q.pending.length;
+    const long = ctx.longQueue ?? 20;
+    const details = running + waiting === 0 ? 'Idle: nothing running or waiting.' : `${running} running, ${waiting} waiting.`;
+    if (waiting > long) {
+      return {
+        status: 'warn',
+        details: `${details} That is a long queue.`,
+        fixHint: 'Jobs will wait a while: add another backend, or clear old jobs from the queue.',
+      };
+    }
+    return { status: 'ok', details };
+  },
+};
+
+export const builtInHealthChecks: ReadonlyArray<HealthCheck | HealthCheckProvider> = [
+  apiCheck,
+  versionCheck,
+  gpuCheck,
+  socketCheck,
+  workflowChecks,
+  outputDirCheck,
+  queueCheck,
+];

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@core/config';
+import { defaultDataDir } from '@core/paths';
+import { tempDirs } from '../helpers/temp-dir';
+
+const dirs = tempDirs();
+afterEach(() => dirs.cleanup());
+
+function withFile(content: string): string {
+  const dir = dirs.make();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), content);
+  return dir;
+}
+
+describe('config', () => {
+  it('has sensible defaults: loopback, library inside the data dir', () => {
+    const dir = dirs.make();
+    const cfg = loadConfig({ dataDir: dir, env: {} });
+    expect(cfg.server).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(cfg.libraryDir).toBe(join(dir, 'library'));
+    expect(cfg.comfy.urls).toEqual([]);
+    expect(cfg.logLevel).toBe('info');
+  });
+
+  it('reads the file, then environment overrides, then the command line', () => {
+    const dir = withFile(JSON.stringify({ server: { port: 9000 }, comfy: { urls: ['http://gpu.local:8188/'] }, libraryDir: 'out' }));
+    const cfg = loadConfig({
+      dataDir: dir,
+      env: { COMFYDESK_PORT: '9100', COMFYDESK_COMFY_URLS: 'http://a:1, http://b:2', COMFYDESK_COMFY_AUTOLAUNCH: 'yes' },
+      overrides: { server: { host: '0.0.0.0' } },
+    });
+    expect(cfg.server).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(cfg.comfy.urls).toEqual(['http://a:1', 'http://b:2']);
+    expect(cfg.comfy.autoLaunch).toBe(true);
+    expect(cfg.libraryDir).toBe(join(dir, 'out'));
+    const fileOnly = loadConfig({ dataDir: dir, env: {} });
+    expect(fileOnly.comfy.urls).toEqual(['http://gpu.local:8188']);
+  });
+
+  it('names the bad key and where it came from', () => {
+    const dir = dirs.make();
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_PORT: 'eighty' } })).toThrow(/server\.port: .*\(from environment variable COMFYDESK_PORT\)/);
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_LOG_LEVEL: 'loud' } })).toThrow(/logLevel/);
+    const bad = withFile(JSON.stringify({ comfy: { urls: ['ftp://x'] } }));
+    expect(() => loadConfig({ dataDir: bad, env: {} })).toThrow(/comfy\.urls\.0: .*config\.json/);
+    const unknown = withFile(JSON.stringify({ sever: {} }));
+    expect(() => loadConfig({ dataDir: unknown, env: {} })).toThrow(/sever/);
+  });
+
+  it('refuses a config file that is not JSON, clearly', () => {
+    const dir = withFile('{ port: 1');
+    expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(ConfigError);
+    expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(/config\.json is not valid JSON/);
+  });
+
+  it('data dir follows each OS convention', () => {
+    expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.local/share/ComfyDesk');
+    expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/u')).toBe('/data/ComfyDesk');
+    expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/ComfyDesk');
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toContain('ComfyDesk');
+  });
+
+  it('uses COMFYDESK_DATA_DIR when the shell gives none', () => {
+    const dir = dirs.make();
+    expect(loadConfig({ env: { COMFYDESK_DATA_DIR: dir } }).dataDir).toBe(dir);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The headless core is killed with SIGKILL in the middle of a queue while the (fake) ComfyUI keeps running; a new
+ * core on the same data finishes the queue. Every job ends exactly once, with exactly one output, and no prompt
+ * runs twice on ComfyUI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ApiClient } from '@shared/api-client';
+import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
+import type { Job } from '@shared/jobs';
+import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
+import { tempDirs } from '@test/helpers/temp-dir';
+import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+import { WorkflowRegistry } from '@core/workflows/registry';
+import { repoPath } from '@test/helpers/repo';
+
+const dirs = tempDirs();
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  dirs.cleanup();
+});
+
+interface Running {
+  child: ChildProcess;
+  api: ApiClient;
+  transport: WsTransport;
+}
+
+async function startHeadless(dataDir: string, comfyUrl: string): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn', COMFYDESK_COMFY_URLS: comfyUrl, COMFYDESK_DISCORD_TOKEN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const listen = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (listen) resolve(listen[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`headless exited ${code}: ${out}`)));
+  });
+  const { readFileSync } = await import('node:fs');
+  const token = readFileSync(join(dataDir, 'server-token'), 'utf8').trim();
+  const transport = new WsTransport({
+    url: `${base.replace('http', 'ws')}/api/ws?token=${token}`,
+    createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
+  });
+  cleanups.push(() => transport.close());
+  return { child, api: new ApiClient(transport), transport };
+}
+
+/** Resolves when `test` holds for the jobs, checked on every job.changed event (and once at the start). */
+function jobsUntil(run: Running, ids: string[], test: (jobs: Map<string, Job>) => boolean): Promise<Map<string, Job>> {
+  return new Promise((resolve, reject) => {
+    const jobs = new Map<string, Job>();
+    let done = false;
+    const check = () => {
+      if (!done && jobs.size === ids.length && test(jobs)) {
+        done = true;
+        off();
+        resolve(jobs);
+      }
+    };
+    const off = run.api.on('job.changed', (job) => {
+      if (!ids.includes(job.id)) return;
+      jobs.set(job.id, job);
+      check();
+    });
+    Promise.all(ids.map((id) => run.api.call('jobs.get', { id })))
+      .then((list) => {
+        for (const job of list) if (!jobs.has(job.id) || jobs.get(job.id)!.updatedAt <= job.updatedAt) jobs.set(job.id, job);
+        check();
+      })
+      .catch(reject);
+  });
+}
+
+const ENDED = ['done', 'failed', 'cancelled'];
+
+describe('crash recovery', () => {
+  let fake: FakeComfy;
+
+  it('a SIGKILLed core restarted on the same data ends every job exactly once', async () => {
+    const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
+    await registry.load();
+    fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 40 } });
+    cleanups.push(() => fake.close());
+    const dataDir = dirs.make('comfydesk-crash-');
+
+    const first = await startHeadless(dataDir, fake.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const job = await first.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: `crash test ${i}`, params: { steps: 4, width: 512, height: 512 } });
+      ids.push(job.id);
+    }
+    // Mid-queue: something finished, something is on ComfyUI, something still waits in our queue.
+    await jobsUntil(first, ids, (jobs) => {
+      const s = [...jobs.values()].map((j) => j.status);
+      return s.includes('done') && s.some((x) => x === 'submitted' || x === 'running') && s.includes('queued');
+    });
+    const exited = once(first.child, 'exit');
+    first.child.kill('SIGKILL');
+    await exited;
+    first.transport.close();
+
+    const second = await startHeadless(dataDir, fake.url);
+    const final = await jobsUntil(second, ids, (jobs) => [...jobs.values()].every((j) => ENDED.includes(j.status)));
+    expect([...final.values()].map((j) => j.status)).toEqual(ids.map(() => 'done'));
+    const stopped = once(second.child, 'exit');
+    second.child.kill('SIGTERM');
+    await stopped;
+
+    const db = new Database(join(dataDir, 'comfydesk.db'), { readonly: true });
+    cleanups.push(() => {
+      db.close();
+    });
+    for (const id of ids) {
+      const ended = db.prepare("SELECT COUNT(*) AS n FROM job_transitions WHERE job_id = ? AND to_state IN ('done','failed','cancelled')").get(id) as { n: number };
+      expect(ended.n, `ended transitions of ${id}`).toBe(1);
+      const outputs = db.prepare('SELECT COUNT(*) AS n FROM outputs WHERE job_id = ?').get(id) as { n: number };
+      expect(outputs.n, `outputs of ${id}`).toBe(1);
+    }
+    // No job ran twice on ComfyUI: one executed prompt per job (by the filename prefix the engine sets).
+    const runsPerJob = new Map<string, number>();
+    for (const p of fake.prompts) {
+      const graph = p.prompt as Record<string, { inputs: Record<string, unknown> }>;
+      const prefix = Object.values(graph)
+        .map((n) => n.inputs.filename_prefix)
+        .find((v): v is string => typeof v === 'string');
+      const jobId = prefix?.replace('ComfyDesk/', '');
+      if (jobId) runsPerJob.set(jobId, (runsPerJob.get(jobId) ?? 0) + 1);
+    }
+    for (const id of ids) expect(runsPerJob.get(id), `prompts of ${id}`).toBe(1);
+  }, 60_000);
+});

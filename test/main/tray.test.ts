@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => (await import('./electron-fake')).electronModule);
+
+import type { CallResult } from '@shared/api';
+import type { HealthSummary } from '@shared/api/health';
+import { EventBus } from '@core/events';
+import { nullLogger } from '@core/log';
+import type { ShellCore } from '../../electron/main/shell-core';
+import { createShellTray, type ShellTray } from '../../electron/main/tray';
+import { FakeTray, resetFake } from './electron-fake';
+import { backend, botState, IDLE_TRAY_LABELS, summary } from './summary';
+
+/** A core whose API records calls; queue.pause and bot.start/stop change what healthSummary() reports. */
+function fakeCore(initial: HealthSummary = summary()) {
+  let current = initial;
+  const events = new EventBus();
+  const calls: Array<[string, unknown]> = [];
+  const answers = new Map<string, CallResult>();
+  const dispatch = vi.fn(async (method: string, input: unknown): Promise<CallResult> => {
+    calls.push([method, input]);
+    const preset = answers.get(method);
+    if (preset) return preset;
+    if (method === 'queue.pause') {
+      const paused = (input as { paused: boolean }).paused;
+      current = { ...current, queue: { ...current.queue, paused } };
+      return { ok: true, output: { paused } };
+    }
+    if (method === 'health.run') {
+      return { ok: true, output: { backendId: 'b1', url: 'x', results: [{ status: 'ok' }, { status: 'ok' }, { status: 'warn' }, { status: 'fail' }] } };
+    }
+    return { ok: true, output: {} };
+  });
+  const core = {
+    api: { dispatch },
+    events,
+    healthSummary: () => current,
+    config: { libraryDir: '/data/library' },
+    logger: nullLogger,
+    store: {},
+  } as unknown as ShellCore;
+  return { core, calls, answers, events, set: (s: HealthSummary) => (current = s) };
+}
+
+function setup(initial?: HealthSummary, platform: NodeJS.Platform = 'linux') {
+  const f = fakeCore(initial);
+  const showWindow = vi.fn();
+  const quit = vi.fn();
+  const openPath = vi.fn(async (_p: string) => '');
+  const inform = vi.fn();
+  const shellTray = createShellTray({ core: f.core, iconsDir: '/res/tray', platform, showWindow, quit, openPath, inform });
+  const tray = FakeTray.all.at(-1)!;
+  return { ...f, shellTray, tray, showWindow, quit, openPath, inform };
+}
+
+let made: ShellTray | null = null;
+afterEach(() => {
+  made?.destroy();
+  made = null;
+  resetFake();
+});
+
+describe('tray', () => {
+  it('shows the state at start: icon, tooltip and the full menu', () => {
+    const { tray, shellTray } = setup();
+    made = shellTray;
+    expect(tray.image.path).toBe('/res/tray/idle-bot-off.png');
+    expect(tray.tooltip).toContain('ComfyUI: idle');
+    expect(tray.labels()).toEqual(IDLE_TRAY_LABELS);
+  });
+
+  it('follows health.changed and bot.changed', () => {
+    const { tray, events, shellTray } = setup();
+    made = shellTray;
+    events.emit('health.changed', summary({ comfy: { status: 'offline', backends: [backend({ status: 'offline' })] } }));
+    expect(tray.image.path).toBe('/res/tray/offline-bot-off.png');
+    expect(tray.tooltip).toContain('ComfyUI: offline');
+    events.emit('health.changed', summary({ comfy: { backends: [backend({ status: 'busy' })] }, queue: { running: 1, queued: 2 } }));
+    expect(tray.image.path).toBe('/res/tray/busy-bot-off.png');
+    expect(tray.tooltip).toContain('Queue: 1 running, 2 waiting');
+    events.emit('bot.changed', botState('online'));
+    expect(tray.image.path).toBe('/res/tray/busy-bot-on.png');
+    expect(tray.labels()).toContain('Turn Discord bot off');
+    expect(tray.tooltip).toContain('Discord bot: on');
+  });
+
+  it('Pause / Resume queue calls queue.pause and the item flips', async () => {
+    const { tray, calls, shellTray } = setup();
+    made = shellTray;
+    tray.item('Pause queue').click!();
+    await vi.waitFor(() => expect(tray.labels()).toContain('Resume queue'));
+    expect(calls).toEqual([['queue.pause', { paused: true }]]);
+    tray.item('Resume queue').click!();
+    await vi.waitFor(() => expect(tray.labels()).toContain('Pause queue'));
+    expect(calls.at(-1)).toEqual(['queue.pause', { paused: false }]);
+    expect(tray.tooltip).not.toContain('(paused)');
+  });
+
+  it('bot on/off calls bot.start / bot.stop', async () => {
+    const { tray, calls, events, shellTray } = setup();
+    made = shellTray;
+    await shellTray.run('bot.toggle');
+    expect(calls.at(-1)).toEqual(['bot.start', {}]);
+    events.emit('bot.changed', botState('online'));
+    tray.item('Turn Discord bot off').click!();
+    await vi.waitFor(() => expect(calls.at(-1)).toEqual(['bot.stop', {}]));
+  });
+
+  it('Start / Stop ComfyUI picks by whether ComfyDesk launched one', async () => {
+    const { calls, set, shellTray, tray } = setup();
+    made = shellTray;
+    await shellTray.run('comfy.toggle');
+    expect(calls.at(-1)).toEqual(['comfy.start', {}]);
+    set(summary({ comfy: { backends: [backend({ kind: 'launched', status: 'idle' })] } }));
+    await shellTray.run('health.run');
+    expect(tray.labels()).toContain('Stop ComfyUI');
+    await shellTray.run('comfy.toggle');
+    expect(calls.at(-1)).toEqual(['comfy.stop', {}]);
+  });
+
+  it('Run health checks reports the counts; a failing call is told to the user, not thrown', async () => {
+    const { inform, answers, shellTray } = setup();
+    made = shellTray;
+    await shellTray.run('health.run');
+    expect(inform).toHaveBeenLastCalledWith('Health checks finished', '2 passed, 1 warnings, 1 failed');
+    answers.set('bot.start', { ok: false, error: { code: 'unavailable', message: 'No Discord token is set' } });
+    await shellTray.run('bot.toggle');
+    expect(inform).toHaveBeenLastCalledWith('Discord bot', 'No Discord token is set');
+  });
+
+  it('Open library folder opens config.libraryDir; its error is shown', async () => {
+    const { openPath, inform, shellTray } = setup();
+    made = shellTray;
+    await shellTray.run('library.open');
+    expect(openPath).toHaveBeenCalledWith('/data/library');
+    openPath.mockResolvedValueOnce('Failed to open path');
+    await shellTray.run('library.open');
+    expect(inform).toHaveBeenLastCalledWith('Could not open the library folder', 'Failed to open path');
+  });
+
+  it('Show, a left click and Quit reach the shell', async () => {
+    const { tray, showWindow, quit, shellTray } = setup();
+    made = shellTray;
+    tray.item('Show ComfyDesk').click!();
+    tray.emit('click');
+    await vi.waitFor(() => expect(showWindow).toHaveBeenCalledTimes(2));
+    tray.item('Quit ComfyDesk').click!();
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+  });
+
+  it('macOS uses template images', () => {
+    const { tray, shellTray } = setup(summary({ bot: { status: 'online' } }), 'darwin');
+    made = shellTray;
+    expect(tray.image).toEqual(expect.objectContaining({ path: '/res/tray/idle-bot-onTemplate.png', template: true }));
+  });
+
+  it('touches the OS tray only when something it shows changed', () => {
+    const { tray, events, shellTray } = setup();
+    made = shellTray;
+    const menu = tray.menu;
+    const setImage = vi.spyOn(tray, 'setImage');
+    events.emit('health.changed', summary());
+    expect(tray.menu).toBe(menu);
+    expect(setImage).not.toHaveBeenCalled();
+    events.emit('health.changed', summary({ queue: { paused: true } }));
+    expect(tray.menu).not.toBe(menu);
+    expect(setImage).not.toHaveBeenCalled();
+  });
+
+  it('destroy detaches from events', () => {
+    const { tray, events, shellTray } = setup();
+    shellTray.destroy();
+    expect(tray.destroyed).toBe(true);
+    events.emit('health.changed', summary({ comfy: { status: 'offline', backends: [] } }));
+    expect(tray.image.path).toBe('/res/tray/idle-bot-off.png');
+  });
+});
