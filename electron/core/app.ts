@@ -22,7 +22,9 @@ import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
-import { useBotForHealth } from './health/discord-checks';
+import { comfyHealthChecks } from './health/comfy-checks';
+import { discordHealthChecks } from './health/discord-checks';
+import { HealthRegistry } from './health/registry';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
@@ -33,6 +35,7 @@ import { fitToLimit, pruneFitCache } from './library/fit';
 import { Library } from './library/library';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
+import { removedBackendUrls } from './store/backends-repo';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -95,8 +98,9 @@ export function createCore(options: CoreOptions): Core {
   const library = new Library({ libraryDir: config.libraryDir, store: store.outputs, clock, logger: logger.child('library'), events });
 
   const comfy = new BackendManager({
-    backends: store.backends,
-    settings: store.settings,
+    records: store.backends,
+    removed: removedBackendUrls(store.settings),
+    settings: () => store.settings.get(),
     events,
     config: config.comfy,
     launchDir: join(config.dataDir, 'comfyui'),
@@ -131,9 +135,11 @@ export function createCore(options: CoreOptions): Core {
     fit: (path, limit) => fitToLimit(path, limit, { cacheDir: discordFitDir, ffmpegPath: library.ffmpegPath }),
     ...options.discord,
   });
-  const releaseBotHealth = useBotForHealth(bot, () => [
+  /** The channels Discord jobs came from lately: the bot's permissions are checked there. */
+  const recentDiscordChannels = (): string[] => [
     ...new Set(store.jobs.list({ limit: 50 }).flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : []))),
-  ]);
+  ];
+  const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
 
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
@@ -177,7 +183,7 @@ export function createCore(options: CoreOptions): Core {
       summary: healthSummary,
       run: (input) =>
         runBackendHealth(
-          { backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock, records: () => store.backends.list() },
+          { registry: healthChecks, backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock, records: () => store.backends.list() },
           input.backendId,
         ),
     }),
@@ -246,14 +252,12 @@ export function createCore(options: CoreOptions): Core {
         await starting?.catch(() => {});
         if (!wasStarted) {
           await bot.dispose();
-          releaseBotHealth();
-          await library.stop();
+            await library.stop();
           store.close();
           return;
         }
         logger.info('core stopping');
         await bot.dispose();
-        releaseBotHealth();
         jobs.stop();
         clock.clearTimeout(summaryTimer ?? undefined);
         summaryTimer = null;

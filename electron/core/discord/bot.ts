@@ -29,6 +29,7 @@ import { ProgressMessenger } from './progress';
 import { SlidingWindowLimiter } from './rate-limit';
 import { RestProgressSink } from './rest-sink';
 import { AckGate } from './ack-gate';
+import { channelAccess } from './channel-access';
 import { BackendInfo } from './backend-info';
 import { renderProgressPayload } from './progress-render';
 
@@ -133,9 +134,20 @@ export class DiscordBot {
     };
   }
 
-  /** The live discord.js client while online (health checks, tests). */
+  /** The live discord.js client while online (tests). */
   get discord(): Client<true> | null {
     return this.client?.isReady() ? this.client : null;
+  }
+
+  /** How many servers the bot is in; null while it is not online (health). */
+  guildCount(): number | null {
+    return this.discord?.guilds.cache.size ?? null;
+  }
+
+  /** The bot's result permissions in these channels; null while it is not online (health). */
+  channelAccess(channelIds: readonly string[]): ReturnType<typeof channelAccess> | null {
+    const client = this.discord;
+    return client ? channelAccess(client, channelIds) : null;
   }
 
   /** Log in; resolves once online or failed (the state says which). */

@@ -1,11 +1,10 @@
 /**
- * The built-in ComfyUI health checks (registered by health.ts): API reachable, version, GPU, WebSocket,
- * one check per enabled workflow (node classes + model files), output folder, queue length.
- * Only type imports from health.ts, so there is no import cycle at run time.
+ * The ComfyUI health checks: API reachable, version, GPU, WebSocket, one check per enabled workflow (node
+ * classes + model files), output folder, queue length.
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { CheckOutcome, HealthCheck, HealthCheckProvider, HealthContext, WorkflowNeeds } from './registry';
+import { HealthRegistry, type CheckOutcome, type HealthCheck, type HealthCheckProvider, type HealthContext, type WorkflowNeeds } from './registry';
 
 export const DEFAULT_MIN_VERSION = '0.3.44';
 const GiB = 1024 ** 3;
@@ -213,7 +212,7 @@ const queueCheck: HealthCheck = {
   },
 };
 
-export const builtInHealthChecks: ReadonlyArray<HealthCheck | HealthCheckProvider> = [
+export const comfyHealthChecks: ReadonlyArray<HealthCheck | HealthCheckProvider> = [
   apiCheck,
   versionCheck,
   gpuCheck,
@@ -222,3 +221,8 @@ export const builtInHealthChecks: ReadonlyArray<HealthCheck | HealthCheckProvide
   outputDirCheck,
   queueCheck,
 ];
+
+/** A registry holding just the ComfyUI checks (the core adds the Discord ones to its own). */
+export function comfyHealthRegistry(): HealthRegistry {
+  return new HealthRegistry(comfyHealthChecks);
+}

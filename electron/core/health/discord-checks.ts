@@ -1,74 +1,58 @@
 /**
- * Discord checks in the health list (through comfy/health's registerCheck): the token is valid (the bot logs
- * in), the bot is in at least one server, and it may send messages, embed links and attach files in the
- * channels it answered in lately.
+ * Discord checks in the health list: the token is valid (the bot logs in), the bot is in at least one server,
+ * and it may send messages, embed links and attach files in the channels it answered in lately. They read the
+ * bot through `DiscordHealthSource` (the composition root passes the bot), so health knows nothing of discord.js.
  */
-import { PermissionFlagsBits, type GuildBasedChannel } from 'discord.js';
-import { registerCheck, type CheckOutcome, type HealthCheck } from './registry';
-import type { DiscordBot } from '@core/discord/bot';
+import type { BotState } from '@shared/api/bot';
+import type { CheckOutcome, HealthCheck } from './registry';
 
-let current: DiscordBot | null = null;
-let registered = false;
+/** What the bot lacks in one channel. */
+export interface ChannelAccess {
+  channelName: string;
+  guildName: string;
+  /** Permission names, e.g. "AttachFiles"; empty when it has all it needs. */
+  missing: string[];
+}
 
-const NEEDED = [
-  ['ViewChannel', PermissionFlagsBits.ViewChannel],
-  ['SendMessages', PermissionFlagsBits.SendMessages],
-  ['EmbedLinks', PermissionFlagsBits.EmbedLinks],
-  ['AttachFiles', PermissionFlagsBits.AttachFiles],
-] as const;
+export interface DiscordHealthSource {
+  state(): Pick<BotState, 'hasToken' | 'status' | 'error' | 'username'>;
+  /** How many servers the bot is in; null while it is not online. */
+  guildCount(): number | null;
+  /** The bot's access in each of these channels (channels it cannot see are left out); null while offline. */
+  channelAccess(channelIds: readonly string[]): ChannelAccess[] | null;
+}
 
-export function tokenCheckOutcome(bot: DiscordBot | null): CheckOutcome {
-  const s = bot?.state();
-  if (!s || !s.hasToken) return { status: 'warn', details: 'No Discord bot token is set.', fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.' };
+export function tokenCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
+  const s = bot.state();
+  if (!s.hasToken) return { status: 'warn', details: 'No Discord bot token is set.', fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.' };
   if (s.status === 'error') return { status: 'fail', details: s.error ?? 'The bot could not log in.', fixHint: 'Reset the token in the Discord Developer Portal (Bot → Reset Token) and paste it again.' };
   if (s.status === 'online') return { status: 'ok', details: `Logged in as ${s.username ?? 'the bot'}.` };
   return { status: 'warn', details: `The bot is ${s.status}.`, fixHint: 'Start the bot on the Discord bot page.' };
 }
 
-export function guildCheckOutcome(bot: DiscordBot | null): CheckOutcome {
-  const client = bot?.discord;
-  if (!client) return { status: 'warn', details: 'The bot is not online, so its servers are unknown.', fixHint: 'Start the bot first.' };
-  const n = client.guilds.cache.size;
+export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
+  const n = bot.guildCount();
+  if (n === null) return { status: 'warn', details: 'The bot is not online, so its servers are unknown.', fixHint: 'Start the bot first.' };
   if (n === 0) return { status: 'fail', details: 'The bot is in no server.', fixHint: 'Use the invite link on the Discord bot page to add it to your server.' };
   return { status: 'ok', details: `In ${n} server${n === 1 ? '' : 's'}.` };
 }
 
 /** The channels the bot posted in recently (from Discord jobs) and what it lacks there. */
-export function channelCheckOutcome(bot: DiscordBot | null, recentChannelIds: readonly string[]): CheckOutcome {
-  const client = bot?.discord;
-  if (!client) return { status: 'warn', details: 'The bot is not online.', fixHint: 'Start the bot first.' };
-  const problems: string[] = [];
-  let checked = 0;
-  for (const id of recentChannelIds) {
-    const channel = client.channels.cache.get(id) as GuildBasedChannel | undefined;
-    if (!channel || !('guild' in channel)) continue;
-    const me = channel.guild.members.me;
-    const perms = me ? channel.permissionsFor(me) : null;
-    checked++;
-    const missing = NEEDED.filter(([, bit]) => !perms?.has(bit)).map(([name]) => name);
-    if (missing.length) problems.push(`#${channel.name} in ${channel.guild.name}: missing ${missing.join(', ')}`);
-  }
+export function channelCheckOutcome(bot: DiscordHealthSource, recentChannelIds: readonly string[]): CheckOutcome {
+  const access = bot.channelAccess(recentChannelIds);
+  if (!access) return { status: 'warn', details: 'The bot is not online.', fixHint: 'Start the bot first.' };
+  const problems = access.filter((a) => a.missing.length > 0).map((a) => `#${a.channelName} in ${a.guildName}: missing ${a.missing.join(', ')}`);
   if (problems.length) return { status: 'fail', details: problems.join('; '), fixHint: 'Give the bot’s role View Channel, Send Messages, Embed Links and Attach Files in those channels.' };
+  const checked = access.length;
   if (checked === 0) return { status: 'ok', details: 'No channel used yet; permissions are checked once the bot has answered in one.' };
   return { status: 'ok', details: `The bot may post results in the ${checked} channel${checked === 1 ? '' : 's'} used lately.` };
 }
 
-/** Make `bot` the one the Discord health checks look at (registered once per process). */
-export function useBotForHealth(bot: DiscordBot, recentChannels: () => string[]): () => void {
-  current = bot;
-  if (!registered) {
-    registered = true;
-    const checks: HealthCheck[] = [
-      { id: 'discord-token', title: 'Discord bot token', run: async () => tokenCheckOutcome(current) },
-      { id: 'discord-guilds', title: 'Discord bot in a server', run: async () => guildCheckOutcome(current) },
-      { id: 'discord-permissions', title: 'Discord channel permissions', run: async () => channelCheckOutcome(current, channelsOf()) },
-    ];
-    for (const c of checks) registerCheck(c);
-  }
-  channelsOf = recentChannels;
-  return () => {
-    if (current === bot) current = null;
-  };
+/** The three Discord checks, for a registry. */
+export function discordHealthChecks(bot: DiscordHealthSource, recentChannels: () => readonly string[]): HealthCheck[] {
+  return [
+    { id: 'discord-token', title: 'Discord bot token', run: async () => tokenCheckOutcome(bot) },
+    { id: 'discord-guilds', title: 'Discord bot in a server', run: async () => guildCheckOutcome(bot) },
+    { id: 'discord-permissions', title: 'Discord channel permissions', run: async () => channelCheckOutcome(bot, recentChannels()) },
+  ];
 }
-
-let channelsOf: () => string[] = () => [];

@@ -1,13 +1,10 @@
 /**
  * Health checks: named checks that each report ok / warn / fail with details and a fix hint, streamed one by
- * one as they finish (like an installer's step list). Checks live in a registry so other parts (the Discord
- * bot) add their own through the same `registerCheck`. Every check runs with a timeout and never throws:
- * an exception becomes a `fail` carrying its message.
- *
- * The built-in ComfyUI checks are in health-checks.ts and registered in `defaultHealthRegistry`.
+ * one as they finish (like an installer's step list). Checks live in a registry that the composition root
+ * builds (ComfyUI checks from comfy-checks.ts, Discord checks from discord-checks.ts): there is no process-wide
+ * registry. Every check runs with a timeout and never throws: an exception becomes a `fail` carrying its message.
  */
 import { systemClock, type Clock, type ClockTimer } from '../clock';
-import { builtInHealthChecks } from './comfy-checks';
 
 export type HealthStatus = 'ok' | 'warn' | 'fail';
 
@@ -104,6 +101,10 @@ export class NotCheckedError extends Error {
 export class HealthRegistry {
   private readonly sources: HealthCheckSource[] = [];
 
+  constructor(sources: readonly HealthCheckSource[] = []) {
+    for (const source of sources) this.register(source);
+  }
+
   /** Add a check (or provider). Ids are unique. Returns a function that removes it again. */
   register(source: HealthCheckSource): () => void {
     if (this.sources.some((s) => s.id === source.id)) throw new Error(`health check "${source.id}" is already registered`);
@@ -146,29 +147,12 @@ export class HealthRegistry {
   }
 }
 
-export const defaultHealthRegistry = new HealthRegistry();
-for (const check of builtInHealthChecks) defaultHealthRegistry.register(check);
-
-/** Add a check to the default registry (the Discord bot adds its own this way). */
-export function registerCheck(source: HealthCheckSource): () => void {
-  return defaultHealthRegistry.register(source);
-}
-
 /** A context for one ComfyBackend (anything with client, url and socketConnected). */
 export function healthContextFor(
   backend: { client: HealthClient; url: string; readonly socketConnected: boolean },
   rest: Omit<HealthContext, 'client' | 'url' | 'socketConnected'> = {},
 ): HealthContext {
   return { ...rest, client: backend.client, url: backend.url, socketConnected: () => backend.socketConnected };
-}
-
-/** Run every applicable check concurrently; `onResult` gets each result as it completes. Never throws. */
-export function runHealthChecks(
-  ctx: HealthContext,
-  onResult?: (r: HealthResult) => void,
-  registry: HealthRegistry = defaultHealthRegistry,
-): Promise<HealthResult[]> {
-  return registry.run(ctx, onResult);
 }
 
 const GENERIC_FAIL_HINT = "Run the checks again; if this keeps failing, look at ComfyUI's console output.";

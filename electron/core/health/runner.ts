@@ -1,18 +1,20 @@
 /**
- * Runs the ComfyUI health checks (comfy/health.ts) for one live backend, with the needs of every loaded workflow
+ * Runs the health checks of a registry for one live backend, with the needs of every loaded workflow
  * (node classes + the model files the user's settings choose), streaming each result as a `health.check` event.
  */
 import { ApiError } from '@shared/api';
 import type { HealthCheckResult } from '@shared/api/health';
 import type { Clock } from '../clock';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
-import { healthContextFor, runHealthChecks, type WorkflowNeeds } from './registry';
+import { healthContextFor, type HealthRegistry, type WorkflowNeeds } from './registry';
 import type { EventBus } from '../events';
 import type { SettingsRepo } from '@core/store/settings-repo';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requiredModelFiles } from '@core/workflows/requirements';
 
 export interface HealthRunnerDeps {
+  /** The checks to run (ComfyUI's, Discord's…), built by the composition root. */
+  registry: HealthRegistry;
   backends: ReadonlyMap<string, ComfyBackend>;
   workflows: WorkflowRegistry;
   settings: SettingsRepo;
@@ -54,6 +56,6 @@ export async function runBackendHealth(
     outputDir: deps.outputDir,
     clock: deps.clock,
   });
-  const results = await runHealthChecks(ctx, (result) => deps.events.emit('health.check', { backendId: backend.id, result }));
+  const results = await deps.registry.run(ctx, (result) => deps.events.emit('health.check', { backendId: backend.id, result }));
   return { backendId: backend.id, url: backend.url, results };
 }

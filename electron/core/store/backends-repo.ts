@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
 import { bool } from './json';
+import type { BackendKind, BackendRecord } from '@shared/backends';
+import type { SettingsRepo } from './settings-repo';
+import { z } from 'zod';
 
-export type BackendKind = 'launched' | 'local' | 'remote';
-
-export interface BackendRecord {
-  id: string;
-  name: string;
-  url: string;
-  kind: BackendKind;
-  enabled: boolean;
-  /** The WebSocket clientId we use with this ComfyUI, stable across restarts. */
-  clientId: string;
-  launchPath: string | null;
-  lastSeen: number | null;
-}
+export type { BackendKind, BackendRecord };
 
 interface BackendRow {
   id: string;
@@ -102,4 +93,23 @@ export class BackendsRepo {
   remove(id: string): void {
     this.db.prepare('DELETE FROM backends WHERE id = ?').run(id);
   }
+}
+
+const REMOVED_KEY = 'comfy.removedUrls';
+const RemovedUrlsSchema = z.array(z.string());
+
+/** The local ComfyUI addresses the user removed (a settings value), as the backends manager reads them. */
+export function removedBackendUrls(settings: SettingsRepo): { list(): string[]; remember(url: string): void; forget(url: string): void } {
+  const list = (): string[] => settings.getValue(REMOVED_KEY, RemovedUrlsSchema) ?? [];
+  return {
+    list,
+    remember(url) {
+      const now = list();
+      if (!now.includes(url)) settings.setValue(REMOVED_KEY, [...now, url]);
+    },
+    forget(url) {
+      const now = list();
+      if (now.includes(url)) settings.setValue(REMOVED_KEY, now.filter((u) => u !== url));
+    },
+  };
 }

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '@core/app';
 import { loadConfig } from '@core/config';
 import { MemorySecretStore } from '@core/secrets';
-import { defaultHealthRegistry } from '@core/health/registry';
-import { channelCheckOutcome, guildCheckOutcome, tokenCheckOutcome } from '@core/health/discord-checks';
+import { channelCheckOutcome, discordHealthChecks, guildCheckOutcome, tokenCheckOutcome } from '@core/health/discord-checks';
 import type { BotState } from '@shared/api/bot';
 import { fakeClientOptions, ManualClock, Perm, startFakeDiscord, type FakeDiscord } from '@test/fakes/discord';
 import { tempDirs } from '@test/helpers/temp-dir';
@@ -132,6 +131,6 @@ describe('bot API', () => {
     expect(bad.status).toBe('fail');
     expect(bad.details).toContain('#locked');
     expect(bad.details).toContain('AttachFiles');
-    for (const id of ['discord-token', 'discord-guilds', 'discord-permissions']) expect(defaultHealthRegistry.ids()).toContain(id);
+    expect(discordHealthChecks(core.bot, () => [art]).map((c) => c.id)).toEqual(['discord-token', 'discord-guilds', 'discord-permissions']);
   });
 });

@@ -2,9 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComfyBackend } from '@core/comfy/backends/backend';
 import { ComfyClient } from '@core/comfy/protocol/client';
-import { healthContextFor, runHealthChecks, type HealthResult, type WorkflowNeeds } from '@core/health/registry';
+import { comfyHealthRegistry } from '@core/health/comfy-checks';
+import { healthContextFor, type HealthContext, type HealthResult, type WorkflowNeeds } from '@core/health/registry';
 import { BackendPool, type PoolBackend } from '@core/comfy/backends/pool';
 import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
+
+const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> => comfyHealthRegistry().run(ctx, onResult);
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -56,7 +59,7 @@ describe('health against the fake ComfyUI', () => {
     const f = await fake({ checkpoints: ['sd_xl_base_1.0.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] });
     const backend = await onlineBackend(f);
     const streamed: HealthResult[] = [];
-    const results = await runHealthChecks(
+    const results = await runComfyChecks(
       healthContextFor(backend, { workflows: [sdxl, flux], outputDir: `${f.dataDir}/output`, minFreeBytes: 1 }),
       (r) => streamed.push(r),
     );
@@ -95,7 +98,7 @@ describe('health against the fake ComfyUI', () => {
     });
     const client = new ComfyClient({ url: f.url });
     cleanups.push(() => client.close());
-    const r = byId(await runHealthChecks({ client, url: client.url }));
+    const r = byId(await runComfyChecks({ client, url: client.url }));
     expect(r.gpu).toMatchObject({ status: 'ok', details: 'NVIDIA GeForce RTX 3090 (cuda) with 24.0 GB VRAM, 23.0 GB free.' });
   });
 
@@ -104,7 +107,7 @@ describe('health against the fake ComfyUI', () => {
     const client = new ComfyClient({ url: f.url, timeouts: { connectMs: 1000, headersMs: 2000 } });
     cleanups.push(() => client.close());
     await f.crash();
-    const results = await runHealthChecks({ client, url: client.url, workflows: [sdxl] });
+    const results = await runComfyChecks({ client, url: client.url, workflows: [sdxl] });
     const r = byId(results);
     expect(r.api!.status).toBe('fail');
     expect(r.api!.details).toContain(`No answer from ${client.url}`);

@@ -4,15 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   HealthRegistry,
-  defaultHealthRegistry,
-  registerCheck,
-  runHealthChecks,
   type HealthClient,
   type HealthContext,
   type HealthResult,
 } from '@core/health/registry';
-import { builtInHealthChecks, compareVersions, parseVersion, prettyDeviceName } from '@core/health/comfy-checks';
+import { comfyHealthChecks, comfyHealthRegistry, compareVersions, parseVersion, prettyDeviceName } from '@core/health/comfy-checks';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
+
+const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> => comfyHealthRegistry().run(ctx, onResult);
 
 const tmpDirs: string[] = [];
 afterEach(async () => {
@@ -84,7 +83,7 @@ describe('runHealthChecks with a stub client', () => {
     const outputDir = path.join(await tmpDir(), 'out');
     const client = stubClient({ models: { checkpoints: ['sd_xl_base_1.0.safetensors'] } });
     const streamed: string[] = [];
-    const results = await runHealthChecks(
+    const results = await runComfyChecks(
       { client, url: 'http://gpu:8188', socketConnected: () => true, workflows: [sdxl], outputDir, minFreeBytes: 1 },
       (r) => streamed.push(r.id),
     );
@@ -105,13 +104,13 @@ describe('runHealthChecks with a stub client', () => {
   });
 
   it('leaves out the checks that do not apply (no socket info, no local output dir)', async () => {
-    const results = await runHealthChecks({ client: stubClient(), url: 'http://x' });
+    const results = await runComfyChecks({ client: stubClient(), url: 'http://x' });
     expect(results.map((r) => r.id)).toEqual(['api', 'version', 'gpu', 'queue']);
   });
 
   it('warns for CPU only, an old version and a long queue, each with a fix hint', async () => {
     const results = byId(
-      await runHealthChecks({
+      await runComfyChecks({
         client: stubClient({ version: '0.3.40', devices: [{ name: 'cpu', type: 'cpu', vram_total: 1, vram_free: 1 }], pending: 30 }),
         url: 'http://x',
         socketConnected: () => false,
@@ -136,7 +135,7 @@ describe('runHealthChecks with a stub client', () => {
       ],
     };
     const results = byId(
-      await runHealthChecks({
+      await runComfyChecks({
         client: stubClient({ classes: ['UNETLoader', 'SaveImage'], models: { text_encoders: ['sub/t5xxl_fp16.safetensors'] } }),
         url: 'http://x',
         workflows: [flux],
@@ -151,7 +150,7 @@ describe('runHealthChecks with a stub client', () => {
   });
 
   it('fails clearly when ComfyUI is unreachable, and the dependent checks point at that', async () => {
-    const results = await runHealthChecks({ client: stubClient({ unreachable: true }), url: 'http://127.0.0.1:9', workflows: [sdxl] });
+    const results = await runComfyChecks({ client: stubClient({ unreachable: true }), url: 'http://127.0.0.1:9', workflows: [sdxl] });
     const r = byId(results);
     expect(r.api).toMatchObject({ status: 'fail', details: expect.stringContaining('is not reachable') });
     expect(r.api!.fixHint).toContain('Start ComfyUI');
@@ -165,10 +164,10 @@ describe('runHealthChecks with a stub client', () => {
     const dir = await tmpDir();
     const file = path.join(dir, 'a-file');
     await fsp.writeFile(file, 'x');
-    const bad = byId(await runHealthChecks({ client: stubClient(), url: 'http://x', outputDir: path.join(file, 'out') }));
+    const bad = byId(await runComfyChecks({ client: stubClient(), url: 'http://x', outputDir: path.join(file, 'out') }));
     expect(bad['output-dir']).toMatchObject({ status: 'fail', details: expect.stringContaining('Cannot write to') });
     expect(bad['output-dir']!.fixHint).toContain('write access');
-    const low = byId(await runHealthChecks({ client: stubClient(), url: 'http://x', outputDir: dir, minFreeBytes: Number.MAX_SAFE_INTEGER }));
+    const low = byId(await runComfyChecks({ client: stubClient(), url: 'http://x', outputDir: dir, minFreeBytes: Number.MAX_SAFE_INTEGER }));
     expect(low['output-dir']).toMatchObject({ status: 'warn', details: expect.stringContaining('free on its disk') });
   });
 });
@@ -200,23 +199,23 @@ describe('HealthRegistry', () => {
     expect(results[2]!.durationMs).toBe(5000);
   });
 
-  it('lets other parts register their own checks in the default registry', async () => {
-    expect(defaultHealthRegistry.ids()).toEqual(builtInHealthChecks.map((c) => c.id));
-    const unregister = registerCheck({
+  it('takes other parts\' checks beside the ComfyUI ones; each registry is its own (no process-wide state)', async () => {
+    const registry = new HealthRegistry(comfyHealthChecks);
+    expect(registry.ids()).toEqual(comfyHealthChecks.map((c) => c.id));
+    const unregister = registry.register({
       id: 'discord',
       title: 'Discord bot',
       appliesTo: (ctx: HealthContext) => ctx.url.startsWith('http'),
       run: async () => ({ status: 'warn', details: 'Not logged in.', fixHint: 'Paste the bot token in Settings.' }),
     });
-    try {
-      expect(() => registerCheck({ id: 'discord', title: 'again', run: async () => ({ status: 'ok', details: '' }) })).toThrow(/already/);
-      const results = await runHealthChecks({ client: stubClient(), url: 'http://x' });
-      expect(results.at(-1)).toMatchObject({ id: 'discord', title: 'Discord bot', status: 'warn', fixHint: 'Paste the bot token in Settings.' });
-    } finally {
-      unregister();
-    }
-    expect(defaultHealthRegistry.ids()).not.toContain('discord');
+    expect(() => registry.register({ id: 'discord', title: 'again', run: async () => ({ status: 'ok', details: '' }) })).toThrow(/already/);
+    const results = await registry.run({ client: stubClient(), url: 'http://x' });
+    expect(results.at(-1)).toMatchObject({ id: 'discord', title: 'Discord bot', status: 'warn', fixHint: 'Paste the bot token in Settings.' });
+    expect(comfyHealthRegistry().ids()).not.toContain('discord');
+    unregister();
+    expect(registry.ids()).not.toContain('discord');
   });
+
 });
 
 describe('health helpers', () => {

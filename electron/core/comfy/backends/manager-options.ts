@@ -1,17 +1,13 @@
-/** Types and helpers of BackendManager (manager.ts): options, events, probing a new backend, removed addresses. */
-import { z } from 'zod';
-import { ApiError } from '@shared/api';
+/** The options and events of BackendManager (manager.ts). */
 import type { Config } from '@core/config';
 import type { EventBus } from '@core/events';
 import type { Logger } from '@core/log';
 import type { Clock } from '@core/clock';
-import type { BackendsRepo } from '@core/store/backends-repo';
-import type { SettingsRepo } from '@core/store/settings-repo';
+import type { Settings } from '@shared/settings';
+import type { BackendRecords, RemovedAddresses } from './records';
 import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
 import type { LaunchedStatus, TimedLogLine } from '../launch/launched-comfy';
 import type { LauncherOptions } from '../launch/supervisor';
-import { probeComfy } from '../protocol/probe';
-import type { BackendKind } from './routing';
 
 export interface BackendManagerEvents {
   added: [backend: ComfyBackend];
@@ -26,8 +22,12 @@ export interface BackendManagerEvents {
 }
 
 export interface BackendManagerOptions {
-  backends: BackendsRepo;
-  settings: SettingsRepo;
+  /** The stored backend records. */
+  records: BackendRecords;
+  /** Addresses the user removed. */
+  removed: RemovedAddresses;
+  /** The current settings (launch settings live in `settings.comfy`). */
+  settings(): Settings;
   /** Used to follow `settings.changed`. */
   events: EventBus;
   config: Config['comfy'];
@@ -41,42 +41,4 @@ export interface BackendManagerOptions {
   launcher?: Partial<LauncherOptions>;
   /** More options for every ComfyBackend (tests: socket backoff). */
   backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
-}
-
-const RemovedUrlsSchema = z.array(z.string());
-const REMOVED_KEY = 'comfy.removedUrls';
-
-/** Local ComfyUI addresses the user removed: discovery does not take them back; adding one again clears it. */
-export const removedUrls = {
-  list: (settings: SettingsRepo): string[] => settings.getValue(REMOVED_KEY, RemovedUrlsSchema) ?? [],
-  remember(settings: SettingsRepo, url: string): void {
-    const list = this.list(settings);
-    if (!list.includes(url)) settings.setValue(REMOVED_KEY, [...list, url]);
-  },
-  forget(settings: SettingsRepo, url: string): void {
-    const list = this.list(settings);
-    if (list.includes(url)) settings.setValue(REMOVED_KEY, list.filter((u) => u !== url));
-  },
-};
-
-/**
- * Probe a ComfyUI about to be added: something that is not ComfyUI, or nothing answering, is refused with the
- * reason unless `force`. Loopback addresses are 'local', others 'remote'.
- */
-export async function probeNewBackend(
-  url: string,
-  input: { name?: string; force?: boolean },
-): Promise<{ kind: BackendKind; name: string; version: string | null }> {
-  const probe = await probeComfy(url, { timeoutMs: 3000 });
-  if (probe.kind !== 'comfyui' && !input.force) {
-    const why = probe.kind === 'unreachable' ? `nothing answers there (${probe.reason})` : `it answers, but not as ComfyUI (${probe.reason})`;
-    throw new ApiError({
-      code: probe.kind === 'unreachable' ? 'unavailable' : 'bad_request',
-      message: `${url} was not added: ${why}. Check the address and that ComfyUI runs with --listen; add it anyway to use it once it answers.`,
-    });
-  }
-  const { hostname, host } = new URL(url);
-  const kind = hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' ? 'local' : 'remote';
-  const version = probe.kind === 'comfyui' ? probe.version : null;
-  return { kind, name: input.name?.trim() || (version ? `ComfyUI ${version} at ${host}` : host), version };
 }

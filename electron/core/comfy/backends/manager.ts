@@ -8,12 +8,13 @@ import type { BackendSummary, HealthSummary } from '@shared/api/health';
 import type { Settings } from '@shared/settings';
 import { systemClock, type Clock } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
-import type { BackendRecord } from '@core/store/backends-repo';
+import type { BackendRecord } from './records';
 import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
 import { effectiveLaunchSettings, LaunchedComfy, type LaunchedStatus, type LaunchSettings, type TimedLogLine } from '../launch/launched-comfy';
 import type { ReadyInfo } from '../launch/supervisor';
-import { probeNewBackend, removedUrls, type BackendManagerEvents, type BackendManagerOptions } from './manager-options';
+import { probeNewBackend } from './add-backend';
+import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 import { BackendPool } from './pool';
 import { isOnline, type Requirements } from './routing';
 import { normalizeBaseUrl } from '../protocol/probe';
@@ -42,7 +43,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.log = (o.logger ?? nullLogger).child('comfy');
     this.emitterLog = this.log;
     this.pool = new BackendPool({ clock: this.clock, logger: this.log });
-    for (const url of o.config.urls) o.backends.ensure(url, 'remote');
+    for (const url of o.config.urls) o.records.ensure(url, 'remote');
     this.launched = new LaunchedComfy({
       dir: o.launchDir,
       readyTimeoutMs: o.config.startTimeoutSec * 1000,
@@ -50,7 +51,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       logger: this.log,
       ...(o.launcher ? { launcher: o.launcher } : {}),
     });
-    this.launched.configure(this.launchSettingsFrom(o.settings.get()));
+    this.launched.configure(this.launchSettingsFrom(o.settings()));
     this.launchedId = this.launchedRecord()?.id ?? null;
     this.launched.on('log', (line) => this.emit('log', line));
     this.launched.on('state', (state) => {
@@ -76,7 +77,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    for (const record of this.o.backends.list()) if (record.enabled) this.startLive(record);
+    for (const record of this.o.records.list()) if (record.enabled) this.startLive(record);
     this.discovery = this.discoverThenLaunch().catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
   }
 
@@ -117,7 +118,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
 
   /** Why no backend can run the job, readable; '' when one can. */
   explainNoBackend(req: Requirements): string {
-    if (this.o.backends.list().length === 0 && !this.launched.active) {
+    if (this.o.records.list().length === 0 && !this.launched.active) {
       return 'No ComfyUI backend is set up. Add its URL in Settings → ComfyUI, or choose a ComfyUI folder to launch.';
     }
     if (this.live.size === 0) {
@@ -133,7 +134,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   }
 
   summaries(): BackendSummary[] {
-    return this.o.backends.list().map((r) => this.summaryOf(r));
+    return this.o.records.list().map((r) => this.summaryOf(r));
   }
 
   /** Online when an enabled backend is idle or busy; starting while one boots; none without any. */
@@ -151,14 +152,14 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async add(input: { url: string; name?: string; force?: boolean }): Promise<BackendSummary> {
     const url = normalizeBaseUrl(input.url);
     if (!url) throw new ApiError({ code: 'bad_request', message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.` });
-    const existing = this.o.backends.byUrl(url);
+    const existing = this.o.records.byUrl(url);
     if (existing) {
       const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
       throw new ApiError({ code: 'conflict', message: `${url} is already added${as}.` });
     }
     const found = await probeNewBackend(url, input);
-    const record = this.o.backends.ensure(url, found.kind, found.name);
-    removedUrls.forget(this.o.settings, url);
+    const record = this.o.records.ensure(url, found.kind, found.name);
+    this.o.removed.forget(url);
     if (found.version) this.versions.set(record.id, found.version);
     if (this.started) this.startLive(record);
     this.changed();
@@ -177,17 +178,17 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       throw new ApiError({ code: 'conflict', message: 'This is the ComfyUI that ComfyDesk launched; stop it first.' });
     }
     await this.stopLive(id);
-    this.o.backends.remove(id);
+    this.o.records.remove(id);
     this.versions.delete(id);
     if (this.launchedId === id) this.launchedId = null;
-    if (record.kind === 'local') removedUrls.remember(this.o.settings, record.url);
+    if (record.kind === 'local') this.o.removed.remember(record.url);
     this.emit('removed', id);
     this.changed();
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<BackendSummary> {
     this.record(id);
-    this.o.backends.setEnabled(id, enabled);
+    this.o.records.setEnabled(id, enabled);
     const record = this.record(id);
     if (!enabled) await this.stopLive(id);
     else if (this.started) this.startLive(record);
@@ -269,11 +270,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (urls.length === 0) return 0;
     const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
     if (!this.started) return found.length;
-    const removed = new Set(removedUrls.list(this.o.settings));
+    const removed = new Set(this.o.removed.list());
     for (const hit of found) {
-      const known = this.o.backends.byUrl(hit.url);
+      const known = this.o.records.byUrl(hit.url);
       if (!known && removed.has(hit.url)) continue;
-      const record = known ?? this.o.backends.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
+      const record = known ?? this.o.records.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
       if (!known) this.log.info('found a running ComfyUI', { url: hit.url, version: hit.version });
       this.versions.set(record.id, hit.version);
       if (record.enabled) this.startLive(record);
@@ -287,14 +288,14 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const url = normalizeBaseUrl(info.url) ?? info.url;
     const launchPath = this.launched.settings.launchPath;
     const previous = this.launchedRecord();
-    let record = this.o.backends.byUrl(url);
+    let record = this.o.records.byUrl(url);
     if (!record && previous) {
       // Same ComfyUI, another port: keep its id and clientId, reconnect at the new address.
       void this.stopLive(previous.id);
       this.versions.delete(previous.id);
-      record = this.o.backends.update(previous.id, { url, launchPath });
+      record = this.o.records.update(previous.id, { url, launchPath });
     }
-    record ??= this.o.backends.ensure(url, 'launched', LAUNCHED_NAME, launchPath ?? undefined);
+    record ??= this.o.records.ensure(url, 'launched', LAUNCHED_NAME, launchPath ?? undefined);
     this.launchedId = record.id;
     this.log.info('launched ComfyUI is ready', { url, via: info.via });
     if (record.enabled) this.startLive(record);
@@ -307,7 +308,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   }
 
   private launchedRecord(): BackendRecord | undefined {
-    return this.o.backends.list().find((r) => r.kind === 'launched');
+    return this.o.records.list().find((r) => r.kind === 'launched');
   }
 
   private launchedBackend(): ComfyBackend | undefined {
@@ -360,7 +361,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   private onStatus(backend: ComfyBackend, status: BackendStatus, cameOnline: boolean): void {
     if (!this.started || this.live.get(backend.id) !== backend) return;
     if (cameOnline) {
-      this.o.backends.touch(backend.id);
+      this.o.records.touch(backend.id);
       // Capabilities (the pool starts the fetch on connect; this joins it) and the version, once per connect.
       this.pool.refresh(backend.id).then(() => this.changed(), () => {});
       backend.client.systemStats().then(
@@ -396,7 +397,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   }
 
   private record(id: string): BackendRecord {
-    const r = this.o.backends.get(id);
+    const r = this.o.records.get(id);
     if (!r) throw new ApiError({ code: 'not_found', message: `No ComfyUI backend with id ${id}.` });
     return r;
   }

@@ -9,7 +9,8 @@
  */
 
 export type BackendStatus = 'offline' | 'starting' | 'idle' | 'busy' | 'error';
-export type BackendKind = 'launched' | 'local' | 'remote';
+export type { BackendKind } from '@shared/backends';
+import type { BackendKind } from '@shared/backends';
 
 export interface ModelRef {
   /** A ComfyUI model folder: checkpoints, loras, diffusion_models, text_encoders, vae, upscale_models, … */

@@ -1,4 +1,4 @@
-/** Types and pure helpers of the ComfyUI launcher (launcher.ts). */
+/** Types of the ComfyUI process supervisor (supervisor.ts): states, options, events. */
 import type { Clock } from '@core/clock';
 import type { Logger } from '@core/log';
 import type { LaunchError } from './launch-error';
@@ -7,8 +7,6 @@ import type { ComfyInstall, InstallEnv, PythonChoice } from './install';
 
 export type LauncherState = 'stopped' | 'starting' | 'running' | 'crashed' | 'stopping';
 
-export const READY_LINE = /To see the GUI go to: (https?):\/\/(\S+):(\d+)/;
-export const PORT_IN_USE = /address already in use|Errno 98|Errno 48|10048|only one usage of each socket address/i;
 
 export interface RestartPolicy {
   /** Restarts allowed in a row before giving up (0 = never restart). */
@@ -78,25 +76,4 @@ export interface LauncherEvents {
   ready: [info: ReadyInfo];
   crash: [info: CrashInfo];
   exit: [info: { code: number | null; signal: NodeJS.Signals | null; pid: number }];
-}
-
-
-export function buildLaunchArgs(o: {
-  mainPy: string;
-  host: string;
-  port: number;
-  outputDir: string;
-  inputDir: string;
-  previewMethod: string;
-  extraArgs: readonly string[];
-}): string[] {
-  return [
-    o.mainPy,
-    '--listen', o.host,
-    '--port', String(o.port),
-    '--output-directory', o.outputDir,
-    '--input-directory', o.inputDir,
-    '--preview-method', o.previewMethod,
-    ...o.extraArgs,
-  ];
 }

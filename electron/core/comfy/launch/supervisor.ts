@@ -14,10 +14,8 @@ import { systemClock, type Clock, type ClockTimer } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import { LaunchError } from './launch-error';
 import { LogTail, LineSplitter, type LogLine, type LogStream } from './log-tail';
+import { buildLaunchArgs, PORT_IN_USE, READY_LINE } from './launch-args';
 import {
-  buildLaunchArgs,
-  PORT_IN_USE,
-  READY_LINE,
   type CrashInfo,
   type LauncherEvents,
   type LauncherOptions,

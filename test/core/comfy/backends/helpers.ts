@@ -1,5 +1,6 @@
 /** Set-up for the BackendManager tests: a real store in a temp dir, an event bus, and waits on events (no sleeps). */
 import { join } from 'node:path';
+import { removedBackendUrls } from '@core/store/backends-repo';
 import { BackendManager, type BackendManagerOptions } from '@core/comfy/backends/manager';
 import type { Config } from '@core/config';
 import { EventBus } from '@core/events';
@@ -29,8 +30,9 @@ export function makeManager(extra: Partial<BackendManagerOptions> = {}, dataDir 
   const managers: BackendManager[] = [];
   const create = (more: Partial<BackendManagerOptions>) => {
     const m = new BackendManager({
-      backends: store.backends,
-      settings: store.settings,
+      records: store.backends,
+      removed: removedBackendUrls(store.settings),
+      settings: () => store.settings.get(),
       events,
       config: comfyConfig(),
       launchDir: join(dataDir, 'comfyui'),
