@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const endedAt = new Map<string, number>();
   backend.socket.on('message', (m) => {
     if (m.type === 'execution_start') startedAt.set(m.data.prompt_id, performance.now());
-    if (m.type === 'executing' && m.data.node === null && m.data.prompt_id) endedAt.set(m.data.prompt_id, performance.now());
+    if (m.type === 'executing' && m.data.node === null && m.data.prompt_id)
+      endedAt.set(m.data.prompt_id, performance.now());
   });
   const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
   backend.start();
@@ -73,10 +74,12 @@ async function main(): Promise<void> {
   const f = (n: number) => n.toFixed(2);
   console.log(`comfy-overhead: ${JOBS} jobs, ${files} files, ${f(total)} ms total, ${f(total / JOBS)} ms per job`);
   console.log(`submit -> execution_start: p50 ${f(quantile(toStart, 0.5))} ms, p99 ${f(quantile(toStart, 0.99))} ms`);
-  console.log(`executing null -> outputs on disk: p50 ${f(quantile(toDisk, 0.5))} ms, p99 ${f(quantile(toDisk, 0.99))} ms`);
+  console.log(
+    `executing null -> outputs on disk: p50 ${f(quantile(toDisk, 0.5))} ms, p99 ${f(quantile(toDisk, 0.99))} ms`,
+  );
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exitCode = 1;
 });

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'discord-burst-'));
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const comfy = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 10, previews: true } });
+  const comfy = await startFakeComfy({
+    models: modelListsFor(registry.list()),
+    script: { msPerStep: 10, previews: true },
+  });
   const members = Array.from({ length: USERS }, (_, n) => ({ user: `user${n}` }));
   const discord = await startFakeDiscord({
     clock: systemClock,
@@ -41,10 +44,16 @@ async function main(): Promise<void> {
   });
   const core = await startBotCore({ dataDir, comfyUrl: comfy.url, discord });
   const guild = discord.guild('Burst');
-  await core.api.call('settings.set', { queue: { globalLimit: Math.max(100, TOTAL * 2), perUserLimit: Math.min(100, JOBS_PER_USER) } });
+  await core.api.call('settings.set', {
+    queue: { globalLimit: Math.max(100, TOTAL * 2), perUserLimit: Math.min(100, JOBS_PER_USER) },
+  });
   await core.api.call('bot.updateGuild', {
     id: guild.id,
-    limits: { perUserQueue: Math.min(100, JOBS_PER_USER), userRate: { count: JOBS_PER_USER, windowSec: 60 }, guildRate: { count: TOTAL, windowSec: 60 } },
+    limits: {
+      perUserQueue: Math.min(100, JOBS_PER_USER),
+      userRate: { count: JOBS_PER_USER, windowSec: 60 },
+      guildRate: { count: TOTAL, windowSec: 60 },
+    },
   });
 
   // The burst: every command dispatched at once.
@@ -54,13 +63,19 @@ async function main(): Promise<void> {
   const promptOf = new Map<string, string>();
   for (let u = 0; u < USERS; u++) {
     for (let j = 0; j < JOBS_PER_USER; j++) {
-      const h = discord.interactions.slash({ name: 'generate', user: `user${u}`, options: { prompt: `burst ${u}-${j}`, steps: 4, width: 512, height: 512 } });
+      const h = discord.interactions.slash({
+        name: 'generate',
+        user: `user${u}`,
+        options: { prompt: `burst ${u}-${j}`, steps: 4, width: 512, height: 512 },
+      });
       sentAt.set(h.id, performance.now());
       promptOf.set(h.id, `burst ${u}-${j}`);
       handles.push(h);
     }
   }
-  const callbacks = await Promise.all(handles.map((h) => h.waitForCallback({ timeoutMs: 60_000 }).then((c) => ({ h, c, at: performance.now() }))));
+  const callbacks = await Promise.all(
+    handles.map((h) => h.waitForCallback({ timeoutMs: 60_000 }).then((c) => ({ h, c, at: performance.now() }))),
+  );
   const ackMs = callbacks.map(({ h, at }) => at - sentAt.get(h.id)!).sort((a, b) => a - b);
   const accepted = callbacks.filter(({ c }) => c.status < 300 && (c.json as { type: number }).type === 5);
   const refused = callbacks.filter(({ c }) => c.status < 300 && (c.json as { type: number }).type !== 5);
@@ -75,8 +90,18 @@ async function main(): Promise<void> {
       const job = byPrompt.get(promptOf.get(h.id)!);
       if (!job) return null;
       return discord
-        .waitForCall((c) => c.method === 'POST' && c.status < 300 && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.json ?? {}).includes(`cd:rerun:${job.id}`), { timeoutMs: 300_000 })
-        .then(() => job.id, () => null);
+        .waitForCall(
+          (c) =>
+            c.method === 'POST' &&
+            c.status < 300 &&
+            /^\/channels\/\d+\/messages$/.test(c.path) &&
+            JSON.stringify(c.json ?? {}).includes(`cd:rerun:${job.id}`),
+          { timeoutMs: 300_000 },
+        )
+        .then(
+          () => job.id,
+          () => null,
+        );
     }),
   );
   await core.bot.idle();
@@ -96,11 +121,21 @@ async function main(): Promise<void> {
   rates.sort((a, b) => a - b);
   gaps.sort((a, b) => a - b);
 
-  console.log(`Discord burst: ${USERS} users × ${JOBS_PER_USER} /generate = ${TOTAL} commands, ${elapsed.toFixed(1)} s`);
-  console.log(`  acknowledged: ${callbacks.length - failedAcks.length}/${TOTAL} (deferred ${accepted.length}, refused ${refused.length}), failed acks ${failedAcks.length}`);
-  console.log(`  ack time ms: p50 ${quantile(ackMs, 0.5).toFixed(1)}  p99 ${quantile(ackMs, 0.99).toFixed(1)}  max ${ackMs.at(-1)!.toFixed(1)}  (all < 3000: ${ackMs.every((m) => m < 3000)})`);
-  console.log(`  lost: ${TOTAL - accepted.length - refused.length} unanswered, ${accepted.length - delivered} accepted without a result message`);
-  console.log(`  429s received: ${discord.rateLimitedCount} (${discord.rateLimitHits.map((h) => h.kind).join(', ') || 'none'})`);
+  console.log(
+    `Discord burst: ${USERS} users × ${JOBS_PER_USER} /generate = ${TOTAL} commands, ${elapsed.toFixed(1)} s`,
+  );
+  console.log(
+    `  acknowledged: ${callbacks.length - failedAcks.length}/${TOTAL} (deferred ${accepted.length}, refused ${refused.length}), failed acks ${failedAcks.length}`,
+  );
+  console.log(
+    `  ack time ms: p50 ${quantile(ackMs, 0.5).toFixed(1)}  p99 ${quantile(ackMs, 0.99).toFixed(1)}  max ${ackMs.at(-1)!.toFixed(1)}  (all < 3000: ${ackMs.every((m) => m < 3000)})`,
+  );
+  console.log(
+    `  lost: ${TOTAL - accepted.length - refused.length} unanswered, ${accepted.length - delivered} accepted without a result message`,
+  );
+  console.log(
+    `  429s received: ${discord.rateLimitedCount} (${discord.rateLimitHits.map((h) => h.kind).join(', ') || 'none'})`,
+  );
   console.log(
     `  progress edits per message per second: mean ${(rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length)).toFixed(2)}  max ${(rates.at(-1) ?? 0).toFixed(2)}  (min gap ${(gaps[0] ?? 0).toFixed(0)} ms; limit 1 per 1.5 s = 0.67/s)`,
   );
@@ -108,7 +143,11 @@ async function main(): Promise<void> {
   await discord.close();
   await comfy.close();
   await rm(dataDir, { recursive: true, force: true });
-  const ok = failedAcks.length === 0 && ackMs.every((m) => m < 3000) && delivered === accepted.length && accepted.length + refused.length === TOTAL;
+  const ok =
+    failedAcks.length === 0 &&
+    ackMs.every((m) => m < 3000) &&
+    delivered === accepted.length &&
+    accepted.length + refused.length === TOTAL;
   process.exitCode = ok ? 0 : 1;
 }
 

@@ -17,9 +17,13 @@ export interface FakeComfyChild {
 export function spawnFakeComfy(options: FakeComfyOptions): Promise<FakeComfyChild> {
   // FAKE_COMFY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") profiles the fake itself.
   const extra = (process.env.FAKE_COMFY_EXEC_ARGV ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', __filename, JSON.stringify(options)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...extra, '--import', 'tsx', __filename, JSON.stringify(options)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

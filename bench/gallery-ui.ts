@@ -39,7 +39,9 @@ async function main(): Promise<void> {
         const file = join(dir, `t${i}.webp`);
         const hue = (i * 360) / THUMB_FILES;
         const [r, g, b] = [0, 120, 240].map((o) => Math.round(127 + 120 * Math.cos(((hue + o) * Math.PI) / 180)));
-        await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: r!, g: g!, b: b! } } }).webp({ quality: 80 }).toFile(file);
+        await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: r!, g: g!, b: b! } } })
+          .webp({ quality: 80 })
+          .toFile(file);
         files.push(file);
       }
       const update = core.store.db.prepare('UPDATE outputs SET thumbnail_path = ? WHERE id % ? = ?');
@@ -52,12 +54,16 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await ui.open('#/gallery');
     // First screen: every tile in view has its thumbnail decoded.
-    await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
-      const grid = document.querySelector('[data-testid=gallery-grid]')!.getBoundingClientRect();
-      const visible = imgs.filter((img) => img.getBoundingClientRect().top < grid.bottom);
-      return visible.length > 0 && visible.every((img) => img.complete && img.naturalWidth > 0);
-    }, undefined, { polling: 'raf', timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
+        const grid = document.querySelector('[data-testid=gallery-grid]')!.getBoundingClientRect();
+        const visible = imgs.filter((img) => img.getBoundingClientRect().top < grid.bottom);
+        return visible.length > 0 && visible.every((img) => img.complete && img.naturalWidth > 0);
+      },
+      undefined,
+      { polling: 'raf', timeout: 120_000 },
+    );
     const firstThumbsMs = performance.now() - t0;
     const tiles = await page.locator('[data-testid=gallery-tile]').count();
 
@@ -102,19 +108,33 @@ async function main(): Promise<void> {
     });
     // The last screen's thumbnails arrive too.
     const tEnd = performance.now();
-    await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
-      return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
-    }, undefined, { polling: 'raf', timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
+        return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+      },
+      undefined,
+      { polling: 'raf', timeout: 60_000 },
+    );
     const lastThumbsMs = performance.now() - tEnd;
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    const heap = await page.evaluate(
+      () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    );
 
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
-    console.log(`gallery-ui: ${COUNT.toLocaleString('en')} outputs seeded in ${f(seededMs)} (including server start and renderer build)`);
-    console.log(`  first thumbnails:        ${f(firstThumbsMs)} (open the page → ${tiles} tiles in the DOM, all in view decoded)`);
-    console.log(`  scroll to the end:       ${f(scroll.ms)} (${scroll.loaded.toLocaleString('en')} outputs loaded in pages of 500, ${scroll.domTiles} tiles in the DOM at the end)`);
+    console.log(
+      `gallery-ui: ${COUNT.toLocaleString('en')} outputs seeded in ${f(seededMs)} (including server start and renderer build)`,
+    );
+    console.log(
+      `  first thumbnails:        ${f(firstThumbsMs)} (open the page → ${tiles} tiles in the DOM, all in view decoded)`,
+    );
+    console.log(
+      `  scroll to the end:       ${f(scroll.ms)} (${scroll.loaded.toLocaleString('en')} outputs loaded in pages of 500, ${scroll.domTiles} tiles in the DOM at the end)`,
+    );
     console.log(`  last screen thumbnails:  ${f(lastThumbsMs)}`);
-    console.log(`  frame time while scrolling: p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms over ${scroll.frames} frames`);
+    console.log(
+      `  frame time while scrolling: p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms over ${scroll.frames} frames`,
+    );
     if (heap) console.log(`  JS heap at the end:      ${(heap / 1024 / 1024).toFixed(0)} MB`);
   } finally {
     await ui.close();

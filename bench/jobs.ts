@@ -51,8 +51,12 @@ async function gpuFeed(): Promise<void> {
     console.log(`(1) GPU feed: ${done}/${FEED_JOBS} jobs done in ${(wall / 1000).toFixed(2)} s`);
     // The fake's "GPU" also spends a few ms per job outside the sampler (decode, saving the PNG), as ComfyUI does:
     // wall / busy is the share of time the GPU waited for ComfyDesk.
-    console.log(`    efficiency: wall / time ComfyUI was executing (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}   (target ≤ 1.02)`);
-    console.log(`    wall / (${FEED_JOBS} × 200 ms of sampling) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (includes the fake's ${((busyMs / done - 200)).toFixed(1)} ms per job outside sampling)`);
+    console.log(
+      `    efficiency: wall / time ComfyUI was executing (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}   (target ≤ 1.02)`,
+    );
+    console.log(
+      `    wall / (${FEED_JOBS} × 200 ms of sampling) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (includes the fake's ${(busyMs / done - 200).toFixed(1)} ms per job outside sampling)`,
+    );
   } finally {
     await h.close();
     await child.close();
@@ -66,7 +70,11 @@ async function throughput(): Promise<void> {
   try {
     h.store.settings.update({ queue: { globalLimit: 10_000 } });
     // Warm up: the fake makes its ~1 MB noise PNG once per size.
-    const warm = h.engine.submit({ workflow: 'sdxl-txt2img', prompt: 'warm', params: { steps: 1, width: 576, height: 576 } });
+    const warm = h.engine.submit({
+      workflow: 'sdxl-txt2img',
+      prompt: 'warm',
+      params: { steps: 1, width: 576, height: 576 },
+    });
     await h.waitFor(warm.id, ['done', 'failed']);
     const t0 = performance.now();
     const users = 10;
@@ -87,7 +95,9 @@ async function throughput(): Promise<void> {
     const thumbWall = performance.now() - t0;
     const outputs = h.store.outputs.count();
     const bytes = h.store.outputs.search({ limit: 1 })[0]?.bytes ?? 0;
-    console.log(`(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)`);
+    console.log(
+      `(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)`,
+    );
     console.log(`    ${outputs} outputs indexed, ${(bytes / 1048576).toFixed(2)} MB each`);
     console.log(
       `    with every thumbnail made too: ${(thumbWall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / thumbWall) * 1000).toFixed(1)} jobs/s (thumbnails finished ${((performance.now() - thumbsFrom) / 1000).toFixed(2)} s after the last job)`,

@@ -66,7 +66,9 @@ export function seedOutputs(db: Db, count: number, now: number, seed = 1): SeedR
       const guild = rand() < 0.15 ? null : pick(guilds);
       const workflow = skewed(WORKFLOWS);
       const words = 6 + Math.floor(rand() * 14);
-      const prompt = Array.from({ length: words }, (_, k) => (k % 3 === 0 ? skewed(SUBJECTS) : skewed(STYLES))).join(' ');
+      const prompt = Array.from({ length: words }, (_, k) => (k % 3 === 0 ? skewed(SUBJECTS) : skewed(STYLES))).join(
+        ' ',
+      );
       const negative = Array.from({ length: 3 + Math.floor(rand() * 5) }, () => pick(NEGATIVES)).join(', ');
       const at = oldest + Math.floor((j / jobs) * span);
       insertJob.run(jobId, user, guild, workflow, prompt, negative, at, at, at);

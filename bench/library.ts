@@ -35,7 +35,21 @@ const ms = (n: number) => n.toFixed(2).padStart(7);
 function queryMix(seed: SeedResult, newest: { createdAt: number; id: number }[]): Record<string, () => OutputQuery> {
   const rand = rng(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const words = ['cat', 'dragon', 'castle', 'portrait', 'cinematic', 'watercolor', 'neon', 'samurai', 'fog', 'golden', 'ghost', seed.rareWord, seed.commonWord];
+  const words = [
+    'cat',
+    'dragon',
+    'castle',
+    'portrait',
+    'cinematic',
+    'watercolor',
+    'neon',
+    'samurai',
+    'fog',
+    'golden',
+    'ghost',
+    seed.rareWord,
+    seed.commonWord,
+  ];
   const day = 24 * 3600_000;
   const cursor = () => pick(newest);
   return {
@@ -57,11 +71,14 @@ function queryMix(seed: SeedResult, newest: { createdAt: number; id: number }[])
 function benchSearch(store: Store, library: Library): boolean {
   const t0 = performance.now();
   const seed = seedOutputs(store.db, OUTPUTS, Date.now());
-  console.log(`(3) gallery search: ${OUTPUTS.toLocaleString('en')} outputs seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `(3) gallery search: ${OUTPUTS.toLocaleString('en')} outputs seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   // Cursors spread over the whole history, for deep keyset pages.
-  const cursors = store.db
-    .prepare('SELECT created_at AS createdAt, id FROM outputs WHERE id % 997 = 0')
-    .all() as { createdAt: number; id: number }[];
+  const cursors = store.db.prepare('SELECT created_at AS createdAt, id FROM outputs WHERE id % 997 = 0').all() as {
+    createdAt: number;
+    id: number;
+  }[];
   const mix = queryMix(seed, cursors);
   const all: number[] = [];
   const rows: string[] = [];
@@ -76,19 +93,30 @@ function benchSearch(store: Store, library: Library): boolean {
     }
     all.push(...times);
     times.sort((a, b) => a - b);
-    rows.push(`    ${name.padEnd(24)} p50 ${ms(quantile(times, 0.5))} ms   p95 ${ms(quantile(times, 0.95))} ms   max ${ms(times[times.length - 1]!)} ms`);
+    rows.push(
+      `    ${name.padEnd(24)} p50 ${ms(quantile(times, 0.5))} ms   p95 ${ms(quantile(times, 0.95))} ms   max ${ms(times[times.length - 1]!)} ms`,
+    );
   }
   all.sort((a, b) => a - b);
   const p95 = quantile(all, 0.95);
   const pass = p95 < TARGET_P95_MS;
   for (const r of rows) console.log(r);
-  console.log(`    all ${all.length} queries: p50 ${quantile(all, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms  ->  ${pass ? 'PASS' : 'FAIL'} (target p95 < ${TARGET_P95_MS} ms)`);
+  console.log(
+    `    all ${all.length} queries: p50 ${quantile(all, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms  ->  ${pass ? 'PASS' : 'FAIL'} (target p95 < ${TARGET_P95_MS} ms)`,
+  );
   return pass;
 }
 
 async function benchThumbnails(dir: string): Promise<void> {
   const store = openStore(join(dir, 'thumbs.db'), systemClock);
-  const library = new Library({ libraryDir: join(dir, 'library'), store: store.outputs, clock: systemClock, logger: nullLogger, events: new EventBus(), ffmpegPath: null });
+  const library = new Library({
+    libraryDir: join(dir, 'library'),
+    store: store.outputs,
+    clock: systemClock,
+    logger: nullLogger,
+    events: new EventBus(),
+    ffmpegPath: null,
+  });
   // A ~1 MB 1024×1024 PNG like a real render: smooth gradients with fine noise.
   const w = 1024;
   const raw = Buffer.alloc(w * w * 3);
@@ -102,17 +130,38 @@ async function benchThumbnails(dir: string): Promise<void> {
     }
   }
   const sample = join(dir, 'sample.png');
-  writeFileSync(sample, await sharp(raw, { raw: { width: w, height: w, channels: 3 } }).png().toBuffer());
+  writeFileSync(
+    sample,
+    await sharp(raw, { raw: { width: w, height: w, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
   const bytes = statSync(sample).size;
 
   store.users.upsert('bench', 'bench');
   const jobs = Array.from({ length: THUMBS }, (_, i) =>
-    store.jobs.create({ id: `thumb-${i}`, source: 'desktop', userId: 'bench', workflow: 'sdxl-txt2img', params: { seed: i }, prompt: `bench image ${i}` }),
+    store.jobs.create({
+      id: `thumb-${i}`,
+      source: 'desktop',
+      userId: 'bench',
+      workflow: 'sdxl-txt2img',
+      params: { seed: i },
+      prompt: `bench image ${i}`,
+    }),
   );
   const files = jobs.map((job) => {
     const path = join(library.incomingDir(job.id), 'ComfyUI_00001_.png');
     copyFileSync(sample, path);
-    return { job, file: { path, kind: 'image' as const, nodeId: '9', bytes, ref: { filename: 'ComfyUI_00001_.png', subfolder: '', type: 'output' as const } } };
+    return {
+      job,
+      file: {
+        path,
+        kind: 'image' as const,
+        nodeId: '9',
+        bytes,
+        ref: { filename: 'ComfyUI_00001_.png', subfolder: '', type: 'output' as const },
+      },
+    };
   });
 
   // Ingest every job (the hot path), then let the queue make the thumbnails.
@@ -122,9 +171,13 @@ async function benchThumbnails(dir: string): Promise<void> {
   await library.thumbnailsIdle();
   const t2 = performance.now();
   const ingestRate = THUMBS / ((t1 - t0) / 1000);
-  console.log(`    ingest (move + header read + index), ${(bytes / 1024 / 1024).toFixed(2)} MB PNGs: ${ingestRate.toFixed(0)} jobs/s (${((t1 - t0) / THUMBS).toFixed(2)} ms each)`);
+  console.log(
+    `    ingest (move + header read + index), ${(bytes / 1024 / 1024).toFixed(2)} MB PNGs: ${ingestRate.toFixed(0)} jobs/s (${((t1 - t0) / THUMBS).toFixed(2)} ms each)`,
+  );
   const thumbsPerSecond = THUMBS / ((t2 - t0) / 1000);
-  console.log(`(4) thumbnails, 1024×1024 PNG -> 320 px WebP, one at a time: ${thumbsPerSecond.toFixed(1)} per second (${THUMBS} in ${((t2 - t0) / 1000).toFixed(2)} s)`);
+  console.log(
+    `(4) thumbnails, 1024×1024 PNG -> 320 px WebP, one at a time: ${thumbsPerSecond.toFixed(1)} per second (${THUMBS} in ${((t2 - t0) / 1000).toFixed(2)} s)`,
+  );
   await library.stop();
   store.close();
 }
@@ -133,7 +186,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'comfydesk-library-bench-'));
   try {
     const store = openStore(join(dir, 'search.db'), systemClock);
-    const library = new Library({ libraryDir: join(dir, 'search-library'), store: store.outputs, clock: systemClock, logger: nullLogger, events: new EventBus(), ffmpegPath: null });
+    const library = new Library({
+      libraryDir: join(dir, 'search-library'),
+      store: store.outputs,
+      clock: systemClock,
+      logger: nullLogger,
+      events: new EventBus(),
+      ffmpegPath: null,
+    });
     const pass = benchSearch(store, library);
     store.close();
     await benchThumbnails(dir);

@@ -24,7 +24,11 @@ Environment: COMFYDESK_DATA_DIR, COMFYDESK_LIBRARY_DIR, COMFYDESK_HOST, COMFYDES
 COMFYDESK_COMFY_PATH, COMFYDESK_LOG_LEVEL, COMFYDESK_DISCORD_TOKEN.`;
 
 function rendererDir(): string | null {
-  const candidates = [process.env.COMFYDESK_RENDERER_DIR, join(__dirname, '../renderer'), join(__dirname, '../out/renderer')];
+  const candidates = [
+    process.env.COMFYDESK_RENDERER_DIR,
+    join(__dirname, '../renderer'),
+    join(__dirname, '../out/renderer'),
+  ];
   for (const dir of candidates) if (dir && existsSync(join(dir, 'index.html'))) return resolve(dir);
   return null;
 }
@@ -70,11 +74,16 @@ async function main(): Promise<void> {
   });
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host);
-  if (!loopback) logger.warn(`listening on ${config.server.host}: reachable from other machines, protected by the access token`);
+  if (!loopback)
+    logger.warn(`listening on ${config.server.host}: reachable from other machines, protected by the access token`);
   // The one line tools and people look for: where it listens.
   console.log(`ComfyDesk listening on ${server.url}`);
-  if (created) console.log(`Open ${server.url}/?token=${token}  (the access token is shown once; it is kept in ${join(config.dataDir, 'server-token')})`);
-  else console.log(`Open ${server.url}/?token=<token>  (the access token is in ${join(config.dataDir, 'server-token')})`);
+  if (created)
+    console.log(
+      `Open ${server.url}/?token=${token}  (the access token is shown once; it is kept in ${join(config.dataDir, 'server-token')})`,
+    );
+  else
+    console.log(`Open ${server.url}/?token=<token>  (the access token is in ${join(config.dataDir, 'server-token')})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -90,6 +99,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `ComfyDesk could not start: ${(err as Error)?.message ?? String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `ComfyDesk could not start: ${(err as Error)?.message ?? String(err)}`,
+  );
   process.exit(1);
 });

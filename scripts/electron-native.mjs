@@ -31,7 +31,14 @@ export function electronVersion(root = ROOT) {
 
 /** Must match devSqliteBindingPath in electron/main/native-modules.ts (a test checks it). */
 export function devBindingPath(root, version, platform, arch) {
-  return join(root, 'node_modules', '.cache', 'comfydesk-electron', `electron-${version}-${platform}-${arch}`, 'better_sqlite3.node');
+  return join(
+    root,
+    'node_modules',
+    '.cache',
+    'comfydesk-electron',
+    `electron-${version}-${platform}-${arch}`,
+    'better_sqlite3.node',
+  );
 }
 
 function run(command, args, cwd, env = process.env) {
@@ -42,13 +49,35 @@ function run(command, args, cwd, env = process.env) {
 /** Puts an Electron build at `<moduleDir>/build/Release/better_sqlite3.node`. Throws when neither way works. */
 export function installElectronBinding(moduleDir, { version, platform, arch }) {
   const prebuild = require.resolve('prebuild-install/bin.js', { paths: [ROOT] });
-  const args = [prebuild, '--runtime', 'electron', '--target', version, '--platform', platform, '--arch', arch, '--force', '--verbose'];
+  const args = [
+    prebuild,
+    '--runtime',
+    'electron',
+    '--target',
+    version,
+    '--platform',
+    platform,
+    '--arch',
+    arch,
+    '--force',
+    '--verbose',
+  ];
   if (run(process.execPath, args, moduleDir)) return 'prebuilt';
   if (platform !== process.platform || arch !== process.arch) {
-    throw new Error(`no prebuilt ${MODULE} for Electron ${version} ${platform}-${arch}, and it cannot be compiled for another OS/CPU here`);
+    throw new Error(
+      `no prebuilt ${MODULE} for Electron ${version} ${platform}-${arch}, and it cannot be compiled for another OS/CPU here`,
+    );
   }
   const gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [ROOT] });
-  const gypArgs = [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'];
+  const gypArgs = [
+    gyp,
+    'rebuild',
+    '--release',
+    '--runtime=electron',
+    `--target=${version}`,
+    `--arch=${arch}`,
+    '--dist-url=https://electronjs.org/headers',
+  ];
   // A Node headers dir from npm config would win over Electron's headers.
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
@@ -98,15 +127,23 @@ export async function afterPack(context) {
     platform === 'darwin' || platform === 'mas'
       ? join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources')
       : join(context.appOutDir, 'resources');
-  const moduleDir = [join(resources, 'app.asar.unpacked', 'node_modules', MODULE), join(resources, 'app', 'node_modules', MODULE)].find((d) =>
-    existsSync(d),
-  );
+  const moduleDir = [
+    join(resources, 'app.asar.unpacked', 'node_modules', MODULE),
+    join(resources, 'app', 'node_modules', MODULE),
+  ].find((d) => existsSync(d));
   if (!moduleDir) throw new Error(`${MODULE} is missing from the packaged app under ${resources} (check asarUnpack)`);
   const version = context.packager.config.electronVersion || electronVersion();
   const release = join(moduleDir, 'build', 'Release');
-  const how = buildElectronBinary(join(release, 'better_sqlite3.node'), { version, platform: platform === 'mas' ? 'darwin' : platform, arch });
+  const how = buildElectronBinary(join(release, 'better_sqlite3.node'), {
+    version,
+    platform: platform === 'mas' ? 'darwin' : platform,
+    arch,
+  });
   // Only the addon is needed at run time: not the leftovers of Node's compile, nor the sources.
-  const keep = (dir, name) => readdirSync(dir).filter((e) => e !== name).forEach((e) => rmSync(join(dir, e), { recursive: true, force: true }));
+  const keep = (dir, name) =>
+    readdirSync(dir)
+      .filter((e) => e !== name)
+      .forEach((e) => rmSync(join(dir, e), { recursive: true, force: true }));
   keep(join(moduleDir, 'build'), 'Release');
   keep(release, 'better_sqlite3.node');
   for (const extra of ['deps', 'src']) rmSync(join(moduleDir, extra), { recursive: true, force: true });

@@ -29,7 +29,10 @@ const OPEN = 1;
 export class WsTransport implements Transport {
   private socket: WebSocketLike | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: CallResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: CallResult) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   private readonly queued: string[] = [];
   private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;

@@ -226,7 +226,8 @@ const PARAM_ORDER: Array<[string, string]> = [
 export function paramFields(params: Readonly<Record<string, unknown>>): EmbedField[] {
   const out: EmbedField[] = [];
   const seen = new Set(['prompt', 'negative']);
-  const show = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+  const show = (v: unknown): string =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   if (params.width !== undefined && params.height !== undefined) {
     out.push(field('Size', `${show(params.width)}×${show(params.height)}`));
     seen.add('width').add('height');
@@ -299,7 +300,10 @@ export function resultButtons(
   if (media === 'image') {
     const first: ButtonRow = [];
     if (available.upscale !== false) {
-      first.push(button('upscale2', jobId, 'Upscale 2×', 'primary'), button('upscale4', jobId, 'Upscale 4×', 'primary'));
+      first.push(
+        button('upscale2', jobId, 'Upscale 2×', 'primary'),
+        button('upscale4', jobId, 'Upscale 4×', 'primary'),
+      );
     }
     first.push(button('vary', jobId, 'Vary', 'secondary'));
     if (available.edit !== false) first.push(button('edit', jobId, 'Edit', 'secondary'));
@@ -335,7 +339,10 @@ export function errorEmbed(input: ErrorEmbedInput): EmbedView {
 }
 
 /** A failed or cancelled job's progress message. */
-export function jobEndedEmbed(job: JobLike & { status: Job['status']; error?: string | null }, workflowTitle?: string): EmbedView {
+export function jobEndedEmbed(
+  job: JobLike & { status: Job['status']; error?: string | null },
+  workflowTitle?: string,
+): EmbedView {
   const cancelled = job.status === 'cancelled';
   return clampEmbed({
     title: cancelled ? 'Cancelled' : 'Generation failed',
@@ -356,19 +363,24 @@ export function infoEmbed(title: string, description: string, fields: EmbedField
 // ---------------------------------------------------------------------------------------------------------------
 // Templates
 
-export type TemplateLike = Pick<Template, 'name' | 'prompt' | 'negative' | 'params' | 'workflow' | 'shared'> & { id?: number };
+export type TemplateLike = Pick<Template, 'name' | 'prompt' | 'negative' | 'params' | 'workflow' | 'shared'> & {
+  id?: number;
+};
 
 /**
  * How a template looks in Discord (`/template load`, and the desktop's template editor preview): prompt,
  * negative, the workflow, and every parameter with the manifest's label, with defaults the template leaves out.
  */
 export function templatePreviewEmbed(template: TemplateLike, manifest: WorkflowManifest | null): EmbedView {
-  const fields: EmbedField[] = [field('Workflow', manifest ? `${manifest.title} (${manifest.id})` : `${template.workflow} (not installed)`)];
+  const fields: EmbedField[] = [
+    field('Workflow', manifest ? `${manifest.title} (${manifest.id})` : `${template.workflow} (not installed)`),
+  ];
   if (manifest) {
     for (const spec of manifest.parameters) {
       if (spec.name === 'prompt' || spec.name === 'negative') continue;
       const given = template.params[spec.name];
-      if (given !== undefined && given !== null) fields.push(field(spec.label, String(given as string | number | boolean)));
+      if (given !== undefined && given !== null)
+        fields.push(field(spec.label, String(given as string | number | boolean)));
       else if (spec.default !== undefined) fields.push(field(spec.label, `${String(spec.default)} (default)`));
     }
   } else {
@@ -376,13 +388,17 @@ export function templatePreviewEmbed(template: TemplateLike, manifest: WorkflowM
   }
   fields.push(field('Shared', template.shared ? 'Everyone on this server' : 'Only you'));
   let description = quotePrompt(template.prompt);
-  if (template.negative.trim() !== '') description += `\n**Negative:** ${clampText(template.negative.replace(/\s+/g, ' '), 500)}`;
+  if (template.negative.trim() !== '')
+    description += `\n**Negative:** ${clampText(template.negative.replace(/\s+/g, ' '), 500)}`;
   return clampEmbed({
     title: `Template: ${template.name}`,
     description,
     color: EMBED_COLORS.info,
     fields,
     imageUrl: null,
-    footer: template.id !== undefined ? `Template #${template.id} · /generate template:${template.name}` : `/generate template:${template.name}`,
+    footer:
+      template.id !== undefined
+        ? `Template #${template.id} · /generate template:${template.name}`
+        : `/generate template:${template.name}`,
   });
 }

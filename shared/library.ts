@@ -25,17 +25,19 @@ export const OutputSchema = z.object({
 export type Output = z.infer<typeof OutputSchema>;
 
 /** Gallery search: full text over prompt/negative plus filters; keyset pagination by (createdAt, id). */
-export const OutputQuerySchema = z.object({
-  text: z.string().max(500).optional(),
-  userId: z.string().max(200).optional(),
-  guildId: z.string().max(200).optional(),
-  workflow: z.string().max(200).optional(),
-  kind: OutputKindSchema.optional(),
-  favourite: z.boolean().optional(),
-  from: z.number().optional(),
-  to: z.number().optional(),
-  limit: z.number().int().min(1).max(500).default(100),
-  /** Continue after this item (the last one of the previous page). */
-  after: z.object({ createdAt: z.number(), id: z.number().int() }).strict().optional(),
-}).strict();
+export const OutputQuerySchema = z
+  .object({
+    text: z.string().max(500).optional(),
+    userId: z.string().max(200).optional(),
+    guildId: z.string().max(200).optional(),
+    workflow: z.string().max(200).optional(),
+    kind: OutputKindSchema.optional(),
+    favourite: z.boolean().optional(),
+    from: z.number().optional(),
+    to: z.number().optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Continue after this item (the last one of the previous page). */
+    after: z.object({ createdAt: z.number(), id: z.number().int() }).strict().optional(),
+  })
+  .strict();
 export type OutputQuery = z.input<typeof OutputQuerySchema>;

@@ -47,7 +47,8 @@ export function specProblems(spec: z.infer<typeof ParamSpecBase>): string[] {
   const out: string[] = [];
   const numeric = spec.type === 'int' || spec.type === 'float' || spec.type === 'seed';
   if (spec.type === 'enum' && !spec.choices) out.push(`enum parameter '${spec.name}' needs choices`);
-  if (spec.type !== 'enum' && spec.choices) out.push(`only enum parameters have choices ('${spec.name}' is ${spec.type})`);
+  if (spec.type !== 'enum' && spec.choices)
+    out.push(`only enum parameters have choices ('${spec.name}' is ${spec.type})`);
   if (!numeric && (spec.min !== undefined || spec.max !== undefined || spec.step !== undefined)) {
     out.push(`only numeric parameters have min/max/step ('${spec.name}' is ${spec.type})`);
   }
@@ -72,7 +73,14 @@ export type ParamSpec = z.infer<typeof ParamSpecSchema>;
  */
 export const STANDARD_PARAMS = {
   prompt: { name: 'prompt', type: 'string', label: 'Prompt', required: true, maxLength: 4000, multiline: true },
-  negative: { name: 'negative', type: 'string', label: 'Negative prompt', default: '', maxLength: 4000, multiline: true },
+  negative: {
+    name: 'negative',
+    type: 'string',
+    label: 'Negative prompt',
+    default: '',
+    maxLength: 4000,
+    multiline: true,
+  },
   seed: { name: 'seed', type: 'seed', label: 'Seed', default: RANDOM_SEED },
   steps: { name: 'steps', type: 'int', label: 'Steps', min: 1, max: 150, default: 20 },
   cfg: { name: 'cfg', type: 'float', label: 'CFG', min: 0, max: 30, step: 0.1, default: 7 },

@@ -39,7 +39,10 @@ export function canonicalModelFolder(folder: ModelFolder): ModelFolder {
 export const WORKFLOW_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const WorkflowIdSchema = z
   .string()
-  .regex(WORKFLOW_ID_PATTERN, 'a workflow id is 1-63 lower-case letters, digits and dashes, starting with a letter or digit');
+  .regex(
+    WORKFLOW_ID_PATTERN,
+    'a workflow id is 1-63 lower-case letters, digits and dashes, starting with a letter or digit',
+  );
 
 export const NodeIdSchema = z.string().min(1).max(64);
 export const InputNameSchema = z.string().min(1).max(128);
@@ -96,7 +99,9 @@ export const OutputSchema = z.object({
 export type ManifestOutput = z.infer<typeof OutputSchema>;
 
 /** A settings key such as `models.sdxl.checkpoint`. */
-export const SettingKeySchema = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_-]+)+$/i, 'a settings key is dotted, e.g. models.sdxl.checkpoint');
+export const SettingKeySchema = z
+  .string()
+  .regex(/^[a-z0-9_]+(\.[a-z0-9_-]+)+$/i, 'a settings key is dotted, e.g. models.sdxl.checkpoint');
 
 export const ModelRequirementSchema = z.object({
   /** The settings key the user changes to pick another file, e.g. `models.sdxl.checkpoint`. */
@@ -147,35 +152,61 @@ export const WorkflowManifestSchema = z
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
     for (const [i, p] of m.parameters.entries()) {
-      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `parameter '${p.name}' is declared twice` });
+      if (seen.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', i, 'name'],
+          message: `parameter '${p.name}' is declared twice`,
+        });
       seen.add(p.name);
     }
     const imageNames = new Set<string>();
     for (const [i, img] of m.images.entries()) {
-      if (imageNames.has(img.name)) ctx.addIssue({ code: 'custom', path: ['images', i, 'name'], message: `image '${img.name}' is declared twice` });
+      if (imageNames.has(img.name))
+        ctx.addIssue({ code: 'custom', path: ['images', i, 'name'], message: `image '${img.name}' is declared twice` });
       imageNames.add(img.name);
       if (img.required && img.detach.length > 0) {
-        ctx.addIssue({ code: 'custom', path: ['images', i, 'detach'], message: `required image '${img.name}' cannot have detach inputs` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['images', i, 'detach'],
+          message: `required image '${img.name}' cannot have detach inputs`,
+        });
       }
     }
     if (m.kind !== 'txt2img' && m.images.filter((img) => img.required).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['images'], message: `a ${m.kind} workflow needs at least one required image` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['images'],
+        message: `a ${m.kind} workflow needs at least one required image`,
+      });
     }
     if (m.supportsBatch !== seen.has('batch_size')) {
       ctx.addIssue({
         code: 'custom',
         path: ['supportsBatch'],
-        message: m.supportsBatch ? 'supportsBatch needs a batch_size parameter' : 'a batch_size parameter needs supportsBatch: true',
+        message: m.supportsBatch
+          ? 'supportsBatch needs a batch_size parameter'
+          : 'a batch_size parameter needs supportsBatch: true',
       });
     }
     const settings = new Set<string>();
     for (const [i, model] of m.models.entries()) {
-      if (settings.has(model.setting)) ctx.addIssue({ code: 'custom', path: ['models', i, 'setting'], message: `model setting '${model.setting}' is declared twice` });
+      if (settings.has(model.setting))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'setting'],
+          message: `model setting '${model.setting}' is declared twice`,
+        });
       settings.add(model.setting);
     }
     if (m.lora) {
       const { min, max, default: d } = m.lora.strength;
-      if (min > max || d < min || d > max) ctx.addIssue({ code: 'custom', path: ['lora', 'strength'], message: 'LoRA strength needs min <= default <= max' });
+      if (min > max || d < min || d > max)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lora', 'strength'],
+          message: 'LoRA strength needs min <= default <= max',
+        });
     }
   });
 export type WorkflowManifest = z.infer<typeof WorkflowManifestSchema>;
@@ -196,4 +227,3 @@ export function formatZodIssues(error: z.ZodError): string[] {
     return path ? `${path}: ${issue.message}` : issue.message;
   });
 }
-

@@ -58,7 +58,11 @@ export interface CoreOptions {
 
 /** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
 function findWorkflowsDir(): string {
-  const candidates = [process.env.COMFYDESK_WORKFLOWS_DIR, join(__dirname, '../../workflows'), join(__dirname, '../../../workflows')];
+  const candidates = [
+    process.env.COMFYDESK_WORKFLOWS_DIR,
+    join(__dirname, '../../workflows'),
+    join(__dirname, '../../../workflows'),
+  ];
   return candidates.find((dir): dir is string => !!dir && existsSync(dir)) ?? join(__dirname, '../../workflows');
 }
 
@@ -95,7 +99,13 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventBus(logger.child('events'));
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
-  const library = new Library({ libraryDir: config.libraryDir, store: store.outputs, clock, logger: logger.child('library'), events });
+  const library = new Library({
+    libraryDir: config.libraryDir,
+    store: store.outputs,
+    clock,
+    logger: logger.child('library'),
+    events,
+  });
 
   const comfy = new BackendManager({
     records: store.backends,
@@ -137,7 +147,11 @@ export function createCore(options: CoreOptions): Core {
   });
   /** The channels Discord jobs came from lately: the bot's permissions are checked there. */
   const recentDiscordChannels = (): string[] => [
-    ...new Set(store.jobs.list({ limit: 50 }).flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : []))),
+    ...new Set(
+      store.jobs
+        .list({ limit: 50 })
+        .flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : [])),
+    ),
   ];
   const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
 
@@ -183,7 +197,16 @@ export function createCore(options: CoreOptions): Core {
       summary: healthSummary,
       run: (input) =>
         runBackendHealth(
-          { registry: healthChecks, backends: comfy.backends, workflows, settings: store.settings, events, outputDir: config.libraryDir, clock, records: () => store.backends.list() },
+          {
+            registry: healthChecks,
+            backends: comfy.backends,
+            workflows,
+            settings: store.settings,
+            events,
+            outputDir: config.libraryDir,
+            clock,
+            records: () => store.backends.list(),
+          },
           input.backendId,
         ),
     }),
@@ -232,7 +255,9 @@ export function createCore(options: CoreOptions): Core {
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
-        void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) => logger.warn('could not prune the Discord fit cache', { error: err }));
+        void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) =>
+          logger.warn('could not prune the Discord fit cache', { error: err }),
+        );
         if (!started) return;
         await comfy.start();
         if (!started) return;
@@ -252,7 +277,7 @@ export function createCore(options: CoreOptions): Core {
         await starting?.catch(() => {});
         if (!wasStarted) {
           await bot.dispose();
-            await library.stop();
+          await library.stop();
           store.close();
           return;
         }

@@ -61,11 +61,18 @@ const ENV_KEYS: Record<string, { path: string[]; parse: (v: string) => unknown }
   COMFYDESK_PORT: { path: ['server', 'port'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   COMFYDESK_COMFY_URLS: {
     path: ['comfy', 'urls'],
-    parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean),
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
   },
   COMFYDESK_COMFY_PATH: { path: ['comfy', 'launchPath'], parse: (v) => v },
   COMFYDESK_COMFY_AUTOLAUNCH: { path: ['comfy', 'autoLaunch'], parse: (v) => parseBool(v) },
-  COMFYDESK_COMFY_START_TIMEOUT: { path: ['comfy', 'startTimeoutSec'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  COMFYDESK_COMFY_START_TIMEOUT: {
+    path: ['comfy', 'startTimeoutSec'],
+    parse: (v) => (/^\d+$/.test(v) ? Number(v) : v),
+  },
 };
 
 function parseBool(v: string): unknown {

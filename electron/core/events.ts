@@ -27,7 +27,8 @@ export class EventBus {
   }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const listener of [...(this.byName.get(event) ?? [])]) this.safely(event, () => (listener as (p: unknown) => void)(payload));
+    for (const listener of [...(this.byName.get(event) ?? [])])
+      this.safely(event, () => (listener as (p: unknown) => void)(payload));
     for (const listener of [...this.any]) this.safely(event, () => listener(event, payload));
   }
 

@@ -22,7 +22,11 @@ export function formatLine(at: number, level: LogLevel, scope: string, msg: stri
   let metaText = '';
   if (meta && Object.keys(meta).length > 0) {
     try {
-      metaText = ' ' + JSON.stringify(meta, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+      metaText =
+        ' ' +
+        JSON.stringify(meta, (_k, v: unknown) =>
+          v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+        );
     } catch {
       metaText = ' [unserialisable meta]';
     }

@@ -14,6 +14,7 @@ export function defaultDataDir(
 ): string {
   if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_DIR);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR);
-  const xdg = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share');
+  const xdg =
+    env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share');
   return join(xdg, APP_DIR);
 }

@@ -48,13 +48,27 @@ async function start(): Promise<void> {
     electronVersion: process.versions.electron,
     // First development start: fetch better-sqlite3 for Electron (Electron's binary runs the script as Node).
     fetchMissing: (script) => {
-      spawnSync(process.execPath, [script], { cwd: app.getAppPath(), stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      spawnSync(process.execPath, [script], {
+        cwd: app.getAppPath(),
+        stdio: 'inherit',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
     },
   });
   const config = loadConfig({ dataDir: app.getPath('userData') });
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
-  const secrets = new SafeStorageSecretStore({ dir: join(config.dataDir, 'secrets'), safeStorage, logger: logger.child('secrets') });
-  const running = createCore({ config, mode: 'desktop', logger, secrets, revealPath: (path) => shell.showItemInFolder(path) });
+  const secrets = new SafeStorageSecretStore({
+    dir: join(config.dataDir, 'secrets'),
+    safeStorage,
+    logger: logger.child('secrets'),
+  });
+  const running = createCore({
+    config,
+    mode: 'desktop',
+    logger,
+    secrets,
+    revealPath: (path) => shell.showItemInFolder(path),
+  });
   core = running;
   let starting: Promise<void> = Promise.resolve();
   quitSequence = createQuitSequence({
@@ -81,7 +95,11 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, devServerUrl ? { devServer: devServerUrl } : {});
   handleMediaProtocol(protocol, { resolver: () => running.library, roots: [config.libraryDir, config.dataDir] });
   const rendererFile = join(__dirname, '../renderer/index.html');
-  bridgeIpc(running, () => (window && !window.isDestroyed() ? [window.webContents] : []), appUrlMatcher(rendererFile, devServerUrl));
+  bridgeIpc(
+    running,
+    () => (window && !window.isDestroyed() ? [window.webContents] : []),
+    appUrlMatcher(rendererFile, devServerUrl),
+  );
 
   let first = true;
   openWindow = () => {
@@ -113,7 +131,12 @@ async function start(): Promise<void> {
     openPath: (path) => shell.openPath(path),
     inform: (title, body) => notify({ title, body }),
   });
-  watchForNotifications({ events: running.events, settings: () => currentSettings(running), initial: running.healthSummary(), show: notify });
+  watchForNotifications({
+    events: running.events,
+    settings: () => currentSettings(running),
+    initial: running.healthSummary(),
+    show: notify,
+  });
 
   const login = (enabled: boolean): void => {
     try {

@@ -8,7 +8,10 @@ import type { CallResult } from '@shared/api';
 import { IPC_CALL, IPC_EVENT } from '@shared/ipc';
 import type { Core } from '@core/app';
 
-const REFUSED: CallResult = { ok: false, error: { code: 'unauthorized', message: 'Only the ComfyDesk window may call the core.' } };
+const REFUSED: CallResult = {
+  ok: false,
+  error: { code: 'unauthorized', message: 'Only the ComfyDesk window may call the core.' },
+};
 
 export function bridgeIpc(
   core: Pick<Core, 'api' | 'events'>,

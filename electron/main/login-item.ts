@@ -11,7 +11,11 @@ export const HIDDEN_ARG = '--hidden';
 export type LoginItemApp = Pick<App, 'setLoginItemSettings' | 'getLoginItemSettings' | 'isPackaged'>;
 
 /** Returns what was done, for the log. */
-export function syncLoginItem(app: LoginItemApp, enabled: boolean, platform: NodeJS.Platform = process.platform): 'set' | 'unchanged' | 'unsupported' {
+export function syncLoginItem(
+  app: LoginItemApp,
+  enabled: boolean,
+  platform: NodeJS.Platform = process.platform,
+): 'set' | 'unchanged' | 'unsupported' {
   if (platform !== 'win32' && platform !== 'darwin') return 'unsupported';
   if (!app.isPackaged) return 'unsupported';
   const args = [HIDDEN_ARG];
@@ -21,7 +25,11 @@ export function syncLoginItem(app: LoginItemApp, enabled: boolean, platform: Nod
 }
 
 /** Started at login: our argument (Windows) or the macOS login-item flag. */
-export function launchedAtLogin(app: Pick<App, 'getLoginItemSettings'>, argv: readonly string[], platform: NodeJS.Platform = process.platform): boolean {
+export function launchedAtLogin(
+  app: Pick<App, 'getLoginItemSettings'>,
+  argv: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (argv.includes(HIDDEN_ARG)) return true;
   if (platform !== 'darwin') return false;
   try {

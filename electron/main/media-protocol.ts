@@ -131,7 +131,8 @@ export async function serveMedia(request: Request, options: MediaServeOptions): 
     'x-content-type-options': 'nosniff',
   };
   const range = parseRange(request.headers.get('range'), info.size);
-  if (range === 'invalid') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
+  if (range === 'invalid')
+    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
   const head = request.method === 'HEAD';
   if (!range) {
     headers['content-length'] = String(info.size);

@@ -17,7 +17,14 @@ export const NATIVE_SCRIPT = 'node scripts/electron-native.mjs';
 
 /** Must match devBindingPath in scripts/electron-native.mjs (a test checks it). */
 export function devSqliteBindingPath(appPath: string, electronVersion: string, platform: string, arch: string): string {
-  return join(appPath, 'node_modules', '.cache', 'comfydesk-electron', `electron-${electronVersion}-${platform}-${arch}`, 'better_sqlite3.node');
+  return join(
+    appPath,
+    'node_modules',
+    '.cache',
+    'comfydesk-electron',
+    `electron-${electronVersion}-${platform}-${arch}`,
+    'better_sqlite3.node',
+  );
 }
 
 export interface DevBindingContext {
@@ -36,7 +43,12 @@ export function useDevSqliteBinding(ctx: DevBindingContext): string | null {
   const env = ctx.env ?? process.env;
   if (ctx.isPackaged) return null;
   if (env[SQLITE_BINDING_ENV]) return env[SQLITE_BINDING_ENV]!;
-  const file = devSqliteBindingPath(ctx.appPath, ctx.electronVersion, ctx.platform ?? process.platform, ctx.arch ?? process.arch);
+  const file = devSqliteBindingPath(
+    ctx.appPath,
+    ctx.electronVersion,
+    ctx.platform ?? process.platform,
+    ctx.arch ?? process.arch,
+  );
   if (!existsSync(file) && ctx.fetchMissing) ctx.fetchMissing(join(ctx.appPath, 'scripts', 'electron-native.mjs'));
   if (!existsSync(file)) return null;
   env[SQLITE_BINDING_ENV] = file;
@@ -46,7 +58,10 @@ export function useDevSqliteBinding(ctx: DevBindingContext): string | null {
 /** The start-up error for the user, with the fix when it is the classic ABI mismatch. */
 export function explainStartupError(err: unknown, isPackaged: boolean): string {
   const message = (err as Error)?.message ?? String(err);
-  const abi = /NODE_MODULE_VERSION|compiled against a different Node\.js version|ERR_DLOPEN_FAILED|better_sqlite3\.node/i.test(message);
+  const abi =
+    /NODE_MODULE_VERSION|compiled against a different Node\.js version|ERR_DLOPEN_FAILED|better_sqlite3\.node/i.test(
+      message,
+    );
   if (!abi) return message;
   return isPackaged
     ? `${message}\n\nThe database module in this installation does not match its Electron version. Please reinstall ComfyDesk.`

@@ -70,7 +70,11 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
     failedJobs.add(job.id);
     if (failedJobs.size > SEEN_JOBS_LIMIT) failedJobs.delete(failedJobs.values().next().value!);
     const what = job.prompt ? `${job.workflow}: “${shorten(job.prompt, 60)}”` : job.workflow;
-    show({ kind: 'jobFailed', title: 'A job failed', body: `${what}\n${shorten(job.error ?? 'No reason given.', 200)}` });
+    show({
+      kind: 'jobFailed',
+      title: 'A job failed',
+      body: `${what}\n${shorten(job.error ?? 'No reason given.', 200)}`,
+    });
   };
 
   const off = [
@@ -87,7 +91,10 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
 }
 
 /** Shows notifications with Electron; a click brings the window forward. Status changes arrive silently. */
-export function electronNotifier(options: { icon?: string; onClick(): void }): (n: { title: string; body: string; kind?: NotificationKind }) => void {
+export function electronNotifier(options: {
+  icon?: string;
+  onClick(): void;
+}): (n: { title: string; body: string; kind?: NotificationKind }) => void {
   return (n) => {
     if (!Notification.isSupported()) return;
     const notification = new Notification({

@@ -112,7 +112,8 @@ export class SafeStorageSecretStore implements SecretStore {
 
   describe(): string {
     if (this.encryptionAvailable()) return `encrypted by ${this.keychainName()} in ${this.options.dir}`;
-    if (this.plaintext) return `a file readable only by you in ${this.options.dir} (no OS keyring; plain text by your choice)`;
+    if (this.plaintext)
+      return `a file readable only by you in ${this.options.dir} (no OS keyring; plain text by your choice)`;
     return `nowhere yet: no OS keyring to encrypt with (set ${ENV_NAMES.discordToken} or ${PLAINTEXT_OPT_IN_ENV}=1)`;
   }
 

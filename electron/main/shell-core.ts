@@ -17,7 +17,11 @@ export function callCore(core: Pick<Core, 'api'>, method: ShellMethod, input: un
 }
 
 /** Throws the API's readable error when the call failed. */
-export async function callCoreOrThrow(core: Pick<Core, 'api'>, method: ShellMethod, input: unknown = {}): Promise<unknown> {
+export async function callCoreOrThrow(
+  core: Pick<Core, 'api'>,
+  method: ShellMethod,
+  input: unknown = {},
+): Promise<unknown> {
   const result = await callCore(core, method, input);
   if (!result.ok) throw new Error(result.error.message);
   return result.output;

@@ -7,7 +7,10 @@ import type { App } from 'electron';
  * Returns false when another instance holds the lock: this process then quits and must not start anything.
  * Otherwise `focusExisting` runs whenever a later launch is refused.
  */
-export function claimSingleInstance(app: Pick<App, 'requestSingleInstanceLock' | 'quit' | 'on'>, focusExisting: () => void): boolean {
+export function claimSingleInstance(
+  app: Pick<App, 'requestSingleInstanceLock' | 'quit' | 'on'>,
+  focusExisting: () => void,
+): boolean {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return false;

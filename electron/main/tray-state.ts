@@ -9,7 +9,8 @@ export type ComfyState = 'offline' | 'idle' | 'busy';
 /** Icon file stem under resources/tray/: `<comfy>-bot-<on|off>`. */
 export type TrayIconName = `${ComfyState}-bot-${'on' | 'off'}`;
 
-export type TrayAction = 'show' | 'bot.toggle' | 'queue.toggle' | 'health.run' | 'library.open' | 'comfy.toggle' | 'quit';
+export type TrayAction =
+  'show' | 'bot.toggle' | 'queue.toggle' | 'health.run' | 'library.open' | 'comfy.toggle' | 'quit';
 
 export type TrayMenuItem = { type: 'separator' } | { type: 'item'; id: TrayAction; label: string; enabled: boolean };
 
@@ -86,7 +87,11 @@ export function trayView(input: TrayInput): TrayView {
       ? item('bot.toggle', 'Discord bot: no token set', false)
       : item('bot.toggle', botOn ? 'Turn Discord bot off' : 'Turn Discord bot on'),
     item('queue.toggle', summary.queue.paused ? 'Resume queue' : 'Pause queue'),
-    item('health.run', 'Run health checks', summary.comfy.backends.some((b) => b.enabled)),
+    item(
+      'health.run',
+      'Run health checks',
+      summary.comfy.backends.some((b) => b.enabled),
+    ),
     item('library.open', 'Open library folder'),
     item('comfy.toggle', launchedComfyRunning(summary) ? 'Stop ComfyUI' : 'Start ComfyUI'),
     { type: 'separator' },

@@ -7,7 +7,15 @@ import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeIm
 import { z } from 'zod';
 import type { HealthSummary } from '@shared/api/health';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
-import { isBotOn, launchedComfyRunning, trayView, type BotStatus, type TrayAction, type TrayIconName, type TrayView } from './tray-state';
+import {
+  isBotOn,
+  launchedComfyRunning,
+  trayView,
+  type BotStatus,
+  type TrayAction,
+  type TrayIconName,
+  type TrayView,
+} from './tray-state';
 
 export interface ShellTrayOptions {
   core: ShellCore;
@@ -122,7 +130,10 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
         const output = HealthOutputSchema.safeParse(await callCoreOrThrow(core, 'health.run', {}));
         if (output.success) {
           const count = (s: string) => output.data.results.filter((r) => r.status === s).length;
-          options.inform('Health checks finished', `${count('ok')} passed, ${count('warn')} warnings, ${count('fail')} failed`);
+          options.inform(
+            'Health checks finished',
+            `${count('ok')} passed, ${count('warn')} warnings, ${count('fail')} failed`,
+          );
         }
         return;
       }

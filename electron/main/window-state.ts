@@ -55,7 +55,12 @@ export function writeWindowState(file: string, state: WindowState): void {
 function overlap(a: Rect, b: Rect): Rect {
   const x = Math.max(a.x, b.x);
   const y = Math.max(a.y, b.y);
-  return { x, y, width: Math.min(a.x + a.width, b.x + b.width) - x, height: Math.min(a.y + a.height, b.y + b.height) - y };
+  return {
+    x,
+    y,
+    width: Math.min(a.x + a.width, b.x + b.width) - x,
+    height: Math.min(a.y + a.height, b.y + b.height) - y,
+  };
 }
 
 /**
@@ -65,7 +70,12 @@ function overlap(a: Rect, b: Rect): Rect {
 export function clampWindowState(saved: WindowState | null, workAreas: readonly Rect[]): WindowState {
   const primary = workAreas[0] ?? { x: 0, y: 0, ...DEFAULT_WINDOW_SIZE };
   const want = saved ?? { ...DEFAULT_WINDOW_SIZE, maximized: false };
-  const titleBar = (x: number, y: number, width: number): Rect => ({ x, y, width, height: Math.min(MIN_VISIBLE, want.height) });
+  const titleBar = (x: number, y: number, width: number): Rect => ({
+    x,
+    y,
+    width,
+    height: Math.min(MIN_VISIBLE, want.height),
+  });
 
   if (want.x !== undefined && want.y !== undefined) {
     const home = workAreas.find((area) => {

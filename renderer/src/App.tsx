@@ -16,7 +16,9 @@ import { useQueue } from './stores/queue-store';
 
 export function App() {
   // Only what the shell shows: health and connection updates would otherwise re-render every page.
-  const { info, settings, error, load } = useAppStore(useShallow((s) => ({ info: s.info, settings: s.settings, error: s.error, load: s.load })));
+  const { info, settings, error, load } = useAppStore(
+    useShallow((s) => ({ info: s.info, settings: s.settings, error: s.error, load: s.load })),
+  );
   const page = useNav((s) => s.page);
   useEffect(() => {
     void load();

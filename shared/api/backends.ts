@@ -65,16 +65,36 @@ export const backendsMethods = {
     BackendSummarySchema,
     'Use a backend for jobs, or stop using it (it stays in the list).',
   ),
-  'comfy.start': method(NoInput, LauncherStatusSchema, 'Launch the configured local ComfyUI; answers once it is ready.'),
+  'comfy.start': method(
+    NoInput,
+    LauncherStatusSchema,
+    'Launch the configured local ComfyUI; answers once it is ready.',
+  ),
   'comfy.stop': method(NoInput, LauncherStatusSchema, 'Stop the launched ComfyUI.'),
-  'comfy.restart': method(NoInput, LauncherStatusSchema, 'Stop and start the launched ComfyUI (with the current launch settings).'),
-  'comfy.logTail': method(NoInput, z.object({ lines: z.array(ComfyLogLineSchema) }), 'The last output lines of the launched ComfyUI.'),
+  'comfy.restart': method(
+    NoInput,
+    LauncherStatusSchema,
+    'Stop and start the launched ComfyUI (with the current launch settings).',
+  ),
+  'comfy.logTail': method(
+    NoInput,
+    z.object({ lines: z.array(ComfyLogLineSchema) }),
+    'The last output lines of the launched ComfyUI.',
+  ),
   'comfy.freeVram': method(
-    z.object({ backendId: z.string().min(1).max(200).optional() }).strict().optional().default({}),
+    z
+      .object({ backendId: z.string().min(1).max(200).optional() })
+      .strict()
+      .optional()
+      .default({}),
     z.object({ freed: z.array(z.string()) }),
     'Unload models and free memory on one backend, or on every online backend.',
   ),
-  'comfy.launchSettings': method(NoInput, LaunchSettingsViewSchema, 'The launch settings in use, where they come from, and the launcher state.'),
+  'comfy.launchSettings': method(
+    NoInput,
+    LaunchSettingsViewSchema,
+    'The launch settings in use, where they come from, and the launcher state.',
+  ),
   'comfy.setLaunchSettings': method(
     ComfySettingsPatchSchema,
     LaunchSettingsViewSchema,

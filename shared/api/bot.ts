@@ -69,7 +69,12 @@ export const BotUpdateGuildInputSchema = z
     id: z.string().min(1).max(32),
     /** Replaces the whole mapping. */
     roles: z
-      .array(z.object({ roleId: z.string().regex(/^\d{5,25}$/, 'a role id is a Discord snowflake'), level: RoleLevelSchema }))
+      .array(
+        z.object({
+          roleId: z.string().regex(/^\d{5,25}$/, 'a role id is a Discord snowflake'),
+          level: RoleLevelSchema,
+        }),
+      )
       .max(100)
       .optional(),
     limits: GuildLimitsSchema.optional(),
@@ -81,7 +86,11 @@ export type BotUpdateGuildInput = z.input<typeof BotUpdateGuildInputSchema>;
 
 export const botMethods = {
   'bot.status': method(NoInput, BotStateSchema, 'Bot status, whether a token is set, guild count.'),
-  'bot.start': method(NoInput, BotStateSchema, 'Log the bot in with the stored token (resolves once online or failed).'),
+  'bot.start': method(
+    NoInput,
+    BotStateSchema,
+    'Log the bot in with the stored token (resolves once online or failed).',
+  ),
   'bot.stop': method(NoInput, BotStateSchema, 'Disconnect the bot.'),
   'bot.setToken': method(
     z.object({ token: BotTokenSchema }).strict(),
@@ -90,12 +99,29 @@ export const botMethods = {
   ),
   'bot.clearToken': method(NoInput, BotStateSchema, 'Stop the bot and forget the token.'),
   'bot.invite': method(
-    z.object({ guildId: z.string().regex(/^\d{5,25}$/).optional() }).strict().optional().default({}),
+    z
+      .object({
+        guildId: z
+          .string()
+          .regex(/^\d{5,25}$/)
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .default({}),
     z.object({ url: z.string(), permissions: z.string() }),
     'The link that adds the bot to a server, with the permissions it needs.',
   ),
-  'bot.guilds': method(NoInput, z.array(BotGuildSchema), 'Servers the bot is (or was) in, with roles, limits and banned words.'),
-  'bot.updateGuild': method(BotUpdateGuildInputSchema, BotGuildSchema, "Change a server's role mapping, limits, banned words or settings."),
+  'bot.guilds': method(
+    NoInput,
+    z.array(BotGuildSchema),
+    'Servers the bot is (or was) in, with roles, limits and banned words.',
+  ),
+  'bot.updateGuild': method(
+    BotUpdateGuildInputSchema,
+    BotGuildSchema,
+    "Change a server's role mapping, limits, banned words or settings.",
+  ),
 };
 
 export const botEvents = {

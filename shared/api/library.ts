@@ -43,7 +43,11 @@ export const libraryMethods = {
     LibrarySearchResultSchema,
     'Gallery search, newest first: full text over prompt/negative plus filters, keyset pages (pass the last item as `after`).',
   ),
-  'library.get': method(z.object({ id: OutputId }).strict(), OutputSchema, 'One output by id (not_found when it is gone).'),
+  'library.get': method(
+    z.object({ id: OutputId }).strict(),
+    OutputSchema,
+    'One output by id (not_found when it is gone).',
+  ),
   'library.favourite': method(
     z.object({ id: OutputId, favourite: z.boolean() }).strict(),
     OutputSchema,
@@ -64,7 +68,11 @@ export const libraryMethods = {
     z.object({ path: z.string(), opened: z.boolean() }),
     "Show an output's file in the system file manager (desktop). Headless, `opened` is false and the path is returned to copy.",
   ),
-  'library.stats': method(NoInput, LibraryStatsSchema, 'How many outputs the library holds and their total size in bytes.'),
+  'library.stats': method(
+    NoInput,
+    LibraryStatsSchema,
+    'How many outputs the library holds and their total size in bytes.',
+  ),
 };
 
 export const libraryEvents = {

@@ -23,7 +23,11 @@ export const TemplateSaveInputSchema = z
     id: z.number().int().positive().optional(),
     name: z.string().trim().min(1, 'a template needs a name').max(100),
     /** The Discord server it belongs to; null = the desktop user's private template. */
-    guildId: z.string().regex(/^\d{5,25}$/, 'a server id is a Discord snowflake').nullable().default(null),
+    guildId: z
+      .string()
+      .regex(/^\d{5,25}$/, 'a server id is a Discord snowflake')
+      .nullable()
+      .default(null),
     /** Everyone on the server may load it (needs a server). */
     shared: z.boolean().default(false),
     prompt: z.string().max(2000).default(''),
@@ -43,9 +47,17 @@ export const TemplateChangedSchema = z.object({
 export type TemplateChanged = z.infer<typeof TemplateChangedSchema>;
 
 export const templatesMethods = {
-  'workflows.list': method(NoInput, z.array(WorkflowEntrySchema), 'Every loaded workflow manifest (bundled first, then imported).'),
+  'workflows.list': method(
+    NoInput,
+    z.array(WorkflowEntrySchema),
+    'Every loaded workflow manifest (bundled first, then imported).',
+  ),
   'templates.list': method(
-    z.object({ guildId: z.string().min(1).optional() }).strict().optional().default({}),
+    z
+      .object({ guildId: z.string().min(1).optional() })
+      .strict()
+      .optional()
+      .default({}),
     z.array(TemplateSchema),
     "Templates by server and name; with guildId only that server's (and the private ones).",
   ),
@@ -54,7 +66,11 @@ export const templatesMethods = {
     TemplateSchema,
     'Create or change a template (parameters checked against its workflow); the desktop user owns it.',
   ),
-  'templates.delete': method(z.object({ id: z.number().int().positive() }).strict(), z.object({ removed: z.boolean() }), 'Delete a template.'),
+  'templates.delete': method(
+    z.object({ id: z.number().int().positive() }).strict(),
+    z.object({ removed: z.boolean() }),
+    'Delete a template.',
+  ),
 };
 
 export const templatesEvents = {

@@ -17,7 +17,10 @@ export const GraphProblemSchema = z.object({
   input: z.string().optional(),
 });
 
-const ApiGraphSchema = z.record(z.string(), z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }));
+const ApiGraphSchema = z.record(
+  z.string(),
+  z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }),
+);
 
 export const WorkflowProposalSchema = z.object({
   manifest: WorkflowManifestSchema,
@@ -37,8 +40,14 @@ export const workflowsMethods = {
       .object({
         fileName: z.string().min(1).max(255),
         /** The dropped file: JSON text, or base64 for a PNG saved by ComfyUI (its embedded prompt is read). */
-        text: z.string().max(5 * 1024 * 1024).optional(),
-        base64: z.string().max(8 * 1024 * 1024).optional(),
+        text: z
+          .string()
+          .max(5 * 1024 * 1024)
+          .optional(),
+        base64: z
+          .string()
+          .max(8 * 1024 * 1024)
+          .optional(),
       })
       .strict()
       .refine((v) => (v.text === undefined) !== (v.base64 === undefined), 'give either text or base64'),
@@ -50,7 +59,11 @@ export const workflowsMethods = {
     WorkflowEntrySchema,
     'Save a reviewed proposal as an imported workflow.',
   ),
-  'workflows.remove': method(z.object({ id: z.string().min(1) }).strict(), z.object({ id: z.string() }), 'Delete an imported workflow.'),
+  'workflows.remove': method(
+    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string() }),
+    'Delete an imported workflow.',
+  ),
   'workflows.export': method(
     z.object({ id: z.string().min(1) }).strict(),
     z.object({ fileName: z.string(), json: z.string() }),

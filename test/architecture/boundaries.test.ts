@@ -19,7 +19,9 @@ const importsOf = (text: string): string[] =>
 
 describe('architecture boundaries', () => {
   it('electron/core never imports electron (it runs under plain Node)', () => {
-    const offenders = files(join(root, 'electron/core'), ['.ts']).filter((f) => importsOf(readFileSync(f, 'utf8')).includes('electron'));
+    const offenders = files(join(root, 'electron/core'), ['.ts']).filter((f) =>
+      importsOf(readFileSync(f, 'utf8')).includes('electron'),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 

@@ -39,11 +39,14 @@ describe('core with a configured ComfyUI', () => {
     const out = await core.api.call('health.run', {});
     expect(out.url).toBe(fake.url);
     const ids = out.results.map((r) => r.id);
-    for (const id of ['api', 'version', 'gpu', 'websocket', 'output-dir', 'queue', 'workflow:sdxl-txt2img']) expect(ids).toContain(id);
+    for (const id of ['api', 'version', 'gpu', 'websocket', 'output-dir', 'queue', 'workflow:sdxl-txt2img'])
+      expect(ids).toContain(id);
     expect([...streamed].sort()).toEqual([...ids].sort());
     const sdxl = out.results.find((r) => r.id === 'workflow:sdxl-txt2img')!;
     expect(sdxl.status).toBe('fail');
-    const checkpoint = core.workflows.get('sdxl-txt2img')!.manifest.models.find((m) => m.folder === 'checkpoints')!.default;
+    const checkpoint = core.workflows
+      .get('sdxl-txt2img')!
+      .manifest.models.find((m) => m.folder === 'checkpoints')!.default;
     expect(sdxl.details).toContain(checkpoint);
     for (const r of out.results) if (r.status !== 'ok') expect(r.fixHint.length).toBeGreaterThan(0);
   });
@@ -52,7 +55,10 @@ describe('core with a configured ComfyUI', () => {
     core = testCore({ dataDir: dirs.make() });
     await core.start();
     const res = await core.api.dispatch('health.run', {}, { caller: 'test' });
-    expect(res).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) },
+    });
   });
 
   it('finds a ComfyUI already running at a usual address and remembers it across restarts', async () => {

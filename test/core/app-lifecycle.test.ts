@@ -8,7 +8,12 @@ const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
 const make = () =>
-  createCore({ config: loadConfig({ dataDir: dirs.make(), env: {} }), mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+  createCore({
+    config: loadConfig({ dataDir: dirs.make(), env: {} }),
+    mode: 'headless',
+    secrets: new MemorySecretStore(),
+    discoverUrls: [],
+  });
 
 describe('core start and stop', () => {
   it('a stop() during start() waits for it and closes cleanly (quitting while the app boots)', async () => {

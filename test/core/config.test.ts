@@ -26,10 +26,16 @@ describe('config', () => {
   });
 
   it('reads the file, then environment overrides, then the command line', () => {
-    const dir = withFile(JSON.stringify({ server: { port: 9000 }, comfy: { urls: ['http://gpu.local:8188/'] }, libraryDir: 'out' }));
+    const dir = withFile(
+      JSON.stringify({ server: { port: 9000 }, comfy: { urls: ['http://gpu.local:8188/'] }, libraryDir: 'out' }),
+    );
     const cfg = loadConfig({
       dataDir: dir,
-      env: { COMFYDESK_PORT: '9100', COMFYDESK_COMFY_URLS: 'http://a:1, http://b:2', COMFYDESK_COMFY_AUTOLAUNCH: 'yes' },
+      env: {
+        COMFYDESK_PORT: '9100',
+        COMFYDESK_COMFY_URLS: 'http://a:1, http://b:2',
+        COMFYDESK_COMFY_AUTOLAUNCH: 'yes',
+      },
       overrides: { server: { host: '0.0.0.0' } },
     });
     expect(cfg.server).toEqual({ host: '0.0.0.0', port: 9100 });
@@ -42,7 +48,9 @@ describe('config', () => {
 
   it('names the bad key and where it came from', () => {
     const dir = dirs.make();
-    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_PORT: 'eighty' } })).toThrow(/server\.port: .*\(from environment variable COMFYDESK_PORT\)/);
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_PORT: 'eighty' } })).toThrow(
+      /server\.port: .*\(from environment variable COMFYDESK_PORT\)/,
+    );
     expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_LOG_LEVEL: 'loud' } })).toThrow(/logLevel/);
     const bad = withFile(JSON.stringify({ comfy: { urls: ['ftp://x'] } }));
     expect(() => loadConfig({ dataDir: bad, env: {} })).toThrow(/comfy\.urls\.0: .*config\.json/);
@@ -60,7 +68,9 @@ describe('config', () => {
     expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.local/share/ComfyDesk');
     expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/u')).toBe('/data/ComfyDesk');
     expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/ComfyDesk');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toContain('ComfyDesk');
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toContain(
+      'ComfyDesk',
+    );
   });
 
   it('uses COMFYDESK_DATA_DIR when the shell gives none', () => {

@@ -32,7 +32,13 @@ describe('redaction', () => {
     const dir = dirs.make();
     const logger = createFileLogger({ dir, console: false });
     logger.info(`token is ${TOKEN}`);
-    logger.child('discord').error('login failed', { token: TOKEN, headers: { authorization: `Bot ${TOKEN}` }, error: new Error(`bad ${TOKEN}`) });
+    logger
+      .child('discord')
+      .error('login failed', {
+        token: TOKEN,
+        headers: { authorization: `Bot ${TOKEN}` },
+        error: new Error(`bad ${TOKEN}`),
+      });
     const text = readFileSync(join(dir, 'comfydesk.log'), 'utf8');
     expect(text).not.toContain(TOKEN);
     expect(text).toContain('[core:discord] login failed');
@@ -80,7 +86,9 @@ describe('headless secret store', () => {
     if (process.platform !== 'win32') {
       expect(statSync(join(dir, 'secrets', 'discordToken')).mode & 0o777).toBe(0o600);
     }
-    expect(new FileSecretStore(join(dir, 'secrets'), { COMFYDESK_DISCORD_TOKEN: 'from-env-token' }).get('discordToken')).toBe('from-env-token');
+    expect(
+      new FileSecretStore(join(dir, 'secrets'), { COMFYDESK_DISCORD_TOKEN: 'from-env-token' }).get('discordToken'),
+    ).toBe('from-env-token');
     store.delete('discordToken');
     expect(store.get('discordToken')).toBeNull();
   });

@@ -36,7 +36,11 @@ export function healthUntil(core: Core, check: (h: HealthSummary) => boolean): P
 }
 
 /** The end of a core test (afterEach): stop the core, then close the fake (ComfyUI, Discord), then remove the temp dirs. */
-export async function stopCoreAndFake(core: Core | null, fake: { close(): Promise<unknown> } | null, dirs: { cleanup(): void }): Promise<void> {
+export async function stopCoreAndFake(
+  core: Core | null,
+  fake: { close(): Promise<unknown> } | null,
+  dirs: { cleanup(): void },
+): Promise<void> {
   try {
     await core?.stop();
     await fake?.close();

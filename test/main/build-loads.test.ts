@@ -36,7 +36,10 @@ process.stdout.write(JSON.stringify({ outcome, touched, loaded, sqlite: Object.k
 
 describe.skipIf(!built)('build output (out/main)', () => {
   it('index.js loads under Node until its first Electron call', () => {
-    const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, COMFYDESK_USER_DATA_DIR: '' } });
+    const run = spawnSync(process.execPath, ['-e', probe], {
+      encoding: 'utf8',
+      env: { ...process.env, COMFYDESK_USER_DATA_DIR: '' },
+    });
     expect(run.stderr).toBe('');
     const result = JSON.parse(run.stdout) as {
       outcome: { ok: boolean; message?: string; key?: string };

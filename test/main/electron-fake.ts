@@ -152,7 +152,10 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
-type HeadersListener = (details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void;
+type HeadersListener = (
+  details: { responseHeaders?: Record<string, string[]> },
+  cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
 type PermissionRequest = (wc: unknown, permission: string, cb: (allow: boolean) => void) => void;
 
 export class FakeSession {
@@ -178,10 +181,13 @@ export const fakeSafeStorage = {
   backend: 'gnome_libsecret' as ReturnType<SafeStorage['getSelectedStorageBackend']>,
   isEncryptionAvailable: vi.fn(() => fakeSafeStorage.available),
   getSelectedStorageBackend: vi.fn(() => fakeSafeStorage.backend),
-  encryptString: vi.fn((text: string) => Buffer.from(`enc1:${Buffer.from(text, 'utf8').toString('base64').split('').reverse().join('')}`)),
+  encryptString: vi.fn((text: string) =>
+    Buffer.from(`enc1:${Buffer.from(text, 'utf8').toString('base64').split('').reverse().join('')}`),
+  ),
   decryptString: vi.fn((data: Buffer) => {
     const s = data.toString('utf8');
-    if (!s.startsWith('enc1:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!s.startsWith('enc1:'))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(s.slice(5).split('').reverse().join(''), 'base64').toString('utf8');
   }),
 };

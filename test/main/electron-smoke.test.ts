@@ -29,7 +29,9 @@ const binary = electronBinary();
 const built = existsSync(join(root, 'out/main/index.js')) && existsSync(join(root, 'out/renderer/index.html'));
 const display = process.platform !== 'linux' || !!process.env.DISPLAY || !!process.env.WAYLAND_DISPLAY;
 
-type TrayHook = { tray(): { view(): { menu: Array<{ type: string; label?: string }> }; run(action: string): Promise<void> } };
+type TrayHook = {
+  tray(): { view(): { menu: Array<{ type: string; label?: string }> }; run(action: string): Promise<void> };
+};
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -40,7 +42,10 @@ describe.skipIf(!binary || !built || !display)('Electron app (smoke)', () => {
     const app = await _electron.launch({
       executablePath: binary!,
       args: [root],
-      env: { ...process.env, COMFYDESK_USER_DATA_DIR: dirs.make('comfydesk-e2e-'), COMFYDESK_E2E: '1' } as Record<string, string>,
+      env: { ...process.env, COMFYDESK_USER_DATA_DIR: dirs.make('comfydesk-e2e-'), COMFYDESK_E2E: '1' } as Record<
+        string,
+        string
+      >,
       timeout: 60_000,
     });
     try {
@@ -56,11 +61,16 @@ describe.skipIf(!binary || !built || !display)('Electron app (smoke)', () => {
             .map((i) => i.label),
         );
       expect(await labels()).toContain('Pause queue');
-      await app.evaluate(() => (globalThis as unknown as { __comfydeskE2E: TrayHook }).__comfydeskE2E.tray().run('queue.toggle'));
+      await app.evaluate(() =>
+        (globalThis as unknown as { __comfydeskE2E: TrayHook }).__comfydeskE2E.tray().run('queue.toggle'),
+      );
       expect(await labels()).toContain('Resume queue');
 
       const summary = await page.evaluate(() =>
-        (globalThis as unknown as { comfydesk: { call(m: string, i: unknown): Promise<unknown> } }).comfydesk.call('health.summary', {}),
+        (globalThis as unknown as { comfydesk: { call(m: string, i: unknown): Promise<unknown> } }).comfydesk.call(
+          'health.summary',
+          {},
+        ),
       );
       expect(summary).toMatchObject({ ok: true, output: { queue: { paused: true } } });
     } finally {

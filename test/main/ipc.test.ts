@@ -18,7 +18,10 @@ function setup() {
   const wc = new FakeWebContents();
   const isApp = appUrlMatcher('/opt/ComfyDesk/resources/app.asar/out/renderer/index.html', null);
   const detach = bridgeIpc({ api: { dispatch }, events } as never, () => [wc as unknown as WebContents], isApp);
-  const [channel, handler] = electronModule.ipcMain.handle.mock.calls[0]! as [string, (e: unknown, m: unknown, i: unknown) => Promise<unknown>];
+  const [channel, handler] = electronModule.ipcMain.handle.mock.calls[0]! as [
+    string,
+    (e: unknown, m: unknown, i: unknown) => Promise<unknown>,
+  ];
   return { events, dispatch, wc, detach, channel, handler };
 }
 
@@ -36,7 +39,10 @@ describe('IPC bridge', () => {
   it('refuses calls from any other page', async () => {
     const { handler, dispatch } = setup();
     for (const url of ['https://evil.example/', 'file:///home/user/Downloads/page.html', '']) {
-      expect(await handler({ senderFrame: { url } }, 'bot.setToken', { token: 'x' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(await handler({ senderFrame: { url } }, 'bot.setToken', { token: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' },
+      });
     }
     expect(await handler({}, 'health.summary', {})).toMatchObject({ ok: false });
     expect(dispatch).not.toHaveBeenCalled();

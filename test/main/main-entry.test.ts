@@ -47,7 +47,12 @@ beforeAll(async () => {
   fakeApp.userData = dirs.make('comfydesk-main-');
   fakeApp.appPath = join(__dirname, '../..');
   // Node's own better-sqlite3 build stands in for the Electron one a development start would fetch.
-  process.env.COMFYDESK_SQLITE_BINDING = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  process.env.COMFYDESK_SQLITE_BINDING = join(
+    dirname(require.resolve('better-sqlite3/package.json')),
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
   process.env.COMFYDESK_E2E = '1';
   fakeApp.exit.mockImplementation((code: number) => void order.push(`exit ${code}`));
   await import('../../electron/main/index');
@@ -72,12 +77,22 @@ describe('main entry', () => {
     expect(electronModule.dialog.showErrorBox).not.toHaveBeenCalled();
     const [win] = FakeBrowserWindow.all;
     expect(FakeBrowserWindow.all).toHaveLength(1);
-    expect(win!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(win!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    });
     expect(win!.loaded).toMatch(/renderer[\\/]index\.html$/);
     expect(electronModule.protocol.handle).toHaveBeenCalledWith('comfydesk-media', expect.any(Function));
     expect(electronModule.ipcMain.handle).toHaveBeenCalledTimes(1);
     expect((electronModule.session.defaultSession as FakeSession).permissionRequest).not.toBeNull();
-    expect(FakeTray.all[0]!.image.path).toBe(join(__dirname, '../../resources/tray', process.platform === 'darwin' ? 'offline-bot-offTemplate.png' : 'offline-bot-off.png'));
+    expect(FakeTray.all[0]!.image.path).toBe(
+      join(
+        __dirname,
+        '../../resources/tray',
+        process.platform === 'darwin' ? 'offline-bot-offTemplate.png' : 'offline-bot-off.png',
+      ),
+    );
   });
 
   it('the window shows on its first frame with live state, and a second launch brings it back', async () => {
@@ -94,13 +109,22 @@ describe('main entry', () => {
   });
 
   it("the smoke test's tray hook pauses the real queue (what test/main/electron-smoke.test.ts does through Playwright)", async () => {
-    type Hook = { tray(): { view(): { menu: Array<{ type: string; label?: string }> }; run(a: string): Promise<void> } };
+    type Hook = {
+      tray(): { view(): { menu: Array<{ type: string; label?: string }> }; run(a: string): Promise<void> };
+    };
     const hook = (globalThis as unknown as { __comfydeskE2E: Hook }).__comfydeskE2E;
-    const labels = () => hook.tray().view().menu.map((i) => i.label);
+    const labels = () =>
+      hook
+        .tray()
+        .view()
+        .menu.map((i) => i.label);
     expect(labels()).toContain('Pause queue');
     await hook.tray().run('queue.toggle');
     expect(labels()).toContain('Resume queue');
-    expect(await made.core!.api.dispatch('health.summary', {}, { caller: 'test' })).toMatchObject({ ok: true, output: { queue: { paused: true } } });
+    expect(await made.core!.api.dispatch('health.summary', {}, { caller: 'test' })).toMatchObject({
+      ok: true,
+      output: { queue: { paused: true } },
+    });
     expect(FakeTray.all[0]!.labels()).toContain('Resume queue');
   });
 

@@ -36,7 +36,8 @@ function library() {
   return { resolver, options: { resolver: () => resolver, roots: [lib] } };
 }
 
-const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => new Request(`${MEDIA_BASE}${path}`, { method, headers });
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  new Request(`${MEDIA_BASE}${path}`, { method, headers });
 
 describe('comfydesk-media protocol', () => {
   it('reads the URLs the renderer builds from window.comfydesk.mediaBase (`${base}/${kind}/${id}[?v=…]`)', () => {

@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { devSqliteBindingPath, explainStartupError, SQLITE_BINDING_ENV, useDevSqliteBinding } from '../../electron/main/native-modules';
+import {
+  devSqliteBindingPath,
+  explainStartupError,
+  SQLITE_BINDING_ENV,
+  useDevSqliteBinding,
+} from '../../electron/main/native-modules';
 import { tempDirs } from '../helpers/temp-dir';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +25,9 @@ afterEach(() => dirs.cleanup());
 
 describe('native modules (better-sqlite3 in Electron)', () => {
   it('the app and the script agree where the development build lives', () => {
-    expect(devSqliteBindingPath('/repo', '41.10.7', 'linux', 'x64')).toBe(script.devBindingPath('/repo', '41.10.7', 'linux', 'x64'));
+    expect(devSqliteBindingPath('/repo', '41.10.7', 'linux', 'x64')).toBe(
+      script.devBindingPath('/repo', '41.10.7', 'linux', 'x64'),
+    );
     expect(script.electronVersion()).toMatch(/^\d+\.\d+\.\d+/);
     // electron-builder takes the hook from the default export.
     expect(script.default).toBe(script.afterPack);
@@ -50,7 +57,15 @@ describe('native modules (better-sqlite3 in Electron)', () => {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, 'binary');
     };
-    const ctx = { appPath, electronVersion: '41.10.7', platform: 'linux', arch: 'x64', env, isPackaged: false, fetchMissing };
+    const ctx = {
+      appPath,
+      electronVersion: '41.10.7',
+      platform: 'linux',
+      arch: 'x64',
+      env,
+      isPackaged: false,
+      fetchMissing,
+    };
     expect(useDevSqliteBinding(ctx)).toBe(file);
     expect(fetched).toEqual([join(appPath, 'scripts', 'electron-native.mjs')]);
     delete env[SQLITE_BINDING_ENV];
@@ -73,13 +88,23 @@ describe('native modules (better-sqlite3 in Electron)', () => {
   it('afterPack refuses a package without an unpacked better-sqlite3 (asarUnpack missing)', async () => {
     const out = dirs.make();
     await expect(
-      script.afterPack({ appOutDir: out, electronPlatformName: 'linux', arch: 1, packager: { appInfo: { productFilename: 'ComfyDesk' }, config: {} } }),
+      script.afterPack({
+        appOutDir: out,
+        electronPlatformName: 'linux',
+        arch: 1,
+        packager: { appInfo: { productFilename: 'ComfyDesk' }, config: {} },
+      }),
     ).rejects.toThrow(/missing from the packaged app.*asarUnpack/);
   });
 
   it('the store opens with the binding the shell chose (here: Node’s own build, passed explicitly)', async () => {
     const { openDatabase } = await import('@core/store/db');
-    const binding = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const binding = join(
+      dirname(require.resolve('better-sqlite3/package.json')),
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    );
     const before = process.env[SQLITE_BINDING_ENV];
     process.env[SQLITE_BINDING_ENV] = binding;
     try {

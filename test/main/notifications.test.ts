@@ -18,11 +18,26 @@ function setup(initial = online) {
   const shown: NotificationContent[] = [];
   let settings: Settings = defaultSettings();
   const stop = watchForNotifications({ events, settings: () => settings, initial, show: (n) => shown.push(n) });
-  const emit = (event: string, payload: unknown) => (events as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-  return { events, shown, emit, stop, toggle: (patch: Partial<Settings['notifications']>) => (settings = { ...settings, notifications: { ...settings.notifications, ...patch } }) };
+  const emit = (event: string, payload: unknown) =>
+    (events as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+  return {
+    events,
+    shown,
+    emit,
+    stop,
+    toggle: (patch: Partial<Settings['notifications']>) =>
+      (settings = { ...settings, notifications: { ...settings.notifications, ...patch } }),
+  };
 }
 
-const job = (over: Record<string, unknown> = {}) => ({ id: 'j1', status: 'failed', workflow: 'sdxl-txt2img', prompt: 'a cat  in\na hat', error: 'CUDA out of memory', ...over });
+const job = (over: Record<string, unknown> = {}) => ({
+  id: 'j1',
+  status: 'failed',
+  workflow: 'sdxl-txt2img',
+  prompt: 'a cat  in\na hat',
+  error: 'CUDA out of memory',
+  ...over,
+});
 
 describe('notifications', () => {
   it('a failed job is announced once, with workflow, prompt and reason', () => {
@@ -30,7 +45,9 @@ describe('notifications', () => {
     emit('job.changed', job({ status: 'running' }));
     emit('job.changed', job());
     emit('job.changed', job());
-    expect(shown).toEqual([{ kind: 'jobFailed', title: 'A job failed', body: 'sdxl-txt2img: “a cat in a hat”\nCUDA out of memory' }]);
+    expect(shown).toEqual([
+      { kind: 'jobFailed', title: 'A job failed', body: 'sdxl-txt2img: “a cat in a hat”\nCUDA out of memory' },
+    ]);
   });
 
   it('ComfyUI going offline and coming back; the first connection at start is silent', () => {

@@ -18,7 +18,11 @@ function store(env: NodeJS.ProcessEnv = {}, platform: NodeJS.Platform = 'linux')
   const dir = join(dirs.make(), 'secrets');
   const warnings: string[] = [];
   const logger = { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m), child: () => logger };
-  return { dir, warnings, store: new SafeStorageSecretStore({ dir, safeStorage: fakeSafeStorage, env, platform, logger }) };
+  return {
+    dir,
+    warnings,
+    store: new SafeStorageSecretStore({ dir, safeStorage: fakeSafeStorage, env, platform, logger }),
+  };
 }
 
 describe('SafeStorageSecretStore', () => {
@@ -51,7 +55,9 @@ describe('SafeStorageSecretStore', () => {
   it('without an OS keyring it refuses to store and says what to do', () => {
     fakeSafeStorage.available = false;
     const { store: s, dir, warnings } = store();
-    expect(() => s.set('discordToken', TOKEN)).toThrow(/no keyring found.*COMFYDESK_DISCORD_TOKEN.*COMFYDESK_ALLOW_PLAINTEXT_SECRETS=1/s);
+    expect(() => s.set('discordToken', TOKEN)).toThrow(
+      /no keyring found.*COMFYDESK_DISCORD_TOKEN.*COMFYDESK_ALLOW_PLAINTEXT_SECRETS=1/s,
+    );
     expect(existsSync(dir)).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(s.get('discordToken')).toBeNull();

@@ -2,15 +2,27 @@ import type { BotState } from '@shared/api/bot';
 import type { HealthSummary, BackendSummary } from '@shared/api/health';
 
 export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
-  return { id: 'b1', name: 'Local ComfyUI', url: 'http://127.0.0.1:8188', kind: 'local', enabled: true, status: 'idle', version: null, error: null, ...over };
+  return {
+    id: 'b1',
+    name: 'Local ComfyUI',
+    url: 'http://127.0.0.1:8188',
+    kind: 'local',
+    enabled: true,
+    status: 'idle',
+    version: null,
+    error: null,
+    ...over,
+  };
 }
 
 /** A health summary: ComfyUI online and idle, bot stopped, empty queue, unless told otherwise. */
-export function summary(over: {
-  comfy?: Partial<HealthSummary['comfy']>;
-  bot?: Partial<HealthSummary['bot']>;
-  queue?: Partial<HealthSummary['queue']>;
-} = {}): HealthSummary {
+export function summary(
+  over: {
+    comfy?: Partial<HealthSummary['comfy']>;
+    bot?: Partial<HealthSummary['bot']>;
+    queue?: Partial<HealthSummary['queue']>;
+  } = {},
+): HealthSummary {
   return {
     comfy: { status: 'online', backends: [backend()], ...over.comfy },
     bot: { status: 'stopped', guilds: 0, ...over.bot },
@@ -20,7 +32,16 @@ export function summary(over: {
 
 /** What `bot.changed` carries. */
 export function botState(status: BotState['status'], over: Partial<BotState> = {}): BotState {
-  return { status, error: null, hasToken: true, username: 'ComfyDesk', applicationId: '1', guilds: 1, onlineSince: null, ...over };
+  return {
+    status,
+    error: null,
+    hasToken: true,
+    username: 'ComfyDesk',
+    applicationId: '1',
+    guilds: 1,
+    onlineSince: null,
+    ...over,
+  };
 }
 
 /** The tray menu's labels for the default summary() with the bot off ('---' = separator). */

@@ -3,7 +3,8 @@ import { trayView, type TrayMenuItem } from '../../electron/main/tray-state';
 import { backend, IDLE_TRAY_LABELS, summary } from './summary';
 
 const labels = (menu: TrayMenuItem[]) => menu.map((i) => (i.type === 'separator' ? '---' : i.label));
-const item = (menu: TrayMenuItem[], id: string) => menu.find((i) => i.type === 'item' && i.id === id) as Extract<TrayMenuItem, { type: 'item' }>;
+const item = (menu: TrayMenuItem[], id: string) =>
+  menu.find((i) => i.type === 'item' && i.id === id) as Extract<TrayMenuItem, { type: 'item' }>;
 
 describe('tray state (pure)', () => {
   it('lists every action in order', () => {
@@ -11,30 +12,43 @@ describe('tray state (pure)', () => {
   });
 
   it('icon follows ComfyUI offline / idle / busy and bot on / off', () => {
-    expect(trayView({ summary: summary({ comfy: { status: 'offline', backends: [backend({ status: 'offline' })] } }) }).icon).toBe('offline-bot-off');
+    expect(
+      trayView({ summary: summary({ comfy: { status: 'offline', backends: [backend({ status: 'offline' })] } }) }).icon,
+    ).toBe('offline-bot-off');
     expect(trayView({ summary: summary() }).icon).toBe('idle-bot-off');
-    expect(trayView({ summary: summary({ comfy: { backends: [backend({ status: 'busy' })] } }) }).icon).toBe('busy-bot-off');
+    expect(trayView({ summary: summary({ comfy: { backends: [backend({ status: 'busy' })] } }) }).icon).toBe(
+      'busy-bot-off',
+    );
     expect(trayView({ summary: summary({ queue: { running: 1 } }) }).icon).toBe('busy-bot-off');
     expect(trayView({ summary: summary({ bot: { status: 'online' } }) }).icon).toBe('idle-bot-on');
-    expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }), bot: 'reconnecting' }).icon).toBe('offline-bot-on');
+    expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }), bot: 'reconnecting' }).icon).toBe(
+      'offline-bot-on',
+    );
   });
 
   it('tooltip says what the icon shows', () => {
     const view = trayView({ summary: summary({ queue: { queued: 3, running: 1, paused: true } }), bot: 'online' });
     expect(view.tooltip).toBe('ComfyDesk\nComfyUI: busy\nDiscord bot: on\nQueue: 1 running, 3 waiting (paused)');
-    expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }) }).tooltip).toContain('ComfyUI: not set up');
+    expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }) }).tooltip).toContain(
+      'ComfyUI: not set up',
+    );
   });
 
   it('menu items flip with the state', () => {
     const on = trayView({ summary: summary({ queue: { paused: true } }), bot: 'online' }).menu;
     expect(item(on, 'bot.toggle').label).toBe('Turn Discord bot off');
     expect(item(on, 'queue.toggle').label).toBe('Resume queue');
-    const launched = trayView({ summary: summary({ comfy: { backends: [backend({ kind: 'launched', status: 'starting' })] } }) }).menu;
+    const launched = trayView({
+      summary: summary({ comfy: { backends: [backend({ kind: 'launched', status: 'starting' })] } }),
+    }).menu;
     expect(item(launched, 'comfy.toggle').label).toBe('Stop ComfyUI');
   });
 
   it('the bot item is disabled without a token, health checks without a backend, pending actions until they answer', () => {
-    const menu = trayView({ summary: summary({ bot: { status: 'no-token' }, comfy: { status: 'none', backends: [] } }), pending: new Set(['queue.toggle'] as const) }).menu;
+    const menu = trayView({
+      summary: summary({ bot: { status: 'no-token' }, comfy: { status: 'none', backends: [] } }),
+      pending: new Set(['queue.toggle'] as const),
+    }).menu;
     expect(item(menu, 'bot.toggle')).toMatchObject({ label: 'Discord bot: no token set', enabled: false });
     expect(item(menu, 'health.run').enabled).toBe(false);
     expect(item(menu, 'queue.toggle').enabled).toBe(false);

@@ -27,7 +27,14 @@ function fakeCore(initial: HealthSummary = summary()) {
       return { ok: true, output: { paused } };
     }
     if (method === 'health.run') {
-      return { ok: true, output: { backendId: 'b1', url: 'x', results: [{ status: 'ok' }, { status: 'ok' }, { status: 'warn' }, { status: 'fail' }] } };
+      return {
+        ok: true,
+        output: {
+          backendId: 'b1',
+          url: 'x',
+          results: [{ status: 'ok' }, { status: 'ok' }, { status: 'warn' }, { status: 'fail' }],
+        },
+      };
     }
     return { ok: true, output: {} };
   });
@@ -48,7 +55,15 @@ function setup(initial?: HealthSummary, platform: NodeJS.Platform = 'linux') {
   const quit = vi.fn();
   const openPath = vi.fn(async (_p: string) => '');
   const inform = vi.fn();
-  const shellTray = createShellTray({ core: f.core, iconsDir: '/res/tray', platform, showWindow, quit, openPath, inform });
+  const shellTray = createShellTray({
+    core: f.core,
+    iconsDir: '/res/tray',
+    platform,
+    showWindow,
+    quit,
+    openPath,
+    inform,
+  });
   const tray = FakeTray.all.at(-1)!;
   return { ...f, shellTray, tray, showWindow, quit, openPath, inform };
 }
@@ -72,10 +87,16 @@ describe('tray', () => {
   it('follows health.changed and bot.changed', () => {
     const { tray, events, shellTray } = setup();
     made = shellTray;
-    events.emit('health.changed', summary({ comfy: { status: 'offline', backends: [backend({ status: 'offline' })] } }));
+    events.emit(
+      'health.changed',
+      summary({ comfy: { status: 'offline', backends: [backend({ status: 'offline' })] } }),
+    );
     expect(tray.image.path).toBe('/res/tray/offline-bot-off.png');
     expect(tray.tooltip).toContain('ComfyUI: offline');
-    events.emit('health.changed', summary({ comfy: { backends: [backend({ status: 'busy' })] }, queue: { running: 1, queued: 2 } }));
+    events.emit(
+      'health.changed',
+      summary({ comfy: { backends: [backend({ status: 'busy' })] }, queue: { running: 1, queued: 2 } }),
+    );
     expect(tray.image.path).toBe('/res/tray/busy-bot-off.png');
     expect(tray.tooltip).toContain('Queue: 1 running, 2 waiting');
     events.emit('bot.changed', botState('online'));

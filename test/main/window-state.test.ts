@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clampWindowState, readWindowState, writeWindowState, DEFAULT_WINDOW_SIZE } from '../../electron/main/window-state';
+import {
+  clampWindowState,
+  readWindowState,
+  writeWindowState,
+  DEFAULT_WINDOW_SIZE,
+} from '../../electron/main/window-state';
 import { tempDirs } from '../helpers/temp-dir';
 
 const dirs = tempDirs();
@@ -47,7 +52,10 @@ describe('window state', () => {
   });
 
   it('a title bar above the top of every display does not count as visible', () => {
-    expect(clampWindowState({ x: 100, y: -900, width: 1000, height: 700, maximized: false }, [laptop])).toMatchObject({ x: 220, y: 85 });
+    expect(clampWindowState({ x: 100, y: -900, width: 1000, height: 700, maximized: false }, [laptop])).toMatchObject({
+      x: 220,
+      y: 85,
+    });
   });
 
   it('shrinks a window bigger than its display', () => {

@@ -16,7 +16,15 @@ afterEach(() => {
   dirs.cleanup();
 });
 
-function open(over: { closeToTray?: boolean; quitting?: boolean; startHidden?: boolean; devServerUrl?: string | null; stateFile?: string } = {}) {
+function open(
+  over: {
+    closeToTray?: boolean;
+    quitting?: boolean;
+    startHidden?: boolean;
+    devServerUrl?: string | null;
+    stateFile?: string;
+  } = {},
+) {
   const stateFile = over.stateFile ?? join(dirs.make(), 'window-state.json');
   let closeToTray = over.closeToTray ?? true;
   let quitting = over.quitting ?? false;
@@ -29,7 +37,12 @@ function open(over: { closeToTray?: boolean; quitting?: boolean; startHidden?: b
     closeToTray: () => closeToTray,
     isQuitting: () => quitting,
   }) as unknown as FakeBrowserWindow;
-  return { win, stateFile, setCloseToTray: (v: boolean) => (closeToTray = v), setQuitting: (v: boolean) => (quitting = v) };
+  return {
+    win,
+    stateFile,
+    setCloseToTray: (v: boolean) => (closeToTray = v),
+    setQuitting: (v: boolean) => (quitting = v),
+  };
 }
 
 describe('main window security', () => {
@@ -75,17 +88,21 @@ describe('main window security', () => {
     const session = new FakeSession();
     hardenSession(session as unknown as Session);
     let headers: Record<string, string[]> | undefined;
-    session.headersListener!({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-other': ['1'] } }, (r) => (headers = r.responseHeaders));
+    session.headersListener!(
+      { responseHeaders: { 'content-security-policy': ['default-src *'], 'x-other': ['1'] } },
+      (r) => (headers = r.responseHeaders),
+    );
     expect(headers!['x-other']).toEqual(['1']);
     expect(headers!['content-security-policy']).toBeUndefined();
     const csp = headers!['Content-Security-Policy']![0]!;
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("object-src 'none'");
-    expect(csp).toContain('img-src \'self\' data: blob: comfydesk-media:');
+    expect(csp).toContain("img-src 'self' data: blob: comfydesk-media:");
     expect(csp).not.toContain('unsafe-eval');
     const answers: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) session.permissionRequest!({}, permission, (a) => answers.push(a));
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      session.permissionRequest!({}, permission, (a) => answers.push(a));
     expect(answers).toEqual([false, false, false, false]);
     expect(session.permissionCheck!()).toBe(false);
   });
@@ -93,7 +110,7 @@ describe('main window security', () => {
   it('the dev server policy only adds the dev origin, its HMR socket and inline scripts', () => {
     const csp = contentSecurityPolicy('http://localhost:5173/');
     expect(csp).toContain("script-src 'self' http://localhost:5173 'unsafe-inline'");
-    expect(csp).toContain('connect-src \'self\' http://localhost:5173 ws://localhost:5173');
+    expect(csp).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
   });
 
   it('the renderer page carries a CSP meta tag too', () => {
@@ -131,7 +148,13 @@ describe('main window behaviour', () => {
     first.win.bounds = { x: 100, y: 80, width: 1000, height: 700 };
     first.setQuitting(true);
     first.win.close();
-    expect(JSON.parse(readFileSync(first.stateFile, 'utf8'))).toEqual({ x: 100, y: 80, width: 1000, height: 700, maximized: false });
+    expect(JSON.parse(readFileSync(first.stateFile, 'utf8'))).toEqual({
+      x: 100,
+      y: 80,
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
     const again = open({ stateFile: first.stateFile }).win;
     expect(again.bounds).toEqual({ x: 100, y: 80, width: 1000, height: 700 });
     // The display it was on is gone: centred on the primary one.

@@ -32,15 +32,19 @@ suite('desktop UI flows (chromium)', () => {
   });
   afterEach(async (ctx) => {
     // A failed flow leaves a picture of the page behind for whoever reads the log.
-    if (ctx.task.result?.state === 'fail') await ui.page.screenshot({ path: `/tmp/comfydesk-ui-failure-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png` });
+    if (ctx.task.result?.state === 'fail')
+      await ui.page.screenshot({
+        path: `/tmp/comfydesk-ui-failure-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`,
+      });
   });
-
 
   const tiles = () => ui.page.locator('[data-testid=gallery-tile]');
   const nav = (page: string) => ui.page.click(`nav a[href="#/${page}"]`);
   /** Toasts sit in the bottom-right corner: close them before clicking what they cover. */
   const dismissToasts = async () => {
-    await ui.page.evaluate(() => document.querySelectorAll('.toast button[aria-label=Dismiss]').forEach((b) => b.click()));
+    await ui.page.evaluate(() =>
+      document.querySelectorAll('.toast button[aria-label=Dismiss]').forEach((b) => b.click()),
+    );
     await ui.page.waitForSelector('.toast', { state: 'detached' });
   };
 
@@ -61,8 +65,14 @@ suite('desktop UI flows (chromium)', () => {
     await nav('queue');
     const card = page.locator('[data-testid=active-jobs] [data-testid=job-card]');
     await card.first().waitFor();
-    await page.waitForFunction(() => /Sampling · step \d+\/8/.test(document.querySelector('[data-testid=active-jobs] [data-testid=job-progress-text]')?.textContent ?? ''));
-    expect(await page.locator('[data-testid=active-jobs] [role=progressbar]').first().getAttribute('aria-valuenow')).not.toBe('0');
+    await page.waitForFunction(() =>
+      /Sampling · step \d+\/8/.test(
+        document.querySelector('[data-testid=active-jobs] [data-testid=job-progress-text]')?.textContent ?? '',
+      ),
+    );
+    expect(
+      await page.locator('[data-testid=active-jobs] [role=progressbar]').first().getAttribute('aria-valuenow'),
+    ).not.toBe('0');
     await page.waitForSelector('[data-testid=active-jobs] .job-preview img');
     await screenshot(page, 'queue');
 
@@ -79,12 +89,30 @@ suite('desktop UI flows (chromium)', () => {
     expect(ui.core.library.get(outputId)?.jobId).toBe(job!.id);
 
     // More outputs for the search (and a fuller screenshot), queued through the API like the bot does.
-    const words = ['a red fox in the snow', 'a castle above the clouds', 'a neon city street in the rain', 'an astronaut riding a horse', 'a bowl of ramen', 'a misty forest lake'];
+    const words = [
+      'a red fox in the snow',
+      'a castle above the clouds',
+      'a neon city street in the rain',
+      'an astronaut riding a horse',
+      'a bowl of ramen',
+      'a misty forest lake',
+    ];
     const done = new Set<string>();
     const allDone = ui.waitForCore(() => words.every((w) => done.has(w)));
     const off = ui.core.events.on('library.added', (added) => added.forEach((o) => done.add(o.prompt)));
     for (const [i, prompt] of words.entries()) {
-      await ui.core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt, params: { seed: 100 + i * 37, steps: 4 }, source: 'discord', userId: `12345678901${i}`, userName: `friend${i}` }, { caller: 'test' });
+      await ui.core.api.call(
+        'jobs.submit',
+        {
+          workflow: 'sdxl-txt2img',
+          prompt,
+          params: { seed: 100 + i * 37, steps: 4 },
+          source: 'discord',
+          userId: `12345678901${i}`,
+          userName: `friend${i}`,
+        },
+        { caller: 'test' },
+      );
     }
     await allDone;
     off();
@@ -139,7 +167,9 @@ suite('desktop UI flows (chromium)', () => {
     await screenshot(page, 'gallery-detail');
     await page.click('button:has-text("Copy prompt")');
     await page.waitForSelector('.toast:has-text("Prompt copied.")');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('a lighthouse on a cliff at dawn, volumetric light');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      'a lighthouse on a cliff at dawn, volumetric light',
+    );
     const filePath = ui.core.library.get(outputId)!.filePath;
     expect(existsSync(filePath)).toBe(true);
     const removed = new Promise<EventPayload<'library.removed'>>((r) => {
@@ -172,11 +202,16 @@ suite('desktop UI flows (chromium)', () => {
     for (const ch of prompt) {
       await page.locator('#tpl-prompt').press(ch === ' ' ? 'Space' : ch);
       const typed = await page.inputValue('#tpl-prompt');
-      await page.waitForFunction((t) => document.querySelector('[data-testid=discord-preview] .dc-quote')?.textContent === t, typed.trim() || '(no prompt)');
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-testid=discord-preview] .dc-quote')?.textContent === t,
+        typed.trim() || '(no prompt)',
+      );
     }
     await page.fill('#tpl-steps', '42');
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid=discord-preview] .dc-field')].some((f) => f.textContent === 'Steps42'),
+      [...document.querySelectorAll('[data-testid=discord-preview] .dc-field')].some(
+        (f) => f.textContent === 'Steps42',
+      ),
     );
     // Out of range: the field says why and the preview keeps the workflow default.
     await page.fill('#tpl-steps', '500');
@@ -192,8 +227,16 @@ suite('desktop UI flows (chromium)', () => {
     await page.waitForSelector('nav[aria-label=Templates] .list-item:has-text("Cozy castle")');
     const saved = ui.core.store.templates.list();
     expect(saved).toHaveLength(1);
-    expect(saved[0]).toMatchObject({ name: 'Cozy castle', prompt, negative: 'blurry', params: { steps: 42 }, ownerId: 'desktop' });
-    expect(await page.textContent('[data-testid=discord-preview] .dc-footer')).toBe(`Template #${saved[0]!.id} · /generate template:Cozy castle`);
+    expect(saved[0]).toMatchObject({
+      name: 'Cozy castle',
+      prompt,
+      negative: 'blurry',
+      params: { steps: 42 },
+      ownerId: 'desktop',
+    });
+    expect(await page.textContent('[data-testid=discord-preview] .dc-footer')).toBe(
+      `Template #${saved[0]!.id} · /generate template:Cozy castle`,
+    );
   });
 
   it('runs the health checks and shows each row as it completes', async () => {
@@ -221,7 +264,9 @@ suite('desktop UI flows (chromium)', () => {
     await page.selectOption('#gen-workflow', 'qwen-edit');
     await page.waitForSelector('[data-testid=image-drop-0]');
     expect(await page.isDisabled('[data-testid=generate-submit]')).toBe(true);
-    const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+      .png()
+      .toBuffer();
     const dataTransfer = await page.evaluateHandle((b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
@@ -329,7 +374,13 @@ suite('desktop UI flows (chromium)', () => {
           resolve();
         });
       });
-      jobId = (await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'made while offline', params: { steps: 2 } }, { caller: 'test' })).id;
+      jobId = (
+        await core.api.call(
+          'jobs.submit',
+          { workflow: 'sdxl-txt2img', prompt: 'made while offline', params: { steps: 2 } },
+          { caller: 'test' },
+        )
+      ).id;
       await added;
     });
     // Back online: the page reloads its snapshots instead of waiting for events it missed.

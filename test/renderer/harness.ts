@@ -34,7 +34,8 @@ const REPO = resolve(__dirname, '../..');
  * Every run takes a screenshot of each page. They replace the README's pictures in docs/screenshots/ only with
  * UPDATE_SCREENSHOTS=1 (`npm run screenshots`), so a plain `npm test` leaves the working tree as it was.
  */
-export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'comfydesk-screenshots');
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'comfydesk-screenshots');
 
 /** Build the renderer into `outDir` (Vite, the same config as electron-vite's renderer part). */
 export async function buildRenderer(outDir: string): Promise<string> {
@@ -86,7 +87,11 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
   const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
-  const core = testCore({ dataDir, env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url }, workflowsDir: BUNDLED_DIR });
+  const core = testCore({
+    dataDir,
+    env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url },
+    workflowsDir: BUNDLED_DIR,
+  });
   await core.start();
   // The fake ComfyUI counts as a backend once it answered.
   if (!options.noComfy) await healthUntil(core, (h) => h.comfy.status === 'online');
@@ -105,7 +110,10 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
     });
   let server = await serve(0);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -158,5 +166,9 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Toasts come and go: leave them out so the pictures show the page.
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.toasts { display: none !important; }' });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    animations: 'disabled',
+    style: '.toasts { display: none !important; }',
+  });
 }

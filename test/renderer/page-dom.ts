@@ -25,5 +25,7 @@ export interface PageDocument {
   documentElement: PageElement;
   activeElement: PageElement | null;
   querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
+  querySelectorAll(
+    selector: string,
+  ): Iterable<PageElement> & ArrayLike<PageElement> & { forEach(cb: (e: PageElement) => void): void };
 }

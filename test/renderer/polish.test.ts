@@ -53,7 +53,11 @@ suite('desktop UI polish (chromium)', () => {
         resolve();
       });
     });
-    await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'a quiet harbour at night', params: { steps: 2 } }, { caller: 'test' });
+    await core.api.call(
+      'jobs.submit',
+      { workflow: 'sdxl-txt2img', prompt: 'a quiet harbour at night', params: { steps: 2 } },
+      { caller: 'test' },
+    );
     await added;
     await ui.open('#/gallery');
     await page.waitForSelector('[data-testid=gallery-tile]');
@@ -164,7 +168,11 @@ suite('desktop UI polish (chromium)', () => {
     // A 100-character name without a space wraps in the preview instead of pushing the page sideways.
     await page.fill('#tpl-name', 'n'.repeat(100));
     await page.waitForSelector(`[data-testid=discord-preview] .dc-title:has-text("${'n'.repeat(100)}")`);
-    expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth - document.querySelector('main')!.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(
+        () => document.querySelector('main')!.scrollWidth - document.querySelector('main')!.clientWidth,
+      ),
+    ).toBeLessThanOrEqual(0);
   });
 
   it('tells a job waiting in ComfyUI’s queue from one waiting in ComfyDesk’s', async () => {
@@ -172,7 +180,16 @@ suite('desktop UI polish (chromium)', () => {
     fake.setScript({ msPerStep: 0, hold: { step: 1 } });
     await ui.open('#/queue');
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: `waiting ${i}`, params: { steps: 2 } }, { caller: 'test' })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await core.api.call(
+            'jobs.submit',
+            { workflow: 'sdxl-txt2img', prompt: `waiting ${i}`, params: { steps: 2 } },
+            { caller: 'test' },
+          )
+        ).id,
+      );
     const promptId = await fake.waitForHeld();
     const text = (id: string) => `[data-testid=job-card][data-job-id="${id}"] [data-testid=job-progress-text]`;
     await page.waitForSelector(`${text(ids[0]!)}:has-text("Sampling")`);

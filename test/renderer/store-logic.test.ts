@@ -14,7 +14,13 @@ import {
   moveFocus,
   nextCursor,
 } from '../../renderer/src/stores/gallery-logic';
-import { applyJobChanged, applyProgress, emptyQueue, fromSnapshot, RECENT_LIMIT } from '../../renderer/src/stores/queue-logic';
+import {
+  applyJobChanged,
+  applyProgress,
+  emptyQueue,
+  fromSnapshot,
+  RECENT_LIMIT,
+} from '../../renderer/src/stores/queue-logic';
 import { collectParams, formSpecs, formValues, rangeHint } from '../../renderer/src/lib/param-form';
 import { buildMediaUrl } from '../../renderer/src/api/media-url';
 import { pageFromHash } from '../../renderer/src/lib/pages';
@@ -34,7 +40,18 @@ function job(id: string, status: Job['status'], updatedAt = 1, extra: Partial<Jo
 }
 
 function progress(jobId: string, percent: number, updatedAt: number): JobProgressView {
-  return { jobId, status: 'running', phase: 'sampling', percent, position: null, step: null, etaMs: null, preview: null, previewSeq: 0, updatedAt };
+  return {
+    jobId,
+    status: 'running',
+    phase: 'sampling',
+    percent,
+    position: null,
+    step: null,
+    etaMs: null,
+    preview: null,
+    previewSeq: 0,
+    updatedAt,
+  };
 }
 
 function output(id: number, createdAt: number, extra: Partial<Output> = {}): Output {
@@ -92,7 +109,11 @@ describe('queue logic', () => {
   });
 
   it('starts from a snapshot and caps the recent list', () => {
-    const s = fromSnapshot({ paused: true, active: [{ job: job('x', 'running'), progress: progress('x', 10, 1) }], recent: [job('y', 'done')] });
+    const s = fromSnapshot({
+      paused: true,
+      active: [{ job: job('x', 'running'), progress: progress('x', 10, 1) }],
+      recent: [job('y', 'done')],
+    });
     expect(s.paused).toBe(true);
     expect(s.progress.x?.percent).toBe(10);
     let t = s;
@@ -180,13 +201,22 @@ describe('templates, forms, media and navigation', () => {
 
   it('builds form values from a manifest and checks them with its ranges', () => {
     const manifest = {
-      parameters: [standardParam('prompt'), standardParam('steps'), standardParam('seed'), standardParam('scale'), { name: 'tiled', type: 'bool', label: 'Tiled', default: false }],
+      parameters: [
+        standardParam('prompt'),
+        standardParam('steps'),
+        standardParam('seed'),
+        standardParam('scale'),
+        { name: 'tiled', type: 'bool', label: 'Tiled', default: false },
+      ],
     } as unknown as WorkflowManifest;
     const specs = formSpecs(manifest);
     expect(specs.map((s) => s.name)).toEqual(['steps', 'seed', 'scale', 'tiled']);
     const values = formValues(specs, { steps: 30 });
     expect(values).toEqual({ steps: '30', seed: '', scale: '', tiled: false });
-    expect(collectParams(specs, { ...values, scale: '4x', tiled: true })).toEqual({ params: { steps: 30, scale: '4x', tiled: true }, errors: {} });
+    expect(collectParams(specs, { ...values, scale: '4x', tiled: true })).toEqual({
+      params: { steps: 30, scale: '4x', tiled: true },
+      errors: {},
+    });
     expect(collectParams(specs, { ...values, steps: '500' }).errors.steps).toMatch(/at most 150/);
     expect(rangeHint(specs[0]!)).toBe('1–150 · default 20');
   });
@@ -207,7 +237,11 @@ describe('readable texts', () => {
   });
 
   it('says a contract error with its own sentences, naming fields only when there are several', () => {
-    const one = new ApiError({ code: 'bad_request', message: 'Invalid input for bot.setToken: token: That is not a bot token.', issues: [{ path: 'token', message: 'That is not a bot token.' }] });
+    const one = new ApiError({
+      code: 'bad_request',
+      message: 'Invalid input for bot.setToken: token: That is not a bot token.',
+      issues: [{ path: 'token', message: 'That is not a bot token.' }],
+    });
     expect(errorMessage(one)).toBe('That is not a bot token.');
     const two = new ApiError({
       code: 'bad_request',

@@ -86,7 +86,9 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
 async function checkPatch(patch: ComfySettingsPatch): Promise<ComfySettingsPatch> {
   const reserved = (patch.extraArgs ?? []).filter((a) => RESERVED_FLAGS.includes(a.split('=')[0]!));
   if (reserved.length > 0) {
-    throw badRequest(`ComfyDesk sets ${reserved.join(', ')} itself; leave ${reserved.length === 1 ? 'it' : 'them'} out of the extra flags`);
+    throw badRequest(
+      `ComfyDesk sets ${reserved.join(', ')} itself; leave ${reserved.length === 1 ? 'it' : 'them'} out of the extra flags`,
+    );
   }
   if (!patch.launchPath) return patch;
   const env = defaultInstallEnv();

@@ -22,7 +22,10 @@ export interface CallContext {
   caller: 'desktop' | 'remote' | 'discord' | 'test';
 }
 
-export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: CallContext,
+) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
 export class CoreApi {
@@ -50,12 +53,19 @@ export class CoreApi {
       // A ComfyUI that is down, slow or answering nonsense is a dependency problem with a readable message.
       if (err instanceof ComfyError) return { ok: false, error: { code: 'unavailable', message: clip(err.message) } };
       this.logger.error(`${name} failed`, { error: err });
-      return { ok: false, error: { code: 'internal', message: clip(`${name} failed: ${(err as Error)?.message ?? String(err)}`) } };
+      return {
+        ok: false,
+        error: { code: 'internal', message: clip(`${name} failed: ${(err as Error)?.message ?? String(err)}`) },
+      };
     }
   }
 
   /** Typed entry for in-process callers (the bot): throws ApiError. */
-  async call<M extends MethodName>(method: M, input: MethodInput<M>, ctx: CallContext = { caller: 'discord' }): Promise<MethodOutput<M>> {
+  async call<M extends MethodName>(
+    method: M,
+    input: MethodInput<M>,
+    ctx: CallContext = { caller: 'discord' },
+  ): Promise<MethodOutput<M>> {
     const result = await this.dispatch(method, input, ctx);
     if (!result.ok) throw new ApiError(result.error);
     return result.output as MethodOutput<M>;
@@ -86,6 +96,9 @@ const MAX_MESSAGE = 4000;
  * 100 kB message. Long runs are shortened to their start and their length.
  */
 export function clip(message: string): string {
-  const short = message.replace(new RegExp(`\\S{${MAX_WORD + 1},}`, 'g'), (run) => `${run.slice(0, 60)}…(${run.length} characters)`);
+  const short = message.replace(
+    new RegExp(`\\S{${MAX_WORD + 1},}`, 'g'),
+    (run) => `${run.slice(0, 60)}…(${run.length} characters)`,
+  );
   return short.length > MAX_MESSAGE ? `${short.slice(0, MAX_MESSAGE)}…` : short;
 }

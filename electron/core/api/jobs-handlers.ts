@@ -14,7 +14,11 @@ type JobMethods =
   | 'jobs.uploadInput'
   | 'queue.pause';
 
-export function jobsHandlers(deps: { engine: JobEngine; store: Store; inputs: InputStore }): Pick<Handlers, JobMethods> {
+export function jobsHandlers(deps: {
+  engine: JobEngine;
+  store: Store;
+  inputs: InputStore;
+}): Pick<Handlers, JobMethods> {
   const { engine, store } = deps;
   return {
     'jobs.submit': (input) => engine.submit(input),

@@ -4,10 +4,21 @@ import type { Output } from '@shared/library';
 import type { Library } from '@core/library/library';
 import type { Handlers } from './dispatch';
 
-type LibraryMethods = 'library.search' | 'library.get' | 'library.favourite' | 'library.delete' | 'library.stats' | 'library.reveal' | 'library.facets';
+type LibraryMethods =
+  | 'library.search'
+  | 'library.get'
+  | 'library.favourite'
+  | 'library.delete'
+  | 'library.stats'
+  | 'library.reveal'
+  | 'library.facets';
 
 function found(output: Output | null, id: number): Output {
-  if (!output) throw new ApiError({ code: 'not_found', message: `Output ${id} is not in the library (it may have been deleted).` });
+  if (!output)
+    throw new ApiError({
+      code: 'not_found',
+      message: `Output ${id} is not in the library (it may have been deleted).`,
+    });
   return output;
 }
 

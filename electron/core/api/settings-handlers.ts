@@ -2,7 +2,10 @@ import type { EventBus } from '../events';
 import type { SettingsRepo } from '@core/store/settings-repo';
 import type { Handlers } from './dispatch';
 
-export function settingsHandlers(deps: { settings: SettingsRepo; events: EventBus }): Pick<Handlers, 'settings.get' | 'settings.set'> {
+export function settingsHandlers(deps: {
+  settings: SettingsRepo;
+  events: EventBus;
+}): Pick<Handlers, 'settings.get' | 'settings.set'> {
   return {
     'settings.get': () => deps.settings.get(),
     'settings.set': (patch) => {

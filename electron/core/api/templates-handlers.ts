@@ -56,16 +56,23 @@ export function templatesHandlers(deps: {
       const workflow = workflows.get(input.workflow);
       if (!workflow) {
         const known = workflows.list().map((w) => w.manifest.id);
-        throw issue('workflow', `no workflow '${input.workflow}' is installed (installed: ${known.join(', ') || 'none'})`);
+        throw issue(
+          'workflow',
+          `no workflow '${input.workflow}' is installed (installed: ${known.join(', ') || 'none'})`,
+        );
       }
-      if (input.shared && input.guildId === null) throw badRequest('shared: a shared template needs a server (guildId)');
+      if (input.shared && input.guildId === null)
+        throw badRequest('shared: a shared template needs a server (guildId)');
       if (input.guildId !== null && !guilds.get(input.guildId)) {
         throw issue('guildId', 'the bot does not know this server (add the bot to it first)');
       }
       const params = checkTemplateParams(workflow.manifest.parameters, input.params);
       const previous = input.id !== undefined ? templates.get(input.id) : null;
       if (input.id !== undefined && !previous) {
-        throw new ApiError({ code: 'not_found', message: `Template ${input.id} does not exist (it may have been deleted).` });
+        throw new ApiError({
+          code: 'not_found',
+          message: `Template ${input.id} does not exist (it may have been deleted).`,
+        });
       }
       if (previous && previous.ownerId !== DESKTOP_OWNER_ID) {
         throw new ApiError({
@@ -76,7 +83,10 @@ export function templatesHandlers(deps: {
       const clash = templates.findByName(DESKTOP_OWNER_ID, input.guildId, input.name);
       // A new template may not silently replace an existing one of the same name (edit that one instead).
       if (clash && clash.id !== input.id) {
-        throw new ApiError({ code: 'conflict', message: `Another template is already called "${input.name}" there. Open it to change it, or choose another name.` });
+        throw new ApiError({
+          code: 'conflict',
+          message: `Another template is already called "${input.name}" there. Open it to change it, or choose another name.`,
+        });
       }
       if (!users.get(DESKTOP_OWNER_ID)) users.upsert(DESKTOP_OWNER_ID, 'Desktop');
       const saved = templates.save({

@@ -12,7 +12,8 @@ import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows
 import { buildGraph } from '@core/jobs/prepare';
 import type { Handlers } from './dispatch';
 
-type WorkflowMethods = 'workflows.propose' | 'workflows.import' | 'workflows.remove' | 'workflows.export' | 'workflows.validate';
+type WorkflowMethods =
+  'workflows.propose' | 'workflows.import' | 'workflows.remove' | 'workflows.export' | 'workflows.validate';
 
 export interface WorkflowsHandlerDeps {
   workflows: WorkflowRegistry;
@@ -29,7 +30,10 @@ const problemView = (p: GraphProblem) => ({
   ...(p.input !== undefined ? { input: p.input } : {}),
 });
 
-async function modelLists(backend: ComfyBackend, folders: readonly ModelFolder[]): Promise<Partial<Record<ModelFolder, string[]>>> {
+async function modelLists(
+  backend: ComfyBackend,
+  folders: readonly ModelFolder[],
+): Promise<Partial<Record<ModelFolder, string[]>>> {
   const out: Partial<Record<ModelFolder, string[]>> = {};
   await Promise.all(
     [...new Set(folders)].map(async (folder) => {
@@ -55,23 +59,36 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
       let objectInfo: ObjectInfo | undefined;
       if (backend) objectInfo = await backend.client.objectInfo().catch(() => undefined);
       const content = text ?? Buffer.from(base64 ?? '', 'base64');
-      const result = proposeImport({ fileName, content }, { takenIds: workflows.list().map((w) => w.manifest.id), ...(objectInfo ? { objectInfo } : {}) });
+      const result = proposeImport(
+        { fileName, content },
+        { takenIds: workflows.list().map((w) => w.manifest.id), ...(objectInfo ? { objectInfo } : {}) },
+      );
       if (!result.ok) {
         throw new ApiError({
           code: 'bad_request',
           message: result.error.message,
-          ...(result.error.details ? { issues: result.error.details.map((d) => ({ path: fileName, message: d })) } : {}),
+          ...(result.error.details
+            ? { issues: result.error.details.map((d) => ({ path: fileName, message: d })) }
+            : {}),
         });
       }
       const p = result.proposal;
-      return { manifest: p.manifest, workflow: p.workflow, notes: p.notes, problems: p.problems.map(problemView), fromExport: p.fromExport };
+      return {
+        manifest: p.manifest,
+        workflow: p.workflow,
+        notes: p.notes,
+        problems: p.problems.map(problemView),
+        fromExport: p.fromExport,
+      };
     },
     'workflows.import': async ({ manifest, workflow }) => {
       const result = await commitImport(workflows, manifest, workflow);
       if (!result.ok) {
         throw new ApiError({
           code: result.error.code === 'id_taken' ? 'conflict' : 'bad_request',
-          message: result.error.details?.length ? `${result.error.message} ${result.error.details.join('; ')}` : result.error.message,
+          message: result.error.details?.length
+            ? `${result.error.message} ${result.error.details.join('; ')}`
+            : result.error.message,
         });
       }
       events.emit('workflows.changed', { ids: [result.workflow.manifest.id] });
@@ -79,7 +96,11 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
     },
     'workflows.remove': async ({ id }) => {
       const result = await removeImport(workflows, id);
-      if (!result.ok) throw new ApiError({ code: result.error.code === 'not_found' ? 'not_found' : 'internal', message: result.error.message });
+      if (!result.ok)
+        throw new ApiError({
+          code: result.error.code === 'not_found' ? 'not_found' : 'internal',
+          message: result.error.message,
+        });
       events.emit('workflows.changed', { ids: [id] });
       return { id };
     },
@@ -92,19 +113,38 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
       const wf = workflows.get(id);
       if (!wf) throw new ApiError({ code: 'not_found', message: `There is no workflow '${id}'.` });
       const backend = online(backendId);
-      if (!backend) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online to check the workflow against.' });
+      if (!backend)
+        throw new ApiError({
+          code: 'unavailable',
+          message: 'No ComfyUI backend is online to check the workflow against.',
+        });
       const models = deps.settings.get().models;
       // The graph as a job would send it (the user's model files; stand-in names for uploaded images).
       const example: Record<string, unknown> = {};
       for (const spec of wf.manifest.parameters) {
         if (spec.default !== undefined || spec.type === 'seed') continue;
         example[spec.name] =
-          spec.type === 'string' ? 'example' : spec.type === 'enum' ? spec.choices?.[0] : spec.type === 'bool' ? false : (spec.min ?? 1);
+          spec.type === 'string'
+            ? 'example'
+            : spec.type === 'enum'
+              ? spec.choices?.[0]
+              : spec.type === 'bool'
+                ? false
+                : (spec.min ?? 1);
       }
-      const graph = buildGraph(wf, example, wf.manifest.images.map(() => 'example.png'), models, 'ComfyDesk/validate');
+      const graph = buildGraph(
+        wf,
+        example,
+        wf.manifest.images.map(() => 'example.png'),
+        models,
+        'ComfyDesk/validate',
+      );
       const [objectInfo, lists] = await Promise.all([
         backend.client.objectInfo(),
-        modelLists(backend, requiredModelFiles(wf.manifest, { models }).map((m) => m.folder)),
+        modelLists(
+          backend,
+          requiredModelFiles(wf.manifest, { models }).map((m) => m.folder),
+        ),
       ]);
       const report = validateGraph(graph, objectInfo, { models: lists });
       return { backendId: backend.id, ok: report.ok, problems: report.problems.map(problemView) };

@@ -17,15 +17,21 @@ export interface AttachmentMeta {
 }
 
 /** Why this attachment is refused, or null. `option` is the Discord option name for the message. */
-export function attachmentProblem(meta: AttachmentMeta, option: string, allowedOrigins: readonly string[]): string | null {
+export function attachmentProblem(
+  meta: AttachmentMeta,
+  option: string,
+  allowedOrigins: readonly string[],
+): string | null {
   const type = meta.contentType?.split(';')[0]?.trim().toLowerCase() ?? null;
   const looksImage = type ? type.startsWith('image/') && type !== 'image/svg+xml' : IMAGE_EXTENSIONS.test(meta.name);
-  if (!looksImage) return `\`${option}\` must be an image (PNG, JPEG, WebP or GIF); "${meta.name}" is ${type ?? 'not an image'}.`;
+  if (!looksImage)
+    return `\`${option}\` must be an image (PNG, JPEG, WebP or GIF); "${meta.name}" is ${type ?? 'not an image'}.`;
   if (!Number.isFinite(meta.size) || meta.size <= 0) return `\`${option}\` ("${meta.name}") is empty.`;
   if (meta.size > MAX_ATTACHMENT_BYTES) {
     return `\`${option}\` ("${meta.name}") is ${(meta.size / 1024 / 1024).toFixed(1)} MB; images can be at most 25 MB. Send a smaller image.`;
   }
-  if (!isAllowedUrl(meta.url, allowedOrigins)) return `\`${option}\` does not come from Discord's CDN, so it is not downloaded.`;
+  if (!isAllowedUrl(meta.url, allowedOrigins))
+    return `\`${option}\` does not come from Discord's CDN, so it is not downloaded.`;
   return null;
 }
 
@@ -39,7 +45,11 @@ export function isAllowedUrl(url: string, allowedOrigins: readonly string[]): bo
   return allowedOrigins.some((origin) => {
     try {
       const o = new URL(origin);
-      return parsed.protocol === o.protocol && parsed.host === o.host && (o.pathname === '/' || parsed.pathname.startsWith(o.pathname));
+      return (
+        parsed.protocol === o.protocol &&
+        parsed.host === o.host &&
+        (o.pathname === '/' || parsed.pathname.startsWith(o.pathname))
+      );
     } catch {
       return false;
     }
@@ -48,12 +58,15 @@ export function isAllowedUrl(url: string, allowedOrigins: readonly string[]): bo
 
 /** Magic bytes of the image formats ComfyUI's LoadImage reads. */
 export function sniffImage(bytes: Buffer): string | null {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 12 && bytes.toString('ascii', 0, 4) === 'RIFF' && bytes.toString('ascii', 8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 12 && bytes.toString('ascii', 0, 4) === 'RIFF' && bytes.toString('ascii', 8, 12) === 'WEBP')
+    return 'webp';
   if (bytes.length >= 6 && bytes.toString('ascii', 0, 3) === 'GIF') return 'gif';
   if (bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) return 'bmp';
-  if (bytes.length >= 12 && bytes.toString('ascii', 4, 8) === 'ftyp' && /avi[fs]/.test(bytes.toString('ascii', 8, 12))) return 'avif';
+  if (bytes.length >= 12 && bytes.toString('ascii', 4, 8) === 'ftyp' && /avi[fs]/.test(bytes.toString('ascii', 8, 12)))
+    return 'avif';
   return null;
 }
 
@@ -62,13 +75,20 @@ export class AttachmentError extends Error {
 }
 
 /** Download an attachment already checked by `attachmentProblem`; never more than `maxBytes`. */
-export async function downloadAttachment(meta: AttachmentMeta, option: string, maxBytes = MAX_ATTACHMENT_BYTES, timeoutMs = 30_000): Promise<Buffer> {
+export async function downloadAttachment(
+  meta: AttachmentMeta,
+  option: string,
+  maxBytes = MAX_ATTACHMENT_BYTES,
+  timeoutMs = 30_000,
+): Promise<Buffer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const res = await fetch(meta.url, { redirect: 'error', signal: controller.signal });
     if (!res.ok || !res.body) {
-      throw new AttachmentError(`\`${option}\` could not be downloaded from Discord (HTTP ${res.status}). Upload it again.`);
+      throw new AttachmentError(
+        `\`${option}\` could not be downloaded from Discord (HTTP ${res.status}). Upload it again.`,
+      );
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -89,11 +109,14 @@ export async function downloadAttachment(meta: AttachmentMeta, option: string, m
       chunks.push(Buffer.from(value));
     }
     const bytes = Buffer.concat(chunks);
-    if (!sniffImage(bytes)) throw new AttachmentError(`\`${option}\` ("${meta.name}") is not a readable image (PNG, JPEG, WebP or GIF).`);
+    if (!sniffImage(bytes))
+      throw new AttachmentError(`\`${option}\` ("${meta.name}") is not a readable image (PNG, JPEG, WebP or GIF).`);
     return bytes;
   } catch (err) {
     if (err instanceof AttachmentError) throw err;
-    throw new AttachmentError(`\`${option}\` could not be downloaded from Discord (${err instanceof Error ? err.message : String(err)}). Upload it again.`);
+    throw new AttachmentError(
+      `\`${option}\` could not be downloaded from Discord (${err instanceof Error ? err.message : String(err)}). Upload it again.`,
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -40,18 +40,25 @@ export class BackendInfo {
   async models(folder: string): Promise<string[]> {
     const hit = this.cache.get(folder);
     if (hit && this.clock.now() - hit.at < CACHE_MS) return hit.files;
-    const lists = await Promise.all(this.online().map((b) => withTimeout(b.client.models(folder), CALL_TIMEOUT_MS).catch(() => [] as string[])));
+    const lists = await Promise.all(
+      this.online().map((b) => withTimeout(b.client.models(folder), CALL_TIMEOUT_MS).catch(() => [] as string[])),
+    );
     const files = [...new Set(lists.flat())].sort((a, b) => a.localeCompare(b));
     if (this.online().length > 0) this.cache.set(folder, { at: this.clock.now(), files });
     return files;
   }
 
   async gpus(): Promise<string[]> {
-    const stats = await Promise.all(this.online().map((b) => withTimeout(b.client.systemStats(), CALL_TIMEOUT_MS).catch(() => null)));
+    const stats = await Promise.all(
+      this.online().map((b) => withTimeout(b.client.systemStats(), CALL_TIMEOUT_MS).catch(() => null)),
+    );
     const out: string[] = [];
     for (const s of stats) {
       for (const d of s?.devices ?? []) {
-        const free = d.vram_free !== undefined && d.vram_total ? ` (${(d.vram_free / 1024 ** 3).toFixed(1)} of ${(d.vram_total / 1024 ** 3).toFixed(1)} GB free)` : '';
+        const free =
+          d.vram_free !== undefined && d.vram_total
+            ? ` (${(d.vram_free / 1024 ** 3).toFixed(1)} of ${(d.vram_total / 1024 ** 3).toFixed(1)} GB free)`
+            : '';
         out.push(`${prettyDeviceName(d.name)}${free}`);
       }
     }

@@ -129,7 +129,9 @@ export class DiscordBot {
       hasToken: this.token() !== null,
       username: this.client?.user?.username ?? null,
       applicationId: this.client?.application?.id ?? applicationIdFromToken(this.token() ?? '') ?? null,
-      guilds: this.client?.isReady() ? this.client.guilds.cache.size : this.o.store.guilds.list().filter((g) => g.joinedAt !== null).length,
+      guilds: this.client?.isReady()
+        ? this.client.guilds.cache.size
+        : this.o.store.guilds.list().filter((g) => g.joinedAt !== null).length,
       onlineSince: this.onlineSince,
     };
   }
@@ -231,7 +233,11 @@ export class DiscordBot {
   private async login(token: string): Promise<BotState> {
     this.setStatus('starting', null);
     const extra = this.o.clientOptions ?? {};
-    const client = new Client({ intents: [GatewayIntentBits.Guilds], ...extra, ...(extra.rest ? { rest: extra.rest } : {}) });
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      ...extra,
+      ...(extra.rest ? { rest: extra.rest } : {}),
+    });
     this.client = client as Client<true>;
     this.wire(client as Client<true>);
     // Resolves once ready, or when stop() replaced this client while it was logging in.
@@ -264,7 +270,10 @@ export class DiscordBot {
       for (const guild of c.guilds.cache.values()) this.joined(guild);
       this.setStatus('online', null);
       void Promise.all(c.guilds.cache.map((g) => this.registerCommands(g))).then(() => this.flushOutbox());
-      if (this.o.registerGlobally || this.o.store.settings.get().discord.registerGlobally) c.application.commands.set(COMMANDS.map((cmd) => cmd.data)).catch((err: unknown) => this.log.warn('global command registration failed', { error: String(err) }));
+      if (this.o.registerGlobally || this.o.store.settings.get().discord.registerGlobally)
+        c.application.commands
+          .set(COMMANDS.map((cmd) => cmd.data))
+          .catch((err: unknown) => this.log.warn('global command registration failed', { error: String(err) }));
     });
     client.on(Events.GuildCreate, (guild) => {
       if (!mine() || !client.isReady()) return;
@@ -274,7 +283,9 @@ export class DiscordBot {
     });
     client.on(Events.GuildDelete, (guild) => {
       if (!mine() || !guild.available) return;
-      this.o.store.db.prepare('UPDATE guilds SET joined_at = NULL, updated_at = ? WHERE id = ?').run(this.o.clock.now(), guild.id);
+      this.o.store.db
+        .prepare('UPDATE guilds SET joined_at = NULL, updated_at = ? WHERE id = ?')
+        .run(this.o.clock.now(), guild.id);
       this.log.info('removed from a guild', { guildId: guild.id });
       this.emit();
     });
@@ -293,7 +304,10 @@ export class DiscordBot {
     client.on(Events.Error, (err) => this.log.warn('discord client error', { error: err.message }));
     client.on(Events.Invalidated, () => {
       if (!mine()) return;
-      this.setStatus('error', 'Discord ended the session (was the token reset?). Paste the new token and start the bot again.');
+      this.setStatus(
+        'error',
+        'Discord ended the session (was the token reset?). Paste the new token and start the bot again.',
+      );
     });
     client.on(Events.InteractionCreate, (interaction) => {
       const services = this.services;
@@ -306,7 +320,9 @@ export class DiscordBot {
     const known = this.o.store.guilds.get(guild.id);
     this.o.store.guilds.upsert(guild.id, guild.name);
     if (!known || known.joinedAt === null) {
-      this.o.store.db.prepare('UPDATE guilds SET joined_at = ? WHERE id = ?').run(guild.joinedTimestamp ?? this.o.clock.now(), guild.id);
+      this.o.store.db
+        .prepare('UPDATE guilds SET joined_at = ? WHERE id = ?')
+        .run(guild.joinedTimestamp ?? this.o.clock.now(), guild.id);
     }
   }
 
@@ -315,7 +331,10 @@ export class DiscordBot {
     try {
       await guild.commands.set(COMMANDS.map((c) => c.data));
     } catch (err) {
-      this.log.warn('registering commands failed', { guildId: guild.id, error: err instanceof Error ? err.message : String(err) });
+      this.log.warn('registering commands failed', {
+        guildId: guild.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
@@ -360,7 +379,9 @@ export class DiscordBot {
 
 function describeLoginError(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  if (code === 'TokenInvalid') return 'Discord refused the token. Reset it in the Developer Portal (Bot → Reset Token) and paste the new one.';
-  if (code === 'DisallowedIntents') return 'Discord refused the gateway intents. ComfyDesk only needs the default ones; check the bot settings in the Developer Portal.';
+  if (code === 'TokenInvalid')
+    return 'Discord refused the token. Reset it in the Developer Portal (Bot → Reset Token) and paste the new one.';
+  if (code === 'DisallowedIntents')
+    return 'Discord refused the gateway intents. ComfyDesk only needs the default ones; check the bot settings in the Developer Portal.';
   return `Could not connect to Discord: ${err instanceof Error ? err.message : String(err)}`;
 }

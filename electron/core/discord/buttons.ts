@@ -25,14 +25,16 @@ import { pickWorkflow, submitJob, type JobRequest } from './submit';
 async function effectiveCaller(ctx: BotServices, caller: Caller, job: Job): Promise<Caller> {
   if (caller.guildId) {
     // A button in one guild never acts on another guild's job.
-    if (job.guildId !== caller.guildId) throw new Refusal('Unknown job', 'This button belongs to a job from somewhere else.');
+    if (job.guildId !== caller.guildId)
+      throw new Refusal('Unknown job', 'This button belongs to a job from somewhere else.');
     return caller;
   }
   if (job.userId !== caller.userId) throw new Refusal('Unknown job', 'This button belongs to someone else’s job.');
   if (!job.guildId) return { ...caller, level: 'generator' };
   const level: RoleLevel | null = await levelInGuild(ctx, job.guildId, caller.userId);
   const guild = ctx.store.guilds.get(job.guildId);
-  if (level === null || !guild) throw new Refusal('Not available', 'You are no longer in the server this job came from.');
+  if (level === null || !guild)
+    throw new Refusal('Not available', 'You are no longer in the server this job came from.');
   return { ...caller, level, guildId: job.guildId, guildName: guild.name, guild, channelId: caller.channelId };
 }
 
@@ -45,7 +47,11 @@ function loadJob(ctx: BotServices, jobId: string): Job {
 /** The first image this job made, as an input for the next job. */
 function firstImage(ctx: BotServices, job: Job): { slot: number; path: string; filename: string } {
   const out = ctx.outputsOf(job.id).find((o) => o.kind === 'image');
-  if (!out) throw new Refusal('No image', 'This job has no image to work on (it made a video, or its files were deleted on the desktop).');
+  if (!out)
+    throw new Refusal(
+      'No image',
+      'This job has no image to work on (it made a video, or its files were deleted on the desktop).',
+    );
   return { slot: 0, path: out.filePath, filename: out.filePath.split(/[\\/]/).pop() ?? 'image.png' };
 }
 
@@ -55,40 +61,73 @@ function requestFor(ctx: BotServices, action: ButtonAction, job: Job, text: stri
     if (!workflow) throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
     const params = { ...job.params };
     if (action === 'vary' && 'seed' in params) params.seed = -1;
-    return { workflow, prompt: job.prompt, negative: job.negative, params, localInputs: job.inputs, delivery: job.delivery, parentJobId: job.id };
+    return {
+      workflow,
+      prompt: job.prompt,
+      negative: job.negative,
+      params,
+      localInputs: job.inputs,
+      delivery: job.delivery,
+      parentJobId: job.id,
+    };
   }
   const kind = BUTTON_KINDS[action];
   if (!kind) throw new Refusal('Unknown button', 'This button does nothing any more.');
-  const workflow = pickWorkflow(ctx, kind, kind === 'upscale' && ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
+  const workflow = pickWorkflow(
+    ctx,
+    kind,
+    kind === 'upscale' && ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null,
+  );
   const params: Record<string, unknown> = {};
   if (action === 'upscale2' || action === 'upscale4') params.scale = action === 'upscale2' ? '2x' : '4x';
-  return { workflow, prompt: text ?? '', negative: '', params, localInputs: [firstImage(ctx, job)], delivery: job.delivery, parentJobId: job.id };
+  return {
+    workflow,
+    prompt: text ?? '',
+    negative: '',
+    params,
+    localInputs: [firstImage(ctx, job)],
+    delivery: job.delivery,
+    parentJobId: job.id,
+  };
 }
 
 /** Refusals thrown here are answered by the interaction router. */
 export async function handleButton(ctx: BotServices, i: ButtonInteraction, rawCaller: Caller): Promise<void> {
   const parsed = parseButtonId(i.customId);
-  if (!parsed) throw new Refusal('Unknown button', 'This button is from an older version of ComfyDesk and does nothing now.');
+  if (!parsed)
+    throw new Refusal('Unknown button', 'This button is from an older version of ComfyDesk and does nothing now.');
   const job = loadJob(ctx, parsed.jobId);
   const caller = await effectiveCaller(ctx, rawCaller, job);
   const own = job.userId === caller.userId;
   switch (parsed.action) {
     case 'delete': {
-      if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', 'Only the person who asked for it, or a server admin, can delete this.');
+      if (!own && caller.level !== 'admin')
+        throw new Refusal('Not allowed', 'Only the person who asked for it, or a server admin, can delete this.');
       await i.deferUpdate();
       await i.deleteReply();
       return;
     }
     case 'cancel': {
-      if (!own && caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
-      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
+      if (!own && caller.level !== 'admin')
+        throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
+      if (!atLeast(caller.level, 'generator'))
+        throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
       const result = await ctx.jobs.cancel(job.id);
-      await replyInfo(i, 'Cancelling', result.action === 'already-ended' ? `Job ${shortId(job.id)} is already over.` : `Job ${shortId(job.id)} is being cancelled.`, [], ctx.logger);
+      await replyInfo(
+        i,
+        'Cancelling',
+        result.action === 'already-ended'
+          ? `Job ${shortId(job.id)} is already over.`
+          : `Job ${shortId(job.id)} is being cancelled.`,
+        [],
+        ctx.logger,
+      );
       return;
     }
     case 'edit':
     case 'animate': {
-      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
+      if (!atLeast(caller.level, 'generator'))
+        throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
       firstImage(ctx, job);
       const input = new TextInputBuilder()
         .setCustomId('text')
@@ -112,7 +151,8 @@ export async function handleButton(ctx: BotServices, i: ButtonInteraction, rawCa
 
 export async function handleModal(ctx: BotServices, i: ModalSubmitInteraction, rawCaller: Caller): Promise<void> {
   const parsed = parseButtonId(i.customId);
-  if (!parsed || (parsed.action !== 'edit' && parsed.action !== 'animate')) throw new Refusal('Unknown form', 'This form is from an older version of ComfyDesk.');
+  if (!parsed || (parsed.action !== 'edit' && parsed.action !== 'animate'))
+    throw new Refusal('Unknown form', 'This form is from an older version of ComfyDesk.');
   const job = loadJob(ctx, parsed.jobId);
   const caller = await effectiveCaller(ctx, rawCaller, job);
   let text = '';
@@ -121,6 +161,7 @@ export async function handleModal(ctx: BotServices, i: ModalSubmitInteraction, r
   } catch {
     text = '';
   }
-  if (parsed.action === 'edit' && text.trim() === '') throw new Refusal('Empty instruction', 'Tell me what to change, e.g. "make it night".');
+  if (parsed.action === 'edit' && text.trim() === '')
+    throw new Refusal('Empty instruction', 'Tell me what to change, e.g. "make it night".');
   await submitJob(ctx, i, caller, requestFor(ctx, parsed.action, job, text));
 }

@@ -10,7 +10,10 @@ export const RESULT_PERMISSIONS = [
 ] as const;
 
 /** For each channel the bot can see: its name, its server's name and the result permissions it lacks there. */
-export function channelAccess(client: Client<true>, channelIds: readonly string[]): Array<{ channelName: string; guildName: string; missing: string[] }> {
+export function channelAccess(
+  client: Client<true>,
+  channelIds: readonly string[],
+): Array<{ channelName: string; guildName: string; missing: string[] }> {
   const out: Array<{ channelName: string; guildName: string; missing: string[] }> = [];
   for (const id of channelIds) {
     const channel = client.channels.cache.get(id) as GuildBasedChannel | undefined;

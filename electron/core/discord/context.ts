@@ -73,7 +73,11 @@ export interface BotCommand {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   /** Throw a Refusal (or any error) to refuse: the router answers it ephemerally (respond.ts replyError). */
   execute(ctx: BotServices, interaction: ChatInputCommandInteraction, caller: Caller): Promise<void>;
-  autocomplete?(ctx: BotServices, interaction: AutocompleteInteraction, caller: Caller): Promise<ApplicationCommandOptionChoiceData[]>;
+  autocomplete?(
+    ctx: BotServices,
+    interaction: AutocompleteInteraction,
+    caller: Caller,
+  ): Promise<ApplicationCommandOptionChoiceData[]>;
 }
 
 /** Role ids of the interaction's member (a cached GuildMember or the raw API member). */
@@ -87,9 +91,17 @@ function memberRoleIds(interaction: Interaction): string[] {
 }
 
 /** Level of a member from the stored role mapping (no Discord call). */
-export function levelFromFacts(store: Store, guildId: string, isGuildAdmin: boolean, roleIds: readonly string[]): RoleLevel {
+export function levelFromFacts(
+  store: Store,
+  guildId: string,
+  isGuildAdmin: boolean,
+  roleIds: readonly string[],
+): RoleLevel {
   const guild = store.guilds.get(guildId);
-  return memberLevel({ isGuildAdmin, roleIds }, { mapping: store.guilds.roles(guildId), everyoneLevel: guild?.settings.everyoneLevel });
+  return memberLevel(
+    { isGuildAdmin, roleIds },
+    { mapping: store.guilds.roles(guildId), everyoneLevel: guild?.settings.everyoneLevel },
+  );
 }
 
 export function callerOf(ctx: Pick<BotServices, 'store' | 'clock'>, interaction: Interaction): Caller {
@@ -114,7 +126,11 @@ export function callerOf(ctx: Pick<BotServices, 'store' | 'clock'>, interaction:
  * The level of a user in a guild when the interaction came from elsewhere (a button on a result in a DM): the
  * member is fetched from Discord.
  */
-export async function levelInGuild(ctx: Pick<BotServices, 'client' | 'store'>, guildId: string, userId: string): Promise<RoleLevel | null> {
+export async function levelInGuild(
+  ctx: Pick<BotServices, 'client' | 'store'>,
+  guildId: string,
+  userId: string,
+): Promise<RoleLevel | null> {
   const g = ctx.client.guilds.cache.get(guildId);
   if (!g) return null;
   try {

@@ -22,7 +22,8 @@ export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const MAX_FILES = 10;
 const DM_CLOSED = new Set([50007, 50278]);
 
-export type FitResult = { path: string; bytes: number; mime: string } | { tooLarge: true; bytes: number; reason: string };
+export type FitResult =
+  { path: string; bytes: number; mime: string } | { tooLarge: true; bytes: number; reason: string };
 /** Makes a file fit an upload limit (the library's fitter); `tooLarge` when nothing fits. */
 export type Fitter = (path: string, limitBytes: number) => Promise<FitResult>;
 
@@ -31,20 +32,41 @@ export const sizeOnlyFitter: Fitter = async (path, limit) => {
   const { stat } = await import('node:fs/promises');
   const bytes = (await stat(path)).size;
   if (bytes <= limit) return { path, bytes, mime: mimeOf(path) };
-  return { tooLarge: true, bytes, reason: `${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${(limit / 1024 / 1024).toFixed(0)} MB upload limit` };
+  return {
+    tooLarge: true,
+    bytes,
+    reason: `${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${(limit / 1024 / 1024).toFixed(0)} MB upload limit`,
+  };
 };
 
 function mimeOf(path: string): string {
   const ext = extname(path).toLowerCase();
   return (
-    { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.mp4': 'video/mp4', '.webm': 'video/webm' }[ext] ??
-    'application/octet-stream'
+    {
+      '.png': 'image/png',
+      '.jpg': 'image/jpeg',
+      '.jpeg': 'image/jpeg',
+      '.webp': 'image/webp',
+      '.gif': 'image/gif',
+      '.mp4': 'video/mp4',
+      '.webm': 'video/webm',
+    }[ext] ?? 'application/octet-stream'
   );
 }
 
-const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm' };
+const EXT_BY_MIME: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+};
 
-export type DeliveryOutcome = { kind: 'sent'; where: 'channel' | 'dm'; messageId: string; dmFallback: boolean } | { kind: 'queued'; error: string } | { kind: 'skipped'; reason: string };
+export type DeliveryOutcome =
+  | { kind: 'sent'; where: 'channel' | 'dm'; messageId: string; dmFallback: boolean }
+  | { kind: 'queued'; error: string }
+  | { kind: 'skipped'; reason: string };
 
 export interface DeliveryOptions {
   store: Store;
@@ -101,7 +123,8 @@ export class Delivery {
       this.o.outbox.remove(job.id);
       return { kind: 'skipped', reason: 'already delivered' };
     }
-    if (fresh.source !== 'discord' || fresh.status !== 'done') return { kind: 'skipped', reason: 'not a finished Discord job' };
+    if (fresh.source !== 'discord' || fresh.status !== 'done')
+      return { kind: 'skipped', reason: 'not a finished Discord job' };
     const client = this.o.client();
     if (!client?.isReady()) return this.queue(fresh, 'the bot is offline');
     try {
@@ -119,7 +142,9 @@ export class Delivery {
         }
       }
       if (!fresh.channelId) return this.queue(fresh, 'the job has no channel to post in');
-      const limit = (fresh.guildId ? this.o.store.guilds.get(fresh.guildId)?.settings.uploadLimitBytes : undefined) ?? DEFAULT_UPLOAD_LIMIT;
+      const limit =
+        (fresh.guildId ? this.o.store.guilds.get(fresh.guildId)?.settings.uploadLimitBytes : undefined) ??
+        DEFAULT_UPLOAD_LIMIT;
       const id = await this.send(client, fresh.channelId, fresh, { limit, mention: true, dmClosed: wantsDm });
       return this.sent(fresh, id, 'channel', wantsDm);
     } catch (err) {
@@ -136,7 +161,11 @@ export class Delivery {
 
   private queue(job: Job, error: string): DeliveryOutcome {
     const entry = this.o.outbox.failed(job.id, error);
-    this.o.logger.warn('result delivery failed; kept in the outbox', { jobId: job.id, attempts: entry.attempts, error });
+    this.o.logger.warn('result delivery failed; kept in the outbox', {
+      jobId: job.id,
+      attempts: entry.attempts,
+      error,
+    });
     return { kind: 'queued', error };
   }
 
@@ -165,7 +194,12 @@ export class Delivery {
     return { files, made: outputs.length, reason: reasons[0], media };
   }
 
-  private async send(client: Client<true>, channelId: string, job: Job, opts: { limit: number; mention: boolean; dmClosed?: boolean }): Promise<string> {
+  private async send(
+    client: Client<true>,
+    channelId: string,
+    job: Job,
+    opts: { limit: number; mention: boolean; dmClosed?: boolean },
+  ): Promise<string> {
     const prepared = await this.prepare(job, opts.limit);
     const manifest = this.o.workflows.get(job.workflow)?.manifest;
     const firstImage = prepared.files.find((f) => /\.(png|jpe?g|webp|gif)$/i.test(f.name));
@@ -185,7 +219,8 @@ export class Delivery {
       img2video: this.o.workflows.byKind('img2video').length > 0,
     };
     let content: string | undefined;
-    if (opts.mention) content = opts.dmClosed ? `<@${job.userId}> your DMs are closed, so your result is here.` : `<@${job.userId}>`;
+    if (opts.mention)
+      content = opts.dmClosed ? `<@${job.userId}> your DMs are closed, so your result is here.` : `<@${job.userId}>`;
     const body = {
       ...(content ? { content } : {}),
       embeds: [toApiEmbed(embed)],
@@ -193,7 +228,9 @@ export class Delivery {
       attachments: prepared.files.map((f, id) => ({ id, filename: f.name })),
       allowed_mentions: { users: opts.mention ? [job.userId] : [] },
     };
-    const message = (await client.rest.post(Routes.channelMessages(channelId), { body, files: prepared.files })) as { id: string };
+    const message = (await client.rest.post(Routes.channelMessages(channelId), { body, files: prepared.files })) as {
+      id: string;
+    };
     return message.id;
   }
 
@@ -204,13 +241,17 @@ export class Delivery {
     try {
       await client.rest.post(Routes.webhook(applicationId, interactionToken), {
         body: {
-          content: 'I could not DM you (your DMs are closed to me), so your result is posted in this channel. Open DMs from server members, or use /settings delivery:channel.',
+          content:
+            'I could not DM you (your DMs are closed to me), so your result is posted in this channel. Open DMs from server members, or use /settings delivery:channel.',
           flags: MessageFlags.Ephemeral,
         },
         auth: false,
       });
     } catch (err) {
-      this.o.logger.info('could not send the closed-DM notice', { jobId: job.id, error: err instanceof Error ? err.message : String(err) });
+      this.o.logger.info('could not send the closed-DM notice', {
+        jobId: job.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

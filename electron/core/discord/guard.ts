@@ -21,14 +21,21 @@ export function findBannedWord(text: string, banned: readonly string[]): string 
 }
 
 /** A problem with the prompt texts, or null. */
-export function promptProblem(texts: { prompt?: string | null; negative?: string | null }, banned: readonly string[]): string | null {
-  for (const [name, text] of [['prompt', texts.prompt], ['negative', texts.negative]] as const) {
+export function promptProblem(
+  texts: { prompt?: string | null; negative?: string | null },
+  banned: readonly string[],
+): string | null {
+  for (const [name, text] of [
+    ['prompt', texts.prompt],
+    ['negative', texts.negative],
+  ] as const) {
     if (!text) continue;
     if (text.length > MAX_PROMPT_LENGTH) {
       return `The ${name} is ${text.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it and try again.`;
     }
     const word = findBannedWord(text, banned);
-    if (word) return `Your ${name} contains the banned word "${word}". This server does not allow it; rephrase and try again.`;
+    if (word)
+      return `Your ${name} contains the banned word "${word}". This server does not allow it; rephrase and try again.`;
   }
   return null;
 }

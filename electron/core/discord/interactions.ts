@@ -16,9 +16,16 @@ export async function routeInteraction(ctx: BotServices, i: Interaction): Promis
         const command = COMMANDS_BY_NAME.get(i.commandName);
         if (command?.autocomplete) choices = await command.autocomplete(ctx, i, callerOf(ctx, i));
       } catch (err) {
-        ctx.logger.warn('autocomplete failed', { command: i.commandName, error: err instanceof Error ? err.message : String(err) });
+        ctx.logger.warn('autocomplete failed', {
+          command: i.commandName,
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
-      await i.respond(choices.slice(0, 25)).catch((err: unknown) => ctx.logger.info('autocomplete answer failed', { error: err instanceof Error ? err.message : String(err) }));
+      await i
+        .respond(choices.slice(0, 25))
+        .catch((err: unknown) =>
+          ctx.logger.info('autocomplete answer failed', { error: err instanceof Error ? err.message : String(err) }),
+        );
       return;
     }
     if (i.isChatInputCommand()) {

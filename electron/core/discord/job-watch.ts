@@ -28,16 +28,32 @@ export interface JobWatchOptions {
 }
 
 /** The progress message's final state. */
-export function endedPayload(job: Job, workflows: WorkflowRegistry, outcome: DeliveryOutcome | null): Omit<EditPayload, 'preview'> {
+export function endedPayload(
+  job: Job,
+  workflows: WorkflowRegistry,
+  outcome: DeliveryOutcome | null,
+): Omit<EditPayload, 'preview'> {
   if (job.status !== 'done') {
-    return { embeds: [toApiEmbed(jobEndedEmbed(job, workflows.get(job.workflow)?.manifest.title))], components: [], clearAttachments: true };
+    return {
+      embeds: [toApiEmbed(jobEndedEmbed(job, workflows.get(job.workflow)?.manifest.title))],
+      components: [],
+      clearAttachments: true,
+    };
   }
   let where = 'The result is posted below.';
   if (outcome?.kind === 'sent' && outcome.where === 'dm') where = 'The result was sent to you by direct message.';
   if (outcome?.kind === 'sent' && outcome.dmFallback) where = 'Your DMs are closed, so the result is posted below.';
-  if (outcome?.kind === 'queued') where = 'The result could not be posted yet; ComfyDesk will try again when Discord is reachable.';
+  if (outcome?.kind === 'queued')
+    where = 'The result could not be posted yet; ComfyDesk will try again when Discord is reachable.';
   return {
-    embeds: [{ title: 'Done', description: `${progressBar(100)} **100%**\n\n${where}`, color: EMBED_COLORS.done, footer: { text: `Job ${job.id}` } }],
+    embeds: [
+      {
+        title: 'Done',
+        description: `${progressBar(100)} **100%**\n\n${where}`,
+        color: EMBED_COLORS.done,
+        footer: { text: `Job ${job.id}` },
+      },
+    ],
     components: [],
     clearAttachments: true,
   };
@@ -52,7 +68,8 @@ export class JobWatch {
 
   start(): void {
     if (this.off.length) return;
-    for (const job of this.o.store.jobs.byStatus(['queued', 'submitted', 'running', 'collecting'])) if (job.source === 'discord') this.active.add(job.id);
+    for (const job of this.o.store.jobs.byStatus(['queued', 'submitted', 'running', 'collecting']))
+      if (job.source === 'discord') this.active.add(job.id);
     this.off.push(this.o.events.on('job.changed', (job) => this.onChanged(job)));
     this.off.push(this.o.events.on('job.progress', (view) => this.onProgress(view)));
   }
@@ -73,7 +90,9 @@ export class JobWatch {
       return;
     }
     this.active.delete(job.id);
-    const task = this.ended(job).catch((err: unknown) => this.o.logger.error('finishing a Discord job failed', { jobId: job.id, error: err }));
+    const task = this.ended(job).catch((err: unknown) =>
+      this.o.logger.error('finishing a Discord job failed', { jobId: job.id, error: err }),
+    );
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
   }

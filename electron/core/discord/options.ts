@@ -48,20 +48,35 @@ export function buildParams(
     if (!candidates) continue;
     const spec = candidates.map((c) => known.get(c)).find((s) => s !== undefined);
     if (!spec) {
-      return { ok: false, message: `The workflow "${manifest.title}" has no \`${option}\` option. Leave it out, or pick another workflow.` };
+      return {
+        ok: false,
+        message: `The workflow "${manifest.title}" has no \`${option}\` option. Leave it out, or pick another workflow.`,
+      };
     }
     const checked = checkParamValue(spec, value);
-    if (!checked.ok) return { ok: false, message: `Option \`${option}\`: ${checked.message.replace(new RegExp(`^${spec.name}\\s*`), '')}.` };
+    if (!checked.ok)
+      return {
+        ok: false,
+        message: `Option \`${option}\`: ${checked.message.replace(new RegExp(`^${spec.name}\\s*`), '')}.`,
+      };
     params[spec.name] = checked.value;
   }
   const lora = options.lora;
   const strength = options.lora_strength;
   if (typeof lora === 'string' && lora.trim() !== '') {
-    if (!manifest.lora) return { ok: false, message: `The workflow "${manifest.title}" takes no LoRA. Leave \`lora\` out, or pick another workflow.` };
+    if (!manifest.lora)
+      return {
+        ok: false,
+        message: `The workflow "${manifest.title}" takes no LoRA. Leave \`lora\` out, or pick another workflow.`,
+      };
     params.lora = lora.trim();
   }
   if (typeof strength === 'number') {
-    if (!manifest.lora) return { ok: false, message: `The workflow "${manifest.title}" takes no LoRA, so \`lora_strength\` has no effect. Leave it out.` };
+    if (!manifest.lora)
+      return {
+        ok: false,
+        message: `The workflow "${manifest.title}" takes no LoRA, so \`lora_strength\` has no effect. Leave it out.`,
+      };
     const { min, max } = manifest.lora.strength;
     if (!Number.isFinite(strength) || strength < min || strength > max) {
       return { ok: false, message: `Option \`lora_strength\` must be between ${min} and ${max} (got ${strength}).` };

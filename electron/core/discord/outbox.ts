@@ -50,7 +50,9 @@ export class Outbox {
   /** Entries still worth retrying, oldest first. */
   pending(limit = 100): OutboxEntry[] {
     return (
-      this.db.prepare('SELECT * FROM discord_outbox WHERE attempts < ? ORDER BY created_at, job_id LIMIT ?').all(MAX_DELIVERY_ATTEMPTS, limit) as Row[]
+      this.db
+        .prepare('SELECT * FROM discord_outbox WHERE attempts < ? ORDER BY created_at, job_id LIMIT ?')
+        .all(MAX_DELIVERY_ATTEMPTS, limit) as Row[]
     ).map(toEntry);
   }
 
@@ -59,7 +61,11 @@ export class Outbox {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM discord_outbox WHERE attempts < ?').get(MAX_DELIVERY_ATTEMPTS) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM discord_outbox WHERE attempts < ?').get(MAX_DELIVERY_ATTEMPTS) as {
+        n: number;
+      }
+    ).n;
   }
 }
 

@@ -48,6 +48,7 @@ export const LEVEL_NAMES: Record<RoleLevel, string> = {
 
 /** The ephemeral text for a refusal. */
 export function deniedMessage(needed: RoleLevel, what: string): string {
-  if (needed === 'admin') return `Only server admins can ${what}. Ask an admin of this server (or someone with a role mapped to admin with /admin setroles).`;
+  if (needed === 'admin')
+    return `Only server admins can ${what}. Ask an admin of this server (or someone with a role mapped to admin with /admin setroles).`;
   return `You need the generator role to ${what}. Ask a server admin to give you a role mapped with /admin setroles generator:@role.`;
 }

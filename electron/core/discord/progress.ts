@@ -44,7 +44,11 @@ export interface ProgressSink {
 }
 
 /** Builds the message for a state; `previewUrl` is where the current preview is (attachment:// or a CDN URL). */
-export type ProgressRenderer = (jobId: string, view: JobProgressView | null, previewUrl: string | null) => Omit<EditPayload, 'preview'>;
+export type ProgressRenderer = (
+  jobId: string,
+  view: JobProgressView | null,
+  previewUrl: string | null,
+) => Omit<EditPayload, 'preview'>;
 
 interface State {
   target: ProgressTarget | null;
@@ -243,7 +247,9 @@ export class ProgressMessenger {
   }
 
   private async send(target: ProgressTarget, payload: EditPayload): Promise<EditResult> {
-    const tokenAlive = target.interactionToken !== null && this.o.clock.now() - target.interactionAt < this.tokenLifetime - TOKEN_MARGIN_MS;
+    const tokenAlive =
+      target.interactionToken !== null &&
+      this.o.clock.now() - target.interactionAt < this.tokenLifetime - TOKEN_MARGIN_MS;
     if (tokenAlive) {
       try {
         return await this.o.sink.edit(target, 'interaction', payload);
@@ -252,7 +258,8 @@ export class ProgressMessenger {
         if ((err as { code?: unknown }).code !== 50027 || !target.channelId) throw err;
       }
     }
-    if (!target.channelId) throw Object.assign(new Error('the interaction token expired and the message has no channel'), { code: 10008 });
+    if (!target.channelId)
+      throw Object.assign(new Error('the interaction token expired and the message has no channel'), { code: 10008 });
     return this.o.sink.edit(target, 'channel', payload);
   }
 

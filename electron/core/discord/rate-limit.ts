@@ -46,7 +46,11 @@ export class SlidingWindowLimiter {
 }
 
 /** The user and guild checks for one request. */
-export function rateChecks(userId: string, guildId: string | null, limits: GuildLimits): Array<{ key: string; scope: 'user' | 'guild'; rule: RateRule }> {
+export function rateChecks(
+  userId: string,
+  guildId: string | null,
+  limits: GuildLimits,
+): Array<{ key: string; scope: 'user' | 'guild'; rule: RateRule }> {
   const scopeKey = guildId ?? 'dm';
   const out: Array<{ key: string; scope: 'user' | 'guild'; rule: RateRule }> = [
     { key: `u:${scopeKey}:${userId}`, scope: 'user', rule: limits.userRate ?? DEFAULT_USER_RATE },

@@ -28,12 +28,18 @@ export class Refusal extends Error {
 }
 
 export function explainError(err: unknown, logger?: Logger): UserError {
-  if (err instanceof Refusal) return { title: err.title, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
-  if (err instanceof AttachmentError) return { title: 'Image refused', message: err.message, hint: 'Attach a PNG, JPEG or WebP image of at most 25 MB.' };
+  if (err instanceof Refusal)
+    return { title: err.title, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  if (err instanceof AttachmentError)
+    return { title: 'Image refused', message: err.message, hint: 'Attach a PNG, JPEG or WebP image of at most 25 MB.' };
   if (err instanceof ApiError) {
     switch (err.code) {
       case 'limit':
-        return { title: 'Queue full', message: err.message, hint: 'Wait until one of your jobs finishes, or cancel one with /queue cancel.' };
+        return {
+          title: 'Queue full',
+          message: err.message,
+          hint: 'Wait until one of your jobs finishes, or cancel one with /queue cancel.',
+        };
       case 'bad_request':
         return { title: 'Invalid option', message: err.message, hint: 'Fix that option and run the command again.' };
       case 'unavailable':
@@ -80,9 +86,19 @@ export async function replyEphemeral(i: RepliableInteraction, embed: EmbedView, 
 
 export function replyError(i: RepliableInteraction, err: unknown, logger?: Logger): Promise<void> {
   const e = explainError(err, logger);
-  return replyEphemeral(i, errorEmbed({ title: e.title, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }), logger);
+  return replyEphemeral(
+    i,
+    errorEmbed({ title: e.title, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }),
+    logger,
+  );
 }
 
-export function replyInfo(i: RepliableInteraction, title: string, description: string, fields: EmbedField[] = [], logger?: Logger): Promise<void> {
+export function replyInfo(
+  i: RepliableInteraction,
+  title: string,
+  description: string,
+  fields: EmbedField[] = [],
+  logger?: Logger,
+): Promise<void> {
   return replyEphemeral(i, infoEmbed(title, description, fields), logger);
 }

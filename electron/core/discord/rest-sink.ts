@@ -16,7 +16,9 @@ export class RestProgressSink implements ProgressSink {
       via === 'interaction' && target.interactionToken
         ? Routes.webhookMessage(target.applicationId, target.interactionToken, '@original')
         : Routes.channelMessage(target.channelId ?? '', target.messageId);
-    const res = (await client.rest.patch(route, { body, files, auth: via !== 'interaction' })) as { embeds?: Array<{ image?: { url?: string } }> };
+    const res = (await client.rest.patch(route, { body, files, auth: via !== 'interaction' })) as {
+      embeds?: Array<{ image?: { url?: string } }>;
+    };
     return { imageUrl: res.embeds?.[0]?.image?.url ?? null };
   }
 }

@@ -38,15 +38,35 @@ export interface JobRequest {
 }
 
 /** The workflow to use: the named one (must be of `kind`), else the default setting if it fits, else the first of the kind. */
-export function pickWorkflow(ctx: BotServices, kind: WorkflowKind, name: string | null | undefined, opts: { images?: number } = {}): LoadedWorkflow {
+export function pickWorkflow(
+  ctx: BotServices,
+  kind: WorkflowKind,
+  name: string | null | undefined,
+  opts: { images?: number } = {},
+): LoadedWorkflow {
   if (name) {
-    const wf = ctx.workflows.get(name.trim()) ?? ctx.workflows.list().find((w) => w.manifest.title.toLowerCase() === name.trim().toLowerCase());
-    if (!wf) throw new Refusal('Unknown workflow', `There is no workflow "${name}".`, 'Pick one from the list that appears while you type.');
+    const wf =
+      ctx.workflows.get(name.trim()) ??
+      ctx.workflows.list().find((w) => w.manifest.title.toLowerCase() === name.trim().toLowerCase());
+    if (!wf)
+      throw new Refusal(
+        'Unknown workflow',
+        `There is no workflow "${name}".`,
+        'Pick one from the list that appears while you type.',
+      );
     if (wf.manifest.kind !== kind) {
-      throw new Refusal('Wrong workflow', `"${wf.manifest.title}" is a ${wf.manifest.kind} workflow; this command needs a ${kind} one.`, 'Pick one from the list that appears while you type.');
+      throw new Refusal(
+        'Wrong workflow',
+        `"${wf.manifest.title}" is a ${wf.manifest.kind} workflow; this command needs a ${kind} one.`,
+        'Pick one from the list that appears while you type.',
+      );
     }
     if ((opts.images ?? 0) > wf.manifest.images.length) {
-      throw new Refusal('Too many images', `"${wf.manifest.title}" takes ${wf.manifest.images.length} image(s), you gave ${opts.images}.`, 'Leave out the extra images or pick a multi-image workflow.');
+      throw new Refusal(
+        'Too many images',
+        `"${wf.manifest.title}" takes ${wf.manifest.images.length} image(s), you gave ${opts.images}.`,
+        'Leave out the extra images or pick a multi-image workflow.',
+      );
     }
     return wf;
   }
@@ -54,7 +74,11 @@ export function pickWorkflow(ctx: BotServices, kind: WorkflowKind, name: string 
   const preferred = ctx.settings().defaults.workflow;
   const found = candidates.find((w) => w.manifest.id === preferred) ?? candidates[0];
   if (!found) {
-    throw new Refusal('No workflow', `ComfyDesk has no ${kind} workflow${opts.images && opts.images > 1 ? ` for ${opts.images} images` : ''}.`, 'Ask the desktop owner to add one.');
+    throw new Refusal(
+      'No workflow',
+      `ComfyDesk has no ${kind} workflow${opts.images && opts.images > 1 ? ` for ${opts.images} images` : ''}.`,
+      'Ask the desktop owner to add one.',
+    );
   }
   return found;
 }
@@ -72,9 +96,17 @@ export function commandParams(
 }
 
 /** Everything that can be refused without a network call; throws Refusal. */
-export function precheck(ctx: BotServices, caller: Caller, req: Pick<JobRequest, 'prompt' | 'negative' | 'attachments'>): void {
+export function precheck(
+  ctx: BotServices,
+  caller: Caller,
+  req: Pick<JobRequest, 'prompt' | 'negative' | 'attachments'>,
+): void {
   if (!caller.guildId && caller.level === 'user') {
-    throw new Refusal('Use a server', 'Jobs are started from a server where ComfyDesk is; DMs only receive results.', 'Run the command in your server’s channel (you can still get the result by DM with delivery:dm).');
+    throw new Refusal(
+      'Use a server',
+      'Jobs are started from a server where ComfyDesk is; DMs only receive results.',
+      'Run the command in your server’s channel (you can still get the result by DM with delivery:dm).',
+    );
   }
   if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
   const banned = caller.guild?.bannedWords ?? [];
@@ -121,7 +153,12 @@ export function queuedView(job: Job, now: number): JobProgressView {
 }
 
 /** Run a job request for an interaction; answers the interaction in every case. Returns the job or null. */
-export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Caller, req: JobRequest): Promise<Job | null> {
+export async function submitJob(
+  ctx: BotServices,
+  i: JobInteraction,
+  caller: Caller,
+  req: JobRequest,
+): Promise<Job | null> {
   try {
     precheck(ctx, caller, req);
   } catch (err) {
@@ -132,7 +169,9 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
   try {
     await i.deferReply();
   } catch (err) {
-    ctx.logger.warn('could not acknowledge a job request in time', { error: err instanceof Error ? err.message : String(err) });
+    ctx.logger.warn('could not acknowledge a job request in time', {
+      error: err instanceof Error ? err.message : String(err),
+    });
     return null;
   } finally {
     acked();
@@ -145,7 +184,8 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
       const kept = await ctx.jobs.uploadInput(a.meta.name.slice(0, 200) || `image-${a.slot + 1}.png`, bytes);
       inputs.push({ slot: a.slot, path: kept.path, filename: kept.filename });
     }
-    const delivery = req.delivery ?? ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery;
+    const delivery =
+      req.delivery ?? ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery;
     const job = await ctx.jobs.submit({
       source: 'discord',
       workflow: req.workflow.manifest.id,
@@ -164,11 +204,25 @@ export async function submitJob(ctx: BotServices, i: JobInteraction, caller: Cal
     });
     const view = queuedView(job, ctx.clock.now());
     const message = await i.editReply({
-      embeds: [toApiEmbed(progressEmbed({ job, progress: view, workflowTitle: req.workflow.manifest.title, who: `<@${caller.userId}>` }))],
+      embeds: [
+        toApiEmbed(
+          progressEmbed({
+            job,
+            progress: view,
+            workflowTitle: req.workflow.manifest.title,
+            who: `<@${caller.userId}>`,
+          }),
+        ),
+      ],
       components: toApiRows(progressButtons(job.id)),
       allowedMentions: { parse: [] },
     });
-    ctx.store.jobs.setMessages(job.id, { ...job.messages, progress: message.id, interactionToken: i.token, applicationId: ctx.applicationId });
+    ctx.store.jobs.setMessages(job.id, {
+      ...job.messages,
+      progress: message.id,
+      interactionToken: i.token,
+      applicationId: ctx.applicationId,
+    });
     ctx.progress.attach(job.id, {
       applicationId: ctx.applicationId,
       interactionToken: i.token,

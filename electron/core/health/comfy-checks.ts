@@ -4,7 +4,14 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { HealthRegistry, type CheckOutcome, type HealthCheck, type HealthCheckProvider, type HealthContext, type WorkflowNeeds } from './registry';
+import {
+  HealthRegistry,
+  type CheckOutcome,
+  type HealthCheck,
+  type HealthCheckProvider,
+  type HealthContext,
+  type WorkflowNeeds,
+} from './registry';
 
 export const DEFAULT_MIN_VERSION = '0.3.44';
 const GiB = 1024 ** 3;
@@ -31,7 +38,12 @@ export function formatBytes(n: number): string {
 
 /** "cuda:0 NVIDIA H100 80GB HBM3 : cudaMallocAsync" → "NVIDIA H100 80GB HBM3". */
 export function prettyDeviceName(name: string): string {
-  return name.replace(/^\s*[a-z]+:\d+\s+/i, '').replace(/\s*:\s*\w+\s*$/, '').trim() || name;
+  return (
+    name
+      .replace(/^\s*[a-z]+:\d+\s+/i, '')
+      .replace(/\s*:\s*\w+\s*$/, '')
+      .trim() || name
+  );
 }
 
 const apiCheck: HealthCheck = {
@@ -63,8 +75,10 @@ const versionCheck: HealthCheck = {
     const stats = await shared.systemStats();
     const min = ctx.minVersion ?? DEFAULT_MIN_VERSION;
     const raw = stats.system.comfyui_version;
-    const update = 'Update ComfyUI (git pull, then pip install -r requirements.txt; or the portable build\'s update script).';
-    if (!raw) return { status: 'warn', details: 'ComfyUI did not report its version (older than 0.3.x?).', fixHint: update };
+    const update =
+      "Update ComfyUI (git pull, then pip install -r requirements.txt; or the portable build's update script).";
+    if (!raw)
+      return { status: 'warn', details: 'ComfyUI did not report its version (older than 0.3.x?).', fixHint: update };
     const v = parseVersion(raw);
     const m = parseVersion(min);
     if (!v || !m) return { status: 'warn', details: `Unrecognised version "${raw}".`, fixHint: update };
@@ -89,17 +103,23 @@ const gpuCheck: HealthCheck = {
       return {
         status: 'warn',
         details: 'CPU only: ComfyUI found no CUDA or MPS device, so generating takes minutes instead of seconds.',
-        fixHint: 'Install a CUDA (NVIDIA) or MPS (Apple) build of PyTorch in ComfyUI\'s Python, and do not start it with --cpu.',
+        fixHint:
+          "Install a CUDA (NVIDIA) or MPS (Apple) build of PyTorch in ComfyUI's Python, and do not start it with --cpu.",
       };
     }
     const total = gpu.vram_total;
     const free = gpu.vram_free;
-    const mem = total !== undefined ? ` with ${formatBytes(total)} VRAM${free !== undefined ? `, ${formatBytes(free)} free` : ''}` : '';
+    const mem =
+      total !== undefined
+        ? ` with ${formatBytes(total)} VRAM${free !== undefined ? `, ${formatBytes(free)} free` : ''}`
+        : '';
     const lowFree = total !== undefined && free !== undefined && free < total * 0.1 && free < 2 * GiB;
     return {
       status: lowFree ? 'warn' : 'ok',
       details: `${prettyDeviceName(gpu.name)} (${gpu.type})${mem}.`,
-      fixHint: lowFree ? 'Little VRAM is free: close other GPU programs, or free ComfyUI\'s memory (unload models).' : '',
+      fixHint: lowFree
+        ? "Little VRAM is free: close other GPU programs, or free ComfyUI's memory (unload models)."
+        : '',
     };
   },
 };
@@ -140,12 +160,16 @@ function workflowCheck(wf: WorkflowNeeds): HealthCheck {
       const details: string[] = [];
       const hints: string[] = [];
       if (missingModels.length > 0) {
-        details.push(`Missing model${missingModels.length === 1 ? '' : 's'}: ${missingModels.map((m) => `${m.file} (${m.folder})`).join(', ')}.`);
+        details.push(
+          `Missing model${missingModels.length === 1 ? '' : 's'}: ${missingModels.map((m) => `${m.file} (${m.folder})`).join(', ')}.`,
+        );
         for (const m of missingModels) hints.push(`Put ${m.file} in ComfyUI/models/${m.folder}/.`);
       }
       if (missingNodes.length > 0) {
         details.push(`Missing node type${missingNodes.length === 1 ? '' : 's'}: ${missingNodes.join(', ')}.`);
-        hints.push('Install the custom nodes that provide them (e.g. with ComfyUI-Manager) or update ComfyUI, then restart it.');
+        hints.push(
+          'Install the custom nodes that provide them (e.g. with ComfyUI-Manager) or update ComfyUI, then restart it.',
+        );
       }
       if (missingModels.length > 0) hints.push('Then refresh the backend (no restart needed for models).');
       return { status: 'fail', details: details.join(' '), fixHint: hints.join(' ') };
@@ -167,7 +191,10 @@ const outputDirCheck: HealthCheck = {
     const hintPlace = 'choose another output folder in the backend settings';
     try {
       await fsp.mkdir(dir, { recursive: true });
-      const probe = path.join(dir, `.comfydesk-write-test-${process.pid}-${(ctx.clock?.now() ?? Date.now()).toString(36)}`);
+      const probe = path.join(
+        dir,
+        `.comfydesk-write-test-${process.pid}-${(ctx.clock?.now() ?? Date.now()).toString(36)}`,
+      );
       await fsp.writeFile(probe, 'ok');
       await fsp.unlink(probe);
     } catch (err) {
@@ -200,7 +227,8 @@ const queueCheck: HealthCheck = {
     const running = q.running.length;
     const waiting = q.pending.length;
     const long = ctx.longQueue ?? 20;
-    const details = running + waiting === 0 ? 'Idle: nothing running or waiting.' : `${running} running, ${waiting} waiting.`;
+    const details =
+      running + waiting === 0 ? 'Idle: nothing running or waiting.' : `${running} running, ${waiting} waiting.`;
     if (waiting > long) {
       return {
         status: 'warn',

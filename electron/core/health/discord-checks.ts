@@ -24,16 +24,36 @@ export interface DiscordHealthSource {
 
 export function tokenCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
   const s = bot.state();
-  if (!s.hasToken) return { status: 'warn', details: 'No Discord bot token is set.', fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.' };
-  if (s.status === 'error') return { status: 'fail', details: s.error ?? 'The bot could not log in.', fixHint: 'Reset the token in the Discord Developer Portal (Bot → Reset Token) and paste it again.' };
+  if (!s.hasToken)
+    return {
+      status: 'warn',
+      details: 'No Discord bot token is set.',
+      fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.',
+    };
+  if (s.status === 'error')
+    return {
+      status: 'fail',
+      details: s.error ?? 'The bot could not log in.',
+      fixHint: 'Reset the token in the Discord Developer Portal (Bot → Reset Token) and paste it again.',
+    };
   if (s.status === 'online') return { status: 'ok', details: `Logged in as ${s.username ?? 'the bot'}.` };
   return { status: 'warn', details: `The bot is ${s.status}.`, fixHint: 'Start the bot on the Discord bot page.' };
 }
 
 export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
   const n = bot.guildCount();
-  if (n === null) return { status: 'warn', details: 'The bot is not online, so its servers are unknown.', fixHint: 'Start the bot first.' };
-  if (n === 0) return { status: 'fail', details: 'The bot is in no server.', fixHint: 'Use the invite link on the Discord bot page to add it to your server.' };
+  if (n === null)
+    return {
+      status: 'warn',
+      details: 'The bot is not online, so its servers are unknown.',
+      fixHint: 'Start the bot first.',
+    };
+  if (n === 0)
+    return {
+      status: 'fail',
+      details: 'The bot is in no server.',
+      fixHint: 'Use the invite link on the Discord bot page to add it to your server.',
+    };
   return { status: 'ok', details: `In ${n} server${n === 1 ? '' : 's'}.` };
 }
 
@@ -41,11 +61,22 @@ export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
 export function channelCheckOutcome(bot: DiscordHealthSource, recentChannelIds: readonly string[]): CheckOutcome {
   const access = bot.channelAccess(recentChannelIds);
   if (!access) return { status: 'warn', details: 'The bot is not online.', fixHint: 'Start the bot first.' };
-  const problems = access.filter((a) => a.missing.length > 0).map((a) => `#${a.channelName} in ${a.guildName}: missing ${a.missing.join(', ')}`);
-  if (problems.length) return { status: 'fail', details: problems.join('; '), fixHint: 'Give the bot’s role View Channel, Send Messages, Embed Links and Attach Files in those channels.' };
+  const problems = access
+    .filter((a) => a.missing.length > 0)
+    .map((a) => `#${a.channelName} in ${a.guildName}: missing ${a.missing.join(', ')}`);
+  if (problems.length)
+    return {
+      status: 'fail',
+      details: problems.join('; '),
+      fixHint: 'Give the bot’s role View Channel, Send Messages, Embed Links and Attach Files in those channels.',
+    };
   const checked = access.length;
-  if (checked === 0) return { status: 'ok', details: 'No channel used yet; permissions are checked once the bot has answered in one.' };
-  return { status: 'ok', details: `The bot may post results in the ${checked} channel${checked === 1 ? '' : 's'} used lately.` };
+  if (checked === 0)
+    return { status: 'ok', details: 'No channel used yet; permissions are checked once the bot has answered in one.' };
+  return {
+    status: 'ok',
+    details: `The bot may post results in the ${checked} channel${checked === 1 ? '' : 's'} used lately.`,
+  };
 }
 
 /** The three Discord checks, for a registry. */
@@ -53,6 +84,10 @@ export function discordHealthChecks(bot: DiscordHealthSource, recentChannels: ()
   return [
     { id: 'discord-token', title: 'Discord bot token', run: async () => tokenCheckOutcome(bot) },
     { id: 'discord-guilds', title: 'Discord bot in a server', run: async () => guildCheckOutcome(bot) },
-    { id: 'discord-permissions', title: 'Discord channel permissions', run: async () => channelCheckOutcome(bot, recentChannels()) },
+    {
+      id: 'discord-permissions',
+      title: 'Discord channel permissions',
+      run: async () => channelCheckOutcome(bot, recentChannels()),
+    },
   ];
 }

@@ -38,7 +38,12 @@ export interface HealthClient {
   ping(): Promise<{ latencyMs: number }>;
   systemStats(): Promise<{
     system: { comfyui_version?: string | undefined };
-    devices: ReadonlyArray<{ name: string; type: string; vram_total?: number | undefined; vram_free?: number | undefined }>;
+    devices: ReadonlyArray<{
+      name: string;
+      type: string;
+      vram_total?: number | undefined;
+      vram_free?: number | undefined;
+    }>;
   }>;
   objectInfo(): Promise<Record<string, unknown>>;
   models(folder: string): Promise<string[]>;
@@ -107,7 +112,8 @@ export class HealthRegistry {
 
   /** Add a check (or provider). Ids are unique. Returns a function that removes it again. */
   register(source: HealthCheckSource): () => void {
-    if (this.sources.some((s) => s.id === source.id)) throw new Error(`health check "${source.id}" is already registered`);
+    if (this.sources.some((s) => s.id === source.id))
+      throw new Error(`health check "${source.id}" is already registered`);
     this.sources.push(source);
     return () => {
       const i = this.sources.indexOf(source);
@@ -200,7 +206,12 @@ function makeShared(ctx: HealthContext): HealthShared {
   };
 }
 
-async function runOne(check: HealthCheck, ctx: HealthContext, shared: HealthShared, clock: Clock): Promise<HealthResult> {
+async function runOne(
+  check: HealthCheck,
+  ctx: HealthContext,
+  shared: HealthShared,
+  clock: Clock,
+): Promise<HealthResult> {
   const started = clock.now();
   const limit = check.timeoutMs ?? ctx.timeoutMs ?? 15_000;
   let timer: ClockTimer | undefined;
@@ -217,10 +228,7 @@ async function runOne(check: HealthCheck, ctx: HealthContext, shared: HealthShar
   });
   let outcome: CheckOutcome;
   try {
-    outcome = await Promise.race([
-      Promise.resolve().then(() => check.run(ctx, shared)),
-      timeout,
-    ]);
+    outcome = await Promise.race([Promise.resolve().then(() => check.run(ctx, shared)), timeout]);
   } catch (err) {
     outcome =
       err instanceof NotCheckedError
@@ -239,7 +247,11 @@ async function runOne(check: HealthCheck, ctx: HealthContext, shared: HealthShar
   };
 }
 
-async function runChecks(checks: HealthCheck[], ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> {
+async function runChecks(
+  checks: HealthCheck[],
+  ctx: HealthContext,
+  onResult?: (r: HealthResult) => void,
+): Promise<HealthResult[]> {
   const clock = ctx.clock ?? systemClock;
   const shared = makeShared(ctx);
   return Promise.all(

@@ -44,7 +44,8 @@ export async function runBackendHealth(
     const disabled = records.filter((r) => !r.enabled);
     const named = backendId ? records.find((r) => r.id === backendId) : undefined;
     let message: string;
-    if (named && !named.enabled) message = `${named.name || named.url} is disabled. Enable it in Settings → ComfyUI to check it.`;
+    if (named && !named.enabled)
+      message = `${named.name || named.url} is disabled. Enable it in Settings → ComfyUI to check it.`;
     else if (backendId) message = `No running ComfyUI backend with id ${backendId}.`;
     else if (disabled.length > 0 && disabled.length === records.length) {
       message = `Every ComfyUI backend is disabled (${disabled.map((r) => r.name || r.url).join(', ')}). Enable one in Settings → ComfyUI.`;
@@ -56,6 +57,8 @@ export async function runBackendHealth(
     outputDir: deps.outputDir,
     clock: deps.clock,
   });
-  const results = await deps.registry.run(ctx, (result) => deps.events.emit('health.check', { backendId: backend.id, result }));
+  const results = await deps.registry.run(ctx, (result) =>
+    deps.events.emit('health.check', { backendId: backend.id, result }),
+  );
   return { backendId: backend.id, url: backend.url, results };
 }

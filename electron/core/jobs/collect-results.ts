@@ -30,14 +30,26 @@ export async function collectResults(
     for (let attempt = 1; ; attempt++) {
       try {
         let outputs = deps.library.byJob(job.id);
-        if (outputs.length === 0) outputs = await deps.library.ingest(job, await backend.collectOutputs(promptId, deps.library.incomingDir(job.id)));
+        if (outputs.length === 0)
+          outputs = await deps.library.ingest(
+            job,
+            await backend.collectOutputs(promptId, deps.library.incomingDir(job.id)),
+          );
         return outputs.length === 0
-          ? { status: 'failed', error: 'ComfyUI finished without saving any image or video (does the workflow end in a Save node?).', reason: 'no outputs' }
+          ? {
+              status: 'failed',
+              error: 'ComfyUI finished without saving any image or video (does the workflow end in a Save node?).',
+              reason: 'no outputs',
+            }
           : { status: 'done', error: null, reason: `${outputs.length} output(s)` };
       } catch (err) {
         if (deps.stopped()) return null;
         if (!(err instanceof ComfyError) || err.kind === 'rejected' || attempt >= ATTEMPTS) {
-          return { status: 'failed', error: `Could not save the results: ${(err as Error).message}`, reason: 'collect failed' };
+          return {
+            status: 'failed',
+            error: `Could not save the results: ${(err as Error).message}`,
+            reason: 'collect failed',
+          };
         }
         deps.log.warn('collecting outputs failed; retrying', { job: job.id, attempt, error: err.message });
         await delay(deps.clock, 500 * 2 ** attempt);

@@ -72,7 +72,13 @@ export class JobEngine {
 
   constructor(private readonly o: JobEngineOptions) {
     this.newId = o.newId ?? uuidv7Factory(() => o.clock.now());
-    this.requests = { workflows: o.workflows, inputs: o.inputs, store: o.store, random: o.random ?? Math.random, newId: this.newId };
+    this.requests = {
+      workflows: o.workflows,
+      inputs: o.inputs,
+      store: o.store,
+      random: o.random ?? Math.random,
+      newId: this.newId,
+    };
     this.log = o.logger.child('jobs');
     this.feed = new ProgressFeed({
       jobs: o.store.jobs,
@@ -125,7 +131,10 @@ export class JobEngine {
     const job = this.get(id);
     if (!ACTIVE_STATUSES.includes(job.status)) return { job, action: 'already-ended' };
     if (job.status === 'collecting') {
-      throw new ApiError({ code: 'conflict', message: 'This job has finished generating; its results are being saved.' });
+      throw new ApiError({
+        code: 'conflict',
+        message: 'This job has finished generating; its results are being saved.',
+      });
     }
     if (job.status === 'queued') {
       // A dispatch in flight sees the job is no longer queued and drops it.
@@ -142,7 +151,10 @@ export class JobEngine {
       result = await backend.cancel(job.promptId);
     } catch (err) {
       this.cancelRequested.delete(id);
-      throw new ApiError({ code: 'unavailable', message: `Could not reach ComfyUI to cancel the job: ${(err as Error).message}` });
+      throw new ApiError({
+        code: 'unavailable',
+        message: `Could not reach ComfyUI to cancel the job: ${(err as Error).message}`,
+      });
     }
     if (result === 'not-found') {
       // ComfyUI does not know it (any more): either it is just finishing, or it is gone.
@@ -175,7 +187,12 @@ export class JobEngine {
   /** Everything not over, in run order, with live progress; plus the latest ended jobs. */
   snapshot(): QueueSnapshot {
     const order = (queued: Job[]) => this.queuedOrder(queued);
-    return queueSnapshot(this.o.store, order, (job, position, now) => this.feed.viewOf(job, position, now), this.o.clock.now());
+    return queueSnapshot(
+      this.o.store,
+      order,
+      (job, position, now) => this.feed.viewOf(job, position, now),
+      this.o.clock.now(),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ scheduling
@@ -195,7 +212,10 @@ export class JobEngine {
   }
 
   private queuedOrder(queued: Job[]): Job[] {
-    return fairOrder(queued, { desktopPriority: this.o.store.settings.get().queue.desktopPriority, lastServed: this.lastServed });
+    return fairOrder(queued, {
+      desktopPriority: this.o.store.settings.get().queue.desktopPriority,
+      lastServed: this.lastServed,
+    });
   }
 
   private dispatchRound(): void {
@@ -204,14 +224,17 @@ export class JobEngine {
     const queued = this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id)));
     if (!settings.queue.paused && queued.length > 0) {
       const load = new Map<string, number>();
-      for (const f of this.inflight.values()) if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
+      for (const f of this.inflight.values())
+        if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
       // Ranking depends only on a job's needs: once per distinct need per round, however long the queue.
       const rankings = new Map<string, ComfyBackend[]>();
       const free = (b: ComfyBackend): boolean => (load.get(b.id) ?? 0) < PIPELINE_DEPTH;
       for (const job of queued) {
         const workflow = this.o.workflows.get(job.workflow);
         if (!workflow) {
-          this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'workflow missing', ['queued']);
+          this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'workflow missing', [
+            'queued',
+          ]);
           continue;
         }
         const key = `${job.workflow}\u0000${String(job.params.lora ?? '')}`;
@@ -232,7 +255,9 @@ export class JobEngine {
         void this.dispatch(job, workflow, backend);
       }
     }
-    this.feed.schedulePositions(() => this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))));
+    this.feed.schedulePositions(() =>
+      this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))),
+    );
   }
 
   private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
@@ -244,7 +269,12 @@ export class JobEngine {
       promptId = this.newId();
       let submitted: Job;
       try {
-        submitted = this.o.store.jobs.transition(job.id, 'submitted', { backendId: backend.id, promptId }, { from: ['queued'] });
+        submitted = this.o.store.jobs.transition(
+          job.id,
+          'submitted',
+          { backendId: backend.id, promptId },
+          { from: ['queued'] },
+        );
       } catch {
         this.inflight.delete(job.id); // cancelled while we uploaded
         this.pump();
@@ -270,7 +300,10 @@ export class JobEngine {
     } catch (err) {
       if (promptId === null) {
         // Nothing reached ComfyUI yet.
-        if (err instanceof ComfyError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'server')) {
+        if (
+          err instanceof ComfyError &&
+          (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'server')
+        ) {
           this.log.warn('backend unavailable while preparing a job; will retry', { job: job.id, error: err.message });
           this.inflight.delete(job.id);
           this.retryLater();
@@ -383,15 +416,27 @@ export class JobEngine {
       this.pump();
       return;
     }
-    const message = verdict.retry && job.attempts >= MAX_RETRIES ? `${verdict.message} (it was already retried once)` : verdict.message;
+    const message =
+      verdict.retry && job.attempts >= MAX_RETRIES
+        ? `${verdict.message} (it was already retried once)`
+        : verdict.message;
     this.end(jobId, 'failed', message, 'failed');
   }
 
   /** Move a job to an ended state (once), drop its live state, tell everyone, and schedule the next. */
-  private end(jobId: string, status: Extract<JobStatus, 'done' | 'failed' | 'cancelled'>, error: string | null, reason: string, from?: JobStatus[]): Job | null {
+  private end(
+    jobId: string,
+    status: Extract<JobStatus, 'done' | 'failed' | 'cancelled'>,
+    error: string | null,
+    reason: string,
+    from?: JobStatus[],
+  ): Job | null {
     let job: Job;
     try {
-      job = this.o.store.jobs.transition(jobId, status, error !== null ? { error } : {}, { reason, ...(from ? { from } : {}) });
+      job = this.o.store.jobs.transition(jobId, status, error !== null ? { error } : {}, {
+        reason,
+        ...(from ? { from } : {}),
+      });
     } catch (err) {
       if (!(err instanceof JobEndedError)) this.log.debug('end skipped', { job: jobId, error: (err as Error).message });
       return null;
@@ -433,7 +478,8 @@ export class JobEngine {
       { workflows: this.o.workflows, backends: this.o.backends, models: this.o.store.settings.get().models },
       {
         follow: (job, backend, graph) => {
-          const phase: Phase = job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
+          const phase: Phase =
+            job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
           this.inflight.set(job.id, { phase, backendId: backend.id, promptId: job.promptId });
           this.byPrompt.set(job.promptId, job.id);
           this.attach(backend);

@@ -40,7 +40,8 @@ function interleave(jobs: readonly Job[], lastServed: ReadonlyMap<string, number
 
 /** Queued jobs in the order they will be dispatched. Higher `priority` classes go first. */
 export function fairOrder(queued: readonly Job[], options: FairOrderOptions): Job[] {
-  const classOf = (job: Job): number => job.priority + (options.desktopPriority && job.source === 'desktop' ? 1_000 : 0);
+  const classOf = (job: Job): number =>
+    job.priority + (options.desktopPriority && job.source === 'desktop' ? 1_000 : 0);
   const classes = new Map<number, Job[]>();
   for (const job of queued) {
     const c = classOf(job);
@@ -48,7 +49,5 @@ export function fairOrder(queued: readonly Job[], options: FairOrderOptions): Jo
     if (list) list.push(job);
     else classes.set(c, [job]);
   }
-  return [...classes.keys()]
-    .sort((a, b) => b - a)
-    .flatMap((c) => interleave(classes.get(c)!, options.lastServed));
+  return [...classes.keys()].sort((a, b) => b - a).flatMap((c) => interleave(classes.get(c)!, options.lastServed));
 }

@@ -54,7 +54,12 @@ function loraOf(params: Readonly<Record<string, unknown>>): LoraChoice | null | 
  */
 export function prepareRequest(
   workflow: LoadedWorkflow,
-  request: { prompt: string; negative: string; params: Readonly<Record<string, unknown>>; imageSlots: readonly number[] },
+  request: {
+    prompt: string;
+    negative: string;
+    params: Readonly<Record<string, unknown>>;
+    imageSlots: readonly number[];
+  },
   random: () => number,
 ): PreparedRequest {
   const { manifest } = workflow;
@@ -82,12 +87,16 @@ export function prepareRequest(
   if (lora && manifest.lora && lora.strength !== undefined) {
     const { min, max } = manifest.lora.strength;
     if (lora.strength < min || lora.strength > max) {
-      issues.push({ path: 'params.lora_strength', message: `lora_strength must be between ${min} and ${max} (got ${lora.strength})` });
+      issues.push({
+        path: 'params.lora_strength',
+        message: `lora_strength must be between ${min} and ${max} (got ${lora.strength})`,
+      });
     }
   }
   const slots = new Set(request.imageSlots);
   manifest.images.forEach((input, slot) => {
-    if (input.required && !slots.has(slot)) issues.push({ path: `inputs.${slot}`, message: `${input.label} is required` });
+    if (input.required && !slots.has(slot))
+      issues.push({ path: `inputs.${slot}`, message: `${input.label} is required` });
   });
   for (const slot of slots) {
     if (slot >= manifest.images.length) {
@@ -111,7 +120,11 @@ export function prepareRequest(
 }
 
 /** What a backend must have to run this job (for the pool's routing). */
-export function requirementsOf(manifest: WorkflowManifest, params: Readonly<Record<string, unknown>>, models: Readonly<Record<string, string>>): Requirements {
+export function requirementsOf(
+  manifest: WorkflowManifest,
+  params: Readonly<Record<string, unknown>>,
+  models: Readonly<Record<string, string>>,
+): Requirements {
   const files = requiredModelFiles(manifest, { models, lora: loraOf(params) ?? undefined });
   return {
     nodeClasses: manifest.nodeClasses,
@@ -129,7 +142,8 @@ export function buildGraph(
   filenamePrefix: string,
 ): ApiGraph {
   const manifestParams: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) if (!(LORA_KEYS as readonly string[]).includes(key)) manifestParams[key] = value;
+  for (const [key, value] of Object.entries(params))
+    if (!(LORA_KEYS as readonly string[]).includes(key)) manifestParams[key] = value;
   const lora = loraOf(params);
   try {
     return injectWithDetails(workflow.workflow, workflow.manifest, manifestParams, {

@@ -25,11 +25,17 @@ export class PreviewCache {
   }
 }
 
-const ENDED_PHASE: Partial<Record<Job['status'], JobPhase>> = { done: 'done', failed: 'failed', cancelled: 'interrupted' };
+const ENDED_PHASE: Partial<Record<Job['status'], JobPhase>> = {
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'interrupted',
+};
 
 /** The view of a job that has not reached ComfyUI (or has no live progress): from its stored state. */
 export function storedView(job: Job, position: number | null, now: number): JobProgressView {
-  const phase: JobPhase = ENDED_PHASE[job.status] ?? (job.status === 'collecting' ? 'saving' : job.status === 'running' ? 'processing' : 'queued');
+  const phase: JobPhase =
+    ENDED_PHASE[job.status] ??
+    (job.status === 'collecting' ? 'saving' : job.status === 'running' ? 'processing' : 'queued');
   return {
     jobId: job.id,
     status: job.status,
@@ -45,7 +51,11 @@ export function storedView(job: Job, position: number | null, now: number): JobP
 }
 
 /** The view of a job ComfyUI is working on. */
-export function liveView(job: Job, progress: JobProgress, preview: { url: string | null; seq: number }): JobProgressView {
+export function liveView(
+  job: Job,
+  progress: JobProgress,
+  preview: { url: string | null; seq: number },
+): JobProgressView {
   const queued = progress.phase === 'queued';
   return {
     jobId: job.id,

@@ -14,7 +14,10 @@ export function queueSnapshot(
   const queued = fairOrder(all.filter((j) => j.status === 'queued'));
   return {
     paused: store.settings.get().queue.paused,
-    active: [...started.map((job) => ({ job, progress: viewOf(job, null, now) })), ...queued.map((job, i) => ({ job, progress: viewOf(job, i + 1, now) }))],
+    active: [
+      ...started.map((job) => ({ job, progress: viewOf(job, null, now) })),
+      ...queued.map((job, i) => ({ job, progress: viewOf(job, i + 1, now) })),
+    ],
     recent: store.jobs.recentEnded(30),
   };
 }

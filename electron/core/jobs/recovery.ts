@@ -32,13 +32,22 @@ export function recoverJobs(
     }
     const backend = job.backendId ? deps.backends.get(job.backendId) : undefined;
     if (!backend || !job.promptId) {
-      act.retryOrFail(job.id, new ComfyError('unreachable', 'Its ComfyUI backend is no longer configured.', { url: '' }));
+      act.retryOrFail(
+        job.id,
+        new ComfyError('unreachable', 'Its ComfyUI backend is no longer configured.', { url: '' }),
+      );
       continue;
     }
     let graph: ApiGraph;
     try {
       // Stand-ins for the uploaded image names are fine: the graph only plans the progress.
-      graph = buildGraph(workflow, job.params, job.inputs.map(() => 'recovered.png'), deps.models, `ComfyDesk/${job.id}`);
+      graph = buildGraph(
+        workflow,
+        job.params,
+        job.inputs.map(() => 'recovered.png'),
+        deps.models,
+        `ComfyDesk/${job.id}`,
+      );
     } catch (err) {
       act.fail(job.id, (err as Error).message, 'recovery: cannot rebuild');
       continue;

@@ -52,7 +52,10 @@ export function storeNewJob(deps: RequestDeps, raw: SubmitRequest): Job {
   checkLimits(store.jobs, settings.queue, input);
   const user = store.users.get(input.userId);
   if (!user || (input.userName && input.userName !== user.name)) {
-    store.users.upsert(input.userId, input.userName ?? (isDesktopOwner(input.source, input.userId) ? DESKTOP_USER.name : input.userId));
+    store.users.upsert(
+      input.userId,
+      input.userName ?? (isDesktopOwner(input.source, input.userId) ? DESKTOP_USER.name : input.userId),
+    );
   }
   return store.jobs.create({
     id: deps.newId(),

@@ -7,7 +7,11 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The full path of an executable on PATH, or null. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string | null {
   const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
   const names = platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
   for (const dir of dirs) {
@@ -61,7 +65,12 @@ export function runFfmpeg(binary: string, args: readonly string[], timeoutMs = 1
       if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
       else {
         const last = err.trim().split('\n').slice(-1)[0] ?? '';
-        reject(new FfmpegError(`${binary} ${signal ? `was stopped (${signal})` : `exited with ${code}`}${last ? `: ${last}` : ''}`, err));
+        reject(
+          new FfmpegError(
+            `${binary} ${signal ? `was stopped (${signal})` : `exited with ${code}`}${last ? `: ${last}` : ''}`,
+            err,
+          ),
+        );
       }
     });
   });

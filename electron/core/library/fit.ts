@@ -82,15 +82,23 @@ export async function fitToLimit(path: string, limitBytes: number, opts: FitOpti
   if (info.size <= limitBytes) return { path, bytes: info.size, mime, transformed: null };
   const key = createHash('sha1').update(`${path}|${info.size}|${info.mtimeMs}`).digest('hex').slice(0, 16);
   const tooLarge = (reason: string): TooLarge => ({ tooLarge: true, bytes: info.size, reason });
-  if (!type) return tooLarge(`${mb(info.size)} is over the ${mb(limitBytes)} limit and this kind of file cannot be made smaller`);
+  if (!type)
+    return tooLarge(
+      `${mb(info.size)} is over the ${mb(limitBytes)} limit and this kind of file cannot be made smaller`,
+    );
   await mkdir(opts.cacheDir, { recursive: true });
   if (type.kind === 'video') {
     const ffmpeg = opts.ffmpegPath === undefined ? findOnPath('ffmpeg') : opts.ffmpegPath;
     if (!ffmpeg) {
-      return tooLarge(`the video is ${mb(info.size)}, over the ${mb(limitBytes)} limit, and ffmpeg is not installed to re-encode it`);
+      return tooLarge(
+        `the video is ${mb(info.size)}, over the ${mb(limitBytes)} limit, and ffmpeg is not installed to re-encode it`,
+      );
     }
-    return (await fitVideo(path, limitBytes, ffmpeg, opts.cacheDir, key)) ?? tooLarge(
-      `even re-encoded at ${VIDEO_HEIGHTS[VIDEO_HEIGHTS.length - 1]}p the video does not fit the ${mb(limitBytes)} limit`,
+    return (
+      (await fitVideo(path, limitBytes, ffmpeg, opts.cacheDir, key)) ??
+      tooLarge(
+        `even re-encoded at ${VIDEO_HEIGHTS[VIDEO_HEIGHTS.length - 1]}p the video does not fit the ${mb(limitBytes)} limit`,
+      )
     );
   }
   return fitImage(path, limitBytes, opts.cacheDir, key, tooLarge);
@@ -117,23 +125,34 @@ async function fitImage(
   else steps = meta.hasAlpha && !(await sharp(path).stats()).isOpaque ? TRANSPARENT_STEPS : OPAQUE_STEPS;
   // Decode a still image once (when its pixels fit in memory comfortably), not once per step.
   const decoded =
-    !animated && width * height <= MAX_DECODED_PIXELS ? await sharp(path).rotate().raw().toBuffer({ resolveWithObject: true }) : null;
-  const input = (): Sharp => (decoded ? sharp(decoded.data, { raw: decoded.info }) : sharp(path, { animated }).rotate());
+    !animated && width * height <= MAX_DECODED_PIXELS
+      ? await sharp(path).rotate().raw().toBuffer({ resolveWithObject: true })
+      : null;
+  const input = (): Sharp =>
+    decoded ? sharp(decoded.data, { raw: decoded.info }) : sharp(path, { animated }).rotate();
   for (const step of steps) {
     const w = Math.max(1, Math.round(width * step.scale));
     const h = Math.max(1, Math.round(height * step.scale));
-    const dest = join(cacheDir, `${key}-${step.format}-q${step.quality}-s${Math.round(step.scale * 100)}${EXT[step.format]}`);
+    const dest = join(
+      cacheDir,
+      `${key}-${step.format}-q${step.quality}-s${Math.round(step.scale * 100)}${EXT[step.format]}`,
+    );
     const bytes = await cached(dest, async (tmp) => {
       let image = input();
       if (step.scale < 1) image = image.resize({ width: w });
-      if (step.format === 'jpeg') image = image.flatten({ background: '#ffffff' }).jpeg({ quality: step.quality, optimiseCoding: true });
+      if (step.format === 'jpeg')
+        image = image.flatten({ background: '#ffffff' }).jpeg({ quality: step.quality, optimiseCoding: true });
       else if (step.format === 'webp') image = image.webp({ quality: step.quality, effort: 3 });
       else image = image.gif({ effort: 7, colours: step.scale < 1 ? 128 : 256 });
       await image.toFile(tmp);
     });
     if (bytes <= limitBytes) {
-      const what = step.format === 'gif' ? 'GIF' : `${step.format === 'jpeg' ? 'JPEG' : 'WebP'} quality ${step.quality}`;
-      const transformed = step.scale < 1 ? `downscaled to ${Math.round(step.scale * 100)}% (${w}×${h}), ${what}` : `re-encoded as ${what}`;
+      const what =
+        step.format === 'gif' ? 'GIF' : `${step.format === 'jpeg' ? 'JPEG' : 'WebP'} quality ${step.quality}`;
+      const transformed =
+        step.scale < 1
+          ? `downscaled to ${Math.round(step.scale * 100)}% (${w}×${h}), ${what}`
+          : `re-encoded as ${what}`;
       return { path: dest, bytes, mime: MIME[step.format], transformed };
     }
   }
@@ -141,7 +160,13 @@ async function fitImage(
   return tooLarge(`even at ${Math.round(last.scale * 100)}% size the image does not fit the ${mb(limitBytes)} limit`);
 }
 
-async function fitVideo(path: string, limitBytes: number, ffmpeg: string, cacheDir: string, key: string): Promise<Fitted | null> {
+async function fitVideo(
+  path: string,
+  limitBytes: number,
+  ffmpeg: string,
+  cacheDir: string,
+  key: string,
+): Promise<Fitted | null> {
   const probe = await runFfmpeg(ffmpeg, ['-hide_banner', '-nostdin', '-i', path], 30_000).catch((err: unknown) => {
     if (err instanceof FfmpegError) return { stderr: err.stderr };
     throw err;
@@ -156,17 +181,46 @@ async function fitVideo(path: string, limitBytes: number, ffmpeg: string, cacheD
   for (const height of VIDEO_HEIGHTS) {
     const dest = join(cacheDir, `${key}-${height}p-${Math.round(limitBytes / 1024)}k.mp4`);
     const bytes = await cached(dest, async (tmp) => {
-      await runFfmpeg(ffmpeg, [
-        '-v', 'error', '-nostdin', '-y', '-i', path,
-        '-vf', `scale=-2:'min(${height},ih)'`,
-        '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
-        '-b:v', String(videoBits), '-maxrate', String(videoBits), '-bufsize', String(videoBits * 2),
-        ...(hasAudio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-an']),
-        '-movflags', '+faststart', '-f', 'mp4', tmp,
-      ], 10 * 60_000);
+      await runFfmpeg(
+        ffmpeg,
+        [
+          '-v',
+          'error',
+          '-nostdin',
+          '-y',
+          '-i',
+          path,
+          '-vf',
+          `scale=-2:'min(${height},ih)'`,
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-pix_fmt',
+          'yuv420p',
+          '-b:v',
+          String(videoBits),
+          '-maxrate',
+          String(videoBits),
+          '-bufsize',
+          String(videoBits * 2),
+          ...(hasAudio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-an']),
+          '-movflags',
+          '+faststart',
+          '-f',
+          'mp4',
+          tmp,
+        ],
+        10 * 60_000,
+      );
     });
     if (bytes <= limitBytes) {
-      return { path: dest, bytes, mime: 'video/mp4', transformed: `re-encoded as H.264 at up to ${height}p, ${Math.round(videoBits / 1000)} kbit/s` };
+      return {
+        path: dest,
+        bytes,
+        mime: 'video/mp4',
+        transformed: `re-encoded as H.264 at up to ${height}p, ${Math.round(videoBits / 1000)} kbit/s`,
+      };
     }
   }
   return null;

@@ -214,7 +214,8 @@ export class Library {
     await Promise.all(
       paths.map((p) =>
         unlink(p).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.logger.warn('could not delete a library file', { file: p, error: err });
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+            this.opts.logger.warn('could not delete a library file', { file: p, error: err });
         }),
       ),
     );

@@ -164,7 +164,10 @@ export class ThumbnailQueue {
     } catch (err) {
       await unlink(tmp).catch(() => {});
       // A source file deleted by hand is expected (its row stays until the user deletes it): no warning.
-      const gone = !(await access(output.filePath).then(() => true, () => false));
+      const gone = !(await access(output.filePath).then(
+        () => true,
+        () => false,
+      ));
       if (gone) this.opts.logger.debug('no thumbnail: the file is missing', { id, file: output.filePath });
       else this.opts.logger.warn('could not make a thumbnail', { id, file: output.filePath, error: err });
       return;
@@ -227,7 +230,10 @@ export class ThumbnailQueue {
     const dir = dirname(o.thumbnailPath);
     let names = listings.get(dir);
     if (!names) {
-      names = readdir(dir).then((n) => new Set(n), () => new Set<string>());
+      names = readdir(dir).then(
+        (n) => new Set(n),
+        () => new Set<string>(),
+      );
       listings.set(dir, names);
     }
     return !(await names).has(basename(o.thumbnailPath));

@@ -31,7 +31,10 @@ async function serve(
   if (!ID.test(id)) return notFound(reply, `"${id.slice(0, 40)}" is not an output id.`);
   const media = resolveMedia(kind, Number(id));
   if (!media) {
-    return notFound(reply, kind === 'thumb' ? `Output ${id} has no thumbnail (yet).` : `Output ${id} is not in the library.`);
+    return notFound(
+      reply,
+      kind === 'thumb' ? `Output ${id} has no thumbnail (yet).` : `Output ${id} is not in the library.`,
+    );
   }
   let size: number;
   let mtime: Date;
@@ -41,7 +44,10 @@ async function serve(
     size = info.size;
     mtime = info.mtime;
   } catch {
-    return notFound(reply, `The ${kind === 'thumb' ? 'thumbnail' : 'file'} of output ${id} is missing from the library folder.`);
+    return notFound(
+      reply,
+      `The ${kind === 'thumb' ? 'thumbnail' : 'file'} of output ${id} is missing from the library folder.`,
+    );
   }
   const etag = `"${size.toString(36)}-${Math.floor(mtime.getTime()).toString(36)}"`;
   void reply

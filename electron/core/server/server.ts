@@ -47,11 +47,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return reply
         .code(401)
         .type('text/plain; charset=utf-8')
-        .send('ComfyDesk: this server needs its access token. Open the address printed when it started (it ends in ?token=...).');
+        .send(
+          'ComfyDesk: this server needs its access token. Open the address printed when it started (it ends in ?token=...).',
+        );
     }
     // First visit with ?token=: keep it in a cookie so the page, its assets and its WebSocket need no query.
     if (parseRequestUrl(req.url)?.searchParams.has('token')) {
-      void reply.header('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`);
+      void reply.header(
+        'Set-Cookie',
+        `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
     }
     return undefined;
   });
@@ -63,7 +68,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
   } else {
     app.get('/', async (_req, reply) =>
-      reply.type('text/plain; charset=utf-8').send('ComfyDesk core is running. The UI is not built yet: run `npm run build`.'),
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('ComfyDesk core is running. The UI is not built yet: run `npm run build`.'),
     );
   }
 

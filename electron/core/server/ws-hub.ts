@@ -77,13 +77,22 @@ export class WsHub {
       const issues = issuesFromZod(parsed.error);
       send(socket, {
         type: 'error',
-        error: { code: 'bad_request', message: `Malformed call: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues },
+        error: {
+          code: 'bad_request',
+          message: `Malformed call: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          issues,
+        },
       });
       return;
     }
     const { id, method, input } = parsed.data;
     const result = await this.api.dispatch(method, input, { caller: 'remote' });
-    send(socket, result.ok ? { type: 'result', id, ok: true, output: result.output } : { type: 'result', id, ok: false, error: result.error });
+    send(
+      socket,
+      result.ok
+        ? { type: 'result', id, ok: true, output: result.output }
+        : { type: 'result', id, ok: false, error: result.error },
+    );
   }
 }
 

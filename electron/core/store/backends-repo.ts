@@ -66,7 +66,9 @@ export class BackendsRepo {
   }
 
   setEnabled(id: string, enabled: boolean): void {
-    this.db.prepare('UPDATE backends SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, this.now(), id);
+    this.db
+      .prepare('UPDATE backends SET enabled = ?, updated_at = ? WHERE id = ?')
+      .run(enabled ? 1 : 0, this.now(), id);
   }
 
   /** Change a backend's address, name or launch folder (a launched ComfyUI may come back on another port). */
@@ -99,7 +101,11 @@ const REMOVED_KEY = 'comfy.removedUrls';
 const RemovedUrlsSchema = z.array(z.string());
 
 /** The local ComfyUI addresses the user removed (a settings value), as the backends manager reads them. */
-export function removedBackendUrls(settings: SettingsRepo): { list(): string[]; remember(url: string): void; forget(url: string): void } {
+export function removedBackendUrls(settings: SettingsRepo): {
+  list(): string[];
+  remember(url: string): void;
+  forget(url: string): void;
+} {
   const list = (): string[] => settings.getValue(REMOVED_KEY, RemovedUrlsSchema) ?? [];
   return {
     list,
@@ -109,7 +115,11 @@ export function removedBackendUrls(settings: SettingsRepo): { list(): string[]; 
     },
     forget(url) {
       const now = list();
-      if (now.includes(url)) settings.setValue(REMOVED_KEY, now.filter((u) => u !== url));
+      if (now.includes(url))
+        settings.setValue(
+          REMOVED_KEY,
+          now.filter((u) => u !== url),
+        );
     },
   };
 }

@@ -62,16 +62,22 @@ export class GuildsRepo {
   }
 
   setSettings(id: string, settings: GuildSettings): void {
-    this.db.prepare('UPDATE guilds SET settings = ?, updated_at = ? WHERE id = ?').run(toJson(GuildSettingsSchema.parse(settings)), this.now(), id);
+    this.db
+      .prepare('UPDATE guilds SET settings = ?, updated_at = ? WHERE id = ?')
+      .run(toJson(GuildSettingsSchema.parse(settings)), this.now(), id);
   }
 
   setLimits(id: string, limits: GuildLimits): void {
-    this.db.prepare('UPDATE guilds SET limits = ?, updated_at = ? WHERE id = ?').run(toJson(GuildLimitsSchema.parse(limits)), this.now(), id);
+    this.db
+      .prepare('UPDATE guilds SET limits = ?, updated_at = ? WHERE id = ?')
+      .run(toJson(GuildLimitsSchema.parse(limits)), this.now(), id);
   }
 
   setBannedWords(id: string, words: string[]): void {
     const clean = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].sort();
-    this.db.prepare('UPDATE guilds SET banned_words = ?, updated_at = ? WHERE id = ?').run(toJson(clean), this.now(), id);
+    this.db
+      .prepare('UPDATE guilds SET banned_words = ?, updated_at = ? WHERE id = ?')
+      .run(toJson(clean), this.now(), id);
   }
 
   /** Replace the role → level mapping for a level (e.g. all generator roles). */
@@ -87,7 +93,9 @@ export class GuildsRepo {
 
   roles(guildId: string): { roleId: string; level: RoleLevel }[] {
     return (
-      this.db.prepare('SELECT role_id, level FROM guild_roles WHERE guild_id = ? ORDER BY level, role_id').all(guildId) as {
+      this.db
+        .prepare('SELECT role_id, level FROM guild_roles WHERE guild_id = ? ORDER BY level, role_id')
+        .all(guildId) as {
         role_id: string;
         level: RoleLevel;
       }[]

@@ -157,7 +157,12 @@ export class JobsRepo {
    * Move a job to `to` in one transaction, recording the transition. `from` (when given) must match the
    * current status, so two racing writers cannot both win. Ended jobs never change again.
    */
-  transition(id: string, to: JobStatus, patch: TransitionPatch = {}, options: { from?: JobStatus[]; reason?: string } = {}): Job {
+  transition(
+    id: string,
+    to: JobStatus,
+    patch: TransitionPatch = {},
+    options: { from?: JobStatus[]; reason?: string } = {},
+  ): Job {
     return this.db.transaction(() => {
       const current = this.get(id);
       if (!current) throw new Error(`Job ${id} does not exist.`);
@@ -196,7 +201,9 @@ export class JobsRepo {
   /** Progress ticks are not transitions: no history row, and ignored once the job ended. */
   setProgress(id: string, progress: number): void {
     this.db
-      .prepare(`UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND status IN ('submitted', 'running', 'collecting')`)
+      .prepare(
+        `UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND status IN ('submitted', 'running', 'collecting')`,
+      )
       .run(Math.max(0, Math.min(100, progress)), this.now(), id);
   }
 
@@ -210,7 +217,9 @@ export class JobsRepo {
 
   transitions(id: string): { from: JobStatus | null; to: JobStatus; reason: string | null; at: number }[] {
     return (
-      this.db.prepare('SELECT from_state, to_state, reason, at FROM job_transitions WHERE job_id = ? ORDER BY id').all(id) as {
+      this.db
+        .prepare('SELECT from_state, to_state, reason, at FROM job_transitions WHERE job_id = ? ORDER BY id')
+        .all(id) as {
         from_state: JobStatus | null;
         to_state: JobStatus;
         reason: string | null;
@@ -262,7 +271,9 @@ export class JobsRepo {
 
   countActiveByUser(userId: string): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE user_id = ? AND status IN ('queued', 'submitted', 'running', 'collecting')`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM jobs WHERE user_id = ? AND status IN ('queued', 'submitted', 'running', 'collecting')`,
+      )
       .get(userId) as { n: number };
     return row.n;
   }
@@ -272,9 +283,19 @@ export class JobsRepo {
    * instead of every job ever made; the others count 0.
    */
   countByStatus(statuses?: readonly JobStatus[]): Record<JobStatus, number> {
-    const out: Record<JobStatus, number> = { queued: 0, submitted: 0, running: 0, collecting: 0, done: 0, failed: 0, cancelled: 0 };
+    const out: Record<JobStatus, number> = {
+      queued: 0,
+      submitted: 0,
+      running: 0,
+      collecting: 0,
+      done: 0,
+      failed: 0,
+      cancelled: 0,
+    };
     const where = statuses ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
-    for (const row of this.db.prepare(`SELECT status, COUNT(*) AS n FROM jobs ${where} GROUP BY status`).all(...(statuses ?? [])) as { status: JobStatus; n: number }[]) {
+    for (const row of this.db
+      .prepare(`SELECT status, COUNT(*) AS n FROM jobs ${where} GROUP BY status`)
+      .all(...(statuses ?? [])) as { status: JobStatus; n: number }[]) {
       out[row.status] = row.n;
     }
     return out;
@@ -284,7 +305,9 @@ export class JobsRepo {
   recentEnded(limit = 50): Job[] {
     return (
       this.db
-        .prepare(`SELECT * FROM jobs WHERE status IN ('done', 'failed', 'cancelled') ORDER BY ended_at DESC, id DESC LIMIT ?`)
+        .prepare(
+          `SELECT * FROM jobs WHERE status IN ('done', 'failed', 'cancelled') ORDER BY ended_at DESC, id DESC LIMIT ?`,
+        )
         .all(limit) as JobRow[]
     ).map(toJob);
   }

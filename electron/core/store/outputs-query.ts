@@ -83,7 +83,17 @@ export class GalleryQueries {
    * next changes, so scrolling through one search (keyset pages) counts once.
    */
   total(q: ParsedOutputQuery, cap: number): { total: number; capped: boolean } {
-    const key = JSON.stringify([q.text ?? null, q.userId ?? null, q.guildId ?? null, q.workflow ?? null, q.kind ?? null, q.favourite ?? null, q.from ?? null, q.to ?? null, cap]);
+    const key = JSON.stringify([
+      q.text ?? null,
+      q.userId ?? null,
+      q.guildId ?? null,
+      q.workflow ?? null,
+      q.kind ?? null,
+      q.favourite ?? null,
+      q.from ?? null,
+      q.to ?? null,
+      cap,
+    ]);
     const changes = (this.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const hit = this.totals.get(key);
     if (hit && hit.changes === changes) return hit.result;
@@ -99,15 +109,27 @@ export class GalleryQueries {
     let n: number;
     // Planning counts may be slightly stale (cached); a total is always counted fresh.
     if (shape.fts && shape.filters.length === 0 && shape.rangeRows === null) {
-      n = (this.prepare('SELECT COUNT(*) AS n FROM (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)').get(shape.fts, cap + 1) as { n: number }).n;
+      n = (
+        this.prepare('SELECT COUNT(*) AS n FROM (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)').get(
+          shape.fts,
+          cap + 1,
+        ) as { n: number }
+      ).n;
     } else if (!shape.fts && only && shape.filters.length === 1 && shape.rangeRows === null) {
       n = (
-        this.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM outputs INDEXED BY ${only.index} WHERE ${only.column} = ? LIMIT ?)`).get(only.value, cap + 1) as { n: number }
+        this.prepare(
+          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outputs INDEXED BY ${only.index} WHERE ${only.column} = ? LIMIT ?)`,
+        ).get(only.value, cap + 1) as { n: number }
       ).n;
     } else {
       const driver = this.pickForCount(shape, cap);
       const { sql, params } = this.build(q, shape, driver, false);
-      n = (this.prepare(`SELECT COUNT(*) AS n FROM (${sql.replace('SELECT o.*', 'SELECT 1')} LIMIT @cap)`).get({ ...params, cap: cap + 1 }) as { n: number }).n;
+      n = (
+        this.prepare(`SELECT COUNT(*) AS n FROM (${sql.replace('SELECT o.*', 'SELECT 1')} LIMIT @cap)`).get({
+          ...params,
+          cap: cap + 1,
+        }) as { n: number }
+      ).n;
     }
     return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
   }
@@ -125,7 +147,12 @@ export class GalleryQueries {
     const size = Math.max(1, (this.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM outputs').get() as { n: number }).n);
     const fts = q.text ? ftsQuery(q.text) : null;
     const matches = fts
-      ? this.cachedCount(`fts\0${fts}`, size, 'SELECT COUNT(*) AS n FROM (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)', fts)
+      ? this.cachedCount(
+          `fts\0${fts}`,
+          size,
+          'SELECT COUNT(*) AS n FROM (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)',
+          fts,
+        )
       : 0;
     const filters: Filter[] = [];
     for (const f of EQUALITY) {
@@ -159,11 +186,17 @@ export class GalleryQueries {
     const all = s.filters.reduce((p, f) => p * sel(f.rows), 1);
     const walk = (rows: number, density: number) => (density <= 0 ? rows : Math.min(rows, want / density));
     const out: { driver: Driver; cost: number }[] = [
-      { driver: { kind: 'index', index: 'outputs_created', column: null }, cost: walk(s.rangeRows ?? s.size, all * textSel) },
+      {
+        driver: { kind: 'index', index: 'outputs_created', column: null },
+        cost: walk(s.rangeRows ?? s.size, all * textSel),
+      },
     ];
     for (const f of s.filters) {
       const others = (all / Math.max(sel(f.rows), 1e-9)) * textSel;
-      out.push({ driver: { kind: 'index', index: f.index, column: f.column }, cost: walk(f.rows * rangeSel, f.rows === 0 ? 0 : others) });
+      out.push({
+        driver: { kind: 'index', index: f.index, column: f.column },
+        cost: walk(f.rows * rangeSel, f.rows === 0 ? 0 : others),
+      });
     }
     if (s.fts) out.push({ driver: { kind: 'fts' }, cost: s.matches + sortWeight * s.matches * all * rangeSel });
     return out;
@@ -178,7 +211,12 @@ export class GalleryQueries {
   }
 
   /** `SELECT o.* FROM outputs o ... WHERE ...` shaped so SQLite takes the chosen path. */
-  private build(q: ParsedOutputQuery, s: Shape, driver: Driver, withAfter: boolean): { sql: string; params: Record<string, unknown> } {
+  private build(
+    q: ParsedOutputQuery,
+    s: Shape,
+    driver: Driver,
+    withAfter: boolean,
+  ): { sql: string; params: Record<string, unknown> } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     // A unary + keeps SQLite from using a term to pick an index, so only the chosen path drives the query.
@@ -201,7 +239,11 @@ export class GalleryQueries {
       params.to = q.to;
     }
     if (withAfter && q.after) {
-      where.push(byIndex ? '(o.created_at, o.id) < (@afterCreated, @afterId)' : '(+o.created_at, +o.id) < (@afterCreated, @afterId)');
+      where.push(
+        byIndex
+          ? '(o.created_at, o.id) < (@afterCreated, @afterId)'
+          : '(+o.created_at, +o.id) < (@afterCreated, @afterId)',
+      );
       params.afterCreated = q.after.createdAt;
       params.afterId = q.after.id;
     }

@@ -83,7 +83,9 @@ export class OutputsRepo {
   }
 
   byJob(jobId: string): Output[] {
-    return (this.db.prepare('SELECT * FROM outputs WHERE job_id = ? ORDER BY id').all(jobId) as OutputRow[]).map(toOutput);
+    return (this.db.prepare('SELECT * FROM outputs WHERE job_id = ? ORDER BY id').all(jobId) as OutputRow[]).map(
+      toOutput,
+    );
   }
 
   /** Add several outputs in one transaction (all or none). */
@@ -125,19 +127,26 @@ export class OutputsRepo {
       guilds: rows(`SELECT o.guild_id AS id, COALESCE(g.name, o.guild_id) AS name, COUNT(*) AS count
                     FROM outputs o LEFT JOIN guilds g ON g.id = o.guild_id WHERE o.guild_id IS NOT NULL
                     GROUP BY o.guild_id ORDER BY count DESC, name LIMIT ?`),
-      workflows: rows(`SELECT workflow AS id, workflow AS name, COUNT(*) AS count FROM outputs GROUP BY workflow ORDER BY count DESC LIMIT ?`),
+      workflows: rows(
+        `SELECT workflow AS id, workflow AS name, COUNT(*) AS count FROM outputs GROUP BY workflow ORDER BY count DESC LIMIT ?`,
+      ),
     };
   }
 
   /** How many outputs and their total size. */
   stats(): { count: number; bytes: number } {
-    const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outputs').get() as { n: number; b: number };
+    const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outputs').get() as {
+      n: number;
+      b: number;
+    };
     return { count: row.n, bytes: row.b };
   }
 
   /** Every output in id order, a page at a time (for background scans such as missing thumbnails). */
   scan(afterId: number, limit: number): Output[] {
-    return (this.db.prepare('SELECT * FROM outputs WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as OutputRow[]).map(toOutput);
+    return (
+      this.db.prepare('SELECT * FROM outputs WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as OutputRow[]
+    ).map(toOutput);
   }
 
   /** Newest first, keyset-paginated, full text over prompt/negative plus filters. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { applySettingsPatch, defaultSettings, SettingsSchema, type Settings, type SettingsPatch } from '@shared/settings';
+import {
+  applySettingsPatch,
+  defaultSettings,
+  SettingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '@shared/settings';
 import type { Db } from './db';
 
 /** Settings as one row per top-level key (JSON value). Unknown or corrupt rows fall back to defaults. */
@@ -46,7 +52,8 @@ export class SettingsRepo {
 
   /** Raw key/value access for core-internal values (e.g. the remembered ComfyUI URL). */
   getValue<T extends z.ZodType>(key: string, schema: T): z.output<T> | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(`internal.${key}`) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(`internal.${key}`) as
+      { value: string } | undefined;
     if (!row) return undefined;
     try {
       const parsed = schema.safeParse(JSON.parse(row.value));

@@ -31,7 +31,10 @@ const toTemplate = (r: TemplateRow): Template => ({
   updatedAt: r.updated_at,
 });
 
-export type TemplateDraft = Pick<Template, 'ownerId' | 'guildId' | 'shared' | 'name' | 'prompt' | 'negative' | 'params' | 'workflow'>;
+export type TemplateDraft = Pick<
+  Template,
+  'ownerId' | 'guildId' | 'shared' | 'name' | 'prompt' | 'negative' | 'params' | 'workflow'
+>;
 
 export class TemplatesRepo {
   constructor(
@@ -56,7 +59,18 @@ export class TemplatesRepo {
         `INSERT INTO templates (owner_id, guild_id, shared, name, prompt, negative, params, workflow, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(draft.ownerId, draft.guildId, draft.shared ? 1 : 0, draft.name, draft.prompt, draft.negative, toJson(draft.params), draft.workflow, at, at);
+      .run(
+        draft.ownerId,
+        draft.guildId,
+        draft.shared ? 1 : 0,
+        draft.name,
+        draft.prompt,
+        draft.negative,
+        toJson(draft.params),
+        draft.workflow,
+        at,
+        at,
+      );
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -86,7 +100,9 @@ export class TemplatesRepo {
   }
 
   list(): Template[] {
-    return (this.db.prepare('SELECT * FROM templates ORDER BY guild_id, name COLLATE NOCASE').all() as TemplateRow[]).map(toTemplate);
+    return (
+      this.db.prepare('SELECT * FROM templates ORDER BY guild_id, name COLLATE NOCASE').all() as TemplateRow[]
+    ).map(toTemplate);
   }
 
   remove(id: number): boolean {

@@ -45,10 +45,14 @@ export class UsersRepo {
   list(ids?: readonly string[], limit = 500): User[] {
     if (ids) {
       if (ids.length === 0) return [];
-      const rows = this.db.prepare(`SELECT * FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as UserRow[];
+      const rows = this.db
+        .prepare(`SELECT * FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`)
+        .all(...ids) as UserRow[];
       return rows.map(toUser);
     }
-    return (this.db.prepare('SELECT * FROM users ORDER BY updated_at DESC LIMIT ?').all(limit) as UserRow[]).map(toUser);
+    return (this.db.prepare('SELECT * FROM users ORDER BY updated_at DESC LIMIT ?').all(limit) as UserRow[]).map(
+      toUser,
+    );
   }
 
   setDefaultDelivery(id: string, delivery: Delivery): User | null {

@@ -36,8 +36,7 @@ export interface DetectError {
 }
 
 export type DetectResult =
-  | { ok: true; manifest: WorkflowManifest; workflow: ApiGraph; notes: string[] }
-  | { ok: false; error: DetectError };
+  { ok: true; manifest: WorkflowManifest; workflow: ApiGraph; notes: string[] } | { ok: false; error: DetectError };
 
 const OUTPUT_MEDIA: Readonly<Record<string, ManifestOutput['media']>> = {
   SaveImage: 'image',
@@ -55,7 +54,13 @@ const SEED_INPUTS: Readonly<Record<string, string>> = {
   RandomNoise: 'noise_seed',
 };
 const IMAGE_LOADERS: Readonly<Record<string, string>> = { LoadImage: 'image', LoadImageOutput: 'image' };
-const FPS_INPUTS: Readonly<Record<string, string>> = { CreateVideo: 'fps', SaveAnimatedWEBP: 'fps', SaveAnimatedPNG: 'fps', SaveWEBM: 'fps', VHS_VideoCombine: 'frame_rate' };
+const FPS_INPUTS: Readonly<Record<string, string>> = {
+  CreateVideo: 'fps',
+  SaveAnimatedWEBP: 'fps',
+  SaveAnimatedPNG: 'fps',
+  SaveWEBM: 'fps',
+  VHS_VideoCombine: 'frame_rate',
+};
 
 export function slugifyId(text: string): string {
   const slug = text
@@ -132,7 +137,8 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
       add('sampler', samplerSpec('sampler', options.objectInfo, cls, 'sampler_name'), nodeId, 'sampler_name');
       add('scheduler', samplerSpec('scheduler', options.objectInfo, cls, 'scheduler'), nodeId, 'scheduler');
     }
-    if (cls === 'KSamplerSelect') add('sampler', samplerSpec('sampler', options.objectInfo, cls, 'sampler_name'), nodeId, 'sampler_name');
+    if (cls === 'KSamplerSelect')
+      add('sampler', samplerSpec('sampler', options.objectInfo, cls, 'sampler_name'), nodeId, 'sampler_name');
     if (/scheduler$/i.test(cls)) {
       add('steps', std('steps'), nodeId, 'steps');
       add('scheduler', samplerSpec('scheduler', options.objectInfo, cls, 'scheduler'), nodeId, 'scheduler');
@@ -160,7 +166,14 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
     if (imageInput && typeof node.inputs[imageInput] === 'string') {
       if (images.length < 3) {
         const n = images.length + 1;
-        images.push({ name: `image${n}`, label: `Image ${n}`, node: nodeId, input: imageInput, required: true, detach: [] });
+        images.push({
+          name: `image${n}`,
+          label: `Image ${n}`,
+          node: nodeId,
+          input: imageInput,
+          required: true,
+          detach: [],
+        });
       } else {
         notes.push(`Node ${nodeId} (${cls}) keeps its fixed image: a workflow takes at most 3 images.`);
       }
@@ -186,7 +199,8 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
     for (const dim of ['width', 'height'] as const) if (params.has(dim)) add(dim, std(dim), nodeId, dim);
   }
   const prompt = params.get('prompt');
-  if (prompt && typeof prompt.spec.default === 'string' && prompt.spec.default.trim() !== '') prompt.spec.required = true;
+  if (prompt && typeof prompt.spec.default === 'string' && prompt.spec.default.trim() !== '')
+    prompt.spec.required = true;
 
   // A later node sharing a name with the first loader gets a suffixed key; give the first one its suffix too.
   for (const m of models) {
@@ -197,16 +211,26 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
   const saving = outputs.filter((o) => graph[o.node]?.class_type !== 'PreviewImage');
   const finalOutputs = saving.length > 0 ? saving : outputs;
   if (finalOutputs.length === 0) {
-    return { ok: false, error: { code: 'no_output', message: 'The workflow has no output node (SaveImage, SaveVideo, SaveAnimatedWEBP, ...): nothing would be saved.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'no_output',
+        message:
+          'The workflow has no output node (SaveImage, SaveVideo, SaveAnimatedWEBP, ...): nothing would be saved.',
+      },
+    };
   }
-  if (saving.length > 0 && saving.length < outputs.length) notes.push('PreviewImage nodes are not treated as outputs (their files are temporary).');
+  if (saving.length > 0 && saving.length < outputs.length)
+    notes.push('PreviewImage nodes are not treated as outputs (their files are temporary).');
 
   const hasUpscaleModel = nodes.some(([, n]) => n.class_type === 'ImageUpscaleWithModel');
   const video = finalOutputs.some((o) => o.media === 'video') || hasVideoNode;
   let kind: WorkflowKind = 'txt2img';
   // An image that is encoded into the sampling (VAEEncode, a reference latent, an edit encoder) makes an edit;
   // an image used only as a control hint (ControlNet) leaves a txt2img.
-  const encodesImage = nodes.some(([, n]) => /^VAEEncode|ReferenceLatent|TextEncodeQwenImageEdit|InstructPix2Pix|InpaintModelConditioning/.test(n.class_type));
+  const encodesImage = nodes.some(([, n]) =>
+    /^VAEEncode|ReferenceLatent|TextEncodeQwenImageEdit|InstructPix2Pix|InpaintModelConditioning/.test(n.class_type),
+  );
   if (images.length > 0) {
     if (video) kind = 'img2video';
     else if (hasUpscaleModel || conds.length === 0) kind = 'upscale';
@@ -217,13 +241,30 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
   // denoise is only useful when sampling starts from an image.
   if (images.length > 0) {
     for (const [nodeId, node] of nodes) {
-      if (/sampler$/i.test(node.class_type) || /scheduler$/i.test(node.class_type)) add('denoise', std('denoise'), nodeId, 'denoise');
+      if (/sampler$/i.test(node.class_type) || /scheduler$/i.test(node.class_type))
+        add('denoise', std('denoise'), nodeId, 'denoise');
     }
   }
   const twoStage = nodes.filter(([, n]) => n.class_type === 'KSamplerAdvanced').length > 1;
-  if (twoStage) notes.push('Several KSamplerAdvanced nodes: their start/end steps stay as in the file when steps change.');
+  if (twoStage)
+    notes.push('Several KSamplerAdvanced nodes: their start/end steps stay as in the file when steps change.');
 
-  const order = ['prompt', 'negative', 'seed', 'steps', 'cfg', 'guidance', 'denoise', 'sampler', 'scheduler', 'width', 'height', 'frames', 'fps', 'batch_size'];
+  const order = [
+    'prompt',
+    'negative',
+    'seed',
+    'steps',
+    'cfg',
+    'guidance',
+    'denoise',
+    'sampler',
+    'scheduler',
+    'width',
+    'height',
+    'frames',
+    'fps',
+    'batch_size',
+  ];
   const supportsBatch = latentBatch && kind === 'txt2img';
   const parameters: ManifestParameter[] = order
     .filter((n) => params.has(n) && (n !== 'batch_size' || supportsBatch))
@@ -246,11 +287,20 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
     supportsBatch,
   });
   if (!proposal.success) {
-    return { ok: false, error: { code: 'invalid_proposal', message: `Could not describe this workflow: ${formatZodIssues(proposal.error).join('; ')}` } };
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_proposal',
+        message: `Could not describe this workflow: ${formatZodIssues(proposal.error).join('; ')}`,
+      },
+    };
   }
   const mismatch = checkManifestAgainstGraph(proposal.data, graph);
   if (mismatch.length > 0) {
-    return { ok: false, error: { code: 'invalid_proposal', message: `Could not describe this workflow: ${mismatch.join('; ')}` } };
+    return {
+      ok: false,
+      error: { code: 'invalid_proposal', message: `Could not describe this workflow: ${mismatch.join('; ')}` },
+    };
   }
   return { ok: true, manifest: proposal.data, workflow: graph, notes };
 }
@@ -262,7 +312,12 @@ function guessMedia(cls: string): ManifestOutput['media'] | undefined {
 }
 
 /** Sampler/scheduler: an enum of the backend's choices when known, else free text. */
-function samplerSpec(name: 'sampler' | 'scheduler', objectInfo: ObjectInfo | undefined, cls: string, input: string): ParamSpec {
+function samplerSpec(
+  name: 'sampler' | 'scheduler',
+  objectInfo: ObjectInfo | undefined,
+  cls: string,
+  input: string,
+): ParamSpec {
   const base = { ...(STANDARD_PARAMS[name] as ParamSpec) };
   const info = objectInfo?.[cls];
   const spec = info ? findInput(info, input) : undefined;

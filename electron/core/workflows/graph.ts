@@ -71,7 +71,10 @@ export function readApiGraph(input: string | unknown): GraphReadResult {
   }
   const parsed = ApiGraphSchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, error: { code: 'not_api_graph', message: `Not an API-format workflow: ${describe(parsed.error)}` } };
+    return {
+      ok: false,
+      error: { code: 'not_api_graph', message: `Not an API-format workflow: ${describe(parsed.error)}` },
+    };
   }
   if (Object.keys(parsed.data).length === 0) {
     return { ok: false, error: { code: 'empty_graph', message: 'The workflow has no nodes.' } };
@@ -81,7 +84,9 @@ export function readApiGraph(input: string | unknown): GraphReadResult {
 
 function describe(error: z.ZodError): string {
   const first = error.issues.slice(0, 3).map((i) => {
-    const where = i.path.length ? `node ${String(i.path[0])}${i.path.length > 1 ? `.${i.path.slice(1).join('.')}` : ''}` : 'top level';
+    const where = i.path.length
+      ? `node ${String(i.path[0])}${i.path.length > 1 ? `.${i.path.slice(1).join('.')}` : ''}`
+      : 'top level';
     return `${where}: ${i.message}`;
   });
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
@@ -104,7 +109,11 @@ export function linksTo(graph: ApiGraph, nodeId: string): Array<{ node: string; 
  * (for a LoRA loader: output 0 -> its `model` input, output 1 -> its `clip` input). Mutates `graph`.
  * Links to an output with no passthrough entry are removed.
  */
-export function bypassNode(graph: ApiGraph, nodeId: string, passthrough: ReadonlyArray<{ output: number; input: string }>): void {
+export function bypassNode(
+  graph: ApiGraph,
+  nodeId: string,
+  passthrough: ReadonlyArray<{ output: number; input: string }>,
+): void {
   const node = graph[nodeId];
   if (!node) return;
   for (const ref of linksTo(graph, nodeId)) {

@@ -10,12 +10,26 @@ import { detectManifest, slugifyId, type DetectErrorCode } from './detect';
 import { readApiGraph, type ApiGraph } from './graph';
 import type { ObjectInfo } from './object-info';
 import { isPng, pngPromptText } from './png-prompt';
-import { MANIFEST_FILE, parseWorkflowPair, WORKFLOW_FILE, type LoadedWorkflow, type WorkflowRegistry } from './registry';
+import {
+  MANIFEST_FILE,
+  parseWorkflowPair,
+  WORKFLOW_FILE,
+  type LoadedWorkflow,
+  type WorkflowRegistry,
+} from './registry';
 import { validateGraph, type GraphProblem, type ValidateOptions } from './validate';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
-export type ImportErrorCode = DetectErrorCode | 'too_large' | 'png_without_prompt' | 'invalid_manifest' | 'id_taken' | 'no_import_dir' | 'write_failed' | 'not_found';
+export type ImportErrorCode =
+  | DetectErrorCode
+  | 'too_large'
+  | 'png_without_prompt'
+  | 'invalid_manifest'
+  | 'id_taken'
+  | 'no_import_dir'
+  | 'write_failed'
+  | 'not_found';
 
 export interface ImportError {
   code: ImportErrorCode;
@@ -56,16 +70,31 @@ function uniqueId(base: string, taken: Set<string>): string {
 }
 
 /** Read a dropped file and propose a manifest for it. */
-export function proposeImport(file: { fileName: string; content: string | Uint8Array }, options: ProposeOptions = {}): ProposeResult {
+export function proposeImport(
+  file: { fileName: string; content: string | Uint8Array },
+  options: ProposeOptions = {},
+): ProposeResult {
   const size = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
   if (size > MAX_IMPORT_BYTES) {
-    return { ok: false, error: { code: 'too_large', message: `${file.fileName} is ${(size / 1048576).toFixed(1)} MB; a workflow file is at most ${MAX_IMPORT_BYTES / 1048576} MB.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'too_large',
+        message: `${file.fileName} is ${(size / 1048576).toFixed(1)} MB; a workflow file is at most ${MAX_IMPORT_BYTES / 1048576} MB.`,
+      },
+    };
   }
   let text: string;
   if (typeof file.content !== 'string' && isPng(file.content)) {
     const prompt = pngPromptText(file.content);
     if (prompt === undefined) {
-      return { ok: false, error: { code: 'png_without_prompt', message: `${file.fileName} has no ComfyUI workflow in it (no "prompt" metadata; it may have been saved with --disable-metadata or edited).` } };
+      return {
+        ok: false,
+        error: {
+          code: 'png_without_prompt',
+          message: `${file.fileName} has no ComfyUI workflow in it (no "prompt" metadata; it may have been saved with --disable-metadata or edited).`,
+        },
+      };
     }
     text = prompt;
   } else {
@@ -82,17 +111,38 @@ export function proposeImport(file: { fileName: string; content: string | Uint8A
   if (exported) {
     const pair = parseWorkflowPair(exported.manifest, exported.workflow);
     if (!pair.ok) {
-      return { ok: false, error: { code: 'invalid_manifest', message: `${file.fileName}: its manifest does not fit its workflow.`, details: pair.details } };
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_manifest',
+          message: `${file.fileName}: its manifest does not fit its workflow.`,
+          details: pair.details,
+        },
+      };
     }
     const manifest = { ...pair.manifest, id: uniqueId(pair.manifest.id, taken) };
-    return { ok: true, proposal: { manifest, workflow: pair.workflow, notes: [], problems: validate(pair.workflow), fromExport: true } };
+    return {
+      ok: true,
+      proposal: { manifest, workflow: pair.workflow, notes: [], problems: validate(pair.workflow), fromExport: true },
+    };
   }
 
-  const detected = detectManifest(text, { id: uniqueId(slugifyId(baseName), taken), title, objectInfo: options.objectInfo });
-  if (!detected.ok) return { ok: false, error: { code: detected.error.code, message: `${file.fileName}: ${detected.error.message}` } };
+  const detected = detectManifest(text, {
+    id: uniqueId(slugifyId(baseName), taken),
+    title,
+    objectInfo: options.objectInfo,
+  });
+  if (!detected.ok)
+    return { ok: false, error: { code: detected.error.code, message: `${file.fileName}: ${detected.error.message}` } };
   return {
     ok: true,
-    proposal: { manifest: detected.manifest, workflow: detected.workflow, notes: detected.notes, problems: validate(detected.workflow), fromExport: false },
+    proposal: {
+      manifest: detected.manifest,
+      workflow: detected.workflow,
+      notes: detected.notes,
+      problems: validate(detected.workflow),
+      fromExport: false,
+    },
   };
 }
 
@@ -105,7 +155,13 @@ function readExport(text: string): { manifest: unknown; workflow: unknown } | nu
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v.manifest === 'object' && v.manifest !== null && typeof v.workflow === 'object' && v.workflow !== null && !readApiGraph(v).ok) {
+  if (
+    typeof v.manifest === 'object' &&
+    v.manifest !== null &&
+    typeof v.workflow === 'object' &&
+    v.workflow !== null &&
+    !readApiGraph(v).ok
+  ) {
     return { manifest: v.manifest, workflow: v.workflow };
   }
   return null;
@@ -122,14 +178,26 @@ let tmpCounter = 0;
  * Save a reviewed proposal (possibly edited by the user) as `<importedDir>/<id>/` and register it. Replaces an
  * imported workflow with the same id; refuses a bundled id.
  */
-export async function commitImport(registry: WorkflowRegistry, manifestValue: unknown, workflowValue: unknown): Promise<CommitResult> {
+export async function commitImport(
+  registry: WorkflowRegistry,
+  manifestValue: unknown,
+  workflowValue: unknown,
+): Promise<CommitResult> {
   const root = registry.options.importedDir;
-  if (!root) return { ok: false, error: { code: 'no_import_dir', message: 'No folder is configured for imported workflows.' } };
+  if (!root)
+    return { ok: false, error: { code: 'no_import_dir', message: 'No folder is configured for imported workflows.' } };
   const pair = parseWorkflowPair(manifestValue, workflowValue);
-  if (!pair.ok) return { ok: false, error: { code: 'invalid_manifest', message: 'The workflow description is not valid.', details: pair.details } };
+  if (!pair.ok)
+    return {
+      ok: false,
+      error: { code: 'invalid_manifest', message: 'The workflow description is not valid.', details: pair.details },
+    };
   const id = pair.manifest.id;
   if (registry.get(id)?.source === 'bundled') {
-    return { ok: false, error: { code: 'id_taken', message: `'${id}' is the id of a bundled workflow; choose another id.` } };
+    return {
+      ok: false,
+      error: { code: 'id_taken', message: `'${id}' is the id of a bundled workflow; choose another id.` },
+    };
   }
   const dir = path.join(root, id);
   const tmp = path.join(root, `.${id}.tmp-${process.pid}-${++tmpCounter}`);
@@ -138,13 +206,19 @@ export async function commitImport(registry: WorkflowRegistry, manifestValue: un
     await fs.mkdir(tmp, { recursive: true });
     await fs.writeFile(path.join(tmp, WORKFLOW_FILE), `${JSON.stringify(pair.workflow, null, 2)}\n`);
     await fs.writeFile(path.join(tmp, MANIFEST_FILE), `${JSON.stringify(pair.manifest, null, 2)}\n`);
-    const exists = await fs.stat(dir).then(() => true, () => false);
+    const exists = await fs.stat(dir).then(
+      () => true,
+      () => false,
+    );
     if (exists) await fs.rename(dir, old);
     await fs.rename(tmp, dir);
     if (exists) await fs.rm(old, { recursive: true, force: true });
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    return { ok: false, error: { code: 'write_failed', message: `Could not save the workflow: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      error: { code: 'write_failed', message: `Could not save the workflow: ${(err as Error).message}` },
+    };
   }
   const loaded: LoadedWorkflow = { manifest: pair.manifest, workflow: pair.workflow, source: 'imported', dir };
   registry.addImported(loaded);
@@ -152,7 +226,10 @@ export async function commitImport(registry: WorkflowRegistry, manifestValue: un
 }
 
 /** Delete an imported workflow's directory and forget it. Bundled workflows cannot be removed. */
-export async function removeImport(registry: WorkflowRegistry, id: string): Promise<{ ok: true } | { ok: false; error: ImportError }> {
+export async function removeImport(
+  registry: WorkflowRegistry,
+  id: string,
+): Promise<{ ok: true } | { ok: false; error: ImportError }> {
   const existing = registry.get(id);
   if (!existing || existing.source !== 'imported') {
     return { ok: false, error: { code: 'not_found', message: `There is no imported workflow '${id}'.` } };
@@ -160,7 +237,10 @@ export async function removeImport(registry: WorkflowRegistry, id: string): Prom
   try {
     await fs.rm(existing.dir, { recursive: true, force: true });
   } catch (err) {
-    return { ok: false, error: { code: 'write_failed', message: `Could not delete ${existing.dir}: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      error: { code: 'write_failed', message: `Could not delete ${existing.dir}: ${(err as Error).message}` },
+    };
   }
   registry.removeImported(id);
   return { ok: true };

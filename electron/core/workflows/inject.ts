@@ -1,13 +1,7 @@
 /**
  * Parameters -> graph. Pure: the template is deep-cloned and never touched; randomness comes in as a function.
  */
-import {
-  RANDOM_SEED,
-  randomSeed,
-  resolveParamValues,
-  type ParamIssue,
-  type ParamValue,
-} from '@shared/params';
+import { RANDOM_SEED, randomSeed, resolveParamValues, type ParamIssue, type ParamValue } from '@shared/params';
 import type { Transform, WorkflowManifest } from '@shared/workflow-manifest';
 import { bypassNode, cloneGraph, isLink, pruneUnreachable, type ApiGraph } from './graph';
 
@@ -72,7 +66,10 @@ export function injectWithDetails(
   const rest: Record<string, unknown> = { ...params };
   if (rest.batch_size !== undefined && !manifest.parameters.some((p) => p.name === 'batch_size')) {
     if (Number(rest.batch_size) !== 1) {
-      issues.push({ param: 'batch_size', message: `workflow '${manifest.id}' makes one result per run; it has no batch_size` });
+      issues.push({
+        param: 'batch_size',
+        message: `workflow '${manifest.id}' makes one result per run; it has no batch_size`,
+      });
     }
     delete rest.batch_size;
   }
@@ -103,7 +100,10 @@ export function injectWithDetails(
     for (const target of spec.targets) {
       const out = applyTransform(value, target.transform);
       if (out === undefined) {
-        issues.push({ param: spec.name, message: `${spec.name}: no mapping for ${JSON.stringify(value)} into ${target.node}.${target.input}` });
+        issues.push({
+          param: spec.name,
+          message: `${spec.name}: no mapping for ${JSON.stringify(value)} into ${target.node}.${target.input}`,
+        });
         continue;
       }
       set(target.node, target.input, out, spec.name);
@@ -140,11 +140,18 @@ export function injectWithDetails(
     const slot = manifest.lora;
     const fromSettings = options.models?.[slot.setting];
     const choice: LoraChoice | null =
-      options.lora === undefined ? (fromSettings && fromSettings.trim() !== '' ? { name: fromSettings } : null) : options.lora;
+      options.lora === undefined
+        ? fromSettings && fromSettings.trim() !== ''
+          ? { name: fromSettings }
+          : null
+        : options.lora;
     if (choice && choice.name.trim() !== '') {
       const strength = choice.strength ?? slot.strength.default;
       if (!Number.isFinite(strength) || strength < slot.strength.min || strength > slot.strength.max) {
-        issues.push({ param: 'lora', message: `LoRA strength must be between ${slot.strength.min} and ${slot.strength.max} (got ${strength})` });
+        issues.push({
+          param: 'lora',
+          message: `LoRA strength must be between ${slot.strength.min} and ${slot.strength.max} (got ${strength})`,
+        });
       }
       set(slot.node, slot.nameInput, choice.name, 'lora');
       for (const input of slot.strengthInputs) set(slot.node, input, strength, 'lora');
@@ -161,7 +168,11 @@ export function injectWithDetails(
     }
   }
 
-  if (detached.length > 0) pruneUnreachable(graph, manifest.outputs.map((o) => o.node));
+  if (detached.length > 0)
+    pruneUnreachable(
+      graph,
+      manifest.outputs.map((o) => o.node),
+    );
   if (issues.length > 0) throw new InjectError(manifest.id, issues);
   return { graph, values, images, models, lora };
 }
@@ -190,7 +201,9 @@ export function applyTransform(value: ParamValue, transform: Transform | undefin
     case 'add':
       return Number(value) + transform.value;
     case 'map':
-      return Object.prototype.hasOwnProperty.call(transform.values, String(value)) ? transform.values[String(value)] : undefined;
+      return Object.prototype.hasOwnProperty.call(transform.values, String(value))
+        ? transform.values[String(value)]
+        : undefined;
     case 'template':
       return transform.template.split('{value}').join(String(value));
   }
@@ -210,7 +223,10 @@ function pickImages(
   for (const [name, file] of entries) {
     if (file === undefined) continue;
     if (!names.includes(name)) {
-      const limit = names.length === 0 ? 'takes no images' : `takes ${names.length} image${names.length > 1 ? 's' : ''} (${names.join(', ')})`;
+      const limit =
+        names.length === 0
+          ? 'takes no images'
+          : `takes ${names.length} image${names.length > 1 ? 's' : ''} (${names.join(', ')})`;
       issues.push({ param: name, message: `workflow '${manifest.id}' ${limit}; '${name}' was given` });
       continue;
     }
@@ -222,4 +238,3 @@ function pickImages(
   }
   return out;
 }
-

@@ -11,7 +11,8 @@ export function checkManifestAgainstGraph(manifest: WorkflowManifest, graph: Api
     const n = graph[node];
     if (!n) problems.push(`${what}: node ${node} is not in the workflow`);
     else if (!(input in n.inputs)) problems.push(`${what}: node ${node} (${n.class_type}) has no input '${input}'`);
-    else if (isLink(n.inputs[input])) problems.push(`${what}: ${node}.${input} (${n.class_type}) is a link, not a value`);
+    else if (isLink(n.inputs[input]))
+      problems.push(`${what}: ${node}.${input} (${n.class_type}) is a link, not a value`);
   };
 
   const derived = graphNodeClasses(graph);
@@ -28,7 +29,10 @@ export function checkManifestAgainstGraph(manifest: WorkflowManifest, graph: Api
         if (t.transform?.op !== 'map') continue;
         const map = t.transform.values;
         const unmapped = (p.choices ?? []).filter((c) => !Object.prototype.hasOwnProperty.call(map, c));
-        if (unmapped.length > 0) problems.push(`parameter '${p.name}': the map into ${t.node}.${t.input} has no entry for ${unmapped.join(', ')}`);
+        if (unmapped.length > 0)
+          problems.push(
+            `parameter '${p.name}': the map into ${t.node}.${t.input} has no entry for ${unmapped.join(', ')}`,
+          );
       }
     }
   }
@@ -36,7 +40,8 @@ export function checkManifestAgainstGraph(manifest: WorkflowManifest, graph: Api
     valueTarget(`image '${img.name}'`, img.node, img.input);
     for (const ref of img.detach) {
       const n = graph[ref.node];
-      if (!n || !isLink(n.inputs[ref.input])) problems.push(`image '${img.name}': detach ${ref.node}.${ref.input} is not a link in the workflow`);
+      if (!n || !isLink(n.inputs[ref.input]))
+        problems.push(`image '${img.name}': detach ${ref.node}.${ref.input} is not a link in the workflow`);
     }
   }
   for (const out of manifest.outputs) {
@@ -54,7 +59,8 @@ export function checkManifestAgainstGraph(manifest: WorkflowManifest, graph: Api
       valueTarget('lora', slot.node, slot.nameInput);
       for (const input of slot.strengthInputs) valueTarget('lora', slot.node, input);
       for (const p of slot.passthrough) {
-        if (!isLink(n.inputs[p.input])) problems.push(`lora: passthrough input '${p.input}' of node ${slot.node} is not a link`);
+        if (!isLink(n.inputs[p.input]))
+          problems.push(`lora: passthrough input '${p.input}' of node ${slot.node} is not a link`);
       }
     }
   }

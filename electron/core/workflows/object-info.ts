@@ -32,14 +32,24 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 export function readInputSpec(name: string, raw: unknown, required: boolean): InputInfo | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   const head = raw[0] as unknown;
-  const options = (typeof raw[1] === 'object' && raw[1] !== null && !Array.isArray(raw[1]) ? raw[1] : {}) as Record<string, unknown>;
+  const options = (typeof raw[1] === 'object' && raw[1] !== null && !Array.isArray(raw[1]) ? raw[1] : {}) as Record<
+    string,
+    unknown
+  >;
   const base = { name, required, options, default: options.default };
   if (Array.isArray(head)) return { ...base, kind: 'combo', type: 'COMBO', choices: head };
   if (typeof head !== 'string') return undefined;
   switch (head) {
     case 'INT':
     case 'FLOAT':
-      return { ...base, kind: head === 'INT' ? 'int' : 'float', type: head, min: num(options.min), max: num(options.max), step: num(options.step) };
+      return {
+        ...base,
+        kind: head === 'INT' ? 'int' : 'float',
+        type: head,
+        min: num(options.min),
+        max: num(options.max),
+        step: num(options.step),
+      };
     case 'STRING':
       return { ...base, kind: 'string', type: head };
     case 'BOOLEAN':
@@ -54,7 +64,10 @@ export function readInputSpec(name: string, raw: unknown, required: boolean): In
 /** Every required and optional input of a class, in declaration order. */
 export function nodeInputs(info: NodeInfo): InputInfo[] {
   const out: InputInfo[] = [];
-  for (const [group, required] of [['required', true], ['optional', false]] as const) {
+  for (const [group, required] of [
+    ['required', true],
+    ['optional', false],
+  ] as const) {
     for (const [name, raw] of Object.entries(info.input[group] ?? {})) {
       const spec = readInputSpec(name, raw, required);
       if (spec) out.push(spec);
@@ -64,7 +77,10 @@ export function nodeInputs(info: NodeInfo): InputInfo[] {
 }
 
 export function findInput(info: NodeInfo, name: string): InputInfo | undefined {
-  for (const [group, required] of [['required', true], ['optional', false]] as const) {
+  for (const [group, required] of [
+    ['required', true],
+    ['optional', false],
+  ] as const) {
     const raw = info.input[group]?.[name];
     if (raw !== undefined) return readInputSpec(name, raw, required);
   }
@@ -77,7 +93,10 @@ export function isHiddenInput(info: NodeInfo, name: string): boolean {
 
 /** Input files (uploaded images, videos, audio) rather than a fixed list. */
 export function isUploadCombo(spec: InputInfo): boolean {
-  return spec.kind === 'combo' && (spec.options.image_upload === true || spec.options.video_upload === true || spec.options.audio_upload === true);
+  return (
+    spec.kind === 'combo' &&
+    (spec.options.image_upload === true || spec.options.video_upload === true || spec.options.audio_upload === true)
+  );
 }
 
 /** Loader inputs that name model files, by class: input name -> folder. */
@@ -88,7 +107,12 @@ export const MODEL_INPUTS: Readonly<Record<string, Readonly<Record<string, Model
   UNETLoader: { unet_name: 'diffusion_models' },
   DualCLIPLoader: { clip_name1: 'text_encoders', clip_name2: 'text_encoders' },
   TripleCLIPLoader: { clip_name1: 'text_encoders', clip_name2: 'text_encoders', clip_name3: 'text_encoders' },
-  QuadrupleCLIPLoader: { clip_name1: 'text_encoders', clip_name2: 'text_encoders', clip_name3: 'text_encoders', clip_name4: 'text_encoders' },
+  QuadrupleCLIPLoader: {
+    clip_name1: 'text_encoders',
+    clip_name2: 'text_encoders',
+    clip_name3: 'text_encoders',
+    clip_name4: 'text_encoders',
+  },
   CLIPLoader: { clip_name: 'text_encoders' },
   VAELoader: { vae_name: 'vae' },
   LoraLoader: { lora_name: 'loras' },

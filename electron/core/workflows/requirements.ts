@@ -35,6 +35,9 @@ export function requiredModelFiles(
 const norm = (s: string): string => s.replace(/\\/g, '/');
 
 /** The files a backend lacks, given its model lists by folder (`/models/{folder}` answers). */
-export function missingModelFiles(required: readonly ModelFile[], available: Readonly<Partial<Record<ModelFolder, readonly string[]>>>): ModelFile[] {
+export function missingModelFiles(
+  required: readonly ModelFile[],
+  available: Readonly<Partial<Record<ModelFolder, readonly string[]>>>,
+): ModelFile[] {
   return required.filter((r) => !(available[r.folder] ?? []).some((f) => norm(f) === norm(r.file)));
 }

@@ -5,7 +5,16 @@
 import { ApiNodeSchema } from '@core/comfy/protocol/messages';
 import { canonicalModelFolder, type ModelFolder } from '@shared/workflow-manifest';
 import { isLink, type ApiGraph } from './graph';
-import { findInput, isHiddenInput, isUploadCombo, modelFolderOf, nodeInputs, type InputInfo, type NodeInfo, type ObjectInfo } from './object-info';
+import {
+  findInput,
+  isHiddenInput,
+  isUploadCombo,
+  modelFolderOf,
+  nodeInputs,
+  type InputInfo,
+  type NodeInfo,
+  type ObjectInfo,
+} from './object-info';
 
 export type ProblemKind =
   | 'malformed_node'
@@ -52,7 +61,10 @@ const normalizePath = (s: string): string => s.replace(/\\/g, '/');
 
 /** "node 6 (KSampler) input steps: ..." */
 export function formatProblem(p: GraphProblem): string {
-  const where = p.nodeId === undefined ? '' : `node ${p.nodeId}${p.classType ? ` (${p.classType})` : ''}${p.input ? ` input ${p.input}` : ''}: `;
+  const where =
+    p.nodeId === undefined
+      ? ''
+      : `node ${p.nodeId}${p.classType ? ` (${p.classType})` : ''}${p.input ? ` input ${p.input}` : ''}: `;
   return `${where}${p.message}`;
 }
 
@@ -66,7 +78,13 @@ export function validateGraph(graph: unknown, objectInfo: ObjectInfo, options: V
   for (const [id, raw] of Object.entries(graph as Record<string, unknown>)) {
     const parsed = ApiNodeSchema.safeParse(raw);
     if (parsed.success) nodes[id] = parsed.data;
-    else problems.push({ kind: 'malformed_node', severity: 'error', nodeId: id, message: 'not a node: expected {"class_type": string, "inputs": object}' });
+    else
+      problems.push({
+        kind: 'malformed_node',
+        severity: 'error',
+        nodeId: id,
+        message: 'not a node: expected {"class_type": string, "inputs": object}',
+      });
   }
 
   let outputs = 0;
@@ -74,19 +92,36 @@ export function validateGraph(graph: unknown, objectInfo: ObjectInfo, options: V
     const info = objectInfo[node.class_type];
     const at = { nodeId: id, classType: node.class_type };
     if (!info) {
-      problems.push({ ...at, kind: 'unknown_class', severity: 'error', message: `unknown node class '${node.class_type}' (not installed on this backend)` });
+      problems.push({
+        ...at,
+        kind: 'unknown_class',
+        severity: 'error',
+        message: `unknown node class '${node.class_type}' (not installed on this backend)`,
+      });
     } else {
       if (info.output_node) outputs += 1;
       for (const spec of nodeInputs(info)) {
         if (spec.required && !(spec.name in node.inputs)) {
-          problems.push({ ...at, input: spec.name, kind: 'missing_input', severity: 'error', message: `required input '${spec.name}' is missing` });
+          problems.push({
+            ...at,
+            input: spec.name,
+            kind: 'missing_input',
+            severity: 'error',
+            message: `required input '${spec.name}' is missing`,
+          });
         }
       }
     }
     for (const [name, value] of Object.entries(node.inputs)) {
       const spec = info ? findInput(info, name) : undefined;
       if (info && !spec && !isHiddenInput(info, name)) {
-        problems.push({ ...at, input: name, kind: 'unknown_input', severity: 'warning', message: `${node.class_type} has no input '${name}'; ComfyUI ignores it` });
+        problems.push({
+          ...at,
+          input: name,
+          kind: 'unknown_input',
+          severity: 'warning',
+          message: `${node.class_type} has no input '${name}'; ComfyUI ignores it`,
+        });
       }
       if (isLink(value)) {
         checkLink(nodes, objectInfo, value, spec, { ...at, input: name }, problems);
@@ -96,18 +131,34 @@ export function validateGraph(graph: unknown, objectInfo: ObjectInfo, options: V
     }
   }
   if (outputs === 0 && Object.keys(nodes).length > 0 && !problems.some((p) => p.kind === 'unknown_class')) {
-    problems.push({ kind: 'no_output', severity: 'error', message: 'the workflow has no output node (SaveImage, SaveVideo, PreviewImage, ...)' });
+    problems.push({
+      kind: 'no_output',
+      severity: 'error',
+      message: 'the workflow has no output node (SaveImage, SaveVideo, PreviewImage, ...)',
+    });
   }
   return { ok: !problems.some((p) => p.severity === 'error'), problems };
 }
 
 type At = { nodeId: string; classType: string; input: string };
 
-function checkLink(nodes: ApiGraph, objectInfo: ObjectInfo, link: [string, number], spec: InputInfo | undefined, at: At, problems: GraphProblem[]): void {
+function checkLink(
+  nodes: ApiGraph,
+  objectInfo: ObjectInfo,
+  link: [string, number],
+  spec: InputInfo | undefined,
+  at: At,
+  problems: GraphProblem[],
+): void {
   const [sourceId, index] = link;
   const source = nodes[sourceId];
   if (!source) {
-    problems.push({ ...at, kind: 'dangling_link', severity: 'error', message: `links to node ${sourceId}, which does not exist` });
+    problems.push({
+      ...at,
+      kind: 'dangling_link',
+      severity: 'error',
+      message: `links to node ${sourceId}, which does not exist`,
+    });
     return;
   }
   const sourceInfo: NodeInfo | undefined = objectInfo[source.class_type];
@@ -140,7 +191,14 @@ function typesMatch(produced: string, expected: string): boolean {
   return a.some((t) => b.includes(t));
 }
 
-function checkValue(classType: string, spec: InputInfo, value: unknown, options: ValidateOptions, at: At, problems: GraphProblem[]): void {
+function checkValue(
+  classType: string,
+  spec: InputInfo,
+  value: unknown,
+  options: ValidateOptions,
+  at: At,
+  problems: GraphProblem[],
+): void {
   const bad = (kind: ProblemKind, message: string): void => {
     problems.push({ ...at, kind, severity: 'error', message });
   };
@@ -150,10 +208,14 @@ function checkValue(classType: string, spec: InputInfo, value: unknown, options:
       return bad('bad_value', `expects a link from a ${spec.type} output, got the value ${JSON.stringify(value)}`);
     case 'int':
     case 'float': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return bad('bad_value', `expects a number, got ${JSON.stringify(value)}`);
-      if (spec.kind === 'int' && !Number.isInteger(value)) return bad('bad_value', `expects a whole number, got ${value}`);
-      if (spec.min !== undefined && value < spec.min) return bad('out_of_range', `${value} is below the minimum ${spec.min}`);
-      if (spec.max !== undefined && value > spec.max) return bad('out_of_range', `${value} is above the maximum ${spec.max}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return bad('bad_value', `expects a number, got ${JSON.stringify(value)}`);
+      if (spec.kind === 'int' && !Number.isInteger(value))
+        return bad('bad_value', `expects a whole number, got ${value}`);
+      if (spec.min !== undefined && value < spec.min)
+        return bad('out_of_range', `${value} is below the minimum ${spec.min}`);
+      if (spec.max !== undefined && value > spec.max)
+        return bad('out_of_range', `${value} is above the maximum ${spec.max}`);
       return;
     }
     case 'string':
@@ -166,7 +228,8 @@ function checkValue(classType: string, spec: InputInfo, value: unknown, options:
       const choices = (spec.choices ?? []).map((c) => (typeof c === 'string' ? normalizePath(c) : c));
       const folder = modelFolderOf(classType, spec.name);
       if (folder) {
-        if (typeof value !== 'string') return bad('bad_value', `expects a model file name, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'string')
+          return bad('bad_value', `expects a model file name, got ${JSON.stringify(value)}`);
         const canonical = canonicalModelFolder(folder);
         const legacy = LEGACY_FOLDER[canonical];
         const listed = [...(options.models?.[canonical] ?? []), ...(legacy ? (options.models?.[legacy] ?? []) : [])];
@@ -177,7 +240,11 @@ function checkValue(classType: string, spec: InputInfo, value: unknown, options:
       }
       if (isUploadCombo(spec)) {
         if (typeof value !== 'string') return bad('bad_value', `expects a file name, got ${JSON.stringify(value)}`);
-        if (options.inputFiles && !choices.includes(normalizePath(value)) && !options.inputFiles.some((f) => normalizePath(f) === normalizePath(value))) {
+        if (
+          options.inputFiles &&
+          !choices.includes(normalizePath(value)) &&
+          !options.inputFiles.some((f) => normalizePath(f) === normalizePath(value))
+        ) {
           bad('not_in_choices', `input file '${value}' is not on this backend (upload it first)`);
         }
         return;

@@ -3,9 +3,15 @@ import type { ButtonRow, EmbedView } from '@shared/embeds';
 
 /** Discord's markdown subset the embeds use: **bold**, > quotes, line breaks. */
 function inline(text: string): ReactNode[] {
-  return text.split(/(\*\*[^*]+\*\*)/g).map((part, i) =>
-    part.startsWith('**') && part.endsWith('**') && part.length > 4 ? <strong key={i}>{part.slice(2, -2)}</strong> : <Fragment key={i}>{part}</Fragment>,
-  );
+  return text
+    .split(/(\*\*[^*]+\*\*)/g)
+    .map((part, i) =>
+      part.startsWith('**') && part.endsWith('**') && part.length > 4 ? (
+        <strong key={i}>{part.slice(2, -2)}</strong>
+      ) : (
+        <Fragment key={i}>{part}</Fragment>
+      ),
+    );
 }
 
 export function Markdown({ text }: { text: string }) {
@@ -67,7 +73,9 @@ export function DiscordMessage({ embed, rows = [], botName = 'ComfyDesk' }: Prop
               ))}
             </div>
           )}
-          {embed.imageUrl && !embed.imageUrl.startsWith('attachment://') && <img className="dc-image" src={embed.imageUrl} alt="" />}
+          {embed.imageUrl && !embed.imageUrl.startsWith('attachment://') && (
+            <img className="dc-image" src={embed.imageUrl} alt="" />
+          )}
           {embed.footer && <div className="dc-footer">{embed.footer}</div>}
         </div>
         {rows.map((row, r) => (

@@ -21,17 +21,30 @@ export function ParamFields({ idPrefix, specs, values, errors, onChange }: Props
         const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
         const value = values[spec.name];
         return (
-          <div key={spec.name} className={`field${spec.type === 'bool' ? ' field-inline' : ''}${error ? ' has-error' : ''}`}>
+          <div
+            key={spec.name}
+            className={`field${spec.type === 'bool' ? ' field-inline' : ''}${error ? ' has-error' : ''}`}
+          >
             {spec.type === 'bool' ? (
               <label htmlFor={id} className="checkbox">
-                <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(spec.name, e.target.checked)} />
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={value === true}
+                  onChange={(e) => onChange(spec.name, e.target.checked)}
+                />
                 {spec.label}
               </label>
             ) : (
               <label htmlFor={id}>{spec.label}</label>
             )}
             {spec.type === 'enum' ? (
-              <select id={id} value={String(value ?? '')} aria-describedby={described} onChange={(e) => onChange(spec.name, e.target.value)}>
+              <select
+                id={id}
+                value={String(value ?? '')}
+                aria-describedby={described}
+                onChange={(e) => onChange(spec.name, e.target.value)}
+              >
                 <option value="">Default{spec.default !== undefined ? ` (${String(spec.default)})` : ''}</option>
                 {(spec.choices ?? []).map((c) => (
                   <option key={c} value={c}>
@@ -41,7 +54,13 @@ export function ParamFields({ idPrefix, specs, values, errors, onChange }: Props
               </select>
             ) : spec.type === 'string' ? (
               spec.multiline ? (
-                <textarea id={id} rows={3} value={String(value ?? '')} aria-describedby={described} onChange={(e) => onChange(spec.name, e.target.value)} />
+                <textarea
+                  id={id}
+                  rows={3}
+                  value={String(value ?? '')}
+                  aria-describedby={described}
+                  onChange={(e) => onChange(spec.name, e.target.value)}
+                />
               ) : (
                 <input
                   id={id}

@@ -12,7 +12,12 @@ const LABELS: Record<Page, { label: string; icon: string }> = {
   settings: { label: 'Settings', icon: '⚙' },
 };
 
-const COMFY_LABEL: Record<string, string> = { online: 'online', offline: 'offline', starting: 'starting…', none: 'no backend' };
+const COMFY_LABEL: Record<string, string> = {
+  online: 'online',
+  offline: 'offline',
+  starting: 'starting…',
+  none: 'no backend',
+};
 const BOT_LABEL: Record<string, string> = {
   stopped: 'stopped',
   starting: 'connecting…',
@@ -21,10 +26,17 @@ const BOT_LABEL: Record<string, string> = {
   error: 'error',
   'no-token': 'no token',
 };
-const label = (labels: Record<string, string>, status: string | undefined) => (status === undefined ? '…' : (labels[status] ?? status));
+const label = (labels: Record<string, string>, status: string | undefined) =>
+  status === undefined ? '…' : (labels[status] ?? status);
 
 const dot = (status: string | undefined) =>
-  status === 'online' ? 'ok' : status === 'starting' || status === 'reconnecting' ? 'warn' : status === 'error' ? 'bad' : 'off';
+  status === 'online'
+    ? 'ok'
+    : status === 'starting' || status === 'reconnecting'
+      ? 'warn'
+      : status === 'error'
+        ? 'bad'
+        : 'off';
 
 export function Sidebar() {
   const { page, go } = useNav();
@@ -55,26 +67,36 @@ export function Sidebar() {
                 {LABELS[p].icon}
               </span>
               {LABELS[p].label}
-              {p === 'queue' && activeCount > 0 && <span className="badge" aria-label={`${activeCount} active jobs`}>{activeCount}</span>}
+              {p === 'queue' && activeCount > 0 && (
+                <span className="badge" aria-label={`${activeCount} active jobs`}>
+                  {activeCount}
+                </span>
+              )}
             </a>
           </li>
         ))}
       </ul>
       <div className="sidebar-status" aria-label="Status">
         <div>
-          <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI: <span data-testid="comfy-status" data-status={health?.comfy.status}>
-            {health?.comfy.status === 'none' && health.comfy.backends.length > 0 ? 'all disabled' : label(COMFY_LABEL, health?.comfy.status)}
+          <span className={`dot ${dot(health?.comfy.status)}`} aria-hidden="true" /> ComfyUI:{' '}
+          <span data-testid="comfy-status" data-status={health?.comfy.status}>
+            {health?.comfy.status === 'none' && health.comfy.backends.length > 0
+              ? 'all disabled'
+              : label(COMFY_LABEL, health?.comfy.status)}
           </span>
         </div>
         <div>
-          <span className={`dot ${dot(health?.bot.status)}`} aria-hidden="true" /> Bot: <span data-testid="bot-status" data-status={health?.bot.status}>
+          <span className={`dot ${dot(health?.bot.status)}`} aria-hidden="true" /> Bot:{' '}
+          <span data-testid="bot-status" data-status={health?.bot.status}>
             {label(BOT_LABEL, health?.bot.status)}
           </span>
         </div>
         <div>
           <span className={`dot ${health?.queue.paused ? 'warn' : 'ok'}`} aria-hidden="true" />{' '}
           <span data-testid="queue-status">
-            {health ? `${health.queue.queued} queued · ${health.queue.running} running${health.queue.paused ? ' · paused' : ''}` : '…'}
+            {health
+              ? `${health.queue.queued} queued · ${health.queue.running} running${health.queue.paused ? ' · paused' : ''}`
+              : '…'}
           </span>
         </div>
         {connection !== 'open' && window.comfydesk === undefined && (

@@ -6,7 +6,12 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite" aria-relevant="additions">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid={`toast-${t.kind}`}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+          data-testid={`toast-${t.kind}`}
+        >
           <span>{t.text}</span>
           <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             ×

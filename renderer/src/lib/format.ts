@@ -7,7 +7,9 @@ export function errorMessage(err: unknown): string {
     // "Invalid input for bot.setToken: token: That is not a bot token." reads as "That is not a bot token."
     if (err.code === 'bad_request' && err.issues?.length && /^Invalid input for /.test(err.message)) {
       const issues = err.issues;
-      return issues.map((i) => (issues.length > 1 && i.path ? `${fieldName(i.path)}: ${i.message}` : i.message)).join(' · ');
+      return issues
+        .map((i) => (issues.length > 1 && i.path ? `${fieldName(i.path)}: ${i.message}` : i.message))
+        .join(' · ');
     }
     return err.message;
   }

@@ -30,7 +30,10 @@ export function formValues(specs: ParamSpec[], given: Readonly<Record<string, un
 }
 
 /** Checked parameters and per-field errors; empty fields are left out so the workflow's default applies. */
-export function collectParams(specs: ParamSpec[], values: FormValues): { params: Record<string, ParamValue>; errors: Record<string, string> } {
+export function collectParams(
+  specs: ParamSpec[],
+  values: FormValues,
+): { params: Record<string, ParamValue>; errors: Record<string, string> } {
   const params: Record<string, ParamValue> = {};
   const errors: Record<string, string> = {};
   for (const spec of specs) {

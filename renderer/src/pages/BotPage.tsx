@@ -19,7 +19,9 @@ const STATUS_LABEL: Record<string, string> = {
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
   const { state, guilds, invite, busy, load, setToken, clearToken, start, stop } = useBot();
-  const { settings, updateSettings } = useAppStore(useShallow((s) => ({ settings: s.settings, updateSettings: s.updateSettings })));
+  const { settings, updateSettings } = useAppStore(
+    useShallow((s) => ({ settings: s.settings, updateSettings: s.updateSettings })),
+  );
   const [token, setTokenText] = useState('');
   useEffect(() => {
     void load();
@@ -71,7 +73,12 @@ export function BotPage() {
                 Stop bot
               </button>
             ) : (
-              <button type="button" className="primary" disabled={busy || !state?.hasToken} onClick={() => void start()}>
+              <button
+                type="button"
+                className="primary"
+                disabled={busy || !state?.hasToken}
+                onClick={() => void start()}
+              >
                 {busy ? 'Starting…' : 'Start bot'}
               </button>
             )}
@@ -90,12 +97,22 @@ export function BotPage() {
               </div>
             </div>
           )}
-          <label className="checkbox" title="Commands are always registered in each server at once; global registration can take up to an hour to appear.">
+          <label
+            className="checkbox"
+            title="Commands are always registered in each server at once; global registration can take up to an hour to appear."
+          >
             <input
               type="checkbox"
               checked={settings?.discord.registerGlobally ?? false}
               disabled={!settings}
-              onChange={(e) => void updateSettings({ discord: { registerGlobally: e.target.checked } }, e.target.checked ? 'Commands will also be registered globally at the next start.' : 'Commands stay per server.')}
+              onChange={(e) =>
+                void updateSettings(
+                  { discord: { registerGlobally: e.target.checked } },
+                  e.target.checked
+                    ? 'Commands will also be registered globally at the next start.'
+                    : 'Commands stay per server.',
+                )
+              }
               data-testid="bot-register-globally"
             />
             Also register the commands globally (every server and DMs; takes effect at the next start)
@@ -111,11 +128,20 @@ export function BotPage() {
         >
           <h2>Token</h2>
           <p className="muted">
-            Paste the token from the Discord Developer Portal (your application → Bot → Reset Token). It is stored in the system’s secret store and never shown again.
+            Paste the token from the Discord Developer Portal (your application → Bot → Reset Token). It is stored in
+            the system’s secret store and never shown again.
           </p>
           <div className="field">
             <label htmlFor="bot-token">{state?.hasToken ? 'Replace token' : 'Bot token'}</label>
-            <input id="bot-token" type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setTokenText(e.target.value)} placeholder={state?.hasToken ? '•••••••• (stored)' : ''} />
+            <input
+              id="bot-token"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={token}
+              onChange={(e) => setTokenText(e.target.value)}
+              placeholder={state?.hasToken ? '•••••••• (stored)' : ''}
+            />
           </div>
           <div className="actions">
             {state?.hasToken && (

@@ -14,7 +14,9 @@ export function GalleryPage() {
       <header className="page-header">
         <h1 id="gallery-title">Gallery</h1>
         <span className="muted" data-testid="gallery-count" aria-live="polite">
-          {generation === 0 || (loading && items.length === 0) ? 'Loading…' : `${total.toLocaleString()}${totalCapped ? '+' : ''} ${total === 1 ? 'output' : 'outputs'}`}
+          {generation === 0 || (loading && items.length === 0)
+            ? 'Loading…'
+            : `${total.toLocaleString()}${totalCapped ? '+' : ''} ${total === 1 ? 'output' : 'outputs'}`}
         </span>
       </header>
       <GalleryFiltersBar />

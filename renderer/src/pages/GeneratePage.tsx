@@ -28,7 +28,9 @@ export function GeneratePage() {
   const manifest = workflows.find((w) => w.manifest.id === draft.workflow)?.manifest ?? null;
   const specs = useMemo(() => formSpecs(manifest), [manifest]);
   const promptSpec = manifest?.parameters.find((p) => p.name === 'prompt');
-  const missingImages = (manifest?.images ?? []).filter((img, slot) => img.required && !draft.images.some((i) => i.slot === slot));
+  const missingImages = (manifest?.images ?? []).filter(
+    (img, slot) => img.required && !draft.images.some((i) => i.slot === slot),
+  );
 
   const onSubmit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -53,7 +55,14 @@ export function GeneratePage() {
               value={draft.workflow}
               onChange={(e) => {
                 setErrors({});
-                setDraft({ workflow: e.target.value, values: {}, images: draft.images.filter((i) => i.slot < (workflows.find((w) => w.manifest.id === e.target.value)?.manifest.images.length ?? 0)) });
+                setDraft({
+                  workflow: e.target.value,
+                  values: {},
+                  images: draft.images.filter(
+                    (i) =>
+                      i.slot < (workflows.find((w) => w.manifest.id === e.target.value)?.manifest.images.length ?? 0),
+                  ),
+                });
               }}
             >
               {workflows.map((w) => (
@@ -66,32 +75,38 @@ export function GeneratePage() {
           </div>
           {/* A workflow without a prompt (plain upscale) shows no prompt box; a prefilled prompt still goes along as its record. */}
           {(!manifest || promptSpec) && (
-          <div className={`field${errors.prompt ? ' has-error' : ''}`}>
-            <label htmlFor="gen-prompt">Prompt{promptSpec && !promptSpec.required ? ' (optional)' : ''}</label>
-            <textarea
-              id="gen-prompt"
-              rows={4}
-              maxLength={promptSpec?.maxLength ?? 2000}
-              value={draft.prompt}
-              aria-invalid={errors.prompt ? true : undefined}
-              aria-describedby={errors.prompt ? 'gen-prompt-error' : undefined}
-              onChange={(e) => {
-                setDraft({ prompt: e.target.value });
-                if (errors.prompt && e.target.value.trim()) setErrors(({ prompt: _gone, ...rest }) => rest);
-              }}
-              placeholder="What should it show?"
-            />
-            {errors.prompt && (
-              <small id="gen-prompt-error" className="field-error" role="alert">
-                {errors.prompt}
-              </small>
-            )}
-          </div>
+            <div className={`field${errors.prompt ? ' has-error' : ''}`}>
+              <label htmlFor="gen-prompt">Prompt{promptSpec && !promptSpec.required ? ' (optional)' : ''}</label>
+              <textarea
+                id="gen-prompt"
+                rows={4}
+                maxLength={promptSpec?.maxLength ?? 2000}
+                value={draft.prompt}
+                aria-invalid={errors.prompt ? true : undefined}
+                aria-describedby={errors.prompt ? 'gen-prompt-error' : undefined}
+                onChange={(e) => {
+                  setDraft({ prompt: e.target.value });
+                  if (errors.prompt && e.target.value.trim()) setErrors(({ prompt: _gone, ...rest }) => rest);
+                }}
+                placeholder="What should it show?"
+              />
+              {errors.prompt && (
+                <small id="gen-prompt-error" className="field-error" role="alert">
+                  {errors.prompt}
+                </small>
+              )}
+            </div>
           )}
           {takesNegative(manifest) && (
             <div className="field">
               <label htmlFor="gen-negative">Negative prompt</label>
-              <textarea id="gen-negative" rows={2} maxLength={2000} value={draft.negative} onChange={(e) => setDraft({ negative: e.target.value })} />
+              <textarea
+                id="gen-negative"
+                rows={2}
+                maxLength={2000}
+                value={draft.negative}
+                onChange={(e) => setDraft({ negative: e.target.value })}
+              />
             </div>
           )}
           {(manifest?.images.length ?? 0) > 0 && (
@@ -101,10 +116,23 @@ export function GeneratePage() {
               ))}
             </div>
           )}
-          <ParamFields idPrefix="gen" specs={specs} values={draft.values} errors={errors} onChange={(name, value) => setDraft({ values: { ...draft.values, [name]: value } })} />
+          <ParamFields
+            idPrefix="gen"
+            specs={specs}
+            values={draft.values}
+            errors={errors}
+            onChange={(name, value) => setDraft({ values: { ...draft.values, [name]: value } })}
+          />
           <div className="actions">
-            {missingImages.length > 0 && <span className="muted">Add: {missingImages.map((m) => m.label).join(', ')}</span>}
-            <button type="submit" className="primary" disabled={submitting || !manifest || missingImages.length > 0} data-testid="generate-submit">
+            {missingImages.length > 0 && (
+              <span className="muted">Add: {missingImages.map((m) => m.label).join(', ')}</span>
+            )}
+            <button
+              type="submit"
+              className="primary"
+              disabled={submitting || !manifest || missingImages.length > 0}
+              data-testid="generate-submit"
+            >
               {submitting ? 'Queuing…' : 'Generate'}
             </button>
           </div>
@@ -124,8 +152,18 @@ export function GeneratePage() {
                     </ul>
                     <div className="result-thumbs">
                       {(outputs[id] ?? []).map((o) => (
-                        <button key={o.id} type="button" className="result-thumb" aria-label="Open in the gallery" onClick={() => useNav.getState().go('gallery')}>
-                          {o.kind === 'image' ? <img src={mediaUrl('file', o.id)} alt={o.prompt} /> : <video src={mediaUrl('file', o.id)} muted loop autoPlay />}
+                        <button
+                          key={o.id}
+                          type="button"
+                          className="result-thumb"
+                          aria-label="Open in the gallery"
+                          onClick={() => useNav.getState().go('gallery')}
+                        >
+                          {o.kind === 'image' ? (
+                            <img src={mediaUrl('file', o.id)} alt={o.prompt} />
+                          ) : (
+                            <video src={mediaUrl('file', o.id)} muted loop autoPlay />
+                          )}
                         </button>
                       ))}
                     </div>

@@ -25,7 +25,9 @@ function LogTail() {
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
       }}
     >
-      {log.length === 0 ? <span className="muted">No output yet. The log shows here when ComfyDesk launches ComfyUI.</span> : null}
+      {log.length === 0 ? (
+        <span className="muted">No output yet. The log shows here when ComfyDesk launches ComfyUI.</span>
+      ) : null}
       {log.map((l, i) => (
         <div key={`${l.at}-${i}`} className={l.stream === 'stderr' ? 'stderr' : undefined}>
           {l.text}
@@ -64,14 +66,22 @@ export function HealthPage() {
             <select value={backendId} onChange={(e) => setBackendId(e.target.value)}>
               <option value="">First backend</option>
               {/* Checks run against an enabled backend only; a disabled one would answer "no running backend with id …". */}
-              {backends.filter((b) => b.enabled).map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name} ({b.status})
-                </option>
-              ))}
+              {backends
+                .filter((b) => b.enabled)
+                .map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.name} ({b.status})
+                  </option>
+                ))}
             </select>
           </label>
-          <button type="button" className="primary" disabled={running} onClick={() => void runChecks(backendId || undefined)} data-testid="run-checks">
+          <button
+            type="button"
+            className="primary"
+            disabled={running}
+            onClick={() => void runChecks(backendId || undefined)}
+            data-testid="run-checks"
+          >
             {running ? 'Running…' : 'Run all checks'}
           </button>
         </div>
@@ -97,7 +107,9 @@ export function HealthPage() {
           ))}
           {running && <li className="check pending muted">Checking…</li>}
         </ul>
-        {!running && checks.length === 0 && !runError && <p className="empty">Run the checks to see what works and what needs fixing.</p>}
+        {!running && checks.length === 0 && !runError && (
+          <p className="empty">Run the checks to see what works and what needs fixing.</p>
+        )}
       </div>
       <div className="card">
         <div className="card-header">
@@ -110,7 +122,11 @@ export function HealthPage() {
             <span className="muted">Loading…</span>
           )}
           <div className="spacer" />
-          <button type="button" disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'} onClick={() => void control('start')}>
+          <button
+            type="button"
+            disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'}
+            onClick={() => void control('start')}
+          >
             Start
           </button>
           <button type="button" disabled={busy !== null || state === 'stopped'} onClick={() => void control('stop')}>
@@ -138,7 +154,9 @@ export function HealthPage() {
           </p>
         )}
         {launcher?.error && <p className="banner error">{launcher.error}</p>}
-        {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
+        {launcher?.restartNeeded && (
+          <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>
+        )}
         <LogTail />
       </div>
     </section>

@@ -32,7 +32,15 @@ export function progressText(job: Job, p: JobProgressView | undefined): string {
   return parts.join(' · ');
 }
 
-export function JobCard({ job, progress, compact }: { job: Job; progress: JobProgressView | undefined; compact?: boolean }) {
+export function JobCard({
+  job,
+  progress,
+  compact,
+}: {
+  job: Job;
+  progress: JobProgressView | undefined;
+  compact?: boolean;
+}) {
   const who = useWho(job);
   const cancel = useQueue((s) => s.cancel);
   const backends = useBackends();
@@ -41,7 +49,13 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
   return (
     <li className={`job-card ${job.status}`} data-testid="job-card" data-job-id={job.id} data-status={job.status}>
       <div className="job-preview">
-        {progress?.preview ? <img src={progress.preview} alt="Live preview" /> : <div className="job-preview-empty" aria-hidden="true">{job.status === 'queued' ? '…' : '✦'}</div>}
+        {progress?.preview ? (
+          <img src={progress.preview} alt="Live preview" />
+        ) : (
+          <div className="job-preview-empty" aria-hidden="true">
+            {job.status === 'queued' ? '…' : '✦'}
+          </div>
+        )}
       </div>
       <div className="job-main">
         <div className="job-line">
@@ -56,12 +70,21 @@ export function JobCard({ job, progress, compact }: { job: Job; progress: JobPro
         <p className="job-prompt" title={job.prompt}>
           {job.prompt || <em className="muted">no prompt</em>}
         </p>
-        <ProgressBar percent={percent} label={`Progress of job ${job.id}`} tone={job.status === 'queued' || job.status === 'submitted' ? 'queued' : 'running'} />
+        <ProgressBar
+          percent={percent}
+          label={`Progress of job ${job.id}`}
+          tone={job.status === 'queued' || job.status === 'submitted' ? 'queued' : 'running'}
+        />
         <div className="job-status muted" data-testid="job-progress-text">
           {progressText(job, progress)} · {Math.floor(percent)}%
         </div>
       </div>
-      <button type="button" className="danger subtle" onClick={() => void cancel(job.id)} aria-label={`Cancel job: ${job.prompt || job.id}`}>
+      <button
+        type="button"
+        className="danger subtle"
+        onClick={() => void cancel(job.id)}
+        aria-label={`Cancel job: ${job.prompt || job.id}`}
+      >
         Cancel
       </button>
     </li>
@@ -72,7 +95,9 @@ export function EndedJob({ job }: { job: Job }) {
   const who = useWho(job);
   return (
     <li className={`ended-job ${job.status}`} data-testid="recent-job" data-job-id={job.id} data-status={job.status}>
-      <span className={`status-pill ${job.status}`}>{job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}</span>
+      <span className={`status-pill ${job.status}`}>
+        {job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}
+      </span>
       <span className="job-who">{who}</span>
       <span className="job-prompt" title={job.prompt}>
         {job.prompt || '—'}
@@ -96,11 +121,18 @@ export function QueuePage() {
           {active.length} active{paused ? ' · paused' : ''}
         </span>
         <div className="spacer" />
-        <button type="button" className={paused ? 'primary' : ''} onClick={() => void setPaused(!paused)} data-testid="pause-toggle">
+        <button
+          type="button"
+          className={paused ? 'primary' : ''}
+          onClick={() => void setPaused(!paused)}
+          data-testid="pause-toggle"
+        >
           {paused ? 'Resume queue' : 'Pause queue'}
         </button>
       </header>
-      {paused && <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>}
+      {paused && (
+        <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>
+      )}
       <h2 className="section-title">Now</h2>
       {active.length === 0 ? (
         <p className="empty">Nothing queued. Jobs from Discord and from Generate show up here live.</p>

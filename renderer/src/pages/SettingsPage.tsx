@@ -23,7 +23,10 @@ function QueueLimits({ settings }: { settings: Settings }) {
   const update = useAppStore((s) => s.updateSettings);
   const [perUser, setPerUser] = useState(String(settings.queue.perUserLimit));
   const [global, setGlobal] = useState(String(settings.queue.globalLimit));
-  const [errors, setErrors] = useState<{ perUser: string | null; global: string | null }>({ perUser: null, global: null });
+  const [errors, setErrors] = useState<{ perUser: string | null; global: string | null }>({
+    perUser: null,
+    global: null,
+  });
   useEffect(() => {
     setPerUser(String(settings.queue.perUserLimit));
     setGlobal(String(settings.queue.globalLimit));
@@ -43,11 +46,29 @@ function QueueLimits({ settings }: { settings: Settings }) {
     >
       <h2>Queue</h2>
       <div className="field-row">
-        <NumberField id="q-peruser" label="Jobs per user (queued + running)" {...PER_USER} value={perUser} error={errors.perUser} onChange={setPerUser} />
-        <NumberField id="q-global" label="Jobs in total" {...GLOBAL} value={global} error={errors.global} onChange={setGlobal} />
+        <NumberField
+          id="q-peruser"
+          label="Jobs per user (queued + running)"
+          {...PER_USER}
+          value={perUser}
+          error={errors.perUser}
+          onChange={setPerUser}
+        />
+        <NumberField
+          id="q-global"
+          label="Jobs in total"
+          {...GLOBAL}
+          value={global}
+          error={errors.global}
+          onChange={setGlobal}
+        />
       </div>
       <label className="checkbox">
-        <input type="checkbox" checked={settings.queue.desktopPriority} onChange={(e) => void update({ queue: { desktopPriority: e.target.checked } })} />
+        <input
+          type="checkbox"
+          checked={settings.queue.desktopPriority}
+          onChange={(e) => void update({ queue: { desktopPriority: e.target.checked } })}
+        />
         My own jobs go before Discord jobs
       </label>
       <div className="actions">
@@ -60,7 +81,9 @@ function QueueLimits({ settings }: { settings: Settings }) {
 }
 
 export function SettingsPage() {
-  const { settings, info, updateSettings } = useAppStore(useShallow((s) => ({ settings: s.settings, info: s.info, updateSettings: s.updateSettings })));
+  const { settings, info, updateSettings } = useAppStore(
+    useShallow((s) => ({ settings: s.settings, info: s.info, updateSettings: s.updateSettings })),
+  );
   const workflows = useCatalog((s) => s.workflows);
   if (!settings) return <p className="empty">Loading settings…</p>;
   return (
@@ -75,8 +98,14 @@ export function SettingsPage() {
           <h2>Defaults</h2>
           <div className="field">
             <label htmlFor="set-workflow">Workflow</label>
-            <select id="set-workflow" value={settings.defaults.workflow} onChange={(e) => void updateSettings({ defaults: { workflow: e.target.value } })}>
-              {!workflows.some((w) => w.manifest.id === settings.defaults.workflow) && <option value={settings.defaults.workflow}>{settings.defaults.workflow} (not installed)</option>}
+            <select
+              id="set-workflow"
+              value={settings.defaults.workflow}
+              onChange={(e) => void updateSettings({ defaults: { workflow: e.target.value } })}
+            >
+              {!workflows.some((w) => w.manifest.id === settings.defaults.workflow) && (
+                <option value={settings.defaults.workflow}>{settings.defaults.workflow} (not installed)</option>
+              )}
               {workflows.map((w) => (
                 <option key={w.manifest.id} value={w.manifest.id}>
                   {w.manifest.title}
@@ -86,7 +115,11 @@ export function SettingsPage() {
           </div>
           <div className="field">
             <label htmlFor="set-delivery">Discord results go to</label>
-            <select id="set-delivery" value={settings.defaults.delivery} onChange={(e) => void updateSettings({ defaults: { delivery: e.target.value as 'channel' | 'dm' } })}>
+            <select
+              id="set-delivery"
+              value={settings.defaults.delivery}
+              onChange={(e) => void updateSettings({ defaults: { delivery: e.target.value as 'channel' | 'dm' } })}
+            >
               <option value="channel">The channel</option>
               <option value="dm">A direct message</option>
             </select>
@@ -94,38 +127,64 @@ export function SettingsPage() {
           <div className="field">
             <label htmlFor="set-library">Library folder</label>
             <input id="set-library" type="text" readOnly value={info?.libraryDir ?? ''} />
-            <small className="hint">Set with COMFYDESK_LIBRARY_DIR or the config file; outputs are stored in per-day folders.</small>
+            <small className="hint">
+              Set with COMFYDESK_LIBRARY_DIR or the config file; outputs are stored in per-day folders.
+            </small>
           </div>
         </div>
         <div className="card form">
           <h2>Appearance and app</h2>
           <div className="field">
             <label htmlFor="set-theme">Theme</label>
-            <select id="set-theme" value={settings.theme} onChange={(e) => void updateSettings({ theme: e.target.value as Settings['theme'] }, 'Theme changed.')}>
+            <select
+              id="set-theme"
+              value={settings.theme}
+              onChange={(e) => void updateSettings({ theme: e.target.value as Settings['theme'] }, 'Theme changed.')}
+            >
               <option value="dark">Dark</option>
               <option value="light">Light</option>
               <option value="system">Follow the system</option>
             </select>
           </div>
           <label className="checkbox">
-            <input type="checkbox" checked={settings.closeToTray} onChange={(e) => void updateSettings({ closeToTray: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={settings.closeToTray}
+              onChange={(e) => void updateSettings({ closeToTray: e.target.checked })}
+            />
             Closing the window keeps ComfyDesk running in the tray
           </label>
           <label className="checkbox">
-            <input type="checkbox" checked={settings.startAtLogin} onChange={(e) => void updateSettings({ startAtLogin: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={settings.startAtLogin}
+              onChange={(e) => void updateSettings({ startAtLogin: e.target.checked })}
+            />
             Start at login
           </label>
           <h3>Notifications</h3>
           <label className="checkbox">
-            <input type="checkbox" checked={settings.notifications.jobFailed} onChange={(e) => void updateSettings({ notifications: { jobFailed: e.target.checked } })} />
+            <input
+              type="checkbox"
+              checked={settings.notifications.jobFailed}
+              onChange={(e) => void updateSettings({ notifications: { jobFailed: e.target.checked } })}
+            />
             A job failed
           </label>
           <label className="checkbox">
-            <input type="checkbox" checked={settings.notifications.comfyStatus} onChange={(e) => void updateSettings({ notifications: { comfyStatus: e.target.checked } })} />
+            <input
+              type="checkbox"
+              checked={settings.notifications.comfyStatus}
+              onChange={(e) => void updateSettings({ notifications: { comfyStatus: e.target.checked } })}
+            />
             ComfyUI went offline or came back
           </label>
           <label className="checkbox">
-            <input type="checkbox" checked={settings.notifications.botDisconnected} onChange={(e) => void updateSettings({ notifications: { botDisconnected: e.target.checked } })} />
+            <input
+              type="checkbox"
+              checked={settings.notifications.botDisconnected}
+              onChange={(e) => void updateSettings({ notifications: { botDisconnected: e.target.checked } })}
+            />
             The Discord bot disconnected
           </label>
         </div>

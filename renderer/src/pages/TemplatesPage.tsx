@@ -10,7 +10,8 @@ export function TemplatesPage() {
   const templates = useCatalog((s) => s.templates);
   const guilds = useBot((s) => s.guilds);
   const [editing, setEditing] = useState<Template | 'new' | null>(templates.length === 0 ? 'new' : null);
-  const current = editing === 'new' || editing === null ? editing : (templates.find((t) => t.id === editing.id) ?? null);
+  const current =
+    editing === 'new' || editing === null ? editing : (templates.find((t) => t.id === editing.id) ?? null);
 
   return (
     <section className="page" aria-labelledby="templates-title">
@@ -26,7 +27,9 @@ export function TemplatesPage() {
           {templates.length === 0 && <p className="empty">No templates yet.</p>}
           {groupByGuild(templates).map((group) => (
             <div key={group.guildId ?? 'private'}>
-              <h2 className="section-title">{group.guildId === null ? 'Private (desktop)' : guildName(guilds, group.guildId)}</h2>
+              <h2 className="section-title">
+                {group.guildId === null ? 'Private (desktop)' : guildName(guilds, group.guildId)}
+              </h2>
               <ul>
                 {group.templates.map((t) => (
                   <li key={t.id}>
@@ -50,7 +53,12 @@ export function TemplatesPage() {
           ))}
         </nav>
         {current ? (
-          <TemplateEditor key={current === 'new' ? 'new' : current.id} template={current === 'new' ? null : current} onSaved={(t) => setEditing(t)} onDeleted={() => setEditing(null)} />
+          <TemplateEditor
+            key={current === 'new' ? 'new' : current.id}
+            template={current === 'new' ? null : current}
+            onSaved={(t) => setEditing(t)}
+            onDeleted={() => setEditing(null)}
+          />
         ) : (
           <p className="empty">Pick a template to edit, or make a new one.</p>
         )}

@@ -25,7 +25,11 @@ export const useAppStore = create<AppState>((set) => ({
   error: null,
   async load() {
     try {
-      const [info, settings, health] = await Promise.all([api.call('app.info'), api.call('settings.get'), api.call('health.summary')]);
+      const [info, settings, health] = await Promise.all([
+        api.call('app.info'),
+        api.call('settings.get'),
+        api.call('health.summary'),
+      ]);
       set({ info, settings, health, error: null });
     } catch (err) {
       set({ error: errorMessage(err) });
@@ -42,7 +46,9 @@ api.on('settings.changed', (settings) => useAppStore.setState({ settings }));
 api.on('health.changed', (health) => useAppStore.setState({ health }));
 // The bot's own event is sooner than the next summary: keep the status card in step with it.
 api.on('bot.changed', (bot) =>
-  useAppStore.setState((s) => (s.health ? { health: { ...s.health, bot: { status: bot.status, guilds: bot.guilds } } } : {})),
+  useAppStore.setState((s) =>
+    s.health ? { health: { ...s.health, bot: { status: bot.status, guilds: bot.guilds } } } : {},
+  ),
 );
 /** Work to redo after the connection came back: events sent while it was down are lost, so snapshots are reloaded. */
 const resyncs = new Set<() => void>();
@@ -70,6 +76,7 @@ export const useBackends = () => useAppStore((s) => s.health?.comfy.backends ?? 
 /** The theme the page uses: `system` follows the OS. */
 export function resolvedTheme(theme: Settings['theme'] | undefined): 'dark' | 'light' {
   if (theme === 'light') return 'light';
-  if (theme === 'system' && typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches) return 'light';
+  if (theme === 'system' && typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches)
+    return 'light';
   return 'dark';
 }

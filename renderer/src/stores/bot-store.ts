@@ -31,7 +31,10 @@ export const useBot = create<BotStoreState>((set, get) => ({
   },
   async setToken(token) {
     set({ busy: true });
-    const state = await report(() => api.call('bot.setToken', { token }), 'Token saved. It is kept in the secret store and never shown again.');
+    const state = await report(
+      () => api.call('bot.setToken', { token }),
+      'Token saved. It is kept in the secret store and never shown again.',
+    );
     set({ busy: false, ...(state ? { state } : {}) });
     if (state) await get().loadInvite();
     return state !== undefined;
@@ -42,7 +45,10 @@ export const useBot = create<BotStoreState>((set, get) => ({
   },
   async start() {
     set({ busy: true });
-    const state = await report(() => api.call('bot.start'), (s) => (s.status === 'online' ? `Bot online as ${s.username ?? 'your bot'}.` : `Bot is ${s.status}.`));
+    const state = await report(
+      () => api.call('bot.start'),
+      (s) => (s.status === 'online' ? `Bot online as ${s.username ?? 'your bot'}.` : `Bot is ${s.status}.`),
+    );
     set({ busy: false, ...(state ? { state } : {}) });
   },
   async stop() {

@@ -5,7 +5,10 @@ import type { Template } from '@shared/templates';
 /** Sort like the core: private first, then by server, then by name. */
 export function sortTemplates(list: Template[]): Template[] {
   return [...list].sort(
-    (a, b) => (a.guildId ?? '').localeCompare(b.guildId ?? '') || a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id - b.id,
+    (a, b) =>
+      (a.guildId ?? '').localeCompare(b.guildId ?? '') ||
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) ||
+      a.id - b.id,
   );
 }
 

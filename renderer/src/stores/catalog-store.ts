@@ -23,13 +23,19 @@ export const useCatalog = create<CatalogState>((set) => ({
   templates: [],
   loaded: false,
   async load() {
-    const [workflows, templates] = await Promise.all([report(() => api.call('workflows.list')), report(() => api.call('templates.list'))]);
+    const [workflows, templates] = await Promise.all([
+      report(() => api.call('workflows.list')),
+      report(() => api.call('templates.list')),
+    ]);
     set({ workflows: workflows ?? [], templates: sortTemplates(templates ?? []), loaded: true });
     // The servers the pages name and pick from live in the bot store.
     await useBot.getState().loadGuilds();
   },
   async saveTemplate(input) {
-    return report(() => api.call('templates.save', input), (t) => `Template “${t.name}” saved.`);
+    return report(
+      () => api.call('templates.save', input),
+      (t) => `Template “${t.name}” saved.`,
+    );
   },
   async deleteTemplate(id) {
     const r = await report(() => api.call('templates.delete', { id }), 'Template deleted.');
@@ -37,9 +43,14 @@ export const useCatalog = create<CatalogState>((set) => ({
   },
 }));
 
-api.on('templates.changed', (change) => useCatalog.setState((s) => ({ templates: applyTemplateChanged(s.templates, change) })));
+api.on('templates.changed', (change) =>
+  useCatalog.setState((s) => ({ templates: applyTemplateChanged(s.templates, change) })),
+);
 api.on('workflows.changed', () => {
-  void api.call('workflows.list').then((workflows) => useCatalog.setState({ workflows }), () => undefined);
+  void api.call('workflows.list').then(
+    (workflows) => useCatalog.setState({ workflows }),
+    () => undefined,
+  );
 });
 
 /** A server's name, or its id when the bot does not know it. */

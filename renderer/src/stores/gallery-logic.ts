@@ -19,7 +19,13 @@ export interface GalleryData {
   thumbVersion: Record<number, number>;
 }
 
-export const emptyGallery = (): GalleryData => ({ items: [], total: 0, totalCapped: false, done: false, thumbVersion: {} });
+export const emptyGallery = (): GalleryData => ({
+  items: [],
+  total: 0,
+  totalCapped: false,
+  done: false,
+  thumbVersion: {},
+});
 
 export function appendPage(state: GalleryData, page: LibrarySearchResult, limit: number): GalleryData {
   // Keyset pages only overlap the previous page's tail: check those ids, not all loaded items (100k rows).
@@ -84,10 +90,17 @@ export function applyChanged(state: GalleryData, change: LibraryChanged, filters
     ...(change.favourite !== undefined ? { favourite: change.favourite } : {}),
   };
   const thumbVersion =
-    change.thumbnailPath !== undefined ? { ...state.thumbVersion, [change.id]: (state.thumbVersion[change.id] ?? 0) + 1 } : state.thumbVersion;
+    change.thumbnailPath !== undefined
+      ? { ...state.thumbVersion, [change.id]: (state.thumbVersion[change.id] ?? 0) + 1 }
+      : state.thumbVersion;
   // Unfavourited while the favourites filter is on: it leaves the results.
   if (!matchesFilters(after, filters)) {
-    return { ...state, items: state.items.filter((o) => o.id !== change.id), total: Math.max(0, state.total - 1), thumbVersion };
+    return {
+      ...state,
+      items: state.items.filter((o) => o.id !== change.id),
+      total: Math.max(0, state.total - 1),
+      thumbVersion,
+    };
   }
   const items = state.items.slice();
   items[index] = after;

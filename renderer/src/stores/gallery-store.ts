@@ -70,7 +70,11 @@ export const useGallery = create<GalleryState>((set, get) => ({
     set({ loading: true });
     try {
       const after = nextCursor(state);
-      const page = await api.call('library.search', { ...state.filters, limit: PAGE_SIZE, ...(after ? { after } : {}) });
+      const page = await api.call('library.search', {
+        ...state.filters,
+        limit: PAGE_SIZE,
+        ...(after ? { after } : {}),
+      });
       if (get().generation !== generation) return;
       set((s) => ({ ...appendPage(s, page, PAGE_SIZE), loading: false, error: null }));
     } catch (err) {
@@ -81,7 +85,10 @@ export const useGallery = create<GalleryState>((set, get) => ({
     set({ openId: id });
   },
   async setFavourite(id, favourite) {
-    await report(() => api.call('library.favourite', { id, favourite }), favourite ? 'Added to favourites.' : 'Removed from favourites.');
+    await report(
+      () => api.call('library.favourite', { id, favourite }),
+      favourite ? 'Added to favourites.' : 'Removed from favourites.',
+    );
   },
   async remove(ids) {
     const r = await report(

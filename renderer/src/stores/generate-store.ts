@@ -36,7 +36,13 @@ interface GenerateState {
   submit(params: Record<string, unknown>): Promise<Job | undefined>;
 }
 
-export const emptyDraft = (workflow = ''): GenerateDraft => ({ workflow, prompt: '', negative: '', values: {}, images: [] });
+export const emptyDraft = (workflow = ''): GenerateDraft => ({
+  workflow,
+  prompt: '',
+  negative: '',
+  values: {},
+  images: [],
+});
 
 /** Read a File as base64 (without the data: prefix). */
 export function fileToBase64(file: Blob): Promise<string> {
@@ -75,7 +81,9 @@ export const useGenerate = create<GenerateState>((set, get) => ({
       return;
     }
     // The preview in the drop zone is the success signal: no toast for each file.
-    const r = await report(async () => api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }));
+    const r = await report(async () =>
+      api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }),
+    );
     if (!r) return;
     const image: DraftImage = { slot, path: r.path, filename: r.filename, previewUrl: URL.createObjectURL(file) };
     const { draft } = get();

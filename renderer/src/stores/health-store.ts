@@ -47,7 +47,11 @@ export const useHealth = create<HealthState>((set, get) => ({
       const result = await api.call('health.run', backendId ? { backendId } : {});
       // The answer holds every result; rows streamed already stay in their order.
       const have = new Set(get().checks.map((c) => c.id));
-      set({ checks: [...get().checks, ...result.results.filter((r) => !have.has(r.id))], runBackend: result.backendId, running: false });
+      set({
+        checks: [...get().checks, ...result.results.filter((r) => !have.has(r.id))],
+        runBackend: result.backendId,
+        running: false,
+      });
       const failed = result.results.filter((r) => r.status === 'fail').length;
       if (failed > 0) toast.error(`${failed} check${failed === 1 ? '' : 's'} failed: see the fix hints.`);
       else toast.success('All checks passed.');
@@ -61,7 +65,11 @@ export const useHealth = create<HealthState>((set, get) => ({
       report(() => api.call('comfy.logTail')),
       report(() => api.call('comfy.launchSettings')),
     ]);
-    set({ log: tail?.lines.slice(-LOG_LIMIT) ?? get().log, launch: launch ?? null, launcher: launch?.launcher ?? get().launcher });
+    set({
+      log: tail?.lines.slice(-LOG_LIMIT) ?? get().log,
+      launch: launch ?? null,
+      launcher: launch?.launcher ?? get().launcher,
+    });
   },
   async control(action) {
     set({ busy: action });
@@ -85,7 +93,9 @@ export const useHealth = create<HealthState>((set, get) => ({
 }));
 
 api.on('health.check', ({ backendId, result }) =>
-  useHealth.setState((s) => (s.running ? { checks: [...s.checks.filter((c) => c.id !== result.id), result], runBackend: backendId } : {})),
+  useHealth.setState((s) =>
+    s.running ? { checks: [...s.checks.filter((c) => c.id !== result.id), result], runBackend: backendId } : {},
+  ),
 );
 api.on('comfy.log', (line) => useHealth.setState((s) => ({ log: appendLog(s.log, line) })));
 api.on('comfy.launcher', (launcher) => useHealth.setState({ launcher }));

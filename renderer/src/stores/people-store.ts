@@ -48,7 +48,10 @@ export const usePeople = create<PeopleState>((set, get) => ({
   async loadFacets() {
     try {
       const facets = await api.call('library.facets');
-      set((s) => ({ people: facets.users, names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) } }));
+      set((s) => ({
+        people: facets.users,
+        names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) },
+      }));
     } catch {
       // The filters keep working without names.
     }

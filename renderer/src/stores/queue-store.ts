@@ -28,11 +28,19 @@ export const useQueue = create<QueueState>((set, get) => ({
   async cancel(id) {
     await report(
       () => api.call('jobs.cancel', { id }),
-      (r) => (r.action === 'already-ended' ? 'That job had already ended.' : r.action === 'interrupting' ? 'Stopping the running job…' : 'Job cancelled.'),
+      (r) =>
+        r.action === 'already-ended'
+          ? 'That job had already ended.'
+          : r.action === 'interrupting'
+            ? 'Stopping the running job…'
+            : 'Job cancelled.',
     );
   },
   async setPaused(paused) {
-    const r = await report(() => api.call('queue.pause', { paused }), paused ? 'Queue paused: running jobs finish, nothing new starts.' : 'Queue resumed.');
+    const r = await report(
+      () => api.call('queue.pause', { paused }),
+      paused ? 'Queue paused: running jobs finish, nothing new starts.' : 'Queue resumed.',
+    );
     if (r) set({ paused: r.paused });
   },
 }));

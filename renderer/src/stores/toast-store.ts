@@ -43,7 +43,10 @@ export const toast = {
  * Run an action and report it: the success text (when given) or the readable error. Returns the result, or
  * undefined when it failed.
  */
-export async function report<T>(action: () => Promise<T>, success?: string | ((value: T) => string)): Promise<T | undefined> {
+export async function report<T>(
+  action: () => Promise<T>,
+  success?: string | ((value: T) => string),
+): Promise<T | undefined> {
   try {
     const value = await action();
     if (success) toast.success(typeof success === 'function' ? success(value) : success);

@@ -19,7 +19,10 @@ function makeCore(env: Record<string, string> = {}): Core {
 }
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApiError);
   return err as ApiError;
 }
@@ -36,7 +39,9 @@ describe('backends.* through the core API', () => {
     expect(added).toMatchObject({ name: 'Desk', url: fake.url, kind: 'local', enabled: true, version: '0.3.64' });
     expect((await idle).comfy.status).toBe('online');
     expect(core.backends.get(added.id)).toBe(core.comfy.get(added.id));
-    expect(await core.api.call('backends.list', {})).toMatchObject([{ id: added.id, status: 'idle', version: '0.3.64' }]);
+    expect(await core.api.call('backends.list', {})).toMatchObject([
+      { id: added.id, status: 'idle', version: '0.3.64' },
+    ]);
 
     const offline = healthUntil(core, (h) => h.comfy.backends[0]?.status === 'offline');
     await fake.crash();
@@ -80,7 +85,9 @@ describe('comfy.* launch settings through the core API', () => {
     const notThere = await apiError(core.api.call('comfy.setLaunchSettings', { launchPath: empty }));
     expect(notThere.code).toBe('bad_request');
     expect(notThere.message).toContain(`No ComfyUI found in ${empty}`);
-    const reserved = await apiError(core.api.call('comfy.setLaunchSettings', { extraArgs: ['--lowvram', '--port=9000'] }));
+    const reserved = await apiError(
+      core.api.call('comfy.setLaunchSettings', { extraArgs: ['--lowvram', '--port=9000'] }),
+    );
     expect(reserved.code).toBe('bad_request');
     expect(reserved.message).toMatch(/--port/);
 
@@ -112,7 +119,11 @@ describe('comfy.* launch settings through the core API', () => {
     writeFileSync(join(fromConfig, 'main.py'), '');
     core = makeCore({ COMFYDESK_COMFY_PATH: fromConfig });
     const view = await core.api.call('comfy.launchSettings', {});
-    expect(view).toMatchObject({ launchPath: fromConfig, autoLaunch: false, config: { launchPath: fromConfig, autoLaunch: false } });
+    expect(view).toMatchObject({
+      launchPath: fromConfig,
+      autoLaunch: false,
+      config: { launchPath: fromConfig, autoLaunch: false },
+    });
     const other = dirs.make();
     writeFileSync(join(other, 'main.py'), '');
     expect((await core.api.call('comfy.setLaunchSettings', { launchPath: other })).launchPath).toBe(other);

@@ -36,7 +36,11 @@ describe('core API contract', () => {
       ok: false,
       error: { code: 'bad_request', message: 'Unknown method "nope.nothing"' },
     });
-    const bad = await core.api.dispatch('settings.set', { queue: { perUserLimit: 0 }, colour: 'red' }, { caller: 'test' });
+    const bad = await core.api.dispatch(
+      'settings.set',
+      { queue: { perUserLimit: 0 }, colour: 'red' },
+      { caller: 'test' },
+    );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.error.code).toBe('bad_request');
@@ -66,7 +70,7 @@ describe('core API contract', () => {
     await expect(core.api.call('settings.set', { theme: 'light' })).resolves.toMatchObject({ theme: 'light' });
   });
 
-  it('the core handles exactly the contract\'s methods', () => {
+  it("the core handles exactly the contract's methods", () => {
     const core = makeCore();
     expect([...core.api.handledMethods()].sort()).toEqual([...methodNames].sort());
   });

@@ -102,7 +102,9 @@ export async function startHostileComfy(): Promise<HostileComfy> {
 /** Answer with a status and a body (JSON when not a string; HTML when it starts with '<'). */
 export function answer(status: number, body: unknown): HttpBehaviour {
   return (_req, res) => {
-    res.writeHead(status, { 'content-type': typeof body === 'string' && body.startsWith('<') ? 'text/html' : 'application/json' });
+    res.writeHead(status, {
+      'content-type': typeof body === 'string' && body.startsWith('<') ? 'text/html' : 'application/json',
+    });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 }
@@ -135,8 +137,13 @@ function relay(client: WebSocket, upstreamUrl: string): void {
   upstream.on('open', () => {
     for (const [data, binary] of pending.splice(0)) upstream.send(data, { binary });
   });
-  upstream.on('message', (data, binary) => client.readyState === client.OPEN && client.send(data as Buffer, { binary }));
-  client.on('message', (data, binary) => (upstream.readyState === upstream.OPEN ? upstream.send(data as Buffer, { binary }) : pending.push([data, binary])));
+  upstream.on(
+    'message',
+    (data, binary) => client.readyState === client.OPEN && client.send(data as Buffer, { binary }),
+  );
+  client.on('message', (data, binary) =>
+    upstream.readyState === upstream.OPEN ? upstream.send(data as Buffer, { binary }) : pending.push([data, binary]),
+  );
   upstream.on('close', () => client.terminate());
   client.on('close', () => upstream.terminate());
 }
@@ -148,7 +155,11 @@ export function proxyTo(upstream: string): HttpBehaviour {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      fetch(`${upstream}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, ...(body ? { body } : {}) })
+      fetch(`${upstream}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+        ...(body ? { body } : {}),
+      })
         .then(async (r) => {
           res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream' });
           res.end(Buffer.from(await r.arrayBuffer()));

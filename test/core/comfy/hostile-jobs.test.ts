@@ -34,7 +34,12 @@ async function setup(): Promise<{ core: Core; fake: FakeComfy; hostile: HostileC
     dataDir: dirs.make(),
     env: { COMFYDESK_COMFY_URLS: hostile.url },
     workflowsDir: BUNDLED_DIR,
-    comfy: { backend: { client: { timeouts: { headersMs: 2000, bodyMs: 2000, slowMs: 2000 } }, socket: { pollIntervalMs: 50 } } },
+    comfy: {
+      backend: {
+        client: { timeouts: { headersMs: 2000, bodyMs: 2000, slowMs: 2000 } },
+        socket: { pollIntervalMs: 50 },
+      },
+    },
   });
   cleanups.push(
     () => fake.close(),
@@ -71,7 +76,11 @@ function breakRoute(hostile: HostileComfy, fakeUrl: string, route: RegExp, broke
 }
 
 const submit = (core: Core) =>
-  core.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'a lamp', params: { steps: 2, width: 512, height: 512 } }, { caller: 'test' });
+  core.api.call(
+    'jobs.submit',
+    { workflow: 'sdxl-txt2img', prompt: 'a lamp', params: { steps: 2, width: 512, height: 512 } },
+    { caller: 'test' },
+  );
 
 describe('jobs against a ComfyUI with one broken route', () => {
   it('runs a job through the proxy when nothing is broken', async () => {
@@ -83,7 +92,11 @@ describe('jobs against a ComfyUI with one broken route', () => {
 
   for (const [label, route, broken] of [
     ['POST /prompt answers garbage', /^POST \/api\/prompt/, answer(200, '{"prompt_id": [nonsense')],
-    ['POST /prompt answers a wrong shape', /^POST \/api\/prompt/, answer(200, { prompt_id: 5, number: 'first', node_errors: 'none' })],
+    [
+      'POST /prompt answers a wrong shape',
+      /^POST \/api\/prompt/,
+      answer(200, { prompt_id: 5, number: 'first', node_errors: 'none' }),
+    ],
     ['POST /prompt answers 500', /^POST \/api\/prompt/, answer(500, '<h1>oops</h1>')],
     ['/history answers garbage', /^GET \/api\/history\//, answer(200, '{"x":')],
     ['/view answers 404', /^GET \/api\/view/, answer(404, 'no')],

@@ -22,8 +22,19 @@ afterEach(async () => {
 
 /** Short network limits so that stalls end quickly (undici's own timers; the test never sleeps). */
 const FAST = {
-  client: { timeouts: { connectMs: 500, headersMs: 300, bodyMs: 300, slowMs: 300, uploadMs: 300 }, maxBodyBytes: 4 * 1024 * 1024 },
-  socket: { backoffBaseMs: 20, backoffMinMs: 5, backoffMaxMs: 50, pollAfterFailures: 1, pollIntervalMs: 30, handshakeTimeoutMs: 300, heartbeatMs: 0 },
+  client: {
+    timeouts: { connectMs: 500, headersMs: 300, bodyMs: 300, slowMs: 300, uploadMs: 300 },
+    maxBodyBytes: 4 * 1024 * 1024,
+  },
+  socket: {
+    backoffBaseMs: 20,
+    backoffMinMs: 5,
+    backoffMaxMs: 50,
+    pollAfterFailures: 1,
+    pollIntervalMs: 30,
+    handshakeTimeoutMs: 300,
+    heartbeatMs: 0,
+  },
 };
 
 async function coreAgainst(hostile: HostileComfy): Promise<{ core: Core; crashes: string[]; lines: string[] }> {
@@ -126,7 +137,11 @@ describe('a hostile ComfyUI', () => {
 
   it('answering JSON of the wrong shape: error with a readable reason', async () => {
     const hostile = await startHostileComfy();
-    hostile.http = answer(200, { queue_running: 'everything', queue_pending: [[null, {}, 5]], __proto__: { polluted: 1 } });
+    hostile.http = answer(200, {
+      queue_running: 'everything',
+      queue_pending: [[null, {}, 5]],
+      __proto__: { polluted: 1 },
+    });
     const { core, crashes } = await coreAgainst(hostile);
     const b = await inError(core);
     expectReadable(b.error, hostile.url);
@@ -142,7 +157,10 @@ describe('a hostile ComfyUI', () => {
     // Added while it answered; from now on every body stalls. The reason shown changes even when the status
     // was already offline (the socket is refused), and the change is announced.
     hostile.http = stallingBody;
-    const b = await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'offline' && /did not answer/.test(s.comfy.backends[0]?.error ?? ''));
+    const b = await healthUntil(
+      core,
+      (s) => s.comfy.backends[0]?.status === 'offline' && /did not answer/.test(s.comfy.backends[0]?.error ?? ''),
+    );
     expect(b.comfy.backends[0]!.error).toMatch(/did not answer within/);
     expectReadable(b.comfy.backends[0]!.error, hostile.url);
     await expectCoreServes(core);
@@ -152,12 +170,17 @@ describe('a hostile ComfyUI', () => {
   it('whose bodies never end (a huge /object_info): the read is cut at the size limit', async () => {
     const hostile = await startHostileComfy();
     const queueOk = answer(200, { queue_running: [], queue_pending: [] });
-    hostile.http = (req, res) => (req.url?.startsWith('/api/object_info') ? endlessBody()(req, res) : queueOk(req, res));
+    hostile.http = (req, res) =>
+      req.url?.startsWith('/api/object_info') ? endlessBody()(req, res) : queueOk(req, res);
     hostile.acceptSocket = true;
     const { core, crashes } = await coreAgainst(hostile);
     await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'idle');
     const id = backendOf(core)!.id;
-    const result = await core.api.dispatch('workflows.validate', { id: 'sdxl-txt2img', backendId: id }, { caller: 'test' });
+    const result = await core.api.dispatch(
+      'workflows.validate',
+      { id: 'sdxl-txt2img', backendId: id },
+      { caller: 'test' },
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).not.toBe('internal');
@@ -219,7 +242,9 @@ describe('a hostile ComfyUI', () => {
     await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'idle');
     const next = hostile.nextSocket();
     // A frame header promising 1 MiB, then the TCP connection goes away.
-    (first as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 1]));
+    (first as unknown as { _socket: import('node:net').Socket })._socket.write(
+      Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 1]),
+    );
     first.terminate();
     await next;
     await healthUntil(core, (s) => s.comfy.backends[0]?.status === 'idle');

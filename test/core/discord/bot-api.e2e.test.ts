@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '@core/app';
 import { loadConfig } from '@core/config';
 import { MemorySecretStore } from '@core/secrets';
-import { channelCheckOutcome, discordHealthChecks, guildCheckOutcome, tokenCheckOutcome } from '@core/health/discord-checks';
+import {
+  channelCheckOutcome,
+  discordHealthChecks,
+  guildCheckOutcome,
+  tokenCheckOutcome,
+} from '@core/health/discord-checks';
 import type { BotState } from '@shared/api/bot';
 import { fakeClientOptions, ManualClock, Perm, startFakeDiscord, type FakeDiscord } from '@test/fakes/discord';
 import { tempDirs } from '@test/helpers/temp-dir';
@@ -27,7 +32,10 @@ async function setup(): Promise<{ core: Core; discord: FakeDiscord; secrets: Mem
         name: 'Studio',
         owner: 'owner',
         roles: [{ name: 'Makers' }],
-        channels: [{ name: 'art' }, { name: 'locked', overwrites: [{ target: 'ComfyDesk', type: 'member', deny: Perm.AttachFiles }] }],
+        channels: [
+          { name: 'art' },
+          { name: 'locked', overwrites: [{ target: 'ComfyDesk', type: 'member', deny: Perm.AttachFiles }] },
+        ],
         members: [{ user: 'owner' }, { user: 'alice', roles: ['Makers'] }],
       },
     ],
@@ -52,7 +60,10 @@ describe('bot API', () => {
     const { core, discord, secrets, states } = await setup();
     expect(await core.api.call('bot.status', {})).toMatchObject({ status: 'no-token', hasToken: false });
     expect(core.healthSummary().bot).toEqual({ status: 'no-token', guilds: 0 });
-    await expect(core.api.call('bot.setToken', { token: 'hunter2' })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('not a bot token') });
+    await expect(core.api.call('bot.setToken', { token: 'hunter2' })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('not a bot token'),
+    });
     await expect(core.api.call('bot.invite', {})).rejects.toMatchObject({ code: 'unavailable' });
 
     const set = await core.api.call('bot.setToken', { token: `Bot ${discord.token}` });
@@ -80,13 +91,22 @@ describe('bot API', () => {
       limits: { perUserQueue: 2, userRate: { count: 3, windowSec: 60 } },
       settings: { uploadLimitBytes: 25 * 1024 * 1024 },
     });
-    expect(updated).toMatchObject({ roles: [{ roleId: makers.id, level: 'generator', name: 'Makers' }], bannedWords: ['gore'], limits: { perUserQueue: 2 } });
-    await expect(core.api.call('bot.updateGuild', { id: '999999999', bannedWords: [] })).rejects.toMatchObject({ code: 'not_found' });
+    expect(updated).toMatchObject({
+      roles: [{ roleId: makers.id, level: 'generator', name: 'Makers' }],
+      bannedWords: ['gore'],
+      limits: { perUserQueue: 2 },
+    });
+    await expect(core.api.call('bot.updateGuild', { id: '999999999', bannedWords: [] })).rejects.toMatchObject({
+      code: 'not_found',
+    });
 
     // Joining a guild registers the commands there at once.
     const mark = discord.recorder.mark();
     const joined = discord.addGuild({ name: 'Second', owner: 'owner', channels: [{ name: 'lobby' }] });
-    const put = await discord.waitForCall((c) => c.method === 'PUT' && c.path.endsWith(`/guilds/${joined.id}/commands`), { since: mark });
+    const put = await discord.waitForCall(
+      (c) => c.method === 'PUT' && c.path.endsWith(`/guilds/${joined.id}/commands`),
+      { since: mark },
+    );
     expect(put.status).toBe(200);
     expect((await core.api.call('bot.guilds', {})).map((g) => g.name).sort()).toEqual(['Second', 'Studio']);
 
@@ -104,10 +124,25 @@ describe('bot API', () => {
     await core.api.call('bot.setToken', { token: discord.token });
     const mark = discord.recorder.mark();
     await core.api.call('bot.start', {});
-    const global = await discord.waitForCall((c) => c.method === 'PUT' && c.path.endsWith(`/applications/${discord.applicationId}/commands`), { since: mark });
+    const global = await discord.waitForCall(
+      (c) => c.method === 'PUT' && c.path.endsWith(`/applications/${discord.applicationId}/commands`),
+      { since: mark },
+    );
     expect(global.status).toBe(200);
     const names = (global.json as Array<{ name: string }>).map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['generate', 'edit', 'upscale', 'animate', 'queue', 'template', 'history', 'status', 'models']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'generate',
+        'edit',
+        'upscale',
+        'animate',
+        'queue',
+        'template',
+        'history',
+        'status',
+        'models',
+      ]),
+    );
   });
 
   it('a token Discord refuses puts the bot in error with a fix; health checks report token, guilds and channel permissions', async () => {
@@ -131,6 +166,10 @@ describe('bot API', () => {
     expect(bad.status).toBe('fail');
     expect(bad.details).toContain('#locked');
     expect(bad.details).toContain('AttachFiles');
-    expect(discordHealthChecks(core.bot, () => [art]).map((c) => c.id)).toEqual(['discord-token', 'discord-guilds', 'discord-permissions']);
+    expect(discordHealthChecks(core.bot, () => [art]).map((c) => c.id)).toEqual([
+      'discord-token',
+      'discord-guilds',
+      'discord-permissions',
+    ]);
   });
 });

@@ -27,16 +27,38 @@ describe('the other commands', () => {
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     await world.resultPost(job.id);
 
-    expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'alice' }))).toContain(job.id.slice(0, 8));
-    expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'bob' }))).toContain('No jobs yet');
-    const view = await text(discord.interactions.slash({ name: 'history', subcommand: 'view', user: 'alice', options: { id: job.id.slice(0, 8) } }));
+    expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'alice' }))).toContain(
+      job.id.slice(0, 8),
+    );
+    expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'bob' }))).toContain(
+      'No jobs yet',
+    );
+    const view = await text(
+      discord.interactions.slash({
+        name: 'history',
+        subcommand: 'view',
+        user: 'alice',
+        options: { id: job.id.slice(0, 8) },
+      }),
+    );
     expect(view).toContain('history item');
     // Bob cannot see Alice's job, even with its full id.
-    expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'view', user: 'bob', options: { id: job.id } }))).toContain('No job');
-    const ids = await discord.interactions.autocomplete({ name: 'history', subcommand: 'view', user: 'bob', focused: 'id', value: '' }).waitForCallback();
+    expect(
+      await text(
+        discord.interactions.slash({ name: 'history', subcommand: 'view', user: 'bob', options: { id: job.id } }),
+      ),
+    ).toContain('No job');
+    const ids = await discord.interactions
+      .autocomplete({ name: 'history', subcommand: 'view', user: 'bob', focused: 'id', value: '' })
+      .waitForCallback();
     expect(ids.json).toEqual({ type: CallbackType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
 
-    const rerun = discord.interactions.slash({ name: 'history', subcommand: 'rerun', user: 'alice', options: { id: job.id } });
+    const rerun = discord.interactions.slash({
+      name: 'history',
+      subcommand: 'rerun',
+      user: 'alice',
+      options: { id: job.id },
+    });
     expect((await rerun.waitForCallback()).json).toMatchObject({ type: CallbackType.DeferredChannelMessageWithSource });
     await rerun.waitForEdit();
     const again = core.store.jobs.byUser(discord.user('alice').id).find((j) => j.parentJobId === job.id)!;
@@ -52,12 +74,25 @@ describe('the other commands', () => {
 
     const templateEvents: Array<{ id: number; template: { name: string } | null }> = [];
     core.events.on('templates.changed', (e) => templateEvents.push(e));
-    await text(discord.interactions.slash({ name: 'template', subcommand: 'save', user: 'alice', options: { name: 'Moody sky', prompt: '{prompt}, dramatic sky', steps: 12 } }));
+    await text(
+      discord.interactions.slash({
+        name: 'template',
+        subcommand: 'save',
+        user: 'alice',
+        options: { name: 'Moody sky', prompt: '{prompt}, dramatic sky', steps: 12 },
+      }),
+    );
     // The desktop's template list hears about it.
     expect(templateEvents.map((e) => e.template?.name)).toEqual(['Moody sky']);
-    const ac = await discord.interactions.autocomplete({ name: 'template', subcommand: 'load', user: 'alice', focused: 'name', value: 'sky' }).waitForCallback();
+    const ac = await discord.interactions
+      .autocomplete({ name: 'template', subcommand: 'load', user: 'alice', focused: 'name', value: 'sky' })
+      .waitForCallback();
     expect(ac.json).toMatchObject({ data: { choices: [{ value: 'Moody sky' }] } });
-    const withTemplate = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a harbour', template: 'Moody sky' } });
+    const withTemplate = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'a harbour', template: 'Moody sky' },
+    });
     await withTemplate.waitForEdit();
     const t = core.store.jobs.byUser(discord.user('alice').id).find((j) => j.prompt === 'a harbour, dramatic sky')!;
     expect(t.params.steps).toBe(12);
@@ -66,18 +101,25 @@ describe('the other commands', () => {
   });
 
   it('a failed job edits its progress message to the error; the progress Cancel button is checked', async () => {
-    world = await startWorld({ comfy: { script: { msPerStep: 5, fail: { node: 'KSampler', step: 1, message: 'CUDA out of memory' } } } });
+    world = await startWorld({
+      comfy: { script: { msPerStep: 5, fail: { node: 'KSampler', step: 1, message: 'CUDA out of memory' } } },
+    });
     const { discord, core } = world;
     const g = discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('doomed') });
     const first = await g.waitForEdit();
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     const progressId = (first.response as { id: string }).id;
     expect(embedOf(first).title).toBe('Queued');
-    const bobCancel = await discord.interactions.button({ user: 'bob', customId: `cd:cancel:${job.id}`, message: progressId }).waitForCallback();
+    const bobCancel = await discord.interactions
+      .button({ user: 'bob', customId: `cd:cancel:${job.id}`, message: progressId })
+      .waitForCallback();
     expect(JSON.stringify(bobCancel.json)).toContain('Only server admins');
     await world.waitJob(job.id, ['failed', 'done', 'cancelled']);
     await core.bot.idle();
-    const last = g.calls().filter((c) => c.method === 'PATCH').at(-1)!;
+    const last = g
+      .calls()
+      .filter((c) => c.method === 'PATCH')
+      .at(-1)!;
     expect(embedOf(last).title).toBe('Generation failed');
     expect(String(embedOf(last).description)).toContain('What to do');
     expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(0);
@@ -87,7 +129,13 @@ describe('the other commands', () => {
     world = await startWorld();
     const { discord, core } = world;
     const general = discord.channel('general').id;
-    discord.inject({ method: 'POST', path: `/channels/${general}/messages`, status: 503, body: { message: 'Service Unavailable', code: 0 }, times: 4 });
+    discord.inject({
+      method: 'POST',
+      path: `/channels/${general}/messages`,
+      status: 503,
+      body: { message: 'Service Unavailable', code: 0 },
+      times: 4,
+    });
     const g = discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('after the storm') });
     await g.waitForEdit();
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;

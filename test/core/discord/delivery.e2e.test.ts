@@ -16,7 +16,11 @@ describe('delivery', () => {
     // Alice makes DM her default, then generates.
     const s = discord.interactions.slash({ name: 'settings', user: 'alice', options: { delivery: 'dm' } });
     expect(JSON.stringify((await s.waitForCallback()).json)).toContain('by direct message');
-    const a = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'for alice', steps: 2, width: 512, height: 512 } });
+    const a = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'for alice', steps: 2, width: 512, height: 512 },
+    });
     await a.waitForEdit();
     const aliceJob = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
     expect(aliceJob.delivery).toBe('dm');
@@ -24,7 +28,16 @@ describe('delivery', () => {
     expect(dmPost.path).toBe(`/channels/${discord.dmChannel('alice').id}/messages`);
     expect(dmPost.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
     await world.core.bot.idle();
-    expect(String(embedOf(a.calls().filter((c) => c.method === 'PATCH').at(-1)!).description)).toContain('sent to you by direct message');
+    expect(
+      String(
+        embedOf(
+          a
+            .calls()
+            .filter((c) => c.method === 'PATCH')
+            .at(-1)!,
+        ).description,
+      ),
+    ).toContain('sent to you by direct message');
 
     // Buttons on the DM'd result work there too, judged by Alice's roles in the server the job came from.
     const dmResult = (dmPost.response as { id: string }).id;
@@ -37,7 +50,11 @@ describe('delivery', () => {
     await world.core.bot.idle();
 
     // Bob asks for a DM but his DMs are closed.
-    const b = discord.interactions.slash({ name: 'generate', user: 'bob', options: { prompt: 'for bob', steps: 2, width: 512, height: 512, delivery: 'dm' } });
+    const b = discord.interactions.slash({
+      name: 'generate',
+      user: 'bob',
+      options: { prompt: 'for bob', steps: 2, width: 512, height: 512, delivery: 'dm' },
+    });
     await b.waitForEdit();
     const bobJob = world.core.store.jobs.byUser(discord.user('bob').id)[0]!;
     const post = await world.resultPost(bobJob.id);
@@ -56,7 +73,11 @@ describe('delivery', () => {
   it('a job longer than 15 minutes still delivers: new message and bot-token edits, not the dead token', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
     const { discord, comfy } = world;
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a long night', steps: 4, width: 512, height: 512 } });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'a long night', steps: 4, width: 512, height: 512 },
+    });
     const first = await h.waitForEdit();
     const progressId = (first.response as { id: string }).id;
     const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
@@ -67,7 +88,9 @@ describe('delivery', () => {
     expect(post.status).toBe(200);
     expect(post.path).toBe(`/channels/${discord.channel('general').id}/messages`);
     await world.core.bot.idle();
-    const channelEdit = discord.callsTo('PATCH', `/channels/${discord.channel('general').id}/messages/${progressId}`).at(-1)!;
+    const channelEdit = discord
+      .callsTo('PATCH', `/channels/${discord.channel('general').id}/messages/${progressId}`)
+      .at(-1)!;
     expect(channelEdit.status).toBe(200);
     expect(embedOf(channelEdit).title).toBe('Done');
     expect(discord.message(progressId)?.embeds[0]).toMatchObject({ title: 'Done' });
@@ -77,14 +100,33 @@ describe('delivery', () => {
     world = await startWorld();
     const { discord } = world;
     const general = discord.channel('general').id;
-    discord.inject({ method: 'POST', path: `/channels/${general}/messages`, status: 500, body: { message: 'Internal Server Error', code: 0 }, times: 4 });
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'outbox', steps: 2, width: 512, height: 512 } });
+    discord.inject({
+      method: 'POST',
+      path: `/channels/${general}/messages`,
+      status: 500,
+      body: { message: 'Internal Server Error', code: 0 },
+      times: 4,
+    });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'outbox', steps: 2, width: 512, height: 512 },
+    });
     await h.waitForEdit();
     const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
     await world.waitJob(job.id, 'done');
     await world.core.bot.idle();
     expect(world.core.bot.outbox.get(job.id)).toMatchObject({ attempts: 1 });
-    expect(String(embedOf(h.calls().filter((c) => c.method === 'PATCH').at(-1)!).description)).toContain('could not be posted yet');
+    expect(
+      String(
+        embedOf(
+          h
+            .calls()
+            .filter((c) => c.method === 'PATCH')
+            .at(-1)!,
+        ).description,
+      ),
+    ).toContain('could not be posted yet');
     // discord.js retried the 500s itself (1 + 3 retries), then the bot kept the delivery.
     expect(discord.callsTo('POST', `/channels/${general}/messages`).map((c) => c.status)).toEqual([500, 500, 500, 500]);
     await world.restart();
@@ -100,13 +142,22 @@ describe('upload limit', () => {
   it('a file that cannot be fitted to the server limit is left out and the message says the desktop keeps it', async () => {
     world = await startWorld();
     const { discord, core } = world;
-    await core.api.call('bot.updateGuild', { id: discord.guild('ComfyDesk Lab').id, settings: { uploadLimitBytes: 64 } });
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'too big', steps: 2, width: 512, height: 512 } });
+    await core.api.call('bot.updateGuild', {
+      id: discord.guild('ComfyDesk Lab').id,
+      settings: { uploadLimitBytes: 64 },
+    });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'too big', steps: 2, width: 512, height: 512 },
+    });
     await h.waitForEdit();
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     const post = await world.resultPost(job.id);
     expect(post.files).toHaveLength(0);
-    expect(String(embedOf(post).description)).toMatch(/1 of 1 file not attached \(.+\); the original is kept in ComfyDesk on the desktop/);
+    expect(String(embedOf(post).description)).toMatch(
+      /1 of 1 file not attached \(.+\); the original is kept in ComfyDesk on the desktop/,
+    );
     expect(embedOf(post).image).toBeUndefined();
     await core.bot.idle();
   });
@@ -116,7 +167,11 @@ describe('bot offline', () => {
   it('a job that ends while the bot is stopped is delivered when it starts again', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
     const { discord, comfy, core } = world;
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'while away', steps: 3, width: 512, height: 512 } });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'while away', steps: 3, width: 512, height: 512 },
+    });
     await h.waitForEdit();
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     await comfy.waitForHeld();
@@ -137,7 +192,11 @@ describe('ack', () => {
   it('every job command is acknowledged before doing slow work (deferred first)', async () => {
     world = await startWorld();
     const { discord } = world;
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'quick', steps: 2, width: 512, height: 512 } });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'quick', steps: 2, width: 512, height: 512 },
+    });
     const cb = await h.waitForCallback();
     expect(cb.json).toMatchObject({ type: CallbackType.DeferredChannelMessageWithSource });
     await h.waitForEdit();

@@ -15,13 +15,33 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     world = await startWorld({ comfy: { script: { msPerStep: 300, previews: true } }, editIntervalMs: 1500 });
     const { discord } = world;
     const put = discord.callsTo('PUT', /\/guilds\/\d+\/commands$/)[0]!;
-    expect((put.json as Array<{ name: string }>).map((c) => c.name).sort()).toEqual(
-      ['admin', 'animate', 'edit', 'generate', 'history', 'models', 'queue', 'settings', 'status', 'template', 'upscale'],
-    );
-    const edit = (put.json as Array<{ name: string; options: Array<{ name: string; type: number; file_types?: string[] }> }>).find((c) => c.name === 'edit')!;
-    expect(edit.options.filter((o) => o.type === 11).map((o) => [o.name, o.file_types])).toEqual([['image', ['image']], ['image2', ['image']], ['image3', ['image']]]);
+    expect((put.json as Array<{ name: string }>).map((c) => c.name).sort()).toEqual([
+      'admin',
+      'animate',
+      'edit',
+      'generate',
+      'history',
+      'models',
+      'queue',
+      'settings',
+      'status',
+      'template',
+      'upscale',
+    ]);
+    const edit = (
+      put.json as Array<{ name: string; options: Array<{ name: string; type: number; file_types?: string[] }> }>
+    ).find((c) => c.name === 'edit')!;
+    expect(edit.options.filter((o) => o.type === 11).map((o) => [o.name, o.file_types])).toEqual([
+      ['image', ['image']],
+      ['image2', ['image']],
+      ['image3', ['image']],
+    ]);
 
-    const handle = discord.interactions.slash({ name: 'generate', user: 'alice', options: { prompt: 'a lighthouse at dusk', steps: 6, width: 512, height: 512, seed: 1234 } });
+    const handle = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'a lighthouse at dusk', steps: 6, width: 512, height: 512, seed: 1234 },
+    });
     const callback = await handle.waitForCallback();
     expect(callback.json).toMatchObject({ type: CallbackType.DeferredChannelMessageWithSource });
     expect(callback.status).toBe(204);
@@ -44,7 +64,9 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     expect(post.files).toHaveLength(1);
     expect(post.files[0]!.bytes.equals(readFileSync(output.filePath))).toBe(true);
     expect(post.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(buttonIds(post)).toEqual(['upscale2', 'upscale4', 'vary', 'edit', 'animate', 'rerun', 'delete'].map((a) => `cd:${a}:${job.id}`));
+    expect(buttonIds(post)).toEqual(
+      ['upscale2', 'upscale4', 'vary', 'edit', 'animate', 'rerun', 'delete'].map((a) => `cd:${a}:${job.id}`),
+    );
     const embed = embedOf(post);
     expect(embed.description).toContain('a lighthouse at dusk');
     expect(JSON.stringify(embed.fields)).toContain('1234');
@@ -59,7 +81,9 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     const withPreview = edits.filter((e) => e.files.some((f) => /^preview\.(jpg|png|webp)$/.test(f.filename)));
     expect(withPreview.length).toBeGreaterThanOrEqual(1);
     expect((embedOf(withPreview[0]!).image as { url: string }).url).toMatch(/^attachment:\/\/preview\./);
-    expect(edits.some((e) => embedOf(e).title === 'Generating…' && String(embedOf(e).description).includes('Sampling'))).toBe(true);
+    expect(
+      edits.some((e) => embedOf(e).title === 'Generating…' && String(embedOf(e).description).includes('Sampling')),
+    ).toBe(true);
     expect(embedOf(edits.at(-1)!).description).toContain('100%');
     expect(discord.rateLimitedCount).toBe(0);
     expect(world.core.store.jobs.get(job.id)!.messages.progress).toBe(progressId);
@@ -75,10 +99,22 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     expect(JSON.stringify(cb.json)).toContain('Option `steps`: must be at most 100 (got 500)');
     expect(world.core.store.jobs.list({ limit: 10 })).toHaveLength(0);
 
-    const ac = discord.interactions.autocomplete({ name: 'generate', user: 'alice', focused: 'lora', value: 'style-a' });
+    const ac = discord.interactions.autocomplete({
+      name: 'generate',
+      user: 'alice',
+      focused: 'lora',
+      value: 'style-a',
+    });
     const answer = await ac.waitForCallback();
-    expect(answer.json).toEqual({ type: CallbackType.ApplicationCommandAutocompleteResult, data: { choices: [{ name: 'anime/style-a.safetensors', value: 'anime/style-a.safetensors' }] } });
-    const wf = await discord.interactions.autocomplete({ name: 'generate', user: 'alice', focused: 'workflow', value: 'flux' }).waitForCallback();
-    expect((wf.json as { data: { choices: Array<{ value: string }> } }).data.choices.map((c) => c.value)).toEqual(['flux-txt2img']);
+    expect(answer.json).toEqual({
+      type: CallbackType.ApplicationCommandAutocompleteResult,
+      data: { choices: [{ name: 'anime/style-a.safetensors', value: 'anime/style-a.safetensors' }] },
+    });
+    const wf = await discord.interactions
+      .autocomplete({ name: 'generate', user: 'alice', focused: 'workflow', value: 'flux' })
+      .waitForCallback();
+    expect((wf.json as { data: { choices: Array<{ value: string }> } }).data.choices.map((c) => c.value)).toEqual([
+      'flux-txt2img',
+    ]);
   });
 });

@@ -37,7 +37,18 @@ class RecordingSink implements ProgressSink {
 const jpeg = `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 0xe0]).toString('base64')}`;
 
 function view(percent: number, previewSeq = 0): JobProgressView {
-  return { jobId: 'j1', status: 'running', phase: 'sampling', percent, position: null, step: null, etaMs: null, preview: previewSeq ? jpeg : null, previewSeq, updatedAt: 0 };
+  return {
+    jobId: 'j1',
+    status: 'running',
+    phase: 'sampling',
+    percent,
+    position: null,
+    step: null,
+    etaMs: null,
+    preview: previewSeq ? jpeg : null,
+    previewSeq,
+    updatedAt: 0,
+  };
 }
 
 function setup(start = 0) {
@@ -47,9 +58,18 @@ function setup(start = 0) {
     clock,
     sink,
     logger: nullLogger,
-    render: (_id, v, previewUrl) => ({ embeds: [{ title: `p=${v?.percent ?? 0}`, ...(previewUrl ? { image: { url: previewUrl } } : {}) }], components: [] }),
+    render: (_id, v, previewUrl) => ({
+      embeds: [{ title: `p=${v?.percent ?? 0}`, ...(previewUrl ? { image: { url: previewUrl } } : {}) }],
+      components: [],
+    }),
   });
-  const target: ProgressTarget = { applicationId: 'app', interactionToken: 'tok', interactionAt: clock.now(), channelId: 'c1', messageId: 'm1' };
+  const target: ProgressTarget = {
+    applicationId: 'app',
+    interactionToken: 'tok',
+    interactionAt: clock.now(),
+    channelId: 'c1',
+    messageId: 'm1',
+  };
   return { clock, sink, messenger, target };
 }
 
@@ -105,7 +125,9 @@ describe('progress messages', () => {
     messenger.update(view(50));
     await settle();
     let finished = false;
-    void messenger.finish('j1', { embeds: [{ title: 'final' }], components: [], clearAttachments: true }).then(() => (finished = true));
+    void messenger
+      .finish('j1', { embeds: [{ title: 'final' }], components: [], clearAttachments: true })
+      .then(() => (finished = true));
     messenger.update(view(60)); // late progress after the end is ignored
     await settle();
     expect(finished).toBe(false);
@@ -166,9 +188,22 @@ describe('progress edit budget', () => {
   it('with many live messages each is edited less often, keeping the total under the budget', async () => {
     const clock = new FakeClock(0);
     const sink = new RecordingSink(clock);
-    const messenger = new ProgressMessenger({ clock, sink, logger: nullLogger, editsPerSecond: 10, render: (_id, v) => ({ embeds: [{ title: `p=${v?.percent ?? 0}` }], components: [] }) });
+    const messenger = new ProgressMessenger({
+      clock,
+      sink,
+      logger: nullLogger,
+      editsPerSecond: 10,
+      render: (_id, v) => ({ embeds: [{ title: `p=${v?.percent ?? 0}` }], components: [] }),
+    });
     const ids = Array.from({ length: 40 }, (_, n) => `j${n}`);
-    for (const id of ids) messenger.attach(id, { applicationId: 'a', interactionToken: 't', interactionAt: 0, channelId: 'c', messageId: id });
+    for (const id of ids)
+      messenger.attach(id, {
+        applicationId: 'a',
+        interactionToken: 't',
+        interactionAt: 0,
+        channelId: 'c',
+        messageId: id,
+      });
     expect(messenger.currentInterval()).toBe(4000);
     for (let t = 0; t < 20; t++) {
       for (const id of ids) messenger.update({ ...view(t), jobId: id });

@@ -31,32 +31,71 @@ describe('roles', () => {
     const bobQueue = await answer(discord.interactions.slash({ name: 'queue', subcommand: 'view', user: 'bob' }));
     expect(bobQueue).toMatchObject({ ephemeral: true });
     expect(bobQueue.text).toContain('Queue (');
-    const bobTemplate = await answer(discord.interactions.slash({ name: 'template', subcommand: 'save', user: 'bob', options: { name: 't', prompt: 'p' } }));
+    const bobTemplate = await answer(
+      discord.interactions.slash({
+        name: 'template',
+        subcommand: 'save',
+        user: 'bob',
+        options: { name: 't', prompt: 'p' },
+      }),
+    );
     expect(bobTemplate.text).toContain('You need the generator role');
-    const bobAdmin = await answer(discord.interactions.slash({ name: 'admin', subcommand: 'limits', user: 'bob', options: { per_user_queue: 9 } }));
+    const bobAdmin = await answer(
+      discord.interactions.slash({ name: 'admin', subcommand: 'limits', user: 'bob', options: { per_user_queue: 9 } }),
+    );
     expect(bobAdmin.text).toContain('Only server admins');
 
     // alice holds Artist → generator: may generate and save templates, not administer.
     const aliceGen = await answer(discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('yes') }));
     expect(aliceGen.type).toBe(CallbackType.DeferredChannelMessageWithSource);
-    const aliceTemplate = await answer(discord.interactions.slash({ name: 'template', subcommand: 'save', user: 'alice', options: { name: 'noir', prompt: '{prompt}, film noir', shared: true } }));
+    const aliceTemplate = await answer(
+      discord.interactions.slash({
+        name: 'template',
+        subcommand: 'save',
+        user: 'alice',
+        options: { name: 'noir', prompt: '{prompt}, film noir', shared: true },
+      }),
+    );
     expect(aliceTemplate.text).toContain('Template: noir');
-    const aliceAdmin = await answer(discord.interactions.slash({ name: 'admin', subcommand: 'limits', user: 'alice', options: { per_user_queue: 9 } }));
+    const aliceAdmin = await answer(
+      discord.interactions.slash({
+        name: 'admin',
+        subcommand: 'limits',
+        user: 'alice',
+        options: { per_user_queue: 9 },
+      }),
+    );
     expect(aliceAdmin.text).toContain('Only server admins');
     expect(core.store.guilds.get(guild.id)!.limits.perUserQueue).toBeUndefined();
 
     // the owner is admin: changes limits and roles.
-    const ownerAdmin = await answer(discord.interactions.slash({ name: 'admin', subcommand: 'limits', user: 'owner', options: { per_user_queue: 9 } }));
+    const ownerAdmin = await answer(
+      discord.interactions.slash({
+        name: 'admin',
+        subcommand: 'limits',
+        user: 'owner',
+        options: { per_user_queue: 9 },
+      }),
+    );
     expect(ownerAdmin.text).toContain('Queue per member: 9');
     expect(core.store.guilds.get(guild.id)!.limits.perUserQueue).toBe(9);
-    const setroles = await answer(discord.interactions.slash({ name: 'admin', subcommand: 'setroles', user: 'owner', options: { admin: 'Artist' } }));
+    const setroles = await answer(
+      discord.interactions.slash({
+        name: 'admin',
+        subcommand: 'setroles',
+        user: 'owner',
+        options: { admin: 'Artist' },
+      }),
+    );
     expect(setroles.text).toContain('admin');
     expect(core.store.guilds.roles(guild.id)).toEqual(expect.arrayContaining([{ roleId: artist.id, level: 'admin' }]));
 
     // bob can load the shared template, and the list shows it; he cannot delete it.
     const list = await answer(discord.interactions.slash({ name: 'template', subcommand: 'list', user: 'bob' }));
     expect(list.text).toContain('noir');
-    const del = await answer(discord.interactions.slash({ name: 'template', subcommand: 'delete', user: 'bob', options: { name: 'noir' } }));
+    const del = await answer(
+      discord.interactions.slash({ name: 'template', subcommand: 'delete', user: 'bob', options: { name: 'noir' } }),
+    );
     expect(del.text).toContain('Only its owner');
     await world.resultPost(core.store.jobs.byUser(discord.user('alice').id)[0]!.id);
     await core.bot.idle();
@@ -70,19 +109,26 @@ describe('limits', () => {
     const guildId = discord.guild('ComfyDesk Lab').id;
     await core.api.call('bot.updateGuild', { id: guildId, bannedWords: ['gore'], limits: { perUserQueue: 1 } });
 
-    const banned = await answer(discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('a Gore scene') }));
+    const banned = await answer(
+      discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('a Gore scene') }),
+    );
     expect(banned).toMatchObject({ type: CallbackType.ChannelMessageWithSource, ephemeral: true });
     expect(banned.text).toContain('banned word \\"gore\\"');
 
     const first = discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('first') });
     expect((await answer(first)).type).toBe(CallbackType.DeferredChannelMessageWithSource);
     await first.waitForEdit();
-    const second = await answer(discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('second') }));
+    const second = await answer(
+      discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('second') }),
+    );
     expect(second).toMatchObject({ ephemeral: true });
     expect(second.text).toContain('Queue limit reached');
     expect(second.text).toContain('/queue cancel');
 
-    await core.api.call('bot.updateGuild', { id: guildId, limits: { perUserQueue: 5, userRate: { count: 1, windowSec: 3600 } } });
+    await core.api.call('bot.updateGuild', {
+      id: guildId,
+      limits: { perUserQueue: 5, userRate: { count: 1, windowSec: 3600 } },
+    });
     const third = await answer(discord.interactions.slash({ name: 'generate', user: 'alice', options: gen('third') }));
     expect(third.text).toContain('Slow down');
     expect(third.text).toMatch(/Try again in \d+ min/);
@@ -91,7 +137,12 @@ describe('limits', () => {
     expect((await answer(bob)).type).toBe(CallbackType.DeferredChannelMessageWithSource);
     await bob.waitForEdit();
 
-    expect(core.store.jobs.list({ limit: 50 }).map((j) => j.prompt).sort()).toEqual(['bob', 'first']);
+    expect(
+      core.store.jobs
+        .list({ limit: 50 })
+        .map((j) => j.prompt)
+        .sort(),
+    ).toEqual(['bob', 'first']);
     comfy.setScript({ hold: false });
     comfy.release();
     for (const j of core.store.jobs.list({ limit: 50 })) await world.resultPost(j.id);
@@ -102,13 +153,26 @@ describe('limits', () => {
     world = await startWorld();
     const { discord, core } = world;
     const pdf = await answer(
-      discord.interactions.slash({ name: 'edit', user: 'alice', options: { prompt: 'x', image: { filename: 'doc.pdf', bytes: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' } } }),
+      discord.interactions.slash({
+        name: 'edit',
+        user: 'alice',
+        options: {
+          prompt: 'x',
+          image: { filename: 'doc.pdf', bytes: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' },
+        },
+      }),
     );
     expect(pdf.text).toContain('must be an image');
     expect(discord.cdnHits).toBe(0);
     const { default: sharp } = await import('sharp');
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366ff' } }).png().toBuffer();
-    const ok = discord.interactions.slash({ name: 'edit', user: 'alice', options: { prompt: 'make it red', image: { filename: 'blue.png', bytes: png, contentType: 'image/png' } } });
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366ff' } })
+      .png()
+      .toBuffer();
+    const ok = discord.interactions.slash({
+      name: 'edit',
+      user: 'alice',
+      options: { prompt: 'make it red', image: { filename: 'blue.png', bytes: png, contentType: 'image/png' } },
+    });
     expect((await answer(ok)).type).toBe(CallbackType.DeferredChannelMessageWithSource);
     await ok.waitForEdit();
     expect(discord.cdnHits).toBe(1);
@@ -125,7 +189,12 @@ describe('DMs', () => {
     world = await startWorld();
     const { discord, core } = world;
     // Guild commands are not offered in DMs; a globally registered command would arrive like this.
-    const h = discord.interactions.slash({ name: 'generate', user: 'alice', dm: true, options: { prompt: { type: 3, value: 'hi' } } });
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      dm: true,
+      options: { prompt: { type: 3, value: 'hi' } },
+    });
     const a = await answer(h);
     expect(a).toMatchObject({ type: CallbackType.ChannelMessageWithSource, ephemeral: true });
     expect(a.text).toContain('DMs only receive results');

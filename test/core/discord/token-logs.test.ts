@@ -61,7 +61,10 @@ describe('the Discord token in logs', () => {
     // Refused by Discord: a readable error, and the failure is logged (without the token).
     expect(await call('bot.setToken', { token: REFUSED })).toMatchObject({ ok: true, output: { hasToken: true } });
     const refused = await call('bot.start');
-    expect(refused).toMatchObject({ ok: true, output: { status: 'error', error: expect.stringMatching(/refused the token/) } });
+    expect(refused).toMatchObject({
+      ok: true,
+      output: { status: 'error', error: expect.stringMatching(/refused the token/) },
+    });
 
     // Not a token at all, or wrapped in junk: refused at the edge, and the answer does not echo it.
     for (const input of [{ token: `${GOOD}!!` }, { token: GOOD, extra: GOOD }, { token: `Bearer ${GOOD}` }]) {
@@ -80,17 +83,24 @@ describe('the Discord token in logs', () => {
     await discord.close();
     discord = null;
     expect(await call('bot.setToken', { token: GOOD })).toMatchObject({ ok: true });
-    expect(await call('bot.start')).toMatchObject({ ok: true, output: { status: 'error', error: expect.stringMatching(/Could not connect to Discord/) } });
+    expect(await call('bot.start')).toMatchObject({
+      ok: true,
+      output: { status: 'error', error: expect.stringMatching(/Could not connect to Discord/) },
+    });
 
     // Any later line that carries a token (an error from a library, say) is masked too.
-    logger.error('a library error', { error: new Error(`request with Authorization ${GOOD} failed`), url: `https://x/${REFUSED}` });
+    logger.error('a library error', {
+      error: new Error(`request with Authorization ${GOOD} failed`),
+      url: `https://x/${REFUSED}`,
+    });
     await core.stop();
     core = null;
 
     const text = logText(logDir);
     expect(text.match(/Discord login failed/g)).toHaveLength(2);
     expect(text).toMatch(/a library error/);
-    for (const secret of [GOOD, REFUSED, GOOD.split('.')[2]!, REFUSED.split('.')[2]!]) expect(text).not.toContain(secret);
+    for (const secret of [GOOD, REFUSED, GOOD.split('.')[2]!, REFUSED.split('.')[2]!])
+      expect(text).not.toContain(secret);
     expect(watch.crashes).toEqual([]);
   });
 });

@@ -42,32 +42,64 @@ describe('shared/embeds', () => {
     expect(progressBar(250, 4)).toBe('▰▰▰▰');
     const e = progressEmbed({
       job,
-      progress: { jobId: job.id, status: 'running', phase: 'sampling', percent: 45.6, position: 2, step: { value: 9, max: 20 }, etaMs: 65_000, preview: null, previewSeq: 0, updatedAt: 0 },
+      progress: {
+        jobId: job.id,
+        status: 'running',
+        phase: 'sampling',
+        percent: 45.6,
+        position: 2,
+        step: { value: 9, max: 20 },
+        etaMs: 65_000,
+        preview: null,
+        previewSeq: 0,
+        updatedAt: 0,
+      },
       previewUrl: 'attachment://preview.jpg',
     });
     expect(e.description).toContain('**45%**');
     expect(e.description).toContain('Sampling · step 9/20');
-    expect(e.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Position', value: '#2' }), expect.objectContaining({ name: 'Time left', value: 'about 1 min 5 s' })]));
+    expect(e.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Position', value: '#2' }),
+        expect.objectContaining({ name: 'Time left', value: 'about 1 min 5 s' }),
+      ]),
+    );
     expect(e.imageUrl).toBe('attachment://preview.jpg');
     expect(progressEmbed({ job, progress: null }).title).toBe('Queued');
   });
 
   it('result: prompt, parameters with seed, who; files left out are explained', () => {
-    const e = resultEmbed({ job, who: '<@123>', imageUrl: 'attachment://result-1.png', made: 2, attached: 1, notAttachedReason: '12.0 MB is over the 10 MB upload limit' });
+    const e = resultEmbed({
+      job,
+      who: '<@123>',
+      imageUrl: 'attachment://result-1.png',
+      made: 2,
+      attached: 1,
+      notAttachedReason: '12.0 MB is over the 10 MB upload limit',
+    });
     expect(e.description).toContain('a red fox in the snow');
     expect(e.description).toContain('1 of 2 files not attached (12.0 MB is over the 10 MB upload limit)');
     const names = e.fields.map((f) => `${f.name}=${f.value}`);
-    expect(names).toEqual(expect.arrayContaining(['Seed=42', 'Steps=20', 'Size=1024×768', 'By=<@123>', 'Workflow=sdxl-txt2img']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Seed=42', 'Steps=20', 'Size=1024×768', 'By=<@123>', 'Workflow=sdxl-txt2img']),
+    );
   });
 
   it('buttons carry persistent ids that parse back, and nothing else parses', () => {
     const rows = resultButtons(job.id, 'image');
     const ids = rows.flat().map((b) => b.customId);
-    expect(ids).toEqual(['upscale2', 'upscale4', 'vary', 'edit', 'animate', 'rerun', 'delete'].map((a) => `cd:${a}:${job.id}`));
+    expect(ids).toEqual(
+      ['upscale2', 'upscale4', 'vary', 'edit', 'animate', 'rerun', 'delete'].map((a) => `cd:${a}:${job.id}`),
+    );
     for (const id of ids) expect(parseButtonId(id)?.jobId).toBe(job.id);
-    expect(resultButtons(job.id, 'video').flat().map((b) => b.label)).toEqual(['Rerun', 'Delete']);
+    expect(
+      resultButtons(job.id, 'video')
+        .flat()
+        .map((b) => b.label),
+    ).toEqual(['Rerun', 'Delete']);
     expect(parseButtonId(buttonId('vary', 'abc'))).toEqual({ action: 'vary', jobId: 'abc' });
-    for (const bad of ['cd:nuke:abc', 'cd:vary:', 'x:vary:abc', `cd:vary:${'a'.repeat(120)}`, 'cd:vary:../../etc']) expect(parseButtonId(bad)).toBeNull();
+    for (const bad of ['cd:nuke:abc', 'cd:vary:', 'x:vary:abc', `cd:vary:${'a'.repeat(120)}`, 'cd:vary:../../etc'])
+      expect(parseButtonId(bad)).toBeNull();
   });
 
   it('clamps every part to Discord limits and the 6000 total', () => {
@@ -83,17 +115,32 @@ describe('shared/embeds', () => {
     expect(huge.fields.length).toBeLessThanOrEqual(25);
     expect(huge.fields.every((f) => f.value.length <= 1024)).toBe(true);
     expect(embedSize(huge)).toBeLessThanOrEqual(6000);
-    expect(errorEmbed({ title: 'Queue full', message: 'm', hint: 'wait' }).description).toContain('**What to do:** wait');
+    expect(errorEmbed({ title: 'Queue full', message: 'm', hint: 'wait' }).description).toContain(
+      '**What to do:** wait',
+    );
   });
 
   it('template preview lists the manifest parameters with defaults', async () => {
     const m = (await manifests()).get('sdxl-txt2img')!;
-    const e = templatePreviewEmbed({ name: 'noir', prompt: '{prompt}, film noir', negative: '', params: { steps: 30 }, workflow: 'sdxl-txt2img', shared: true }, m);
+    const e = templatePreviewEmbed(
+      {
+        name: 'noir',
+        prompt: '{prompt}, film noir',
+        negative: '',
+        params: { steps: 30 },
+        workflow: 'sdxl-txt2img',
+        shared: true,
+      },
+      m,
+    );
     const values = Object.fromEntries(e.fields.map((f) => [f.name, f.value]));
     expect(values.Steps).toBe('30');
     expect(values.CFG).toMatch(/\(default\)$/);
     expect(values.Shared).toBe('Everyone on this server');
-    expect(templatePreviewEmbed({ name: 'x', prompt: 'p', negative: '', params: {}, workflow: 'gone', shared: false }, null).fields[0]!.value).toContain('not installed');
+    expect(
+      templatePreviewEmbed({ name: 'x', prompt: 'p', negative: '', params: {}, workflow: 'gone', shared: false }, null)
+        .fields[0]!.value,
+    ).toContain('not installed');
   });
 });
 
@@ -130,7 +177,9 @@ describe('roles, limits and text checks', () => {
     expect(findBannedWord('A Gory scene', ['gore', 'gory'])).toBe('gory');
     expect(findBannedWord('gorgeous landscape', ['gore'])).toBeNull();
     expect(findBannedWord('very  bad   thing', ['bad thing'])).toBe('bad thing');
-    expect(promptProblem({ prompt: 'fine', negative: 'gore' }, ['gore'])).toContain('negative contains the banned word "gore"');
+    expect(promptProblem({ prompt: 'fine', negative: 'gore' }, ['gore'])).toContain(
+      'negative contains the banned word "gore"',
+    );
     expect(promptProblem({ prompt: 'x'.repeat(2001) }, [])).toContain('limit is 2000');
     expect(findBannedWord('(.*)', ['.*'])).toBe('.*');
   });
@@ -141,16 +190,37 @@ describe('options → workflow parameters', () => {
     const ms = await manifests();
     const sdxl = ms.get('sdxl-txt2img')!;
     const flux = ms.get('flux-txt2img')!;
-    expect(buildParams(sdxl, { steps: 30, cfg: 5.5, seed: 7, batch: 2, width: 768 })).toEqual({ ok: true, params: { steps: 30, cfg: 5.5, seed: 7, batch_size: 2, width: 768 } });
-    expect(buildParams(sdxl, { steps: 500 })).toEqual({ ok: false, message: 'Option `steps`: must be at most 100 (got 500).' });
-    expect(buildParams(sdxl, { width: 100 })).toMatchObject({ ok: false, message: expect.stringContaining('Option `width`') });
+    expect(buildParams(sdxl, { steps: 30, cfg: 5.5, seed: 7, batch: 2, width: 768 })).toEqual({
+      ok: true,
+      params: { steps: 30, cfg: 5.5, seed: 7, batch_size: 2, width: 768 },
+    });
+    expect(buildParams(sdxl, { steps: 500 })).toEqual({
+      ok: false,
+      message: 'Option `steps`: must be at most 100 (got 500).',
+    });
+    expect(buildParams(sdxl, { width: 100 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Option `width`'),
+    });
     // cfg maps to guidance on Flux
     expect(buildParams(flux, { cfg: 3.5 })).toEqual({ ok: true, params: { guidance: 3.5 } });
-    expect(buildParams(ms.get('upscale')!, { steps: 3 })).toMatchObject({ ok: false, message: expect.stringContaining('has no `steps` option') });
-    expect(buildParams(sdxl, { lora: 'detail.safetensors', lora_strength: 5 })).toMatchObject({ ok: false, message: expect.stringContaining('lora_strength') });
-    expect(buildParams(ms.get('upscale')!, { lora: 'x.safetensors' })).toMatchObject({ ok: false, message: expect.stringContaining('takes no LoRA') });
+    expect(buildParams(ms.get('upscale')!, { steps: 3 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('has no `steps` option'),
+    });
+    expect(buildParams(sdxl, { lora: 'detail.safetensors', lora_strength: 5 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('lora_strength'),
+    });
+    expect(buildParams(ms.get('upscale')!, { lora: 'x.safetensors' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('takes no LoRA'),
+    });
     // a base (template) keeps only known parameters
-    expect(buildParams(sdxl, { steps: 10 }, { steps: 40, cfg: 4, bogus: 1, prompt: 'x' })).toEqual({ ok: true, params: { steps: 10, cfg: 4 } });
+    expect(buildParams(sdxl, { steps: 10 }, { steps: 40, cfg: 4, bogus: 1, prompt: 'x' })).toEqual({
+      ok: true,
+      params: { steps: 10, cfg: 4 },
+    });
   });
 
   it('template prompts combine with the user prompt', () => {
@@ -160,7 +230,10 @@ describe('options → workflow parameters', () => {
   });
 
   it('autocomplete filtering searches the whole list and ranks prefixes first', () => {
-    const items = Array.from({ length: 200 }, (_, n) => `lora_${String(n).padStart(3, '0')}.safetensors`).concat(['zebra-style.safetensors', 'style/anime.safetensors']);
+    const items = Array.from({ length: 200 }, (_, n) => `lora_${String(n).padStart(3, '0')}.safetensors`).concat([
+      'zebra-style.safetensors',
+      'style/anime.safetensors',
+    ]);
     expect(filterChoices(items, '', (s) => [s])).toHaveLength(25);
     expect(filterChoices(items, 'zebra', (s) => [s])).toEqual(['zebra-style.safetensors']);
     expect(filterChoices(items, '199', (s) => [s])).toEqual(['lora_199.safetensors']);
@@ -173,9 +246,16 @@ describe('attachments, token and invite', () => {
   const cdn = ['https://cdn.discordapp.com'];
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
   it('refuses non-images, oversize and foreign URLs before any download', () => {
-    const ok = { name: 'a.png', size: 1000, url: 'https://cdn.discordapp.com/ephemeral-attachments/1/2/a.png?ex=1', contentType: 'image/png' };
+    const ok = {
+      name: 'a.png',
+      size: 1000,
+      url: 'https://cdn.discordapp.com/ephemeral-attachments/1/2/a.png?ex=1',
+      contentType: 'image/png',
+    };
     expect(attachmentProblem(ok, 'image', cdn)).toBeNull();
-    expect(attachmentProblem({ ...ok, contentType: 'application/pdf', name: 'a.pdf' }, 'image', cdn)).toContain('must be an image');
+    expect(attachmentProblem({ ...ok, contentType: 'application/pdf', name: 'a.pdf' }, 'image', cdn)).toContain(
+      'must be an image',
+    );
     expect(attachmentProblem({ ...ok, contentType: 'image/svg+xml' }, 'image', cdn)).toContain('must be an image');
     expect(attachmentProblem({ ...ok, size: 26 * 1024 * 1024 }, 'image2', cdn)).toContain('`image2`');
     expect(attachmentProblem({ ...ok, url: 'https://evil.example/a.png' }, 'image', cdn)).toContain("Discord's CDN");

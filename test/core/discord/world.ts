@@ -7,7 +7,13 @@ import type { Core } from '@core/app';
 import { WorkflowRegistry } from '@core/workflows/registry';
 import type { Job, JobStatus } from '@shared/jobs';
 import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '@test/fakes/comfyui';
-import { ManualClock, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from '@test/fakes/discord';
+import {
+  ManualClock,
+  startFakeDiscord,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  type RecordedCall,
+} from '@test/fakes/discord';
 import { tempDirs } from '@test/helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 import { startBotCore } from './boot';
@@ -40,7 +46,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const dataDir = dirs.make('comfydesk-discord-');
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const comfy = await startFakeComfy({ models: modelListsFor(registry.list(), { loras: ['detail-tweaker.safetensors', 'anime/style-a.safetensors'] }), ...opts.comfy });
+  const comfy = await startFakeComfy({
+    models: modelListsFor(registry.list(), { loras: ['detail-tweaker.safetensors', 'anime/style-a.safetensors'] }),
+    ...opts.comfy,
+  });
   // With the fast test interval the fake's hidden 5-edits-per-5-s limit is off unless a test keeps it.
   const fastEdits = (opts.editIntervalMs ?? 50) < 1500;
   const discord = await startFakeDiscord({
@@ -48,7 +57,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     ...(fastEdits ? { rateLimits: { messageEdits: false } } : {}),
     ...opts.discord,
   });
-  const boot = (): Promise<Core> => startBotCore({ dataDir, comfyUrl: comfy.url, discord, editIntervalMs: opts.editIntervalMs ?? 50 });
+  const boot = (): Promise<Core> =>
+    startBotCore({ dataDir, comfyUrl: comfy.url, discord, editIntervalMs: opts.editIntervalMs ?? 50 });
 
   let core = await boot();
   const world: World = {
@@ -76,7 +86,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
     resultPost(jobId) {
       return discord.waitForCall(
-        (c) => c.method === 'POST' && c.status < 300 && /^\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.json ?? {}).includes(`cd:rerun:${jobId}`),
+        (c) =>
+          c.method === 'POST' &&
+          c.status < 300 &&
+          /^\/channels\/\d+\/messages$/.test(c.path) &&
+          JSON.stringify(c.json ?? {}).includes(`cd:rerun:${jobId}`),
         { timeoutMs: 20_000 },
       );
     },
@@ -107,5 +121,8 @@ export function buttonIds(call: RecordedCall): string[] {
 
 /** The first embed of a message body. */
 export function embedOf(call: RecordedCall): Record<string, unknown> & { title?: string; description?: string } {
-  return ((bodyOf(call).embeds as unknown[]) ?? [])[0] as Record<string, unknown> & { title?: string; description?: string };
+  return ((bodyOf(call).embeds as unknown[]) ?? [])[0] as Record<string, unknown> & {
+    title?: string;
+    description?: string;
+  };
 }

@@ -7,7 +7,8 @@ import { healthContextFor, type HealthContext, type HealthResult, type WorkflowN
 import { BackendPool, type PoolBackend } from '@core/comfy/backends/pool';
 import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
 
-const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> => comfyHealthRegistry().run(ctx, onResult);
+const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> =>
+  comfyHealthRegistry().run(ctx, onResult);
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -64,7 +65,16 @@ describe('health against the fake ComfyUI', () => {
       (r) => streamed.push(r),
     );
     expect(streamed).toHaveLength(results.length);
-    expect(results.map((r) => r.id)).toEqual(['api', 'version', 'gpu', 'websocket', 'workflow:sdxl', 'workflow:flux', 'output-dir', 'queue']);
+    expect(results.map((r) => r.id)).toEqual([
+      'api',
+      'version',
+      'gpu',
+      'websocket',
+      'workflow:sdxl',
+      'workflow:flux',
+      'output-dir',
+      'queue',
+    ]);
     for (const r of results) {
       expect(typeof r.details).toBe('string');
       expect(r.details.length).toBeGreaterThan(0);
@@ -91,15 +101,23 @@ describe('health against the fake ComfyUI', () => {
     f.setScript({
       devices: [
         {
-          name: 'cuda:0 NVIDIA GeForce RTX 3090 : cudaMallocAsync', type: 'cuda', index: 0,
-          vram_total: 24 * 1024 ** 3, vram_free: 23 * 1024 ** 3, torch_vram_total: 0, torch_vram_free: 0,
+          name: 'cuda:0 NVIDIA GeForce RTX 3090 : cudaMallocAsync',
+          type: 'cuda',
+          index: 0,
+          vram_total: 24 * 1024 ** 3,
+          vram_free: 23 * 1024 ** 3,
+          torch_vram_total: 0,
+          torch_vram_free: 0,
         },
       ],
     });
     const client = new ComfyClient({ url: f.url });
     cleanups.push(() => client.close());
     const r = byId(await runComfyChecks({ client, url: client.url }));
-    expect(r.gpu).toMatchObject({ status: 'ok', details: 'NVIDIA GeForce RTX 3090 (cuda) with 24.0 GB VRAM, 23.0 GB free.' });
+    expect(r.gpu).toMatchObject({
+      status: 'ok',
+      details: 'NVIDIA GeForce RTX 3090 (cuda) with 24.0 GB VRAM, 23.0 GB free.',
+    });
   });
 
   it('fails clearly when ComfyUI is unreachable', async () => {

@@ -2,16 +2,18 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HealthRegistry, type HealthClient, type HealthContext, type HealthResult } from '@core/health/registry';
 import {
-  HealthRegistry,
-  type HealthClient,
-  type HealthContext,
-  type HealthResult,
-} from '@core/health/registry';
-import { comfyHealthChecks, comfyHealthRegistry, compareVersions, parseVersion, prettyDeviceName } from '@core/health/comfy-checks';
+  comfyHealthChecks,
+  comfyHealthRegistry,
+  compareVersions,
+  parseVersion,
+  prettyDeviceName,
+} from '@core/health/comfy-checks';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
 
-const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> => comfyHealthRegistry().run(ctx, onResult);
+const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> =>
+  comfyHealthRegistry().run(ctx, onResult);
 
 const tmpDirs: string[] = [];
 afterEach(async () => {
@@ -50,7 +52,12 @@ function stubClient(o: StubOpts = {}): HealthClient & { calls: string[] } {
       return {
         system: { comfyui_version: o.version ?? '0.3.64' },
         devices: o.devices ?? [
-          { name: 'cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync', type: 'cuda', vram_total: 24 * 1024 ** 3, vram_free: 20 * 1024 ** 3 },
+          {
+            name: 'cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync',
+            type: 'cuda',
+            vram_total: 24 * 1024 ** 3,
+            vram_free: 20 * 1024 ** 3,
+          },
         ],
       };
     },
@@ -87,7 +94,15 @@ describe('runHealthChecks with a stub client', () => {
       { client, url: 'http://gpu:8188', socketConnected: () => true, workflows: [sdxl], outputDir, minFreeBytes: 1 },
       (r) => streamed.push(r.id),
     );
-    expect(results.map((r) => r.id)).toEqual(['api', 'version', 'gpu', 'websocket', 'workflow:sdxl', 'output-dir', 'queue']);
+    expect(results.map((r) => r.id)).toEqual([
+      'api',
+      'version',
+      'gpu',
+      'websocket',
+      'workflow:sdxl',
+      'output-dir',
+      'queue',
+    ]);
     expect([...streamed].sort()).toEqual(results.map((r) => r.id).sort());
     expect(results.every((r) => r.status === 'ok')).toBe(true);
     const r = byId(results);
@@ -111,7 +126,11 @@ describe('runHealthChecks with a stub client', () => {
   it('warns for CPU only, an old version and a long queue, each with a fix hint', async () => {
     const results = byId(
       await runComfyChecks({
-        client: stubClient({ version: '0.3.40', devices: [{ name: 'cpu', type: 'cpu', vram_total: 1, vram_free: 1 }], pending: 30 }),
+        client: stubClient({
+          version: '0.3.40',
+          devices: [{ name: 'cpu', type: 'cpu', vram_total: 1, vram_free: 1 }],
+          pending: 30,
+        }),
         url: 'http://x',
         socketConnected: () => false,
       }),
@@ -136,7 +155,10 @@ describe('runHealthChecks with a stub client', () => {
     };
     const results = byId(
       await runComfyChecks({
-        client: stubClient({ classes: ['UNETLoader', 'SaveImage'], models: { text_encoders: ['sub/t5xxl_fp16.safetensors'] } }),
+        client: stubClient({
+          classes: ['UNETLoader', 'SaveImage'],
+          models: { text_encoders: ['sub/t5xxl_fp16.safetensors'] },
+        }),
         url: 'http://x',
         workflows: [flux],
       }),
@@ -144,13 +166,19 @@ describe('runHealthChecks with a stub client', () => {
     const wf = results['workflow:flux']!;
     expect(wf.title).toBe('Workflow "Flux dev"');
     expect(wf.status).toBe('fail');
-    expect(wf.details).toBe('Missing model: flux1-dev.safetensors (diffusion_models). Missing node type: FluxGuidance.');
+    expect(wf.details).toBe(
+      'Missing model: flux1-dev.safetensors (diffusion_models). Missing node type: FluxGuidance.',
+    );
     expect(wf.fixHint).toContain('Put flux1-dev.safetensors in ComfyUI/models/diffusion_models/.');
     expect(wf.fixHint).toContain('custom nodes');
   });
 
   it('fails clearly when ComfyUI is unreachable, and the dependent checks point at that', async () => {
-    const results = await runComfyChecks({ client: stubClient({ unreachable: true }), url: 'http://127.0.0.1:9', workflows: [sdxl] });
+    const results = await runComfyChecks({
+      client: stubClient({ unreachable: true }),
+      url: 'http://127.0.0.1:9',
+      workflows: [sdxl],
+    });
     const r = byId(results);
     expect(r.api).toMatchObject({ status: 'fail', details: expect.stringContaining('is not reachable') });
     expect(r.api!.fixHint).toContain('Start ComfyUI');
@@ -164,10 +192,19 @@ describe('runHealthChecks with a stub client', () => {
     const dir = await tmpDir();
     const file = path.join(dir, 'a-file');
     await fsp.writeFile(file, 'x');
-    const bad = byId(await runComfyChecks({ client: stubClient(), url: 'http://x', outputDir: path.join(file, 'out') }));
+    const bad = byId(
+      await runComfyChecks({ client: stubClient(), url: 'http://x', outputDir: path.join(file, 'out') }),
+    );
     expect(bad['output-dir']).toMatchObject({ status: 'fail', details: expect.stringContaining('Cannot write to') });
     expect(bad['output-dir']!.fixHint).toContain('write access');
-    const low = byId(await runComfyChecks({ client: stubClient(), url: 'http://x', outputDir: dir, minFreeBytes: Number.MAX_SAFE_INTEGER }));
+    const low = byId(
+      await runComfyChecks({
+        client: stubClient(),
+        url: 'http://x',
+        outputDir: dir,
+        minFreeBytes: Number.MAX_SAFE_INTEGER,
+      }),
+    );
     expect(low['output-dir']).toMatchObject({ status: 'warn', details: expect.stringContaining('free on its disk') });
   });
 });
@@ -176,10 +213,27 @@ describe('HealthRegistry', () => {
   it('turns exceptions and time-outs into fail results; never throws', async () => {
     const clock = new ManualClock();
     const reg = new HealthRegistry();
-    reg.register({ id: 'boom', title: 'Boom', run: async () => { throw new Error('disk exploded'); } });
-    reg.register({ id: 'sync-boom', title: 'Sync', run: () => { throw new TypeError('bad'); } });
+    reg.register({
+      id: 'boom',
+      title: 'Boom',
+      run: async () => {
+        throw new Error('disk exploded');
+      },
+    });
+    reg.register({
+      id: 'sync-boom',
+      title: 'Sync',
+      run: () => {
+        throw new TypeError('bad');
+      },
+    });
     reg.register({ id: 'slow', title: 'Slow', timeoutMs: 5000, run: () => new Promise(() => {}) });
-    reg.register({ id: 'bad-provider', expand: () => { throw new Error('no manifests'); } });
+    reg.register({
+      id: 'bad-provider',
+      expand: () => {
+        throw new Error('no manifests');
+      },
+    });
     const streamed: HealthResult[] = [];
     const running = reg.run({ client: stubClient(), url: 'http://x', clock }, (r) => {
       streamed.push(r);
@@ -199,7 +253,7 @@ describe('HealthRegistry', () => {
     expect(results[2]!.durationMs).toBe(5000);
   });
 
-  it('takes other parts\' checks beside the ComfyUI ones; each registry is its own (no process-wide state)', async () => {
+  it("takes other parts' checks beside the ComfyUI ones; each registry is its own (no process-wide state)", async () => {
     const registry = new HealthRegistry(comfyHealthChecks);
     expect(registry.ids()).toEqual(comfyHealthChecks.map((c) => c.id));
     const unregister = registry.register({
@@ -208,14 +262,20 @@ describe('HealthRegistry', () => {
       appliesTo: (ctx: HealthContext) => ctx.url.startsWith('http'),
       run: async () => ({ status: 'warn', details: 'Not logged in.', fixHint: 'Paste the bot token in Settings.' }),
     });
-    expect(() => registry.register({ id: 'discord', title: 'again', run: async () => ({ status: 'ok', details: '' }) })).toThrow(/already/);
+    expect(() =>
+      registry.register({ id: 'discord', title: 'again', run: async () => ({ status: 'ok', details: '' }) }),
+    ).toThrow(/already/);
     const results = await registry.run({ client: stubClient(), url: 'http://x' });
-    expect(results.at(-1)).toMatchObject({ id: 'discord', title: 'Discord bot', status: 'warn', fixHint: 'Paste the bot token in Settings.' });
+    expect(results.at(-1)).toMatchObject({
+      id: 'discord',
+      title: 'Discord bot',
+      status: 'warn',
+      fixHint: 'Paste the bot token in Settings.',
+    });
     expect(comfyHealthRegistry().ids()).not.toContain('discord');
     unregister();
     expect(registry.ids()).not.toContain('discord');
   });
-
 });
 
 describe('health helpers', () => {

@@ -50,7 +50,11 @@ describe('jobs through the core API', () => {
     const progress: EventPayload<'job.progress'>[] = [];
     c.events.on('job.progress', (p) => progress.push(p));
     const added = new Promise<EventPayload<'library.added'>>((resolve) => c.events.on('library.added', resolve));
-    const job = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'a copper teapot on a shelf', params: { steps: 3, width: 512, height: 512 } }, ctx);
+    const job = await c.api.call(
+      'jobs.submit',
+      { workflow: 'sdxl-txt2img', prompt: 'a copper teapot on a shelf', params: { steps: 3, width: 512, height: 512 } },
+      ctx,
+    );
     const done = await until(c, job.id, ['done', 'failed']);
     expect(done.status).toBe('done');
     expect(progress.some((p) => p.jobId === job.id && p.status === 'running')).toBe(true);
@@ -64,17 +68,30 @@ describe('jobs through the core API', () => {
     expect((await c.api.call('library.get', { id: output!.id }, ctx)).thumbnailPath).toMatch(/\.webp$/);
     expect((await c.api.call('jobs.queue', {}, ctx)).recent[0]!.id).toBe(job.id);
     // Headless there is no file manager to open: the path comes back to copy.
-    expect(await c.api.call('library.reveal', { id: output!.id }, ctx)).toEqual({ path: output!.filePath, opened: false });
+    expect(await c.api.call('library.reveal', { id: output!.id }, ctx)).toEqual({
+      path: output!.filePath,
+      opened: false,
+    });
     await c.api.call('library.delete', { ids: [output!.id] }, ctx);
-    expect(((await c.api.call('library.reveal', { id: output!.id }, ctx).catch((e: unknown) => e)) as ApiError).code).toBe('not_found');
+    expect(
+      ((await c.api.call('library.reveal', { id: output!.id }, ctx).catch((e: unknown) => e)) as ApiError).code,
+    ).toBe('not_found');
     expect((await c.api.call('library.search', { text: 'teapot' }, ctx)).items).toEqual([]);
   });
 
   it('pause holds the queue (jobs.queue shows positions), resume runs it; input validation errors are readable', async () => {
     const c = await start();
     expect((await c.api.call('queue.pause', { paused: true }, ctx)).paused).toBe(true);
-    const a = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'one', params: { steps: 2, width: 512, height: 512 } }, ctx);
-    const b = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'two', params: { steps: 2, width: 512, height: 512 } }, ctx);
+    const a = await c.api.call(
+      'jobs.submit',
+      { workflow: 'sdxl-txt2img', prompt: 'one', params: { steps: 2, width: 512, height: 512 } },
+      ctx,
+    );
+    const b = await c.api.call(
+      'jobs.submit',
+      { workflow: 'sdxl-txt2img', prompt: 'two', params: { steps: 2, width: 512, height: 512 } },
+      ctx,
+    );
     const snap = await c.api.call('jobs.queue', {}, ctx);
     expect(snap.paused).toBe(true);
     expect(snap.active.map((x) => [x.job.id, x.progress.position])).toEqual([
@@ -84,24 +101,42 @@ describe('jobs through the core API', () => {
     expect(c.healthSummary().queue).toMatchObject({ queued: 2, paused: true });
     await c.api.call('queue.pause', { paused: false }, ctx);
     await Promise.all([until(c, a.id, ['done']), until(c, b.id, ['done'])]);
-    const err = await c.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'x', params: { cfg: 'lots' } }, ctx).catch((e: unknown) => e as ApiError);
+    const err = await c.api
+      .call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'x', params: { cfg: 'lots' } }, ctx)
+      .catch((e: unknown) => e as ApiError);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).message).toMatch(/cfg must be a number/);
-    const upload = await c.api.call('jobs.uploadInput', { filename: 'notes.txt', dataBase64: Buffer.from('hello').toString('base64') }, ctx).catch((e: unknown) => e as ApiError);
+    const upload = await c.api
+      .call('jobs.uploadInput', { filename: 'notes.txt', dataBase64: Buffer.from('hello').toString('base64') }, ctx)
+      .catch((e: unknown) => e as ApiError);
     expect((upload as ApiError).message).toMatch(/not an image/);
   });
 
   it('imports an API-format workflow, refuses UI format with how to export, validates against the backend naming a missing model', async () => {
     const c = await start({ allModels: false });
     const ui = await c.api
-      .call('workflows.propose', { fileName: 'mine.json', text: JSON.stringify({ nodes: [], links: [], version: 0.4 }) }, ctx)
+      .call(
+        'workflows.propose',
+        { fileName: 'mine.json', text: JSON.stringify({ nodes: [], links: [], version: 0.4 }) },
+        ctx,
+      )
       .catch((e: unknown) => e as ApiError);
     expect((ui as ApiError).message).toMatch(/API/);
     const graph = JSON.parse(readFileSync(`${BUNDLED_DIR}/sdxl-txt2img/workflow.json`, 'utf8')) as unknown;
-    const proposal = await c.api.call('workflows.propose', { fileName: 'my sdxl.json', text: JSON.stringify(graph) }, ctx);
-    expect(proposal.manifest.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['prompt', 'seed', 'steps']));
+    const proposal = await c.api.call(
+      'workflows.propose',
+      { fileName: 'my sdxl.json', text: JSON.stringify(graph) },
+      ctx,
+    );
+    expect(proposal.manifest.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['prompt', 'seed', 'steps']),
+    );
     const changed = new Promise((resolve) => c.events.on('workflows.changed', resolve));
-    const entry = await c.api.call('workflows.import', { manifest: proposal.manifest, workflow: proposal.workflow }, ctx);
+    const entry = await c.api.call(
+      'workflows.import',
+      { manifest: proposal.manifest, workflow: proposal.workflow },
+      ctx,
+    );
     expect(entry.source).toBe('imported');
     await changed;
     expect((await c.api.call('workflows.list', {}, ctx)).some((w) => w.manifest.id === entry.manifest.id)).toBe(true);
@@ -120,18 +155,59 @@ describe('library.reveal on the desktop', () => {
     core = c;
     await c.start();
     c.store.users.upsert('desktop', 'You');
-    const job = c.store.jobs.create({ id: 'j-1', source: 'desktop', userId: 'desktop', workflow: 'sdxl-txt2img', params: {} });
+    const job = c.store.jobs.create({
+      id: 'j-1',
+      source: 'desktop',
+      userId: 'desktop',
+      workflow: 'sdxl-txt2img',
+      params: {},
+    });
     const file = `${c.config.libraryDir}/kept.png`;
     writeFileSync(file, 'png');
-    const output = c.store.outputs.add({ jobId: job.id, filePath: file, kind: 'image', mime: 'image/png', width: 1, height: 1, bytes: 3, userId: 'desktop', guildId: null, workflow: 'sdxl-txt2img', prompt: 'p', negative: '', seed: 1 });
+    const output = c.store.outputs.add({
+      jobId: job.id,
+      filePath: file,
+      kind: 'image',
+      mime: 'image/png',
+      width: 1,
+      height: 1,
+      bytes: 3,
+      userId: 'desktop',
+      guildId: null,
+      workflow: 'sdxl-txt2img',
+      prompt: 'p',
+      negative: '',
+      seed: 1,
+    });
     expect(await c.api.call('library.reveal', { id: output.id }, ctx)).toEqual({ path: file, opened: true });
     expect(revealed).toEqual([file]);
     // The gallery's filters: who, where, which workflow, with names and counts.
     c.store.users.upsert('u-7', 'Alice');
     c.store.guilds.upsert('g-1', 'Studio');
-    c.store.jobs.create({ id: 'j-2', source: 'discord', userId: 'u-7', guildId: 'g-1', workflow: 'flux-txt2img', params: {} });
+    c.store.jobs.create({
+      id: 'j-2',
+      source: 'discord',
+      userId: 'u-7',
+      guildId: 'g-1',
+      workflow: 'flux-txt2img',
+      params: {},
+    });
     for (let i = 0; i < 2; i++) {
-      c.store.outputs.add({ jobId: 'j-2', filePath: `${file}.${i}`, kind: 'image', mime: 'image/png', width: 1, height: 1, bytes: 3, userId: 'u-7', guildId: 'g-1', workflow: 'flux-txt2img', prompt: 'p', negative: '', seed: 1 });
+      c.store.outputs.add({
+        jobId: 'j-2',
+        filePath: `${file}.${i}`,
+        kind: 'image',
+        mime: 'image/png',
+        width: 1,
+        height: 1,
+        bytes: 3,
+        userId: 'u-7',
+        guildId: 'g-1',
+        workflow: 'flux-txt2img',
+        prompt: 'p',
+        negative: '',
+        seed: 1,
+      });
     }
     expect(await c.api.call('library.facets', {}, ctx)).toEqual({
       users: [

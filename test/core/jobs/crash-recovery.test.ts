@@ -32,10 +32,14 @@ interface Running {
 }
 
 async function startHeadless(dataDir: string, comfyUrl: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn', COMFYDESK_COMFY_URLS: comfyUrl, COMFYDESK_DISCORD_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn', COMFYDESK_COMFY_URLS: comfyUrl, COMFYDESK_DISCORD_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -78,7 +82,8 @@ function jobsUntil(run: Running, ids: string[], test: (jobs: Map<string, Job>) =
     });
     Promise.all(ids.map((id) => run.api.call('jobs.get', { id })))
       .then((list) => {
-        for (const job of list) if (!jobs.has(job.id) || jobs.get(job.id)!.updatedAt <= job.updatedAt) jobs.set(job.id, job);
+        for (const job of list)
+          if (!jobs.has(job.id) || jobs.get(job.id)!.updatedAt <= job.updatedAt) jobs.set(job.id, job);
         check();
       })
       .catch(reject);
@@ -100,7 +105,11 @@ describe('crash recovery', () => {
     const first = await startHeadless(dataDir, fake.url);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const job = await first.api.call('jobs.submit', { workflow: 'sdxl-txt2img', prompt: `crash test ${i}`, params: { steps: 4, width: 512, height: 512 } });
+      const job = await first.api.call('jobs.submit', {
+        workflow: 'sdxl-txt2img',
+        prompt: `crash test ${i}`,
+        params: { steps: 4, width: 512, height: 512 },
+      });
       ids.push(job.id);
     }
     // Mid-queue: something finished, something is on ComfyUI, something still waits in our queue.
@@ -125,7 +134,11 @@ describe('crash recovery', () => {
       db.close();
     });
     for (const id of ids) {
-      const ended = db.prepare("SELECT COUNT(*) AS n FROM job_transitions WHERE job_id = ? AND to_state IN ('done','failed','cancelled')").get(id) as { n: number };
+      const ended = db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM job_transitions WHERE job_id = ? AND to_state IN ('done','failed','cancelled')",
+        )
+        .get(id) as { n: number };
       expect(ended.n, `ended transitions of ${id}`).toBe(1);
       const outputs = db.prepare('SELECT COUNT(*) AS n FROM outputs WHERE job_id = ?').get(id) as { n: number };
       expect(outputs.n, `outputs of ${id}`).toBe(1);

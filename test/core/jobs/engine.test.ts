@@ -33,7 +33,10 @@ function transitionsOf(h: Harness, id: string): string[] {
 describe('jobs engine against the fake ComfyUI', () => {
   it('runs a job through every state, stores its PNG, and sends the stored seed and prompt to ComfyUI', async () => {
     const h = await harness();
-    const job = h.engine.submit({ ...sdxl('a lighthouse at dusk'), params: { steps: 4, width: 512, height: 512, seed: -1 } });
+    const job = h.engine.submit({
+      ...sdxl('a lighthouse at dusk'),
+      params: { steps: 4, width: 512, height: 512, seed: -1 },
+    });
     expect(job.status).toBe('queued');
     const seed = job.params.seed as number;
     expect(seed).toBeGreaterThanOrEqual(0);
@@ -53,7 +56,9 @@ describe('jobs engine against the fake ComfyUI', () => {
     const graph = sent.prompt as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
     const sampler = Object.values(graph).find((n) => n.class_type === 'KSampler')!;
     expect(sampler.inputs.seed).toBe(seed);
-    expect(Object.values(graph).some((n) => n.class_type === 'CLIPTextEncode' && n.inputs.text === 'a lighthouse at dusk')).toBe(true);
+    expect(
+      Object.values(graph).some((n) => n.class_type === 'CLIPTextEncode' && n.inputs.text === 'a lighthouse at dusk'),
+    ).toBe(true);
     // progress went out, monotonic, ending at the sampler's last step
     const mine = h.progress.filter((p) => p.jobId === job.id && p.status !== 'queued');
     expect(mine.length).toBeGreaterThan(0);
@@ -85,13 +90,18 @@ describe('jobs engine against the fake ComfyUI', () => {
     const ids: Record<string, string[]> = { alice: [], bob: [], carol: [] };
     for (const user of ['alice', 'bob', 'carol']) {
       for (let i = 0; i < 10; i++) {
-        ids[user]!.push(h.engine.submit({ ...sdxl(`${user} ${i}`), source: 'discord', userId: user, guildId: 'g1', channelId: 'c1' }).id);
+        ids[user]!.push(
+          h.engine.submit({ ...sdxl(`${user} ${i}`), source: 'discord', userId: user, guildId: 'g1', channelId: 'c1' })
+            .id,
+        );
       }
     }
     h.engine.setPaused(false);
     // The first prompt is held on its first step: the backend holds it plus exactly one more.
     await h.fake.waitForHeld();
-    await h.waitFor(h.store.jobs.byStatus(['submitted', 'running'])[1]?.id ?? '', ['submitted', 'running']).catch(() => {});
+    await h
+      .waitFor(h.store.jobs.byStatus(['submitted', 'running'])[1]?.id ?? '', ['submitted', 'running'])
+      .catch(() => {});
     const inFlight = () => h.store.jobs.byStatus(['submitted', 'running']).length;
     expect(inFlight()).toBe(2);
     h.fake.setScript({ hold: false });
@@ -193,7 +203,13 @@ describe('jobs engine against the fake ComfyUI', () => {
 
   it('reruns a job with its parameters (new seed when asked) as the desktop user or the original user', async () => {
     const h = await harness();
-    const first = h.engine.submit({ ...sdxl('rerun me', { seed: 42 }), source: 'discord', userId: 'u9', guildId: 'g', channelId: 'c' });
+    const first = h.engine.submit({
+      ...sdxl('rerun me', { seed: 42 }),
+      source: 'discord',
+      userId: 'u9',
+      guildId: 'g',
+      channelId: 'c',
+    });
     await h.waitFor(first.id, 'done');
     const same = h.engine.rerun({ id: first.id, asOriginalUser: false });
     expect(same.userId).toBe('desktop');
@@ -227,7 +243,13 @@ describe('jobs engine across a graceful restart', () => {
     expect(done.status).toBe('done');
     expect(done.attempts).toBe(0);
     expect(done.promptId).toBe(promptId);
-    expect(second.store.jobs.transitions(job.id).map((t) => t.to)).toEqual(['queued', 'submitted', 'running', 'collecting', 'done']);
+    expect(second.store.jobs.transitions(job.id).map((t) => t.to)).toEqual([
+      'queued',
+      'submitted',
+      'running',
+      'collecting',
+      'done',
+    ]);
     expect(fake.prompts.filter((p) => p.promptId === promptId)).toHaveLength(1);
     expect(fake.prompts).toHaveLength(1);
     await second.close();

@@ -7,7 +7,16 @@ import { makeJob } from '@test/helpers/job-fixture';
 let seq = 0;
 function job(userId: string, createdAt: number, extra: Partial<Job> = {}): Job {
   seq += 1;
-  return makeJob(`j${String(seq).padStart(4, '0')}`, { source: 'discord', userId, guildId: 'g', channelId: 'c', prompt: `${userId} ${createdAt}`, createdAt, updatedAt: createdAt, ...extra });
+  return makeJob(`j${String(seq).padStart(4, '0')}`, {
+    source: 'discord',
+    userId,
+    guildId: 'g',
+    channelId: 'c',
+    prompt: `${userId} ${createdAt}`,
+    createdAt,
+    updatedAt: createdAt,
+    ...extra,
+  });
 }
 
 describe('fairOrder', () => {
@@ -31,13 +40,25 @@ describe('fairOrder', () => {
       ['alice', 10],
       ['bob', 5],
     ]);
-    expect(fairOrder(jobs, { desktopPriority: false, lastServed }).map((j) => j.userId)).toEqual(['carol', 'bob', 'alice']);
+    expect(fairOrder(jobs, { desktopPriority: false, lastServed }).map((j) => j.userId)).toEqual([
+      'carol',
+      'bob',
+      'alice',
+    ]);
   });
 
   it("puts the desktop user's jobs first when the setting asks, and in turn otherwise", () => {
     const jobs = [job('alice', 1), job('desktop', 5, { source: 'desktop' }), job('bob', 2)];
-    expect(fairOrder(jobs, { desktopPriority: true, lastServed: new Map() }).map((j) => j.userId)).toEqual(['desktop', 'alice', 'bob']);
-    expect(fairOrder(jobs, { desktopPriority: false, lastServed: new Map() }).map((j) => j.userId)).toEqual(['alice', 'bob', 'desktop']);
+    expect(fairOrder(jobs, { desktopPriority: true, lastServed: new Map() }).map((j) => j.userId)).toEqual([
+      'desktop',
+      'alice',
+      'bob',
+    ]);
+    expect(fairOrder(jobs, { desktopPriority: false, lastServed: new Map() }).map((j) => j.userId)).toEqual([
+      'alice',
+      'bob',
+      'desktop',
+    ]);
   });
 
   it('returns every job exactly once', () => {
@@ -54,6 +75,7 @@ describe('job ids', () => {
     const ids = Array.from({ length: 5000 }, () => newId());
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids.slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids.slice(0, 10))
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

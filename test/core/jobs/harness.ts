@@ -43,7 +43,11 @@ export interface Harness {
 const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
 
 /** JobBackends over a BackendPool of live ComfyBackends (in the app, the ComfyUI manager is this). */
-function poolBackends(pool: BackendPool, get: (id: string) => ComfyBackend | undefined, onChange: (listener: () => void) => () => void): JobBackends {
+function poolBackends(
+  pool: BackendPool,
+  get: (id: string) => ComfyBackend | undefined,
+  onChange: (listener: () => void) => () => void,
+): JobBackends {
   return {
     rank: (req: Requirements) =>
       pool
@@ -56,7 +60,13 @@ function poolBackends(pool: BackendPool, get: (id: string) => ComfyBackend | und
 }
 
 export async function startHarness(
-  opts: { fake?: FakeComfyOptions; fakeInstance?: FakeComfy; dataDir?: string; clock?: Clock; perUserLimit?: number } = {},
+  opts: {
+    fake?: FakeComfyOptions;
+    fakeInstance?: FakeComfy;
+    dataDir?: string;
+    clock?: Clock;
+    perUserLimit?: number;
+  } = {},
 ): Promise<Harness> {
   const dirs = tempDirs();
   const dataDir = opts.dataDir ?? dirs.make('comfydesk-jobs-');
@@ -86,17 +96,27 @@ export async function startHarness(
   await opened;
   await pool.refresh(backend.id);
   mkdirSync(join(dataDir, 'library'), { recursive: true });
-  const library = new Library({ libraryDir: join(dataDir, 'library'), store: store.outputs, clock, logger: nullLogger, events });
+  const library = new Library({
+    libraryDir: join(dataDir, 'library'),
+    store: store.outputs,
+    clock,
+    logger: nullLogger,
+    events,
+  });
   await library.start();
   const inputs = new InputStore(join(dataDir, 'inputs'), [join(dataDir, 'library')]);
   const engine = new JobEngine({
     store,
     events,
     workflows: registry,
-    backends: poolBackends(pool, (id) => (id === backend.id ? backend : undefined), (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    }),
+    backends: poolBackends(
+      pool,
+      (id) => (id === backend.id ? backend : undefined),
+      (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    ),
     library,
     inputs,
     clock,

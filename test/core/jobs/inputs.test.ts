@@ -13,7 +13,9 @@ afterEach(() => dirs.cleanup());
 const SIGNATURE_ONLY = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 let PNG: Buffer;
 beforeAll(async () => {
-  PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
+  PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
 });
 
 describe('InputStore', () => {
@@ -30,13 +32,19 @@ describe('InputStore', () => {
 
   it('refuses what is not an image, empty files and bad base64, with the file named', async () => {
     const store = new InputStore(join(dirs.make(), 'inputs'), []);
-    await expect(store.saveBase64('notes.txt', Buffer.from('hello').toString('base64'))).rejects.toThrow(/"notes.txt" is not an image/);
+    await expect(store.saveBase64('notes.txt', Buffer.from('hello').toString('base64'))).rejects.toThrow(
+      /"notes.txt" is not an image/,
+    );
     await expect(store.saveBase64('x.png', '!!!')).rejects.toThrow(/not valid base64/);
     await expect(store.save('empty.png', new Uint8Array())).rejects.toThrow(/empty/);
-    await expect(store.save('fake.png', SIGNATURE_ONLY)).rejects.toThrow(/"fake.png" looks like a PNG but cannot be read as an image/);
+    await expect(store.save('fake.png', SIGNATURE_ONLY)).rejects.toThrow(
+      /"fake.png" looks like a PNG but cannot be read as an image/,
+    );
     const big = Buffer.alloc(25 * 1024 * 1024 + 1);
     SIGNATURE_ONLY.copy(big);
-    await expect(store.save('huge.png', big)).rejects.toSatisfy((e: unknown) => e instanceof ApiError && e.code === 'limit');
+    await expect(store.save('huge.png', big)).rejects.toSatisfy(
+      (e: unknown) => e instanceof ApiError && e.code === 'limit',
+    );
   });
 
   it('only lets jobs name files in the inputs or library folder', async () => {

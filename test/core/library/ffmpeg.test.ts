@@ -16,7 +16,9 @@ import { collectedBytes, dirs, makeJob, useLibrarySetups } from './helpers';
 const setup = useLibrarySetups();
 
 async function fakeFfmpeg(dir: string): Promise<string> {
-  const frame = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#3366cc' } }).png().toBuffer();
+  const frame = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
   const path = join(dir, 'ffmpeg');
   writeFileSync(
     path,
@@ -50,9 +52,18 @@ describe.skipIf(process.platform === 'win32')('with ffmpeg on PATH', () => {
   it('makes a video thumbnail from its first frame', async () => {
     const s = setup();
     const ffmpeg = await fakeFfmpeg(s.dir);
-    const library = new Library({ libraryDir: s.libraryDir, store: s.store.outputs, clock: s.clock, logger: nullLogger, events: s.events, ffmpegPath: ffmpeg });
+    const library = new Library({
+      libraryDir: s.libraryDir,
+      store: s.store.outputs,
+      clock: s.clock,
+      logger: nullLogger,
+      events: s.events,
+      ffmpegPath: ffmpeg,
+    });
     const job = makeJob(s.store, { workflow: 'wan22-i2v' });
-    const [video] = await library.ingest(job, [collectedBytes(library, job.id, 'clip.mp4', Buffer.alloc(5000), 'video')]);
+    const [video] = await library.ingest(job, [
+      collectedBytes(library, job.id, 'clip.mp4', Buffer.alloc(5000), 'video'),
+    ]);
     await library.thumbnailsIdle();
     const thumb = s.store.outputs.get(video!.id)!.thumbnailPath!;
     const meta = await sharp(thumb).metadata();
@@ -68,6 +79,9 @@ describe.skipIf(process.platform === 'win32')('with ffmpeg on PATH', () => {
     const r = await fitToLimit(original, 40_000, { cacheDir: join(dir, 'cache'), ffmpegPath: ffmpeg });
     expect(r).toMatchObject({ bytes: 36_000, mime: 'video/mp4', transformed: expect.stringContaining('360p') });
     expect(statSync(original).size).toBe(50_000);
-    expect(await fitToLimit(original, 1_000, { cacheDir: join(dir, 'cache'), ffmpegPath: ffmpeg })).toMatchObject({ tooLarge: true, bytes: 50_000 });
+    expect(await fitToLimit(original, 1_000, { cacheDir: join(dir, 'cache'), ffmpegPath: ffmpeg })).toMatchObject({
+      tooLarge: true,
+      bytes: 50_000,
+    });
   });
 });

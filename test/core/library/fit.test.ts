@@ -76,7 +76,11 @@ describe('fitToLimit', () => {
     const original = join(dir, 'big.png');
     const bytes = await writePng(original, 1280, 1280, { noise: true });
     const r = await fitToLimit(original, 1000, { cacheDir: join(dir, 'cache') });
-    expect(r).toEqual({ tooLarge: true, bytes, reason: expect.stringMatching(/even at 25% size the image does not fit the 1 KB limit/) });
+    expect(r).toEqual({
+      tooLarge: true,
+      bytes,
+      reason: expect.stringMatching(/even at 25% size the image does not fit the 1 KB limit/),
+    });
   });
 
   it('re-encodes and downscales an animated WebP, keeping it animated', async () => {
@@ -84,11 +88,19 @@ describe('fitToLimit', () => {
     const frames = await Promise.all(
       [0, 1, 2, 3].map(async (i) => {
         const raw = noise(256 * 256 * 3, i + 1);
-        return sharp(raw, { raw: { width: 256, height: 256, channels: 3 } }).blur(1).png().toBuffer();
+        return sharp(raw, { raw: { width: 256, height: 256, channels: 3 } })
+          .blur(1)
+          .png()
+          .toBuffer();
       }),
     );
     const original = join(dir, 'anim.webp');
-    writeFileSync(original, await sharp(frames, { join: { animated: true } }).webp({ lossless: true }).toBuffer());
+    writeFileSync(
+      original,
+      await sharp(frames, { join: { animated: true } })
+        .webp({ lossless: true })
+        .toBuffer(),
+    );
     const size = statSync(original).size;
     const r = fitted(await fitToLimit(original, Math.floor(size / 4), { cacheDir: join(dir, 'cache') }));
     expect(r.mime).toBe('image/webp');

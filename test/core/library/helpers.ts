@@ -99,7 +99,12 @@ export function makeJob(store: Store, patch: Partial<NewJob> = {}): Job {
 }
 
 /** A real PNG: flat colour by default, or noise (incompressible, large). */
-export async function writePng(path: string, width: number, height: number, opts: { noise?: boolean; alpha?: boolean } = {}): Promise<number> {
+export async function writePng(
+  path: string,
+  width: number,
+  height: number,
+  opts: { noise?: boolean; alpha?: boolean } = {},
+): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   const channels = opts.alpha ? 4 : 3;
   let image: Sharp;
@@ -131,20 +136,42 @@ export function noise(length: number, seed: number): Buffer {
 }
 
 /** A file the engine collected into the job's incoming folder. */
-export async function collectedPng(library: Library, jobId: string, name: string, width: number, height: number): Promise<CollectedFile> {
+export async function collectedPng(
+  library: Library,
+  jobId: string,
+  name: string,
+  width: number,
+  height: number,
+): Promise<CollectedFile> {
   const path = join(library.incomingDir(jobId), name);
   const bytes = await writePng(path, width, height);
   return { path, kind: 'image', nodeId: '9', bytes, ref: { filename: name, subfolder: '', type: 'output' } };
 }
 
-export function collectedBytes(library: Library, jobId: string, name: string, content: string | Buffer, kind: CollectedFile['kind']): CollectedFile {
+export function collectedBytes(
+  library: Library,
+  jobId: string,
+  name: string,
+  content: string | Buffer,
+  kind: CollectedFile['kind'],
+): CollectedFile {
   const path = join(library.incomingDir(jobId), name);
   writeFileSync(path, content);
-  return { path, kind, nodeId: '12', bytes: Buffer.byteLength(content), ref: { filename: name, subfolder: '', type: 'output' } };
+  return {
+    path,
+    kind,
+    nodeId: '12',
+    bytes: Buffer.byteLength(content),
+    ref: { filename: name, subfolder: '', type: 'output' },
+  };
 }
 
 /** Resolves with the next `event` payload that passes `match`. */
-export function nextEvent<E extends EventName>(events: EventBus, event: E, match: (p: EventPayload<E>) => boolean = () => true): Promise<EventPayload<E>> {
+export function nextEvent<E extends EventName>(
+  events: EventBus,
+  event: E,
+  match: (p: EventPayload<E>) => boolean = () => true,
+): Promise<EventPayload<E>> {
   return new Promise((resolve) => {
     const off = events.on(event, (payload) => {
       if (!match(payload)) return;

@@ -19,7 +19,12 @@ afterEach(async () => {
 
 async function serve(): Promise<{ core: Core; server: RunningServer; token: string; image: Output; video: Output }> {
   const dataDir = dirs.make('comfydesk-media-');
-  const core = createCore({ config: loadConfig({ dataDir, env: {} }), mode: 'headless', secrets: new MemorySecretStore(), discoverUrls: [] });
+  const core = createCore({
+    config: loadConfig({ dataDir, env: {} }),
+    mode: 'headless',
+    secrets: new MemorySecretStore(),
+    discoverUrls: [],
+  });
   const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
   const server = await startServer({
     api: core.api,
@@ -31,11 +36,20 @@ async function serve(): Promise<{ core: Core; server: RunningServer; token: stri
     rendererDir: null,
     resolveMedia: core.library.resolveMedia,
   });
-  cleanups.push(() => core.stop(), () => server.close());
+  cleanups.push(
+    () => core.stop(),
+    () => server.close(),
+  );
   const job = makeJob(core.store);
   const [image, video] = await core.library.ingest(job, [
     await collectedPng(core.library, job.id, 'a.png', 400, 200),
-    collectedBytes(core.library, job.id, 'clip.mp4', Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)), 'video'),
+    collectedBytes(
+      core.library,
+      job.id,
+      'clip.mp4',
+      Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)),
+      'video',
+    ),
   ]);
   await core.library.thumbnailsIdle();
   return { core, server, token, image: core.library.get(image!.id)!, video: video! };
@@ -61,7 +75,9 @@ describe('media routes', () => {
     expect(thumb.headers.get('content-type')).toBe('image/webp');
     expect(Buffer.from(await thumb.arrayBuffer())).toEqual(readFileSync(image.thumbnailPath!));
 
-    const again = await fetch(`${server.url}/media/file/${image.id}`, { headers: { ...auth, 'if-none-match': file.headers.get('etag')! } });
+    const again = await fetch(`${server.url}/media/file/${image.id}`, {
+      headers: { ...auth, 'if-none-match': file.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
   });
 
@@ -73,7 +89,9 @@ describe('media routes', () => {
     expect(part.headers.get('content-type')).toBe('video/mp4');
     expect(part.headers.get('content-range')).toBe('bytes 10-19/1000');
     expect([...Buffer.from(await part.arrayBuffer())]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-    expect((await fetch(`${server.url}/media/file/${video.id}`, { headers: { ...auth, range: 'bytes=5000-' } })).status).toBe(416);
+    expect(
+      (await fetch(`${server.url}/media/file/${video.id}`, { headers: { ...auth, range: 'bytes=5000-' } })).status,
+    ).toBe(416);
 
     const noThumb = await fetch(`${server.url}/media/thumb/${video.id}`, { headers: auth });
     expect([noThumb.status, await noThumb.text()]).toEqual([404, `Output ${video.id} has no thumbnail (yet).`]);

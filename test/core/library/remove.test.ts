@@ -54,7 +54,11 @@ describe('library delete and favourites', () => {
     const job = makeJob(store, { prompt: 'lighthouse in a storm' });
     const [out] = await library.ingest(job, [await collectedPng(library, job.id, 'a.png', 64, 64)]);
 
-    expect(await api['library.search']({ text: 'storm', limit: 100 }, ctx)).toEqual({ items: [out], total: 1, totalCapped: false });
+    expect(await api['library.search']({ text: 'storm', limit: 100 }, ctx)).toEqual({
+      items: [out],
+      total: 1,
+      totalCapped: false,
+    });
     expect(await api['library.get']({ id: out!.id }, ctx)).toEqual(out);
     const changed = nextEvent(events, 'library.changed', (c) => c.favourite !== undefined);
     expect((await api['library.favourite']({ id: out!.id, favourite: true }, ctx)).favourite).toBe(true);

@@ -27,12 +27,20 @@ function reference(db: ReturnType<typeof openStore>['db'], q: OutputQuery): { id
   if (p.from !== undefined) add('created_at >= ?', p.from);
   if (p.to !== undefined) add('created_at <= ?', p.to);
   const all = (
-    db.prepare(`SELECT id, created_at FROM outputs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC`).all(...params) as {
+    db
+      .prepare(
+        `SELECT id, created_at FROM outputs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC`,
+      )
+      .all(...params) as {
       id: number;
       created_at: number;
     }[]
-  ).filter((r) => !p.after || r.created_at < p.after.createdAt || (r.created_at === p.after.createdAt && r.id < p.after.id));
-  const total = db.prepare(`SELECT COUNT(*) AS n FROM outputs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...params) as { n: number };
+  ).filter(
+    (r) => !p.after || r.created_at < p.after.createdAt || (r.created_at === p.after.createdAt && r.id < p.after.id),
+  );
+  const total = db
+    .prepare(`SELECT COUNT(*) AS n FROM outputs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`)
+    .get(...params) as { n: number };
   return { ids: all.slice(0, p.limit).map((r) => r.id), total: total.n };
 }
 
@@ -41,7 +49,10 @@ describe('gallery query paths', () => {
     const store = openStore(join(dirs.make(), 'db.sqlite'), { now: () => Date.UTC(2026, 0, 1) });
     const seed = seedOutputs(store.db, 6000, Date.UTC(2026, 0, 1), 5);
     // Several outputs share a timestamp (4 per job), so keyset pages must break ties by id.
-    const mid = store.db.prepare('SELECT created_at AS createdAt, id FROM outputs WHERE id = 3002').get() as { createdAt: number; id: number };
+    const mid = store.db.prepare('SELECT created_at AS createdAt, id FROM outputs WHERE id = 3002').get() as {
+      createdAt: number;
+      id: number;
+    };
     const day = 24 * 3600_000;
     const queries: OutputQuery[] = [
       {},
@@ -71,7 +82,9 @@ describe('gallery query paths', () => {
       expect(got, JSON.stringify(q)).toEqual(want.ids);
       for (const cap of [1000, 10]) {
         const total = gallery.total(parsed, cap);
-        expect(total, `${JSON.stringify(q)} cap ${cap}`).toEqual(want.total > cap ? { total: cap, capped: true } : { total: want.total, capped: false });
+        expect(total, `${JSON.stringify(q)} cap ${cap}`).toEqual(
+          want.total > cap ? { total: cap, capped: true } : { total: want.total, capped: false },
+        );
         const plan = gallery.explain(parsed, cap);
         paths.add(plan.items).add(plan.count);
       }
@@ -91,7 +104,9 @@ describe('gallery query paths', () => {
     const before = gallery.total(q, 100_000);
     expect(gallery.total(q, 100_000)).toEqual(before);
     const job = store.db
-      .prepare('SELECT job_id AS id, COUNT(*) AS n FROM outputs WHERE id IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?) AND user_id = ? GROUP BY job_id LIMIT 1')
+      .prepare(
+        'SELECT job_id AS id, COUNT(*) AS n FROM outputs WHERE id IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?) AND user_id = ? GROUP BY job_id LIMIT 1',
+      )
       .get(ftsQuery(seed.commonWord), seed.users[0]) as { id: string; n: number };
     store.db.prepare('DELETE FROM jobs WHERE id = ?').run(job.id);
     expect(gallery.total(q, 100_000)).toEqual({ total: before.total - job.n, capped: false });

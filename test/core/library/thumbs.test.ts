@@ -11,7 +11,10 @@ describe('library thumbnails', () => {
   it('makes a WebP of at most 320 px from a real 1024×1024 PNG, records it and announces library.changed', async () => {
     const { library, store, events } = setup();
     const job = makeJob(store);
-    const files = [await collectedPng(library, job.id, 'big.png', 1024, 1024), await collectedPng(library, job.id, 'wide.png', 1024, 512)];
+    const files = [
+      await collectedPng(library, job.id, 'big.png', 1024, 1024),
+      await collectedPng(library, job.id, 'wide.png', 1024, 512),
+    ];
     const seen: LibraryChanged[] = [];
     events.on('library.changed', (c) => seen.push(c));
     const outputs = await library.ingest(job, files);
@@ -31,7 +34,10 @@ describe('library thumbnails', () => {
       expect([meta.format, meta.width, meta.height]).toEqual(['webp', ...size]);
     }
     expect(library.resolveMedia('thumb', square.id)).toEqual({ path: square.thumbnailPath, mime: 'image/webp' });
-    expect(library.resolveMedia('thumb', String(square.id))).toEqual({ path: square.thumbnailPath, mime: 'image/webp' });
+    expect(library.resolveMedia('thumb', String(square.id))).toEqual({
+      path: square.thumbnailPath,
+      mime: 'image/webp',
+    });
     expect(library.resolveMedia('file', 'nope')).toBeNull();
   });
 
@@ -73,7 +79,9 @@ describe('library thumbnails', () => {
   it('gives a video no thumbnail without ffmpeg (the UI shows an icon)', async () => {
     const { library, store } = setup();
     const job = makeJob(store);
-    const [video] = await library.ingest(job, [collectedBytes(library, job.id, 'clip.mp4', Buffer.alloc(100), 'video')]);
+    const [video] = await library.ingest(job, [
+      collectedBytes(library, job.id, 'clip.mp4', Buffer.alloc(100), 'video'),
+    ]);
     await library.thumbnailsIdle();
     expect(library.ffmpegPath).toBeNull();
     expect(store.outputs.get(video!.id)!.thumbnailPath).toBeNull();

@@ -36,11 +36,15 @@ function problemWith(answer: Answer): string {
   if (answer.type !== 'result') return `answered with a ${answer.type} frame`;
   if (answer.ok) return '';
   const e = answer.error;
-  if (!e || !ApiErrorCodeSchema.safeParse(e.code).success) return `error without a known code: ${JSON.stringify(e).slice(0, 200)}`;
+  if (!e || !ApiErrorCodeSchema.safeParse(e.code).success)
+    return `error without a known code: ${JSON.stringify(e).slice(0, 200)}`;
   if (e.code === 'internal') return `internal: ${e.message.slice(0, 300)}`;
-  if (typeof e.message !== 'string' || e.message.trim().length < 5) return `unreadable message: ${JSON.stringify(e.message)}`;
-  if (/\n\s+at\s/.test(e.message) || e.message.includes('[object Object]')) return `message leaks internals: ${e.message.slice(0, 300)}`;
-  if (e.message.length > 4000) return `message of ${e.message.length} characters (echoes the input?): ${e.message.slice(0, 120)}…`;
+  if (typeof e.message !== 'string' || e.message.trim().length < 5)
+    return `unreadable message: ${JSON.stringify(e.message)}`;
+  if (/\n\s+at\s/.test(e.message) || e.message.includes('[object Object]'))
+    return `message leaks internals: ${e.message.slice(0, 300)}`;
+  if (e.message.length > 4000)
+    return `message of ${e.message.length} characters (echoes the input?): ${e.message.slice(0, 120)}…`;
   return '';
 }
 
@@ -88,13 +92,22 @@ describe('API fuzz over the headless WebSocket', () => {
   it('keeps the other settings of a group when a patch names one field or carries prototype keys', async () => {
     await client.call('settings.set', { queue: { paused: true, globalLimit: 50 }, defaults: { delivery: 'dm' } });
     expect((await client.call('settings.set', { queue: { perUserLimit: 5 } })).ok).toBe(true);
-    const answer = await client.callRaw('settings.set', '{"models":{"__proto__":"evil.safetensors","constructor":"x"},"queue":{"__proto__":{"paused":false}}}');
+    const answer = await client.callRaw(
+      'settings.set',
+      '{"models":{"__proto__":"evil.safetensors","constructor":"x"},"queue":{"__proto__":{"paused":false}}}',
+    );
     expect(problemWith(answer)).toBe('');
-    const after = (await client.call('settings.get')).output as { queue: Record<string, unknown>; defaults: Record<string, unknown> };
+    const after = (await client.call('settings.get')).output as {
+      queue: Record<string, unknown>;
+      defaults: Record<string, unknown>;
+    };
     expect(after.queue).toMatchObject({ paused: true, globalLimit: 50, perUserLimit: 5 });
     expect(after.defaults).toMatchObject({ delivery: 'dm', workflow: 'sdxl-txt2img' });
     expect(({} as Record<string, unknown>).paused).toBeUndefined();
-    await client.call('settings.set', { queue: { paused: false, globalLimit: 100, perUserLimit: 3 }, defaults: { delivery: 'channel' } });
+    await client.call('settings.set', {
+      queue: { paused: false, globalLimit: 100, perUserLimit: 3 },
+      defaults: { delivery: 'channel' },
+    });
   });
 });
 
@@ -132,7 +145,16 @@ describe('malformed frames', () => {
   });
 
   it('answers unknown and prototype method names as bad requests', async () => {
-    for (const method of ['nope', 'app', 'app.info.x', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(100_000)]) {
+    for (const method of [
+      'nope',
+      'app',
+      'app.info.x',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'x'.repeat(100_000),
+    ]) {
       const answer = await client.call(method, {});
       expect(answer, method.slice(0, 20)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
       expect(answer.error!.message.length, method.slice(0, 20)).toBeLessThan(1000);
@@ -153,7 +175,11 @@ describe('malformed frames', () => {
     const leaving = await RawClient.open(served.wsUrl);
     for (let i = 0; i < 50; i++) leaving.sendText(`{"type":"call","id":${i},"method":"jobs.queue"}`);
     leaving.socket.terminate();
-    const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => client.call(i % 2 ? 'health.summary' : 'jobs.get', i % 2 ? undefined : { id: `x${i}` })));
+    const burst = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        client.call(i % 2 ? 'health.summary' : 'jobs.get', i % 2 ? undefined : { id: `x${i}` }),
+      ),
+    );
     expect(burst.every((a) => a.type === 'result')).toBe(true);
   });
 

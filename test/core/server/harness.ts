@@ -35,7 +35,13 @@ export function captureLogger(scope = 'core'): Logger & { lines: string[] } {
     const write = (level: string) => (msg: string, meta?: LogMeta) => {
       lines.push(redact(`${level} [${s}] ${msg}${meta ? ` ${stringifyMeta(meta)}` : ''}`));
     };
-    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (c) => make(`${s}:${c}`) };
+    return {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+      child: (c) => make(`${s}:${c}`),
+    };
   };
   return Object.assign(make(scope), { lines });
 }
@@ -43,7 +49,8 @@ export function captureLogger(scope = 'core'): Logger & { lines: string[] } {
 /** Errors keep their message, stack and own fields (a discord.js error carries its request there). */
 function stringifyMeta(meta: LogMeta): string {
   return JSON.stringify(meta, (_k, v: unknown) => {
-    if (v instanceof Error) return { ...(v as unknown as Record<string, unknown>), name: v.name, message: v.message, stack: v.stack };
+    if (v instanceof Error)
+      return { ...(v as unknown as Record<string, unknown>), name: v.name, message: v.message, stack: v.stack };
     if (typeof v === 'bigint') return v.toString();
     return v;
   });
@@ -61,7 +68,15 @@ export async function serveCore(dataDir: string, logger?: Logger): Promise<Serve
   const core = testCore({ dataDir, ...(logger ? { logger } : {}) });
   await core.start();
   const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
-  const server = await startServer({ api: core.api, events: core.events, logger: logger ?? core.logger, token, host: '127.0.0.1', port: 0, rendererDir: null });
+  const server = await startServer({
+    api: core.api,
+    events: core.events,
+    logger: logger ?? core.logger,
+    token,
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: null,
+  });
   return {
     core,
     server,

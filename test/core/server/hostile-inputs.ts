@@ -41,7 +41,8 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'bot.updateGuild': { id: '123456789' },
 };
 
-const deep = (depth: number, open: string, close: string, leaf = '1') => open.repeat(depth) + leaf + close.repeat(depth);
+const deep = (depth: number, open: string, close: string, leaf = '1') =>
+  open.repeat(depth) + leaf + close.repeat(depth);
 
 /** Junk values as JSON text, each with a label for the failure report. */
 export const junkValues: [label: string, json: string][] = [
@@ -94,7 +95,8 @@ export function hostileCases(method: MethodName): [string, string | undefined][]
   const base = baseInputs[method];
   if (!base) return cases;
   const baseJson = JSON.stringify(base);
-  const withField = (key: string, json: string) => `${baseJson.slice(0, -1)}${Object.keys(base).length ? ',' : ''}${JSON.stringify(key)}:${json}}`;
+  const withField = (key: string, json: string) =>
+    `${baseJson.slice(0, -1)}${Object.keys(base).length ? ',' : ''}${JSON.stringify(key)}:${json}}`;
   cases.push(['base + extra field', withField('extraField', '1')]);
   cases.push(['base + __proto__', withField('__proto__', '{"polluted":"yes"}')]);
   cases.push(['base + constructor', withField('constructor', '{"prototype":{"polluted":"yes"}}')]);
@@ -105,7 +107,10 @@ export function hostileCases(method: MethodName): [string, string | undefined][]
       // `true` is a valid value for a boolean field, not junk.
       if (typeof base[key] === 'boolean' && json === 'true') continue;
       // The junk replaces the key's value (a later duplicate key wins in JSON.parse).
-      cases.push([`${key} = ${label}`, `${JSON.stringify(rest).slice(0, -1)}${Object.keys(rest).length ? ',' : ''}${JSON.stringify(key)}:${json}}`]);
+      cases.push([
+        `${key} = ${label}`,
+        `${JSON.stringify(rest).slice(0, -1)}${Object.keys(rest).length ? ',' : ''}${JSON.stringify(key)}:${json}}`,
+      ]);
     }
   }
   return cases;
@@ -115,18 +120,38 @@ export function hostileCases(method: MethodName): [string, string | undefined][]
 export const semanticCases: [MethodName, string, unknown][] = [
   ['jobs.submit', 'unknown param', { workflow: 'sdxl-txt2img', params: { nope: 1 } }],
   ['jobs.submit', 'param of wrong type', { workflow: 'sdxl-txt2img', params: { steps: 'many', cfg: {}, width: -5 } }],
-  ['jobs.submit', 'param __proto__', JSON.parse('{"workflow":"sdxl-txt2img","params":{"__proto__":{"polluted":"yes"}}}')],
-  ['jobs.submit', 'missing input image file', { workflow: 'sdxl-txt2img', inputs: [{ slot: 0, path: '/etc/passwd', filename: 'x.png' }] }],
-  ['jobs.submit', 'input image traversal', { workflow: 'sdxl-txt2img', inputs: [{ slot: 0, path: '../../../etc/passwd', filename: '../x.png' }] }],
+  [
+    'jobs.submit',
+    'param __proto__',
+    JSON.parse('{"workflow":"sdxl-txt2img","params":{"__proto__":{"polluted":"yes"}}}'),
+  ],
+  [
+    'jobs.submit',
+    'missing input image file',
+    { workflow: 'sdxl-txt2img', inputs: [{ slot: 0, path: '/etc/passwd', filename: 'x.png' }] },
+  ],
+  [
+    'jobs.submit',
+    'input image traversal',
+    { workflow: 'sdxl-txt2img', inputs: [{ slot: 0, path: '../../../etc/passwd', filename: '../x.png' }] },
+  ],
   ['jobs.submit', 'unknown workflow', { workflow: '../../etc/passwd' }],
-  ['jobs.uploadInput', 'not an image', { filename: 'in.png', dataBase64: Buffer.from('not an image').toString('base64') }],
+  [
+    'jobs.uploadInput',
+    'not an image',
+    { filename: 'in.png', dataBase64: Buffer.from('not an image').toString('base64') },
+  ],
   ['jobs.uploadInput', 'invalid base64', { filename: 'in.png', dataBase64: '!!!!****' }],
   ['jobs.uploadInput', 'traversal filename', { filename: '../../../evil.png', dataBase64: 'iVBORw0KGgo=' }],
   ['jobs.uploadInput', 'NUL filename', { filename: 'a\u0000.png', dataBase64: 'iVBORw0KGgo=' }],
   ['jobs.uploadInput', 'slash filename', { filename: '/', dataBase64: 'iVBORw0KGgo=' }],
   ['templates.save', 'unknown workflow', { name: 'x', workflow: 'nope' }],
   ['templates.save', 'param junk', { name: 'x', workflow: 'sdxl-txt2img', params: { steps: [1, 2], width: 'wide' } }],
-  ['templates.save', 'param __proto__', JSON.parse('{"name":"x","workflow":"sdxl-txt2img","params":{"__proto__":{"steps":1}}}')],
+  [
+    'templates.save',
+    'param __proto__',
+    JSON.parse('{"name":"x","workflow":"sdxl-txt2img","params":{"__proto__":{"steps":1}}}'),
+  ],
   ['templates.save', 'shared without guild', { name: 'x', workflow: 'sdxl-txt2img', shared: true }],
   ['templates.save', 'unknown guild', { name: 'x', workflow: 'sdxl-txt2img', guildId: '123456789' }],
   ['templates.save', 'unknown id', { id: 424242, name: 'x', workflow: 'sdxl-txt2img' }],
@@ -134,15 +159,30 @@ export const semanticCases: [MethodName, string, unknown][] = [
   ['workflows.propose', 'json array', { fileName: 'wf.json', text: '[1,2,3]' }],
   ['workflows.propose', 'json null', { fileName: 'wf.json', text: 'null' }],
   ['workflows.propose', 'junk nodes', { fileName: 'wf.json', text: '{"1":{"class_type":5,"inputs":"x"},"2":null}' }],
-  ['workflows.propose', 'proto nodes', { fileName: 'wf.json', text: '{"__proto__":{"class_type":"KSampler","inputs":{}}}' }],
+  [
+    'workflows.propose',
+    'proto nodes',
+    { fileName: 'wf.json', text: '{"__proto__":{"class_type":"KSampler","inputs":{}}}' },
+  ],
   ['workflows.propose', 'deep json', { fileName: 'wf.json', text: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }],
-  ['workflows.propose', 'garbage png', { fileName: 'wf.png', base64: Buffer.from('\x89PNG\r\n\x1a\ngarbage').toString('base64') }],
+  [
+    'workflows.propose',
+    'garbage png',
+    { fileName: 'wf.png', base64: Buffer.from('\x89PNG\r\n\x1a\ngarbage').toString('base64') },
+  ],
   ['workflows.propose', 'invalid base64', { fileName: 'wf.png', base64: '%%%%' }],
   ['workflows.propose', 'both text and base64', { fileName: 'wf.json', text: '{}', base64: 'e30=' }],
   ['workflows.import', 'junk manifest', { manifest: { id: 5, parameters: 'x' }, workflow: [] }],
   ['workflows.import', 'null parts', { manifest: null, workflow: null }],
   ['workflows.import', 'bundled id', { manifest: { id: 'sdxl-txt2img' }, workflow: {} }],
-  ['workflows.import', 'traversal id', { manifest: { id: '../../evil', name: 'x', parameters: [], images: [] }, workflow: { '1': { class_type: 'X', inputs: {} } } }],
+  [
+    'workflows.import',
+    'traversal id',
+    {
+      manifest: { id: '../../evil', name: 'x', parameters: [], images: [] },
+      workflow: { '1': { class_type: 'X', inputs: {} } },
+    },
+  ],
   ['workflows.import', 'deep manifest', { manifest: JSON.parse(deep(3000, '{"a":', '}')), workflow: {} }],
   ['workflows.remove', 'bundled workflow', { id: 'sdxl-txt2img' }],
   ['workflows.remove', 'traversal id', { id: '../../..' }],

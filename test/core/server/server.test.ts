@@ -23,10 +23,25 @@ afterEach(async () => {
 
 async function serve(): Promise<{ core: Core; server: RunningServer; token: string }> {
   const dataDir = dirs.make();
-  const core = createCore({ config: loadConfig({ dataDir, env: {} }), mode: 'headless', secrets: new MemorySecretStore() });
+  const core = createCore({
+    config: loadConfig({ dataDir, env: {} }),
+    mode: 'headless',
+    secrets: new MemorySecretStore(),
+  });
   const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
-  const server = await startServer({ api: core.api, events: core.events, logger: nullLogger, token, host: '127.0.0.1', port: 0, rendererDir: null });
-  cleanups.push(() => core.stop(), () => server.close());
+  const server = await startServer({
+    api: core.api,
+    events: core.events,
+    logger: nullLogger,
+    token,
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: null,
+  });
+  cleanups.push(
+    () => core.stop(),
+    () => server.close(),
+  );
   return { core, server, token };
 }
 
@@ -35,7 +50,10 @@ function wsUrl(server: RunningServer, token?: string): string {
 }
 
 function client(server: RunningServer, token: string): { api: ApiClient; transport: WsTransport } {
-  const transport = new WsTransport({ url: wsUrl(server, token), createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike });
+  const transport = new WsTransport({
+    url: wsUrl(server, token),
+    createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
+  });
   cleanups.push(() => transport.close());
   return { api: new ApiClient(transport), transport };
 }
@@ -87,7 +105,8 @@ describe('headless server', () => {
       if (w) w(m);
       else inbox.push(m);
     });
-    const next = () => (inbox.length ? Promise.resolve(inbox.shift()) : new Promise<unknown>((resolve) => waiting.push(resolve)));
+    const next = () =>
+      inbox.length ? Promise.resolve(inbox.shift()) : new Promise<unknown>((resolve) => waiting.push(resolve));
     await once(ws, 'open');
     messages.push(await next()); // hello
     ws.send('not json');
@@ -100,9 +119,20 @@ describe('headless server', () => {
     messages.push(await next());
     ws.close();
     expect(messages[0]).toMatchObject({ type: 'hello' });
-    expect(messages[1]).toMatchObject({ type: 'error', error: { code: 'bad_request', message: 'Frame is not valid JSON.' } });
-    expect(messages[2]).toMatchObject({ type: 'error', error: { code: 'bad_request', message: expect.stringMatching(/^Malformed call: id/) } });
-    expect(messages[3]).toMatchObject({ type: 'result', id: 2, ok: false, error: { code: 'bad_request', message: expect.stringMatching(/theme/) } });
+    expect(messages[1]).toMatchObject({
+      type: 'error',
+      error: { code: 'bad_request', message: 'Frame is not valid JSON.' },
+    });
+    expect(messages[2]).toMatchObject({
+      type: 'error',
+      error: { code: 'bad_request', message: expect.stringMatching(/^Malformed call: id/) },
+    });
+    expect(messages[3]).toMatchObject({
+      type: 'result',
+      id: 2,
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/theme/) },
+    });
     expect(messages[4]).toMatchObject({ type: 'result', id: 3, ok: true });
   });
 
@@ -124,10 +154,14 @@ describe('npm run serve (headless entry)', () => {
 
   it('starts, prints where it listens and the one-time token URL, and serves the API', async () => {
     const dataDir = dirs.make();
-    child = spawn(process.execPath, ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir], {
-      env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
+      {
+        env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child!.stdout!.on('data', (d: Buffer) => {
@@ -150,9 +184,13 @@ describe('npm run serve (headless entry)', () => {
   });
 
   it('exits with a readable message on a bad option', async () => {
-    const p = spawn(process.execPath, ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', 'abc', '--data-dir', dirs.make()], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', 'abc', '--data-dir', dirs.make()],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const [code] = (await once(p, 'exit')) as [number];

@@ -26,7 +26,18 @@ describe('headless server with a client that stops reading', () => {
       if (String(data).includes('"job.progress"')) fineEvents++;
     });
     const preview = `data:image/jpeg;base64,${'A'.repeat(2 * 1024 * 1024)}`;
-    const view = { jobId: 'j', status: 'running' as const, phase: 'sampling' as const, percent: 1, position: null, step: null, etaMs: null, preview, previewSeq: 1, updatedAt: 0 };
+    const view = {
+      jobId: 'j',
+      status: 'running' as const,
+      phase: 'sampling' as const,
+      percent: 1,
+      position: null,
+      step: null,
+      etaMs: null,
+      preview,
+      previewSeq: 1,
+      updatedAt: 0,
+    };
     const closed = once(slow, 'close');
     // Push until the server gives up on the slow client (each event is ~2 MB; the limit is 16 MiB queued).
     for (let i = 0; i < 64; i++) {

@@ -28,15 +28,31 @@ describe('migrations', () => {
   it('create the whole schema on an empty database, with WAL and foreign keys', () => {
     const file = join(dirs.make(), 'm.db');
     const db = openDatabase(file);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    for (const t of ['users', 'guilds', 'guild_roles', 'templates', 'jobs', 'job_transitions', 'outputs', 'outputs_fts', 'settings', 'backends']) {
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
+    for (const t of [
+      'users',
+      'guilds',
+      'guild_roles',
+      'templates',
+      'jobs',
+      'job_transitions',
+      'outputs',
+      'outputs_fts',
+      'settings',
+      'backends',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
-    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
-    for (const i of ['jobs_status_created', 'jobs_user_created', 'outputs_created', 'outputs_user_created']) expect(indexes).toContain(i);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    for (const i of ['jobs_status_created', 'jobs_user_created', 'outputs_created', 'outputs_user_created'])
+      expect(indexes).toContain(i);
     db.close();
   });
 
@@ -45,7 +61,9 @@ describe('migrations', () => {
     openDatabase(file).close();
     const db = openDatabase(file);
     expect(migrate(db, migrations)).toEqual([]);
-    expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(
+      migrations.length,
+    );
     db.close();
   });
 
@@ -95,7 +113,16 @@ describe('repositories', () => {
     s.users.upsert('u1', 'a');
     s.users.upsert('u2', 'b');
     s.guilds.upsert('g1', 'G');
-    const draft = { ownerId: 'u1', guildId: 'g1', shared: true, name: 'cats', prompt: 'a cat', negative: '', params: { steps: 20 }, workflow: 'sdxl-txt2img' };
+    const draft = {
+      ownerId: 'u1',
+      guildId: 'g1',
+      shared: true,
+      name: 'cats',
+      prompt: 'a cat',
+      negative: '',
+      params: { steps: 20 },
+      workflow: 'sdxl-txt2img',
+    };
     const t1 = s.templates.save(draft);
     const t2 = s.templates.save({ ...draft, prompt: 'a fat cat' });
     expect(t2.id).toBe(t1.id);
@@ -112,7 +139,16 @@ describe('repositories', () => {
   it('jobs: created queued, transitions recorded with timestamps, ended jobs never change', () => {
     const { s, clock } = store();
     s.users.upsert('u1', 'a');
-    const job = s.jobs.create({ id: 'j1', source: 'discord', userId: 'u1', guildId: 'g', channelId: 'c', workflow: 'sdxl-txt2img', params: { seed: 5 }, prompt: 'a cat' });
+    const job = s.jobs.create({
+      id: 'j1',
+      source: 'discord',
+      userId: 'u1',
+      guildId: 'g',
+      channelId: 'c',
+      workflow: 'sdxl-txt2img',
+      params: { seed: 5 },
+      prompt: 'a cat',
+    });
     expect(job.status).toBe('queued');
     clock.advance(10);
     s.jobs.transition('j1', 'submitted', { backendId: null, promptId: 'p1' }, { from: ['queued'] });
@@ -156,7 +192,9 @@ describe('repositories', () => {
 
   it('jobs: foreign keys refuse a job for an unknown user', () => {
     const { s } = store();
-    expect(() => s.jobs.create({ id: 'x', source: 'discord', userId: 'ghost', workflow: 'w', params: {} })).toThrow(/FOREIGN KEY/);
+    expect(() => s.jobs.create({ id: 'x', source: 'discord', userId: 'ghost', workflow: 'w', params: {} })).toThrow(
+      /FOREIGN KEY/,
+    );
   });
 
   it('outputs: add, full-text search with filters and keyset pages, favourite, delete', () => {
@@ -167,8 +205,19 @@ describe('repositories', () => {
     const added = prompts.map((prompt, i) => {
       clock.advance(1000);
       return s.outputs.add({
-        jobId: 'j', filePath: `/lib/${i}.png`, kind: i === 1 ? 'video' : 'image', mime: 'image/png', width: 64, height: 64, bytes: 100,
-        userId: 'u1', guildId: i % 2 ? 'g1' : null, workflow: 'sdxl-txt2img', prompt, negative: 'blurry', seed: i,
+        jobId: 'j',
+        filePath: `/lib/${i}.png`,
+        kind: i === 1 ? 'video' : 'image',
+        mime: 'image/png',
+        width: 64,
+        height: 64,
+        bytes: 100,
+        userId: 'u1',
+        guildId: i % 2 ? 'g1' : null,
+        workflow: 'sdxl-txt2img',
+        prompt,
+        negative: 'blurry',
+        seed: i,
       });
     });
     expect(s.outputs.search({ text: 'red' }).map((o) => o.prompt)).toEqual(['red panda eating', 'a red fox in snow']);
@@ -199,7 +248,11 @@ describe('repositories', () => {
   it('settings: defaults, patch merge, corrupt row falls back, internal values', () => {
     const { s } = store();
     expect(s.settings.get().queue.perUserLimit).toBe(3);
-    const next = s.settings.update({ queue: { perUserLimit: 5 }, theme: 'light', models: { 'models.sdxl.checkpoint': 'x.safetensors' } });
+    const next = s.settings.update({
+      queue: { perUserLimit: 5 },
+      theme: 'light',
+      models: { 'models.sdxl.checkpoint': 'x.safetensors' },
+    });
     expect(next.queue).toMatchObject({ perUserLimit: 5, globalLimit: 100 });
     expect(s.settings.get().theme).toBe('light');
     s.settings.update({ models: { 'models.flux.unet': 'f.safetensors' } });

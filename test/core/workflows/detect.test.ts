@@ -31,14 +31,18 @@ describe('detectManifest on the bundled graphs (round trip)', () => {
       }
       // steps: the detected targets are the manifest's value targets (the Wan split points are transforms)
       expect(targetsOf(d, 'steps'), `${m.id} steps`).toEqual(
-        (m.parameters.find((p) => p.name === 'steps')?.targets ?? []).filter((t) => !t.transform).map((t) => `${t.node}.${t.input}`).sort(),
+        (m.parameters.find((p) => p.name === 'steps')?.targets ?? [])
+          .filter((t) => !t.transform)
+          .map((t) => `${t.node}.${t.input}`)
+          .sort(),
       );
       expect(d.kind, m.id).toBe(m.kind);
       expect(d.supportsBatch, m.id).toBe(m.supportsBatch);
       expect(d.outputs, m.id).toEqual(m.outputs);
       expect(d.images.map((i) => i.node).sort(), m.id).toEqual(m.images.map((i) => i.node).sort());
       expect(d.nodeClasses, m.id).toEqual(m.nodeClasses);
-      const modelTargets = (x: WorkflowManifest) => x.models.flatMap((mm) => mm.targets.map((t) => `${t.node}.${t.input}`)).sort();
+      const modelTargets = (x: WorkflowManifest) =>
+        x.models.flatMap((mm) => mm.targets.map((t) => `${t.node}.${t.input}`)).sort();
       const loraNode = m.lora ? [`${m.lora.node}.${m.lora.nameInput}`] : [];
       expect(modelTargets(d), m.id).toEqual([...modelTargets(m), ...loraNode].sort());
     }
@@ -67,10 +71,38 @@ describe('detectManifest on hand-made graphs', () => {
       neg: { class_type: 'CLIPTextEncode', inputs: { text: 'ugly', clip: ['ckpt', 1] } },
       cn: { class_type: 'ControlNetLoader', inputs: { control_net_name: 'depth.pth' } },
       img: { class_type: 'LoadImage', inputs: { image: 'depth.png' } },
-      apply: { class_type: 'ControlNetApplyAdvanced', inputs: { positive: ['pos', 0], negative: ['neg', 0], control_net: ['cn', 0], image: ['img', 0], strength: 1, start_percent: 0, end_percent: 1 } },
+      apply: {
+        class_type: 'ControlNetApplyAdvanced',
+        inputs: {
+          positive: ['pos', 0],
+          negative: ['neg', 0],
+          control_net: ['cn', 0],
+          image: ['img', 0],
+          strength: 1,
+          start_percent: 0,
+          end_percent: 1,
+        },
+      },
       zero: { class_type: 'ConditioningSetTimestepRange', inputs: { conditioning: ['apply', 1], start: 0, end: 1 } },
       lat: { class_type: 'EmptyLatentImage', inputs: { width: 768, height: 512, batch_size: 2 } },
-      ks: { class_type: 'KSamplerAdvanced', inputs: { model: ['ckpt', 0], add_noise: 'enable', noise_seed: 5, steps: 30, cfg: 6, sampler_name: 'euler', scheduler: 'karras', positive: ['apply', 0], negative: ['zero', 0], latent_image: ['lat', 0], start_at_step: 0, end_at_step: 10000, return_with_leftover_noise: 'disable' } },
+      ks: {
+        class_type: 'KSamplerAdvanced',
+        inputs: {
+          model: ['ckpt', 0],
+          add_noise: 'enable',
+          noise_seed: 5,
+          steps: 30,
+          cfg: 6,
+          sampler_name: 'euler',
+          scheduler: 'karras',
+          positive: ['apply', 0],
+          negative: ['zero', 0],
+          latent_image: ['lat', 0],
+          start_at_step: 0,
+          end_at_step: 10000,
+          return_with_leftover_noise: 'disable',
+        },
+      },
       dec: { class_type: 'VAEDecode', inputs: { samples: ['ks', 0], vae: ['ckpt', 2] } },
       save: { class_type: 'SaveImage', inputs: { images: ['dec', 0], filename_prefix: 'x' } },
       preview: { class_type: 'PreviewImage', inputs: { images: ['dec', 0] } },
@@ -92,23 +124,50 @@ describe('detectManifest on hand-made graphs', () => {
     expect(targetsOf(m, 'batch_size')).toEqual(['lat.batch_size']);
     expect(m.outputs).toEqual([{ node: 'save', media: 'image' }]);
     expect(r.notes.join(' ')).toMatch(/PreviewImage/);
-    expect(m.models.map((x) => [x.setting, x.folder, x.default])).toEqual([['models.my-controlnet-flow.ckpt_name', 'checkpoints', 'dream.safetensors']]);
+    expect(m.models.map((x) => [x.setting, x.folder, x.default])).toEqual([
+      ['models.my-controlnet-flow.ckpt_name', 'checkpoints', 'dream.safetensors'],
+    ]);
   });
 
   it('reads CLIPTextEncodeSDXL text inputs, a Flux custom-sampler chain, duplicate loaders and video outputs', () => {
     const sdxl = {
       ck: { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'a.safetensors' } },
       ck2: { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'b.safetensors' } },
-      p: { class_type: 'CLIPTextEncodeSDXL', inputs: { text_g: 'g', text_l: 'l', clip: ['ck', 1], width: 1024, height: 1024, crop_w: 0, crop_h: 0, target_width: 1024, target_height: 1024 } },
+      p: {
+        class_type: 'CLIPTextEncodeSDXL',
+        inputs: {
+          text_g: 'g',
+          text_l: 'l',
+          clip: ['ck', 1],
+          width: 1024,
+          height: 1024,
+          crop_w: 0,
+          crop_h: 0,
+          target_width: 1024,
+          target_height: 1024,
+        },
+      },
       n: { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['ck', 1] } },
       noise: { class_type: 'RandomNoise', inputs: { noise_seed: 1 } },
       guide: { class_type: 'CFGGuider', inputs: { model: ['ck2', 0], positive: ['p', 0], negative: ['n', 0], cfg: 4 } },
       sel: { class_type: 'KSamplerSelect', inputs: { sampler_name: 'euler' } },
       sch: { class_type: 'BasicScheduler', inputs: { model: ['ck', 0], scheduler: 'simple', steps: 9, denoise: 1 } },
       lat: { class_type: 'EmptySD3LatentImage', inputs: { width: 1024, height: 1024, batch_size: 1 } },
-      s: { class_type: 'SamplerCustomAdvanced', inputs: { noise: ['noise', 0], guider: ['guide', 0], sampler: ['sel', 0], sigmas: ['sch', 0], latent_image: ['lat', 0] } },
+      s: {
+        class_type: 'SamplerCustomAdvanced',
+        inputs: {
+          noise: ['noise', 0],
+          guider: ['guide', 0],
+          sampler: ['sel', 0],
+          sigmas: ['sch', 0],
+          latent_image: ['lat', 0],
+        },
+      },
       d: { class_type: 'VAEDecode', inputs: { samples: ['s', 0], vae: ['ck', 2] } },
-      w: { class_type: 'SaveAnimatedWEBP', inputs: { images: ['d', 0], filename_prefix: 'v', fps: 8, lossless: false, quality: 80, method: 'default' } },
+      w: {
+        class_type: 'SaveAnimatedWEBP',
+        inputs: { images: ['d', 0], filename_prefix: 'v', fps: 8, lossless: false, quality: 80, method: 'default' },
+      },
     };
     const m = detected(sdxl, { id: 'Mixed' }).manifest;
     expect(targetsOf(m, 'prompt')).toEqual(['p.text_g', 'p.text_l']);
@@ -139,7 +198,21 @@ describe('detectManifest on hand-made graphs', () => {
       p: { class_type: 'CLIPTextEncode', inputs: { text: ['s', 0], clip: ['c', 1] } },
       n: { class_type: 'CLIPTextEncode', inputs: { text: 'no', clip: ['c', 1] } },
       l: { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
-      k: { class_type: 'KSampler', inputs: { model: ['c', 0], seed: 1, steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal', positive: ['p', 0], negative: ['n', 0], latent_image: ['l', 0], denoise: 1 } },
+      k: {
+        class_type: 'KSampler',
+        inputs: {
+          model: ['c', 0],
+          seed: 1,
+          steps: 20,
+          cfg: 7,
+          sampler_name: 'euler',
+          scheduler: 'normal',
+          positive: ['p', 0],
+          negative: ['n', 0],
+          latent_image: ['l', 0],
+          denoise: 1,
+        },
+      },
       d: { class_type: 'VAEDecode', inputs: { samples: ['k', 0], vae: ['c', 2] } },
       o: { class_type: 'SaveImage', inputs: { images: ['d', 0], filename_prefix: 'x' } },
     };
@@ -149,7 +222,13 @@ describe('detectManifest on hand-made graphs', () => {
   });
 
   it('refuses a UI-format file with the Export (API) instructions', () => {
-    const ui = { last_node_id: 9, last_link_id: 9, nodes: [{ id: 1, type: 'KSampler' }], links: [[1, 1, 0, 2, 0, 'MODEL']], version: 0.4 };
+    const ui = {
+      last_node_id: 9,
+      last_link_id: 9,
+      nodes: [{ id: 1, type: 'KSampler' }],
+      links: [[1, 1, 0, 2, 0, 'MODEL']],
+      version: 0.4,
+    };
     const r = detectManifest(JSON.stringify(ui));
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -185,7 +264,9 @@ describe('detectManifest on hand-made graphs', () => {
     };
     const m = detected(`\uFEFF${JSON.stringify({ prompt: graph, client_id: 'abc' })}`).manifest;
     expect(m.kind).toBe('upscale');
-    expect(m.images).toEqual([{ name: 'image1', label: 'Image 1', node: '1', input: 'image', required: true, detach: [] }]);
+    expect(m.images).toEqual([
+      { name: 'image1', label: 'Image 1', node: '1', input: 'image', required: true, detach: [] },
+    ]);
     expect(m.models[0]).toMatchObject({ folder: 'upscale_models', default: 'RealESRGAN_x4.pth' });
     expect(m.parameters).toEqual([]);
   });

@@ -18,7 +18,10 @@ export function fixtureObjectInfo(): ObjectInfo {
 }
 
 /** Model lists holding every file the given workflows name by default, LoRA placeholders included (a fully equipped backend). */
-export function modelListsFor(workflows: readonly LoadedWorkflow[], extra: Partial<Record<ModelFolder, string[]>> = {}): Partial<Record<ModelFolder, string[]>> {
+export function modelListsFor(
+  workflows: readonly LoadedWorkflow[],
+  extra: Partial<Record<ModelFolder, string[]>> = {},
+): Partial<Record<ModelFolder, string[]>> {
   const lists: Partial<Record<ModelFolder, string[]>> = {};
   const push = (folder: ModelFolder, file: string): void => {
     const list = (lists[folder] ??= []);
@@ -30,7 +33,8 @@ export function modelListsFor(workflows: readonly LoadedWorkflow[], extra: Parti
     const templateLora = slot ? w.workflow[slot.node]?.inputs[slot.nameInput] : undefined;
     if (typeof templateLora === 'string') push('loras', templateLora);
   }
-  for (const [folder, files] of Object.entries(extra) as Array<[ModelFolder, string[]]>) for (const f of files) push(folder, f);
+  for (const [folder, files] of Object.entries(extra) as Array<[ModelFolder, string[]]>)
+    for (const f of files) push(folder, f);
   return lists;
 }
 

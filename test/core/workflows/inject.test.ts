@@ -42,7 +42,12 @@ describe('injectParams: values and ranges', () => {
   it('names every parameter out of range, all at once', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
     const issues = issuesOf(() =>
-      injectParams(workflow, manifest, { prompt: '', steps: 500, cfg: 'lots', width: 1004, sampler: 'magic', colour: 'red', seed: 1.5 }, { random }),
+      injectParams(
+        workflow,
+        manifest,
+        { prompt: '', steps: 500, cfg: 'lots', width: 1004, sampler: 'magic', colour: 'red', seed: 1.5 },
+        { random },
+      ),
     );
     const byParam = Object.fromEntries(issues.map((i) => [i.param, i.message]));
     expect(byParam.prompt).toBe('prompt must not be empty');
@@ -57,7 +62,9 @@ describe('injectParams: values and ranges', () => {
 
   it('requires a prompt where the manifest does', () => {
     const { workflow, manifest } = wf('flux-txt2img');
-    expect(issuesOf(() => injectParams(workflow, manifest, {}, { random }))).toEqual([{ param: 'prompt', message: 'prompt is required' }]);
+    expect(issuesOf(() => injectParams(workflow, manifest, {}, { random }))).toEqual([
+      { param: 'prompt', message: 'prompt is required' },
+    ]);
   });
 
   it('accepts numeric strings (Discord modal text) and coerces them', () => {
@@ -103,28 +110,51 @@ describe('seeds', () => {
   it('accepts 0 and 2^53-1, refuses 2^53 and other negatives', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
     expect(injectParams(workflow, manifest, { prompt: 'x', seed: 0 }, { random })['6']!.inputs.seed).toBe(0);
-    expect(injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX }, { random })['6']!.inputs.seed).toBe(SEED_MAX);
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX + 1 }, { random }))[0]!.message).toMatch(/^seed must be between 0 and 9007199254740991, or -1 for random/);
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: -2 }, { random }))[0]!.param).toBe('seed');
+    expect(injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX }, { random })['6']!.inputs.seed).toBe(
+      SEED_MAX,
+    );
+    expect(
+      issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX + 1 }, { random }))[0]!.message,
+    ).toMatch(/^seed must be between 0 and 9007199254740991, or -1 for random/);
+    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: -2 }, { random }))[0]!.param).toBe(
+      'seed',
+    );
   });
 });
 
 describe('models, images, LoRA, batch, transforms', () => {
   it('model files come from settings, falling back to manifest defaults', () => {
     const { workflow, manifest } = wf('flux-txt2img');
-    const r = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random, models: { 'models.flux.unet': 'flux1-schnell.safetensors', 'models.flux.vae': '' } });
+    const r = injectWithDetails(
+      workflow,
+      manifest,
+      { prompt: 'x' },
+      { random, models: { 'models.flux.unet': 'flux1-schnell.safetensors', 'models.flux.vae': '' } },
+    );
     expect(r.graph['1']!.inputs.unet_name).toBe('flux1-schnell.safetensors');
     expect(r.graph['3']!.inputs.vae_name).toBe('ae.safetensors');
-    expect(r.graph['2']!.inputs).toMatchObject({ clip_name1: 'clip_l.safetensors', clip_name2: 't5xxl_fp8_e4m3fn.safetensors', type: 'flux' });
+    expect(r.graph['2']!.inputs).toMatchObject({
+      clip_name1: 'clip_l.safetensors',
+      clip_name2: 't5xxl_fp8_e4m3fn.safetensors',
+      type: 'flux',
+    });
     expect(r.models['models.flux.unet']).toBe('flux1-schnell.safetensors');
   });
 
   it('images go into LoadImage nodes by name or slot; missing required images are named', () => {
     const { workflow, manifest } = wf('flux-kontext-edit');
-    expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, images: { image1: 'up.png' } })['4']!.inputs.image).toBe('up.png');
-    expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['slot.png'] })['4']!.inputs.image).toBe('slot.png');
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random }))).toEqual([{ param: 'image1', message: 'Image (image1) is required' }]);
-    const extra = issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['a.png', 'b.png'] }));
+    expect(
+      injectParams(workflow, manifest, { prompt: 'x' }, { random, images: { image1: 'up.png' } })['4']!.inputs.image,
+    ).toBe('up.png');
+    expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['slot.png'] })['4']!.inputs.image).toBe(
+      'slot.png',
+    );
+    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random }))).toEqual([
+      { param: 'image1', message: 'Image (image1) is required' },
+    ]);
+    const extra = issuesOf(() =>
+      injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['a.png', 'b.png'] }),
+    );
     expect(extra[0]!.message).toBe("workflow 'flux-kontext-edit' takes 1 image (image1); 'image2' was given");
   });
 
@@ -134,15 +164,23 @@ describe('models, images, LoRA, batch, transforms', () => {
     const models = modelListsFor([wf('qwen-edit-multi')]);
     const cases: Array<[string[], string[]]> = [
       [['a.png'], ['image1']],
-      [['a.png', 'b.png'], ['image1', 'image2']],
-      [['a.png', 'b.png', 'c.png'], ['image1', 'image2', 'image3']],
+      [
+        ['a.png', 'b.png'],
+        ['image1', 'image2'],
+      ],
+      [
+        ['a.png', 'b.png', 'c.png'],
+        ['image1', 'image2', 'image3'],
+      ],
     ];
     for (const [files, wired] of cases) {
       const g = injectParams(workflow, manifest, { prompt: 'combine' }, { random, images: files, lora: null });
       const enc = g['10']!.inputs;
       expect(['image1', 'image2', 'image3'].filter((k) => k in enc)).toEqual(wired);
       expect(['image1', 'image2', 'image3'].filter((k) => k in g['11']!.inputs)).toEqual(wired);
-      const loaders = Object.values(g).filter((n) => n.class_type === 'LoadImage').map((n) => n.inputs.image);
+      const loaders = Object.values(g)
+        .filter((n) => n.class_type === 'LoadImage')
+        .map((n) => n.inputs.image);
       expect(loaders.sort()).toEqual([...files].sort());
       expect(validateGraph(g, info, { models }).problems.map(formatProblem)).toEqual([]);
     }
@@ -150,8 +188,17 @@ describe('models, images, LoRA, batch, transforms', () => {
 
   it('LoRA: chosen -> name and strengths set; none -> node bypassed and its links rewired', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    const withLora = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'pixel.safetensors', strength: 0.6 } });
-    expect(withLora.graph['2']!.inputs).toMatchObject({ lora_name: 'pixel.safetensors', strength_model: 0.6, strength_clip: 0.6 });
+    const withLora = injectWithDetails(
+      workflow,
+      manifest,
+      { prompt: 'x' },
+      { random, lora: { name: 'pixel.safetensors', strength: 0.6 } },
+    );
+    expect(withLora.graph['2']!.inputs).toMatchObject({
+      lora_name: 'pixel.safetensors',
+      strength_model: 0.6,
+      strength_clip: 0.6,
+    });
     expect(withLora.lora).toEqual({ name: 'pixel.safetensors', strength: 0.6 });
 
     const none = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random });
@@ -161,45 +208,93 @@ describe('models, images, LoRA, batch, transforms', () => {
     expect(none.graph['3']!.inputs.clip).toEqual(['1', 1]);
     expect(none.graph['4']!.inputs.clip).toEqual(['1', 1]);
 
-    const fromSettings = injectParams(workflow, manifest, { prompt: 'x' }, { random, models: { 'models.sdxl.lora': 'set.safetensors' } });
+    const fromSettings = injectParams(
+      workflow,
+      manifest,
+      { prompt: 'x' },
+      { random, models: { 'models.sdxl.lora': 'set.safetensors' } },
+    );
     expect(fromSettings['2']!.inputs.lora_name).toBe('set.safetensors');
-    expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: null, models: { 'models.sdxl.lora': 'set.safetensors' } })['2']).toBeUndefined();
+    expect(
+      injectParams(
+        workflow,
+        manifest,
+        { prompt: 'x' },
+        { random, lora: null, models: { 'models.sdxl.lora': 'set.safetensors' } },
+      )['2'],
+    ).toBeUndefined();
 
     const kontext = wf('flux-kontext-edit');
-    expect(issuesOf(() => injectParams(kontext.workflow, kontext.manifest, { prompt: 'x' }, { random, images: ['a.png'], lora: { name: 'a' } }))).toEqual([
-      { param: 'lora', message: "workflow 'flux-kontext-edit' has no LoRA slot" },
-    ]);
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'a', strength: 5 } }))).toEqual([
-      { param: 'lora', message: 'LoRA strength must be between -2 and 2 (got 5)' },
-    ]);
+    expect(
+      issuesOf(() =>
+        injectParams(
+          kontext.workflow,
+          kontext.manifest,
+          { prompt: 'x' },
+          { random, images: ['a.png'], lora: { name: 'a' } },
+        ),
+      ),
+    ).toEqual([{ param: 'lora', message: "workflow 'flux-kontext-edit' has no LoRA slot" }]);
+    expect(
+      issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'a', strength: 5 } })),
+    ).toEqual([{ param: 'lora', message: 'LoRA strength must be between -2 and 2 (got 5)' }]);
   });
 
   it('batch size where supported; refused where not', () => {
     const sdxl = wf('sdxl-txt2img');
-    expect(injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 3 }, { random })['5']!.inputs.batch_size).toBe(3);
-    expect(issuesOf(() => injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 9 }, { random }))[0]!.message).toBe('batch_size must be at most 4 (got 9)');
+    expect(
+      injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 3 }, { random })['5']!.inputs.batch_size,
+    ).toBe(3);
+    expect(
+      issuesOf(() => injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 9 }, { random }))[0]!
+        .message,
+    ).toBe('batch_size must be at most 4 (got 9)');
     const kontext = wf('flux-kontext-edit');
-    expect(issuesOf(() => injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 2 }, { random, images: ['a.png'] }))).toEqual([
+    expect(
+      issuesOf(() =>
+        injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 2 }, { random, images: ['a.png'] }),
+      ),
+    ).toEqual([
       { param: 'batch_size', message: "workflow 'flux-kontext-edit' makes one result per run; it has no batch_size" },
     ]);
-    expect(() => injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 1 }, { random, images: ['a.png'] })).not.toThrow();
+    expect(() =>
+      injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 1 }, { random, images: ['a.png'] }),
+    ).not.toThrow();
   });
 
   it('transforms: upscale factor through a map, Wan step split through multiply+round', () => {
     const up = wf('upscale');
-    for (const [scale, by] of [['2x', 0.5], ['4x', 1], ['8x', 2]] as const) {
-      expect(injectParams(up.workflow, up.manifest, { scale }, { random, images: ['a.png'] })['4']!.inputs.scale_by).toBe(by);
+    for (const [scale, by] of [
+      ['2x', 0.5],
+      ['4x', 1],
+      ['8x', 2],
+    ] as const) {
+      expect(
+        injectParams(up.workflow, up.manifest, { scale }, { random, images: ['a.png'] })['4']!.inputs.scale_by,
+      ).toBe(by);
     }
-    expect(issuesOf(() => injectParams(up.workflow, up.manifest, { scale: '3x' }, { random, images: ['a.png'] }))[0]!.message).toBe('scale must be one of 2x, 4x, 8x (got "3x")');
+    expect(
+      issuesOf(() => injectParams(up.workflow, up.manifest, { scale: '3x' }, { random, images: ['a.png'] }))[0]!
+        .message,
+    ).toBe('scale must be one of 2x, 4x, 8x (got "3x")');
 
     const wan = wf('wan22-i2v');
-    const g = injectParams(wan.workflow, wan.manifest, { prompt: 'x', steps: 8, frames: 33, strength: 0.5 }, { random, images: ['s.png'] });
+    const g = injectParams(
+      wan.workflow,
+      wan.manifest,
+      { prompt: 'x', steps: 8, frames: 33, strength: 0.5 },
+      { random, images: ['s.png'] },
+    );
     expect(g['13']!.inputs).toMatchObject({ steps: 8, end_at_step: 4, start_at_step: 0, add_noise: 'enable' });
     expect(g['14']!.inputs).toMatchObject({ steps: 8, start_at_step: 4, end_at_step: 10000 });
     expect(g['12']!.inputs.length).toBe(33);
     expect(g['3']!.inputs.strength_model).toBe(0.5);
     expect(g['4']!.inputs.strength_model).toBe(0.5);
-    expect(issuesOf(() => injectParams(wan.workflow, wan.manifest, { prompt: 'x', frames: 80 }, { random, images: ['s.png'] }))[0]!.message).toBe('frames must be 5 plus a multiple of 4 (got 80)');
+    expect(
+      issuesOf(() =>
+        injectParams(wan.workflow, wan.manifest, { prompt: 'x', frames: 80 }, { random, images: ['s.png'] }),
+      )[0]!.message,
+    ).toBe('frames must be 5 plus a multiple of 4 (got 80)');
 
     expect(applyTransform(5, { op: 'multiply', by: 0.5, round: true })).toBe(3);
     expect(applyTransform(5, { op: 'add', value: -1 })).toBe(4);
@@ -209,7 +304,12 @@ describe('models, images, LoRA, batch, transforms', () => {
 
   it('filenamePrefix sets every output node prefix', () => {
     const { workflow, manifest } = wf('wan22-i2v');
-    const g = injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['s.png'], filenamePrefix: 'ComfyDesk/job-7' });
+    const g = injectParams(
+      workflow,
+      manifest,
+      { prompt: 'x' },
+      { random, images: ['s.png'], filenamePrefix: 'ComfyDesk/job-7' },
+    );
     expect(g['17']!.inputs.filename_prefix).toBe('ComfyDesk/job-7');
   });
 });
@@ -218,7 +318,10 @@ describe('requiredModelFiles', () => {
   it('lists the files a run needs, from settings or defaults, with the LoRA when chosen', async () => {
     const { requiredModelFiles, missingModelFiles } = await import('@core/workflows/requirements');
     const { manifest } = wf('flux-txt2img');
-    const files = requiredModelFiles(manifest, { models: { 'models.flux.unet': 'schnell.safetensors' }, lora: { name: 'l.safetensors' } });
+    const files = requiredModelFiles(manifest, {
+      models: { 'models.flux.unet': 'schnell.safetensors' },
+      lora: { name: 'l.safetensors' },
+    });
     expect(files.map((f) => `${f.folder}/${f.file}`)).toEqual([
       'diffusion_models/schnell.safetensors',
       'text_encoders/clip_l.safetensors',
@@ -227,7 +330,11 @@ describe('requiredModelFiles', () => {
       'loras/l.safetensors',
     ]);
     expect(requiredModelFiles(manifest).some((f) => f.folder === 'loras')).toBe(false);
-    const missing = missingModelFiles(files, { diffusion_models: ['schnell.safetensors'], text_encoders: ['clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'], vae: ['ae.safetensors'] });
+    const missing = missingModelFiles(files, {
+      diffusion_models: ['schnell.safetensors'],
+      text_encoders: ['clip_l.safetensors', 't5xxl_fp8_e4m3fn.safetensors'],
+      vae: ['ae.safetensors'],
+    });
     expect(missing.map((f) => f.setting)).toEqual(['models.flux.lora']);
   });
 });

@@ -16,7 +16,21 @@ const SMOKE = {
   2: { class_type: 'CLIPTextEncode', inputs: { text: 'hello', clip: ['1', 1] } },
   3: { class_type: 'CLIPTextEncode', inputs: { text: 'bad', clip: ['1', 1] } },
   4: { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
-  5: { class_type: 'KSampler', inputs: { model: ['1', 0], seed: 3, steps: 10, cfg: 5, sampler_name: 'euler', scheduler: 'normal', positive: ['2', 0], negative: ['3', 0], latent_image: ['4', 0], denoise: 1 } },
+  5: {
+    class_type: 'KSampler',
+    inputs: {
+      model: ['1', 0],
+      seed: 3,
+      steps: 10,
+      cfg: 5,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      positive: ['2', 0],
+      negative: ['3', 0],
+      latent_image: ['4', 0],
+      denoise: 1,
+    },
+  },
   6: { class_type: 'VAEDecode', inputs: { samples: ['5', 0], vae: ['1', 2] } },
   7: { class_type: 'SaveImage', inputs: { images: ['6', 0], filename_prefix: 'x' } },
 };
@@ -45,9 +59,17 @@ function pngWith(chunks: Array<{ type: 'tEXt' | 'iTXt'; key: string; text: strin
   const texts = chunks.map((c) =>
     c.type === 'tEXt'
       ? chunk('tEXt', Buffer.concat([Buffer.from(`${c.key}\0`, 'latin1'), Buffer.from(c.text, 'latin1')]))
-      : chunk('iTXt', Buffer.concat([Buffer.from(`${c.key}\0\x01\x00\0\0`, 'latin1'), deflateSync(Buffer.from(c.text, 'utf8'))])),
+      : chunk(
+          'iTXt',
+          Buffer.concat([Buffer.from(`${c.key}\0\x01\x00\0\0`, 'latin1'), deflateSync(Buffer.from(c.text, 'utf8'))]),
+        ),
   );
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), ...texts, chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    ...texts,
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('registry loading', () => {
@@ -61,7 +83,10 @@ describe('registry loading', () => {
     manifest.parameters[0].targets[0].input = 'scale_byy';
     manifest.parameters.push({ name: 'Bad Name', type: 'int', label: 'x', min: 5, max: 1, targets: [] });
     writeFileSync(path.join(bundled, 'broken', 'manifest.json'), JSON.stringify(manifest));
-    writeFileSync(path.join(bundled, 'broken', 'workflow.json'), readFileSync(path.join(BUNDLED_DIR, 'upscale', 'workflow.json')));
+    writeFileSync(
+      path.join(bundled, 'broken', 'workflow.json'),
+      readFileSync(path.join(BUNDLED_DIR, 'upscale', 'workflow.json')),
+    );
     mkdirSync(path.join(bundled, 'nojson'));
     writeFileSync(path.join(bundled, 'nojson', 'manifest.json'), '{ nope');
     writeFileSync(path.join(bundled, 'nojson', 'workflow.json'), '{}');
@@ -114,7 +139,11 @@ describe('import flow', () => {
     await registry.load();
     const proposed = proposeImport(
       { fileName: 'SDXL Base.json', content: JSON.stringify(SMOKE) },
-      { objectInfo: fixtureObjectInfo(), models: { checkpoints: ['other.safetensors'] }, takenIds: registry.list().map((w) => w.manifest.id) },
+      {
+        objectInfo: fixtureObjectInfo(),
+        models: { checkpoints: ['other.safetensors'] },
+        takenIds: registry.list().map((w) => w.manifest.id),
+      },
     );
     expect(proposed.ok).toBe(true);
     if (!proposed.ok) return;
@@ -136,7 +165,10 @@ describe('import flow', () => {
     expect(again.list().at(-1)?.manifest.id).toBe('sdxl-base');
 
     // a second import of the same file gets a fresh id
-    const second = proposeImport({ fileName: 'SDXL Base.json', content: JSON.stringify(SMOKE) }, { takenIds: again.list().map((w) => w.manifest.id) });
+    const second = proposeImport(
+      { fileName: 'SDXL Base.json', content: JSON.stringify(SMOKE) },
+      { takenIds: again.list().map((w) => w.manifest.id) },
+    );
     expect(second.ok && second.proposal.manifest.id).toBe('sdxl-base-2');
 
     expect(await removeImport(again, 'sdxl-base')).toEqual({ ok: true });
@@ -152,12 +184,24 @@ describe('import flow', () => {
     await registry.load();
     const proposal = proposeImport({ fileName: 'a.json', content: JSON.stringify(SMOKE) });
     if (!proposal.ok) throw new Error(proposal.error.message);
-    const taken = await commitImport(registry, { ...proposal.proposal.manifest, id: 'sdxl-txt2img' }, proposal.proposal.workflow);
+    const taken = await commitImport(
+      registry,
+      { ...proposal.proposal.manifest, id: 'sdxl-txt2img' },
+      proposal.proposal.workflow,
+    );
     expect(!taken.ok && taken.error.code).toBe('id_taken');
-    const invalid = await commitImport(registry, { ...proposal.proposal.manifest, kind: 'movie' }, proposal.proposal.workflow);
+    const invalid = await commitImport(
+      registry,
+      { ...proposal.proposal.manifest, kind: 'movie' },
+      proposal.proposal.workflow,
+    );
     expect(!invalid.ok && invalid.error.code).toBe('invalid_manifest');
     expect(!invalid.ok && invalid.error.details?.[0]).toMatch(/^kind: /);
-    const noDir = await commitImport(new WorkflowRegistry({ bundledDir: BUNDLED_DIR }), proposal.proposal.manifest, proposal.proposal.workflow);
+    const noDir = await commitImport(
+      new WorkflowRegistry({ bundledDir: BUNDLED_DIR }),
+      proposal.proposal.manifest,
+      proposal.proposal.workflow,
+    );
     expect(!noDir.ok && noDir.error.code).toBe('no_import_dir');
     expect(readdirSync(imported)).toEqual([]);
   });
@@ -165,7 +209,10 @@ describe('import flow', () => {
   it('reads the prompt chunk of a ComfyUI PNG (tEXt and compressed iTXt)', () => {
     const ui = JSON.stringify({ nodes: [], links: [] });
     for (const type of ['tEXt', 'iTXt'] as const) {
-      const png = pngWith([{ type, key: 'workflow', text: ui }, { type, key: 'prompt', text: JSON.stringify(SMOKE) }]);
+      const png = pngWith([
+        { type, key: 'workflow', text: ui },
+        { type, key: 'prompt', text: JSON.stringify(SMOKE) },
+      ]);
       expect(pngTextChunks(png).get('workflow')).toBe(ui);
       const r = proposeImport({ fileName: 'ComfyUI_00001_.png', content: new Uint8Array(png) });
       expect(r.ok && r.proposal.manifest.parameters.find((p) => p.name === 'prompt')?.default).toBe('hello');

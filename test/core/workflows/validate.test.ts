@@ -25,7 +25,18 @@ describe('validateGraph', () => {
       3: { class_type: 'EmptyLatentImage', inputs: { width: 8, height: 512.5, batch_size: 1, colour: 3 } },
       4: {
         class_type: 'KSampler',
-        inputs: { model: ['1', 0], seed: 1, steps: 20, cfg: 7, sampler_name: 'warp', scheduler: 'karras', positive: ['2', 0], negative: ['9', 0], latent_image: ['1', 5], denoise: 2 },
+        inputs: {
+          model: ['1', 0],
+          seed: 1,
+          steps: 20,
+          cfg: 7,
+          sampler_name: 'warp',
+          scheduler: 'karras',
+          positive: ['2', 0],
+          negative: ['9', 0],
+          latent_image: ['1', 5],
+          denoise: 2,
+        },
       },
       5: { class_type: 'VAEDecode', inputs: { samples: ['2', 0], vae: 'nope' } },
       6: { class_type: 'FancyUpscaler', inputs: { image: ['5', 0] } },
@@ -33,7 +44,10 @@ describe('validateGraph', () => {
       8: { class_type: 'LoadImage', inputs: { image: 'cat.png' } },
       9: 'not a node',
     };
-    const report = validateGraph(graph, info, { models: { checkpoints: ['sd15.safetensors'] }, inputFiles: ['dog.png'] });
+    const report = validateGraph(graph, info, {
+      models: { checkpoints: ['sd15.safetensors'] },
+      inputFiles: ['dog.png'],
+    });
     expect(report.ok).toBe(false);
     expect(report.problems.map(where).sort()).toEqual(
       [
@@ -55,18 +69,31 @@ describe('validateGraph', () => {
       ].sort(),
     );
     const text = report.problems.map(formatProblem);
-    expect(text).toContain("node 1 (CheckpointLoaderSimple) input ckpt_name: model 'missing.safetensors' is not in checkpoints on this backend");
+    expect(text).toContain(
+      "node 1 (CheckpointLoaderSimple) input ckpt_name: model 'missing.safetensors' is not in checkpoints on this backend",
+    );
     expect(text).toContain('node 3 (EmptyLatentImage) input width: 8 is below the minimum 16');
     expect(text).toContain('node 4 (KSampler) input negative: links to node 9, which does not exist');
-    expect(text).toContain('node 4 (KSampler) input latent_image: links to output 5 of node 1 (CheckpointLoaderSimple), which has 3 outputs');
-    expect(text).toContain('node 5 (VAEDecode) input samples: expects LATENT but is linked to output 0 (CONDITIONING) of node 2 (CLIPTextEncode)');
-    expect(text).toContain("node 6 (FancyUpscaler): unknown node class 'FancyUpscaler' (not installed on this backend)");
-    expect(text.find((t) => t.startsWith('node 4 (KSampler) input sampler_name'))).toMatch(/"warp" is not one of: euler, euler_cfg_pp/);
+    expect(text).toContain(
+      'node 4 (KSampler) input latent_image: links to output 5 of node 1 (CheckpointLoaderSimple), which has 3 outputs',
+    );
+    expect(text).toContain(
+      'node 5 (VAEDecode) input samples: expects LATENT but is linked to output 0 (CONDITIONING) of node 2 (CLIPTextEncode)',
+    );
+    expect(text).toContain(
+      "node 6 (FancyUpscaler): unknown node class 'FancyUpscaler' (not installed on this backend)",
+    );
+    expect(text.find((t) => t.startsWith('node 4 (KSampler) input sampler_name'))).toMatch(
+      /"warp" is not one of: euler, euler_cfg_pp/,
+    );
     expect(report.problems.find((p) => p.kind === 'unknown_input')!.severity).toBe('warning');
   });
 
   it('reports a graph without an output node', () => {
-    const report = validateGraph({ 1: { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } }, info);
+    const report = validateGraph(
+      { 1: { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } },
+      info,
+    );
     expect(report.problems.map((p) => p.kind)).toEqual(['no_output']);
   });
 
@@ -84,8 +111,17 @@ describe('validateGraph', () => {
 
   it('reads V1 and V3 combos, primitives and links', () => {
     expect(readInputSpec('a', [['x', 'y'], {}], true)).toMatchObject({ kind: 'combo', choices: ['x', 'y'] });
-    expect(readInputSpec('b', ['COMBO', { options: ['p'] }], false)).toMatchObject({ kind: 'combo', choices: ['p'], required: false });
-    expect(readInputSpec('c', ['INT', { min: 1, max: 3, step: 1, default: 2 }], true)).toMatchObject({ kind: 'int', min: 1, max: 3, default: 2 });
+    expect(readInputSpec('b', ['COMBO', { options: ['p'] }], false)).toMatchObject({
+      kind: 'combo',
+      choices: ['p'],
+      required: false,
+    });
+    expect(readInputSpec('c', ['INT', { min: 1, max: 3, step: 1, default: 2 }], true)).toMatchObject({
+      kind: 'int',
+      min: 1,
+      max: 3,
+      default: 2,
+    });
     expect(readInputSpec('d', ['MODEL'], true)).toMatchObject({ kind: 'link', type: 'MODEL' });
     expect(readInputSpec('e', 'junk', true)).toBeUndefined();
   });

@@ -42,7 +42,12 @@ describe('client_id routing', () => {
   it('sends per-prompt messages only to the submitter; status goes to everyone', async () => {
     const { prompt_id } = await queue(fake, ksamplerGraph({ steps: 3 }), { client_id: 'c1' });
     await c1.waitForEnd(prompt_id);
-    await c2.waitFor((f) => f.type === 'status' && (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0, 2);
+    await c2.waitFor(
+      (f) =>
+        f.type === 'status' &&
+        (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0,
+      2,
+    );
     expect(types(c1.frames)).toContain('progress');
     expect(c1.frames.filter((f) => f.type === 'progress').map((f) => data(f)['value'])).toEqual([1, 2, 3]);
     expect(new Set(types(c2.frames.slice(2)))).toEqual(new Set(['status']));
@@ -53,7 +58,13 @@ describe('client_id routing', () => {
     fake.setScript({ previews: true });
     const { prompt_id } = await queue(fake, ksamplerGraph({ steps: 2 }));
     await fake.waitForDone(prompt_id);
-    const last = (r: WsRecorder) => r.waitFor((f) => f.type === 'status' && (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0, 3);
+    const last = (r: WsRecorder) =>
+      r.waitFor(
+        (f) =>
+          f.type === 'status' &&
+          (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0,
+        3,
+      );
     await last(c1);
     await last(c2);
     for (const r of [c1, c2]) {
@@ -62,7 +73,8 @@ describe('client_id routing', () => {
       expect(t).toContain('progress_state');
       // Broadcast previews are legacy event 1, even to a client that sent feature flags.
       expect(t.filter((x) => x === 'binary:PREVIEW_IMAGE')).toHaveLength(2);
-      for (const absent of ['executing', 'executed', 'execution_start', 'execution_cached', 'execution_success']) expect(t).not.toContain(absent);
+      for (const absent of ['executing', 'executed', 'execution_start', 'execution_cached', 'execution_success'])
+        expect(t).not.toContain(absent);
     }
     expect(fake.history(prompt_id)?.status.status_str).toBe('success');
   });
@@ -72,9 +84,14 @@ describe('samplers, previews and outputs', () => {
   it('KSampler graph: steps per node class by script, real PNGs sized from EmptyLatentImage, PNG metadata', async () => {
     fake.setScript({ steps: { KSampler: 6 } });
     const graph = ksamplerGraph({ width: 128, height: 96, batch: 2, seed: 5 });
-    const { prompt_id } = await queue(fake, graph, { client_id: 'c1', extra_data: { extra_pnginfo: { workflow: { nodes: [] } } } });
+    const { prompt_id } = await queue(fake, graph, {
+      client_id: 'c1',
+      extra_data: { extra_pnginfo: { workflow: { nodes: [] } } },
+    });
     await c1.waitForEnd(prompt_id);
-    const progress = c1.frames.filter((f) => f.type === 'progress').map((f) => [data(f)['value'], data(f)['max'], data(f)['node']]);
+    const progress = c1.frames
+      .filter((f) => f.type === 'progress')
+      .map((f) => [data(f)['value'], data(f)['max'], data(f)['node']]);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6].map((v) => [v, 6, '3']));
     const refs = images(prompt_id, '9');
     expect(refs.map((r) => r.filename)).toEqual(['ComfyUI_00001_.png', 'ComfyUI_00002_.png']);
@@ -86,7 +103,10 @@ describe('samplers, previews and outputs', () => {
     expect(JSON.parse(texts['workflow']!)).toEqual({ nodes: [] });
     // Deterministic from the seed: the same graph after a cache reset gives the same pixels.
     await call(fake, 'POST', '/api/free', { unload_models: true, free_memory: true });
-    const again = await queue(fake, graph, { client_id: 'c1', extra_data: { extra_pnginfo: { workflow: { nodes: [] } } } });
+    const again = await queue(fake, graph, {
+      client_id: 'c1',
+      extra_data: { extra_pnginfo: { workflow: { nodes: [] } } },
+    });
     await c1.waitForEnd(again.prompt_id);
     const second = await viewBytes(images(again.prompt_id, '9')[0]!);
     expect(await sharp(second).raw().toBuffer()).toEqual(await sharp(first).raw().toBuffer());
@@ -104,7 +124,14 @@ describe('samplers, previews and outputs', () => {
     await c1.waitForEnd(a.prompt_id);
     const legacy = types(c1.frames).filter((t) => t === 'progress_state' || t === 'progress' || t.startsWith('binary'));
     const ksStart = legacy.indexOf('progress');
-    expect(legacy.slice(ksStart - 1, ksStart + 5)).toEqual(['progress_state', 'progress', 'binary:PREVIEW_IMAGE', 'progress_state', 'progress', 'binary:PREVIEW_IMAGE']);
+    expect(legacy.slice(ksStart - 1, ksStart + 5)).toEqual([
+      'progress_state',
+      'progress',
+      'binary:PREVIEW_IMAGE',
+      'progress_state',
+      'progress',
+      'binary:PREVIEW_IMAGE',
+    ]);
     const jpeg = c1.frames.find((f) => f.kind === 'binary')!;
     if (jpeg.kind !== 'binary' || jpeg.frame.kind !== 'preview') throw new Error('no preview');
     expect((await sharp(jpeg.frame.image).metadata()).format).toBe('jpeg');
@@ -116,7 +143,14 @@ describe('samplers, previews and outputs', () => {
     expect(meta.slice(i - 1, i + 2)).toEqual(['progress_state', 'binary:PREVIEW_IMAGE_WITH_METADATA', 'progress']);
     const f4 = c2.frames.find((f) => f.type === 'binary:PREVIEW_IMAGE_WITH_METADATA')!;
     if (f4.kind !== 'binary' || f4.frame.kind !== 'preview_with_metadata') throw new Error('no metadata preview');
-    expect(f4.frame.metadata).toEqual({ node_id: '3', prompt_id: b.prompt_id, display_node_id: '3', parent_node_id: null, real_node_id: '3', image_type: 'image/jpeg' });
+    expect(f4.frame.metadata).toEqual({
+      node_id: '3',
+      prompt_id: b.prompt_id,
+      display_node_id: '3',
+      parent_node_id: null,
+      real_node_id: '3',
+      image_type: 'image/jpeg',
+    });
     // c1 did not get c2's previews.
     expect(c1.frames.filter((f) => f.type === 'binary:PREVIEW_IMAGE_WITH_METADATA')).toEqual([]);
   });
@@ -124,18 +158,29 @@ describe('samplers, previews and outputs', () => {
   it('SaveAnimatedWEBP writes a real animated WebP; PreviewImage writes to temp', async () => {
     const graph: ApiGraph = {
       '1': { class_type: 'EmptyImage', inputs: { width: 32, height: 24, batch_size: 4, color: 0 } },
-      '2': { class_type: 'SaveAnimatedWEBP', inputs: { images: ['1', 0], filename_prefix: 'anim', fps: 8, lossless: false, quality: 80, method: 'default' } },
+      '2': {
+        class_type: 'SaveAnimatedWEBP',
+        inputs: { images: ['1', 0], filename_prefix: 'anim', fps: 8, lossless: false, quality: 80, method: 'default' },
+      },
       '3': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
     };
     const { prompt_id } = await queue(fake, graph, { client_id: 'c1' });
     await c1.waitForEnd(prompt_id);
     const executed = c1.frames.filter((f) => f.type === 'executed').map((f) => data(f));
-    const anim = executed.find((d) => d['node'] === '2')!['output'] as { images: { filename: string; subfolder: string; type: string }[]; animated: boolean[] };
-    expect(anim).toEqual({ images: [{ filename: 'anim_00001_.webp', subfolder: '', type: 'output' }], animated: [true] });
+    const anim = executed.find((d) => d['node'] === '2')!['output'] as {
+      images: { filename: string; subfolder: string; type: string }[];
+      animated: boolean[];
+    };
+    expect(anim).toEqual({
+      images: [{ filename: 'anim_00001_.webp', subfolder: '', type: 'output' }],
+      animated: [true],
+    });
     const webp = await sharp(await viewBytes(anim.images[0]!), { animated: true }).metadata();
     expect(webp.format).toBe('webp');
     expect(webp.pages).toBeGreaterThan(1);
-    const preview = executed.find((d) => d['node'] === '3')!['output'] as { images: { filename: string; type: string }[] };
+    const preview = executed.find((d) => d['node'] === '3')!['output'] as {
+      images: { filename: string; type: string }[];
+    };
     expect(preview.images).toHaveLength(4);
     expect(preview.images[0]!.filename).toMatch(/^ComfyUI_temp_[a-z]{5}_00001_\.png$/);
     expect(preview.images[0]!.type).toBe('temp');
@@ -152,7 +197,9 @@ describe('samplers, previews and outputs', () => {
     };
     const { prompt_id } = await queue(fake, graph, { client_id: 'c1' });
     await c1.waitForEnd(prompt_id);
-    const order = c1.frames.filter((f) => f.type === 'executing' && data(f)['node'] !== null).map((f) => data(f)['node']);
+    const order = c1.frames
+      .filter((f) => f.type === 'executing' && data(f)['node'] !== null)
+      .map((f) => data(f)['node']);
     expect(order).toEqual(['1', '5', '2', '3', '4']);
   });
 });
@@ -164,7 +211,12 @@ describe('scripted failures and caching', () => {
     const { prompt_id } = await queue(fake, graph, { client_id: 'c1' });
     await c1.waitForEnd(prompt_id);
     const err = data(c1.frames.find((f) => f.type === 'execution_error')!);
-    expect(err).toMatchObject({ prompt_id, node_id: '3', node_type: 'KSampler', exception_type: 'torch.OutOfMemoryError' });
+    expect(err).toMatchObject({
+      prompt_id,
+      node_id: '3',
+      node_type: 'KSampler',
+      exception_type: 'torch.OutOfMemoryError',
+    });
     expect(String(err['exception_message'])).toContain('This error means you ran out of memory on your GPU.');
     expect(new Set(err['executed'] as string[])).toEqual(new Set(['4', '5', '6', '7']));
     expect(c1.frames.filter((f) => f.type === 'progress').map((f) => data(f)['value'])).toEqual([1, 2]);
@@ -182,7 +234,14 @@ describe('scripted failures and caching', () => {
     const { prompt_id } = await queue(fake, trivialGraph(3), { client_id: 'c1' });
     await c1.waitForEnd(prompt_id);
     const err = data(c1.frames.find((f) => f.type === 'execution_error')!);
-    expect(err).toMatchObject({ node_id: '2', node_type: 'ImageInvert', exception_type: 'ValueError', exception_message: 'boom\n', executed: ['1'], current_outputs: ['1', '2', '3'] });
+    expect(err).toMatchObject({
+      node_id: '2',
+      node_type: 'ImageInvert',
+      exception_type: 'ValueError',
+      exception_message: 'boom\n',
+      executed: ['1'],
+      current_outputs: ['1', '2', '3'],
+    });
     expect(err['current_inputs']).toEqual({ image: [expect.stringMatching(/^<object at /)] });
     expect(types(c1.frames)).not.toContain('execution_success');
   });

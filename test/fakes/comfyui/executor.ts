@@ -5,11 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { EventEmitter } from 'node:events';
 import type { ApiGraph } from '@core/comfy/protocol/messages';
-import {
-  encodePreviewFrame,
-  encodePreviewWithMetadataFrame,
-  encodeTextFrame,
-} from '@core/comfy/protocol/messages';
+import { encodePreviewFrame, encodePreviewWithMetadataFrame, encodeTextFrame } from '@core/comfy/protocol/messages';
 import type { FileStore } from './files';
 import { imageSize, neededNodes, runOrder, samplerSteps, seedOf, signatures } from './graph';
 import { makePreviewJpeg } from './images';
@@ -107,7 +103,10 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const { hub, now } = { hub: this.deps.hub, now: this.deps.now };
     const clientId = typeof extraData['client_id'] === 'string' ? extraData['client_id'] : null;
     const script = this.deps.script();
-    const info = this.deps.objectInfo() as Record<string, { output_node?: boolean; input?: { hidden?: Record<string, unknown> } } | undefined>;
+    const info = this.deps.objectInfo() as Record<
+      string,
+      { output_node?: boolean; input?: { hidden?: Record<string, unknown> } } | undefined
+    >;
     if (this.freePending) {
       this.cache.clear();
       this.freePending = false;
@@ -128,20 +127,34 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     };
     const progressStates = new Map<string, NodeState>();
     const sendProgressState = (): void => {
-      hub.send(clientId, { type: 'progress_state', data: { prompt_id: promptId, nodes: Object.fromEntries(progressStates) } });
+      hub.send(clientId, {
+        type: 'progress_state',
+        data: { prompt_id: promptId, nodes: Object.fromEntries(progressStates) },
+      });
     };
     const setState = (id: string, value: number, max: number, state: NodeState['state']): void => {
-      progressStates.set(id, { value, max, state, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id });
+      progressStates.set(id, {
+        value,
+        max,
+        state,
+        node_id: id,
+        prompt_id: promptId,
+        display_node_id: id,
+        parent_node_id: null,
+        real_node_id: id,
+      });
       sendProgressState();
     };
 
     const isOutput = (id: string): boolean => info[graph[id]?.class_type ?? '']?.output_node === true;
     const needed = neededNodes(graph, outputs);
     const order = runOrder(graph, needed, isOutput);
-    const hasUniqueId = (cls: string): boolean => Object.values(info[cls]?.input?.hidden ?? {}).some((v) => JSON.stringify(v).includes('UNIQUE_ID'));
+    const hasUniqueId = (cls: string): boolean =>
+      Object.values(info[cls]?.input?.hidden ?? {}).some((v) => JSON.stringify(v).includes('UNIQUE_ID'));
     const sigs = signatures(graph, hasUniqueId, (id) => {
       const node = graph[id];
-      if (node?.class_type === 'LoadImage' && typeof node.inputs['image'] === 'string') return this.deps.store.inputHash(node.inputs['image']);
+      if (node?.class_type === 'LoadImage' && typeof node.inputs['image'] === 'string')
+        return this.deps.store.inputHash(node.inputs['image']);
       return node?.class_type === 'SaveImageWebsocket' ? `${now()}:${Math.random()}` : '';
     });
     // clean_unused: only entries of nodes in this prompt survive.
@@ -161,9 +174,14 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const holdAt = (id: string, step: number): boolean => {
       // Read live: a test may move the hold point while the prompt runs.
       const holdSpec = script.hold === false ? null : script.hold === true ? {} : script.hold;
-      if (!holdSpec || holdsDone.has(`${id}:${step}`) || (holdSpec.promptId && holdSpec.promptId !== promptId)) return false;
+      if (!holdSpec || holdsDone.has(`${id}:${step}`) || (holdSpec.promptId && holdSpec.promptId !== promptId))
+        return false;
       const cls = graph[id]!.class_type;
-      const nodeOk = holdSpec.node ? holdSpec.node === id || holdSpec.node === cls : firstSampler ? id === firstSampler : executed.length === 0;
+      const nodeOk = holdSpec.node
+        ? holdSpec.node === id || holdSpec.node === cls
+        : firstSampler
+          ? id === firstSampler
+          : executed.length === 0;
       const stepOk = SAMPLING_CLASSES.has(cls) ? step === (holdSpec.step ?? 1) : step === 0;
       return nodeOk && stepOk;
     };
@@ -209,7 +227,14 @@ export class Executor extends EventEmitter<ExecutorEvents> {
         }
         let ui: Ui | null = null;
         if (isOutput(id)) {
-          ui = await produceOutput({ graph, id, store: this.deps.store, extraData, now: now(), detail: script.outputDetail });
+          ui = await produceOutput({
+            graph,
+            id,
+            store: this.deps.store,
+            extraData,
+            now: now(),
+            detail: script.outputDetail,
+          });
           this.control.check(gen);
           if (ui) {
             uiOutputs[id] = ui;
@@ -227,16 +252,28 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       const nodeType = graph[nodeId]?.class_type ?? '';
       if (e instanceof Interrupted) {
         status = 'interrupted';
-        addMessage('execution_interrupted', { prompt_id: promptId, node_id: nodeId, node_type: nodeType, executed }, true);
+        addMessage(
+          'execution_interrupted',
+          { prompt_id: promptId, node_id: nodeId, node_type: nodeType, executed },
+          true,
+        );
       } else {
         status = 'error';
-        const data = errorData(e, { promptId, nodeId, node: graph[nodeId], executed, allNodes: Object.keys(graph), hasUniqueId: hasUniqueId(nodeType) });
+        const data = errorData(e, {
+          promptId,
+          nodeId,
+          node: graph[nodeId],
+          executed,
+          allNodes: Object.keys(graph),
+          hasUniqueId: hasUniqueId(nodeType),
+        });
         addMessage('execution_error', data, false);
       }
     }
     this.current = null;
     const meta: HistoryRecord['meta'] = {};
-    for (const id of Object.keys(uiOutputs)) meta[id] = { node_id: id, display_node: id, parent_node: null, real_node_id: id };
+    for (const id of Object.keys(uiOutputs))
+      meta[id] = { node_id: id, display_node: id, parent_node: null, real_node_id: id };
     // task_done: history written and `status` broadcast, then `executing {node:null}` (section 1 "GET /history").
     this.deps.queue.done(item, {
       outputs: uiOutputs,
@@ -287,7 +324,14 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       o.setState(id, step, steps, 'running');
       const progress = { type: 'progress', data: { value: step, max: steps, prompt_id: o.promptId, node: id } };
       if (jpeg && hub.supportsPreviewMetadata(o.clientId)) {
-        const meta = { node_id: id, prompt_id: o.promptId, display_node_id: id, parent_node_id: null, real_node_id: id, image_type: 'image/jpeg' };
+        const meta = {
+          node_id: id,
+          prompt_id: o.promptId,
+          display_node_id: id,
+          parent_node_id: null,
+          real_node_id: id,
+          image_type: 'image/jpeg',
+        };
         hub.sendBinary(o.clientId, encodePreviewWithMetadataFrame(meta, jpeg));
         hub.send(o.clientId, progress);
       } else {
@@ -301,4 +345,3 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     }
   }
 }
-

@@ -35,7 +35,11 @@ function originRejected(req: IncomingMessage): boolean {
   const [hostName, hostPort] = host.split(':');
   const loopback = hostName === '127.0.0.1' || hostName === 'localhost' || hostName === '[::1]';
   if (!loopback) return false;
-  if (o.hostname !== hostName && !(o.hostname === 'localhost' && hostName === '127.0.0.1') && !(o.hostname === '127.0.0.1' && hostName === 'localhost')) {
+  if (
+    o.hostname !== hostName &&
+    !(o.hostname === 'localhost' && hostName === '127.0.0.1') &&
+    !(o.hostname === '127.0.0.1' && hostName === 'localhost')
+  ) {
     return true;
   }
   return Boolean(o.port && hostPort && o.port !== hostPort);
@@ -74,7 +78,11 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/queue$/, handler: (ctx, _q, res) => getQueue(ctx, res) },
   { method: 'POST', pattern: /^\/queue$/, handler: json(postQueue) },
   { method: 'GET', pattern: /^\/history$/, handler: (ctx, _q, res, m) => getHistory(ctx, res, m.query) },
-  { method: 'GET', pattern: /^\/history\/([^/]+)$/, handler: (ctx, _q, res, m) => getHistoryItem(ctx, res, m.params[0]!) },
+  {
+    method: 'GET',
+    pattern: /^\/history\/([^/]+)$/,
+    handler: (ctx, _q, res, m) => getHistoryItem(ctx, res, m.params[0]!),
+  },
   { method: 'POST', pattern: /^\/history$/, handler: json(postHistory) },
   {
     method: 'POST',
@@ -115,14 +123,20 @@ const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: /^\/embeddings$/,
-    handler: (ctx, _q, res) => sendJson(res, 200, (ctx.modelFiles('embeddings') ?? []).map((f) => f.replace(/\.[^.]+$/, ''))),
+    handler: (ctx, _q, res) =>
+      sendJson(
+        res,
+        200,
+        (ctx.modelFiles('embeddings') ?? []).map((f) => f.replace(/\.[^.]+$/, '')),
+      ),
   },
   { method: 'GET', pattern: /^\/extensions$/, handler: (_c, _q, res) => sendJson(res, 200, []) },
   { method: 'GET', pattern: /^\/system_stats$/, handler: (ctx, _q, res) => sendJson(res, 200, ctx.systemStats()) },
   {
     method: 'GET',
     pattern: /^\/features$/,
-    handler: (ctx, _q, res) => sendJson(res, 200, { supports_preview_metadata: true, max_upload_size: ctx.script.maxUploadSize }),
+    handler: (ctx, _q, res) =>
+      sendJson(res, 200, { supports_preview_metadata: true, max_upload_size: ctx.script.maxUploadSize }),
   },
   {
     method: 'PATCH',
@@ -140,7 +154,9 @@ const ROUTES: Route[] = [
 function match(method: string, pathname: string): { route: Route; params: string[] } | 'method' | null {
   let pathMatched = false;
   for (const route of ROUTES) {
-    const candidates = route.internal ? [pathname] : [pathname, pathname.startsWith('/api/') ? pathname.slice(4) : null];
+    const candidates = route.internal
+      ? [pathname]
+      : [pathname, pathname.startsWith('/api/') ? pathname.slice(4) : null];
     for (const p of candidates) {
       if (p === null) continue;
       const m = route.pattern.exec(p);

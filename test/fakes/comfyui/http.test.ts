@@ -4,11 +4,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PromptErrorBodySchema,
-  SystemStatsSchema,
-  UploadResponseSchema,
-} from '@core/comfy/protocol/http-schemas';
+import { PromptErrorBodySchema, SystemStatsSchema, UploadResponseSchema } from '@core/comfy/protocol/http-schemas';
 import { readFixture, startFakeComfy, type FakeComfy } from './index';
 import { call, queue, trivialGraph } from './test-helpers';
 import { WsRecorder } from './ws-recorder';
@@ -31,7 +27,11 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function upload(bytes: Buffer, name: string, fields: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+async function upload(
+  bytes: Buffer,
+  name: string,
+  fields: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const form = new FormData();
   form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), name);
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
@@ -61,9 +61,14 @@ async function errorOf(prompt: unknown, extra: Record<string, unknown> = {}): Pr
 
 describe('routes', () => {
   it('answers at /x and /api/x; /internal has no /api alias; unknown paths 404, wrong methods 405', async () => {
-    expect((await call(fake, 'GET', '/features')).json).toEqual({ supports_preview_metadata: true, max_upload_size: 104857600 });
+    expect((await call(fake, 'GET', '/features')).json).toEqual({
+      supports_preview_metadata: true,
+      max_upload_size: 104857600,
+    });
     expect((await call(fake, 'GET', '/api/features')).status).toBe(200);
-    expect((await call(fake, 'PATCH', '/api/internal/logs/subscribe', { clientId: 'a', enabled: true })).status).toBe(404);
+    expect((await call(fake, 'PATCH', '/api/internal/logs/subscribe', { clientId: 'a', enabled: true })).status).toBe(
+      404,
+    );
     expect((await call(fake, 'GET', '/api/nope')).status).toBe(404);
     expect((await call(fake, 'DELETE', '/api/prompt')).status).toBe(405);
   });
@@ -85,10 +90,16 @@ describe('413 over the max upload size', () => {
       expect(res.status).toBe(413);
       expect(res.text).toContain('2048');
       expect((await upload(Buffer.alloc(5000, 1), 'big.png')).status).toBe(413);
-      expect((await call(fake, 'GET', '/api/features')).json).toEqual({ supports_preview_metadata: true, max_upload_size: 2048 });
+      expect((await call(fake, 'GET', '/api/features')).json).toEqual({
+        supports_preview_metadata: true,
+        max_upload_size: 2048,
+      });
       const ws = await WsRecorder.connect(`${fake.wsUrl}/ws?clientId=ff`, { featureFlags: true });
       const reply = ws.frames.find((f) => f.type === 'feature_flags');
-      expect(reply?.kind === 'text' && reply.raw['data']).toEqual({ supports_preview_metadata: true, max_upload_size: 2048 });
+      expect(reply?.kind === 'text' && reply.raw['data']).toEqual({
+        supports_preview_metadata: true,
+        max_upload_size: 2048,
+      });
       await ws.close();
       expect(fake.prompts.filter((p) => p.extraData['pad'])).toEqual([]);
     } finally {
@@ -102,7 +113,10 @@ describe('POST /upload/image', () => {
   const b = Buffer.from('other image bytes');
 
   it('renames on clash, reuses the name for identical bytes, honours overwrite, subfolder and type', async () => {
-    expect(await upload(a, 'photo.png')).toEqual({ status: 200, body: { name: 'photo.png', subfolder: '', type: 'input' } });
+    expect(await upload(a, 'photo.png')).toEqual({
+      status: 200,
+      body: { name: 'photo.png', subfolder: '', type: 'input' },
+    });
     expect((await upload(a, 'photo.png')).body).toMatchObject({ name: 'photo.png' });
     expect((await upload(b, 'photo.png')).body).toMatchObject({ name: 'photo (1).png' });
     expect((await upload(Buffer.from('third'), 'photo.png')).body).toMatchObject({ name: 'photo (2).png' });
@@ -115,11 +129,19 @@ describe('POST /upload/image', () => {
     const noImage = new FormData();
     noImage.append('overwrite', 'true');
     expect((await fetch(`${fake.url}/upload/image`, { method: 'POST', body: noImage })).status).toBe(400);
-    expect(fake.uploads.map((u) => u.name).slice(0, 5)).toEqual(['photo.png', 'photo.png', 'photo (1).png', 'photo (2).png', 'photo.png']);
+    expect(fake.uploads.map((u) => u.name).slice(0, 5)).toEqual([
+      'photo.png',
+      'photo.png',
+      'photo (1).png',
+      'photo (2).png',
+      'photo.png',
+    ]);
     // The uploaded files are what /view serves and LoadImage accepts.
     const view = await fetch(`${fake.url}/api/view?filename=photo.png&type=input&subfolder=sub`);
     expect(Buffer.from(await view.arrayBuffer())).toEqual(a);
-    const info = (await call(fake, 'GET', '/api/object_info/LoadImage')).json as { LoadImage: { input: { required: { image: [string[]] } } } };
+    const info = (await call(fake, 'GET', '/api/object_info/LoadImage')).json as {
+      LoadImage: { input: { required: { image: [string[]] } } };
+    };
     expect(info.LoadImage.input.required.image[0]).toEqual(['photo (1).png', 'photo (2).png', 'photo.png']);
     const load = {
       '1': { class_type: 'LoadImage', inputs: { image: 'sub/photo.png' } },
@@ -139,7 +161,11 @@ describe('GET /view', () => {
     graph['1']!.inputs['height'] = 40;
     const { prompt_id } = await queue(fake, graph, { client_id: 'nobody' });
     await fake.waitForDone(prompt_id);
-    const ref = fake.history(prompt_id)!.outputs['3']!['images'] as { filename: string; subfolder: string; type: string }[];
+    const ref = fake.history(prompt_id)!.outputs['3']!['images'] as {
+      filename: string;
+      subfolder: string;
+      type: string;
+    }[];
     expect(ref).toEqual([{ filename: 'view_00001_.png', subfolder: 'runs', type: 'output' }]);
     const res = await fetch(`${fake.url}/api/view?filename=view_00001_.png&subfolder=runs&type=output`);
     expect(res.headers.get('content-type')).toBe('image/png');
@@ -159,9 +185,15 @@ describe('GET /view', () => {
 
 describe('object_info, models, system_stats', () => {
   it('serves the fixture with model combos filled from the models option', async () => {
-    const all = (await call(fake, 'GET', '/api/object_info')).json as Record<string, { input: { required: Record<string, unknown[]> } }>;
+    const all = (await call(fake, 'GET', '/api/object_info')).json as Record<
+      string,
+      { input: { required: Record<string, unknown[]> } }
+    >;
     expect(Object.keys(all)).toHaveLength(497);
-    expect(all['CheckpointLoaderSimple']!.input.required['ckpt_name']![0]).toEqual(['model.safetensors', 'sub/other.ckpt']);
+    expect(all['CheckpointLoaderSimple']!.input.required['ckpt_name']![0]).toEqual([
+      'model.safetensors',
+      'sub/other.ckpt',
+    ]);
     expect(all['UpscaleModelLoader']!.input.required['model_name']![1]).toMatchObject({ options: ['4x.pth'] });
     expect(all['CLIPVisionLoader']!.input.required['clip_name']![0]).toEqual(['vision.safetensors']);
     expect(all['CLIPLoader']!.input.required['clip_name']![0]).toEqual(['t5.safetensors']);
@@ -170,7 +202,10 @@ describe('object_info, models, system_stats', () => {
     expect((await call(fake, 'GET', '/api/object_info/NoSuchNode')).json).toEqual({});
     expect(Object.keys((await call(fake, 'GET', '/object_info/KSampler')).json as object)).toEqual(['KSampler']);
     fake.setModels({ loras: ['style.safetensors'] });
-    const lora = (await call(fake, 'GET', '/api/object_info/LoraLoader')).json as Record<string, { input: { required: Record<string, unknown[]> } }>;
+    const lora = (await call(fake, 'GET', '/api/object_info/LoraLoader')).json as Record<
+      string,
+      { input: { required: Record<string, unknown[]> } }
+    >;
     expect(lora['LoraLoader']!.input.required['lora_name']![0]).toEqual(['style.safetensors']);
     expect((await call(fake, 'GET', '/api/models/loras')).json).toEqual(['style.safetensors']);
     expect((await call(fake, 'GET', '/api/models/checkpoints')).json).toEqual([]);
@@ -183,7 +218,15 @@ describe('object_info, models, system_stats', () => {
     expect(raw).toEqual(readFixture('system_stats.json'));
     const stats = SystemStatsSchema.parse(raw);
     expect(stats.devices[0]).toMatchObject({ name: 'cpu', type: 'cpu', index: null });
-    const gpu = { name: 'cuda:0 Fake GPU', type: 'cuda', index: 0, vram_total: 8e9, vram_free: 1e9, torch_vram_total: 0, torch_vram_free: 0 };
+    const gpu = {
+      name: 'cuda:0 Fake GPU',
+      type: 'cuda',
+      index: 0,
+      vram_total: 8e9,
+      vram_free: 1e9,
+      torch_vram_total: 0,
+      torch_vram_free: 0,
+    };
     fake.setScript({ devices: [gpu] });
     expect((await call(fake, 'GET', '/system_stats')).json).toMatchObject({ devices: [gpu] });
     fake.setScript({ devices: null });
@@ -195,7 +238,10 @@ describe('POST /prompt validation', () => {
     const noPrompt = await call(fake, 'POST', '/api/prompt', { client_id: 'x' });
     expect(noPrompt).toMatchObject({
       status: 400,
-      json: { error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} }, node_errors: {} },
+      json: {
+        error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} },
+        node_errors: {},
+      },
     });
     expect((await errorOf({ '1': { inputs: {} } })).error).toEqual({
       type: 'invalid_prompt',
@@ -203,16 +249,33 @@ describe('POST /prompt validation', () => {
       details: "Node ID '#1'",
       extra_info: {},
     });
-    const missing = await errorOf({ ...trivialGraph(), '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1 } } });
+    const missing = await errorOf({
+      ...trivialGraph(),
+      '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1 } },
+    });
     expect(missing.node_errors).toEqual({
       '1': {
-        errors: [{ type: 'required_input_missing', message: 'Required input is missing', details: 'color', extra_info: { input_name: 'color' } }],
+        errors: [
+          {
+            type: 'required_input_missing',
+            message: 'Required input is missing',
+            details: 'color',
+            extra_info: { input_name: 'color' },
+          },
+        ],
         dependent_outputs: ['3'],
         class_type: 'EmptyImage',
       },
     });
-    const big = await errorOf({ ...trivialGraph(), '1': { class_type: 'EmptyImage', inputs: { width: 99999, height: 64, batch_size: 1, color: 0 } } });
-    expect(big.node_errors).toMatchObject({ '1': { errors: [{ type: 'value_bigger_than_max', message: 'Value 99999 bigger than max of 16384', details: 'width' }] } });
+    const big = await errorOf({
+      ...trivialGraph(),
+      '1': { class_type: 'EmptyImage', inputs: { width: 99999, height: 64, batch_size: 1, color: 0 } },
+    });
+    expect(big.node_errors).toMatchObject({
+      '1': {
+        errors: [{ type: 'value_bigger_than_max', message: 'Value 99999 bigger than max of 16384', details: 'width' }],
+      },
+    });
     const scale = {
       ...trivialGraph(),
       '4': { class_type: 'ImageScaleBy', inputs: { image: ['2', 0], upscale_method: 'magic', scale_by: 2 } },
@@ -232,11 +295,20 @@ describe('POST /prompt validation', () => {
       },
     });
     // The output's own error goes into details; an upstream one leaves details "" (http-capture.json).
-    const badLink = await errorOf({ '3': { class_type: 'SaveImage', inputs: { images: ['9', 0], filename_prefix: 't' } } });
-    expect(badLink.error).toMatchObject({ type: 'prompt_outputs_failed_validation', details: "Exception when validating node: '9'" });
+    const badLink = await errorOf({
+      '3': { class_type: 'SaveImage', inputs: { images: ['9', 0], filename_prefix: 't' } },
+    });
+    expect(badLink.error).toMatchObject({
+      type: 'prompt_outputs_failed_validation',
+      details: "Exception when validating node: '9'",
+    });
     expect(badLink.node_errors).toMatchObject({ '3': { errors: [{ type: 'exception_during_validation' }] } });
     const latent = { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } };
-    const mismatch = await errorOf({ ...trivialGraph(), '5': latent, '2': { class_type: 'ImageInvert', inputs: { image: ['5', 0] } } });
+    const mismatch = await errorOf({
+      ...trivialGraph(),
+      '5': latent,
+      '2': { class_type: 'ImageInvert', inputs: { image: ['5', 0] } },
+    });
     expect(mismatch.node_errors).toMatchObject({
       '2': {
         errors: [
@@ -270,6 +342,11 @@ describe('POST /prompt validation', () => {
 
   it('partial_execution_targets without an output node gives prompt_no_outputs', async () => {
     const err = await errorOf(trivialGraph(), { partial_execution_targets: ['1'] });
-    expect(err.error).toEqual({ type: 'prompt_no_outputs', message: 'Prompt has no outputs', details: '', extra_info: {} });
+    expect(err.error).toEqual({
+      type: 'prompt_no_outputs',
+      message: 'Prompt has no outputs',
+      details: '',
+      extra_info: {},
+    });
   });
 });

@@ -95,7 +95,8 @@ export function readPngText(png: Buffer): Record<string, string> {
       // Skip compression flag + method, then the language tag and translated keyword (both \0-terminated).
       const lang = data.indexOf(0, zero + 3);
       const translated = lang >= 0 ? data.indexOf(0, lang + 1) : -1;
-      if (translated >= 0) out[data.subarray(0, zero).toString('latin1')] = data.subarray(translated + 1).toString('utf8');
+      if (translated >= 0)
+        out[data.subarray(0, zero).toString('latin1')] = data.subarray(translated + 1).toString('utf8');
     }
     if (type === 'IEND') break;
     pos += 12 + len;
@@ -122,7 +123,9 @@ function noisePng(width: number, height: number): Promise<Buffer> {
       x ^= x << 5;
       raw[i] = x & 0xff;
     }
-    png = sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    png = sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     noiseCache.set(key, png);
   }
   return png;
@@ -136,18 +139,29 @@ export async function makePng(
   texts: Record<string, string>,
   detail: 'solid' | 'noise' = 'solid',
 ): Promise<Buffer> {
-  const png = detail === 'noise' ? await noisePng(width, height) : await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
+  const png =
+    detail === 'noise'
+      ? await noisePng(width, height)
+      : await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
   return withPngText(png, texts);
 }
 
 /** A live preview: JPEG, shrunk to fit 512 (`--preview-size` default), shade moving with the step. */
 export async function makePreviewJpeg(width: number, height: number, seed: number, step: number): Promise<Buffer> {
   const scale = Math.min(1, 512 / Math.max(width, height));
-  return base(width * scale, height * scale, colorFor(seed, step + 1000)).jpeg({ quality: 80 }).toBuffer();
+  return base(width * scale, height * scale, colorFor(seed, step + 1000))
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /** A small real animated WebP (SaveAnimatedWEBP). */
-export async function makeAnimatedWebp(width: number, height: number, seed: number, frames: number, fps: number): Promise<Buffer> {
+export async function makeAnimatedWebp(
+  width: number,
+  height: number,
+  seed: number,
+  frames: number,
+  fps: number,
+): Promise<Buffer> {
   const n = Math.max(1, Math.min(frames, 8));
   const w = clampSize(Math.min(width, 256));
   const h = clampSize(Math.min(height, 256));

@@ -123,9 +123,15 @@ class FakeComfyServer implements FakeComfy {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's live getters must read this instance's current parts
     const self = this;
     this.ctx = {
-      get queue() { return self.queue; },
-      get hub() { return self.hub; },
-      get executor() { return self.executor; },
+      get queue() {
+        return self.queue;
+      },
+      get hub() {
+        return self.hub;
+      },
+      get executor() {
+        return self.executor;
+      },
       store: this.store,
       script: this.script,
       record: this.record,
@@ -271,7 +277,9 @@ class FakeComfyServer implements FakeComfy {
     const entry = this.queue.history.get(promptId);
     if (entry && this.queue.running?.[1] !== promptId) {
       const msgs = entry.status.messages.map((m) => m[0]);
-      return Promise.resolve(entry.status.completed ? 'success' : msgs.includes('execution_interrupted') ? 'interrupted' : 'error');
+      return Promise.resolve(
+        entry.status.completed ? 'success' : msgs.includes('execution_interrupted') ? 'interrupted' : 'error',
+      );
     }
     const executor = this.executor;
     return new Promise((resolve) => {

@@ -138,7 +138,10 @@ describe('WebSocket sessions', () => {
     ws.ws.send(JSON.stringify({ type: 'hello', data: {} }));
     ws.ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     const graph = {
-      '1': { class_type: 'SlowProgressImage', inputs: { steps: 1, delay: 0, width: 8, height: 8, seed: 1, fail_at: 0, preview: true } },
+      '1': {
+        class_type: 'SlowProgressImage',
+        inputs: { steps: 1, delay: 0, width: 8, height: 8, seed: 1, fail_at: 0, preview: true },
+      },
       '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 's' } },
     };
     const { prompt_id } = await queue(f, graph, { client_id: 'late' });

@@ -30,26 +30,53 @@ describe('video outputs', () => {
     const graph: ApiGraph = {
       '1': { class_type: 'EmptyImage', inputs: { width: 16, height: 16, batch_size: 4, color: 0 } },
       '2': { class_type: 'CreateVideo', inputs: { images: ['1', 0], fps: 8 } },
-      '3': { class_type: 'SaveVideo', inputs: { video: ['2', 0], filename_prefix: 'video/clip', format: 'auto', codec: 'auto' } },
+      '3': {
+        class_type: 'SaveVideo',
+        inputs: { video: ['2', 0], filename_prefix: 'video/clip', format: 'auto', codec: 'auto' },
+      },
       '4': {
         class_type: 'VHS_VideoCombine',
-        inputs: { images: ['1', 0], frame_rate: 8, loop_count: 0, filename_prefix: 'vhs', format: 'video/h264-mp4', pingpong: false, save_output: true },
+        inputs: {
+          images: ['1', 0],
+          frame_rate: 8,
+          loop_count: 0,
+          filename_prefix: 'vhs',
+          format: 'video/h264-mp4',
+          pingpong: false,
+          save_output: true,
+        },
       },
     };
     const { prompt_id } = await queue(fake, graph, { client_id: 'o' });
     await ws.waitForEnd(prompt_id);
-    expect(executedOutput('3')).toEqual({ images: [{ filename: 'clip_00001_.mp4', subfolder: 'video', type: 'output' }], animated: [true] });
+    expect(executedOutput('3')).toEqual({
+      images: [{ filename: 'clip_00001_.mp4', subfolder: 'video', type: 'output' }],
+      animated: [true],
+    });
     const vhs = executedOutput('4')['gifs'] as Record<string, unknown>[];
-    expect(vhs[0]).toMatchObject({ filename: 'vhs_00001.mp4', subfolder: '', type: 'output', format: 'video/h264-mp4', frame_rate: 8 });
+    expect(vhs[0]).toMatchObject({
+      filename: 'vhs_00001.mp4',
+      subfolder: '',
+      type: 'output',
+      format: 'video/h264-mp4',
+      frame_rate: 8,
+    });
     const mp4 = await fetch(`${fake.url}/api/view?filename=clip_00001_.mp4&subfolder=video&type=output`);
     expect(mp4.headers.get('content-type')).toBe('video/mp4');
-    expect(Buffer.from(await mp4.arrayBuffer()).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(
+      Buffer.from(await mp4.arrayBuffer())
+        .subarray(4, 8)
+        .toString('latin1'),
+    ).toBe('ftyp');
   });
 });
 
 describe('PNG metadata', () => {
   it('writes non-Latin-1 prompts as iTXt so they read back intact', async () => {
-    const graph: ApiGraph = { ...trivialGraph(3), '9': { class_type: 'CLIPTextEncode', inputs: { text: 'un chat 🐱 très mignon', clip: ['1', 0] } } };
+    const graph: ApiGraph = {
+      ...trivialGraph(3),
+      '9': { class_type: 'CLIPTextEncode', inputs: { text: 'un chat 🐱 très mignon', clip: ['1', 0] } },
+    };
     // Node 9 is not needed by the output: it does not run, but the prompt chunk holds the whole graph.
     const res = await call(fake, 'POST', '/api/prompt', { prompt: graph, client_id: 'o' });
     expect(res.status).toBe(200);
@@ -57,7 +84,9 @@ describe('PNG metadata', () => {
     await ws.waitForEnd(id);
     const png = Buffer.from(await (await fetch(`${fake.url}/api/view?filename=t_00001_.png`)).arrayBuffer());
     expect(JSON.parse(readPngText(png)['prompt']!)).toEqual(graph);
-    const order = ws.frames.filter((f) => f.type === 'executing' && data(f)['node'] !== null).map((f) => data(f)['node']);
+    const order = ws.frames
+      .filter((f) => f.type === 'executing' && data(f)['node'] !== null)
+      .map((f) => data(f)['node']);
     expect(order).toEqual(['1', '2', '3']);
   });
 });
@@ -71,7 +100,9 @@ describe('plain nodes under interrupt', () => {
     await ws.waitForEnd(prompt_id);
     const interrupted = ws.frames.find((f) => f.type === 'execution_interrupted')!;
     expect(data(interrupted)).toMatchObject({ node_id: '3', node_type: 'SaveImage', executed: ['1', '2'] });
-    const started = ws.frames.filter((f) => f.type === 'executing' && data(f)['node'] !== null).map((f) => data(f)['node']);
+    const started = ws.frames
+      .filter((f) => f.type === 'executing' && data(f)['node'] !== null)
+      .map((f) => data(f)['node']);
     expect(started).toEqual(['1', '2']);
     expect(fake.history(prompt_id)?.outputs).toEqual({});
   });

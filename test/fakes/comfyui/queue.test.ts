@@ -105,7 +105,12 @@ describe('POST /interrupt', () => {
     ]);
     const interrupted = ws.frames.find((f) => f.type === 'execution_interrupted')!;
     // The held node has no progress callbacks: it finishes, the flag is seen before the next node.
-    expect(data(interrupted)).toMatchObject({ prompt_id: a.prompt_id, node_id: '2', node_type: 'ImageInvert', executed: ['1'] });
+    expect(data(interrupted)).toMatchObject({
+      prompt_id: a.prompt_id,
+      node_id: '2',
+      node_type: 'ImageInvert',
+      executed: ['1'],
+    });
     expect(fake.history(a.prompt_id)?.status).toMatchObject({ status_str: 'error', completed: false });
   });
 
@@ -120,7 +125,10 @@ describe('POST /interrupt', () => {
   it('a global interrupt stops a sampler at its next step check', async () => {
     fake.setScript({ hold: { node: 'SlowProgressImage', step: 3 } });
     const graph = {
-      '1': { class_type: 'SlowProgressImage', inputs: { steps: 10, delay: 0, width: 32, height: 32, seed: 1, fail_at: 0, preview: false } },
+      '1': {
+        class_type: 'SlowProgressImage',
+        inputs: { steps: 10, delay: 0, width: 32, height: 32, seed: 1, fail_at: 0, preview: false },
+      },
       '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'slow' } },
     };
     const { prompt_id } = await queue(fake, graph, { client_id: 'c1' });
@@ -151,7 +159,10 @@ describe('queue numbers and order', () => {
     expect(e).toMatchObject({ prompt_id: 'my-own-id', number: 4 });
     const raw = (await call(fake, 'GET', '/api/queue')).json;
     expect(QueueResponseSchema.safeParse(raw).success).toBe(true);
-    const q = raw as { queue_running: [number, string, unknown, unknown, string[]][]; queue_pending: [number, string, unknown, unknown, string[]][] };
+    const q = raw as {
+      queue_running: [number, string, unknown, unknown, string[]][];
+      queue_pending: [number, string, unknown, unknown, string[]][];
+    };
     expect(q.queue_running.map((t) => t[1])).toEqual([a.prompt_id]);
     // The raw heap array: a valid min-heap on (number, prompt_id), not necessarily sorted.
     const nums = q.queue_pending.map((t) => t[0]);
@@ -175,7 +186,9 @@ describe('queue numbers and order', () => {
     }
     expect(Object.keys((await call(fake, 'GET', '/api/history?max_items=2')).json as object)).toEqual(ids.slice(1));
     expect(Object.keys((await call(fake, 'GET', '/api/history')).json as object)).toEqual(ids);
-    expect(Object.keys((await call(fake, 'GET', '/api/history?max_items=1&offset=1')).json as object)).toEqual([ids[1]]);
+    expect(Object.keys((await call(fake, 'GET', '/api/history?max_items=1&offset=1')).json as object)).toEqual([
+      ids[1],
+    ]);
     expect((await call(fake, 'POST', '/api/history', { delete: [ids[0]] })).text).toBe('');
     expect(Object.keys((await call(fake, 'GET', '/api/history')).json as object)).toEqual(ids.slice(1));
     await call(fake, 'POST', '/api/history', { clear: true });

@@ -60,7 +60,9 @@ function textShape(type: string, d: Record<string, unknown>): string {
       return `${base} ${String(d['value'])}/${String(d['max'])} node=${String(d['node'])}`;
     case 'progress_state': {
       const nodes = d['nodes'] as Record<string, Record<string, unknown>>;
-      const parts = Object.entries(nodes).map(([id, n]) => `${id}:${String(n['state'])}:${String(n['value'])}/${String(n['max'])}{${keys(n)}}`);
+      const parts = Object.entries(nodes).map(
+        ([id, n]) => `${id}:${String(n['state'])}:${String(n['value'])}/${String(n['max'])}{${keys(n)}}`,
+      );
       return `${base} ${parts.join(' ')}`;
     }
     case 'executed':

@@ -38,7 +38,11 @@ const ids = new Map<string, string>();
 const cursor = { x: 0, y: 0 };
 let xWin = 0;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
   const res = await fetch(`${fake.url}${path}`, {
     method,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -169,7 +173,8 @@ describe('replay of the recorded ComfyUI 0.3.64 session', () => {
     expectWindow('x', xWin++, end);
     fake.setScript({ hold: false });
     expect((await call('GET', '/api/queue')).json).toEqual(queueGets[2]!.res);
-    for (const h of requests('interrupt+delete', 'GET').filter((r) => r.path.startsWith('/history/'))) await expectHistory(h);
+    for (const h of requests('interrupt+delete', 'GET').filter((r) => r.path.startsWith('/history/')))
+      await expectHistory(h);
   });
 
   it('error: execution_error at step 2, then status and executing null', async () => {
@@ -194,7 +199,12 @@ describe('replay of the recorded ComfyUI 0.3.64 session', () => {
     const end = await y.waitForEnd(id, cursor.y);
     expectWindow('y', 2, end);
     // Client x only observes: status broadcasts and the TEXT frames.
-    const xEnd = await x.waitFor((f) => f.type === 'status' && (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0, cursor.x);
+    const xEnd = await x.waitFor(
+      (f) =>
+        f.type === 'status' &&
+        (data(f)['status'] as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining === 0,
+      cursor.x,
+    );
     expectWindow('x', xWin++, xEnd);
   });
 

@@ -48,7 +48,12 @@ export async function getView(ctx: FakeContext, res: ServerResponse, query: URLS
   stream.pipe(res);
 }
 
-export async function postUploadImage(ctx: FakeContext, res: ServerResponse, body: Buffer, contentType: string): Promise<void> {
+export async function postUploadImage(
+  ctx: FakeContext,
+  res: ServerResponse,
+  body: Buffer,
+  contentType: string,
+): Promise<void> {
   const fields = await parseMultipart(body, contentType);
   const image = fields?.get('image');
   if (!fields || !image || typeof image === 'string' || !image.filename) return sendText(res, 400, '400: Bad Request');

@@ -22,7 +22,8 @@ export function postPrompt(ctx: FakeContext, res: ServerResponse, body: unknown)
   let number: number;
   if ('number' in body) {
     number = Number(body['number']);
-    if (body['number'] === null || typeof body['number'] === 'object' || Number.isNaN(number)) return sendServerError(res);
+    if (body['number'] === null || typeof body['number'] === 'object' || Number.isNaN(number))
+      return sendServerError(res);
   } else {
     number = ctx.queue.counter;
     if ('front' in body && body['front']) number = -number;
@@ -115,7 +116,8 @@ export function postHistory(ctx: FakeContext, res: ServerResponse, body: unknown
  * server the flag is reset when the next prompt starts, so it has no effect (section 3, "Interrupt").
  */
 export function postInterrupt(ctx: FakeContext, res: ServerResponse, body: unknown): void {
-  const requested = isRecord(body) && 'prompt_id' in body && body['prompt_id'] !== null ? String(body['prompt_id']) : null;
+  const requested =
+    isRecord(body) && 'prompt_id' in body && body['prompt_id'] !== null ? String(body['prompt_id']) : null;
   const running = ctx.queue.running?.[1] ?? null;
   let hit: string | null = null;
   if (running !== null && (requested === null || requested === running)) {

@@ -21,7 +21,10 @@ export class RunControl extends EventEmitter<RunControlEvents> {
   /** comfy.model_management.interrupt_processing: one global flag (comfyui-api.md section 3, "Interrupt"). */
   interruptFlag = false;
   private generation = 0;
-  private readonly pending = new Set<{ timer: NodeJS.Timeout | NodeJS.Immediate | null; reject: (e: unknown) => void }>();
+  private readonly pending = new Set<{
+    timer: NodeJS.Timeout | NodeJS.Immediate | null;
+    reject: (e: unknown) => void;
+  }>();
   private hold: { promptId: string; resume: () => void } | null = null;
   private readonly preReleased = new Set<string>();
   private releaseRunning: string | null = null;

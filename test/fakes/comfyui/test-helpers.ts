@@ -13,12 +13,17 @@ export function trivialGraph(color = 0, prefix = 't'): ApiGraph {
 }
 
 /** A classic txt2img graph (needs `checkpoints: ['model.safetensors']`). */
-export function ksamplerGraph(o: { seed?: number; steps?: number; width?: number; height?: number; batch?: number } = {}): ApiGraph {
+export function ksamplerGraph(
+  o: { seed?: number; steps?: number; width?: number; height?: number; batch?: number } = {},
+): ApiGraph {
   return {
     '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'model.safetensors' } },
     '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a cat', clip: ['4', 1] } },
     '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: o.width ?? 512, height: o.height ?? 512, batch_size: o.batch ?? 1 } },
+    '5': {
+      class_type: 'EmptyLatentImage',
+      inputs: { width: o.width ?? 512, height: o.height ?? 512, batch_size: o.batch ?? 1 },
+    },
     '3': {
       class_type: 'KSampler',
       inputs: {
@@ -61,7 +66,11 @@ export async function call(fake: FakeComfy, method: string, path: string, body?:
 }
 
 /** POST /api/prompt; throws unless 200. */
-export async function queue(fake: FakeComfy, prompt: ApiGraph, extra: Record<string, unknown> = {}): Promise<{ prompt_id: string; number: number }> {
+export async function queue(
+  fake: FakeComfy,
+  prompt: ApiGraph,
+  extra: Record<string, unknown> = {},
+): Promise<{ prompt_id: string; number: number }> {
   const res = await call(fake, 'POST', '/api/prompt', { prompt, ...extra });
   if (res.status !== 200) throw new Error(`POST /prompt ${res.status}: ${res.text}`);
   return res.json as { prompt_id: string; number: number };

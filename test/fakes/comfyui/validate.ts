@@ -123,7 +123,12 @@ function validateNode(
       const config: Json = [inputType, extra];
       if (!(x in inputs)) {
         if (category === 'required') {
-          errors.push({ type: 'required_input_missing', message: 'Required input is missing', details: x, extra_info: { input_name: x } });
+          errors.push({
+            type: 'required_input_missing',
+            message: 'Required input is missing',
+            details: x,
+            extra_info: { input_name: x },
+          });
         }
         continue;
       }
@@ -240,15 +245,28 @@ export function validatePrompt(
   for (const [id, node] of Object.entries(graph)) {
     const cls = node && typeof node === 'object' ? node.class_type : undefined;
     if (typeof cls !== 'string') {
-      return { ok: false, nodeErrors: {}, error: err('invalid_prompt', 'Cannot execute because a node is missing the class_type property.', `Node ID '#${id}'`) };
+      return {
+        ok: false,
+        nodeErrors: {},
+        error: err(
+          'invalid_prompt',
+          'Cannot execute because a node is missing the class_type property.',
+          `Node ID '#${id}'`,
+        ),
+      };
     }
     if (!info[cls]) {
-      return { ok: false, nodeErrors: {}, error: err('invalid_prompt', `Cannot execute because node ${cls} does not exist.`, `Node ID '#${id}'`) };
+      return {
+        ok: false,
+        nodeErrors: {},
+        error: err('invalid_prompt', `Cannot execute because node ${cls} does not exist.`, `Node ID '#${id}'`),
+      };
     }
     const targeted = !opts.partialTargets || opts.partialTargets.includes(id);
     if (info[cls]!.output_node === true && targeted) outputs.push(id);
   }
-  if (outputs.length === 0) return { ok: false, nodeErrors: {}, error: err('prompt_no_outputs', 'Prompt has no outputs', '') };
+  if (outputs.length === 0)
+    return { ok: false, nodeErrors: {}, error: err('prompt_no_outputs', 'Prompt has no outputs', '') };
 
   const good: string[] = [];
   const outputErrors: ErrorOut[] = [];
@@ -265,7 +283,14 @@ export function validatePrompt(
       const message = cycle ? 'maximum recursion depth exceeded' : e instanceof Error ? e.message : String(e);
       verdict = [
         false,
-        [{ type: 'exception_during_validation', message: 'Exception when validating node', details: message, extra_info: { exception_type: pyType, traceback: [] } }],
+        [
+          {
+            type: 'exception_during_validation',
+            message: 'Exception when validating node',
+            details: message,
+            extra_info: { exception_type: pyType, traceback: [] },
+          },
+        ],
       ];
       validated.set(o, verdict);
     }
@@ -284,7 +309,11 @@ export function validatePrompt(
   if (good.length === 0) {
     // `details` lists only the output nodes' own errors: "" when the bad input is upstream (http-capture.json).
     const details = outputErrors.map((e) => `${e.message}: ${e.details}`).join('\n');
-    return { ok: false, nodeErrors, error: err('prompt_outputs_failed_validation', 'Prompt outputs failed validation', details) };
+    return {
+      ok: false,
+      nodeErrors,
+      error: err('prompt_outputs_failed_validation', 'Prompt outputs failed validation', details),
+    };
   }
   return { ok: true, outputs: good, nodeErrors };
 }

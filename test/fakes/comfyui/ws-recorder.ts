@@ -3,12 +3,7 @@
  * wait on frames instead of sleeping.
  */
 import WebSocket from 'ws';
-import {
-  parseBinaryFrame,
-  parseTextMessage,
-  type BinaryFrame,
-  type ComfyMessage,
-} from '@core/comfy/protocol/messages';
+import { parseBinaryFrame, parseTextMessage, type BinaryFrame, type ComfyMessage } from '@core/comfy/protocol/messages';
 
 export type Frame =
   | { kind: 'text'; type: string; msg: ComfyMessage; raw: Record<string, unknown> }
@@ -37,7 +32,8 @@ export class WsRecorder {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    if (opts.featureFlags) ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    if (opts.featureFlags)
+      ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     await rec.waitFor((f) => f.type === 'status');
     if (opts.featureFlags) await rec.waitFor((f) => f.type === 'feature_flags');
     return rec;
@@ -47,7 +43,13 @@ export class WsRecorder {
     let frame: Frame | null = null;
     if (isBinary) {
       const parsed = parseBinaryFrame(data);
-      if (parsed) frame = { kind: 'binary', type: `binary:${BINARY_NAMES[parsed.event] ?? parsed.event}`, frame: parsed, bytes: data };
+      if (parsed)
+        frame = {
+          kind: 'binary',
+          type: `binary:${BINARY_NAMES[parsed.event] ?? parsed.event}`,
+          frame: parsed,
+          bytes: data,
+        };
     } else {
       const text = data.toString('utf8');
       const parsed = parseTextMessage(text);
@@ -79,7 +81,11 @@ export class WsRecorder {
 
   /** Wait for `executing {node:null, prompt_id}`. */
   waitForEnd(promptId: string, from = 0): Promise<number> {
-    return this.waitFor((f) => f.kind === 'text' && f.type === 'executing' && data(f)['node'] === null && data(f)['prompt_id'] === promptId, from);
+    return this.waitFor(
+      (f) =>
+        f.kind === 'text' && f.type === 'executing' && data(f)['node'] === null && data(f)['prompt_id'] === promptId,
+      from,
+    );
   }
 
   waitClosed(): Promise<void> {

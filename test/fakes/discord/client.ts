@@ -20,7 +20,11 @@ export function fakeClientOptions(fake: FakeDiscord, overrides: Partial<ClientOp
 }
 
 /** Log a discord.js Client in against the fake and resolve once it emitted `clientReady` (guilds cached). */
-export async function createTestClient(fake: FakeDiscord, token: string = fake.token, overrides: Partial<ClientOptions> = {}): Promise<Client<true>> {
+export async function createTestClient(
+  fake: FakeDiscord,
+  token: string = fake.token,
+  overrides: Partial<ClientOptions> = {},
+): Promise<Client<true>> {
   const client = new Client(fakeClientOptions(fake, overrides));
   const controller = new AbortController();
   const ready = once(client, Events.ClientReady, { signal: controller.signal });

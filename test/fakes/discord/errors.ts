@@ -91,10 +91,12 @@ export const Codes = {
 } as const;
 
 export const unauthorized = (): FakeHttpError => new FakeHttpError(401, { message: '401: Unauthorized', code: 0 });
-export const unknownInteraction = (): FakeHttpError => discordError(404, Codes.UnknownInteraction, 'Unknown interaction');
+export const unknownInteraction = (): FakeHttpError =>
+  discordError(404, Codes.UnknownInteraction, 'Unknown interaction');
 export const alreadyAcknowledged = (): FakeHttpError =>
   discordError(400, Codes.AlreadyAcknowledged, 'Interaction has already been acknowledged.');
-export const invalidWebhookToken = (): FakeHttpError => discordError(401, Codes.InvalidWebhookToken, 'Invalid Webhook Token');
+export const invalidWebhookToken = (): FakeHttpError =>
+  discordError(401, Codes.InvalidWebhookToken, 'Invalid Webhook Token');
 export const unknownWebhook = (): FakeHttpError => discordError(404, Codes.UnknownWebhook, 'Unknown Webhook');
 export const unknownMessage = (): FakeHttpError => discordError(404, Codes.UnknownMessage, 'Unknown Message');
 export const unknownChannel = (): FakeHttpError => discordError(404, Codes.UnknownChannel, 'Unknown Channel');
@@ -106,6 +108,7 @@ export const cannotDm = (): FakeHttpError =>
 export const noMutualGuilds = (): FakeHttpError =>
   discordError(403, Codes.NoMutualGuilds, 'Cannot send messages to this user due to having no mutual guilds');
 export const missingAccess = (): FakeHttpError => discordError(403, Codes.MissingAccess, 'Missing Access');
-export const missingPermissions = (): FakeHttpError => discordError(403, Codes.MissingPermissions, 'Missing Permissions');
+export const missingPermissions = (): FakeHttpError =>
+  discordError(403, Codes.MissingPermissions, 'Missing Permissions');
 export const entityTooLarge = (): FakeHttpError =>
   discordError(413, Codes.RequestEntityTooLarge, 'Request entity too large');

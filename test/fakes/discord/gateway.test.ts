@@ -18,7 +18,10 @@ class RawGateway {
   private waiters: Array<{ pred: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   readonly closed: Promise<number>;
 
-  constructor(readonly ws: WebSocket, inflate?: zlib.Inflate) {
+  constructor(
+    readonly ws: WebSocket,
+    inflate?: zlib.Inflate,
+  ) {
     this.closed = once(ws, 'close').then(([code]) => code as number);
     if (inflate) {
       let text = '';
@@ -94,7 +97,11 @@ describe('fake gateway protocol', () => {
     gw.send(Op.Identify, identify(fake.token));
     const ready = await gw.next((f) => f.t === 'READY');
     const guildId = fake.guild('ComfyDesk Lab').id;
-    expect(ready).toMatchObject({ op: 0, s: 1, d: { v: 10, guilds: [{ id: guildId, unavailable: true }], application: { id: fake.applicationId } } });
+    expect(ready).toMatchObject({
+      op: 0,
+      s: 1,
+      d: { v: 10, guilds: [{ id: guildId, unavailable: true }], application: { id: fake.applicationId } },
+    });
     expect((ready.d as { resume_gateway_url: string }).resume_gateway_url).toBe(`${fake.gatewayUrl}/resume`);
     const guild = await gw.next((f) => f.t === 'GUILD_CREATE');
     expect(guild.s).toBe(2);
@@ -158,7 +165,9 @@ describe('fake gateway protocol', () => {
   });
 
   it('discord.js login fails on privileged intents the app does not have (4014)', async () => {
-    const client = new Client(fakeClientOptions(fake, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] }));
+    const client = new Client(
+      fakeClientOptions(fake, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] }),
+    );
     clients.push(client);
     await expect(client.login(fake.token)).rejects.toThrow(/disallowed intents/i);
   });

@@ -17,17 +17,48 @@ import { z } from 'zod';
 import type { FakeContext, GatewayDispatcher } from './context';
 import { apiGuildCreate, apiUser } from './serialize';
 
-export const Op = { Dispatch: 0, Heartbeat: 1, Identify: 2, PresenceUpdate: 3, VoiceStateUpdate: 4, Resume: 6, Reconnect: 7, RequestGuildMembers: 8, InvalidSession: 9, Hello: 10, HeartbeatAck: 11 } as const;
+export const Op = {
+  Dispatch: 0,
+  Heartbeat: 1,
+  Identify: 2,
+  PresenceUpdate: 3,
+  VoiceStateUpdate: 4,
+  Resume: 6,
+  Reconnect: 7,
+  RequestGuildMembers: 8,
+  InvalidSession: 9,
+  Hello: 10,
+  HeartbeatAck: 11,
+} as const;
 
-export const Close = { UnknownError: 4000, UnknownOpcode: 4001, DecodeError: 4002, NotAuthenticated: 4003, AuthenticationFailed: 4004, AlreadyAuthenticated: 4005, InvalidShard: 4010, InvalidAPIVersion: 4012, InvalidIntents: 4013, DisallowedIntents: 4014 } as const;
+export const Close = {
+  UnknownError: 4000,
+  UnknownOpcode: 4001,
+  DecodeError: 4002,
+  NotAuthenticated: 4003,
+  AuthenticationFailed: 4004,
+  AlreadyAuthenticated: 4005,
+  InvalidShard: 4010,
+  InvalidAPIVersion: 4012,
+  InvalidIntents: 4013,
+  DisallowedIntents: 4014,
+} as const;
 
 const INTENT_GUILDS = 1;
 /** Every GatewayIntentBits value in discord-api-types v10. */
-const VALID_INTENTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 1048576, 2097152, 16777216, 33554432].reduce((a, b) => a | b, 0);
+const VALID_INTENTS = [
+  1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 1048576, 2097152, 16777216,
+  33554432,
+].reduce((a, b) => a | b, 0);
 /** GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT. */
 export const PRIVILEGED_INTENTS = 2 | 256 | 32768;
 
-const frameSchema = z.object({ op: z.number().int(), d: z.unknown().optional(), s: z.number().nullable().optional(), t: z.string().nullable().optional() });
+const frameSchema = z.object({
+  op: z.number().int(),
+  d: z.unknown().optional(),
+  s: z.number().nullable().optional(),
+  t: z.string().nullable().optional(),
+});
 const identifySchema = z.looseObject({
   token: z.string(),
   intents: z.number().int(),
@@ -114,7 +145,8 @@ export class FakeGateway implements GatewayDispatcher {
    */
   disconnect(options: { code?: number; reason?: string; invalidateSessions?: boolean } = {}): void {
     if (options.invalidateSessions) for (const s of this.sessions.values()) s.valid = false;
-    for (const c of this.connections) c.ws.close(options.code ?? Close.UnknownError, options.reason ?? 'fake disconnect');
+    for (const c of this.connections)
+      c.ws.close(options.code ?? Close.UnknownError, options.reason ?? 'fake disconnect');
   }
 
   /** Ask clients to reconnect and resume (op 7). */
@@ -162,7 +194,12 @@ export class FakeGateway implements GatewayDispatcher {
       return;
     }
     ws.on('message', (data, isBinary) => this.onMessage(conn, isBinary ? null : data.toString()));
-    conn.send({ op: Op.Hello, d: { heartbeat_interval: this.ctx.settings.heartbeatIntervalMs, _trace: ['fake-gateway'] }, s: null, t: null });
+    conn.send({
+      op: Op.Hello,
+      d: { heartbeat_interval: this.ctx.settings.heartbeatIntervalMs, _trace: ['fake-gateway'] },
+      s: null,
+      t: null,
+    });
   }
 
   private onMessage(conn: Connection, text: string | null): void {
@@ -228,7 +265,14 @@ export class FakeGateway implements GatewayDispatcher {
     if (id.compress === true && !new URL(conn.url, 'ws://fake').searchParams.has('compress')) {
       conn.send = (p) => this.sendDeflated(conn.ws, p);
     }
-    const session: Session = { id: this.ctx.state.ids.next(), seq: 0, intents: id.intents, buffer: [], socket: conn, valid: true };
+    const session: Session = {
+      id: this.ctx.state.ids.next(),
+      seq: 0,
+      intents: id.intents,
+      buffer: [],
+      socket: conn,
+      valid: true,
+    };
     this.sessions.set(session.id, session);
     conn.session = session;
     const { state } = this.ctx;
@@ -304,7 +348,13 @@ export class FakeGateway implements GatewayDispatcher {
   };
 
   private log(direction: 'in' | 'out', p: Record<string, unknown>): void {
-    this.frames.push({ direction, op: Number(p.op), t: (p.t as string | null) ?? null, s: (p.s as number | null) ?? null, d: p.d });
+    this.frames.push({
+      direction,
+      op: Number(p.op),
+      t: (p.t as string | null) ?? null,
+      s: (p.s as number | null) ?? null,
+      d: p.d,
+    });
   }
 }
 

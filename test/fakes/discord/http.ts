@@ -36,7 +36,10 @@ export class RestHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.method === 'GET' && (url.pathname.startsWith('/attachments/') || url.pathname.startsWith('/ephemeral-attachments/'))) {
+    if (
+      req.method === 'GET' &&
+      (url.pathname.startsWith('/attachments/') || url.pathname.startsWith('/ephemeral-attachments/'))
+    ) {
       this.serveCdn(url, res);
       return;
     }
@@ -77,7 +80,8 @@ export class RestHandler {
         globalKey: token ?? null,
       });
       const injected = this.takeInjection(method, path);
-      if (injected) throw new FakeHttpError(injected.status, (injected.body ?? {}) as Record<string, unknown>, injected.headers);
+      if (injected)
+        throw new FakeHttpError(injected.status, (injected.body ?? {}) as Record<string, unknown>, injected.headers);
       const ctx: RouteContext = { method, path, route, params, query, headers, json, files };
       const result = await match.def.handler(ctx);
       status = result.status;
@@ -94,11 +98,26 @@ export class RestHandler {
         body = { message: '500: Internal Server Error', code: 0 };
       }
     }
-    const errorCode = status >= 400 && body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number'
-      ? (body as { code: number }).code
-      : undefined;
+    const errorCode =
+      status >= 400 && body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number'
+        ? (body as { code: number }).code
+        : undefined;
     const responseHeaders = send(res, status, body, outHeaders);
-    this.ctx.recorder.record({ at, method, path, route, params, query, headers, json, files, status, response: body, responseHeaders, errorCode });
+    this.ctx.recorder.record({
+      at,
+      method,
+      path,
+      route,
+      params,
+      query,
+      headers,
+      json,
+      files,
+      status,
+      response: body,
+      responseHeaders,
+      errorCode,
+    });
   }
 
   private takeInjection(method: string, path: string): Injection | undefined {
@@ -171,7 +190,13 @@ async function parseRequestBody(contentType: string, raw: Buffer): Promise<{ jso
         continue;
       }
       const bytes = Buffer.from(await value.arrayBuffer());
-      files.push({ field, filename: value.name, contentType: value.type || 'application/octet-stream', bytes, size: bytes.length });
+      files.push({
+        field,
+        filename: value.name,
+        contentType: value.type || 'application/octet-stream',
+        bytes,
+        size: bytes.length,
+      });
     }
     return { json, files };
   }
@@ -187,7 +212,12 @@ function parseJson(text: string): unknown {
 }
 
 /** Write the answer; returns the headers sent. */
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): Record<string, string> {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): Record<string, string> {
   let all = headers;
   let payload: string | undefined;
   if (status !== 204 && body !== undefined) {

@@ -34,7 +34,10 @@ export class InteractionHandle {
 
   /** True when this call belongs to this interaction (callback route or its webhook token). */
   owns(call: RecordedCall): boolean {
-    return call.path.startsWith(`/interactions/${this.id}/`) || call.path.startsWith(`/webhooks/${this.ctx.state.app.id}/${this.token}`);
+    return (
+      call.path.startsWith(`/interactions/${this.id}/`) ||
+      call.path.startsWith(`/webhooks/${this.ctx.state.app.id}/${this.token}`)
+    );
   }
 
   calls(): RecordedCall[] {
@@ -58,7 +61,8 @@ export class InteractionHandle {
   /** The n-th (1-based) follow-up POST. */
   waitForFollowUp(n = 1, options?: WaitOptions): Promise<RecordedCall> {
     let seen = 0;
-    const isFollowUp = (c: RecordedCall): boolean => c.method === 'POST' && c.path === `/webhooks/${this.ctx.state.app.id}/${this.token}`;
+    const isFollowUp = (c: RecordedCall): boolean =>
+      c.method === 'POST' && c.path === `/webhooks/${this.ctx.state.app.id}/${this.token}`;
     return this.waitForCall((c) => isFollowUp(c) && ++seen === n, options);
   }
 

@@ -23,7 +23,12 @@ const queue = new SlashCommandBuilder()
   .setName('queue')
   .setDescription('Queue tools')
   .addSubcommand((s) => s.setName('list').setDescription('List jobs'))
-  .addSubcommand((s) => s.setName('clear').setDescription('Clear my jobs').addBooleanOption((o) => o.setName('all').setDescription('All')));
+  .addSubcommand((s) =>
+    s
+      .setName('clear')
+      .setDescription('Clear my jobs')
+      .addBooleanOption((o) => o.setName('all').setDescription('All')),
+  );
 
 /** Next interaction the client emits, handled by `fn`; resolves with fn's result (or rejects with its error). */
 function handleNext<T>(client: Client, fn: (i: Interaction) => Promise<T>): Promise<T> {
@@ -42,7 +47,9 @@ describe('interactions through the real discord.js Client', () => {
   beforeEach(async () => {
     fake = await startFakeDiscord();
     client = await createTestClient(fake);
-    png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#ff8800' } }).png().toBuffer();
+    png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#ff8800' } })
+      .png()
+      .toBuffer();
   });
   afterEach(async () => {
     await client.destroy();
@@ -67,7 +74,10 @@ describe('interactions through the real discord.js Client', () => {
     const bad = { name: 'Bad Name', description: 'x'.repeat(101) };
     await expect(client.application.commands.set([bad])).rejects.toMatchObject({ code: 50035, status: 400 });
     const put = fake.callsTo('PUT', /\/applications\/\d+\/commands$/)[0];
-    expect(put?.response).toMatchObject({ code: 50035, errors: { '0': { name: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } } } });
+    expect(put?.response).toMatchObject({
+      code: 50035,
+      errors: { '0': { name: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME' }] } } },
+    });
   });
 
   it('slash command: typed options and attachment, defer, edit, follow-up with a PNG', async () => {
@@ -93,10 +103,21 @@ describe('interactions through the real discord.js Client', () => {
     const handle = fake.interactions.slash({
       name: 'imagine',
       user: 'alice',
-      options: { prompt: 'a red fox', steps: 20, image: { filename: 'init.png', bytes: init, contentType: 'image/png' } },
+      options: {
+        prompt: 'a red fox',
+        steps: 20,
+        image: { filename: 'init.png', bytes: init, contentType: 'image/png' },
+      },
     });
     const result = await seen;
-    expect(result).toMatchObject({ prompt: 'a red fox', steps: 20, attachmentName: 'init.png', member: true, inGuild: true, followAttachment: 'result.png' });
+    expect(result).toMatchObject({
+      prompt: 'a red fox',
+      steps: 20,
+      attachmentName: 'init.png',
+      member: true,
+      inGuild: true,
+      followAttachment: 'result.png',
+    });
     expect(result.input.equals(init)).toBe(true);
 
     const callback = await handle.waitForCallback();
@@ -114,7 +135,12 @@ describe('interactions through the real discord.js Client', () => {
     expect(follow.json).toMatchObject({ content: 'Done', attachments: [{ id: '0' }] });
     // The fake's own state: the original was edited out of "loading", the follow-up is a separate message.
     expect(handle.originalMessage()?.content).toBe('Rendering…');
-    expect(handle.followUps()[0]?.attachments[0]).toMatchObject({ filename: 'result.png', size: png.length, width: 8, height: 6 });
+    expect(handle.followUps()[0]?.attachments[0]).toMatchObject({
+      filename: 'result.png',
+      size: png.length,
+      width: 8,
+      height: 6,
+    });
   });
 
   it('slash command with a subcommand, in a DM', async () => {
@@ -126,7 +152,13 @@ describe('interactions through the real discord.js Client', () => {
       // Without Partials.Channel discord.js does not cache DM channels, so use channelId (real behaviour).
       return { sub, all, dm: !i.inGuild(), user: i.user.username, channelId: i.channelId };
     });
-    const handle = fake.interactions.slash({ name: 'queue', subcommand: 'clear', options: { all: true }, user: 'bob', dm: true });
+    const handle = fake.interactions.slash({
+      name: 'queue',
+      subcommand: 'clear',
+      options: { all: true },
+      user: 'bob',
+      dm: true,
+    });
     expect(await seen).toEqual({ sub: 'clear', all: true, dm: true, user: 'bob', channelId: fake.dmChannel('bob').id });
     const callback = await handle.waitForCallback();
     expect(callback.query.with_response).toBe('true');
@@ -149,13 +181,25 @@ describe('interactions through the real discord.js Client', () => {
       const member = i.options.getMember('who');
       return {
         user: i.options.getUser('who', true).username,
-        memberRoles: member && 'roles' in member && !Array.isArray(member.roles) ? member.roles.cache.map((r) => r.name).sort() : null,
+        memberRoles:
+          member && 'roles' in member && !Array.isArray(member.roles)
+            ? member.roles.cache.map((r) => r.name).sort()
+            : null,
         role: i.options.getRole('role', true).name,
         channel: i.options.getChannel('where', true).name,
       };
     });
-    const handle = fake.interactions.slash({ name: 'share', user: 'bob', options: { who: 'alice', role: 'Artist', where: 'results' } });
-    expect(await seen).toEqual({ user: 'alice', memberRoles: ['@everyone', 'Artist'], role: 'Artist', channel: 'results' });
+    const handle = fake.interactions.slash({
+      name: 'share',
+      user: 'bob',
+      options: { who: 'alice', role: 'Artist', where: 'results' },
+    });
+    expect(await seen).toEqual({
+      user: 'alice',
+      memberRoles: ['@everyone', 'Artist'],
+      role: 'Artist',
+      channel: 'results',
+    });
     const data = handle.payload.data as { options: Array<{ type: number }>; resolved: Record<string, unknown> };
     expect(data.options.map((o) => o.type)).toEqual([6, 8, 7]);
     expect(Object.keys(data.resolved).sort()).toEqual(['channels', 'members', 'roles', 'users']);
@@ -169,18 +213,30 @@ describe('interactions through the real discord.js Client', () => {
       await i.respond([{ name: `${focused.value} fox`, value: `${focused.value} fox` }]);
       return focused;
     });
-    const handle = fake.interactions.autocomplete({ name: 'imagine', user: 'alice', focused: 'prompt', value: 'red', options: { steps: 5 } });
+    const handle = fake.interactions.autocomplete({
+      name: 'imagine',
+      user: 'alice',
+      focused: 'prompt',
+      value: 'red',
+      options: { steps: 5 },
+    });
     expect(await seen).toMatchObject({ name: 'prompt', value: 'red' });
     const callback = await handle.waitForCallback();
     expect(callback.status).toBe(204);
-    expect(callback.json).toEqual({ type: CallbackType.ApplicationCommandAutocompleteResult, data: { choices: [{ name: 'red fox', value: 'red fox' }] } });
+    expect(callback.json).toEqual({
+      type: CallbackType.ApplicationCommandAutocompleteResult,
+      data: { choices: [{ name: 'red fox', value: 'red fox' }] },
+    });
   });
 
   it('autocomplete with more than 25 choices is refused with 50035', async () => {
     const seen = handleNext(client, async (i) => {
       if (!i.isAutocomplete()) throw new Error('expected autocomplete');
       const many = Array.from({ length: 26 }, (_, n) => ({ name: `c${n}`, value: `c${n}` }));
-      return i.respond(many).then(() => 'ok', (e: { code?: number }) => e.code);
+      return i.respond(many).then(
+        () => 'ok',
+        (e: { code?: number }) => e.code,
+      );
     });
     fake.interactions.autocomplete({ name: 'imagine', user: 'alice', focused: 'prompt', value: 'x' });
     expect(await seen).toBe(50035);
@@ -191,8 +247,11 @@ describe('interactions through the real discord.js Client', () => {
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId('job:42:cancel').setLabel('Cancel').setStyle(ButtonStyle.Danger),
     );
-    const sent = await client.channels.cache.get(channel.id)?.isSendable()
-      ? await (client.channels.cache.get(channel.id) as import('discord.js').TextChannel).send({ content: 'Job 42 running', components: [row] })
+    const sent = client.channels.cache.get(channel.id)?.isSendable()
+      ? await (client.channels.cache.get(channel.id) as import('discord.js').TextChannel).send({
+          content: 'Job 42 running',
+          components: [row],
+        })
       : undefined;
     expect(sent).toBeDefined();
     const seen = handleNext(client, async (i) => {
@@ -203,7 +262,10 @@ describe('interactions through the real discord.js Client', () => {
     const handle = fake.interactions.button({ user: 'alice', customId: 'job:42:cancel', message: sent?.id ?? '' });
     expect(await seen).toEqual({ customId: 'job:42:cancel', messageId: sent?.id });
     const callback = await handle.waitForCallback();
-    expect(callback.json).toMatchObject({ type: CallbackType.UpdateMessage, data: { content: 'Job 42 cancelled', components: [] } });
+    expect(callback.json).toMatchObject({
+      type: CallbackType.UpdateMessage,
+      data: { content: 'Job 42 cancelled', components: [] },
+    });
     expect(fake.message(sent?.id ?? '')?.content).toBe('Job 42 cancelled');
     expect(fake.message(sent?.id ?? '')?.components).toEqual([]);
 
@@ -228,7 +290,10 @@ describe('interactions through the real discord.js Client', () => {
         .setTitle('Generation settings')
         .addComponents(
           new ActionRowBuilder<TextInputBuilder>().addComponents(
-            new TextInputBuilder().setCustomId('negative').setLabel('Negative prompt').setStyle(TextInputStyle.Paragraph),
+            new TextInputBuilder()
+              .setCustomId('negative')
+              .setLabel('Negative prompt')
+              .setStyle(TextInputStyle.Paragraph),
           ),
         );
       await i.showModal(modal);
@@ -236,7 +301,10 @@ describe('interactions through the real discord.js Client', () => {
     const command = fake.interactions.slash({ name: 'settings', user: 'alice' });
     await shown;
     const modalCall = await command.waitForCallback();
-    expect(modalCall.json).toMatchObject({ type: CallbackType.Modal, data: { custom_id: 'settings', title: 'Generation settings' } });
+    expect(modalCall.json).toMatchObject({
+      type: CallbackType.Modal,
+      data: { custom_id: 'settings', title: 'Generation settings' },
+    });
 
     const submitted = handleNext(client, async (i) => {
       if (!i.isModalSubmit()) throw new Error('expected a modal submit');
@@ -244,10 +312,17 @@ describe('interactions through the real discord.js Client', () => {
       await i.reply({ content: `saved: ${negative}`, flags: 64 });
       return negative;
     });
-    const submit = fake.interactions.modalSubmit({ customId: 'settings', user: 'alice', fields: { negative: 'blurry, low quality' } });
+    const submit = fake.interactions.modalSubmit({
+      customId: 'settings',
+      user: 'alice',
+      fields: { negative: 'blurry, low quality' },
+    });
     expect(await submitted).toBe('blurry, low quality');
     const reply = await submit.waitForCallback();
-    expect(reply.json).toMatchObject({ type: CallbackType.ChannelMessageWithSource, data: { content: 'saved: blurry, low quality', flags: 64 } });
+    expect(reply.json).toMatchObject({
+      type: CallbackType.ChannelMessageWithSource,
+      data: { content: 'saved: blurry, low quality', flags: 64 },
+    });
     // Ephemeral: the channel route cannot see it (discord-facts.md §1.4).
     const original = submit.originalMessage();
     expect(original?.flags).toBe(64);

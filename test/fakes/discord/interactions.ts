@@ -14,7 +14,19 @@ import { InteractionKind } from './routes/interactions';
 import { apiChannel, apiInteractionMember, apiMember, apiRole, apiUser, memberChannelPermissions } from './serialize';
 
 /** ApplicationCommandOptionType. */
-export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Channel: 7, Role: 8, Mentionable: 9, Number: 10, Attachment: 11 } as const;
+export const OptionType = {
+  Subcommand: 1,
+  SubcommandGroup: 2,
+  String: 3,
+  Integer: 4,
+  Boolean: 5,
+  User: 6,
+  Channel: 7,
+  Role: 8,
+  Mentionable: 9,
+  Number: 10,
+  Attachment: 11,
+} as const;
 
 export interface AttachmentInput {
   filename: string;
@@ -23,7 +35,8 @@ export interface AttachmentInput {
 }
 
 /** A plain value (type taken from the registered command, else inferred) or an explicit `{ type, value }`. */
-export type OptionInput = string | number | boolean | AttachmentInput | { type: number; value: string | number | boolean };
+export type OptionInput =
+  string | number | boolean | AttachmentInput | { type: number; value: string | number | boolean };
 
 export interface Where {
   /** Username or id of the invoking user. */
@@ -99,7 +112,13 @@ export class InteractionFactory {
   button(input: ComponentInput): InteractionHandle {
     const message = this.message(input.message);
     const place = this.placeOfMessage(input.user, message);
-    return this.dispatch(place, InteractionKind.MessageComponent, { custom_id: input.customId, component_type: 2 }, message, input.locale);
+    return this.dispatch(
+      place,
+      InteractionKind.MessageComponent,
+      { custom_id: input.customId, component_type: 2 },
+      message,
+      input.locale,
+    );
   }
 
   stringSelect(input: ComponentInput & { values: string[] }): InteractionHandle {
@@ -121,13 +140,26 @@ export class InteractionFactory {
       componentId += 2;
       return wrapper;
     });
-    return this.dispatch(place, InteractionKind.ModalSubmit, { custom_id: input.customId, components }, message, input.locale);
+    return this.dispatch(
+      place,
+      InteractionKind.ModalSubmit,
+      { custom_id: input.customId, components },
+      message,
+      input.locale,
+    );
   }
 
   /** A PING (only ever sent to HTTP-interaction apps): registered, not dispatched; answer it with type 1. */
   ping(): InteractionHandle {
     const user = this.ctx.state.user(this.ctx.state.app.ownerId);
-    const record = this.register({ type: InteractionKind.Ping, channelId: null, guildId: null, userId: user.id, payload: {}, limit: 0 });
+    const record = this.register({
+      type: InteractionKind.Ping,
+      channelId: null,
+      guildId: null,
+      userId: user.id,
+      payload: {},
+      limit: 0,
+    });
     record.payload = { id: record.id, application_id: this.ctx.state.app.id, type: 1, token: record.token, version: 1 };
     return new InteractionHandle(this.ctx, record);
   }
@@ -142,7 +174,8 @@ export class InteractionFactory {
       ? state.channel(where.channel, guild.id)
       : guild.channelIds.map((id) => state.channels.get(id)).find((c) => c?.type === ChannelKind.GuildText);
     if (!channel) throw new Error(`fake discord: guild "${guild.name}" has no text channel`);
-    if (!state.member(guild, user.id)) throw new Error(`fake discord: "${user.username}" is not a member of "${guild.name}"`);
+    if (!state.member(guild, user.id))
+      throw new Error(`fake discord: "${user.username}" is not a member of "${guild.name}"`);
     return { user, guild, channel };
   }
 
@@ -162,7 +195,10 @@ export class InteractionFactory {
 
   /** Registered command definition (guild scope first, then global), used to type the options. */
   private definition(guild: FakeGuild | null, name: string): { id: string; body: Record<string, unknown> } | undefined {
-    const scopes = [...(guild ? (this.ctx.state.commands.get(guild.id) ?? []) : []), ...(this.ctx.state.commands.get('global') ?? [])];
+    const scopes = [
+      ...(guild ? (this.ctx.state.commands.get(guild.id) ?? []) : []),
+      ...(this.ctx.state.commands.get('global') ?? []),
+    ];
     return scopes.find((c) => c.body.name === name && (c.body.type ?? 1) === 1);
   }
 
@@ -177,7 +213,7 @@ export class InteractionFactory {
     const def = this.definition(place.guild, name);
     let schema = (def?.body.options as Array<Record<string, unknown>> | undefined) ?? [];
     const pick = (n: string): Array<Record<string, unknown>> =>
-      ((schema.find((o) => o.name === n)?.options as Array<Record<string, unknown>> | undefined) ?? []);
+      (schema.find((o) => o.name === n)?.options as Array<Record<string, unknown>> | undefined) ?? [];
     if (group) schema = pick(group);
     if (subcommand) schema = pick(subcommand);
     const resolved: Record<string, Record<string, unknown>> = {};
@@ -207,7 +243,15 @@ export class InteractionFactory {
     const { state } = this.ctx;
     if (typeof input === 'object' && 'bytes' in input) {
       if (!resolve) return { type: OptionType.Attachment, name, value: state.ids.next() };
-      const file = storeFile(this.ctx, place.channel.id, input.filename, input.bytes, input.contentType ?? guessType(input.filename), undefined, true);
+      const file = storeFile(
+        this.ctx,
+        place.channel.id,
+        input.filename,
+        input.bytes,
+        input.contentType ?? guessType(input.filename),
+        undefined,
+        true,
+      );
       (resolved.attachments ??= {})[file.id] = file;
       return { type: OptionType.Attachment, name, value: file.id };
     }
@@ -238,7 +282,8 @@ export class InteractionFactory {
         const channel = state.channel(value, place.guild?.id);
         // Resolved channels carry the invoker's `permissions` and, since 2026-07-16, `app_permissions` (§8.2).
         const member = place.guild ? state.member(place.guild, place.user.id) : undefined;
-        const userPerms = place.guild && member ? memberChannelPermissions(place.guild, member, channel) : BOT_DM_APP_PERMISSIONS;
+        const userPerms =
+          place.guild && member ? memberChannelPermissions(place.guild, member, channel) : BOT_DM_APP_PERMISSIONS;
         (resolved.channels ??= {})[channel.id] = {
           ...apiChannel(state, channel),
           permissions: userPerms.toString(),
@@ -256,7 +301,16 @@ export class InteractionFactory {
     return bot ? memberChannelPermissions(place.guild, bot, place.channel) : 0n;
   }
 
-  private register(r: { type: number; channelId: string | null; guildId: string | null; userId: string; payload: Record<string, unknown>; limit: number; name?: string; source?: string | null }): InteractionRecord {
+  private register(r: {
+    type: number;
+    channelId: string | null;
+    guildId: string | null;
+    userId: string;
+    payload: Record<string, unknown>;
+    limit: number;
+    name?: string;
+    source?: string | null;
+  }): InteractionRecord {
     const id = this.ctx.state.ids.next();
     const record: InteractionRecord = {
       id,
@@ -281,7 +335,14 @@ export class InteractionFactory {
     return record;
   }
 
-  private dispatch(place: Place, type: number, data: Record<string, unknown>, message: FakeMessage | null, locale = 'en-US', name?: string): InteractionHandle {
+  private dispatch(
+    place: Place,
+    type: number,
+    data: Record<string, unknown>,
+    message: FakeMessage | null,
+    locale = 'en-US',
+    name?: string,
+  ): InteractionHandle {
     const { state, settings } = this.ctx;
     const limit = Math.max(settings.uploadLimitBytes, channelUploadLimit(this.ctx, place.channel));
     const record = this.register({
@@ -316,7 +377,9 @@ export class InteractionFactory {
       payload.guild_id = place.guild.id;
       payload.guild = { id: place.guild.id, locale: place.guild.locale, features: [] };
       payload.guild_locale = place.guild.locale;
-      payload.member = member ? apiInteractionMember(state, place.guild, member, place.channel) : apiMember(state, { userId: place.user.id, roles: [], nick: null, joinedAt: 0 });
+      payload.member = member
+        ? apiInteractionMember(state, place.guild, member, place.channel)
+        : apiMember(state, { userId: place.user.id, roles: [], nick: null, joinedAt: 0 });
     } else {
       payload.user = apiUser(place.user);
     }
@@ -335,6 +398,16 @@ function inferType(value: string | number | boolean): number {
 
 function guessType(filename: string): string {
   const ext = filename.toLowerCase().split('.').pop() ?? '';
-  const map: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm', json: 'application/json', txt: 'text/plain' };
+  const map: Record<string, string> = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    webp: 'image/webp',
+    gif: 'image/gif',
+    mp4: 'video/mp4',
+    webm: 'video/webm',
+    json: 'application/json',
+    txt: 'text/plain',
+  };
   return map[ext] ?? 'application/octet-stream';
 }

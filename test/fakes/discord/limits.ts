@@ -37,9 +37,18 @@ const embedSchema = z.looseObject({
 export const messageBodySchema = z.looseObject({
   content: z.string().nullable().optional(),
   embeds: z.array(embedSchema).nullable().optional(),
-  components: z.array(z.looseObject({ type: z.number() })).nullable().optional(),
+  components: z
+    .array(z.looseObject({ type: z.number() }))
+    .nullable()
+    .optional(),
   attachments: z
-    .array(z.looseObject({ id: z.union([z.string(), z.number()]), filename: z.string().optional(), description: z.string().optional() }))
+    .array(
+      z.looseObject({
+        id: z.union([z.string(), z.number()]),
+        filename: z.string().optional(),
+        description: z.string().optional(),
+      }),
+    )
     .nullable()
     .optional(),
   flags: z.number().int().nullable().optional(),
@@ -105,25 +114,41 @@ export function checkMessage(body: MessageBody, opts: MessageCheckOptions): void
     maxLen(errors, ['embeds', i, 'author', 'name'], e.author?.name, MESSAGE_LIMITS.author);
     const fields = e.fields ?? [];
     if (fields.length > MESSAGE_LIMITS.fields) {
-      errors.add(['embeds', i, 'fields'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MESSAGE_LIMITS.fields} or fewer in length.`);
+      errors.add(
+        ['embeds', i, 'fields'],
+        'BASE_TYPE_MAX_LENGTH',
+        `Must be ${MESSAGE_LIMITS.fields} or fewer in length.`,
+      );
     }
     fields.forEach((f, j) => {
       maxLen(errors, ['embeds', i, 'fields', j, 'name'], f.name, MESSAGE_LIMITS.fieldName);
       maxLen(errors, ['embeds', i, 'fields', j, 'value'], f.value, MESSAGE_LIMITS.fieldValue);
       total += trimmedLength(f.name) + trimmedLength(f.value);
     });
-    total += trimmedLength(e.title) + trimmedLength(e.description) + trimmedLength(e.footer?.text) + trimmedLength(e.author?.name);
+    total +=
+      trimmedLength(e.title) +
+      trimmedLength(e.description) +
+      trimmedLength(e.footer?.text) +
+      trimmedLength(e.author?.name);
   });
   // §4.2: the 6000 sum is across all embeds of the message.
   if (total > MESSAGE_LIMITS.embedTotal) {
-    errors.add(['embeds'], 'MAX_EMBED_SIZE_EXCEEDED', `Embed size exceeds maximum size of ${MESSAGE_LIMITS.embedTotal}`);
+    errors.add(
+      ['embeds'],
+      'MAX_EMBED_SIZE_EXCEEDED',
+      `Embed size exceeds maximum size of ${MESSAGE_LIMITS.embedTotal}`,
+    );
   }
   checkComponents(errors, body.components ?? [], body.flags ?? 0);
   errors.throwIfAny();
   if (opts.create) {
     const empty =
-      !body.content && embeds.length === 0 && (body.components ?? []).length === 0 && opts.files.length === 0 &&
-      (body.sticker_ids ?? []).length === 0 && body.poll === undefined;
+      !body.content &&
+      embeds.length === 0 &&
+      (body.components ?? []).length === 0 &&
+      opts.files.length === 0 &&
+      (body.sticker_ids ?? []).length === 0 &&
+      body.poll === undefined;
     if (empty) throw discordError(400, Codes.CannotSendEmptyMessage, 'Cannot send an empty message');
   }
 }
@@ -138,12 +163,20 @@ function checkComponents(errors: FormErrors, components: ReadonlyArray<Record<st
   components.forEach((row, i) => {
     const children = Array.isArray(row.components) ? (row.components as Array<Record<string, unknown>>) : [];
     if (children.length > MESSAGE_LIMITS.buttonsPerRow) {
-      errors.add(['components', i, 'components'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MESSAGE_LIMITS.buttonsPerRow} or fewer in length.`);
+      errors.add(
+        ['components', i, 'components'],
+        'BASE_TYPE_MAX_LENGTH',
+        `Must be ${MESSAGE_LIMITS.buttonsPerRow} or fewer in length.`,
+      );
     }
     children.forEach((c, j) => {
       const id = c.custom_id;
       if (typeof id === 'string' && (id.length < 1 || id.length > MESSAGE_LIMITS.customId)) {
-        errors.add(['components', i, 'components', j, 'custom_id'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+        errors.add(
+          ['components', i, 'components', j, 'custom_id'],
+          'BASE_TYPE_BAD_LENGTH',
+          'Must be between 1 and 100 in length.',
+        );
       }
     });
   });
@@ -177,7 +210,8 @@ export const autocompleteSchema = z.looseObject({
 export function checkAutocomplete(data: unknown): void {
   const parsed = parseBody(autocompleteSchema, data);
   const errors = new FormErrors();
-  if (parsed.choices.length > 25) errors.add(['data', 'choices'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+  if (parsed.choices.length > 25)
+    errors.add(['data', 'choices'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
   parsed.choices.forEach((c, i) => {
     if (c.name.length < 1 || c.name.length > 100) {
       errors.add(['data', 'choices', i, 'name'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');

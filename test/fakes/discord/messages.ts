@@ -8,7 +8,12 @@ import type { FakeAttachment, FakeMessage } from './model';
 import type { RecordedFile } from './recorder';
 import { apiMessage } from './serialize';
 
-export const MessageFlag = { Ephemeral: 1 << 6, Loading: 1 << 7, SuppressEmbeds: 1 << 2, IsComponentsV2: 1 << 15 } as const;
+export const MessageFlag = {
+  Ephemeral: 1 << 6,
+  Loading: 1 << 7,
+  SuppressEmbeds: 1 << 2,
+  IsComponentsV2: 1 << 15,
+} as const;
 
 export interface CreateMessageInput {
   channelId: string;
@@ -59,7 +64,13 @@ export function createMessage(ctx: FakeContext, input: CreateMessageInput): Fake
 }
 
 /** Apply an edit body. Omitted fields stay; `attachments` lists the ones to keep (API v10, §4.1). */
-export function editMessage(ctx: FakeContext, message: FakeMessage, json: unknown, files: RecordedFile[], uploadLimit: number): FakeMessage {
+export function editMessage(
+  ctx: FakeContext,
+  message: FakeMessage,
+  json: unknown,
+  files: RecordedFile[],
+  uploadLimit: number,
+): FakeMessage {
   const body = parseMessageBody(json);
   checkMessage(body, { create: false, files, uploadLimit });
   if (body.content !== undefined) message.content = body.content ?? '';

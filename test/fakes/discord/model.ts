@@ -212,7 +212,13 @@ export class FakeState {
     const id = seed.id ?? this.ids.next();
     const now = this.clock.now();
     const roles: FakeRole[] = [
-      { id, name: '@everyone', permissions: toBigIntPermissions(seed.everyonePermissions, DEFAULT_EVERYONE_PERMISSIONS), position: 0, color: 0 },
+      {
+        id,
+        name: '@everyone',
+        permissions: toBigIntPermissions(seed.everyonePermissions, DEFAULT_EVERYONE_PERMISSIONS),
+        position: 0,
+        color: 0,
+      },
     ];
     (seed.roles ?? []).forEach((r, i) =>
       roles.push({

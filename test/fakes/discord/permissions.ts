@@ -41,7 +41,13 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
  * MENTION_EVERYONE, plus USE_EXTERNAL_EMOJIS in the bot's own DM.
  */
 export const BOT_DM_APP_PERMISSIONS =
-  Perm.AttachFiles | Perm.EmbedLinks | Perm.MentionEveryone | Perm.UseExternalEmojis | Perm.ViewChannel | Perm.SendMessages | Perm.ReadMessageHistory;
+  Perm.AttachFiles |
+  Perm.EmbedLinks |
+  Perm.MentionEveryone |
+  Perm.UseExternalEmojis |
+  Perm.ViewChannel |
+  Perm.SendMessages |
+  Perm.ReadMessageHistory;
 
 export interface Overwrite {
   id: string;

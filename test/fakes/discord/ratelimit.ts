@@ -77,7 +77,14 @@ export class RateLimiter {
 
     if (global && req.globalKey && !req.interactionRoute) {
       const w = this.take(`global:${req.globalKey}`, { limit: global.perSecond, windowMs: 1_000 }, now);
-      if (!w.ok) throw this.tooMany('global', `global:${req.globalKey}`, w.window.resetAt - now, { 'X-RateLimit-Global': 'true' }, true);
+      if (!w.ok)
+        throw this.tooMany(
+          'global',
+          `global:${req.globalKey}`,
+          w.window.resetAt - now,
+          { 'X-RateLimit-Global': 'true' },
+          true,
+        );
     }
 
     let headers: Record<string, string> = {};

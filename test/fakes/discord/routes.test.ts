@@ -36,7 +36,10 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
     expect((await guild.roles.fetch()).size).toBe(2);
     expect((await guild.channels.fetch()).map((c) => c?.name).sort()).toEqual(['general', 'results']);
     expect((await client.users.fetch(fake.user('bob').id, { force: true })).username).toBe('bob');
-    await expect(guild.members.fetch({ user: '123456789012345678', force: true })).rejects.toMatchObject({ code: 10007, status: 404 });
+    await expect(guild.members.fetch({ user: '123456789012345678', force: true })).rejects.toMatchObject({
+      code: 10007,
+      status: 404,
+    });
     // Every bot-token answer advertises its bucket (discord-facts.md §5.2).
     const call = fake.callsTo('GET', '/applications/@me')[0];
     expect(call?.responseHeaders).toMatchObject({ 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '49' });
@@ -65,7 +68,13 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
       await i.editReply({ message: second.id, content: 'a new message (edited)' });
       const original = await i.fetchReply();
       await i.deleteReply();
-      return { loading: deferred.interaction.responseMessageLoading, deferredId: deferred.resource?.message?.id, first: first.id, second: second.id, original: original.content };
+      return {
+        loading: deferred.interaction.responseMessageLoading,
+        deferredId: deferred.resource?.message?.id,
+        first: first.id,
+        second: second.id,
+        original: original.content,
+      };
     });
     const handle = fake.interactions.slash({ name: 'imagine', user: 'alice' });
     const r = await done;
@@ -75,7 +84,14 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
     expect(r.original).toBe('took over the loading message');
     expect(fake.message(r.second)?.content).toBe('a new message (edited)');
     expect(fake.message(r.first)).toBeUndefined();
-    expect(handle.calls().map((c) => `${c.method} ${c.status}`)).toEqual(['POST 200', 'POST 200', 'POST 200', 'PATCH 200', 'GET 200', 'DELETE 204']);
+    expect(handle.calls().map((c) => `${c.method} ${c.status}`)).toEqual([
+      'POST 200',
+      'POST 200',
+      'POST 200',
+      'PATCH 200',
+      'GET 200',
+      'DELETE 204',
+    ]);
   });
 
   it('modal submit in a DM, answered with an ephemeral reply', async () => {
@@ -84,7 +100,13 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
       await i.reply({ content: 'ok', flags: 64 });
       return { value: i.fields.getTextInputValue('prompt'), dm: !i.inGuild() };
     });
-    const handle = fake.interactions.modalSubmit({ customId: 'edit-prompt', user: 'bob', dm: true, fields: { prompt: 'a cat' }, legacyRows: true });
+    const handle = fake.interactions.modalSubmit({
+      customId: 'edit-prompt',
+      user: 'bob',
+      dm: true,
+      fields: { prompt: 'a cat' },
+      legacyRows: true,
+    });
     expect(await done).toEqual({ value: 'a cat', dm: true });
     expect((await handle.waitForCallback()).json).toMatchObject({ type: CallbackType.ChannelMessageWithSource });
   });
@@ -94,7 +116,11 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
       if (!i.isChatInputCommand()) throw new Error('expected a command');
       return i.options.getAttachment('image', true).url;
     });
-    fake.interactions.slash({ name: 'imagine', user: 'alice', options: { image: { filename: 'a.png', bytes: Buffer.from('abc') } } });
+    fake.interactions.slash({
+      name: 'imagine',
+      user: 'alice',
+      options: { image: { filename: 'a.png', bytes: Buffer.from('abc') } },
+    });
     const download = await url;
     expect(new URL(download).searchParams.get('ex')).toMatch(/^[0-9a-f]+$/);
     expect((await fetch(download)).status).toBe(200);
@@ -104,16 +130,26 @@ describe('REST reads, message lifecycle and interaction webhooks through discord
   });
 
   it('injected 500s are retried by discord.js; PONG is only valid for PING', async () => {
-    fake.inject({ method: 'POST', path: /\/messages$/, status: 500, body: { message: '500: Internal Server Error', code: 0 } });
+    fake.inject({
+      method: 'POST',
+      path: /\/messages$/,
+      status: 500,
+      body: { message: '500: Internal Server Error', code: 0 },
+    });
     const channel = client.channels.cache.get(fake.channel('general').id) as TextChannel;
     await channel.send('survives a 500');
     expect(fake.callsTo('POST', /\/messages$/).map((c) => c.status)).toEqual([500, 200]);
 
     const ping = fake.interactions.ping();
-    await client.rest.post(Routes.interactionCallback(ping.id, ping.token), { body: { type: CallbackType.Pong }, auth: false });
+    await client.rest.post(Routes.interactionCallback(ping.id, ping.token), {
+      body: { type: CallbackType.Pong },
+      auth: false,
+    });
     expect(ping.callbackType).toBe(CallbackType.Pong);
     const wrong = handleNext(client, async (i) =>
-      client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: CallbackType.Pong }, auth: false }).catch((e: unknown) => e),
+      client.rest
+        .post(Routes.interactionCallback(i.id, i.token), { body: { type: CallbackType.Pong }, auth: false })
+        .catch((e: unknown) => e),
     );
     fake.interactions.slash({ name: 'imagine', user: 'alice' });
     expect(await wrong).toMatchObject({ code: 50035, status: 400 });

@@ -60,7 +60,10 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
       if (!i.isChatInputCommand()) throw new Error('expected a command');
       await i.reply('first');
       // discord.js guards reply() twice locally; go around it to see what Discord answers.
-      return client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: 'second' } }, auth: false });
+      return client.rest.post(Routes.interactionCallback(i.id, i.token), {
+        body: { type: 4, data: { content: 'second' } },
+        auth: false,
+      });
     });
     fake.interactions.slash({ name: 'imagine', user: 'alice' });
     expect(await result).toMatchObject({ code: Codes.AlreadyAcknowledged, status: 400 });
@@ -73,7 +76,10 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
       if (!i.isChatInputCommand()) throw new Error('expected a command');
       const response = await i.reply({ content: 'queued', withResponse: true });
       await hold.wait;
-      const failed = await i.editReply('done').then(() => null, (e: unknown) => e);
+      const failed = await i.editReply('done').then(
+        () => null,
+        (e: unknown) => e,
+      );
       // §1.7: a non-ephemeral response can still be edited with the bot token.
       const message = response.resource?.message;
       const edited = await message?.edit('done (bot token)');
@@ -111,7 +117,11 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
       expect(body.global).toBe(false);
       expect(body.retry_after).toBeGreaterThan(0);
       // The same edit was sent again later and succeeded.
-      expect(patches.some((c) => c.seq > call.seq && c.status === 200 && JSON.stringify(c.json) === JSON.stringify(call.json))).toBe(true);
+      expect(
+        patches.some(
+          (c) => c.seq > call.seq && c.status === 200 && JSON.stringify(c.json) === JSON.stringify(call.json),
+        ),
+      ).toBe(true);
     }
     expect(patches.filter((c) => c.status === 200)).toHaveLength(8);
   });
@@ -128,7 +138,9 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
     const handle = fake.interactions.slash({ name: 'imagine', user: 'alice' });
     expect(await done).toBe('ok');
     const edits = handle.calls().filter((c) => c.method === 'PATCH');
-    expect(edits.filter((c) => c.status === 200).map((c) => (c.json as { content: string }).content)).toEqual(steps.map((s) => `progress ${s}`));
+    expect(edits.filter((c) => c.status === 200).map((c) => (c.json as { content: string }).content)).toEqual(
+      steps.map((s) => `progress ${s}`),
+    );
     expect(edits.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(1);
     expect(handle.originalMessage()?.content).toBe('progress 60%');
     expect(fake.rateLimitHits.every((h) => h.kind === 'edit' && h.key === `edit:webhook:${handle.token}`)).toBe(true);
@@ -153,7 +165,10 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
       guilds: [{ name: 'Lab', members: [{ user: 'alice' }, { user: 'carol' }] }],
     });
     const carol = await client.users.fetch(fake.user('carol').id);
-    await expect(carol.send('your image is ready')).rejects.toMatchObject({ code: Codes.CannotSendMessagesToThisUser, status: 403 });
+    await expect(carol.send('your image is ready')).rejects.toMatchObject({
+      code: Codes.CannotSendMessagesToThisUser,
+      status: 403,
+    });
     expect(fake.callsTo('POST', '/users/@me/channels')[0]?.status).toBe(200);
     expect(fake.callsTo('POST', `/channels/${fake.dmChannel('carol').id}/messages`)[0]?.status).toBe(403);
     // An open DM to a member of a shared guild works; a stranger gets 50278 (no mutual guilds).
@@ -190,14 +205,34 @@ describe('Discord rules enforced by the fake (discord-facts.md §1.2, §4, §5, 
     const tooMany = Array.from({ length: 11 }, (_, n) => ({ title: `e${n}` }));
     await expect(general().send({ embeds: tooMany })).rejects.toMatchObject({ code: 50035 });
     const heavy = Array.from({ length: 2 }, () => ({ description: 'y'.repeat(3500) }));
-    const error = await general().send({ embeds: heavy }).catch((e: unknown) => e);
+    const error = await general()
+      .send({ embeds: heavy })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect((error as DiscordAPIError).message).toContain('MAX_EMBED_SIZE_EXCEEDED');
     const calls = fake.callsTo('POST', /\/channels\/\d+\/messages$/);
     expect(calls.map((c) => c.response)).toEqual([
-      { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
-      { code: 50035, message: 'Invalid Form Body', errors: { embeds: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' }] } } },
-      { code: 50035, message: 'Invalid Form Body', errors: { embeds: { _errors: [{ code: 'MAX_EMBED_SIZE_EXCEEDED', message: 'Embed size exceeds maximum size of 6000' }] } } },
+      {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: {
+          content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+        },
+      },
+      {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: { embeds: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' }] } },
+      },
+      {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: {
+          embeds: {
+            _errors: [{ code: 'MAX_EMBED_SIZE_EXCEEDED', message: 'Embed size exceeds maximum size of 6000' }],
+          },
+        },
+      },
     ]);
   });
 

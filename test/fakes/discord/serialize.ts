@@ -92,7 +92,12 @@ export function apiMember(state: FakeState, member: FakeMember): Record<string, 
 }
 
 /** The member object inside an interaction also carries the computed channel `permissions`. */
-export function apiInteractionMember(state: FakeState, guild: FakeGuild, member: FakeMember, channel: FakeChannel): Record<string, unknown> {
+export function apiInteractionMember(
+  state: FakeState,
+  guild: FakeGuild,
+  member: FakeMember,
+  channel: FakeChannel,
+): Record<string, unknown> {
   return { ...apiMember(state, member), permissions: memberChannelPermissions(guild, member, channel).toString() };
 }
 

@@ -13,7 +13,15 @@ import { RestHandler, type Injection } from './http';
 import { InteractionStore } from './interaction-store';
 import { InteractionFactory } from './interactions';
 import { DEFAULT_UPLOAD_LIMIT } from './limits';
-import { FakeState, type FakeChannel, type FakeGuild, type FakeMessage, type FakeUser, type GuildSeed, type UserSeed } from './model';
+import {
+  FakeState,
+  type FakeChannel,
+  type FakeGuild,
+  type FakeMessage,
+  type FakeUser,
+  type GuildSeed,
+  type UserSeed,
+} from './model';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitEvent, type RateLimitOptions } from './ratelimit';
 import { Recorder, type CallPredicate, type RecordedCall, type WaitOptions } from './recorder';
 import { channelRoutes } from './routes/channels';
@@ -200,7 +208,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     cdnUrlLifetimeMs: options.cdnUrlLifetimeMs ?? 24 * 60 * 60 * 1000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
   };
-  const state = new FakeState({ id: appId, name: options.application?.name ?? 'ComfyDesk', botUserId: botId, ownerId: '' }, ids, clock);
+  const state = new FakeState(
+    { id: appId, name: options.application?.name ?? 'ComfyDesk', botUserId: botId, ownerId: '' },
+    ids,
+    clock,
+  );
   state.addUser({ id: botId, username: options.bot?.username ?? 'ComfyDesk', bot: true });
   state.app.ownerId = state.addUser({ username: 'owner' }).id;
   for (const u of options.users ?? []) state.addUser(u);
@@ -226,7 +238,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...interactionRoutes(ctx),
     ...commandRoutes(ctx),
     ...channelRoutes(ctx),
-    ...miscRoutes(ctx, { url: () => `${baseUrl.replace(/^http/, 'ws')}/gateway`, identifiesUsed: () => gateway.identifies }),
+    ...miscRoutes(ctx, {
+      url: () => `${baseUrl.replace(/^http/, 'ws')}/gateway`,
+      identifiesUsed: () => gateway.identifies,
+    }),
   );
   const server = createServer((req, res) => {
     rest.handle(req, res).catch((error: unknown) => {

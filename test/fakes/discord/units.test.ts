@@ -7,7 +7,13 @@ import { RateLimiter } from './ratelimit';
 import type { RecordedFile } from './recorder';
 import { SnowflakeSource, snowflakeTimestamp } from './snowflake';
 
-const file = (size: number, n = 0): RecordedFile => ({ field: `files[${n}]`, filename: `f${n}.png`, contentType: 'image/png', bytes: Buffer.alloc(size), size });
+const file = (size: number, n = 0): RecordedFile => ({
+  field: `files[${n}]`,
+  filename: `f${n}.png`,
+  contentType: 'image/png',
+  bytes: Buffer.alloc(size),
+  size,
+});
 
 function failure(fn: () => void): { status: number; body: unknown } {
   try {
@@ -41,14 +47,37 @@ describe('fake discord building blocks', () => {
 
   it('message limits: file count, size, empty message, trimmed lengths', () => {
     const body = (v: unknown) => messageBodySchema.parse(v);
-    expect(failure(() => checkMessage(body({ content: 'x' }), { create: true, files: Array.from({ length: 11 }, (_, n) => file(1, n)), uploadLimit: 10 })))
-      .toMatchObject({ status: 400, body: { code: 30015 } });
-    expect(failure(() => checkMessage(body({}), { create: true, files: [file(11)], uploadLimit: 10 }))).toMatchObject({ status: 413, body: { code: 40005 } });
-    expect(failure(() => checkMessage(body({ content: '' }), { create: true, files: [], uploadLimit: 10 }))).toMatchObject({ body: { code: 50006 } });
+    expect(
+      failure(() =>
+        checkMessage(body({ content: 'x' }), {
+          create: true,
+          files: Array.from({ length: 11 }, (_, n) => file(1, n)),
+          uploadLimit: 10,
+        }),
+      ),
+    ).toMatchObject({ status: 400, body: { code: 30015 } });
+    expect(failure(() => checkMessage(body({}), { create: true, files: [file(11)], uploadLimit: 10 }))).toMatchObject({
+      status: 413,
+      body: { code: 40005 },
+    });
+    expect(
+      failure(() => checkMessage(body({ content: '' }), { create: true, files: [], uploadLimit: 10 })),
+    ).toMatchObject({ body: { code: 50006 } });
     // Leading/trailing whitespace does not count (discord-facts.md §4.2).
-    expect(() => checkMessage(body({ embeds: [{ title: `  ${'t'.repeat(256)}  ` }] }), { create: true, files: [], uploadLimit: 10 })).not.toThrow();
-    expect(failure(() => checkMessage(body({ embeds: [{ title: 't'.repeat(257) }] }), { create: true, files: [], uploadLimit: 10 })))
-      .toMatchObject({ body: { code: 50035, errors: { embeds: { '0': { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } } });
+    expect(() =>
+      checkMessage(body({ embeds: [{ title: `  ${'t'.repeat(256)}  ` }] }), {
+        create: true,
+        files: [],
+        uploadLimit: 10,
+      }),
+    ).not.toThrow();
+    expect(
+      failure(() =>
+        checkMessage(body({ embeds: [{ title: 't'.repeat(257) }] }), { create: true, files: [], uploadLimit: 10 }),
+      ),
+    ).toMatchObject({
+      body: { code: 50035, errors: { embeds: { '0': { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } },
+    });
     expect(() => checkMessage(body({}), { create: false, files: [], uploadLimit: 10 })).not.toThrow();
   });
 
@@ -56,7 +85,11 @@ describe('fake discord building blocks', () => {
     const subject = (over: Partial<PermissionSubject> = {}): PermissionSubject => ({
       guildId: 'g',
       ownerId: 'owner',
-      rolePermissions: new Map([['g', Perm.ViewChannel | Perm.SendMessages | Perm.AttachFiles], ['admin', Perm.Administrator], ['mod', Perm.ManageMessages]]),
+      rolePermissions: new Map([
+        ['g', Perm.ViewChannel | Perm.SendMessages | Perm.AttachFiles],
+        ['admin', Perm.Administrator],
+        ['mod', Perm.ManageMessages],
+      ]),
       memberId: 'm',
       memberRoles: [],
       ...over,
@@ -75,7 +108,14 @@ describe('fake discord building blocks', () => {
   it('rate limiter: headers count down, then 429 with retry_after until the window resets', () => {
     const clock = new ManualClock(1_000_000);
     const limiter = new RateLimiter({ route: { limit: 2, windowMs: 1000 }, messageEdits: false, global: false }, clock);
-    const req = { method: 'PATCH', route: '/channels/:channel_id/messages/:message_id', major: '1', editKey: null, interactionRoute: false, globalKey: 't' };
+    const req = {
+      method: 'PATCH',
+      route: '/channels/:channel_id/messages/:message_id',
+      major: '1',
+      editKey: null,
+      interactionRoute: false,
+      globalKey: 't',
+    };
     expect(limiter.check(req)['X-RateLimit-Remaining']).toBe('1');
     expect(limiter.check(req)['X-RateLimit-Remaining']).toBe('0');
     clock.advance(250);
@@ -84,13 +124,22 @@ describe('fake discord building blocks', () => {
     clock.advance(750);
     expect(limiter.check(req)['X-RateLimit-Remaining']).toBe('1');
     expect(limiter.check({ ...req, major: '2' })['X-RateLimit-Remaining']).toBe('1'); // other channel, own bucket
-    expect(limiter.hits).toEqual([{ kind: 'route', key: 'route:PATCH /channels/:channel_id/messages/:message_id:1', retryAfterMs: 750 }]);
+    expect(limiter.hits).toEqual([
+      { kind: 'route', key: 'route:PATCH /channels/:channel_id/messages/:message_id:1', retryAfterMs: 750 },
+    ]);
   });
 
   it('global limit: per bot token per second, interaction routes exempt, 429 marked global', () => {
     const clock = new ManualClock(2_000_000);
     const limiter = new RateLimiter({ route: false, messageEdits: false, global: { perSecond: 2 } }, clock);
-    const bot = { method: 'GET', route: '/users/@me', major: 'global', editKey: null, interactionRoute: false, globalKey: 'token' };
+    const bot = {
+      method: 'GET',
+      route: '/users/@me',
+      major: 'global',
+      editKey: null,
+      interactionRoute: false,
+      globalKey: 'token',
+    };
     limiter.check(bot);
     limiter.check(bot);
     for (let n = 0; n < 5; n += 1) limiter.check({ ...bot, interactionRoute: true, globalKey: null });

@@ -13,7 +13,10 @@ export async function probeNewBackend(
 ): Promise<{ kind: BackendKind; name: string; version: string | null }> {
   const probe = await probeComfy(url, { timeoutMs: 3000 });
   if (probe.kind !== 'comfyui' && !input.force) {
-    const why = probe.kind === 'unreachable' ? `nothing answers there (${probe.reason})` : `it answers, but not as ComfyUI (${probe.reason})`;
+    const why =
+      probe.kind === 'unreachable'
+        ? `nothing answers there (${probe.reason})`
+        : `it answers, but not as ComfyUI (${probe.reason})`;
     throw new ApiError({
       code: probe.kind === 'unreachable' ? 'unavailable' : 'bad_request',
       message: `${url} was not added: ${why}. Check the address and that ComfyUI runs with --listen; add it anyway to use it once it answers.`,

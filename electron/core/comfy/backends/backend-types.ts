@@ -48,9 +48,7 @@ export interface ComfyBackendEvents {
 }
 
 export type JobOutcome =
-  | { kind: 'completed'; job: CompletedJob }
-  | { kind: 'failed'; failure: JobFailure }
-  | { kind: 'interrupted' };
+  { kind: 'completed'; job: CompletedJob } | { kind: 'failed'; failure: JobFailure } | { kind: 'interrupted' };
 
 /** Thrown by waitForCompletion when a job did not complete. */
 export class ComfyJobError extends Error {

@@ -18,7 +18,18 @@ import { ComfySocket } from '../protocol/socket';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
 import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
-import { BUFFER_LIMIT, HISTORY_RETRIES, LOST_MESSAGE, Rerunner, deriveStatus, describeFailure, historyEvents, interruptedData, outcomeOf, type Tracked } from './tracked-prompts';
+import {
+  BUFFER_LIMIT,
+  HISTORY_RETRIES,
+  LOST_MESSAGE,
+  Rerunner,
+  deriveStatus,
+  describeFailure,
+  historyEvents,
+  interruptedData,
+  outcomeOf,
+  type Tracked,
+} from './tracked-prompts';
 
 export * from './backend-types';
 export { LOST_MESSAGE } from './tracked-prompts';
@@ -50,8 +61,14 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private fatalRecheck: ClockTimer | undefined;
   /** The statusDetail last announced (with a status or a detail event). */
   private shownDetail: string | null = null;
-  private readonly rechecks = new Rerunner(() => this.recheckOnce(), () => this.started);
-  private readonly positions = new Rerunner(() => this.refreshPositions(), () => this.started);
+  private readonly rechecks = new Rerunner(
+    () => this.recheckOnce(),
+    () => this.started,
+  );
+  private readonly positions = new Rerunner(
+    () => this.refreshPositions(),
+    () => this.started,
+  );
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -88,7 +105,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       // While polling works, a failing socket does not make the backend unusable; and an HTTP answer that is
       // not ComfyUI's (fatal) says more than the socket's failure, so it is kept.
       // Once polling, the HTTP re-checks give the reason; a socket failure would only make it flip.
-      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal && this.socket.mode === 'socket') this.noteFailure(err);
+      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal && this.socket.mode === 'socket')
+        this.noteFailure(err);
     });
   }
 
@@ -131,9 +149,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.fatalRecheck = undefined;
     await this.socket.stop();
     await this.client.close();
-    const stopped = new ComfyError('unreachable', `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`, {
-      url: this.url,
-    });
+    const stopped = new ComfyError(
+      'unreachable',
+      `Stopped watching ComfyUI at ${this.url}; the job's result is unknown.`,
+      {
+        url: this.url,
+      },
+    );
     this.outcomes.abortAll(stopped);
     this.updateStatus();
   }
@@ -194,7 +216,9 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** Resolves with the completed job; rejects with ComfyJobError when it failed or was cancelled. */
   waitForCompletion(promptId: string): Promise<CompletedJob> {
     return this.outcomes.wait(promptId, () =>
-      this.tracked.has(promptId) ? null : new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }),
+      this.tracked.has(promptId)
+        ? null
+        : new ComfyError('rejected', `Prompt ${promptId} is not tracked by ${this.url}.`, { url: this.url }),
     );
   }
 
@@ -241,7 +265,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   // ------------------------------------------------------------------------------------------- internals
 
   private track(promptId: string, graph: ApiGraph, submitted: boolean): Tracked {
-    const t: Tracked = { promptId, graph, state: initialProgress(promptId, graph, this.clock.now()), submitted, finalizing: false };
+    const t: Tracked = {
+      promptId,
+      graph,
+      state: initialProgress(promptId, graph, this.clock.now()),
+      submitted,
+      finalizing: false,
+    };
     this.tracked.set(promptId, t);
     return t;
   }
@@ -337,7 +367,11 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
         if (!entry) {
           this.settle(t.promptId, {
             kind: 'failed',
-            failure: { reason: 'no-history', message: 'ComfyUI finished the job but kept no record of its outputs.', error: null },
+            failure: {
+              reason: 'no-history',
+              message: 'ComfyUI finished the job but kept no record of its outputs.',
+              error: null,
+            },
           });
           return;
         }
@@ -367,7 +401,11 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     if (t.badHistory < HISTORY_RETRIES || this.tracked.get(t.promptId) !== t) return;
     this.settle(t.promptId, {
       kind: 'failed',
-      failure: { reason: 'no-history', message: `The job's record could not be read from ComfyUI: ${err.message}`, error: null },
+      failure: {
+        reason: 'no-history',
+        message: `The job's record could not be read from ComfyUI: ${err.message}`,
+        error: null,
+      },
     });
   }
 

@@ -11,7 +11,13 @@ import { nullLogger, type Logger } from '@core/log';
 import type { BackendRecord } from './records';
 import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
-import { effectiveLaunchSettings, LaunchedComfy, type LaunchedStatus, type LaunchSettings, type TimedLogLine } from '../launch/launched-comfy';
+import {
+  effectiveLaunchSettings,
+  LaunchedComfy,
+  type LaunchedStatus,
+  type LaunchSettings,
+  type TimedLogLine,
+} from '../launch/launched-comfy';
 import type { ReadyInfo } from '../launch/supervisor';
 import { probeNewBackend } from './add-backend';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
@@ -64,7 +70,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       this.changed();
     });
     this.launched.on('crash', (info) => {
-      this.log.warn('the launched ComfyUI crashed', { code: info.code, signal: info.signal, restart: info.willRestart });
+      this.log.warn('the launched ComfyUI crashed', {
+        code: info.code,
+        signal: info.signal,
+        restart: info.willRestart,
+      });
       this.launchedBackend()?.markStarting(info.willRestart);
       this.changed();
     });
@@ -78,7 +88,9 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (this.started) return;
     this.started = true;
     for (const record of this.o.records.list()) if (record.enabled) this.startLive(record);
-    this.discovery = this.discoverThenLaunch().catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
+    this.discovery = this.discoverThenLaunch().catch((err: unknown) =>
+      this.log.warn('looking for a running ComfyUI failed', { error: err }),
+    );
   }
 
   /** Disconnect every backend and stop the launched ComfyUI. */
@@ -87,7 +99,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.started = false;
     await this.discovery;
     const ids = [...this.live.keys()];
-    await Promise.all([this.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })), ...ids.map((id) => this.stopLive(id))]);
+    await Promise.all([
+      this.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })),
+      ...ids.map((id) => this.stopLive(id)),
+    ]);
     this.pool.dispose();
   }
 
@@ -151,7 +166,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
    */
   async add(input: { url: string; name?: string; force?: boolean }): Promise<BackendSummary> {
     const url = normalizeBaseUrl(input.url);
-    if (!url) throw new ApiError({ code: 'bad_request', message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.` });
+    if (!url)
+      throw new ApiError({
+        code: 'bad_request',
+        message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.`,
+      });
     const existing = this.o.records.byUrl(url);
     if (existing) {
       const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
@@ -200,10 +219,15 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   async freeVram(backendId?: string): Promise<string[]> {
     const targets = backendId ? [this.liveOrThrow(backendId)] : this.list().filter((b) => isOnline(b.status));
     if (targets.length === 0) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online.' });
-    const results = await Promise.allSettled(targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })));
+    const results = await Promise.allSettled(
+      targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed && results.every((r) => r.status === 'rejected')) {
-      throw new ApiError({ code: 'unavailable', message: failed.reason instanceof Error ? failed.reason.message : String(failed.reason) });
+      throw new ApiError({
+        code: 'unavailable',
+        message: failed.reason instanceof Error ? failed.reason.message : String(failed.reason),
+      });
     }
     return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
   }
@@ -363,7 +387,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (cameOnline) {
       this.o.records.touch(backend.id);
       // Capabilities (the pool starts the fetch on connect; this joins it) and the version, once per connect.
-      this.pool.refresh(backend.id).then(() => this.changed(), () => {});
+      this.pool.refresh(backend.id).then(
+        () => this.changed(),
+        () => {},
+      );
       backend.client.systemStats().then(
         (s) => {
           const version = s.system.comfyui_version;
@@ -406,7 +433,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const r = this.record(id);
     const b = this.live.get(id);
     if (!b) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is disabled.` });
-    if (!isOnline(b.status)) throw new ApiError({ code: 'unavailable', message: `"${r.name}" is ${b.status}${b.statusDetail ? `: ${b.statusDetail}` : ''}.` });
+    if (!isOnline(b.status))
+      throw new ApiError({
+        code: 'unavailable',
+        message: `"${r.name}" is ${b.status}${b.statusDetail ? `: ${b.statusDetail}` : ''}.`,
+      });
     return b;
   }
 }

@@ -51,9 +51,22 @@ export interface PoolMemberInfo {
 
 /** Folders worth listing when the server does not say (GET /models). */
 export const DEFAULT_MODEL_FOLDERS: readonly string[] = [
-  'checkpoints', 'diffusion_models', 'text_encoders', 'vae', 'loras', 'clip_vision', 'controlnet',
-  'upscale_models', 'embeddings', 'style_models', 'model_patches', 'vae_approx', 'photomaker', 'gligen',
-  'hypernetworks', 'audio_encoders',
+  'checkpoints',
+  'diffusion_models',
+  'text_encoders',
+  'vae',
+  'loras',
+  'clip_vision',
+  'controlnet',
+  'upscale_models',
+  'embeddings',
+  'style_models',
+  'model_patches',
+  'vae_approx',
+  'photomaker',
+  'gligen',
+  'hypernetworks',
+  'audio_encoders',
 ];
 
 /** Folders in /models that hold no model files a workflow names. */
@@ -66,7 +79,11 @@ export async function fetchCapabilities(
   const clock = opts.clock ?? systemClock;
   const [info, listed] = await Promise.all([
     client.objectInfo(),
-    opts.folders ? Promise.resolve([...opts.folders]) : client.modelFolders ? client.modelFolders().catch(() => null) : Promise.resolve(null),
+    opts.folders
+      ? Promise.resolve([...opts.folders])
+      : client.modelFolders
+        ? client.modelFolders().catch(() => null)
+        : Promise.resolve(null),
   ]);
   const folders = (listed ?? [...DEFAULT_MODEL_FOLDERS]).filter((f) => !NOT_MODEL_FOLDERS.has(f));
   const models = new Map<string, ReadonlySet<string>>();
@@ -114,7 +131,8 @@ export class BackendPool {
   }
 
   add(backend: PoolBackend, info: PoolMemberInfo = {}): void {
-    if (this.entries.some((e) => e.backend.id === backend.id)) throw new Error(`backend "${backend.id}" is already in the pool`);
+    if (this.entries.some((e) => e.backend.id === backend.id))
+      throw new Error(`backend "${backend.id}" is already in the pool`);
     const entry: Entry = { backend, info, unsubscribe: null, capabilities: null, refreshing: null, lastModel: null };
     this.entries.push(entry);
     if (typeof backend.on === 'function') {

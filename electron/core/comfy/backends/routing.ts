@@ -124,7 +124,9 @@ export function explainNoBackend(backends: readonly BackendView[], req: Requirem
   const nowhereModels = uniqueModels(req.models).filter((m) =>
     misses.every(({ miss }) => miss.models.some((x) => sameModel(x, m))),
   );
-  const nowhereClasses = unique(req.nodeClasses).filter((c) => misses.every(({ miss }) => miss.nodeClasses.includes(c)));
+  const nowhereClasses = unique(req.nodeClasses).filter((c) =>
+    misses.every(({ miss }) => miss.nodeClasses.includes(c)),
+  );
   const parts: string[] = [];
   if (nowhereModels.length > 0) {
     parts.push(`No backend has ${listOf(nowhereModels.map(modelLabel))}.`);
@@ -153,7 +155,9 @@ function unique(xs: readonly string[]): string[] {
 }
 
 function sameModel(a: ModelRef, b: ModelRef): boolean {
-  return canonicalFolder(a.folder) === canonicalFolder(b.folder) && normalizeModelName(a.file) === normalizeModelName(b.file);
+  return (
+    canonicalFolder(a.folder) === canonicalFolder(b.folder) && normalizeModelName(a.file) === normalizeModelName(b.file)
+  );
 }
 
 function uniqueModels(ms: readonly ModelRef[]): ModelRef[] {

@@ -79,15 +79,29 @@ export function outcomeOf(promptId: string, p: JobProgress, entry: HistoryEntry 
     return { kind: 'failed', failure: { reason: 'error', message, error: e } };
   }
   if (!entry) return null;
-  return { kind: 'completed', job: { promptId, outputs: entry.outputs, files: fileRefsOf(entry.outputs), history: entry } };
+  return {
+    kind: 'completed',
+    job: { promptId, outputs: entry.outputs, files: fileRefsOf(entry.outputs), history: entry },
+  };
 }
 
-export function interruptedData(promptId: string): { prompt_id: string; node_id: string; node_type: string; executed: string[] } {
+export function interruptedData(promptId: string): {
+  prompt_id: string;
+  node_id: string;
+  node_type: string;
+  executed: string[];
+} {
   return { prompt_id: promptId, node_id: '', node_type: '', executed: [] };
 }
 
 /** The backend's status from what it knows: reachable wins, then booting, then a fatal answer, else offline. */
-export function deriveStatus(s: { started: boolean; reachable: boolean; load: number; starting: boolean; fatal: boolean }): BackendStatus {
+export function deriveStatus(s: {
+  started: boolean;
+  reachable: boolean;
+  load: number;
+  starting: boolean;
+  fatal: boolean;
+}): BackendStatus {
   if (!s.started) return 'offline';
   if (s.reachable) return s.load > 0 ? 'busy' : 'idle';
   if (s.starting) return 'starting';

@@ -58,14 +58,14 @@ function pathFor(platform: NodeJS.Platform): path.PlatformPath {
 }
 
 /** Recognise an installation at exactly `dir` (a ComfyUI folder or a portable root). */
-export async function inspectInstall(dir: string, env: Pick<InstallEnv, 'platform' | 'fs'>): Promise<ComfyInstall | null> {
+export async function inspectInstall(
+  dir: string,
+  env: Pick<InstallEnv, 'platform' | 'fs'>,
+): Promise<ComfyInstall | null> {
   const p = pathFor(env.platform);
   const root = p.resolve(dir);
   const nested = p.join(root, 'ComfyUI', 'main.py');
-  if (
-    (await env.fs.isFile(p.join(root, 'python_embeded', 'python.exe'))) &&
-    (await env.fs.isFile(nested))
-  ) {
+  if ((await env.fs.isFile(p.join(root, 'python_embeded', 'python.exe'))) && (await env.fs.isFile(nested))) {
     return { comfyDir: p.join(root, 'ComfyUI'), mainPy: nested, portableRoot: root };
   }
   const main = p.join(root, 'main.py');
@@ -119,8 +119,7 @@ export function commonInstallPlaces(home: string, platform: NodeJS.Platform): st
 export async function choosePython(install: ComfyInstall, env: InstallEnv): Promise<PythonChoice | null> {
   const p = pathFor(env.platform);
   const win = env.platform === 'win32';
-  const venvPython = (venv: string) =>
-    win ? p.join(venv, 'Scripts', 'python.exe') : p.join(venv, 'bin', 'python');
+  const venvPython = (venv: string) => (win ? p.join(venv, 'Scripts', 'python.exe') : p.join(venv, 'bin', 'python'));
   const roots = [install.comfyDir, ...(install.portableRoot ? [install.portableRoot] : [])];
   for (const root of roots) {
     for (const name of ['venv', '.venv']) {

@@ -20,11 +20,16 @@ export function buildLaunchArgs(o: {
 }): string[] {
   return [
     o.mainPy,
-    '--listen', o.host,
-    '--port', String(o.port),
-    '--output-directory', o.outputDir,
-    '--input-directory', o.inputDir,
-    '--preview-method', o.previewMethod,
+    '--listen',
+    o.host,
+    '--port',
+    String(o.port),
+    '--output-directory',
+    o.outputDir,
+    '--input-directory',
+    o.inputDir,
+    '--preview-method',
+    o.previewMethod,
     ...o.extraArgs,
   ];
 }

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import type { ComfySettings } from '@shared/settings';
 import type { Clock } from '@core/clock';
 import type { Logger } from '@core/log';
-import { ComfyLauncher, LaunchError, type CrashInfo, type LauncherOptions, type LauncherState, type ReadyInfo } from './supervisor';
+import {
+  ComfyLauncher,
+  LaunchError,
+  type CrashInfo,
+  type LauncherOptions,
+  type LauncherState,
+  type ReadyInfo,
+} from './supervisor';
 import type { LogLine, LogStream } from './log-tail';
 import { TypedEmitter } from '@core/typed-emitter';
 
@@ -21,7 +28,10 @@ export interface LaunchSettings {
  * What is launched: the settings' folder, else the config file's; auto launch when either asks for it (the
  * config file is boot-time, so the settings can switch it on but not off); extra flags from the settings.
  */
-export function effectiveLaunchSettings(config: { launchPath?: string; autoLaunch: boolean }, settings: ComfySettings): LaunchSettings {
+export function effectiveLaunchSettings(
+  config: { launchPath?: string; autoLaunch: boolean },
+  settings: ComfySettings,
+): LaunchSettings {
   return {
     launchPath: settings.launchPath ?? config.launchPath ?? null,
     autoLaunch: settings.autoLaunch || config.autoLaunch,
@@ -175,7 +185,9 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
       this.emit('log', timed);
     };
     launcher.on('state', onState).on('ready', onReady).on('crash', onCrash).on('log', onLog);
-    this.detach.push(() => launcher.off('state', onState).off('ready', onReady).off('crash', onCrash).off('log', onLog));
+    this.detach.push(() =>
+      launcher.off('state', onState).off('ready', onReady).off('crash', onCrash).off('log', onLog),
+    );
     this.launcher = launcher;
   }
 }

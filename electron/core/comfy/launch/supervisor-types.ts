@@ -7,7 +7,6 @@ import type { ComfyInstall, InstallEnv, PythonChoice } from './install';
 
 export type LauncherState = 'stopped' | 'starting' | 'running' | 'crashed' | 'stopping';
 
-
 export interface RestartPolicy {
   /** Restarts allowed in a row before giving up (0 = never restart). */
   maxAttempts: number;

@@ -23,7 +23,14 @@ import {
   type ReadyInfo,
   type RestartPolicy,
 } from './supervisor-types';
-import { choosePython, defaultInstallEnv, discoverInstall, inspectInstall, type ComfyInstall, type PythonChoice } from './install';
+import {
+  choosePython,
+  defaultInstallEnv,
+  discoverInstall,
+  inspectInstall,
+  type ComfyInstall,
+  type PythonChoice,
+} from './install';
 import { findFreePort, isPortFree } from './ports';
 import { probeComfy } from '../protocol/probe';
 import { spawnDetached, treeKillerFor, type TreeKiller } from './process-tree';
@@ -88,7 +95,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
   start(): Promise<ReadyInfo> {
     if (this._state === 'running' && this._ready) return Promise.resolve(this._ready);
     if (this.starting) return this.starting;
-    if (this._state === 'stopping') return Promise.reject(new LaunchError('stopped', 'ComfyUI is stopping; start it again once stopped'));
+    if (this._state === 'stopping')
+      return Promise.reject(new LaunchError('stopped', 'ComfyUI is stopping; start it again once stopped'));
     this.clock.clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.attempts = 0;
@@ -138,7 +146,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       },
       (err: unknown) => {
         this.starting = null;
-        const error = err instanceof LaunchError ? err : new LaunchError('spawn-failed', String(err), this.tail.snapshot());
+        const error =
+          err instanceof LaunchError ? err : new LaunchError('spawn-failed', String(err), this.tail.snapshot());
         this._lastError = error;
         if (error.kind === 'stopped') {
           // stop() owns the state from here.
@@ -161,14 +170,22 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       ? await inspectInstall(this.opts.comfyDir, env)
       : await discoverInstall(this.opts.searchPlaces ?? [], env);
     if (!install) {
-      const where = this.opts.comfyDir ? `in ${this.opts.comfyDir}` : `in any of: ${(this.opts.searchPlaces ?? []).join(', ') || '(no places given)'}`;
-      throw new LaunchError('not-found', `No ComfyUI found ${where} (looked for main.py, or ComfyUI/main.py with python_embeded).`);
+      const where = this.opts.comfyDir
+        ? `in ${this.opts.comfyDir}`
+        : `in any of: ${(this.opts.searchPlaces ?? []).join(', ') || '(no places given)'}`;
+      throw new LaunchError(
+        'not-found',
+        `No ComfyUI found ${where} (looked for main.py, or ComfyUI/main.py with python_embeded).`,
+      );
     }
     const python: PythonChoice | null = this.opts.python
       ? { command: this.opts.python, kind: 'system' }
       : await choosePython(install, env);
     if (!python) {
-      throw new LaunchError('no-python', `No Python found for ${install.comfyDir}: no venv/.venv, no python_embeded, and no python3/python on PATH.`);
+      throw new LaunchError(
+        'no-python',
+        `No Python found for ${install.comfyDir}: no venv/.venv, no python_embeded, and no python3/python on PATH.`,
+      );
     }
     this.resolved = { install, python };
     return this.resolved;
@@ -176,7 +193,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
 
   private async pickPort(): Promise<number> {
     if (this.opts.port !== undefined) return this.opts.port;
-    if (this.lastPort !== undefined && (await isPortFree(this.lastPort, this.opts.host ?? '127.0.0.1'))) return this.lastPort;
+    if (this.lastPort !== undefined && (await isPortFree(this.lastPort, this.opts.host ?? '127.0.0.1')))
+      return this.lastPort;
     return findFreePort(this.opts.host ?? '127.0.0.1');
   }
 
@@ -271,12 +289,19 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       const timeout = this.clock.setTimeout(() => {
         settle(() => {
           this.killer.kill(child);
-          reject(new LaunchError('timeout', `ComfyUI was not ready within ${Math.round(timeoutMs / 1000)} s; it was stopped.`, this.tail.snapshot()));
+          reject(
+            new LaunchError(
+              'timeout',
+              `ComfyUI was not ready within ${Math.round(timeoutMs / 1000)} s; it was stopped.`,
+              this.tail.snapshot(),
+            ),
+          );
         });
       }, timeoutMs);
 
       const pollMs = this.opts.pollIntervalMs ?? 1000;
-      const probe = this.opts.probeReady ?? (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui');
+      const probe =
+        this.opts.probeReady ?? (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui');
       const poll = () => {
         pollTimer = this.clock.setTimeout(() => {
           void probe(url).then(
@@ -305,7 +330,12 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
             reject(
               stopping
                 ? new LaunchError('stopped', 'ComfyUI was stopped before it was ready.', this.tail.snapshot(), exitInfo)
-                : new LaunchError('exited-before-ready', `ComfyUI exited (${how}) before it was ready.`, this.tail.snapshot(), exitInfo),
+                : new LaunchError(
+                    'exited-before-ready',
+                    `ComfyUI exited (${how}) before it was ready.`,
+                    this.tail.snapshot(),
+                    exitInfo,
+                  ),
             ),
           );
         } else if (run.ready) {
@@ -318,7 +348,15 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
           finalized = true;
           if (this.run === run) this.run = null;
           resolveExited(exitInfo);
-          settle(() => reject(new LaunchError('spawn-failed', `Could not start ${python.command}: ${err.message}`, this.tail.snapshot())));
+          settle(() =>
+            reject(
+              new LaunchError(
+                'spawn-failed',
+                `Could not start ${python.command}: ${err.message}`,
+                this.tail.snapshot(),
+              ),
+            ),
+          );
         }
       });
       child.on('exit', (code, signal) => {
@@ -345,7 +383,15 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     const attempt = this.attempts + 1;
     const willRestart = attempt <= this.policy.maxAttempts;
     const delayMs = willRestart ? Math.min(this.policy.baseDelayMs * 2 ** (attempt - 1), this.policy.maxDelayMs) : 0;
-    const info: CrashInfo = { code, signal, logTail: this.tail.snapshot(), attempt, willRestart, delayMs, ...(error ? { error } : {}) };
+    const info: CrashInfo = {
+      code,
+      signal,
+      logTail: this.tail.snapshot(),
+      attempt,
+      willRestart,
+      delayMs,
+      ...(error ? { error } : {}),
+    };
     this.emit('crash', info);
     if (!willRestart) return;
     this.attempts = attempt;

@@ -20,12 +20,16 @@ export class AnswerReader {
     if (ans.status >= 200 && ans.status < 300) return ans.text;
     const body = ans.text.slice(0, 2000);
     if (ans.status >= 500) {
-      throw new ComfyError('server', `ComfyUI at ${this.url} failed with an internal error (${ans.status}) on ${req}.`, {
-        url: this.url,
-        request: req,
-        status: ans.status,
-        body,
-      });
+      throw new ComfyError(
+        'server',
+        `ComfyUI at ${this.url} failed with an internal error (${ans.status}) on ${req}.`,
+        {
+          url: this.url,
+          request: req,
+          status: ans.status,
+          body,
+        },
+      );
     }
     const reason = ans.status === 404 ? 'not found' : ans.status === 403 ? 'forbidden' : `status ${ans.status}`;
     throw new ComfyError('rejected', `ComfyUI at ${this.url} refused ${req} (${reason}).`, {

@@ -117,7 +117,9 @@ export class ComfyClient {
   constructor(opts: ComfyClientOptions) {
     const parsed = new URL(opts.url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new ComfyError('rejected', `"${opts.url}" is not an http(s) address of a ComfyUI server.`, { url: opts.url });
+      throw new ComfyError('rejected', `"${opts.url}" is not an http(s) address of a ComfyUI server.`, {
+        url: opts.url,
+      });
     }
     this.origin = parsed.origin;
     this.prefix = parsed.pathname.replace(/\/+$/, '');
@@ -152,7 +154,11 @@ export class ComfyClient {
 
   async getQueue(): Promise<QueueState> {
     const req = 'GET /queue';
-    const data = this.answers.parse(QueueResponseSchema, this.answers.expectOk(await this.call('GET', '/queue'), req), req);
+    const data = this.answers.parse(
+      QueueResponseSchema,
+      this.answers.expectOk(await this.call('GET', '/queue'), req),
+      req,
+    );
     const pending = [...data.queue_pending].sort((a, b) =>
       a.number !== b.number ? a.number - b.number : a.promptId < b.promptId ? -1 : a.promptId > b.promptId ? 1 : 0,
     );
@@ -190,7 +196,10 @@ export class ComfyClient {
   /** The newest `maxItems` history entries, oldest first. */
   async listHistory(maxItems: number): Promise<Record<string, HistoryEntry>> {
     const req = 'GET /history';
-    const text = this.answers.expectOk(await this.call('GET', '/history', { query: { max_items: String(maxItems) } }), req);
+    const text = this.answers.expectOk(
+      await this.call('GET', '/history', { query: { max_items: String(maxItems) } }),
+      req,
+    );
     return this.answers.parse(HistoryResponseSchema, text, req);
   }
 
@@ -206,7 +215,14 @@ export class ComfyClient {
   async downloadView(ref: FileRef, destPath: string): Promise<{ bytes: number }> {
     const query = { filename: ref.filename, subfolder: ref.subfolder, type: ref.type };
     return downloadView(
-      { url: this.url, pool: this.pool, path: this.path('/view', query), headersMs: this.timeouts.headersMs, bodyMs: this.timeouts.bodyMs, answers: this.answers },
+      {
+        url: this.url,
+        pool: this.pool,
+        path: this.path('/view', query),
+        headersMs: this.timeouts.headersMs,
+        bodyMs: this.timeouts.bodyMs,
+        answers: this.answers,
+      },
       ref,
       destPath,
     );
@@ -278,7 +294,11 @@ export class ComfyClient {
 
   async systemStats(): Promise<SystemStats> {
     const req = 'GET /system_stats';
-    return this.answers.parse(SystemStatsSchema, this.answers.expectOk(await this.call('GET', '/system_stats'), req), req);
+    return this.answers.parse(
+      SystemStatsSchema,
+      this.answers.expectOk(await this.call('GET', '/system_stats'), req),
+      req,
+    );
   }
 
   async objectInfo(classType?: string): Promise<ObjectInfo> {
@@ -334,7 +354,10 @@ export class ComfyClient {
     const req = `${method} ${p}`;
     const headersMs = opts.headersMs ?? this.timeouts.headersMs;
     if (this.closed) {
-      throw new ComfyError('unreachable', `The connection to ComfyUI at ${this.url} was closed.`, { url: this.url, request: req });
+      throw new ComfyError('unreachable', `The connection to ComfyUI at ${this.url} was closed.`, {
+        url: this.url,
+        request: req,
+      });
     }
     try {
       const res = await this.pool.request({

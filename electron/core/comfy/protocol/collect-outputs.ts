@@ -36,7 +36,8 @@ export function outputKind(filename: string): OutputKind {
 /** A file name safe on every OS, unique within `taken`. */
 function localName(filename: string, taken: Set<string>): string {
   const clean =
-    [...basename(filename)].map((ch) => (ch.charCodeAt(0) < 32 || '<>:"/\\|?*'.includes(ch) ? '_' : ch)).join('') || 'output';
+    [...basename(filename)].map((ch) => (ch.charCodeAt(0) < 32 || '<>:"/\\|?*'.includes(ch) ? '_' : ch)).join('') ||
+    'output';
   let name = clean;
   const ext = extname(clean);
   const stem = clean.slice(0, clean.length - ext.length);

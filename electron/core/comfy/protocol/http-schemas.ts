@@ -40,9 +40,7 @@ export const PromptErrorBodySchema = z.looseObject({
       details: z.string().catch(''),
     }),
   ]),
-  node_errors: z
-    .union([z.record(z.string(), NodeErrorsSchema), z.array(z.unknown()).transform(() => ({}))])
-    .catch({}),
+  node_errors: z.union([z.record(z.string(), NodeErrorsSchema), z.array(z.unknown()).transform(() => ({}))]).catch({}),
 });
 export type PromptErrorBody = z.infer<typeof PromptErrorBodySchema>;
 
@@ -162,7 +160,12 @@ export function fileRefsOf(outputs: Record<string, Record<string, unknown>>): Ar
       for (const item of value) {
         const parsed = FileRefSchema.safeParse(item);
         if (parsed.success) {
-          refs.push({ nodeId, filename: parsed.data.filename, subfolder: parsed.data.subfolder, type: parsed.data.type });
+          refs.push({
+            nodeId,
+            filename: parsed.data.filename,
+            subfolder: parsed.data.subfolder,
+            type: parsed.data.type,
+          });
         }
       }
     }

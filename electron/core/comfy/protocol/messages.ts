@@ -115,8 +115,7 @@ const LogsData = z.object({
   size: z.object({ cols: z.number(), rows: z.number() }).nullable(),
 });
 
-const msg = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ type: z.literal(type), data });
+const msg = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), data });
 
 export const KnownMessageSchema = z.discriminatedUnion('type', [
   msg('status', StatusData),

@@ -55,7 +55,12 @@ export async function probeComfy(url: string, opts: ProbeOptions = {}): Promise<
     const text = await res.body.text();
     const latencyMs = Math.max(0, Math.round((now() - started) * 10) / 10);
     if (res.statusCode !== 200) {
-      return { url: base, kind: 'not-comfyui', reason: `GET /api/system_stats answered HTTP ${res.statusCode}`, latencyMs };
+      return {
+        url: base,
+        kind: 'not-comfyui',
+        reason: `GET /api/system_stats answered HTTP ${res.statusCode}`,
+        latencyMs,
+      };
     }
     let json: unknown;
     try {

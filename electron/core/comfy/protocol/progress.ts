@@ -10,15 +10,7 @@
 import type { ApiGraph, BinaryFrame, ComfyMessage } from './messages';
 
 export type JobPhase =
-  | 'queued'
-  | 'loading'
-  | 'sampling'
-  | 'decoding'
-  | 'saving'
-  | 'processing'
-  | 'done'
-  | 'failed'
-  | 'interrupted';
+  'queued' | 'loading' | 'sampling' | 'decoding' | 'saving' | 'processing' | 'done' | 'failed' | 'interrupted';
 
 export interface JobError {
   nodeId: string;
@@ -80,9 +72,7 @@ export interface ProgressState {
 
 /** Events the reducer understands: ComfyUI text messages, binary frames, and the queue place from /queue. */
 export type ProgressEvent =
-  | ComfyMessage
-  | { type: 'binary'; frame: BinaryFrame }
-  | { type: 'queue_position'; position: number };
+  ComfyMessage | { type: 'binary'; frame: BinaryFrame } | { type: 'queue_position'; position: number };
 
 const STEPPED_SHARE = 0.9;
 const DEFAULT_STEPS = 20;
@@ -260,7 +250,12 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
       const nodeId = event.data.node;
       if (nodeId === null) {
         if (event.data.prompt_id === undefined) return state;
-        if (terminal) return withProgress(state, { ended: true, node: null, step: null, etaMs: p.phase === 'done' ? 0 : null }, now);
+        if (terminal)
+          return withProgress(
+            state,
+            { ended: true, node: null, step: null, etaMs: p.phase === 'done' ? 0 : null },
+            now,
+          );
         return finishDone(state, now, true);
       }
       if (terminal) return state;

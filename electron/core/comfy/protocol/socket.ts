@@ -72,7 +72,14 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   private readonly opts: Required<
     Pick<
       ComfySocketOptions,
-      'backoffBaseMs' | 'backoffMaxMs' | 'backoffMinMs' | 'pollAfterFailures' | 'pollIntervalMs' | 'handshakeTimeoutMs' | 'heartbeatMs' | 'previewMetadata'
+      | 'backoffBaseMs'
+      | 'backoffMaxMs'
+      | 'backoffMinMs'
+      | 'pollAfterFailures'
+      | 'pollIntervalMs'
+      | 'handshakeTimeoutMs'
+      | 'heartbeatMs'
+      | 'previewMetadata'
     >
   >;
   private ws: WebSocket | null = null;
@@ -172,7 +179,11 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
       old.terminate();
     }
     // Frames are JSON messages and preview images: a 64 MiB frame is already far beyond anything ComfyUI sends.
-    const ws = new WebSocket(this.wsUrl, { handshakeTimeout: this.opts.handshakeTimeoutMs, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(this.wsUrl, {
+      handshakeTimeout: this.opts.handshakeTimeoutMs,
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024 * 1024,
+    });
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => this.onData(ws, data, isBinary));

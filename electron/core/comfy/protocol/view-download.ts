@@ -31,7 +31,12 @@ export async function downloadView(src: ViewSource, ref: FileRef, destPath: stri
   const { url } = src;
   let res: Dispatcher.ResponseData;
   try {
-    res = await src.pool.request({ method: 'GET', path: src.path, headersTimeout: src.headersMs, bodyTimeout: src.bodyMs });
+    res = await src.pool.request({
+      method: 'GET',
+      path: src.path,
+      headersTimeout: src.headersMs,
+      bodyTimeout: src.bodyMs,
+    });
   } catch (err) {
     throw toNetworkError(err, url, req, src.headersMs);
   }
@@ -51,11 +56,15 @@ export async function downloadView(src: ViewSource, ref: FileRef, destPath: stri
   const type = String(res.headers['content-type'] ?? '');
   if (/^text\/html\b/i.test(type)) {
     discard(res);
-    throw new ComfyError('invalid-response', `ComfyUI at ${url} answered with a web page instead of the file "${ref.filename}" (a proxy in between?).`, {
-      url,
-      request: req,
-      status: res.statusCode,
-    });
+    throw new ComfyError(
+      'invalid-response',
+      `ComfyUI at ${url} answered with a web page instead of the file "${ref.filename}" (a proxy in between?).`,
+      {
+        url,
+        request: req,
+        status: res.statusCode,
+      },
+    );
   }
   const tmp = `${destPath}.${randomBytes(6).toString('hex')}.part`;
   const length = Number(res.headers['content-length']);
@@ -66,7 +75,12 @@ export async function downloadView(src: ViewSource, ref: FileRef, destPath: stri
       let got = 0;
       for await (const chunk of res.body) {
         got += (chunk as Buffer).length;
-        if (got > length) throw new ComfyError('invalid-response', `ComfyUI at ${url} sent more than the ${length} bytes it announced for "${ref.filename}".`, { url, request: req });
+        if (got > length)
+          throw new ComfyError(
+            'invalid-response',
+            `ComfyUI at ${url} sent more than the ${length} bytes it announced for "${ref.filename}".`,
+            { url, request: req },
+          );
         chunks.push(chunk as Buffer);
       }
       await writeFile(tmp, Buffer.concat(chunks, got), { flag: 'wx' });
@@ -92,15 +106,24 @@ function discard(res: Dispatcher.ResponseData): void {
 }
 
 /** The body as text, refusing (and dropping the connection) past `limit` bytes. */
-export async function readText(res: Dispatcher.ResponseData, limit: number, url: string, request: string): Promise<string> {
+export async function readText(
+  res: Dispatcher.ResponseData,
+  limit: number,
+  url: string,
+  request: string,
+): Promise<string> {
   const tooLarge = () => {
     discard(res);
     const mb = Math.round((limit / 1048576) * 10) / 10;
-    return new ComfyError('invalid-response', `ComfyUI at ${url} sent an answer to ${request} larger than ${mb} MB; ComfyDesk does not read that much.`, {
-      url,
-      request,
-      status: res.statusCode,
-    });
+    return new ComfyError(
+      'invalid-response',
+      `ComfyUI at ${url} sent an answer to ${request} larger than ${mb} MB; ComfyDesk does not read that much.`,
+      {
+        url,
+        request,
+        status: res.statusCode,
+      },
+    );
   };
   if (Number(res.headers['content-length']) > limit) throw tooLarge();
   const chunks: Buffer[] = [];

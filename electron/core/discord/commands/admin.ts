@@ -20,11 +20,25 @@ const data = new SlashCommandBuilder()
     s
       .setName('limits')
       .setDescription('Queue and rate limits')
-      .addIntegerOption((o) => o.setName('per_user_queue').setDescription('Jobs one member may have waiting').setMinValue(1).setMaxValue(100))
-      .addIntegerOption((o) => o.setName('user_rate').setDescription('Jobs per member per window').setMinValue(1).setMaxValue(1000))
-      .addIntegerOption((o) => o.setName('user_window').setDescription('Member window in seconds').setMinValue(1).setMaxValue(86400))
-      .addIntegerOption((o) => o.setName('guild_rate').setDescription('Jobs for the whole server per window').setMinValue(1).setMaxValue(10000))
-      .addIntegerOption((o) => o.setName('guild_window').setDescription('Server window in seconds').setMinValue(1).setMaxValue(86400)),
+      .addIntegerOption((o) =>
+        o.setName('per_user_queue').setDescription('Jobs one member may have waiting').setMinValue(1).setMaxValue(100),
+      )
+      .addIntegerOption((o) =>
+        o.setName('user_rate').setDescription('Jobs per member per window').setMinValue(1).setMaxValue(1000),
+      )
+      .addIntegerOption((o) =>
+        o.setName('user_window').setDescription('Member window in seconds').setMinValue(1).setMaxValue(86400),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('guild_rate')
+          .setDescription('Jobs for the whole server per window')
+          .setMinValue(1)
+          .setMaxValue(10000),
+      )
+      .addIntegerOption((o) =>
+        o.setName('guild_window').setDescription('Server window in seconds').setMinValue(1).setMaxValue(86400),
+      ),
   )
   .addSubcommand((s) =>
     s
@@ -35,7 +49,12 @@ const data = new SlashCommandBuilder()
           .setName('action')
           .setDescription('What to do')
           .setRequired(true)
-          .addChoices({ name: 'add', value: 'add' }, { name: 'remove', value: 'remove' }, { name: 'list', value: 'list' }, { name: 'clear', value: 'clear' }),
+          .addChoices(
+            { name: 'add', value: 'add' },
+            { name: 'remove', value: 'remove' },
+            { name: 'list', value: 'list' },
+            { name: 'clear', value: 'clear' },
+          ),
       )
       .addStringOption((o) => o.setName('words').setDescription('Comma-separated words or phrases').setMaxLength(1000)),
   )
@@ -46,13 +65,15 @@ export const adminCommand: BotCommand = {
   data,
   async execute(ctx, i, caller) {
     if (!caller.guildId || !caller.guild) throw new Refusal('Not here', 'Use /admin in a server.');
-    if (caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'change ComfyDesk’s settings here'));
+    if (caller.level !== 'admin')
+      throw new Refusal('Not allowed', deniedMessage('admin', 'change ComfyDesk’s settings here'));
     const guildId = caller.guildId;
     const sub = i.options.getSubcommand(true);
     if (sub === 'setroles') {
       const generator = i.options.getRole('generator');
       const admin = i.options.getRole('admin');
-      if (!generator && !admin) throw new Refusal('Nothing to change', 'Give a generator role, an admin role, or both.');
+      if (!generator && !admin)
+        throw new Refusal('Nothing to change', 'Give a generator role, an admin role, or both.');
       if (generator) ctx.store.guilds.setRoles(guildId, 'generator', [generator.id]);
       if (admin) ctx.store.guilds.setRoles(guildId, 'admin', [admin.id]);
       const lines = ctx.store.guilds.roles(guildId).map((r) => `<@&${r.roleId}> → ${r.level}`);
@@ -66,10 +87,18 @@ export const adminCommand: BotCommand = {
       if (perUser !== null) next.perUserQueue = perUser;
       const ur = i.options.getInteger('user_rate');
       const uw = i.options.getInteger('user_window');
-      if (ur !== null || uw !== null) next.userRate = { count: ur ?? current.userRate?.count ?? DEFAULT_USER_RATE.count, windowSec: uw ?? current.userRate?.windowSec ?? DEFAULT_USER_RATE.windowSec };
+      if (ur !== null || uw !== null)
+        next.userRate = {
+          count: ur ?? current.userRate?.count ?? DEFAULT_USER_RATE.count,
+          windowSec: uw ?? current.userRate?.windowSec ?? DEFAULT_USER_RATE.windowSec,
+        };
       const gr = i.options.getInteger('guild_rate');
       const gw = i.options.getInteger('guild_window');
-      if (gr !== null || gw !== null) next.guildRate = { count: gr ?? current.guildRate?.count ?? DEFAULT_GUILD_RATE.count, windowSec: gw ?? current.guildRate?.windowSec ?? DEFAULT_GUILD_RATE.windowSec };
+      if (gr !== null || gw !== null)
+        next.guildRate = {
+          count: gr ?? current.guildRate?.count ?? DEFAULT_GUILD_RATE.count,
+          windowSec: gw ?? current.guildRate?.windowSec ?? DEFAULT_GUILD_RATE.windowSec,
+        };
       ctx.store.guilds.setLimits(guildId, next);
       const u = next.userRate ?? DEFAULT_USER_RATE;
       const g = next.guildRate ?? DEFAULT_GUILD_RATE;
@@ -88,17 +117,30 @@ export const adminCommand: BotCommand = {
     }
     if (sub === 'banned-words') {
       const action = i.options.getString('action', true);
-      const words = (i.options.getString('words') ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+      const words = (i.options.getString('words') ?? '')
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean);
       const current = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
-      if ((action === 'add' || action === 'remove') && words.length === 0) throw new Refusal('Nothing to change', 'Give the words, separated by commas.');
+      if ((action === 'add' || action === 'remove') && words.length === 0)
+        throw new Refusal('Nothing to change', 'Give the words, separated by commas.');
       if (action === 'add') ctx.store.guilds.setBannedWords(guildId, [...current, ...words]);
       if (action === 'remove') {
         const drop = new Set(words.map((w) => w.toLowerCase()));
-        ctx.store.guilds.setBannedWords(guildId, current.filter((w) => !drop.has(w.toLowerCase())));
+        ctx.store.guilds.setBannedWords(
+          guildId,
+          current.filter((w) => !drop.has(w.toLowerCase())),
+        );
       }
       if (action === 'clear') ctx.store.guilds.setBannedWords(guildId, []);
       const now = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
-      await replyInfo(i, `Banned words (${now.length})`, now.length ? now.map((w) => `\`${w}\``).join(', ') : 'None.', [], ctx.logger);
+      await replyInfo(
+        i,
+        `Banned words (${now.length})`,
+        now.length ? now.map((w) => `\`${w}\``).join(', ') : 'None.',
+        [],
+        ctx.logger,
+      );
     }
   },
 };

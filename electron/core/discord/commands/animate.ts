@@ -24,7 +24,10 @@ export const animateCommand: BotCommand = {
       workflow,
       prompt: i.options.getString('prompt') ?? '',
       negative: '',
-      params: commandParams(workflow, { frames: i.options.getInteger('frames'), strength: i.options.getNumber('strength') }),
+      params: commandParams(workflow, {
+        frames: i.options.getInteger('frames'),
+        strength: i.options.getNumber('strength'),
+      }),
       attachments: imageAttachments(i, ['image']),
     });
   },

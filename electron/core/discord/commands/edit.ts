@@ -9,7 +9,9 @@ const data = imagesOnly(
   new SlashCommandBuilder()
     .setName('edit')
     .setDescription('Edit images with an instruction')
-    .addStringOption((o) => o.setName('prompt').setDescription('What to change, e.g. "make it night"').setRequired(true).setMaxLength(2000))
+    .addStringOption((o) =>
+      o.setName('prompt').setDescription('What to change, e.g. "make it night"').setRequired(true).setMaxLength(2000),
+    )
     .addAttachmentOption((o) => o.setName('image').setDescription('The image to edit').setRequired(true))
     .addAttachmentOption((o) => o.setName('image2').setDescription('A second image'))
     .addAttachmentOption((o) => o.setName('image3').setDescription('A third image'))

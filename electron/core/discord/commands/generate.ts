@@ -38,7 +38,12 @@ export const generateCommand: BotCommand = {
     const template = templateName
       ? (ctx.store.templates.visibleTo(caller.userId, caller.guildId).find((t) => t.name === templateName) ?? null)
       : null;
-    if (templateName && !template) throw new Refusal('Unknown template', `There is no template "${templateName}" you can use here.`, 'See /template list.');
+    if (templateName && !template)
+      throw new Refusal(
+        'Unknown template',
+        `There is no template "${templateName}" you can use here.`,
+        'See /template list.',
+      );
     const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
     const params = commandParams(
       workflow,

@@ -59,7 +59,10 @@ export const historyCommand: BotCommand = {
     if (sub === 'list') {
       const status = JobStatusSchema.safeParse(i.options.getString('status'));
       const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
-      const jobs = ctx.store.jobs.byUser(caller.userId, { ...(status.success ? { statuses: [status.data] } : {}), limit });
+      const jobs = ctx.store.jobs.byUser(caller.userId, {
+        ...(status.success ? { statuses: [status.data] } : {}),
+        limit,
+      });
       const lines = jobs.map((j) => `\`${shortId(j.id)}\` ${j.status} · ${j.workflow} · ${oneLine(j.prompt, 60)}`);
       await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
       return;
@@ -70,8 +73,14 @@ export const historyCommand: BotCommand = {
       const embed =
         job.status === 'failed' || job.status === 'cancelled'
           ? jobEndedEmbed(job, manifest?.title)
-          : resultEmbed({ job, ...(manifest ? { workflowTitle: manifest.title } : {}), who: `<@${job.userId}>`, durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null });
-      if (job.status !== 'done' && job.status !== 'failed' && job.status !== 'cancelled') embed.title = `Job ${job.status}`;
+          : resultEmbed({
+              job,
+              ...(manifest ? { workflowTitle: manifest.title } : {}),
+              who: `<@${job.userId}>`,
+              durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null,
+            });
+      if (job.status !== 'done' && job.status !== 'failed' && job.status !== 'cancelled')
+        embed.title = `Job ${job.status}`;
       await replyEphemeral(i, embed, ctx.logger);
       return;
     }

@@ -7,7 +7,10 @@ export function metaOf(a: Attachment): AttachmentMeta {
 }
 
 /** The given image options, in order, as slots 0.. (missing optional ones are skipped). */
-export function imageAttachments(i: ChatInputCommandInteraction, options: readonly string[]): Array<{ slot: number; option: string; meta: AttachmentMeta }> {
+export function imageAttachments(
+  i: ChatInputCommandInteraction,
+  options: readonly string[],
+): Array<{ slot: number; option: string; meta: AttachmentMeta }> {
   const out: Array<{ slot: number; option: string; meta: AttachmentMeta }> = [];
   for (const option of options) {
     const a = i.options.getAttachment(option);
@@ -24,6 +27,8 @@ export function imageAttachments(i: ChatInputCommandInteraction, options: readon
 export function imagesOnly<T extends { options?: unknown[] }>(json: T): T {
   return {
     ...json,
-    options: (json.options ?? []).map((o) => ((o as { type?: number }).type === 11 ? { ...(o as object), file_types: ['image'] } : o)),
+    options: (json.options ?? []).map((o) =>
+      (o as { type?: number }).type === 11 ? { ...(o as object), file_types: ['image'] } : o,
+    ),
   };
 }

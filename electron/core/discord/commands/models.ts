@@ -7,7 +7,10 @@ const data = new SlashCommandBuilder().setName('models').setDescription('Models 
 
 const list = (files: string[]): string => {
   if (files.length === 0) return 'none';
-  const shown = files.slice(0, 25).map((f) => `\`${f}\``).join('\n');
+  const shown = files
+    .slice(0, 25)
+    .map((f) => `\`${f}\``)
+    .join('\n');
   return files.length > 25 ? `${shown}\n…and ${files.length - 25} more` : shown;
 };
 
@@ -22,10 +25,20 @@ export const modelsCommand: BotCommand = {
       ctx.models('loras'),
       ctx.models('upscale_models'),
     ]);
-    await replyInfo(i, 'Models', ctx.health().comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.', [
-      { name: `Checkpoints (${checkpoints.length + diffusion.length})`, value: list([...checkpoints, ...diffusion]), inline: false },
-      { name: `LoRAs (${loras.length})`, value: list(loras), inline: false },
-      { name: `Upscale models (${upscalers.length})`, value: list(upscalers), inline: false },
-    ], ctx.logger);
+    await replyInfo(
+      i,
+      'Models',
+      ctx.health().comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.',
+      [
+        {
+          name: `Checkpoints (${checkpoints.length + diffusion.length})`,
+          value: list([...checkpoints, ...diffusion]),
+          inline: false,
+        },
+        { name: `LoRAs (${loras.length})`, value: list(loras), inline: false },
+        { name: `Upscale models (${upscalers.length})`, value: list(upscalers), inline: false },
+      ],
+      ctx.logger,
+    );
   },
 };

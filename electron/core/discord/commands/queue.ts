@@ -37,12 +37,20 @@ export const queueCommand: BotCommand = {
       const lines = snap.active.slice(0, 20).map(({ job, progress }, n) => {
         const mine = job.userId === caller.userId;
         const visible = mine || (caller.level === 'admin' && job.guildId === caller.guildId && caller.guildId !== null);
-        const what = visible ? `${shortId(job.id)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}` : 'someone else’s job';
+        const what = visible
+          ? `${shortId(job.id)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
+          : 'someone else’s job';
         return `**${n + 1}.** ${PHASE_LABELS[progress.phase]} ${Math.floor(progress.percent)}% — ${what}`;
       });
       const more = snap.active.length > 20 ? `\n…and ${snap.active.length - 20} more` : '';
       const head = snap.paused ? '⏸️ The queue is paused by the desktop owner.\n\n' : '';
-      await replyInfo(i, `Queue (${snap.active.length})`, `${head}${lines.join('\n') || 'Nothing is waiting or running.'}${more}`, [], ctx.logger);
+      await replyInfo(
+        i,
+        `Queue (${snap.active.length})`,
+        `${head}${lines.join('\n') || 'Nothing is waiting or running.'}${more}`,
+        [],
+        ctx.logger,
+      );
       return;
     }
     if (sub === 'status') {
@@ -60,18 +68,32 @@ export const queueCommand: BotCommand = {
       return;
     }
     if (sub === 'cancel') {
-      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
+      if (!atLeast(caller.level, 'generator'))
+        throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
       const job = findJob(ctx, caller, i.options.getString('id', true));
-      if (job.userId !== caller.userId && caller.level !== 'admin') throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
+      if (job.userId !== caller.userId && caller.level !== 'admin')
+        throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
       const result = await ctx.jobs.cancel(job.id);
-      const said = { removed: 'removed from the queue', deleted: 'removed from ComfyUI’s queue', interrupting: 'interrupted', 'already-ended': 'already over' }[result.action];
+      const said = {
+        removed: 'removed from the queue',
+        deleted: 'removed from ComfyUI’s queue',
+        interrupting: 'interrupted',
+        'already-ended': 'already over',
+      }[result.action];
       await replyInfo(i, 'Cancelled', `Job ${shortId(job.id)} was ${said}.`, [], ctx.logger);
       return;
     }
     if (sub === 'clear') {
-      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'clear your queue'));
+      if (!atLeast(caller.level, 'generator'))
+        throw new Refusal('Not allowed', deniedMessage('generator', 'clear your queue'));
       const { cancelled } = await ctx.jobs.clearUser(caller.userId);
-      await replyInfo(i, 'Queue cleared', cancelled ? `Cancelled ${cancelled} waiting job${cancelled === 1 ? '' : 's'}.` : 'You had nothing waiting.', [], ctx.logger);
+      await replyInfo(
+        i,
+        'Queue cleared',
+        cancelled ? `Cancelled ${cancelled} waiting job${cancelled === 1 ? '' : 's'}.` : 'You had nothing waiting.',
+        [],
+        ctx.logger,
+      );
     }
   },
   async autocomplete(ctx, i, caller) {

@@ -24,7 +24,10 @@ export const settingsCommand: BotCommand = {
     if (!delivery.success) throw new Refusal('Invalid option', '`delivery` must be channel or dm.');
     ctx.store.users.upsert(caller.userId, caller.userName);
     ctx.store.users.setDefaultDelivery(caller.userId, delivery.data);
-    const where = delivery.data === 'dm' ? 'by direct message (in the channel if your DMs are closed)' : 'in the channel you asked in';
+    const where =
+      delivery.data === 'dm'
+        ? 'by direct message (in the channel if your DMs are closed)'
+        : 'in the channel you asked in';
     await replyInfo(i, 'Saved', `Your results now arrive ${where}.`, [], ctx.logger);
   },
 };

@@ -3,7 +3,10 @@ import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
 import { replyInfo } from '../respond';
 
-const data = new SlashCommandBuilder().setName('status').setDescription('Is ComfyUI up, how long is the queue').toJSON();
+const data = new SlashCommandBuilder()
+  .setName('status')
+  .setDescription('Is ComfyUI up, how long is the queue')
+  .toJSON();
 
 export const statusCommand: BotCommand = {
   name: 'status',
@@ -12,15 +15,27 @@ export const statusCommand: BotCommand = {
     await i.deferReply({ flags: 64 });
     const health = ctx.health();
     const gpus = await ctx.gpus();
-    const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[health.comfy.status];
+    const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[
+      health.comfy.status
+    ];
     const backends = health.comfy.backends
       .filter((b) => b.enabled)
       .map((b) => `• ${b.status}${b.error ? ` (${b.error})` : ''}`)
       .join('\n');
-    await replyInfo(i, 'ComfyDesk status', '', [
-      { name: 'ComfyUI', value: `${comfy}${backends ? `\n${backends}` : ''}`, inline: false },
-      { name: 'Queue', value: `${health.queue.queued} waiting, ${health.queue.running} running${health.queue.paused ? ' (paused)' : ''}`, inline: true },
-      { name: 'GPU', value: gpus.join('\n') || 'unknown', inline: true },
-    ], ctx.logger);
+    await replyInfo(
+      i,
+      'ComfyDesk status',
+      '',
+      [
+        { name: 'ComfyUI', value: `${comfy}${backends ? `\n${backends}` : ''}`, inline: false },
+        {
+          name: 'Queue',
+          value: `${health.queue.queued} waiting, ${health.queue.running} running${health.queue.paused ? ' (paused)' : ''}`,
+          inline: true,
+        },
+        { name: 'GPU', value: gpus.join('\n') || 'unknown', inline: true },
+      ],
+      ctx.logger,
+    );
   },
 };

@@ -17,7 +17,13 @@ const data = new SlashCommandBuilder()
       .setName('save')
       .setDescription('Save a template')
       .addStringOption((o) => o.setName('name').setDescription('Template name').setRequired(true).setMaxLength(100))
-      .addStringOption((o) => o.setName('prompt').setDescription('Prompt; {prompt} is replaced by what /generate gets').setRequired(true).setMaxLength(2000))
+      .addStringOption((o) =>
+        o
+          .setName('prompt')
+          .setDescription('Prompt; {prompt} is replaced by what /generate gets')
+          .setRequired(true)
+          .setMaxLength(2000),
+      )
       .addStringOption((o) => o.setName('negative').setDescription('Negative prompt').setMaxLength(2000))
       .addStringOption((o) => o.setName('workflow').setDescription('Workflow').setAutocomplete(true))
       .addIntegerOption((o) => o.setName('width').setDescription('Width'))
@@ -48,7 +54,8 @@ export const templateCommand: BotCommand = {
     const sub = i.options.getSubcommand(true);
     const visible = () => ctx.store.templates.visibleTo(caller.userId, caller.guildId);
     if (sub === 'save') {
-      if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'save templates'));
+      if (!atLeast(caller.level, 'generator'))
+        throw new Refusal('Not allowed', deniedMessage('generator', 'save templates'));
       const shared = i.options.getBoolean('shared') ?? false;
       if (shared && !caller.guildId) throw new Refusal('Not here', 'Templates can only be shared in a server.');
       const name = i.options.getString('name', true).trim();
@@ -65,28 +72,54 @@ export const templateCommand: BotCommand = {
         cfg: i.options.getNumber('cfg'),
       });
       ctx.store.users.upsert(caller.userId, caller.userName);
-      const saved = ctx.store.templates.save({ ownerId: caller.userId, guildId: caller.guildId, shared, name, prompt, negative, params, workflow: workflow.manifest.id });
+      const saved = ctx.store.templates.save({
+        ownerId: caller.userId,
+        guildId: caller.guildId,
+        shared,
+        name,
+        prompt,
+        negative,
+        params,
+        workflow: workflow.manifest.id,
+      });
       ctx.events.emit('templates.changed', { id: saved.id, template: saved });
       await replyEphemeral(i, templatePreviewEmbed(saved, workflow.manifest), ctx.logger);
       return;
     }
     if (sub === 'list') {
       const list = visible();
-      const lines = list.slice(0, 40).map((t) => `• **${t.name}**${t.ownerId === caller.userId ? '' : ' (shared)'} — ${oneLine(t.prompt, 60)}`);
+      const lines = list
+        .slice(0, 40)
+        .map((t) => `• **${t.name}**${t.ownerId === caller.userId ? '' : ' (shared)'} — ${oneLine(t.prompt, 60)}`);
       const more = list.length > 40 ? `\n…and ${list.length - 40} more (type in /template load to find them)` : '';
-      await replyInfo(i, `Templates (${list.length})`, `${lines.join('\n') || 'No templates yet. Save one with /template save.'}${more}`, [], ctx.logger);
+      await replyInfo(
+        i,
+        `Templates (${list.length})`,
+        `${lines.join('\n') || 'No templates yet. Save one with /template save.'}${more}`,
+        [],
+        ctx.logger,
+      );
       return;
     }
     const name = i.options.getString('name', true);
     const template = visible().find((t) => t.name === name);
-    if (!template) throw new Refusal('Unknown template', `There is no template "${name}" you can use here.`, 'See /template list.');
+    if (!template)
+      throw new Refusal('Unknown template', `There is no template "${name}" you can use here.`, 'See /template list.');
     if (sub === 'load') {
-      await replyEphemeral(i, templatePreviewEmbed(template, ctx.workflows.get(template.workflow)?.manifest ?? null), ctx.logger);
+      await replyEphemeral(
+        i,
+        templatePreviewEmbed(template, ctx.workflows.get(template.workflow)?.manifest ?? null),
+        ctx.logger,
+      );
       return;
     }
     if (sub === 'delete') {
       const adminOfScope = caller.level === 'admin' && template.guildId === caller.guildId && template.shared;
-      if (template.ownerId !== caller.userId && !adminOfScope) throw new Refusal('Not allowed', 'Only its owner (or a server admin, for shared templates) can delete a template.');
+      if (template.ownerId !== caller.userId && !adminOfScope)
+        throw new Refusal(
+          'Not allowed',
+          'Only its owner (or a server admin, for shared templates) can delete a template.',
+        );
       ctx.store.templates.remove(template.id);
       ctx.events.emit('templates.changed', { id: template.id, template: null });
       await replyInfo(i, 'Template deleted', `"${template.name}" is gone.`, [], ctx.logger);

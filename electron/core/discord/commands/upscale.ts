@@ -22,7 +22,11 @@ export const upscaleCommand: BotCommand = {
   name: 'upscale',
   data,
   async execute(ctx, i, caller) {
-    const workflow = pickWorkflow(ctx, 'upscale', ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null);
+    const workflow = pickWorkflow(
+      ctx,
+      'upscale',
+      ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null,
+    );
     await submitJob(ctx, i, caller, {
       workflow,
       prompt: '',

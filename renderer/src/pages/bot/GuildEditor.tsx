@@ -18,7 +18,8 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
   const [everyone, setEveryone] = useState<RoleLevel>(guild.settings.everyoneLevel ?? 'user');
   const [banned, setBanned] = useState(guild.bannedWords.join(', '));
   const [addRole, setAddRole] = useState('');
-  const roleName = (id: string) => guild.availableRoles.find((r) => r.id === id)?.name ?? guild.roles.find((r) => r.roleId === id)?.name ?? id;
+  const roleName = (id: string) =>
+    guild.availableRoles.find((r) => r.id === id)?.name ?? guild.roles.find((r) => r.roleId === id)?.name ?? id;
   const p = `guild-${guild.id}`;
 
   const save = (e: React.FormEvent) => {
@@ -46,7 +47,9 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
     <form className="card form guild" onSubmit={save} aria-label={`Server ${guild.name}`}>
       <div className="card-header">
         <h3>{guild.name}</h3>
-        <span className={`status-pill ${guild.connected ? 'online' : 'stopped'}`}>{guild.connected ? 'connected' : 'not connected'}</span>
+        <span className={`status-pill ${guild.connected ? 'online' : 'stopped'}`}>
+          {guild.connected ? 'connected' : 'not connected'}
+        </span>
       </div>
       <fieldset>
         <legend>Roles</legend>
@@ -66,13 +69,23 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
               <span>@{roleName(r.roleId)}</span>
               <label>
                 <span className="sr-only">Level of {roleName(r.roleId)}</span>
-                <select value={r.level} onChange={(e) => setRoles(roles.map((x, j) => (j === i ? { ...x, level: e.target.value as RoleLevel } : x)))}>
+                <select
+                  value={r.level}
+                  onChange={(e) =>
+                    setRoles(roles.map((x, j) => (j === i ? { ...x, level: e.target.value as RoleLevel } : x)))
+                  }
+                >
                   {LEVELS.map((l) => (
                     <option key={l}>{l}</option>
                   ))}
                 </select>
               </label>
-              <button type="button" className="subtle" aria-label={`Remove ${roleName(r.roleId)}`} onClick={() => setRoles(roles.filter((_, j) => j !== i))}>
+              <button
+                type="button"
+                className="subtle"
+                aria-label={`Remove ${roleName(r.roleId)}`}
+                onClick={() => setRoles(roles.filter((_, j) => j !== i))}
+              >
                 ×
               </button>
             </li>
@@ -109,9 +122,30 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       <fieldset>
         <legend>Limits</legend>
         <div className="field-row">
-          <NumberField id={`${p}-peruser`} label="Jobs per user in queue" {...PER_USER} value={perUser} onChange={setPerUser} placeholder="app default" />
-          <NumberField id={`${p}-rate`} label="Requests per user" min={1} value={rateCount} onChange={setRateCount} placeholder="no limit" />
-          <NumberField id={`${p}-window`} label="per seconds" min={1} value={rateWindow} onChange={setRateWindow} placeholder="60" />
+          <NumberField
+            id={`${p}-peruser`}
+            label="Jobs per user in queue"
+            {...PER_USER}
+            value={perUser}
+            onChange={setPerUser}
+            placeholder="app default"
+          />
+          <NumberField
+            id={`${p}-rate`}
+            label="Requests per user"
+            min={1}
+            value={rateCount}
+            onChange={setRateCount}
+            placeholder="no limit"
+          />
+          <NumberField
+            id={`${p}-window`}
+            label="per seconds"
+            min={1}
+            value={rateWindow}
+            onChange={setRateWindow}
+            placeholder="60"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${p}-banned`}>Banned words (comma separated)</label>

@@ -5,7 +5,8 @@ import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import { displayName, usePeople } from '../../stores/people-store';
 
-const toDay = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 10));
+const toDay = (ms: number | undefined) =>
+  ms === undefined ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 
 /** Full-text search and filters; the text is sent once typing pauses. */
 export function GalleryFiltersBar() {
@@ -30,7 +31,14 @@ export function GalleryFiltersBar() {
     <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
       <label className="search">
         <span className="sr-only">Search prompts</span>
-        <input type="search" placeholder="Search prompts…" maxLength={500} value={text} onChange={(e) => setText(e.target.value)} data-testid="gallery-search" />
+        <input
+          type="search"
+          placeholder="Search prompts…"
+          maxLength={500}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="gallery-search"
+        />
       </label>
       <label>
         <span className="sr-only">Who asked</span>
@@ -47,7 +55,9 @@ export function GalleryFiltersBar() {
               {displayName(p.id, { [p.id]: p.name })} ({p.count})
             </option>
           ))}
-          {filters.userId && !people.some((p) => p.id === filters.userId) && <option value={filters.userId}>{filters.userId}</option>}
+          {filters.userId && !people.some((p) => p.id === filters.userId) && (
+            <option value={filters.userId}>{filters.userId}</option>
+          )}
         </select>
       </label>
       <label>
@@ -74,7 +84,10 @@ export function GalleryFiltersBar() {
       </label>
       <label>
         <span className="sr-only">Kind</span>
-        <select value={filters.kind ?? ''} onChange={(e) => setFilters({ kind: (e.target.value || undefined) as 'image' | 'video' | undefined })}>
+        <select
+          value={filters.kind ?? ''}
+          onChange={(e) => setFilters({ kind: (e.target.value || undefined) as 'image' | 'video' | undefined })}
+        >
           <option value="">Images and videos</option>
           <option value="image">Images</option>
           <option value="video">Videos</option>
@@ -82,14 +95,22 @@ export function GalleryFiltersBar() {
       </label>
       <label className="date">
         From
-        <input type="date" value={toDay(filters.from)} onChange={(e) => setFilters({ from: dayStart(e.target.value) })} />
+        <input
+          type="date"
+          value={toDay(filters.from)}
+          onChange={(e) => setFilters({ from: dayStart(e.target.value) })}
+        />
       </label>
       <label className="date">
         To
         <input type="date" value={toDay(filters.to)} onChange={(e) => setFilters({ to: dayEnd(e.target.value) })} />
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={filters.favourite === true} onChange={(e) => setFilters({ favourite: e.target.checked || undefined })} />
+        <input
+          type="checkbox"
+          checked={filters.favourite === true}
+          onChange={(e) => setFilters({ favourite: e.target.checked || undefined })}
+        />
         Favourites
       </label>
       {active && (

@@ -16,7 +16,17 @@ const GAP = 10;
  */
 const SETTLE_MS = 90;
 
-const Tile = memo(function Tile({ output, index, focused, version }: { output: Output; index: number; focused: boolean; version: number }) {
+const Tile = memo(function Tile({
+  output,
+  index,
+  focused,
+  version,
+}: {
+  output: Output;
+  index: number;
+  focused: boolean;
+  version: number;
+}) {
   const [settled, setSettled] = useState(false);
   useEffect(() => {
     const t = setTimeout(() => setSettled(true), SETTLE_MS);
@@ -24,7 +34,11 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
   }, []);
   const src = !settled
     ? null
-    : output.thumbnailPath ? mediaUrl('thumb', output.id, version || null) : output.kind === 'image' ? mediaUrl('file', output.id) : null;
+    : output.thumbnailPath
+      ? mediaUrl('thumb', output.id, version || null)
+      : output.kind === 'image'
+        ? mediaUrl('file', output.id)
+        : null;
   return (
     <div
       role="gridcell"
@@ -45,7 +59,11 @@ const Tile = memo(function Tile({ output, index, focused, version }: { output: O
         </div>
       )}
       {output.kind === 'video' && <span className="tile-badge">▶ video</span>}
-      {output.favourite && <span className="tile-fav" aria-hidden="true">★</span>}
+      {output.favourite && (
+        <span className="tile-fav" aria-hidden="true">
+          ★
+        </span>
+      )}
     </div>
   );
 });
@@ -110,7 +128,13 @@ export function GalleryGrid() {
       e.preventDefault();
       return;
     }
-    const next = moveFocus(focus, e.key, columns, items.length, Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (tile + GAP))));
+    const next = moveFocus(
+      focus,
+      e.key,
+      columns,
+      items.length,
+      Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (tile + GAP))),
+    );
     if (next !== focus && next >= 0) {
       e.preventDefault();
       setFocus(next);
@@ -136,7 +160,9 @@ export function GalleryGrid() {
       >
         {items.length === 0 && done && !error && (
           <p className="empty" data-testid="gallery-empty">
-            {filtered ? 'No outputs match these filters. Try other words, or clear the filters.' : 'Nothing here yet. Images from Generate and from the Discord bot appear here.'}
+            {filtered
+              ? 'No outputs match these filters. Try other words, or clear the filters.'
+              : 'Nothing here yet. Images from Generate and from the Discord bot appear here.'}
           </p>
         )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
@@ -146,11 +172,24 @@ export function GalleryGrid() {
               role="row"
               aria-rowindex={row.index + 1}
               className="grid-row"
-              style={{ transform: `translateY(${row.start}px)`, height: tile, gap: GAP, gridTemplateColumns: `repeat(${columns}, ${tile}px)` }}
+              style={{
+                transform: `translateY(${row.start}px)`,
+                height: tile,
+                gap: GAP,
+                gridTemplateColumns: `repeat(${columns}, ${tile}px)`,
+              }}
             >
               {items.slice(row.index * columns, row.index * columns + columns).map((o, i) => {
                 const index = row.index * columns + i;
-                return <Tile key={o.id} output={o} index={index} focused={index === focus} version={thumbVersion[o.id] ?? 0} />;
+                return (
+                  <Tile
+                    key={o.id}
+                    output={o}
+                    index={index}
+                    focused={index === focus}
+                    version={thumbVersion[o.id] ?? 0}
+                  />
+                );
               })}
             </div>
           ))}

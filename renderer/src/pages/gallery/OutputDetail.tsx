@@ -66,7 +66,14 @@ export function OutputDetail({ id }: { id: number }) {
     useGenerate.getState().prefill({
       workflow: wf.manifest.id,
       prompt: kind === 'upscale' ? output.prompt : '',
-      images: [{ slot: 0, path: output.filePath, filename: output.filePath.split(/[\\/]/).pop() ?? 'image.png', previewUrl: mediaUrl('file', output.id) }],
+      images: [
+        {
+          slot: 0,
+          path: output.filePath,
+          filename: output.filePath.split(/[\\/]/).pop() ?? 'image.png',
+          previewUrl: mediaUrl('file', output.id),
+        },
+      ],
     });
     close();
     useNav.getState().go('generate');
@@ -98,7 +105,9 @@ export function OutputDetail({ id }: { id: number }) {
             </button>
           </div>
           <h3>Prompt</h3>
-          <p className="prompt-text" data-testid="detail-prompt">{output.prompt || '—'}</p>
+          <p className="prompt-text" data-testid="detail-prompt">
+            {output.prompt || '—'}
+          </p>
           {output.negative && (
             <>
               <h3>Negative</h3>
@@ -125,7 +134,13 @@ export function OutputDetail({ id }: { id: number }) {
             </div>
             <div>
               <dt>Where</dt>
-              <dd>{output.guildId ? guildName(guilds, output.guildId) : job?.source === 'discord' ? 'Discord (direct message)' : 'Desktop'}</dd>
+              <dd>
+                {output.guildId
+                  ? guildName(guilds, output.guildId)
+                  : job?.source === 'discord'
+                    ? 'Discord (direct message)'
+                    : 'Desktop'}
+              </dd>
             </div>
             <div>
               <dt>Made</dt>
@@ -143,11 +158,21 @@ export function OutputDetail({ id }: { id: number }) {
             <button type="button" onClick={() => void copy(output.prompt, 'Prompt')}>
               Copy prompt
             </button>
-            <button type="button" aria-pressed={output.favourite} onClick={() => void useGallery.getState().setFavourite(output.id, !output.favourite)}>
+            <button
+              type="button"
+              aria-pressed={output.favourite}
+              onClick={() => void useGallery.getState().setFavourite(output.id, !output.favourite)}
+            >
               {output.favourite ? '★ Favourite' : '☆ Favourite'}
             </button>
             {window.comfydesk ? (
-              <button type="button" onClick={() => void report(() => api.call('library.reveal', { id: output.id }), 'Shown in your file manager.')} title={output.filePath}>
+              <button
+                type="button"
+                onClick={() =>
+                  void report(() => api.call('library.reveal', { id: output.id }), 'Shown in your file manager.')
+                }
+                title={output.filePath}
+              >
                 Open file location
               </button>
             ) : (
@@ -160,13 +185,23 @@ export function OutputDetail({ id }: { id: number }) {
                 Open full size
               </a>
             )}
-            <button type="button" onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId }), 'Queued again as your job.')}>
+            <button
+              type="button"
+              onClick={() =>
+                void report(() => api.call('jobs.rerun', { id: output.jobId }), 'Queued again as your job.')
+              }
+            >
               Rerun here
             </button>
             {output.userId !== 'desktop' && (
               <button
                 type="button"
-                onClick={() => void report(() => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }), 'Queued again for its original user.')}
+                onClick={() =>
+                  void report(
+                    () => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }),
+                    'Queued again for its original user.',
+                  )
+                }
               >
                 Rerun as {userName}
               </button>

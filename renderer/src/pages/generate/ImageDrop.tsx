@@ -35,7 +35,11 @@ export function ImageDrop({ slot, label, required }: { slot: number; label: stri
         {label}
         {required ? ' (required)' : ' (optional)'}
       </label>
-      {image ? <img src={image.previewUrl} alt={`${label}: ${image.filename}`} /> : <span className="muted">{busy ? 'Uploading…' : 'Drop an image here, paste, or'}</span>}
+      {image ? (
+        <img src={image.previewUrl} alt={`${label}: ${image.filename}`} />
+      ) : (
+        <span className="muted">{busy ? 'Uploading…' : 'Drop an image here, paste, or'}</span>
+      )}
       <div className="drop-actions">
         <button type="button" onClick={() => input.current?.click()} disabled={busy}>
           {image ? 'Replace' : 'Choose file'}
@@ -53,7 +57,14 @@ export function ImageDrop({ slot, label, required }: { slot: number; label: stri
           </button>
         )}
       </div>
-      <input ref={input} id={id} type="file" accept="image/png,image/jpeg,image/webp" hidden onChange={(e) => void take(e.target.files?.[0])} />
+      <input
+        ref={input}
+        id={id}
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        hidden
+        onChange={(e) => void take(e.target.files?.[0])}
+      />
     </div>
   );
 }

@@ -17,7 +17,10 @@ export function BackendsCard() {
   const [pending, setPending] = useState<Record<string, boolean>>({});
   const setEnabled = async (b: BackendSummary, enabled: boolean) => {
     setPending((p) => ({ ...p, [b.id]: enabled }));
-    await report(() => api.call('backends.setEnabled', { id: b.id, enabled }), enabled ? `${b.name} enabled.` : `${b.name} disabled.`);
+    await report(
+      () => api.call('backends.setEnabled', { id: b.id, enabled }),
+      enabled ? `${b.name} enabled.` : `${b.name} disabled.`,
+    );
     setPending((p) => {
       const next = { ...p };
       delete next[b.id];
@@ -29,12 +32,17 @@ export function BackendsCard() {
     <div className="card">
       <h2>ComfyUI backends</h2>
       {backends.length === 0 ? (
-        <p className="empty">No ComfyUI yet. Add one by its address, or set the ComfyUI folder below to let ComfyDesk launch it.</p>
+        <p className="empty">
+          No ComfyUI yet. Add one by its address, or set the ComfyUI folder below to let ComfyDesk launch it.
+        </p>
       ) : (
         <ul className="backend-list" data-testid="backends">
           {backends.map((b) => (
             <li key={b.id}>
-              <span className={`dot ${b.status === 'idle' || b.status === 'busy' ? 'ok' : b.status === 'starting' ? 'warn' : b.status === 'error' ? 'bad' : 'off'}`} aria-hidden="true" />
+              <span
+                className={`dot ${b.status === 'idle' || b.status === 'busy' ? 'ok' : b.status === 'starting' ? 'warn' : b.status === 'error' ? 'bad' : 'off'}`}
+                aria-hidden="true"
+              />
               <div className="backend-main">
                 <div>
                   {b.name} <span className="muted small">{b.kind}</span>
@@ -55,7 +63,12 @@ export function BackendsCard() {
                 />
                 Enabled
               </label>
-              <button type="button" className="subtle danger" onClick={() => setRemoving(b)} aria-label={`Remove ${b.name}`}>
+              <button
+                type="button"
+                className="subtle danger"
+                onClick={() => setRemoving(b)}
+                aria-label={`Remove ${b.name}`}
+              >
                 Remove
               </button>
             </li>
@@ -68,7 +81,10 @@ export function BackendsCard() {
         onSubmit={(e) => {
           e.preventDefault();
           setAdding(true);
-          void report(() => api.call('backends.add', { url: withScheme(url), force }), (b) => `Added ${b.name} (${b.status}).`).then((b) => {
+          void report(
+            () => api.call('backends.add', { url: withScheme(url), force }),
+            (b) => `Added ${b.name} (${b.status}).`,
+          ).then((b) => {
             setAdding(false);
             if (b) setUrl('');
           });
@@ -76,7 +92,15 @@ export function BackendsCard() {
       >
         <label className="grow">
           <span className="sr-only">ComfyUI address</span>
-          <input type="text" inputMode="url" autoComplete="off" spellCheck={false} placeholder="http://192.168.1.20:8188" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <input
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="http://192.168.1.20:8188"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />

@@ -25,7 +25,12 @@ export function LaunchCard() {
       onSubmit={(e) => {
         e.preventDefault();
         void report(
-          () => api.call('comfy.setLaunchSettings', { launchPath: path.trim() || null, autoLaunch: auto, extraArgs: args.split(/\s+/).filter(Boolean) }),
+          () =>
+            api.call('comfy.setLaunchSettings', {
+              launchPath: path.trim() || null,
+              autoLaunch: auto,
+              extraArgs: args.split(/\s+/).filter(Boolean),
+            }),
           (v) => (v.launcher.restartNeeded ? 'Saved. Restart ComfyUI to use them.' : 'Launch settings saved.'),
         ).then((v) => v && setView(v));
       }}
@@ -33,12 +38,27 @@ export function LaunchCard() {
       <h2>Launch ComfyUI</h2>
       <div className="field">
         <label htmlFor="launch-path">ComfyUI folder</label>
-        <input id="launch-path" type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder={view?.config.launchPath ?? 'C:\\ComfyUI_windows_portable or ~/ComfyUI'} />
-        <small className="hint">The folder with main.py, or a portable build’s root.{view?.config.launchPath ? ` The config file says ${view.config.launchPath}.` : ''}</small>
+        <input
+          id="launch-path"
+          type="text"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder={view?.config.launchPath ?? 'C:\\ComfyUI_windows_portable or ~/ComfyUI'}
+        />
+        <small className="hint">
+          The folder with main.py, or a portable build’s root.
+          {view?.config.launchPath ? ` The config file says ${view.config.launchPath}.` : ''}
+        </small>
       </div>
       <div className="field">
         <label htmlFor="launch-args">Extra flags</label>
-        <input id="launch-args" type="text" value={args} onChange={(e) => setArgs(e.target.value)} placeholder="--lowvram" />
+        <input
+          id="launch-args"
+          type="text"
+          value={args}
+          onChange={(e) => setArgs(e.target.value)}
+          placeholder="--lowvram"
+        />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />

@@ -23,7 +23,11 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
   const defaultWorkflow = useAppStore((s) => s.settings?.defaults.workflow);
-  const startWorkflow = template?.workflow ?? workflows.find((w) => w.manifest.id === defaultWorkflow)?.manifest.id ?? workflows[0]?.manifest.id ?? '';
+  const startWorkflow =
+    template?.workflow ??
+    workflows.find((w) => w.manifest.id === defaultWorkflow)?.manifest.id ??
+    workflows[0]?.manifest.id ??
+    '';
   const [name, setName] = useState(template?.name ?? '');
   const [guildId, setGuildId] = useState<string | null>(template?.guildId ?? null);
   const [shared, setShared] = useState(template?.shared ?? false);
@@ -46,7 +50,15 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const mine = !template || template.ownerId === DESKTOP_OWNER_ID;
   const { params, errors: live } = collectParams(specs, values);
   const embed = templatePreviewEmbed(
-    { name: name.trim() || 'Untitled', prompt, negative, params, workflow, shared, ...(template ? { id: template.id } : {}) },
+    {
+      name: name.trim() || 'Untitled',
+      prompt,
+      negative,
+      params,
+      workflow,
+      shared,
+      ...(template ? { id: template.id } : {}),
+    },
     manifest,
   );
 
@@ -112,8 +124,16 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
               ))}
             </select>
           </div>
-          <label className="checkbox field-inline" title={guildId === null ? 'Pick a server first: a private template stays on this desktop.' : undefined}>
-            <input type="checkbox" checked={shared && guildId !== null} disabled={guildId === null} onChange={(e) => setShared(e.target.checked)} />
+          <label
+            className="checkbox field-inline"
+            title={guildId === null ? 'Pick a server first: a private template stays on this desktop.' : undefined}
+          >
+            <input
+              type="checkbox"
+              checked={shared && guildId !== null}
+              disabled={guildId === null}
+              onChange={(e) => setShared(e.target.checked)}
+            />
             Shared with everyone on the server
           </label>
         </div>
@@ -138,15 +158,33 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
         </div>
         <div className="field">
           <label htmlFor="tpl-prompt">Prompt</label>
-          <textarea id="tpl-prompt" rows={4} maxLength={2000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+          <textarea
+            id="tpl-prompt"
+            rows={4}
+            maxLength={2000}
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+          />
         </div>
         {takesNegative(manifest) && (
           <div className="field">
             <label htmlFor="tpl-negative">Negative prompt</label>
-            <textarea id="tpl-negative" rows={2} maxLength={2000} value={negative} onChange={(e) => setNegative(e.target.value)} />
+            <textarea
+              id="tpl-negative"
+              rows={2}
+              maxLength={2000}
+              value={negative}
+              onChange={(e) => setNegative(e.target.value)}
+            />
           </div>
         )}
-        <ParamFields idPrefix="tpl" specs={specs} values={values} errors={{ ...errors, ...live }} onChange={(n, v) => setValues({ ...values, [n]: v })} />
+        <ParamFields
+          idPrefix="tpl"
+          specs={specs}
+          values={values}
+          errors={{ ...errors, ...live }}
+          onChange={(n, v) => setValues({ ...values, [n]: v })}
+        />
         <div className="actions">
           {template && (
             <button type="button" className="danger subtle" onClick={() => setConfirm(true)}>
@@ -182,7 +220,10 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
           onCancel={() => setConfirm(false)}
           onConfirm={() => {
             setConfirm(false);
-            void useCatalog.getState().deleteTemplate(template.id).then((ok) => ok && onDeleted());
+            void useCatalog
+              .getState()
+              .deleteTemplate(template.id)
+              .then((ok) => ok && onDeleted());
           }}
         />
       )}

@@ -15,7 +15,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: FakeComfyOptions = {}): Promise<{ fake: FakeComfy; backend: ComfyBackend; trail: Map<string, JobProgress[]>; statuses: BackendStatus[] }> {
+async function setup(
+  opts: FakeComfyOptions = {},
+): Promise<{ fake: FakeComfy; backend: ComfyBackend; trail: Map<string, JobProgress[]>; statuses: BackendStatus[] }> {
   const fake = await startFakeComfy(opts);
   cleanups.push(() => fake.close());
   const backend = new ComfyBackend({
@@ -48,13 +50,33 @@ const twoSamplers: ApiGraph = {
   '4': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
   '5': {
     class_type: 'KSampler',
-    inputs: { model: ['1', 0], seed: 1, steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal',
-      positive: ['2', 0], negative: ['3', 0], latent_image: ['4', 0], denoise: 1 },
+    inputs: {
+      model: ['1', 0],
+      seed: 1,
+      steps: 20,
+      cfg: 7,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      positive: ['2', 0],
+      negative: ['3', 0],
+      latent_image: ['4', 0],
+      denoise: 1,
+    },
   },
   '6': {
     class_type: 'KSampler',
-    inputs: { model: ['1', 0], seed: 2, steps: 8, cfg: 7, sampler_name: 'euler', scheduler: 'normal',
-      positive: ['2', 0], negative: ['3', 0], latent_image: ['5', 0], denoise: 0.5 },
+    inputs: {
+      model: ['1', 0],
+      seed: 2,
+      steps: 8,
+      cfg: 7,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      positive: ['2', 0],
+      negative: ['3', 0],
+      latent_image: ['5', 0],
+      denoise: 0.5,
+    },
   },
   '7': { class_type: 'VAEDecode', inputs: { samples: ['6', 0], vae: ['1', 2] } },
   '8': { class_type: 'SaveImage', inputs: { images: ['7', 0], filename_prefix: 'v' } },
@@ -81,7 +103,9 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     expectMonotonic(t);
     expect([...new Set(t.map((p) => p.percent))]).toEqual([0, 33, 66, 100]);
     expect(t.at(-1)).toMatchObject({ phase: 'done', percent: 100, ended: true, error: null });
-    expect(job.files).toEqual([{ nodeId: '3', filename: expect.stringMatching(/^t_\d{5}_\.png$/), subfolder: '', type: 'output' }]);
+    expect(job.files).toEqual([
+      { nodeId: '3', filename: expect.stringMatching(/^t_\d{5}_\.png$/), subfolder: '', type: 'output' },
+    ]);
     expect(fake.prompts[0]).toMatchObject({ promptId, clientId: 'desk-1' });
 
     const files = await backend.collectOutputs(promptId, await tempDir());
@@ -192,10 +216,18 @@ describe('ComfyBackend against the fake ComfyUI', () => {
 
   it('a refused workflow (400) names the node and the input', async () => {
     const { backend } = await setup();
-    const bad: ApiGraph = { ...trivial(7), '1': { class_type: 'EmptyImage', inputs: { width: 'abc', height: 64, batch_size: 1, color: 0 } } };
+    const bad: ApiGraph = {
+      ...trivial(7),
+      '1': { class_type: 'EmptyImage', inputs: { width: 'abc', height: 64, batch_size: 1, color: 0 } },
+    };
     const e = (await backend.submit(bad).catch((x: unknown) => x)) as ComfyValidationError;
     expect(e).toBeInstanceOf(ComfyValidationError);
-    expect(e.errors[0]).toMatchObject({ nodeId: '1', classType: 'EmptyImage', inputName: 'width', type: 'invalid_input_type' });
+    expect(e.errors[0]).toMatchObject({
+      nodeId: '1',
+      classType: 'EmptyImage',
+      inputName: 'width',
+      type: 'invalid_input_type',
+    });
     expect(e.message).toContain('node 1 (EmptyImage) input "width"');
     expect(backend.trackedPrompts).toEqual([]);
   });
@@ -217,11 +249,14 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     cleanups.push(() => fake.close());
     // A proxy that forwards plain HTTP but refuses every WebSocket upgrade.
     const proxy = createServer((req, res) => {
-      const up = httpRequest({ host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.on('error', () => res.destroy());
-        r.pipe(res);
-      });
+      const up = httpRequest(
+        { host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.on('error', () => res.destroy());
+          r.pipe(res);
+        },
+      );
       up.on('error', () => res.destroy());
       // The client may reset its side at any time (reconnects, stop): a reset is not a test failure.
       req.on('error', () => up.destroy());
@@ -244,7 +279,14 @@ describe('ComfyBackend against the fake ComfyUI', () => {
       id: 'proxied',
       url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
       clientId: 'desk-2',
-      socket: { backoffBaseMs: 10, backoffMaxMs: 20, backoffMinMs: 5, pollAfterFailures: 2, pollIntervalMs: 20, heartbeatMs: 0 },
+      socket: {
+        backoffBaseMs: 10,
+        backoffMaxMs: 20,
+        backoffMinMs: 5,
+        pollAfterFailures: 2,
+        pollIntervalMs: 20,
+        heartbeatMs: 0,
+      },
     });
     cleanups.push(() => backend.stop());
     const statuses: BackendStatus[] = [];
@@ -252,7 +294,9 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const polling = new Promise<void>((r) => backend.socket.on('mode', (m) => m === 'polling' && r()));
     backend.start();
     await polling;
-    await new Promise<void>((r) => (backend.status === 'idle' ? r() : backend.on('status', (st) => st === 'idle' && r())));
+    await new Promise<void>((r) =>
+      backend.status === 'idle' ? r() : backend.on('status', (st) => st === 'idle' && r()),
+    );
     const { promptId } = await backend.submit(trivial(8));
     const job = await backend.waitForCompletion(promptId);
     expect(job.files).toHaveLength(1);
@@ -281,14 +325,17 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     cleanups.push(() => fake.close());
     // A proxy that passes WebSocket upgrades straight through but holds every POST /prompt answer back.
     const proxy = createServer((req, res) => {
-      const up = httpRequest({ host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        const forward = () => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        };
-        if (req.method === 'POST' && req.url === '/api/prompt') void endSeen.then(forward);
-        else forward();
-      });
+      const up = httpRequest(
+        { host: '127.0.0.1', port: fake.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          const forward = () => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          };
+          if (req.method === 'POST' && req.url === '/api/prompt') void endSeen.then(forward);
+          else forward();
+        },
+      );
       up.on('error', () => res.destroy());
       req.pipe(up);
     });
@@ -296,7 +343,10 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const endSeen = new Promise<void>((r) => (endSeenResolve = r));
     proxy.on('upgrade', (req, socket, head) => {
       const up = connect(fake.port, '127.0.0.1', () => {
-        const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`)];
+        const lines = [
+          `${req.method} ${req.url} HTTP/1.1`,
+          ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`),
+        ];
         up.write(`${lines.join('\r\n')}\r\n\r\n`);
         up.write(head);
         up.pipe(socket);
@@ -344,7 +394,9 @@ describe('ComfyBackend against the fake ComfyUI', () => {
     const wait = backend.waitForCompletion(promptId).catch((e: Error) => e.message);
     await fake.waitForHeld(promptId);
     await backend.stop();
-    expect(await wait).toMatch(/^Stopped watching ComfyUI at http:\/\/127\.0\.0\.1:\d+; the job's result is unknown\.$/);
+    expect(await wait).toMatch(
+      /^Stopped watching ComfyUI at http:\/\/127\.0\.0\.1:\d+; the job's result is unknown\.$/,
+    );
     expect(backend.status).toBe('offline');
   });
 });

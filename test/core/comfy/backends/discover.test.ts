@@ -20,14 +20,16 @@ async function serve(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
 }
 
-const comfyLike = (version: string): http.RequestListener => (req, res) => {
-  if (req.url === '/api/system_stats') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ system: { os: 'posix', comfyui_version: version }, devices: [] }));
-  } else {
-    res.writeHead(404).end();
-  }
-};
+const comfyLike =
+  (version: string): http.RequestListener =>
+  (req, res) => {
+    if (req.url === '/api/system_stats') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ system: { os: 'posix', comfyui_version: version }, devices: [] }));
+    } else {
+      res.writeHead(404).end();
+    }
+  };
 
 describe('probeComfy', () => {
   it('identifies ComfyUI by system.comfyui_version and measures latency with the given clock', async () => {
@@ -39,11 +41,22 @@ describe('probeComfy', () => {
 
   it('calls other servers "not ComfyUI" with the reason', async () => {
     const html = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hi</html>'));
-    const other = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"system":{}}'));
+    const other = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"system":{}}'),
+    );
     const missing = await serve((_req, res) => res.writeHead(404).end());
-    expect(await probeComfy(html)).toMatchObject({ kind: 'not-comfyui', reason: 'GET /api/system_stats did not answer JSON' });
-    expect(await probeComfy(other)).toMatchObject({ kind: 'not-comfyui', reason: 'the answer has no system.comfyui_version' });
-    expect(await probeComfy(missing)).toMatchObject({ kind: 'not-comfyui', reason: 'GET /api/system_stats answered HTTP 404' });
+    expect(await probeComfy(html)).toMatchObject({
+      kind: 'not-comfyui',
+      reason: 'GET /api/system_stats did not answer JSON',
+    });
+    expect(await probeComfy(other)).toMatchObject({
+      kind: 'not-comfyui',
+      reason: 'the answer has no system.comfyui_version',
+    });
+    expect(await probeComfy(missing)).toMatchObject({
+      kind: 'not-comfyui',
+      reason: 'GET /api/system_stats answered HTTP 404',
+    });
   });
 
   it('reports refused connections, silent servers and bad URLs as unreachable', async () => {
@@ -51,8 +64,15 @@ describe('probeComfy', () => {
     const silent = await serve(() => {
       // never answers
     });
-    expect(await probeComfy(`http://127.0.0.1:${closedPort}`)).toMatchObject({ kind: 'unreachable', reason: expect.stringContaining('refused') });
-    expect(await probeComfy(silent, { timeoutMs: 150 })).toEqual({ url: silent, kind: 'unreachable', reason: 'no answer within 150 ms' });
+    expect(await probeComfy(`http://127.0.0.1:${closedPort}`)).toMatchObject({
+      kind: 'unreachable',
+      reason: expect.stringContaining('refused'),
+    });
+    expect(await probeComfy(silent, { timeoutMs: 150 })).toEqual({
+      url: silent,
+      kind: 'unreachable',
+      reason: 'no answer within 150 ms',
+    });
     expect(await probeComfy('ftp://x')).toMatchObject({ kind: 'unreachable', reason: 'not an http(s) URL: ftp://x' });
   });
 

@@ -39,7 +39,10 @@ const statusOf = (m: ManagerHarness, id: string) => m.manager.summaries().find((
 const online = (s: BackendStatus | undefined) => s === 'idle' || s === 'busy';
 
 async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApiError);
   return err as ApiError;
 }
@@ -51,7 +54,9 @@ describe('BackendManager: discovery and records', () => {
     const added: string[] = [];
     h.manager.on('added', (b) => added.push(b.url));
     await h.manager.start();
-    const summary = await until(h.manager, () => h!.manager.summaries().find((b) => b.status === 'idle' && b.version !== null));
+    const summary = await until(h.manager, () =>
+      h!.manager.summaries().find((b) => b.status === 'idle' && b.version !== null),
+    );
     expect(summary).toMatchObject({ url: f.url, kind: 'local', enabled: true, version: '0.3.64', error: null });
     expect(summary.name).toContain('0.3.64');
     expect(added).toEqual([f.url]);
@@ -140,7 +145,10 @@ describe('BackendManager: discovery and records', () => {
 });
 
 describe('BackendManager: picking a backend', () => {
-  const needs = (file: string): Requirements => ({ nodeClasses: ['KSampler', 'SaveImage'], models: [{ folder: 'checkpoints', file }] });
+  const needs = (file: string): Requirements => ({
+    nodeClasses: ['KSampler', 'SaveImage'],
+    models: [{ folder: 'checkpoints', file }],
+  });
 
   it('picks an online backend that has the models and explains when none fits', async () => {
     h = makeManager();
@@ -160,7 +168,9 @@ describe('BackendManager: picking a backend', () => {
     expect(h.manager.explainNoBackend(needs('b.safetensors'))).toBe('');
 
     expect(h.manager.pick(needs('c.safetensors'))).toBeNull();
-    expect(h.manager.explainNoBackend(needs('c.safetensors'))).toBe('No backend has c.safetensors (models/checkpoints).');
+    expect(h.manager.explainNoBackend(needs('c.safetensors'))).toBe(
+      'No backend has c.safetensors (models/checkpoints).',
+    );
     const custom: Requirements = { nodeClasses: ['VHS_VideoCombine'], models: [] };
     expect(h.manager.explainNoBackend(custom)).toMatch(/VHS_VideoCombine/);
 

@@ -37,7 +37,13 @@ const fluxCaps = () =>
     text_encoders: ['t5xxl_fp16.safetensors', 'clip_l.safetensors'],
   });
 
-function view(id: string, status: BackendStatus, load: number, c: BackendCapabilities | null, lastModel?: string): BackendView {
+function view(
+  id: string,
+  status: BackendStatus,
+  load: number,
+  c: BackendCapabilities | null,
+  lastModel?: string,
+): BackendView {
   return { id, status, load, capabilities: c, ...(lastModel ? { lastModel } : {}) };
 }
 
@@ -71,7 +77,15 @@ describe('pickBackend', () => {
   });
 
   it('matches Windows-style model paths and legacy folder names', () => {
-    const win = view('win', 'idle', 0, caps(['CheckpointLoaderSimple'], { checkpoints: ['sdxl/juggernaut.safetensors'], diffusion_models: ['f.safetensors'] }));
+    const win = view(
+      'win',
+      'idle',
+      0,
+      caps(['CheckpointLoaderSimple'], {
+        checkpoints: ['sdxl/juggernaut.safetensors'],
+        diffusion_models: ['f.safetensors'],
+      }),
+    );
     const req: Requirements = {
       nodeClasses: ['CheckpointLoaderSimple'],
       models: [
@@ -95,7 +109,10 @@ describe('explainNoBackend', () => {
   it('says when there is no backend at all, or none online', () => {
     expect(explainNoBackend([], flux)).toBe('No ComfyUI backend is set up.');
     expect(
-      explainNoBackend([{ ...view('home', 'offline', 0, null), name: 'home-pc' }, view('gpu-box', 'error', 0, fluxCaps())], flux),
+      explainNoBackend(
+        [{ ...view('home', 'offline', 0, null), name: 'home-pc' }, view('gpu-box', 'error', 0, fluxCaps())],
+        flux,
+      ),
     ).toBe('No ComfyUI backend is online (home-pc: offline, gpu-box: error).');
     expect(explainNoBackend([view('a', 'idle', 0, null)], flux)).toBe(
       'The online backends have not reported their nodes and models yet (a).',
@@ -103,7 +120,10 @@ describe('explainNoBackend', () => {
   });
 
   it('names the model and node no backend has', () => {
-    const noFlux = caps(['UNETLoader', 'DualCLIPLoader', 'SaveImage'], { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] });
+    const noFlux = caps(['UNETLoader', 'DualCLIPLoader', 'SaveImage'], {
+      diffusion_models: [],
+      text_encoders: ['t5xxl_fp16.safetensors'],
+    });
     const msg = explainNoBackend([view('a', 'idle', 0, noFlux), view('b', 'offline', 0, null)], flux);
     expect(msg).toBe(
       'No backend has flux1-dev.safetensors (models/diffusion_models). ' +
@@ -112,7 +132,10 @@ describe('explainNoBackend', () => {
   });
 
   it('explains when the requirements are split across backends', () => {
-    const onlyModel = caps(['SaveImage'], { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] });
+    const onlyModel = caps(['SaveImage'], {
+      diffusion_models: ['flux1-dev.safetensors'],
+      text_encoders: ['t5xxl_fp16.safetensors'],
+    });
     const onlyNodes = caps(FLUX_NODES, { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] });
     const msg = explainNoBackend([view('a', 'idle', 0, onlyModel), view('b', 'busy', 3, onlyNodes)], flux);
     expect(msg).toBe(
@@ -156,7 +179,11 @@ function member(id: string, client: CapabilityClient, state: { status: BackendSt
 
 describe('fetchCapabilities / BackendPool', () => {
   it('reads node classes and model files per folder (listed folders, minus non-model ones)', async () => {
-    const client = new StubClient(['KSampler', 'SaveImage'], { checkpoints: ['a\\b.safetensors'], loras: ['l.safetensors'] }, ['checkpoints', 'loras', 'custom_nodes', 'configs']);
+    const client = new StubClient(
+      ['KSampler', 'SaveImage'],
+      { checkpoints: ['a\\b.safetensors'], loras: ['l.safetensors'] },
+      ['checkpoints', 'loras', 'custom_nodes', 'configs'],
+    );
     const clock = new ManualClock(42);
     const c = await fetchCapabilities(client, { clock });
     expect([...c.nodeClasses]).toEqual(['KSampler', 'SaveImage']);
@@ -177,8 +204,16 @@ describe('fetchCapabilities / BackendPool', () => {
     const pool = new BackendPool();
     const s1 = { status: 'idle' as BackendStatus, load: 0 };
     const s2 = { status: 'idle' as BackendStatus, load: 0 };
-    const full = new StubClient(FLUX_NODES, { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] }, ['diffusion_models', 'text_encoders']);
-    const full2 = new StubClient(FLUX_NODES, { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] }, ['diffusion_models', 'text_encoders']);
+    const full = new StubClient(
+      FLUX_NODES,
+      { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] },
+      ['diffusion_models', 'text_encoders'],
+    );
+    const full2 = new StubClient(
+      FLUX_NODES,
+      { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] },
+      ['diffusion_models', 'text_encoders'],
+    );
     pool.add(member('one', full, s1));
     pool.add(member('two', full2, s2));
     expect(() => pool.add(member('one', full, s1))).toThrow(/already/);
@@ -229,7 +264,11 @@ describe('BackendPool follows backend status events', () => {
     const listeners: Array<(s: BackendStatus) => void> = [];
     let status: BackendStatus = 'offline';
     let fetched!: () => void;
-    const client = new StubClient(FLUX_NODES, { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] }, ['diffusion_models', 'text_encoders']);
+    const client = new StubClient(
+      FLUX_NODES,
+      { diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] },
+      ['diffusion_models', 'text_encoders'],
+    );
     const origObjectInfo = client.objectInfo.bind(client);
     client.objectInfo = async () => {
       const r = await origObjectInfo();

@@ -13,7 +13,8 @@ function fakeFs(files: string[]): FsProbe {
   const set = new Set(files);
   return {
     isFile: async (p) => set.has(p),
-    isDir: async (p) => files.some((f) => f.startsWith(p.endsWith('/') || p.endsWith('\\') ? p : `${p}/`) || f.startsWith(`${p}\\`)),
+    isDir: async (p) =>
+      files.some((f) => f.startsWith(p.endsWith('/') || p.endsWith('\\') ? p : `${p}/`) || f.startsWith(`${p}\\`)),
   };
 }
 
@@ -88,7 +89,10 @@ describe('inspectInstall / discoverInstall', () => {
       pathDirs: [],
     };
     const install = await inspectInstall('D:\\ComfyUI', env);
-    expect(await choosePython(install!, env)).toEqual({ command: 'D:\\ComfyUI\\venv\\Scripts\\python.exe', kind: 'venv' });
+    expect(await choosePython(install!, env)).toEqual({
+      command: 'D:\\ComfyUI\\venv\\Scripts\\python.exe',
+      kind: 'venv',
+    });
   });
 
   it('discovers in place order and returns null when nothing matches', async () => {

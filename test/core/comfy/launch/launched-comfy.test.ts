@@ -25,11 +25,18 @@ afterEach(async () => {
 async function setup(env: Record<string, string> = {}) {
   const fake = await startFakeComfy();
   const install = await makeFakeInstall();
-  cleanups.push(() => fake.close(), () => install.cleanup());
+  cleanups.push(
+    () => fake.close(),
+    () => install.cleanup(),
+  );
   return { fake, install, dataDir: dirs.make(), env };
 }
 
-function makeCore(s: { fake: FakeComfy; install: FakeInstall; dataDir: string }, env: Record<string, string>, plan = 'ready'): Core {
+function makeCore(
+  s: { fake: FakeComfy; install: FakeInstall; dataDir: string },
+  env: Record<string, string>,
+  plan = 'ready',
+): Core {
   const config = loadConfig({ dataDir: s.dataDir, env });
   const core = createCore({
     config,
@@ -37,7 +44,13 @@ function makeCore(s: { fake: FakeComfy; install: FakeInstall; dataDir: string },
     secrets: new MemorySecretStore(),
     discoverUrls: [],
     comfy: {
-      launcher: { port: s.fake.port, pollIntervalMs: 0, env: { FAKE_PLAN: plan }, restart: { baseDelayMs: 1, maxAttempts: 3 }, stopGraceMs: 5000 },
+      launcher: {
+        port: s.fake.port,
+        pollIntervalMs: 0,
+        env: { FAKE_PLAN: plan },
+        restart: { baseDelayMs: 1, maxAttempts: 3 },
+        stopGraceMs: 5000,
+      },
       backend: { socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 5 } },
     },
   });
@@ -77,12 +90,20 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
       const b = launched(core);
       return b?.status === 'idle' && b.version !== null ? b : null;
     });
-    expect(summary).toMatchObject({ url: s.fake.url, name: 'ComfyUI (launched by ComfyDesk)', enabled: true, version: '0.3.64' });
+    expect(summary).toMatchObject({
+      url: s.fake.url,
+      name: 'ComfyUI (launched by ComfyDesk)',
+      enabled: true,
+      version: '0.3.64',
+    });
     expect(core.comfy.launchStatus().backendId).toBe(summary.id);
     expect(logs).toContain(`To see the GUI go to: ${s.fake.url}`);
     const tail = (await core.api.call('comfy.logTail', {})).lines;
     expect(tail.map((l) => l.text)).toEqual(logs);
-    expect(tail.find((l) => l.text === 'ComfyUI version: 0.3.64')).toMatchObject({ stream: 'stderr', at: expect.any(Number) });
+    expect(tail.find((l) => l.text === 'ComfyUI version: 0.3.64')).toMatchObject({
+      stream: 'stderr',
+      at: expect.any(Number),
+    });
 
     // Crash: the server goes away and the process dies; the backend shows starting while the launcher restarts it.
     const statuses = recordStatuses(core);
@@ -177,11 +198,11 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
 
     const res = await core.api.dispatch('comfy.start', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    if (!res.ok) expect(res.error.message).toMatch(/exited \(code 1\) before it was ready[\s\S]*No module named 'torch'/);
+    if (!res.ok)
+      expect(res.error.message).toMatch(/exited \(code 1\) before it was ready[\s\S]*No module named 'torch'/);
     expect(core.comfy.launchStatus()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/torch/) });
     await until(core.comfy, () => launched(core)?.status === 'offline');
     expect(statuses).toContain('starting');
     expect(statuses.at(-1)).toBe('offline');
   });
-
 });

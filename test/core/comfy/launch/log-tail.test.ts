@@ -11,14 +11,22 @@ function split(chunks: Array<string | Buffer>, max?: number): string[] {
 
 describe('LineSplitter', () => {
   it('joins lines split across chunks, handles CRLF and a last line without newline, skips blank lines', () => {
-    expect(split(['Total VRAM 24', '105 MB\r\n\nDevice: ', 'cpu\nlast'])).toEqual(['Total VRAM 24105 MB', 'Device: cpu', 'last']);
+    expect(split(['Total VRAM 24', '105 MB\r\n\nDevice: ', 'cpu\nlast'])).toEqual([
+      'Total VRAM 24105 MB',
+      'Device: cpu',
+      'last',
+    ]);
   });
 
   it('keeps only the last drawing of a carriage-return progress bar', () => {
-    expect(split([' 10%|█  | 1/10\r', ' 50%|█████ | 5/10\r100%|██████████| 10/10\r', '\n', 'Prompt executed in 1.2 seconds\n'])).toEqual([
-      '100%|██████████| 10/10',
-      'Prompt executed in 1.2 seconds',
-    ]);
+    expect(
+      split([
+        ' 10%|█  | 1/10\r',
+        ' 50%|█████ | 5/10\r100%|██████████| 10/10\r',
+        '\n',
+        'Prompt executed in 1.2 seconds\n',
+      ]),
+    ).toEqual(['100%|██████████| 10/10', 'Prompt executed in 1.2 seconds']);
     expect(split(['a\rb\r\nc\r'])).toEqual(['b', 'c']);
   });
 

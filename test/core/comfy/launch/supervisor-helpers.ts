@@ -11,7 +11,14 @@ export interface FakeInstall {
   comfyDir: string;
   outputDir: string;
   inputDir: string;
-  runInfo(n: number): { pid: number; argv: string[]; mode: string; input_exists: boolean; output_exists: boolean; unbuffered: string | null };
+  runInfo(n: number): {
+    pid: number;
+    argv: string[];
+    mode: string;
+    input_exists: boolean;
+    output_exists: boolean;
+    unbuffered: string | null;
+  };
   childPid(n: number): number;
   cleanup(): Promise<void>;
 }

@@ -55,12 +55,18 @@ describe('ComfyLauncher: start and readiness', () => {
     const run = fake.runInfo(1);
     expect(run.pid).toBe(info.pid);
     expect(run.argv.slice(1)).toEqual([
-      '--listen', '127.0.0.1',
-      '--port', String(info.port),
-      '--output-directory', fake.outputDir,
-      '--input-directory', fake.inputDir,
-      '--preview-method', 'auto',
-      '--cpu', '--disable-auto-launch',
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      String(info.port),
+      '--output-directory',
+      fake.outputDir,
+      '--input-directory',
+      fake.inputDir,
+      '--preview-method',
+      'auto',
+      '--cpu',
+      '--disable-auto-launch',
     ]);
     expect(run.input_exists).toBe(true);
     expect(run.output_exists).toBe(true);
@@ -257,7 +263,10 @@ describe('ComfyLauncher: stop', () => {
 
   it('escalates to SIGKILL after the grace period when SIGTERM is ignored', async () => {
     const clock = new ManualClock();
-    const { fake, launcher } = await setup({ FAKE_PLAN: 'ready', FAKE_IGNORE_TERM: '1', FAKE_CHILD: '1' }, { clock, stopGraceMs: 5000 });
+    const { fake, launcher } = await setup(
+      { FAKE_PLAN: 'ready', FAKE_IGNORE_TERM: '1', FAKE_CHILD: '1' },
+      { clock, stopGraceMs: 5000 },
+    );
     const info = await launcher.start();
     const grandchild = fake.childPid(1);
     const exit = nextEvent<[{ signal: NodeJS.Signals | null }]>(launcher, 'exit');
@@ -310,9 +319,13 @@ describe('ComfyLauncher: parent exit', () => {
     const fake = await makeFakeInstall();
     cleanups.push(() => fake.cleanup());
     const tsx = repoPath('node_modules', '.bin', 'tsx');
-    const parent = spawn(tsx, [path.join(__dirname, 'fixtures', 'parent-exit.ts'), fake.comfyDir, fake.outputDir, fake.inputDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const parent = spawn(
+      tsx,
+      [path.join(__dirname, 'fixtures', 'parent-exit.ts'), fake.comfyDir, fake.outputDir, fake.inputDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let errText = '';
     parent.stdout.on('data', (c: Buffer) => (out += c.toString()));

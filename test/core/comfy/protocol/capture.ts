@@ -59,7 +59,8 @@ export function loadCapture(): Recorded[] {
       let buf: Buffer | null = null;
       if (l.event_type === 1) buf = encodePreviewFrame(fakeJpeg(l.image_bytes ?? 8), 'jpeg');
       if (l.event_type === 3) buf = encodeTextFrame(l.node_id ?? '', l.text ?? '');
-      if (l.event_type === 4 && l.metadata) buf = encodePreviewWithMetadataFrame(l.metadata, fakeJpeg(l.image_bytes ?? 8));
+      if (l.event_type === 4 && l.metadata)
+        buf = encodePreviewWithMetadataFrame(l.metadata, fakeJpeg(l.image_bytes ?? 8));
       const frame = buf ? parseBinaryFrame(buf) : null;
       if (frame) event = { type: 'binary', frame };
     } else {

@@ -13,7 +13,10 @@ let client: ComfyClient;
 let dir: string;
 
 beforeAll(async () => {
-  fake = await startFakeComfy({ models: { checkpoints: ['a.safetensors', 'sub/b.safetensors'] }, script: { maxUploadSize: 64 * 1024 } });
+  fake = await startFakeComfy({
+    models: { checkpoints: ['a.safetensors', 'sub/b.safetensors'] },
+    script: { maxUploadSize: 64 * 1024 },
+  });
   client = new ComfyClient({ url: fake.url });
   dir = await mkdtemp(join(tmpdir(), 'comfy-client-fake-'));
 });
@@ -37,7 +40,10 @@ describe('ComfyClient against the fake ComfyUI', () => {
     expect(await client.models('no-such-folder')).toEqual([]);
     expect(await client.modelFolders()).toContain('checkpoints');
     const info = await client.objectInfo();
-    expect(info.CheckpointLoaderSimple?.input.required?.ckpt_name).toEqual([['a.safetensors', 'sub/b.safetensors'], expect.anything()]);
+    expect(info.CheckpointLoaderSimple?.input.required?.ckpt_name).toEqual([
+      ['a.safetensors', 'sub/b.safetensors'],
+      expect.anything(),
+    ]);
     expect(Object.keys(await client.objectInfo('EmptyImage'))).toEqual(['EmptyImage']);
     expect((await client.ping()).latencyMs).toBeGreaterThanOrEqual(0);
   });

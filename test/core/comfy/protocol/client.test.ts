@@ -29,7 +29,12 @@ async function stub(handler: Handler): Promise<Stub> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body, contentType: String(req.headers['content-type'] ?? '') });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body,
+        contentType: String(req.headers['content-type'] ?? ''),
+      });
       handler(req, body, res);
     });
   });
@@ -57,7 +62,10 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 
 const http = loadHttp();
 const invalid = http.filter((h) => h.phase === 'invalid');
-const graph = { '1': { class_type: 'EmptyImage', inputs: { width: 'abc' } }, '2': { class_type: 'SaveImage', inputs: { images: ['1', 0] } } };
+const graph = {
+  '1': { class_type: 'EmptyImage', inputs: { width: 'abc' } },
+  '2': { class_type: 'SaveImage', inputs: { images: ['1', 0] } },
+};
 
 describe('ComfyClient', () => {
   it('queues a prompt on /api/prompt with client_id and prompt_id', async () => {
@@ -65,7 +73,12 @@ describe('ComfyClient', () => {
     const r = await client(s.url).queuePrompt(graph, { clientId: 'cid', promptId: 'p-1', front: true });
     expect(r).toEqual({ promptId: 'p-1', number: 7 });
     expect(s.seen[0]!.url).toBe('/api/prompt');
-    expect(JSON.parse(s.seen[0]!.body.toString())).toEqual({ prompt: graph, client_id: 'cid', prompt_id: 'p-1', front: true });
+    expect(JSON.parse(s.seen[0]!.body.toString())).toEqual({
+      prompt: graph,
+      client_id: 'cid',
+      prompt_id: 'p-1',
+      front: true,
+    });
   });
 
   it('turns each recorded 400 into a ComfyValidationError naming node, class and input', async () => {
@@ -79,7 +92,11 @@ describe('ComfyClient', () => {
       expect(e).toBeInstanceOf(ComfyValidationError);
       errs.push(e as ComfyValidationError);
     }
-    expect(errs.map((e) => e.error.type)).toEqual(['invalid_prompt', 'prompt_no_outputs', 'prompt_outputs_failed_validation']);
+    expect(errs.map((e) => e.error.type)).toEqual([
+      'invalid_prompt',
+      'prompt_no_outputs',
+      'prompt_outputs_failed_validation',
+    ]);
     expect(errs[0]!.message).toContain('Cannot execute because node NoSuchNode does not exist.');
     expect(errs[0]!.message).toContain("Node ID '#1'");
     const v = errs[2]!;
@@ -91,7 +108,8 @@ describe('ComfyClient', () => {
         classType: 'EmptyImage',
         inputName: 'width',
         type: 'invalid_input_type',
-        message: "Failed to convert an input value to a INT value: width, abc, invalid literal for int() with base 10: 'abc'",
+        message:
+          "Failed to convert an input value to a INT value: width, abc, invalid literal for int() with base 10: 'abc'",
       },
     ]);
     expect(v.message).toContain('node 1 (EmptyImage) input "width"');
@@ -99,7 +117,9 @@ describe('ComfyClient', () => {
 
   it('accepts the old 400 shape ({"error": "no prompt", "node_errors": []})', async () => {
     const s = await stub((_req, _b, res) => json(res, 400, { error: 'no prompt', node_errors: [] }));
-    const e = (await client(s.url).queuePrompt(graph, { clientId: 'x' }).catch((x: unknown) => x)) as ComfyValidationError;
+    const e = (await client(s.url)
+      .queuePrompt(graph, { clientId: 'x' })
+      .catch((x: unknown) => x)) as ComfyValidationError;
     expect(e).toBeInstanceOf(ComfyValidationError);
     expect(e.errors).toEqual([]);
     expect(e.message).toContain('no prompt');
@@ -108,7 +128,10 @@ describe('ComfyClient', () => {
   it('sorts pending by number (the server sends its raw heap)', async () => {
     const item = (n: number, id: string) => [n, id, {}, { client_id: 'x' }, ['2']];
     const s = await stub((_req, _b, res) =>
-      json(res, 200, { queue_running: [item(3, 'r')], queue_pending: [item(9, 'c'), item(5, 'b'), item(5, 'a'), item(-1, 'front')] }),
+      json(res, 200, {
+        queue_running: [item(3, 'r')],
+        queue_pending: [item(9, 'c'), item(5, 'b'), item(5, 'a'), item(-1, 'front')],
+      }),
     );
     const q = await client(s.url).getQueue();
     expect(q.running.map((e) => e.promptId)).toEqual(['r']);
@@ -137,7 +160,9 @@ describe('ComfyClient', () => {
     const s = await stub(() => undefined);
     const url = s.url;
     await new Promise<void>((r) => s.server.close(() => r()));
-    const e = (await client(url).getQueue().catch((x: unknown) => x)) as ComfyError;
+    const e = (await client(url)
+      .getQueue()
+      .catch((x: unknown) => x)) as ComfyError;
     expect(e).toBeInstanceOf(ComfyError);
     expect(e.kind).toBe('unreachable');
     expect(e.message).toBe(`ComfyUI at ${url} is not reachable — is it running?`);
@@ -145,7 +170,9 @@ describe('ComfyClient', () => {
 
   it('times out a server that never answers', async () => {
     const s = await stub(() => undefined);
-    const e = (await client(s.url, { timeouts: { headersMs: 200 } }).systemStats().catch((x: unknown) => x)) as ComfyError;
+    const e = (await client(s.url, { timeouts: { headersMs: 200 } })
+      .systemStats()
+      .catch((x: unknown) => x)) as ComfyError;
     expect(e.kind).toBe('timeout');
     expect(e.message).toContain('did not answer within 0.2 s');
   });
@@ -177,7 +204,9 @@ describe('ComfyClient', () => {
     const r = await c.downloadView({ filename: 'a.png', subfolder: '', type: 'output' }, join(dir, 'a.png'));
     expect(r.bytes).toBe(big.length);
     expect((await readFile(join(dir, 'a.png'))).equals(big)).toBe(true);
-    const e = (await c.downloadView({ filename: 'no.png', subfolder: '', type: 'output' }, join(dir, 'no.png')).catch((x: unknown) => x)) as ComfyError;
+    const e = (await c
+      .downloadView({ filename: 'no.png', subfolder: '', type: 'output' }, join(dir, 'no.png'))
+      .catch((x: unknown) => x)) as ComfyError;
     expect(e.kind).toBe('rejected');
     expect(e.message).toContain('has no file "no.png"');
     expect(await readdir(dir)).toEqual(['a.png']);
@@ -197,14 +226,18 @@ describe('ComfyClient', () => {
     const r = await c.downloadView({ filename: 'b.png', subfolder: '', type: 'output' }, join(dir, 'b.png'));
     expect(r.bytes).toBe(img.length);
     expect((await readFile(join(dir, 'b.png'))).equals(img)).toBe(true);
-    const e = (await c.downloadView({ filename: 'cut.png', subfolder: '', type: 'output' }, join(dir, 'cut.png')).catch((x: unknown) => x)) as ComfyError;
+    const e = (await c
+      .downloadView({ filename: 'cut.png', subfolder: '', type: 'output' }, join(dir, 'cut.png'))
+      .catch((x: unknown) => x)) as ComfyError;
     expect(e).toBeInstanceOf(ComfyError);
     expect(await readdir(dir)).toEqual(['b.png']);
   });
 
   it('uploads multipart with the image field and reports 413 readably', async () => {
     let n = 0;
-    const s = await stub((_req, _b, res) => (n++ === 0 ? json(res, 200, { name: 'x (1).png', subfolder: 'sub', type: 'input' }) : json(res, 413, '')));
+    const s = await stub((_req, _b, res) =>
+      n++ === 0 ? json(res, 200, { name: 'x (1).png', subfolder: 'sub', type: 'input' }) : json(res, 413, ''),
+    );
     const c = client(s.url);
     const r = await c.uploadImage(Buffer.from('PNGDATA'), 'x.png', { subfolder: 'sub', overwrite: true });
     expect(r).toEqual({ name: 'x (1).png', subfolder: 'sub', type: 'input' });
@@ -227,7 +260,8 @@ describe('ComfyClient', () => {
     let running = 'mine';
     const s = await stub((req, _b, res) => {
       if (req.url === '/api/system_stats') json(res, 200, { system: { comfyui_version: version }, devices: [] });
-      else if (req.url === '/api/queue') json(res, 200, { queue_running: [[1, running, {}, {}, []]], queue_pending: [] });
+      else if (req.url === '/api/queue')
+        json(res, 200, { queue_running: [[1, running, {}, {}, []]], queue_pending: [] });
       else {
         res.writeHead(200);
         res.end();

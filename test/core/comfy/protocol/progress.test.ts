@@ -146,18 +146,43 @@ const twoSamplers: ApiGraph = {
   '4': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
   '5': {
     class_type: 'KSampler',
-    inputs: { model: ['1', 0], seed: 1, steps: 20, cfg: 7, sampler_name: 'euler', scheduler: 'normal',
-      positive: ['2', 0], negative: ['3', 0], latent_image: ['4', 0], denoise: 1 },
+    inputs: {
+      model: ['1', 0],
+      seed: 1,
+      steps: 20,
+      cfg: 7,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      positive: ['2', 0],
+      negative: ['3', 0],
+      latent_image: ['4', 0],
+      denoise: 1,
+    },
   },
   '6': {
     class_type: 'KSamplerAdvanced',
-    inputs: { model: ['1', 0], add_noise: 'enable', noise_seed: 1, steps: 8, cfg: 7, sampler_name: 'euler',
-      scheduler: 'normal', positive: ['2', 0], negative: ['3', 0], latent_image: ['5', 0], start_at_step: 0,
-      end_at_step: 10000, return_with_leftover_noise: 'disable' },
+    inputs: {
+      model: ['1', 0],
+      add_noise: 'enable',
+      noise_seed: 1,
+      steps: 8,
+      cfg: 7,
+      sampler_name: 'euler',
+      scheduler: 'normal',
+      positive: ['2', 0],
+      negative: ['3', 0],
+      latent_image: ['5', 0],
+      start_at_step: 0,
+      end_at_step: 10000,
+      return_with_leftover_noise: 'disable',
+    },
   },
   '7': { class_type: 'VAEDecode', inputs: { samples: ['6', 0], vae: ['1', 2] } },
   '8': { class_type: 'SaveImage', inputs: { images: ['7', 0], filename_prefix: 'v' } },
-  '9': { class_type: 'LoraLoader', inputs: { model: ['1', 0], clip: ['1', 1], lora_name: 'unused', strength_model: 1, strength_clip: 1 } },
+  '9': {
+    class_type: 'LoraLoader',
+    inputs: { model: ['1', 0], clip: ['1', 1], lora_name: 'unused', strength_model: 1, strength_clip: 1 },
+  },
 };
 
 const P = 'p-two';
@@ -169,7 +194,8 @@ function nodeRun(id: string, steps = 0): ProgressEvent[] {
   const ps = (value: number, max: number, state: string) =>
     msg('progress_state', { nodes: { [id]: { value, max, state, node_id: id, prompt_id: P } } });
   const out: ProgressEvent[] = [ps(0, 1, 'running'), msg('executing', { node: id, display_node: id })];
-  for (let v = 1; v <= steps; v++) out.push(ps(v, steps, 'running'), msg('progress', { value: v, max: steps, node: id }));
+  for (let v = 1; v <= steps; v++)
+    out.push(ps(v, steps, 'running'), msg('progress', { value: v, max: steps, node: id }));
   out.push(ps(steps || 1, steps || 1, 'finished'));
   return out;
 }

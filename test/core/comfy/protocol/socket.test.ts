@@ -23,7 +23,14 @@ async function startServer(port = 0): Promise<Server> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port });
   servers.push(wss);
   await once(wss, 'listening');
-  const s: Server = { wss, port: (wss.address() as AddressInfo).port, received: [], urls: [], sockets: [], openAtConnect: [] };
+  const s: Server = {
+    wss,
+    port: (wss.address() as AddressInfo).port,
+    received: [],
+    urls: [],
+    sockets: [],
+    openAtConnect: [],
+  };
   wss.on('connection', (ws, req) => {
     s.openAtConnect.push(s.sockets.filter((x) => x.readyState === x.OPEN).length);
     s.sockets.push(ws);
@@ -75,7 +82,10 @@ describe('ComfySocket', () => {
     expect(sock.sid).toBe('abc');
     expect(server.urls).toEqual(['/ws?clientId=abc']);
     await new Promise<void>((r) => (server.received.length > 0 ? r() : server.sockets[0]!.once('message', () => r())));
-    expect(JSON.parse(server.received[0]!)).toEqual({ type: 'feature_flags', data: { supports_preview_metadata: true } });
+    expect(JSON.parse(server.received[0]!)).toEqual({
+      type: 'feature_flags',
+      data: { supports_preview_metadata: true },
+    });
 
     const frames: string[] = [];
     const got3 = new Promise<void>((r) =>

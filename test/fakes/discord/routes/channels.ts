@@ -53,7 +53,8 @@ function visibleChannel(ctx: FakeContext, id: string): FakeChannel {
 function channelMessage(ctx: FakeContext, channel: FakeChannel, id: string): FakeMessage {
   const message = ctx.state.messages.get(id);
   // §1.4: ephemeral messages are invisible to the channel routes.
-  if (!message || message.channelId !== channel.id || (message.flags & MessageFlag.Ephemeral) !== 0) throw unknownMessage();
+  if (!message || message.channelId !== channel.id || (message.flags & MessageFlag.Ephemeral) !== 0)
+    throw unknownMessage();
   return message;
 }
 
@@ -65,7 +66,10 @@ export function channelRoutes(ctx: FakeContext): RouteDef[] {
       method: 'GET',
       pattern: '/channels/:channel_id',
       auth: 'bot',
-      handler: (req) => ({ status: 200, body: apiChannel(ctx.state, visibleChannel(ctx, req.params.channel_id ?? '')) }),
+      handler: (req) => ({
+        status: 200,
+        body: apiChannel(ctx.state, visibleChannel(ctx, req.params.channel_id ?? '')),
+      }),
     },
     {
       method: 'POST',

@@ -36,7 +36,12 @@ type CommandBody = z.infer<typeof commandSchema>;
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const MAX_PER_TYPE: Record<number, number> = { 1: 100, 2: 15, 3: 15, 4: 1 };
 
-function checkOptions(errors: FormErrors, path: Array<string | number>, options: ReadonlyArray<Record<string, unknown>>, size: { n: number }): void {
+function checkOptions(
+  errors: FormErrors,
+  path: Array<string | number>,
+  options: ReadonlyArray<Record<string, unknown>>,
+  size: { n: number },
+): void {
   if (options.length > 25) errors.add([...path], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
   let seenOptional = false;
   const names = new Set<string>();
@@ -44,26 +49,42 @@ function checkOptions(errors: FormErrors, path: Array<string | number>, options:
     const name = String(o.name);
     const description = String(o.description);
     size.n += name.length + description.length;
-    if (!NAME.test(name) || name !== name.toLowerCase()) errors.add([...path, i, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+    if (!NAME.test(name) || name !== name.toLowerCase())
+      errors.add([...path, i, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     if (description.length < 1 || description.length > 100) {
       errors.add([...path, i, 'description'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
     }
-    if (names.has(name)) errors.add([...path, i, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option names must be unique');
+    if (names.has(name))
+      errors.add(
+        [...path, i, 'name'],
+        'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
+        'Option names must be unique',
+      );
     names.add(name);
     const isSub = o.type === 1 || o.type === 2;
     if (!isSub) {
       if (o.required === true && seenOptional) {
-        errors.add([...path, i, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+        errors.add(
+          [...path, i, 'required'],
+          'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID',
+          'Required options must be placed before non-required options',
+        );
       }
       if (o.required !== true) seenOptional = true;
     }
     const choices = Array.isArray(o.choices) ? (o.choices as Array<{ name: string; value: unknown }>) : [];
-    if (choices.length > 25) errors.add([...path, i, 'choices'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    if (choices.length > 25)
+      errors.add([...path, i, 'choices'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
     if (choices.length > 0 && o.autocomplete === true) {
-      errors.add([...path, i, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES', 'Autocomplete cannot be set with choices');
+      errors.add(
+        [...path, i, 'autocomplete'],
+        'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES',
+        'Autocomplete cannot be set with choices',
+      );
     }
     for (const c of choices) size.n += c.name.length + String(c.value).length;
-    if (Array.isArray(o.options)) checkOptions(errors, [...path, i, 'options'], o.options as Array<Record<string, unknown>>, size);
+    if (Array.isArray(o.options))
+      checkOptions(errors, [...path, i, 'options'], o.options as Array<Record<string, unknown>>, size);
   });
 }
 
@@ -75,7 +96,8 @@ function checkCommand(errors: FormErrors, path: Array<string | number>, cmd: Com
       errors.add([...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     }
     const d = cmd.description ?? '';
-    if (d.length < 1 || d.length > 100) errors.add([...path, 'description'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+    if (d.length < 1 || d.length > 100)
+      errors.add([...path, 'description'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
   } else if (cmd.name.length < 1 || cmd.name.length > 32) {
     errors.add([...path, 'name'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 32 in length.');
   }
@@ -112,7 +134,12 @@ export function commandJson(ctx: FakeContext, c: FakeCommand): Record<string, un
   return out;
 }
 
-function upsert(ctx: FakeContext, list: FakeCommand[], body: CommandBody, guildId: string | null): { command: FakeCommand; created: boolean } {
+function upsert(
+  ctx: FakeContext,
+  list: FakeCommand[],
+  body: CommandBody,
+  guildId: string | null,
+): { command: FakeCommand; created: boolean } {
   const type = body.type ?? 1;
   const existing = list.find((c) => c.body.name === body.name && (c.body.type ?? 1) === type);
   if (existing) {
@@ -143,7 +170,10 @@ function findCommand(ctx: FakeContext, req: RouteContext): { list: FakeCommand[]
 
 export function commandRoutes(ctx: FakeContext): RouteDef[] {
   const routes: RouteDef[] = [];
-  for (const base of ['/applications/:application_id/commands', '/applications/:application_id/guilds/:guild_id/commands']) {
+  for (const base of [
+    '/applications/:application_id/commands',
+    '/applications/:application_id/guilds/:guild_id/commands',
+  ]) {
     routes.push(
       {
         method: 'GET',
@@ -165,7 +195,12 @@ export function commandRoutes(ctx: FakeContext): RouteDef[] {
           bodies.forEach((b, i) => {
             checkCommand(errors, [i], b);
             const twin = bodies.findIndex((o) => o.name === b.name && (o.type ?? 1) === (b.type ?? 1));
-            if (twin !== i) errors.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique`);
+            if (twin !== i)
+              errors.add(
+                [i, 'name'],
+                'APPLICATION_COMMANDS_DUPLICATE_NAME',
+                `Application command names must be unique`,
+              );
           });
           errors.throwIfAny();
           checkCounts(bodies.map((b) => ({ body: b })));

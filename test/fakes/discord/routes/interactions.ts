@@ -37,7 +37,13 @@ export const CallbackType = {
 } as const;
 
 /** InteractionType. */
-export const InteractionKind = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
+export const InteractionKind = {
+  Ping: 1,
+  ApplicationCommand: 2,
+  MessageComponent: 3,
+  Autocomplete: 4,
+  ModalSubmit: 5,
+} as const;
 
 const callbackSchema = z.looseObject({ type: z.number().int(), data: z.unknown().optional() });
 
@@ -57,7 +63,8 @@ function allowed(record: InteractionRecord, type: number): void {
       return;
     case CallbackType.ChannelMessageWithSource:
     case CallbackType.DeferredChannelMessageWithSource:
-      if (k === InteractionKind.Ping || k === InteractionKind.Autocomplete) invalidType('Invalid response type for this interaction.');
+      if (k === InteractionKind.Ping || k === InteractionKind.Autocomplete)
+        invalidType('Invalid response type for this interaction.');
       return;
     case CallbackType.DeferredMessageUpdate:
     case CallbackType.UpdateMessage:
@@ -67,7 +74,8 @@ function allowed(record: InteractionRecord, type: number): void {
       }
       return;
     case CallbackType.ApplicationCommandAutocompleteResult:
-      if (k !== InteractionKind.Autocomplete) invalidType('Autocomplete results are only valid for autocomplete interactions.');
+      if (k !== InteractionKind.Autocomplete)
+        invalidType('Autocomplete results are only valid for autocomplete interactions.');
       return;
     case CallbackType.Modal:
       if (k === InteractionKind.ModalSubmit || k === InteractionKind.Ping || k === InteractionKind.Autocomplete) {
@@ -115,7 +123,11 @@ function callback(ctx: FakeContext, req: RouteContext): RouteResult {
       // §1.4: with type 5, EPHEMERAL is the only valid flag.
       if ((flags & ~MessageFlag.Ephemeral) !== 0) {
         const errors = new FormErrors();
-        errors.add(['data', 'flags'], 'INTERACTION_RESPONSE_FLAGS_INVALID', 'Only the EPHEMERAL flag is allowed for deferred responses.');
+        errors.add(
+          ['data', 'flags'],
+          'INTERACTION_RESPONSE_FLAGS_INVALID',
+          'Only the EPHEMERAL flag is allowed for deferred responses.',
+        );
         errors.throwIfAny();
       }
       message = createMessage(ctx, {
@@ -138,7 +150,8 @@ function callback(ctx: FakeContext, req: RouteContext): RouteResult {
     case CallbackType.UpdateMessage: {
       const source = record.sourceMessageId ? ctx.state.messages.get(record.sourceMessageId) : undefined;
       if (!source) throw unknownMessage();
-      if (body.type === CallbackType.UpdateMessage) editMessage(ctx, source, data, req.files, record.attachmentSizeLimit);
+      if (body.type === CallbackType.UpdateMessage)
+        editMessage(ctx, source, data, req.files, record.attachmentSizeLimit);
       message = source;
       record.originalMessageId = source.id;
       break;
@@ -188,7 +201,12 @@ export function interactionRoutes(ctx: FakeContext): RouteDef[] {
   const webhookEditKey = (p: Record<string, string>): string => `webhook:${p.interaction_token ?? ''}`;
   const base = '/webhooks/:application_id/:interaction_token';
   return [
-    { method: 'POST', pattern: '/interactions/:interaction_id/:interaction_token/callback', auth: 'none', handler: (req) => callback(ctx, req) },
+    {
+      method: 'POST',
+      pattern: '/interactions/:interaction_id/:interaction_token/callback',
+      auth: 'none',
+      handler: (req) => callback(ctx, req),
+    },
     {
       method: 'GET',
       pattern: `${base}/messages/:message_id`,

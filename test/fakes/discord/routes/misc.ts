@@ -46,7 +46,12 @@ export function applicationJson(ctx: FakeContext): Record<string, unknown> {
 
 export function miscRoutes(ctx: FakeContext, gateway: GatewayInfo): RouteDef[] {
   return [
-    { method: 'GET', pattern: '/gateway', auth: 'none', handler: () => ({ status: 200, body: { url: gateway.url() } }) },
+    {
+      method: 'GET',
+      pattern: '/gateway',
+      auth: 'none',
+      handler: () => ({ status: 200, body: { url: gateway.url() } }),
+    },
     {
       method: 'GET',
       pattern: '/gateway/bot',
@@ -57,7 +62,12 @@ export function miscRoutes(ctx: FakeContext, gateway: GatewayInfo): RouteDef[] {
           url: gateway.url(),
           shards: 1,
           // §7: 1000 identifies per 24 h; max_concurrency identifies per 5 s.
-          session_start_limit: { total: 1000, remaining: Math.max(0, 1000 - gateway.identifiesUsed()), reset_after: DAY, max_concurrency: 1 },
+          session_start_limit: {
+            total: 1000,
+            remaining: Math.max(0, 1000 - gateway.identifiesUsed()),
+            reset_after: DAY,
+            max_concurrency: 1,
+          },
         },
       }),
     },
@@ -75,7 +85,15 @@ export function miscRoutes(ctx: FakeContext, gateway: GatewayInfo): RouteDef[] {
         status: 200,
         body: [...ctx.state.guilds.values()]
           .filter((g) => ctx.state.member(g, ctx.state.app.botUserId))
-          .map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: '0', features: [] })),
+          .map((g) => ({
+            id: g.id,
+            name: g.name,
+            icon: null,
+            banner: null,
+            owner: false,
+            permissions: '0',
+            features: [],
+          })),
       }),
     },
     {
@@ -88,7 +106,12 @@ export function miscRoutes(ctx: FakeContext, gateway: GatewayInfo): RouteDef[] {
         return { status: 200, body: apiUser(user) };
       },
     },
-    { method: 'GET', pattern: '/applications/@me', auth: 'bot', handler: () => ({ status: 200, body: applicationJson(ctx) }) },
+    {
+      method: 'GET',
+      pattern: '/applications/@me',
+      auth: 'bot',
+      handler: () => ({ status: 200, body: applicationJson(ctx) }),
+    },
     {
       method: 'GET',
       pattern: '/guilds/:guild_id',
