@@ -32,13 +32,11 @@ describe('redaction', () => {
     const dir = dirs.make();
     const logger = createFileLogger({ dir, console: false });
     logger.info(`token is ${TOKEN}`);
-    logger
-      .child('discord')
-      .error('login failed', {
-        token: TOKEN,
-        headers: { authorization: `Bot ${TOKEN}` },
-        error: new Error(`bad ${TOKEN}`),
-      });
+    logger.child('discord').error('login failed', {
+      token: TOKEN,
+      headers: { authorization: `Bot ${TOKEN}` },
+      error: new Error(`bad ${TOKEN}`),
+    });
     const text = readFileSync(join(dir, 'comfydesk.log'), 'utf8');
     expect(text).not.toContain(TOKEN);
     expect(text).toContain('[core:discord] login failed');
