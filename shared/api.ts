@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
 import { botEvents, botMethods } from './api/bot';
+import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
@@ -28,6 +29,7 @@ export const methods = {
   ...usersMethods,
   ...workflowsMethods,
   ...botMethods,
+  ...discordMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -68,6 +70,7 @@ export function isEventName(name: string): name is EventName {
 export const ApiErrorCodeSchema = z.enum([
   'bad_request', // the call is malformed: unknown method, input failed validation
   'unauthorized',
+  'forbidden', // who acts may not do this (a Discord user without the role, someone else's job)
   'not_found',
   'conflict',
   'limit', // a limit refused it (queue full, rate limited)
@@ -79,6 +82,10 @@ export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 export const ApiErrorShapeSchema = z.object({
   code: ApiErrorCodeSchema,
   message: z.string(),
+  /** A short heading for the refusal ("Queue limit reached"); clients choose one from the code when absent. */
+  title: z.string().optional(),
+  /** What the user can do about it ("Wait until one finishes, or cancel one with /queue cancel."). */
+  hint: z.string().optional(),
   /** For bad_request: which fields were wrong. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
@@ -88,14 +95,24 @@ export type ApiErrorShape = z.infer<typeof ApiErrorShapeSchema>;
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly issues: { path: string; message: string }[] | undefined;
+  readonly title: string | undefined;
+  readonly hint: string | undefined;
   constructor(shape: ApiErrorShape) {
     super(shape.message);
     this.name = 'ApiError';
     this.code = shape.code;
     this.issues = shape.issues;
+    this.title = shape.title;
+    this.hint = shape.hint;
   }
   toShape(): ApiErrorShape {
-    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.title ? { title: this.title } : {}),
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
   }
 }
 
@@ -105,6 +122,17 @@ export function issuesFromZod(error: z.ZodError): { path: string; message: strin
     path: issue.path.map(String).join('.') || '(input)',
     message: issue.message,
   }));
+}
+
+/** A refusal someone can act on: what happened, a heading, and what to do. */
+export function refusal(
+  code: Exclude<ApiErrorCode, 'internal'>,
+  title: string,
+  message: string,
+  hint?: string,
+  issues?: { path: string; message: string }[],
+): ApiError {
+  return new ApiError({ code, title, message, ...(hint ? { hint } : {}), ...(issues ? { issues } : {}) });
 }
 
 export function badRequest(message: string, error?: z.ZodError): ApiError {

@@ -12,6 +12,10 @@ export const GuildLimitsSchema = z.object({
 });
 export type GuildLimits = z.infer<typeof GuildLimitsSchema>;
 
+/** The rate limits a server has until its admins set their own. */
+export const DEFAULT_USER_RATE = { count: 5, windowSec: 60 } as const;
+export const DEFAULT_GUILD_RATE = { count: 60, windowSec: 60 } as const;
+
 export const GuildSettingsSchema = z.object({
   /** Bytes a bot may upload in this guild (boost level); default 10 MiB. */
   uploadLimitBytes: z.number().int().positive().optional(),
@@ -35,7 +39,8 @@ export type Guild = z.infer<typeof GuildSchema>;
 export const UserSchema = z.object({
   id: z.string(),
   name: z.string(),
-  defaultDelivery: DeliverySchema,
+  /** Where their results go by default, when they chose (null: their server's default, else the app's). */
+  defaultDelivery: DeliverySchema.nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

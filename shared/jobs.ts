@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ParamValueSchema } from './params';
 import { DeliverySchema } from './settings';
 
 /** A job's life: queued → submitted → running → collecting → done | failed | cancelled. */
@@ -29,6 +30,10 @@ export const JobMessagesSchema = z.object({
 });
 export type JobMessages = z.infer<typeof JobMessagesSchema>;
 
+/** The LoRA a job applies: a file of the backend's `loras` folder and its strength. */
+export const JobLoraSchema = z.object({ name: z.string().min(1), strength: z.number() });
+export type JobLora = z.infer<typeof JobLoraSchema>;
+
 export const JobSchema = z.object({
   id: z.string(),
   source: JobSourceSchema,
@@ -36,7 +41,14 @@ export const JobSchema = z.object({
   guildId: z.string().nullable(),
   channelId: z.string().nullable(),
   workflow: z.string(),
-  params: z.record(z.string(), z.unknown()),
+  /**
+   * The request resolved once, at submit: every manifest parameter's value (random seeds already drawn inside
+   * their range), the LoRA, and the model file chosen for each of the workflow's model settings. Dispatch,
+   * recovery and reruns map exactly these into the graph.
+   */
+  params: z.record(z.string(), ParamValueSchema),
+  lora: JobLoraSchema.nullable(),
+  models: z.record(z.string(), z.string()),
   inputs: z.array(JobInputSchema),
   prompt: z.string(),
   negative: z.string(),

@@ -4,11 +4,15 @@
  */
 import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
+import type { BotState } from '@shared/api/bot';
 import type { HealthSummary } from '@shared/api/health';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
-import { botHandlers } from './api/bot-handlers';
+import { botHandlers, type BotControl } from './api/bot-handlers';
+import { discordHandlers } from './api/discord-handlers';
+import { resolvePerson } from './access/person';
+import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
@@ -54,6 +58,19 @@ export interface CoreOptions {
   comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
   /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
+}
+
+/** The bot's controls as the API needs them (api/ does not import the bot). */
+function bindBot(bot: DiscordBot): BotControl {
+  return {
+    state: () => bot.state(),
+    start: () => bot.start(),
+    stop: () => bot.stop(),
+    setToken: (token) => bot.setToken(token),
+    clearToken: () => bot.clearToken(),
+    liveGuild: (id) => bot.liveGuild(id),
+    invite: (guildId) => bot.invite(guildId),
+  };
 }
 
 /** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
@@ -131,20 +148,24 @@ export function createCore(options: CoreOptions): Core {
   /** Copies of results shrunk to a server's upload limit; a week old, they go at the next start. */
   const discordFitDir = join(config.dataDir, 'cache', 'discord-fit');
   const bot = new DiscordBot({
-    // The bot is a client of the core API (created below); it calls it only once running.
+    // The bot is a client of the core API (created below), like the renderer; it only listens to events.
     api: { dispatch: (method, input, ctx) => api.dispatch(method, input, ctx) },
     events,
-    store,
-    workflows,
     secrets,
     clock,
     logger,
-    health: () => healthSummary(),
-    backends: () => comfy.backends,
-    outputsOf: (jobId) => library.byJob(jobId),
     fit: (path, limit) => fitToLimit(path, limit, { cacheDir: discordFitDir, ffmpegPath: library.ffmpegPath }),
+    onState: () => events.emit('bot.changed', botState()),
     ...options.discord,
   });
+  /** The bot's state; while it is offline, the servers it is known to be in come from the store. */
+  const botState = (): BotState => {
+    const state = bot.state();
+    if (state.status === 'online') return state;
+    return { ...state, guilds: store.guilds.list().filter((g) => g.joinedAt !== null).length };
+  };
+  /** Discord users' sliding-window rate limits (per member and per server). */
+  const limiter = new SlidingWindowLimiter(() => clock.now());
   /** The channels Discord jobs came from lately: the bot's permissions are checked there. */
   const recentDiscordChannels = (): string[] => [
     ...new Set(
@@ -157,13 +178,13 @@ export function createCore(options: CoreOptions): Core {
 
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
-    const botState = bot.state();
+    const botNow = botState();
     return {
       comfy: {
         status: comfy.overallStatus(),
         backends: comfy.summaries(),
       },
-      bot: { status: botState.status, guilds: botState.guilds },
+      bot: { status: botNow.status, guilds: botNow.guilds },
       queue: {
         queued: counts.queued,
         running: counts.submitted + counts.running + counts.collecting,
@@ -186,13 +207,14 @@ export function createCore(options: CoreOptions): Core {
       }),
     }),
     ...settingsHandlers({ settings: store.settings, events }),
-    ...libraryHandlers({ library, revealPath: options.revealPath }),
+    ...libraryHandlers({ library, revealPath: options.revealPath, job: (id) => store.jobs.get(id) }),
     ...usersHandlers({ users: store.users }),
-    ...jobsHandlers({ engine: jobs, store, inputs }),
+    ...jobsHandlers({ engine: jobs, store, inputs, limiter }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
-    ...botHandlers({ bot, store, events }),
+    ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
+    ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -211,7 +233,7 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
   };
-  const api = new CoreApi(handlers, logger.child('api'));
+  const api = new CoreApi(handlers, (actor) => resolvePerson(store.guilds, actor), logger.child('api'));
 
   comfy.on('changed', () => events.emit('health.changed', healthSummary()));
   // Queue counts are part of the summary: one health.changed per burst of job changes.
@@ -262,6 +284,7 @@ export function createCore(options: CoreOptions): Core {
         await comfy.start();
         if (!started) return;
         jobs.start();
+        await bot.follow();
         if (bot.state().hasToken) void bot.start();
         logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
       })();

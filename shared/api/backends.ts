@@ -32,6 +32,17 @@ export const LauncherStatusSchema = z.object({
 });
 export type LauncherStatus = z.infer<typeof LauncherStatusSchema>;
 
+export const ComfyDeviceSchema = z.object({
+  backendId: z.string(),
+  backendName: z.string(),
+  /** "NVIDIA GeForce RTX 4090", or "CPU". */
+  name: z.string(),
+  type: z.string(),
+  vramTotal: z.number().nullable(),
+  vramFree: z.number().nullable(),
+});
+export type ComfyDevice = z.infer<typeof ComfyDeviceSchema>;
+
 export const ComfyLogLineSchema = z.object({
   at: z.number(),
   stream: z.enum(['stdout', 'stderr']),
@@ -89,6 +100,16 @@ export const backendsMethods = {
       .default({}),
     z.object({ freed: z.array(z.string()) }),
     'Unload models and free memory on one backend, or on every online backend.',
+  ),
+  'comfy.devices': method(
+    NoInput,
+    z.array(ComfyDeviceSchema),
+    'The GPUs (or CPU) of every online backend, with free memory, asked now (2 s at most each).',
+  ),
+  'models.list': method(
+    z.object({ folder: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a model folder name, e.g. checkpoints') }).strict(),
+    z.object({ files: z.array(z.string()) }),
+    'The files of one model folder across the online backends (e.g. loras), sorted.',
   ),
   'comfy.launchSettings': method(
     NoInput,

@@ -51,24 +51,29 @@ export const JobInputImageSchema = z.object({
   filename: z.string().min(1).max(255),
 });
 
+/** The LoRA to apply: a file of the backend's `loras` folder; the workflow's default strength when absent. */
+export const LoraChoiceSchema = z
+  .object({ name: z.string().trim().min(1).max(500), strength: z.number().optional() })
+  .strict();
+
+/**
+ * A job request. Who asks is not part of it: the core takes that from the call (the desktop user, or the
+ * Discord user the bot acts for) and applies that person's permissions and limits.
+ */
 export const JobSubmitInputSchema = z
   .object({
     workflow: z.string().min(1).max(200),
     prompt: z.string().max(2000).default(''),
     negative: z.string().max(2000).default(''),
-    /** Parameter values by manifest name; validated against the workflow's ranges. */
+    /** Parameter values by manifest name; checked against the workflow's ranges (-1 seeds become random). */
     params: z.record(z.string(), z.unknown()).default({}),
+    /** null = no LoRA; absent = the workflow's remembered LoRA setting, if any. */
+    lora: LoraChoiceSchema.nullable().optional(),
+    /** Model file by the workflow's model setting (e.g. `{ checkpoint: 'x.safetensors' }`); the rest as remembered. */
+    models: z.record(z.string().min(1).max(100), z.string().trim().min(1).max(500)).default({}),
     inputs: z.array(JobInputImageSchema).max(8).default([]),
-    /** Who asks. The desktop user is the default. */
-    source: JobSourceSchema.default('desktop'),
-    userId: z.string().min(1).max(200).default('desktop'),
-    userName: z.string().min(1).max(100).optional(),
-    guildId: z.string().min(1).max(200).nullable().default(null),
-    guildName: z.string().min(1).max(100).optional(),
-    channelId: z.string().min(1).max(200).nullable().default(null),
+    /** Where the result goes (Discord); the person's own default, else their server's, else the app's. */
     delivery: DeliverySchema.optional(),
-    /** Per-user queue limit for this request (a guild's own limit); the settings' limit applies when absent. */
-    perUserLimit: z.number().int().min(1).max(100).optional(),
     parentJobId: z.string().max(200).nullable().default(null),
   })
   .strict();
@@ -77,6 +82,7 @@ export type JobSubmitInput = z.input<typeof JobSubmitInputSchema>;
 export const JobListInputSchema = z
   .object({
     statuses: z.array(JobStatusSchema).optional(),
+    source: JobSourceSchema.optional(),
     userId: z.string().max(200).optional(),
     guildId: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(500).default(50),
@@ -100,9 +106,25 @@ export const CancelResultSchema = z.object({
   action: z.enum(['removed', 'deleted', 'interrupting', 'already-ended']),
 });
 
+/** What `jobs.admit` checks: the request without its image files (they may not be downloaded yet). */
+export const JobAdmitInputSchema = JobSubmitInputSchema.omit({ inputs: true, parentJobId: true }).extend({
+  /** How many images the request will carry. */
+  images: z.number().int().min(0).max(8).default(0),
+});
+
 export const jobsMethods = {
   'jobs.submit': method(JobSubmitInputSchema, JobSchema, 'Queue a job: stored first, then scheduled fairly.'),
+  'jobs.admit': method(
+    JobAdmitInputSchema,
+    z.object({ ok: z.literal(true) }),
+    'May this person queue this request now? Refusals (permission, prompt, limits, parameters) come back as errors; nothing is queued.',
+  ),
   'jobs.get': method(z.object({ id: JobId }).strict(), JobSchema, 'One job.'),
+  'jobs.find': method(
+    z.object({ query: z.string().trim().min(1).max(200) }).strict(),
+    JobSchema,
+    'The job someone typed (a whole id or its start), among the jobs they may see.',
+  ),
   'jobs.list': method(JobListInputSchema, z.array(JobSchema), 'Jobs, newest first, filtered by status, user or guild.'),
   'jobs.queue': method(NoInput, QueueSnapshotSchema, 'Everything queued or running, in run order, with live progress.'),
   'jobs.cancel': method(z.object({ id: JobId }).strict(), CancelResultSchema, 'Cancel a job in any state.'),

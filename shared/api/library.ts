@@ -38,6 +38,11 @@ export const FacetSchema = z.object({ id: z.string(), name: z.string(), count: z
 export type Facet = z.infer<typeof FacetSchema>;
 
 export const libraryMethods = {
+  'library.byJob': method(
+    z.object({ jobId: z.string().min(1).max(200) }).strict(),
+    z.array(OutputSchema),
+    "A job's outputs, in the order it made them.",
+  ),
   'library.search': method(
     OutputQuerySchema,
     LibrarySearchResultSchema,

@@ -35,6 +35,8 @@ export const TemplateSaveInputSchema = z
     /** Parameter values by manifest name, checked against the workflow's ranges. */
     params: z.record(z.string(), z.unknown()).default({}),
     workflow: z.string().min(1),
+    /** Overwrite the caller's own template of the same name there (otherwise a clash is refused). */
+    replace: z.boolean().default(false),
   })
   .strict();
 export type TemplateSaveInput = z.input<typeof TemplateSaveInputSchema>;
@@ -64,7 +66,7 @@ export const templatesMethods = {
   'templates.save': method(
     TemplateSaveInputSchema,
     TemplateSchema,
-    'Create or change a template (parameters checked against its workflow); the desktop user owns it.',
+    'Create or change a template (parameters checked against its workflow); whoever saves it owns it.',
   ),
   'templates.delete': method(
     z.object({ id: z.number().int().positive() }).strict(),

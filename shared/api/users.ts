@@ -1,6 +1,7 @@
 /** The people jobs and outputs belong to (Discord users and the desktop user), for showing names instead of ids. */
 import { z } from 'zod';
 import { UserSchema } from '../guilds';
+import { DeliverySchema } from '../settings';
 import { method } from './define';
 
 export const usersMethods = {
@@ -12,5 +13,10 @@ export const usersMethods = {
       .default({}),
     z.array(UserSchema),
     'These users by id (unknown ids are left out), or the most recently seen ones.',
+  ),
+  'users.setDefaultDelivery': method(
+    z.object({ delivery: DeliverySchema }).strict(),
+    UserSchema,
+    "Where the caller's results go by default (a Discord user: channel or DM).",
   ),
 };

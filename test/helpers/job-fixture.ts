@@ -10,6 +10,8 @@ export function makeJob(id: string, extra: Partial<Job> = {}): Job {
     channelId: null,
     workflow: 'sdxl-txt2img',
     params: {},
+    lora: null,
+    models: {},
     inputs: [],
     prompt: `prompt ${id}`,
     negative: '',

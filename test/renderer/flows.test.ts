@@ -8,6 +8,7 @@ import type { EventPayload } from '@shared/api';
 import sharp from 'sharp';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
+import { asDiscordUser, discordUser } from '@test/helpers/actors';
 
 // page.evaluate / waitForFunction callbacks run in chromium: see ./page-dom for why `document` is declared here.
 declare const document: PageDocument;
@@ -107,11 +108,8 @@ suite('desktop UI flows (chromium)', () => {
           workflow: 'sdxl-txt2img',
           prompt,
           params: { seed: 100 + i * 37, steps: 4 },
-          source: 'discord',
-          userId: `12345678901${i}`,
-          userName: `friend${i}`,
         },
-        { caller: 'test' },
+        asDiscordUser(discordUser(`12345678901${i}`, `friend${i}`)),
       );
     }
     await allDone;

@@ -26,6 +26,8 @@ type BackendsMethod =
   | 'comfy.restart'
   | 'comfy.logTail'
   | 'comfy.freeVram'
+  | 'comfy.devices'
+  | 'models.list'
   | 'comfy.launchSettings'
   | 'comfy.setLaunchSettings';
 
@@ -72,6 +74,8 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
     'comfy.restart': () => launcherCall(() => comfy.restartComfy()),
     'comfy.logTail': () => ({ lines: comfy.logTail() }),
     'comfy.freeVram': async ({ backendId }) => ({ freed: await comfy.freeVram(backendId) }),
+    'comfy.devices': () => comfy.info.devices(),
+    'models.list': async ({ folder }) => ({ files: await comfy.info.models(folder) }),
     'comfy.launchSettings': () => view(),
     'comfy.setLaunchSettings': async (patch) => {
       const checked = await checkPatch(patch);

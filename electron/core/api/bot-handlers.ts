@@ -1,9 +1,11 @@
-/** bot.* methods: token, start/stop, status, invite link, guilds and their settings. */
-import { ApiError } from '@shared/api';
-import type { BotGuild } from '@shared/api/bot';
+/**
+ * bot.* methods: token, start/stop, status, invite link, guilds and their settings. The bot itself is reached
+ * through `BotControl`, which the composition root wires to it: api/ does not depend on the Discord client.
+ */
+import { refusal } from '@shared/api';
+import type { BotGuild, BotState } from '@shared/api/bot';
 import type { Guild, RoleLevel } from '@shared/guilds';
-import type { DiscordBot } from '@core/discord/bot';
-import { BOT_PERMISSIONS, inviteUrl } from '@core/discord/invite';
+import { isOwnerSide } from '@core/access/person';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { Handlers } from './dispatch';
@@ -18,20 +20,28 @@ type BotMethods =
   | 'bot.guilds'
   | 'bot.updateGuild';
 
+/** What the API needs of the Discord bot. */
+export interface BotControl {
+  state(): BotState;
+  start(): Promise<BotState>;
+  stop(): Promise<BotState>;
+  setToken(token: string): Promise<BotState>;
+  clearToken(): Promise<BotState>;
+  /** What the live client knows of a server (its name and roles); null while offline or not in it. */
+  liveGuild(id: string): { name: string; roles: Array<{ id: string; name: string; assignable: boolean }> } | null;
+  /** The link that adds the bot to a server with the permissions it needs; null before a token is set. */
+  invite(guildId?: string): { url: string; permissions: string } | null;
+}
+
 /** A stored guild with what the live client knows of it (names, roles). */
-function botGuildView(bot: DiscordBot, store: Store, g: Guild): BotGuild {
-  const id = g.id;
-  const live = bot.discord?.guilds.cache.get(id) ?? null;
-  const roleName = (roleId: string): string | null => live?.roles.cache.get(roleId)?.name ?? null;
+function botGuildView(bot: BotControl, store: Store, g: Guild): BotGuild {
+  const live = bot.liveGuild(g.id);
+  const roleName = (roleId: string): string | null => live?.roles.find((r) => r.id === roleId)?.name ?? null;
   return {
     id: g.id,
     name: live?.name ?? g.name,
-    roles: store.guilds.roles(id).map((r) => ({ roleId: r.roleId, level: r.level, name: roleName(r.roleId) })),
-    availableRoles: live
-      ? [...live.roles.cache.values()]
-          .filter((r) => r.id !== live.id && !r.managed)
-          .map((r) => ({ id: r.id, name: r.name }))
-      : [],
+    roles: store.guilds.roles(g.id).map((r) => ({ roleId: r.roleId, level: r.level, name: roleName(r.roleId) })),
+    availableRoles: live ? live.roles.filter((r) => r.assignable).map((r) => ({ id: r.id, name: r.name })) : [],
     limits: g.limits,
     bannedWords: g.bannedWords,
     settings: g.settings,
@@ -40,7 +50,7 @@ function botGuildView(bot: DiscordBot, store: Store, g: Guild): BotGuild {
   };
 }
 
-export function botHandlers(deps: { bot: DiscordBot; store: Store; events: EventBus }): Pick<Handlers, BotMethods> {
+export function botHandlers(deps: { bot: BotControl; store: Store; events: EventBus }): Pick<Handlers, BotMethods> {
   const { bot, store } = deps;
   return {
     'bot.status': () => bot.state(),
@@ -49,18 +59,25 @@ export function botHandlers(deps: { bot: DiscordBot; store: Store; events: Event
     'bot.setToken': ({ token }) => bot.setToken(token),
     'bot.clearToken': () => bot.clearToken(),
     'bot.invite': ({ guildId }) => {
-      const appId = bot.state().applicationId;
-      if (!appId)
-        throw new ApiError({
-          code: 'unavailable',
-          message: 'Set the bot token first: the invite link is made from its application id.',
-        });
-      return { url: inviteUrl(appId, guildId), permissions: BOT_PERMISSIONS.toString() };
+      const invite = bot.invite(guildId);
+      if (!invite) {
+        throw refusal(
+          'unavailable',
+          'No token yet',
+          'Set the bot token first: the invite link is made from its application id.',
+        );
+      }
+      return invite;
     },
     'bot.guilds': () => store.guilds.list().map((g) => botGuildView(bot, store, g)),
-    'bot.updateGuild': (input) => {
-      if (!store.guilds.get(input.id))
-        throw new ApiError({ code: 'not_found', message: `The bot has never been in a server with id ${input.id}.` });
+    /** The owner changes any server; a Discord user only their own, as its admin. */
+    'bot.updateGuild': (input, { person }) => {
+      if (!isOwnerSide(person) && (person.guildId !== input.id || person.level !== 'admin')) {
+        throw refusal('forbidden', 'Not allowed', 'Only server admins can change ComfyDesk’s settings here.');
+      }
+      if (!store.guilds.get(input.id)) {
+        throw refusal('not_found', 'Unknown server', `The bot has never been in a server with id ${input.id}.`);
+      }
       store.db.transaction(() => {
         if (input.roles) {
           for (const level of ['user', 'generator', 'admin'] as RoleLevel[]) {

@@ -14,23 +14,39 @@ import {
   type MethodOutput,
   type ParsedInput,
 } from '@shared/api';
+import { DiscordUserActorSchema, OWNER, type Actor } from '@shared/actor';
 import { ComfyError } from '@core/comfy/protocol/errors';
+import type { Person } from '@core/access/person';
 import { nullLogger, type Logger } from '../log';
+import { mayCall } from './access';
 
 export interface CallContext {
-  /** Who is calling: the desktop window, a browser over the headless server, the bot, or a test. */
+  /** Which transport the call came through: the desktop window, a browser over the headless server, the bot, or a test. */
   caller: 'desktop' | 'remote' | 'discord' | 'test';
+  /**
+   * Who acts. Set by the transport, never from the input: the owner for the desktop and the headless UI (the
+   * default); the bot itself or a Discord user only through the in-process bot (`caller: 'discord'`).
+   */
+  actor?: Actor;
+}
+
+/** What a handler gets: the call's context with the person behind it, resolved once per call. */
+export interface HandlerContext extends CallContext {
+  actor: Actor;
+  person: Person;
 }
 
 export type Handler<M extends MethodName> = (
   input: ParsedInput<M>,
-  ctx: CallContext,
+  ctx: HandlerContext,
 ) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
 export class CoreApi {
   constructor(
     private readonly handlers: Handlers,
+    /** Turns the actor into the person (their level from the stored role mapping). */
+    private readonly resolvePerson: (actor: Actor) => Person,
     private readonly logger: Logger = nullLogger,
   ) {}
 
@@ -60,11 +76,11 @@ export class CoreApi {
     }
   }
 
-  /** Typed entry for in-process callers (the bot): throws ApiError. */
+  /** Typed entry for in-process callers (tests, the shells): throws ApiError. Acts as the owner unless told. */
   async call<M extends MethodName>(
     method: M,
     input: MethodInput<M>,
-    ctx: CallContext = { caller: 'discord' },
+    ctx: CallContext = { caller: 'test' },
   ): Promise<MethodOutput<M>> {
     const result = await this.dispatch(method, input, ctx);
     if (!result.ok) throw new ApiError(result.error);
@@ -73,11 +89,15 @@ export class CoreApi {
 
   private async invoke(method: string, input: unknown, ctx: CallContext): Promise<unknown> {
     if (!isMethodName(method)) throw badRequest(`Unknown method "${clip(method)}"`);
+    const actor = actorOf(ctx);
+    if (!mayCall(actor, method)) {
+      throw new ApiError({ code: 'forbidden', title: 'Not allowed', message: `${method} is not available here.` });
+    }
     const spec = methods[method];
     const parsed = spec.input.safeParse(input ?? undefined);
     if (!parsed.success) throw badRequest(`Invalid input for ${method}`, parsed.error);
-    const handler = this.handlers[method] as (i: unknown, c: CallContext) => unknown;
-    const output = await handler(parsed.data, ctx);
+    const handler = this.handlers[method] as (i: unknown, c: HandlerContext) => unknown;
+    const output = await handler(parsed.data, { ...ctx, actor, person: this.resolvePerson(actor) });
     const checked = spec.output.safeParse(output);
     if (!checked.success) {
       this.logger.error(`${method} produced output that breaks the contract`, { issues: checked.error.issues });
@@ -85,6 +105,19 @@ export class CoreApi {
     }
     return checked.data;
   }
+}
+
+/**
+ * The actor of a call: only the in-process bot may act as itself or for a Discord user (whose facts are checked
+ * like any outside input); every other transport acts as the owner, whatever it claims.
+ */
+function actorOf(ctx: CallContext): Actor {
+  if (ctx.caller !== 'discord') return OWNER;
+  const actor = ctx.actor ?? { kind: 'bot' };
+  if (actor.kind !== 'discord') return actor.kind === 'bot' ? actor : OWNER;
+  const parsed = DiscordUserActorSchema.safeParse(actor);
+  if (!parsed.success) throw badRequest('Invalid Discord user', parsed.error);
+  return parsed.data;
 }
 
 /** Longest run of non-blank characters an error message shows as is, and the longest message. */

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { ApiError } from '@shared/api';
+import type { Job } from '@shared/jobs';
 import type { Output } from '@shared/library';
+import { canSeeJob } from '@core/access/person';
 import type { Library } from '@core/library/library';
 import type { Handlers } from './dispatch';
 
 type LibraryMethods =
+  | 'library.byJob'
   | 'library.search'
   | 'library.get'
   | 'library.favourite'
@@ -24,6 +27,8 @@ function found(output: Output | null, id: number): Output {
 
 export interface LibraryHandlerDeps {
   library: Library;
+  /** The job an output list is asked for, to check who may see it. */
+  job(id: string): Job | null;
   /** Show a file in the system file manager; the desktop shell gives it (shell.showItemInFolder). */
   revealPath?: ((path: string) => void) | undefined;
 }
@@ -31,6 +36,12 @@ export interface LibraryHandlerDeps {
 export function libraryHandlers(deps: LibraryHandlerDeps): Pick<Handlers, LibraryMethods> {
   const { library } = deps;
   return {
+    'library.byJob': ({ jobId }, { person }) => {
+      const job = deps.job(jobId);
+      if (!job || !canSeeJob(person, job))
+        throw new ApiError({ code: 'not_found', message: `There is no job ${jobId.slice(0, 40)}.` });
+      return library.byJob(jobId);
+    },
     'library.search': (query) => library.search(query),
     'library.get': ({ id }) => found(library.get(id), id),
     'library.favourite': ({ id, favourite }) => found(library.setFavourite(id, favourite), id),

@@ -1,7 +1,9 @@
-import { ApiError, badRequest } from '@shared/api';
+import { ApiError, badRequest, refusal } from '@shared/api';
 import { DESKTOP_OWNER_ID } from '@shared/api/templates';
 import { checkParamValue, type ParamSpec, type ParamValue } from '@shared/params';
 import type { Template } from '@shared/templates';
+import { isOwnerSide, requireLevel } from '@core/access/person';
+import { promptProblem } from '@core/access/prompt-rules';
 import type { EventBus } from '../events';
 import type { GuildsRepo } from '@core/store/guilds-repo';
 import type { TemplatesRepo } from '@core/store/templates-repo';
@@ -50,9 +52,23 @@ export function templatesHandlers(deps: {
   const changed = (id: number, template: Template | null) => events.emit('templates.changed', { id, template });
   return {
     'workflows.list': () => workflows.list().map((w) => ({ manifest: w.manifest, source: w.source })),
-    'templates.list': ({ guildId }) =>
-      templates.list().filter((t) => guildId === undefined || t.guildId === guildId || t.guildId === null),
-    'templates.save': (input) => {
+    'templates.list': ({ guildId }, { person }) => {
+      if (!isOwnerSide(person)) return templates.visibleTo(person.userId, person.guildId);
+      return templates.list().filter((t) => guildId === undefined || t.guildId === guildId || t.guildId === null);
+    },
+    /**
+     * One path for the desktop and Discord: the same checks (workflow, server, parameters, name clash, the
+     * server's banned words) whoever saves. The desktop user owns what the app saves; a Discord user what they
+     * save, in the server they save it from.
+     */
+    'templates.save': (input, { person }) => {
+      const owner = isOwnerSide(person);
+      if (!owner) requireLevel(person, 'generator', 'save templates');
+      const ownerId = owner ? DESKTOP_OWNER_ID : person.userId;
+      const guildId = owner ? input.guildId : person.guildId;
+      if (!owner && input.guildId !== null && input.guildId !== person.guildId) {
+        throw issue('guildId', 'a template is saved in the server you save it from');
+      }
       const workflow = workflows.get(input.workflow);
       if (!workflow) {
         const known = workflows.list().map((w) => w.manifest.id);
@@ -61,11 +77,13 @@ export function templatesHandlers(deps: {
           `no workflow '${input.workflow}' is installed (installed: ${known.join(', ') || 'none'})`,
         );
       }
-      if (input.shared && input.guildId === null)
-        throw badRequest('shared: a shared template needs a server (guildId)');
-      if (input.guildId !== null && !guilds.get(input.guildId)) {
+      if (input.shared && guildId === null) throw badRequest('shared: a shared template needs a server (guildId)');
+      const guild = guildId !== null ? guilds.get(guildId) : null;
+      if (guildId !== null && !guild)
         throw issue('guildId', 'the bot does not know this server (add the bot to it first)');
-      }
+      const problem = promptProblem({ prompt: input.prompt, negative: input.negative }, guild?.bannedWords ?? []);
+      if (problem)
+        throw refusal('bad_request', 'Prompt refused', problem, undefined, [{ path: 'prompt', message: problem }]);
       const params = checkTemplateParams(workflow.manifest.parameters, input.params);
       const previous = input.id !== undefined ? templates.get(input.id) : null;
       if (input.id !== undefined && !previous) {
@@ -74,24 +92,33 @@ export function templatesHandlers(deps: {
           message: `Template ${input.id} does not exist (it may have been deleted).`,
         });
       }
-      if (previous && previous.ownerId !== DESKTOP_OWNER_ID) {
+      if (previous && previous.ownerId !== ownerId) {
         throw new ApiError({
           code: 'conflict',
-          message: `“${previous.name}” belongs to Discord user ${previous.ownerId}: it can be deleted here but not changed. Save it without its id to make your own copy.`,
+          message: owner
+            ? `“${previous.name}” belongs to Discord user ${previous.ownerId}: it can be deleted here but not changed. Save it without its id to make your own copy.`
+            : `“${previous.name}” is not yours to change.`,
         });
       }
-      const clash = templates.findByName(DESKTOP_OWNER_ID, input.guildId, input.name);
-      // A new template may not silently replace an existing one of the same name (edit that one instead).
-      if (clash && clash.id !== input.id) {
-        throw new ApiError({
-          code: 'conflict',
-          message: `Another template is already called "${input.name}" there. Open it to change it, or choose another name.`,
-        });
+      const clash = templates.findByName(ownerId, guildId, input.name);
+      // A new template may not silently replace an existing one of the same name (edit that one, or say replace).
+      if (clash && clash.id !== input.id && !input.replace) {
+        throw refusal(
+          'conflict',
+          'Name taken',
+          `Another template is already called "${input.name}" there.`,
+          owner
+            ? 'Open it to change it, or choose another name.'
+            : 'Choose another name, or save with replace:True to overwrite yours.',
+          [{ path: 'name', message: 'a template with this name exists' }],
+        );
       }
-      if (!users.get(DESKTOP_OWNER_ID)) users.upsert(DESKTOP_OWNER_ID, 'Desktop');
+      if (owner) {
+        if (!users.get(DESKTOP_OWNER_ID)) users.upsert(DESKTOP_OWNER_ID, 'Desktop');
+      } else users.upsert(person.userId, person.userName);
       const saved = templates.save({
-        ownerId: DESKTOP_OWNER_ID,
-        guildId: input.guildId,
+        ownerId,
+        guildId,
         shared: input.shared,
         name: input.name,
         prompt: input.prompt,
@@ -107,7 +134,27 @@ export function templatesHandlers(deps: {
       changed(saved.id, saved);
       return saved;
     },
-    'templates.delete': ({ id }) => {
+    'templates.delete': ({ id }, { person }) => {
+      const template = templates.get(id);
+      if (!isOwnerSide(person)) {
+        const usable =
+          template && (template.ownerId === person.userId || (template.shared && template.guildId === person.guildId));
+        if (!usable)
+          throw refusal(
+            'not_found',
+            'Unknown template',
+            'There is no such template you can use here.',
+            'See /template list.',
+          );
+        const adminOfScope = person.level === 'admin' && template.shared && template.guildId === person.guildId;
+        if (template.ownerId !== person.userId && !adminOfScope) {
+          throw refusal(
+            'forbidden',
+            'Not allowed',
+            'Only its owner (or a server admin, for shared templates) can delete a template.',
+          );
+        }
+      }
       const removed = templates.remove(id);
       if (removed) changed(id, null);
       return { removed };

@@ -9,6 +9,7 @@ import type { ObjectInfo } from '@core/workflows/object-info';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requiredModelFiles } from '@core/workflows/requirements';
 import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';
+import { resolveParams } from '@core/workflows/resolve';
 import { buildGraph } from '@core/jobs/prepare';
 import type { Handlers } from './dispatch';
 
@@ -118,8 +119,8 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
           code: 'unavailable',
           message: 'No ComfyUI backend is online to check the workflow against.',
         });
-      const models = deps.settings.get().models;
-      // The graph as a job would send it (the user's model files; stand-in names for uploaded images).
+      // The graph as a job would send it: example values resolved like a request (the remembered model files),
+      // stand-in names for uploaded images.
       const example: Record<string, unknown> = {};
       for (const spec of wf.manifest.parameters) {
         if (spec.default !== undefined || spec.type === 'seed') continue;
@@ -132,18 +133,27 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
                 ? false
                 : (spec.min ?? 1);
       }
+      const resolved = resolveParams(
+        wf.manifest,
+        {
+          prompt: typeof example.prompt === 'string' ? example.prompt : '',
+          negative: '',
+          params: example,
+          imageSlots: wf.manifest.images.map((_, i) => i),
+        },
+        { random: () => 0, remembered: deps.settings.get().models },
+      );
       const graph = buildGraph(
         wf,
-        example,
+        resolved,
         wf.manifest.images.map(() => 'example.png'),
-        models,
         'ComfyDesk/validate',
       );
       const [objectInfo, lists] = await Promise.all([
         backend.client.objectInfo(),
         modelLists(
           backend,
-          requiredModelFiles(wf.manifest, { models }).map((m) => m.folder),
+          requiredModelFiles(wf.manifest, resolved).map((m) => m.folder),
         ),
       ]);
       const report = validateGraph(graph, objectInfo, { models: lists });

@@ -1,11 +1,13 @@
 /**
- * Autocomplete sources: workflows of a kind, templates the user may load, LoRA files, the user's jobs. Each
- * filters the WHOLE list by what was typed, then shows the best 25 (Discord's cap), so every item can be found.
+ * Autocomplete sources: workflows of a kind, templates the user may load, model files (LoRAs), the user's jobs.
+ * Each filters the WHOLE list by what was typed, then shows the best 25 (Discord's cap), so every item can be
+ * found. Lists come from the core, asked for the user.
  */
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import { ACTIVE_STATUSES } from '@shared/jobs';
+import { oneLine, shortId } from '@shared/format';
 import type { WorkflowKind } from '@shared/workflow-manifest';
 import type { BotServices, Caller } from './context';
-import { oneLine, shortId } from './format';
 import { filterChoices } from './options';
 
 const choice = (name: string, value: string): ApplicationCommandOptionChoiceData => ({
@@ -18,12 +20,16 @@ export function workflowChoices(
   kind: WorkflowKind,
   query: string,
 ): ApplicationCommandOptionChoiceData[] {
-  const list = ctx.workflows.byKind(kind).map((w) => w.manifest);
+  const list = ctx.catalog.byKind(kind);
   return filterChoices(list, query, (m) => [m.id, m.title]).map((m) => choice(`${m.title} (${m.id})`, m.id));
 }
 
-export function templateChoices(ctx: BotServices, caller: Caller, query: string): ApplicationCommandOptionChoiceData[] {
-  const list = ctx.store.templates.visibleTo(caller.userId, caller.guildId);
+export async function templateChoices(
+  ctx: BotServices,
+  caller: Caller,
+  query: string,
+): Promise<ApplicationCommandOptionChoiceData[]> {
+  const list = await ctx.core.forUser(caller.actor).call('templates.list', {});
   return filterChoices(list, query, (t) => [t.name]).map((t) =>
     choice(t.ownerId === caller.userId ? t.name : `${t.name} (shared)`, t.name),
   );
@@ -31,23 +37,23 @@ export function templateChoices(ctx: BotServices, caller: Caller, query: string)
 
 export async function modelChoices(
   ctx: BotServices,
+  caller: Caller,
   folder: string,
   query: string,
 ): Promise<ApplicationCommandOptionChoiceData[]> {
-  const files = await ctx.models(folder);
+  const { files } = await ctx.core.forUser(caller.actor).call('models.list', { folder });
   return filterChoices(files, query, (f) => [f, f.split(/[\\/]/).pop() ?? f]).map((f) => choice(f, f));
 }
 
-export function jobChoices(
+export async function jobChoices(
   ctx: BotServices,
   caller: Caller,
   query: string,
   activeOnly: boolean,
-): ApplicationCommandOptionChoiceData[] {
-  const jobs = ctx.store.jobs.byUser(
-    caller.userId,
-    activeOnly ? { statuses: ['queued', 'submitted', 'running', 'collecting'], limit: 200 } : { limit: 200 },
-  );
+): Promise<ApplicationCommandOptionChoiceData[]> {
+  const jobs = await ctx.core
+    .forUser(caller.actor)
+    .call('jobs.list', activeOnly ? { statuses: [...ACTIVE_STATUSES], limit: 200 } : { limit: 200 });
   return filterChoices(jobs, query, (j) => [j.id, j.prompt]).map((j) =>
     choice(`${shortId(j.id)} · ${j.status} · ${oneLine(j.prompt, 70)}`, j.id),
   );

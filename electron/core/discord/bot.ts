@@ -1,63 +1,52 @@
 /**
- * The Discord bot's lifecycle: log in with the token from the secret store (never logged), report status
- * (stopped / starting / online / reconnecting / error / no-token) as `bot.changed`, keep the guilds table in step
- * with joins and leaves, register the slash commands per guild (bulk overwrite, instant) on ready and on join,
- * and retry the delivery outbox whenever the connection comes back.
+ * The Discord bot's lifecycle: log in with the token from the secret store (never logged), report its status
+ * (stopped / starting / online / reconnecting / error / no-token) to whoever listens (`onState`), tell the core
+ * which servers it joins and leaves, register the slash commands per server (bulk overwrite, instant) on ready
+ * and on join, and retry the deliveries the core kept whenever the connection comes back. Everything it knows
+ * or changes of the core goes through the core API, like the renderer.
  */
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Guild as DjsGuild } from 'discord.js';
 import type { BotState } from '@shared/api/bot';
-import type { HealthSummary } from '@shared/api/health';
-import type { Output } from '@shared/library';
-import type { CoreApi } from '@core/api/dispatch';
 import type { Clock } from '../clock';
-import type { ComfyBackend } from '@core/comfy/backends/backend';
-import type { EventBus } from '../events';
 import { registerSecret, type Logger } from '../log';
 import type { SecretStore } from '../secrets';
-import type { Store } from '../store';
-import type { WorkflowRegistry } from '@core/workflows/registry';
+import { AckGate } from './ack-gate';
 import { DISCORD_CDN_ORIGINS } from './attachments';
+import { WorkflowCatalog, type CoreEvents } from './catalog';
+import { channelAccess } from './channel-access';
 import { COMMANDS } from './commands';
 import type { BotServices } from './context';
+import { CoreClient, type CoreDispatch } from './core-client';
 import { Delivery, sizeOnlyFitter, type Fitter } from './delivery';
 import { routeInteraction } from './interactions';
-import { applicationIdFromToken } from './invite';
-import { JobsPort } from './jobs-port';
-import { endedPayload, JobWatch } from './job-watch';
-import { Outbox } from './outbox';
+import { applicationIdFromToken, BOT_PERMISSIONS, inviteUrl } from './invite';
+import { JobWatch } from './job-watch';
 import { ProgressMessenger } from './progress';
-import { SlidingWindowLimiter } from './rate-limit';
-import { RestProgressSink } from './rest-sink';
-import { AckGate } from './ack-gate';
-import { channelAccess } from './channel-access';
-import { BackendInfo } from './backend-info';
 import { renderProgressPayload } from './progress-render';
+import { RestProgressSink } from './rest-sink';
 
 export type BotStatus = BotState['status'];
 
 export interface DiscordBotOptions {
-  api: Pick<CoreApi, 'dispatch'>;
-  events: EventBus;
-  store: Store;
-  workflows: WorkflowRegistry;
+  /** The core API: the bot is one of its clients (it calls nothing else of the core). */
+  api: CoreDispatch;
+  /** The core's events, to follow jobs (the bot never emits any). */
+  events: CoreEvents;
   secrets: SecretStore;
   clock: Clock;
   logger: Logger;
-  /** ComfyUI, bot and queue at a glance (for /status). */
-  health(): HealthSummary;
-  backends(): ReadonlyMap<string, ComfyBackend>;
   /** The library's fitter (files → guild upload limit); sizes only when absent. */
   fit?: Fitter;
-  /** A finished job's files (the library); the outputs table when absent. */
-  outputsOf?(jobId: string): Output[];
   /** Extra discord.js options (tests point `rest` at the fake). */
   clientOptions?: Partial<ClientOptions>;
   /** Where attachments may come from (Discord's CDN by default). */
   cdnOrigins?: readonly string[];
   /** Least time between two edits of one progress message (1.5 s). */
   editIntervalMs?: number;
-  /** Also register the commands globally (they then work in DMs with the bot). */
+  /** Also register the commands globally (they then work in DMs with the bot); else the `discord` setting says. */
   registerGlobally?: boolean;
+  /** Called with the new state whenever it changes (the core turns it into `bot.changed`). */
+  onState?: (state: BotState) => void;
 }
 
 export class DiscordBot {
@@ -67,13 +56,13 @@ export class DiscordBot {
   private onlineSince: number | null = null;
   private starting: Promise<BotState> | null = null;
   private readonly log: Logger;
-  readonly outbox: Outbox;
+  private readonly core: CoreClient;
+  private readonly catalog: WorkflowCatalog;
   readonly progress: ProgressMessenger;
   readonly delivery: Delivery;
-  readonly limiter: SlidingWindowLimiter;
   private readonly acks = new AckGate();
   private readonly watch: JobWatch;
-  private readonly info: BackendInfo;
+  private following = false;
   private services: BotServices | null = null;
   private outboxRun: Promise<void> = Promise.resolve();
   private abortLogin: () => void = () => undefined;
@@ -82,44 +71,51 @@ export class DiscordBot {
   constructor(private readonly o: DiscordBotOptions) {
     this.log = o.logger.child('discord');
     this.status = this.token() ? 'stopped' : 'no-token';
-    this.outbox = new Outbox(o.store.db, () => o.clock.now());
-    this.limiter = new SlidingWindowLimiter(() => o.clock.now());
-    this.info = new BackendInfo(o.backends, o.clock);
-    const outputsOf = o.outputsOf ?? ((jobId: string) => o.store.outputs.byJob(jobId));
+    this.core = new CoreClient(o.api);
+    this.catalog = new WorkflowCatalog(this.core, o.events, this.log);
     this.progress = new ProgressMessenger({
       clock: o.clock,
       sink: new RestProgressSink(() => this.client),
       logger: this.log,
       ...(o.editIntervalMs !== undefined ? { intervalMs: o.editIntervalMs } : {}),
-      render: (jobId, view, previewUrl) => renderProgressPayload(o.store, o.workflows, jobId, view, previewUrl),
+      render: (jobId, view, previewUrl) => {
+        const job = this.watch.job(jobId);
+        return renderProgressPayload(job, this.catalog.title(job?.workflow ?? ''), view, previewUrl);
+      },
     });
     this.delivery = new Delivery({
-      store: o.store,
-      outbox: this.outbox,
-      workflows: o.workflows,
+      core: this.core,
+      catalog: this.catalog,
       clock: o.clock,
       logger: this.log,
       fit: o.fit ?? sizeOnlyFitter,
-      outputsOf,
       client: () => (this.client?.isReady() ? this.client : null),
     });
     this.watch = new JobWatch({
       events: o.events,
-      store: o.store,
-      workflows: o.workflows,
+      core: this.core,
+      catalog: this.catalog,
       progress: this.progress,
       delivery: this.delivery,
       logger: this.log,
       applicationId: () => this.client?.application?.id ?? null,
       online: () => this.client?.isReady() ?? false,
     });
+  }
+
+  /** Start following the core (its jobs and workflows); the core calls this once its API answers. */
+  async follow(): Promise<void> {
+    if (this.following) return;
+    this.following = true;
     this.watch.start();
+    await this.catalog.refresh();
   }
 
   /** Stop following jobs (the core is stopping). */
   async dispose(): Promise<void> {
     await this.stop();
     this.watch.stop();
+    this.catalog.dispose();
   }
 
   state(): BotState {
@@ -129,9 +125,7 @@ export class DiscordBot {
       hasToken: this.token() !== null,
       username: this.client?.user?.username ?? null,
       applicationId: this.client?.application?.id ?? applicationIdFromToken(this.token() ?? '') ?? null,
-      guilds: this.client?.isReady()
-        ? this.client.guilds.cache.size
-        : this.o.store.guilds.list().filter((g) => g.joinedAt !== null).length,
+      guilds: this.client?.isReady() ? this.client.guilds.cache.size : 0,
       onlineSince: this.onlineSince,
     };
   }
@@ -139,6 +133,26 @@ export class DiscordBot {
   /** The live discord.js client while online (tests). */
   get discord(): Client<true> | null {
     return this.client?.isReady() ? this.client : null;
+  }
+
+  /** What the live client knows of a server (its name and roles); null while offline or not in it. */
+  liveGuild(id: string): { name: string; roles: Array<{ id: string; name: string; assignable: boolean }> } | null {
+    const g = this.discord?.guilds.cache.get(id);
+    if (!g) return null;
+    return {
+      name: g.name,
+      roles: [...g.roles.cache.values()].map((r) => ({
+        id: r.id,
+        name: r.name,
+        assignable: r.id !== g.id && !r.managed,
+      })),
+    };
+  }
+
+  /** The link that adds the bot to a server with the permissions it needs; null before a token is set. */
+  invite(guildId?: string): { url: string; permissions: string } | null {
+    const appId = this.state().applicationId;
+    return appId ? { url: inviteUrl(appId, guildId), permissions: BOT_PERMISSIONS.toString() } : null;
   }
 
   /** How many servers the bot is in; null while it is not online (health). */
@@ -227,7 +241,7 @@ export class DiscordBot {
   }
 
   private emit(): void {
-    this.o.events.emit('bot.changed', this.state());
+    this.o.onState?.(this.state());
   }
 
   private async login(token: string): Promise<BotState> {
@@ -270,10 +284,7 @@ export class DiscordBot {
       for (const guild of c.guilds.cache.values()) this.joined(guild);
       this.setStatus('online', null);
       void Promise.all(c.guilds.cache.map((g) => this.registerCommands(g))).then(() => this.flushOutbox());
-      if (this.o.registerGlobally || this.o.store.settings.get().discord.registerGlobally)
-        c.application.commands
-          .set(COMMANDS.map((cmd) => cmd.data))
-          .catch((err: unknown) => this.log.warn('global command registration failed', { error: String(err) }));
+      void this.registerGlobally(c);
     });
     client.on(Events.GuildCreate, (guild) => {
       if (!mine() || !client.isReady()) return;
@@ -283,10 +294,10 @@ export class DiscordBot {
     });
     client.on(Events.GuildDelete, (guild) => {
       if (!mine() || !guild.available) return;
-      this.o.store.db
-        .prepare('UPDATE guilds SET joined_at = NULL, updated_at = ? WHERE id = ?')
-        .run(this.o.clock.now(), guild.id);
       this.log.info('removed from a guild', { guildId: guild.id });
+      void this.core
+        .call('discord.guildLeft', { id: guild.id })
+        .catch((err: unknown) => this.log.warn('could not record leaving a guild', { error: String(err) }));
       this.emit();
     });
     client.on(Events.ShardDisconnect, () => mine() && this.setStatus('reconnecting', null));
@@ -317,12 +328,21 @@ export class DiscordBot {
   }
 
   private joined(guild: DjsGuild): void {
-    const known = this.o.store.guilds.get(guild.id);
-    this.o.store.guilds.upsert(guild.id, guild.name);
-    if (!known || known.joinedAt === null) {
-      this.o.store.db
-        .prepare('UPDATE guilds SET joined_at = ? WHERE id = ?')
-        .run(guild.joinedTimestamp ?? this.o.clock.now(), guild.id);
+    void this.core
+      .call('discord.guildSeen', {
+        id: guild.id,
+        name: guild.name.slice(0, 100) || guild.id,
+        joinedAt: guild.joinedTimestamp ?? null,
+      })
+      .catch((err: unknown) => this.log.warn('could not record a guild', { guildId: guild.id, error: String(err) }));
+  }
+
+  private async registerGlobally(client: Client<true>): Promise<void> {
+    try {
+      const wanted = this.o.registerGlobally || (await this.core.call('settings.get', {})).discord.registerGlobally;
+      if (wanted) await client.application.commands.set(COMMANDS.map((cmd) => cmd.data));
+    } catch (err) {
+      this.log.warn('global command registration failed', { error: String(err) });
     }
   }
 
@@ -353,26 +373,17 @@ export class DiscordBot {
   }
 
   private makeServices(client: Client<true>): BotServices {
-    const o = this.o;
     return {
       client,
       applicationId: client.application.id,
-      jobs: new JobsPort(o.api),
-      store: o.store,
-      workflows: o.workflows,
-      clock: o.clock,
+      core: this.core,
+      clock: this.o.clock,
       logger: this.log,
-      limiter: this.limiter,
       progress: this.progress,
       acks: this.acks,
-      cdnOrigins: o.cdnOrigins ?? DISCORD_CDN_ORIGINS,
-      events: o.events,
-      settings: () => o.store.settings.get(),
-      health: () => o.health(),
-      models: (folder) => this.info.models(folder),
-      gpus: () => this.info.gpus(),
-      outputsOf: o.outputsOf ?? ((jobId) => o.store.outputs.byJob(jobId)),
-      endedProgress: (job) => endedPayload(job, o.workflows, null),
+      cdnOrigins: this.o.cdnOrigins ?? DISCORD_CDN_ORIGINS,
+      catalog: this.catalog,
+      followJob: (job) => this.watch.follow(job),
     };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * What every command, button and modal handler gets: the core services the bot uses, and who is asking
- * (user, guild, level) computed once per interaction.
+ * What every command, button and modal handler gets: the bot's services (the core API client, the Discord
+ * client, progress messages, the workflow catalog) and who is asking, as the facts Discord gave (user, server,
+ * roles); the core turns those into a level and decides what they may do.
  */
 import {
   PermissionFlagsBits,
@@ -11,59 +12,39 @@ import {
   type Interaction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { HealthSummary } from '@shared/api/health';
-import type { Guild, RoleLevel } from '@shared/guilds';
+import type { DiscordUserActor } from '@shared/actor';
 import type { Job } from '@shared/jobs';
-import type { Output } from '@shared/library';
-import type { Settings } from '@shared/settings';
 import type { Clock } from '../clock';
-import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { Store } from '../store';
-import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { AckGate } from './ack-gate';
-import type { JobsPort } from './jobs-port';
-import { memberLevel } from './permissions';
-import type { EditPayload, ProgressMessenger } from './progress';
-import type { SlidingWindowLimiter } from './rate-limit';
+import type { WorkflowCatalog } from './catalog';
+import type { CoreClient } from './core-client';
+import type { ProgressMessenger } from './progress';
 
 export interface BotServices {
   client: Client<true>;
   applicationId: string;
-  jobs: JobsPort;
-  store: Store;
-  workflows: WorkflowRegistry;
+  /** The core API as the bot itself; `core.forUser(caller.actor)` acts for the user. */
+  core: CoreClient;
   clock: Clock;
   logger: Logger;
-  limiter: SlidingWindowLimiter;
   progress: ProgressMessenger;
   /** Lets acknowledgements go out before slower work (see ack-gate.ts). */
   acks: AckGate;
   /** Origins attachments may be downloaded from (Discord's CDN; the fake's in tests). */
   cdnOrigins: readonly string[];
-  /** The core's event bus (e.g. templates.changed, so the desktop sees templates saved from Discord). */
-  events: EventBus;
-  settings(): Settings;
-  health(): HealthSummary;
-  /** Model files of a folder across the connected backends (cached briefly); [] when none answers. */
-  models(folder: string): Promise<string[]>;
-  /** GPU names and free VRAM of the connected backends, for /status. */
-  gpus(): Promise<string[]>;
-  outputsOf(jobId: string): Output[];
-  /** The progress message's last state for an ended job. */
-  endedProgress(job: Job): Omit<EditPayload, 'preview'>;
+  /** The workflows and the default one, kept current from the core's events. */
+  catalog: WorkflowCatalog;
+  /** A job's progress message was just posted: follow it (and finish the message if the job already ended). */
+  followJob(job: Job): void;
 }
 
-/** Who is asking, in which guild, at which level. */
+/** Who is asking: the facts of the interaction, as the core's actor, and when it arrived. */
 export interface Caller {
+  actor: DiscordUserActor;
   userId: string;
-  userName: string;
   guildId: string | null;
-  guildName: string | null;
   channelId: string | null;
-  /** The stored guild (created on first sight); null in DMs. */
-  guild: Guild | null;
-  level: RoleLevel;
   /** When the bot received the interaction (bot clock). */
   receivedAt: number;
 }
@@ -71,7 +52,7 @@ export interface Caller {
 export interface BotCommand {
   name: string;
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  /** Throw a Refusal (or any error) to refuse: the router answers it ephemerally (respond.ts replyError). */
+  /** Throw a Refusal or let an ApiError through to refuse: the router answers it ephemerally (respond.ts). */
   execute(ctx: BotServices, interaction: ChatInputCommandInteraction, caller: Caller): Promise<void>;
   autocomplete?(
     ctx: BotServices,
@@ -90,53 +71,61 @@ function memberRoleIds(interaction: Interaction): string[] {
   return cache ? [...cache.keys()] : [];
 }
 
-/** Level of a member from the stored role mapping (no Discord call). */
-export function levelFromFacts(
-  store: Store,
-  guildId: string,
-  isGuildAdmin: boolean,
-  roleIds: readonly string[],
-): RoleLevel {
-  const guild = store.guilds.get(guildId);
-  return memberLevel(
-    { isGuildAdmin, roleIds },
-    { mapping: store.guilds.roles(guildId), everyoneLevel: guild?.settings.everyoneLevel },
+const clip100 = (s: string | null | undefined, fallback: string): string => (s ?? '').slice(0, 100) || fallback;
+
+function caller(actor: DiscordUserActor, receivedAt: number): Caller {
+  return { actor, userId: actor.userId, guildId: actor.guildId, channelId: actor.channelId, receivedAt };
+}
+
+export function callerOf(ctx: Pick<BotServices, 'clock'>, interaction: Interaction): Caller {
+  const user = interaction.user;
+  const base = {
+    kind: 'discord' as const,
+    userId: user.id,
+    userName: clip100(user.globalName ?? user.username, user.id),
+    channelId: interaction.channelId,
+  };
+  if (!interaction.inGuild()) {
+    return caller({ ...base, guildId: null, guildName: null, roleIds: [], guildAdmin: false }, ctx.clock.now());
+  }
+  const isAdmin = interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false;
+  const isOwner = interaction.guild?.ownerId === user.id;
+  return caller(
+    {
+      ...base,
+      guildId: interaction.guildId,
+      guildName: interaction.guild?.name ? clip100(interaction.guild.name, interaction.guildId) : null,
+      roleIds: memberRoleIds(interaction),
+      guildAdmin: isAdmin || isOwner,
+    },
+    ctx.clock.now(),
   );
 }
 
-export function callerOf(ctx: Pick<BotServices, 'store' | 'clock'>, interaction: Interaction): Caller {
-  const userName = interaction.user.globalName ?? interaction.user.username;
-  const base = {
-    userId: interaction.user.id,
-    userName: userName.slice(0, 100) || interaction.user.id,
-    channelId: interaction.channelId,
-    receivedAt: ctx.clock.now(),
-  };
-  if (!interaction.inGuild()) return { ...base, guildId: null, guildName: null, guild: null, level: 'user' };
-  const guildId = interaction.guildId;
-  const guildName = interaction.guild?.name ?? ctx.store.guilds.get(guildId)?.name ?? guildId;
-  const guild = ctx.store.guilds.get(guildId) ?? ctx.store.guilds.upsert(guildId, guildName);
-  const isAdmin = interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false;
-  const isOwner = interaction.guild?.ownerId === interaction.user.id;
-  const level = levelFromFacts(ctx.store, guildId, isAdmin || isOwner, memberRoleIds(interaction));
-  return { ...base, guildId, guildName: guild.name.slice(0, 100) || guildId, guild, level };
-}
-
 /**
- * The level of a user in a guild when the interaction came from elsewhere (a button on a result in a DM): the
- * member is fetched from Discord.
+ * The same user as a member of another server (a button on a result sent by DM acts in the server the job came
+ * from): their roles there are fetched from Discord. Null when they are no longer in it.
  */
-export async function levelInGuild(
-  ctx: Pick<BotServices, 'client' | 'store'>,
+export async function callerInGuild(
+  ctx: Pick<BotServices, 'client'>,
+  from: Caller,
   guildId: string,
-  userId: string,
-): Promise<RoleLevel | null> {
+): Promise<Caller | null> {
   const g = ctx.client.guilds.cache.get(guildId);
   if (!g) return null;
   try {
-    const member = await g.members.fetch(userId);
-    const isAdmin = member.permissions.has(PermissionFlagsBits.Administrator) || g.ownerId === userId;
-    return levelFromFacts(ctx.store, guildId, isAdmin, [...member.roles.cache.keys()]);
+    const member = await g.members.fetch(from.userId);
+    const isAdmin = member.permissions.has(PermissionFlagsBits.Administrator) || g.ownerId === from.userId;
+    return caller(
+      {
+        ...from.actor,
+        guildId,
+        guildName: clip100(g.name, guildId),
+        roleIds: [...member.roles.cache.keys()],
+        guildAdmin: isAdmin,
+      },
+      from.receivedAt,
+    );
   } catch {
     return null;
   }

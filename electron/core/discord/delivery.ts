@@ -9,12 +9,10 @@ import { extname } from 'node:path';
 import { MessageFlags, Routes, type Client, type RawFile } from 'discord.js';
 import { resultButtons, resultEmbed } from '@shared/embeds';
 import type { Job } from '@shared/jobs';
-import type { Output } from '@shared/library';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { Store } from '../store';
-import type { WorkflowRegistry } from '@core/workflows/registry';
-import type { Outbox } from './outbox';
+import type { WorkflowCatalog } from './catalog';
+import type { CoreCalls } from './core-client';
 import { TOKEN_LIFETIME_MS } from './progress';
 import { toApiEmbed, toApiRows } from './render';
 
@@ -69,13 +67,12 @@ export type DeliveryOutcome =
   | { kind: 'skipped'; reason: string };
 
 export interface DeliveryOptions {
-  store: Store;
-  outbox: Outbox;
-  workflows: WorkflowRegistry;
+  /** The core as the bot itself: outputs, server settings, and the bookkeeping of deliveries. */
+  core: CoreCalls;
+  catalog: Pick<WorkflowCatalog, 'get' | 'byKind'>;
   clock: Clock;
   logger: Logger;
   fit: Fitter;
-  outputsOf(jobId: string): Output[];
   client(): Client<true> | null;
 }
 
@@ -100,16 +97,11 @@ export class Delivery {
     return p;
   }
 
-  /** Retry every pending outbox entry (after a reconnect). */
+  /** Retry every delivery the core keeps for later (after a reconnect). */
   async retryOutbox(): Promise<{ sent: number; failed: number }> {
     let sent = 0;
     let failed = 0;
-    for (const entry of this.o.outbox.pending()) {
-      const job = this.o.store.jobs.get(entry.jobId);
-      if (!job) {
-        this.o.outbox.remove(entry.jobId);
-        continue;
-      }
+    for (const job of await this.o.core.call('discord.pendingDeliveries', {})) {
       const outcome = await this.deliver(job);
       if (outcome.kind === 'sent') sent++;
       else if (outcome.kind === 'queued') failed++;
@@ -118,11 +110,8 @@ export class Delivery {
   }
 
   private async attempt(job: Job): Promise<DeliveryOutcome> {
-    const fresh = this.o.store.jobs.get(job.id) ?? job;
-    if (fresh.messages.results?.length) {
-      this.o.outbox.remove(job.id);
-      return { kind: 'skipped', reason: 'already delivered' };
-    }
+    const fresh = await this.o.core.call('jobs.get', { id: job.id }).catch(() => job);
+    if (fresh.messages.results?.length) return { kind: 'skipped', reason: 'already delivered' };
     if (fresh.source !== 'discord' || fresh.status !== 'done')
       return { kind: 'skipped', reason: 'not a finished Discord job' };
     const client = this.o.client();
@@ -133,7 +122,7 @@ export class Delivery {
         try {
           const dm = await client.users.createDM(fresh.userId);
           const id = await this.send(client, dm.id, fresh, { limit: DEFAULT_UPLOAD_LIMIT, mention: false });
-          return this.sent(fresh, id, 'dm', false);
+          return await this.sent(fresh, id, 'dm', false);
         } catch (err) {
           if (!DM_CLOSED.has(codeOf(err))) throw err;
           this.o.logger.info('DMs closed; delivering in the channel', { jobId: fresh.id });
@@ -142,35 +131,37 @@ export class Delivery {
         }
       }
       if (!fresh.channelId) return this.queue(fresh, 'the job has no channel to post in');
-      const limit =
-        (fresh.guildId ? this.o.store.guilds.get(fresh.guildId)?.settings.uploadLimitBytes : undefined) ??
-        DEFAULT_UPLOAD_LIMIT;
+      const guild = fresh.guildId ? await this.o.core.call('discord.guild', { id: fresh.guildId }) : null;
+      const limit = guild?.settings.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
       const id = await this.send(client, fresh.channelId, fresh, { limit, mention: true, dmClosed: wantsDm });
-      return this.sent(fresh, id, 'channel', wantsDm);
+      return await this.sent(fresh, id, 'channel', wantsDm);
     } catch (err) {
       return this.queue(fresh, err instanceof Error ? err.message : String(err));
     }
   }
 
-  private sent(job: Job, messageId: string, where: 'channel' | 'dm', dmFallback: boolean): DeliveryOutcome {
-    const latest = this.o.store.jobs.get(job.id) ?? job;
-    this.o.store.jobs.setMessages(job.id, { ...latest.messages, results: [messageId] });
-    this.o.outbox.remove(job.id);
+  private async sent(
+    job: Job,
+    messageId: string,
+    where: 'channel' | 'dm',
+    dmFallback: boolean,
+  ): Promise<DeliveryOutcome> {
+    await this.o.core.call('discord.delivered', { jobId: job.id, messageId });
     return { kind: 'sent', where, messageId, dmFallback };
   }
 
-  private queue(job: Job, error: string): DeliveryOutcome {
-    const entry = this.o.outbox.failed(job.id, error);
-    this.o.logger.warn('result delivery failed; kept in the outbox', {
-      jobId: job.id,
-      attempts: entry.attempts,
-      error,
-    });
+  private async queue(job: Job, error: string): Promise<DeliveryOutcome> {
+    try {
+      const entry = await this.o.core.call('discord.deliveryFailed', { jobId: job.id, error: error.slice(0, 2000) });
+      this.o.logger.warn('result delivery failed; kept to retry', { jobId: job.id, attempts: entry.attempts, error });
+    } catch (err) {
+      this.o.logger.error('result delivery failed and could not be kept', { jobId: job.id, error: String(err) });
+    }
     return { kind: 'queued', error };
   }
 
   private async prepare(job: Job, limit: number): Promise<Prepared> {
-    const outputs = this.o.outputsOf(job.id);
+    const outputs = await this.o.core.call('library.byJob', { jobId: job.id });
     const files: RawFile[] = [];
     const reasons: string[] = [];
     for (const [n, out] of outputs.entries()) {
@@ -201,7 +192,7 @@ export class Delivery {
     opts: { limit: number; mention: boolean; dmClosed?: boolean },
   ): Promise<string> {
     const prepared = await this.prepare(job, opts.limit);
-    const manifest = this.o.workflows.get(job.workflow)?.manifest;
+    const manifest = this.o.catalog.get(job.workflow);
     const firstImage = prepared.files.find((f) => /\.(png|jpe?g|webp|gif)$/i.test(f.name));
     const embed = resultEmbed({
       job,
@@ -214,9 +205,9 @@ export class Delivery {
       durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null,
     });
     const available = {
-      upscale: this.o.workflows.byKind('upscale').length > 0,
-      edit: this.o.workflows.byKind('edit').length > 0,
-      img2video: this.o.workflows.byKind('img2video').length > 0,
+      upscale: this.o.catalog.byKind('upscale').length > 0,
+      edit: this.o.catalog.byKind('edit').length > 0,
+      img2video: this.o.catalog.byKind('img2video').length > 0,
     };
     let content: string | undefined;
     if (opts.mention)

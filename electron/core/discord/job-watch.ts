@@ -1,23 +1,24 @@
 /**
- * Follows Discord jobs through the core's events: `job.progress` feeds the progress messages, `job.changed` to
- * an ended state delivers results (done) and puts the final state on the progress message. Jobs from before a
- * restart are picked up from their stored message ids.
+ * Follows Discord jobs through the core's events, like any client of the core: `job.progress` feeds the
+ * progress messages, `job.changed` to an ended state delivers results (done) and puts the final state on the
+ * progress message. The latest state of every Discord job not over is kept here (the progress messages are
+ * drawn from it); jobs from before a restart are read once from the core and picked up by their message ids.
  */
 import type { JobProgressView } from '@shared/api/jobs';
 import { EMBED_COLORS, jobEndedEmbed, progressBar } from '@shared/embeds';
-import { ENDED_STATUSES, type Job } from '@shared/jobs';
-import type { EventBus } from '../events';
+import { ACTIVE_STATUSES, ENDED_STATUSES, type Job } from '@shared/jobs';
 import type { Logger } from '../log';
-import type { Store } from '../store';
-import type { WorkflowRegistry } from '@core/workflows/registry';
+import type { CoreEvents, WorkflowCatalog } from './catalog';
+import type { CoreCalls } from './core-client';
 import type { Delivery, DeliveryOutcome } from './delivery';
 import type { EditPayload, ProgressMessenger } from './progress';
 import { toApiEmbed } from './render';
 
 export interface JobWatchOptions {
-  events: EventBus;
-  store: Store;
-  workflows: WorkflowRegistry;
+  events: CoreEvents;
+  /** The core as the bot itself. */
+  core: CoreCalls;
+  catalog: Pick<WorkflowCatalog, 'title'>;
   progress: ProgressMessenger;
   delivery: Delivery;
   logger: Logger;
@@ -30,12 +31,12 @@ export interface JobWatchOptions {
 /** The progress message's final state. */
 export function endedPayload(
   job: Job,
-  workflows: WorkflowRegistry,
+  workflowTitle: string,
   outcome: DeliveryOutcome | null,
 ): Omit<EditPayload, 'preview'> {
   if (job.status !== 'done') {
     return {
-      embeds: [toApiEmbed(jobEndedEmbed(job, workflows.get(job.workflow)?.manifest.title))],
+      embeds: [toApiEmbed(jobEndedEmbed(job, workflowTitle))],
       components: [],
       clearAttachments: true,
     };
@@ -60,22 +61,44 @@ export function endedPayload(
 }
 
 export class JobWatch {
-  private readonly active = new Set<string>();
+  /** The latest state of every Discord job not over (and of ended ones until they are finished here). */
+  private readonly jobs = new Map<string, Job>();
   private readonly off: Array<() => void> = [];
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly o: JobWatchOptions) {}
 
+  /** Follow the core's job events, and read the Discord jobs a previous run left unfinished. */
   start(): void {
     if (this.off.length) return;
-    for (const job of this.o.store.jobs.byStatus(['queued', 'submitted', 'running', 'collecting']))
-      if (job.source === 'discord') this.active.add(job.id);
     this.off.push(this.o.events.on('job.changed', (job) => this.onChanged(job)));
     this.off.push(this.o.events.on('job.progress', (view) => this.onProgress(view)));
+    this.track(
+      this.o.core.call('jobs.list', { statuses: [...ACTIVE_STATUSES], source: 'discord', limit: 500 }).then(
+        (jobs) => {
+          for (const job of jobs) if (!this.jobs.has(job.id)) this.jobs.set(job.id, job);
+        },
+        (err: unknown) => this.o.logger.warn('could not read the unfinished Discord jobs', { error: String(err) }),
+      ),
+    );
   }
 
   stop(): void {
     for (const off of this.off.splice(0)) off();
+  }
+
+  /** A Discord job's latest known state. */
+  job(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** A job's progress message was just posted: follow it, and finish it at once if the job is already over. */
+  follow(job: Job): void {
+    if (!ENDED_STATUSES.includes(job.status)) {
+      this.jobs.set(job.id, job);
+      return;
+    }
+    this.track(this.finish(job, null));
   }
 
   /** Resolves when every ended-job task started so far (delivery + final edit) is done. */
@@ -83,31 +106,36 @@ export class JobWatch {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  private onChanged(job: Job): void {
-    if (job.source !== 'discord') return;
-    if (!ENDED_STATUSES.includes(job.status)) {
-      this.active.add(job.id);
-      return;
-    }
-    this.active.delete(job.id);
-    const task = this.ended(job).catch((err: unknown) =>
-      this.o.logger.error('finishing a Discord job failed', { jobId: job.id, error: err }),
-    );
+  private track(task: Promise<unknown>): void {
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
   }
 
+  private onChanged(job: Job): void {
+    if (job.source !== 'discord') return;
+    if (!ENDED_STATUSES.includes(job.status)) {
+      this.jobs.set(job.id, job);
+      return;
+    }
+    this.jobs.delete(job.id);
+    this.track(
+      this.ended(job).catch((err: unknown) =>
+        this.o.logger.error('finishing a Discord job failed', { jobId: job.id, error: err }),
+      ),
+    );
+  }
+
   private onProgress(view: JobProgressView): void {
-    if (!this.active.has(view.jobId) && !this.o.progress.has(view.jobId)) return;
+    if (!this.jobs.has(view.jobId) && !this.o.progress.has(view.jobId)) return;
     if (!this.o.online()) return;
     this.ensureAttached(view.jobId);
     this.o.progress.update(view);
   }
 
   /** After a restart, continue editing a job's stored progress message (bot token; its interaction token is old). */
-  private ensureAttached(jobId: string): void {
+  private ensureAttached(jobId: string, known?: Job): void {
     if (this.o.progress.has(jobId)) return;
-    const job = this.o.store.jobs.get(jobId);
+    const job = known ?? this.jobs.get(jobId);
     const appId = this.o.applicationId();
     if (!job?.messages.progress || !appId) return;
     this.o.progress.attach(jobId, {
@@ -121,8 +149,12 @@ export class JobWatch {
 
   private async ended(job: Job): Promise<void> {
     const outcome = job.status === 'done' ? await this.o.delivery.deliver(job) : null;
+    await this.finish(job, outcome);
+  }
+
+  private async finish(job: Job, outcome: DeliveryOutcome | null): Promise<void> {
     if (!this.o.online()) return;
-    this.ensureAttached(job.id);
-    await this.o.progress.finish(job.id, endedPayload(this.o.store.jobs.get(job.id) ?? job, this.o.workflows, outcome));
+    this.ensureAttached(job.id, job);
+    await this.o.progress.finish(job.id, endedPayload(job, this.o.catalog.title(job.workflow), outcome));
   }
 }

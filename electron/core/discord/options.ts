@@ -1,10 +1,13 @@
 /**
- * Discord command options → workflow parameters, validated against the chosen workflow's manifest. Every
- * refusal names the Discord option the user typed ("Option `steps` must be at most 100 (got 500)").
+ * Discord command options → workflow parameters. The bot only renames: each option becomes the parameter of the
+ * chosen workflow it stands for (`cfg` → `cfg` or `guidance`, `batch` → `batch_size`…); the core checks every
+ * value once (ranges, LoRA, seeds), and its refusals are mapped back to the option names the user typed
+ * ("Option `steps`: must be at most 150 (got 500).").
  */
-import { checkParamValue } from '@shared/params';
+import { ApiError } from '@shared/api';
 import type { Template } from '@shared/templates';
 import type { WorkflowKind, WorkflowManifest } from '@shared/workflow-manifest';
+import { Refusal } from './respond';
 
 /** Discord option name → the manifest parameter names it may fill, first found wins. */
 export const OPTION_PARAMS: Readonly<Record<string, readonly string[]>> = {
@@ -20,71 +23,81 @@ export const OPTION_PARAMS: Readonly<Record<string, readonly string[]>> = {
   denoise: ['denoise'],
 };
 
-export type ParamsResult = { ok: true; params: Record<string, unknown> } | { ok: false; message: string };
+export type OptionValues = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** What a command's options ask of a workflow, and which option stands for which parameter. */
+export interface OptionRequest {
+  params: Record<string, unknown>;
+  /** Absent: the workflow's remembered LoRA; a name: that LoRA. */
+  lora?: { name: string; strength?: number };
+  /** Parameter (or `lora`, `lora.strength`) → the option it came from, for naming it in refusals. */
+  optionOf: Record<string, string>;
+}
 
 /**
- * Merge `base` (a template's or a previous job's parameters, kept only where the manifest knows them) with the
- * options the user gave, each checked against the manifest's range. `lora`/`lora_strength` are checked against
- * the manifest's LoRA slot.
+ * The options the user gave, as `manifest`'s parameters over `base` (a template's or a previous job's values,
+ * kept where the manifest knows them). Throws a Refusal for an option this workflow has no use for.
  */
-export function buildParams(
+export function paramsFromOptions(
   manifest: WorkflowManifest,
-  options: Readonly<Record<string, string | number | boolean | null | undefined>>,
+  options: OptionValues,
   base: Readonly<Record<string, unknown>> = {},
-): ParamsResult {
-  const known = new Map(manifest.parameters.map((p) => [p.name, p]));
+): OptionRequest {
+  const known = new Set(manifest.parameters.map((p) => p.name));
   const params: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(base)) {
     if (known.has(name) && name !== 'prompt' && name !== 'negative') params[name] = value;
   }
-  if (manifest.lora && typeof base.lora === 'string' && base.lora !== '') {
-    params.lora = base.lora;
-    if (typeof base.lora_strength === 'number') params.lora_strength = base.lora_strength;
-  }
+  const optionOf: Record<string, string> = {};
   for (const [option, value] of Object.entries(options)) {
-    if (value === null || value === undefined) continue;
-    if (option === 'lora' || option === 'lora_strength') continue;
-    const candidates = OPTION_PARAMS[option];
-    if (!candidates) continue;
-    const spec = candidates.map((c) => known.get(c)).find((s) => s !== undefined);
-    if (!spec) {
-      return {
-        ok: false,
-        message: `The workflow "${manifest.title}" has no \`${option}\` option. Leave it out, or pick another workflow.`,
-      };
+    if (value === null || value === undefined || option === 'lora' || option === 'lora_strength') continue;
+    const name = OPTION_PARAMS[option]?.find((c) => known.has(c));
+    if (!OPTION_PARAMS[option]) continue;
+    if (!name) {
+      throw new Refusal(
+        'Invalid option',
+        `The workflow "${manifest.title}" has no \`${option}\` option.`,
+        'Leave it out, or pick another workflow.',
+      );
     }
-    const checked = checkParamValue(spec, value);
-    if (!checked.ok)
-      return {
-        ok: false,
-        message: `Option \`${option}\`: ${checked.message.replace(new RegExp(`^${spec.name}\\s*`), '')}.`,
-      };
-    params[spec.name] = checked.value;
+    params[name] = value;
+    optionOf[name] = option;
   }
-  const lora = options.lora;
+  const lora = typeof options.lora === 'string' ? options.lora.trim() : '';
   const strength = options.lora_strength;
-  if (typeof lora === 'string' && lora.trim() !== '') {
-    if (!manifest.lora)
-      return {
-        ok: false,
-        message: `The workflow "${manifest.title}" takes no LoRA. Leave \`lora\` out, or pick another workflow.`,
-      };
-    params.lora = lora.trim();
+  if (typeof strength === 'number' && lora === '') {
+    throw new Refusal(
+      'Invalid option',
+      'Option `lora_strength` needs a `lora` too.',
+      'Pick a LoRA, or leave the strength out.',
+    );
   }
-  if (typeof strength === 'number') {
-    if (!manifest.lora)
-      return {
-        ok: false,
-        message: `The workflow "${manifest.title}" takes no LoRA, so \`lora_strength\` has no effect. Leave it out.`,
-      };
-    const { min, max } = manifest.lora.strength;
-    if (!Number.isFinite(strength) || strength < min || strength > max) {
-      return { ok: false, message: `Option \`lora_strength\` must be between ${min} and ${max} (got ${strength}).` };
-    }
-    if (params.lora === undefined) return { ok: false, message: 'Option `lora_strength` needs a `lora` too.' };
-    params.lora_strength = strength;
-  }
-  return { ok: true, params };
+  if (lora === '') return { params, optionOf };
+  optionOf.lora = 'lora';
+  optionOf['lora.strength'] = 'lora_strength';
+  return { params, lora: { name: lora, ...(typeof strength === 'number' ? { strength } : {}) }, optionOf };
+}
+
+/**
+ * The core's refusal of a request, with the parameters it names said as the options the user typed; other
+ * errors pass through unchanged.
+ */
+export function inOptionTerms(err: unknown, optionOf: Readonly<Record<string, string>>): unknown {
+  if (!(err instanceof ApiError) || err.code !== 'bad_request' || !err.issues?.length) return err;
+  const lines = err.issues.map((issue) => {
+    const param = issue.path.replace(/^params\./, '');
+    const option = optionOf[param];
+    if (!option) return issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
+    const said = issue.message
+      .replace(new RegExp(`^${param.replace('.', '\\.')}\\s*`), '')
+      .replace(/^LoRA strength\s*/, '');
+    return `Option \`${option}\`: ${said}${said.endsWith('.') ? '' : '.'}`;
+  });
+  return new Refusal(
+    err.title ?? 'Invalid option',
+    lines.join('\n'),
+    err.hint ?? 'Fix that option and run the command again.',
+  );
 }
 
 /** The user's prompt combined with a template's: `{prompt}` in the template is replaced, else both are joined. */

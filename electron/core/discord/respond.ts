@@ -27,34 +27,29 @@ export class Refusal extends Error {
   }
 }
 
+/** Headings (and hints) for refusals the core sent without its own. */
+const CODE_WORDING: Record<Exclude<ApiError['code'], 'internal'>, { title: string; hint?: string }> = {
+  bad_request: { title: 'Invalid option', hint: 'Fix that option and run the command again.' },
+  unauthorized: { title: 'Not allowed' },
+  forbidden: { title: 'Not allowed' },
+  not_found: { title: 'Not found', hint: 'Check the id with /history list.' },
+  conflict: { title: 'Not possible now' },
+  limit: { title: 'Queue full', hint: 'Wait until one of your jobs finishes, or cancel one with /queue cancel.' },
+  unavailable: {
+    title: 'ComfyUI is offline',
+    hint: 'Ask the desktop owner to start ComfyUI (/status shows it).',
+  },
+};
+
 export function explainError(err: unknown, logger?: Logger): UserError {
   if (err instanceof Refusal)
     return { title: err.title, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   if (err instanceof AttachmentError)
     return { title: 'Image refused', message: err.message, hint: 'Attach a PNG, JPEG or WebP image of at most 25 MB.' };
-  if (err instanceof ApiError) {
-    switch (err.code) {
-      case 'limit':
-        return {
-          title: 'Queue full',
-          message: err.message,
-          hint: 'Wait until one of your jobs finishes, or cancel one with /queue cancel.',
-        };
-      case 'bad_request':
-        return { title: 'Invalid option', message: err.message, hint: 'Fix that option and run the command again.' };
-      case 'unavailable':
-        return {
-          title: 'ComfyUI is offline',
-          message: err.message,
-          hint: 'Try again in a minute. If it stays offline, ask the desktop owner to start ComfyUI (/status shows it).',
-        };
-      case 'not_found':
-        return { title: 'Not found', message: err.message, hint: 'Check the id with /history list.' };
-      case 'conflict':
-        return { title: 'Not possible now', message: err.message };
-      default:
-        break;
-    }
+  if (err instanceof ApiError && err.code !== 'internal') {
+    const fallback = CODE_WORDING[err.code];
+    const hint = err.hint ?? fallback.hint;
+    return { title: err.title ?? fallback.title, message: err.message, ...(hint ? { hint } : {}) };
   }
   logger?.error('discord interaction failed', { error: err });
   return {

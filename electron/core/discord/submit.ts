@@ -1,33 +1,31 @@
 /**
- * The one path every job request takes (commands, buttons, modals): permission, prompt checks, attachment
- * checks, per-user queue, rate limits — all answered ephemerally before anything is acknowledged publicly —
- * then defer (well within 3 s), download the images, `jobs.submit`, and turn the deferred reply into the job's
- * progress message.
+ * The one path every job request takes (commands, buttons, modals): the core's admission check (permission,
+ * prompt rules, queue and rate limits, parameters) and the attachment checks, answered privately before anything
+ * is acknowledged publicly; then defer (well within 3 s), download the images, `jobs.submit` for the user, and
+ * turn the deferred reply into the job's progress message.
  */
 import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction } from 'discord.js';
 import type { JobProgressView } from '@shared/api/jobs';
 import { progressButtons, progressEmbed } from '@shared/embeds';
-import { ENDED_STATUSES, type Job } from '@shared/jobs';
+import type { Job } from '@shared/jobs';
 import type { Delivery } from '@shared/settings';
-import type { WorkflowKind } from '@shared/workflow-manifest';
-import type { LoadedWorkflow } from '@core/workflows/registry';
+import type { WorkflowKind, WorkflowManifest } from '@shared/workflow-manifest';
 import { attachmentProblem, downloadAttachment, type AttachmentMeta } from './attachments';
 import type { BotServices, Caller } from './context';
-import { promptProblem } from './guard';
-import { atLeast, deniedMessage } from './permissions';
-import { rateChecks } from './rate-limit';
-import { formatWait } from './format';
-import { buildParams } from './options';
+import { inOptionTerms, paramsFromOptions, type OptionValues } from './options';
 import { Refusal, replyError } from './respond';
 import { toApiEmbed, toApiRows } from './render';
 
 export type JobInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 export interface JobRequest {
-  workflow: LoadedWorkflow;
+  workflow: WorkflowManifest;
   prompt: string;
   negative: string;
   params: Record<string, unknown>;
+  lora?: { name: string; strength?: number };
+  /** Parameter → the option the user typed for it, to name it in refusals. */
+  optionOf?: Readonly<Record<string, string>>;
   /** Images from Discord (downloaded after the defer). */
   attachments?: Array<{ slot: number; option: string; meta: AttachmentMeta }>;
   /** Images already on this machine (a previous result). */
@@ -43,97 +41,50 @@ export function pickWorkflow(
   kind: WorkflowKind,
   name: string | null | undefined,
   opts: { images?: number } = {},
-): LoadedWorkflow {
+): WorkflowManifest {
+  const pickHint = 'Pick one from the list that appears while you type.';
   if (name) {
+    const wanted = name.trim();
     const wf =
-      ctx.workflows.get(name.trim()) ??
-      ctx.workflows.list().find((w) => w.manifest.title.toLowerCase() === name.trim().toLowerCase());
-    if (!wf)
-      throw new Refusal(
-        'Unknown workflow',
-        `There is no workflow "${name}".`,
-        'Pick one from the list that appears while you type.',
-      );
-    if (wf.manifest.kind !== kind) {
+      ctx.catalog.get(wanted) ?? ctx.catalog.list().find((w) => w.title.toLowerCase() === wanted.toLowerCase());
+    if (!wf) throw new Refusal('Unknown workflow', `There is no workflow "${name}".`, pickHint);
+    if (wf.kind !== kind) {
       throw new Refusal(
         'Wrong workflow',
-        `"${wf.manifest.title}" is a ${wf.manifest.kind} workflow; this command needs a ${kind} one.`,
-        'Pick one from the list that appears while you type.',
+        `"${wf.title}" is a ${wf.kind} workflow; this command needs a ${kind} one.`,
+        pickHint,
       );
     }
-    if ((opts.images ?? 0) > wf.manifest.images.length) {
+    if ((opts.images ?? 0) > wf.images.length) {
       throw new Refusal(
         'Too many images',
-        `"${wf.manifest.title}" takes ${wf.manifest.images.length} image(s), you gave ${opts.images}.`,
+        `"${wf.title}" takes ${wf.images.length} image(s), you gave ${opts.images}.`,
         'Leave out the extra images or pick a multi-image workflow.',
       );
     }
     return wf;
   }
-  const candidates = ctx.workflows.byKind(kind).filter((w) => (opts.images ?? 0) <= w.manifest.images.length);
-  const preferred = ctx.settings().defaults.workflow;
-  const found = candidates.find((w) => w.manifest.id === preferred) ?? candidates[0];
+  const candidates = ctx.catalog.byKind(kind).filter((w) => (opts.images ?? 0) <= w.images.length);
+  const found = candidates.find((w) => w.id === ctx.catalog.preferred()) ?? candidates[0];
   if (!found) {
+    const forImages = opts.images && opts.images > 1 ? ` for ${opts.images} images` : '';
     throw new Refusal(
       'No workflow',
-      `ComfyDesk has no ${kind} workflow${opts.images && opts.images > 1 ? ` for ${opts.images} images` : ''}.`,
+      `ComfyDesk has no ${kind} workflow${forImages}.`,
       'Ask the desktop owner to add one.',
     );
   }
   return found;
 }
 
-/** A command's options as `workflow`'s parameters (over `base`, e.g. a template's); throws Refusal naming the bad option. */
-export function commandParams(
-  workflow: LoadedWorkflow,
-  options: Parameters<typeof buildParams>[1],
+/** A command's options as a request of `workflow` (over `base`, e.g. a template's values). */
+export function requestFromOptions(
+  workflow: WorkflowManifest,
+  options: OptionValues,
   base?: Readonly<Record<string, unknown>>,
-  hint?: string,
-): Record<string, unknown> {
-  const built = buildParams(workflow.manifest, options, base);
-  if (!built.ok) throw new Refusal('Invalid option', built.message, hint);
-  return built.params;
-}
-
-/** Everything that can be refused without a network call; throws Refusal. */
-export function precheck(
-  ctx: BotServices,
-  caller: Caller,
-  req: Pick<JobRequest, 'prompt' | 'negative' | 'attachments'>,
-): void {
-  if (!caller.guildId && caller.level === 'user') {
-    throw new Refusal(
-      'Use a server',
-      'Jobs are started from a server where ComfyDesk is; DMs only receive results.',
-      'Run the command in your server’s channel (you can still get the result by DM with delivery:dm).',
-    );
-  }
-  if (!atLeast(caller.level, 'generator')) throw new Refusal('Not allowed', deniedMessage('generator', 'start jobs'));
-  const banned = caller.guild?.bannedWords ?? [];
-  const problem = promptProblem({ prompt: req.prompt, negative: req.negative }, banned);
-  if (problem) throw new Refusal('Prompt refused', problem);
-  for (const a of req.attachments ?? []) {
-    const bad = attachmentProblem(a.meta, a.option, ctx.cdnOrigins);
-    if (bad) throw new Refusal('Image refused', bad);
-  }
-  const limit = caller.guild?.limits.perUserQueue ?? ctx.settings().queue.perUserLimit;
-  const active = ctx.store.jobs.countActiveByUser(caller.userId);
-  if (active >= limit) {
-    throw new Refusal(
-      'Queue limit reached',
-      `You already have ${active} job${active === 1 ? '' : 's'} waiting or running; the limit here is ${limit}.`,
-      'Wait until one finishes, or cancel one with /queue cancel.',
-    );
-  }
-  const verdict = ctx.limiter.take(rateChecks(caller.userId, caller.guildId, caller.guild?.limits ?? {}));
-  if (!verdict.ok) {
-    const who = verdict.scope === 'user' ? 'You have' : 'This server has';
-    throw new Refusal(
-      'Slow down',
-      `${who} started ${verdict.rule.count} jobs in the last ${formatWait(verdict.rule.windowSec * 1000)}, the most allowed.`,
-      `Try again in ${formatWait(verdict.retryAfterMs)}.`,
-    );
-  }
+): Pick<JobRequest, 'params' | 'lora' | 'optionOf'> {
+  const asked = paramsFromOptions(workflow, options, base);
+  return { params: asked.params, ...(asked.lora ? { lora: asked.lora } : {}), optionOf: asked.optionOf };
 }
 
 /** The queued state shown right after submitting. */
@@ -159,10 +110,27 @@ export async function submitJob(
   caller: Caller,
   req: JobRequest,
 ): Promise<Job | null> {
+  const core = ctx.core.forUser(caller.actor);
+  const optionOf = req.optionOf ?? {};
+  const asked = {
+    workflow: req.workflow.id,
+    prompt: req.prompt,
+    negative: req.negative,
+    params: req.params,
+    ...(req.lora ? { lora: req.lora } : {}),
+    ...(req.delivery ? { delivery: req.delivery } : {}),
+  };
   try {
-    precheck(ctx, caller, req);
+    for (const a of req.attachments ?? []) {
+      const bad = attachmentProblem(a.meta, a.option, ctx.cdnOrigins);
+      if (bad) throw new Refusal('Image refused', bad);
+    }
+    await core.call('jobs.admit', {
+      ...asked,
+      images: (req.attachments?.length ?? 0) + (req.localInputs?.length ?? 0),
+    });
   } catch (err) {
-    await replyError(i, err, ctx.logger);
+    await replyError(i, inOptionTerms(err, optionOf), ctx.logger);
     return null;
   }
   const acked = ctx.acks.begin();
@@ -181,61 +149,102 @@ export async function submitJob(
     const inputs = [...(req.localInputs ?? [])];
     for (const a of req.attachments ?? []) {
       const bytes = await downloadAttachment(a.meta, a.option);
-      const kept = await ctx.jobs.uploadInput(a.meta.name.slice(0, 200) || `image-${a.slot + 1}.png`, bytes);
+      const kept = await core.call('jobs.uploadInput', {
+        filename: a.meta.name.slice(0, 200) || `image-${a.slot + 1}.png`,
+        dataBase64: bytes.toString('base64'),
+      });
       inputs.push({ slot: a.slot, path: kept.path, filename: kept.filename });
     }
-    const delivery =
-      req.delivery ?? ctx.store.users.get(caller.userId)?.defaultDelivery ?? caller.guild?.settings.defaultDelivery;
-    const job = await ctx.jobs.submit({
-      source: 'discord',
-      workflow: req.workflow.manifest.id,
-      prompt: req.prompt,
-      negative: req.negative,
-      params: req.params,
-      inputs,
-      userId: caller.userId,
-      userName: caller.userName,
-      guildId: caller.guildId,
-      ...(caller.guildName ? { guildName: caller.guildName } : {}),
-      channelId: caller.channelId,
-      ...(delivery ? { delivery } : {}),
-      ...(caller.guild?.limits.perUserQueue ? { perUserLimit: caller.guild.limits.perUserQueue } : {}),
-      parentJobId: req.parentJobId ?? null,
-    });
-    const view = queuedView(job, ctx.clock.now());
-    const message = await i.editReply({
-      embeds: [
-        toApiEmbed(
-          progressEmbed({
-            job,
-            progress: view,
-            workflowTitle: req.workflow.manifest.title,
-            who: `<@${caller.userId}>`,
-          }),
-        ),
-      ],
-      components: toApiRows(progressButtons(job.id)),
-      allowedMentions: { parse: [] },
-    });
-    ctx.store.jobs.setMessages(job.id, {
-      ...job.messages,
-      progress: message.id,
-      interactionToken: i.token,
-      applicationId: ctx.applicationId,
-    });
-    ctx.progress.attach(job.id, {
-      applicationId: ctx.applicationId,
-      interactionToken: i.token,
-      interactionAt: caller.receivedAt,
-      channelId: caller.channelId,
-      messageId: message.id,
-    });
-    // The job may have ended while the message was being sent (its final edit had nothing to edit then).
-    const now = ctx.store.jobs.get(job.id);
-    if (now && ENDED_STATUSES.includes(now.status)) void ctx.progress.finish(job.id, ctx.endedProgress(now));
+    const job = await core.call('jobs.submit', { ...asked, inputs, parentJobId: req.parentJobId ?? null });
+    await postProgress(ctx, i, caller, job);
     return job;
+  } catch (err) {
+    await replyError(i, inOptionTerms(err, optionOf), ctx.logger);
+    return null;
+  }
+}
+
+/**
+ * Run a job again for the clicker or the /history user: Rerun keeps the seed, Vary (`seed: -1`) draws a new one.
+ * The core checks it like any request (admission first, answered privately) and queues it as their job.
+ */
+export async function submitRerun(
+  ctx: BotServices,
+  i: JobInteraction,
+  caller: Caller,
+  job: Job,
+  opts: { newSeed: boolean; delivery?: Delivery | null },
+): Promise<Job | null> {
+  const core = ctx.core.forUser(caller.actor);
+  const reseed = opts.newSeed && 'seed' in job.params;
+  try {
+    await core.call('jobs.admit', {
+      workflow: job.workflow,
+      prompt: job.prompt,
+      negative: job.negative,
+      params: reseed ? { ...job.params, seed: -1 } : job.params,
+      lora: job.lora,
+      models: job.models,
+      images: job.inputs.length,
+    });
   } catch (err) {
     await replyError(i, err, ctx.logger);
     return null;
   }
+  const acked = ctx.acks.begin();
+  try {
+    await i.deferReply();
+  } catch (err) {
+    ctx.logger.warn('could not acknowledge a rerun in time', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return null;
+  } finally {
+    acked();
+  }
+  await ctx.acks.clear();
+  try {
+    const again = await core.call('jobs.rerun', {
+      id: job.id,
+      ...(reseed ? { seed: -1 } : {}),
+      ...(opts.delivery ? { delivery: opts.delivery } : {}),
+    });
+    await postProgress(ctx, i, caller, again);
+    return again;
+  } catch (err) {
+    await replyError(i, err, ctx.logger);
+    return null;
+  }
+}
+
+/** Turn the deferred reply into the job's progress message and follow the job from there. */
+export async function postProgress(ctx: BotServices, i: JobInteraction, caller: Caller, job: Job): Promise<void> {
+  const view = queuedView(job, ctx.clock.now());
+  const message = await i.editReply({
+    embeds: [
+      toApiEmbed(
+        progressEmbed({
+          job,
+          progress: view,
+          workflowTitle: ctx.catalog.title(job.workflow),
+          who: `<@${caller.userId}>`,
+        }),
+      ),
+    ],
+    components: toApiRows(progressButtons(job.id)),
+    allowedMentions: { parse: [] },
+  });
+  const stored = await ctx.core.call('discord.setJobMessages', {
+    jobId: job.id,
+    messages: { progress: message.id, interactionToken: i.token, applicationId: ctx.applicationId },
+  });
+  ctx.progress.attach(job.id, {
+    applicationId: ctx.applicationId,
+    interactionToken: i.token,
+    interactionAt: caller.receivedAt,
+    channelId: caller.channelId,
+    messageId: message.id,
+  });
+  // The job may have ended while the message was being sent (its final edit had nothing to edit then).
+  ctx.followJob(stored);
 }

@@ -4,6 +4,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { prettyDeviceName } from '@core/comfy/backends/live-info';
 import {
   HealthRegistry,
   type CheckOutcome,
@@ -34,16 +35,6 @@ export function compareVersions(a: number[], b: number[]): number {
 export function formatBytes(n: number): string {
   if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
   return `${Math.round(n / 1024 ** 2)} MB`;
-}
-
-/** "cuda:0 NVIDIA H100 80GB HBM3 : cudaMallocAsync" → "NVIDIA H100 80GB HBM3". */
-export function prettyDeviceName(name: string): string {
-  return (
-    name
-      .replace(/^\s*[a-z]+:\d+\s+/i, '')
-      .replace(/\s*:\s*\w+\s*$/, '')
-      .trim() || name
-  );
 }
 
 const apiCheck: HealthCheck = {

@@ -25,7 +25,14 @@ import { classifyFailure } from './failure';
 import { uploadJobInputs, type InputStore } from './inputs';
 import { collectResults } from './collect-results';
 import { buildGraph, requirementsOf } from './prepare';
-import { rerunRequest, storeNewJob, type RequestDeps, type RerunRequest, type SubmitRequest } from './requests';
+import {
+  prepareNewJob,
+  rerunRequest,
+  storeNewJob,
+  type RequestDeps,
+  type RerunRequest,
+  type SubmitRequest,
+} from './requests';
 import { MAX_RETRIES, PIPELINE_DEPTH, type JobBackends, type JobLibrary } from './types';
 
 export interface JobEngineOptions {
@@ -119,6 +126,11 @@ export class JobEngine {
     this.changed(job);
     this.pump();
     return job;
+  }
+
+  /** Would `submit` take this request now? Throws its refusal; stores nothing. `images` stands for images not given yet. */
+  check(raw: SubmitRequest, images: number): void {
+    prepareNewJob(this.requests, raw, images);
   }
 
   /** Queue a job again: same workflow, prompt, parameters and images; as the desktop user unless asked otherwise. */
@@ -237,10 +249,10 @@ export class JobEngine {
           ]);
           continue;
         }
-        const key = `${job.workflow}\u0000${String(job.params.lora ?? '')}`;
+        const key = `${job.workflow}\u0000${job.lora?.name ?? ''}\u0000${JSON.stringify(job.models)}`;
         let ranked = rankings.get(key);
         if (!ranked) {
-          ranked = this.o.backends.rank(requirementsOf(workflow.manifest, job.params, settings.models));
+          ranked = this.o.backends.rank(requirementsOf(workflow.manifest, job));
           rankings.set(key, ranked);
         }
         const backend = ranked.find(free);
@@ -264,8 +276,7 @@ export class JobEngine {
     let promptId: string | null = null;
     try {
       const images = await uploadJobInputs(job, backend.client);
-      const models = this.o.store.settings.get().models;
-      const graph = buildGraph(workflow, job.params, images, models, `ComfyDesk/${job.id}`);
+      const graph = buildGraph(workflow, job, images, `ComfyDesk/${job.id}`);
       promptId = this.newId();
       let submitted: Job;
       try {
@@ -475,7 +486,7 @@ export class JobEngine {
   private recover(): void {
     recoverJobs(
       this.o.store.jobs.byStatus(['submitted', 'running', 'collecting']),
-      { workflows: this.o.workflows, backends: this.o.backends, models: this.o.store.settings.get().models },
+      { workflows: this.o.workflows, backends: this.o.backends },
       {
         follow: (job, backend, graph) => {
           const phase: Phase =

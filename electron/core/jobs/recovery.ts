@@ -21,7 +21,7 @@ export interface RecoveryActions {
 
 export function recoverJobs(
   unfinished: readonly Job[],
-  deps: { workflows: WorkflowRegistry; backends: JobBackends; models: Readonly<Record<string, string>> },
+  deps: { workflows: WorkflowRegistry; backends: JobBackends },
   act: RecoveryActions,
 ): void {
   for (const job of unfinished) {
@@ -43,9 +43,8 @@ export function recoverJobs(
       // Stand-ins for the uploaded image names are fine: the graph only plans the progress.
       graph = buildGraph(
         workflow,
-        job.params,
+        job,
         job.inputs.map(() => 'recovered.png'),
-        deps.models,
         `ComfyDesk/${job.id}`,
       );
     } catch (err) {

@@ -48,6 +48,23 @@ export class GuildsRepo {
     return this.get(id)!;
   }
 
+  /** The bot is in this server (it joined, or was there at login): remembered, with since when. */
+  joined(id: string, name: string, joinedAt: number | null): Guild {
+    this.db.transaction(() => {
+      const known = this.get(id);
+      this.upsert(id, name);
+      if (!known || known.joinedAt === null) {
+        this.db.prepare('UPDATE guilds SET joined_at = ? WHERE id = ?').run(joinedAt ?? this.now(), id);
+      }
+    })();
+    return this.get(id)!;
+  }
+
+  /** The bot was removed from this server (its settings stay, for when it comes back). */
+  left(id: string): void {
+    this.db.prepare('UPDATE guilds SET joined_at = NULL, updated_at = ? WHERE id = ?').run(this.now(), id);
+  }
+
   get(id: string): Guild | null {
     const row = this.db.prepare('SELECT * FROM guilds WHERE id = ?').get(id) as GuildRow | undefined;
     return row ? toGuild(row) : null;

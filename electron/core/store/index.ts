@@ -3,6 +3,7 @@ import { BackendsRepo } from './backends-repo';
 import { openDatabase, type Db } from './db';
 import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
+import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
 import { SettingsRepo } from './settings-repo';
 import { TemplatesRepo } from './templates-repo';
@@ -18,6 +19,8 @@ export interface Store {
   outputs: OutputsRepo;
   settings: SettingsRepo;
   backends: BackendsRepo;
+  /** Discord result deliveries to retry. */
+  outbox: OutboxRepo;
   close(): void;
 }
 
@@ -33,6 +36,7 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     outputs: new OutputsRepo(db, now),
     settings: new SettingsRepo(db, now),
     backends: new BackendsRepo(db, now),
+    outbox: new OutboxRepo(db, now),
     close: () => {
       if (db.open) db.close();
     },

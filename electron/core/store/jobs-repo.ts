@@ -2,13 +2,16 @@ import { z } from 'zod';
 import {
   ENDED_STATUSES,
   JobInputSchema,
+  JobLoraSchema,
   JobMessagesSchema,
   type Job,
   type JobInput,
+  type JobLora,
   type JobMessages,
   type JobSource,
   type JobStatus,
 } from '@shared/jobs';
+import { ParamValueSchema, type ParamValue } from '@shared/params';
 import type { Delivery } from '@shared/settings';
 import type { Db } from './db';
 import { readJson, toJson } from './json';
@@ -21,6 +24,8 @@ interface JobRow {
   channel_id: string | null;
   workflow: string;
   params: string;
+  lora: string | null;
+  models: string;
   inputs: string;
   prompt: string;
   negative: string;
@@ -48,7 +53,9 @@ const toJob = (r: JobRow): Job => ({
   guildId: r.guild_id,
   channelId: r.channel_id,
   workflow: r.workflow,
-  params: readJson(z.record(z.string(), z.unknown()), r.params, {}),
+  params: readJson(z.record(z.string(), ParamValueSchema), r.params, {}),
+  lora: r.lora === null ? null : readJson(JobLoraSchema.nullable(), r.lora, null),
+  models: readJson(z.record(z.string(), z.string()), r.models, {}),
   inputs: readJson(z.array(JobInputSchema), r.inputs, []),
   prompt: r.prompt,
   negative: r.negative,
@@ -76,7 +83,9 @@ export interface NewJob {
   guildId?: string | null;
   channelId?: string | null;
   workflow: string;
-  params: Record<string, unknown>;
+  params: Record<string, ParamValue>;
+  lora?: JobLora | null;
+  models?: Record<string, string>;
   inputs?: JobInput[];
   prompt?: string;
   negative?: string;
@@ -115,9 +124,9 @@ export class JobsRepo {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO jobs (id, source, user_id, guild_id, channel_id, workflow, params, inputs, prompt, negative,
-             status, delivery, priority, parent_job_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+          `INSERT INTO jobs (id, source, user_id, guild_id, channel_id, workflow, params, lora, models, inputs, prompt,
+             negative, status, delivery, priority, parent_job_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
         )
         .run(
           job.id,
@@ -127,6 +136,8 @@ export class JobsRepo {
           job.channelId ?? null,
           job.workflow,
           toJson(job.params),
+          job.lora ? toJson(job.lora) : null,
+          toJson(job.models ?? {}),
           toJson(job.inputs ?? []),
           job.prompt ?? '',
           job.negative ?? '',

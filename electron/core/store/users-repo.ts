@@ -6,6 +6,7 @@ interface UserRow {
   id: string;
   name: string;
   default_delivery: Delivery;
+  delivery_chosen: number;
   created_at: number;
   updated_at: number;
 }
@@ -13,7 +14,7 @@ interface UserRow {
 const toUser = (r: UserRow): User => ({
   id: r.id,
   name: r.name,
-  defaultDelivery: r.default_delivery,
+  defaultDelivery: r.delivery_chosen ? r.default_delivery : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -55,8 +56,11 @@ export class UsersRepo {
     );
   }
 
+  /** The user's own choice of where results go (their server's default applies until they choose). */
   setDefaultDelivery(id: string, delivery: Delivery): User | null {
-    this.db.prepare('UPDATE users SET default_delivery = ?, updated_at = ? WHERE id = ?').run(delivery, this.now(), id);
+    this.db
+      .prepare('UPDATE users SET default_delivery = ?, delivery_chosen = 1, updated_at = ? WHERE id = ?')
+      .run(delivery, this.now(), id);
     return this.get(id);
   }
 }

@@ -1,39 +1,23 @@
 /**
- * Parameters -> graph. Pure: the template is deep-cloned and never touched; randomness comes in as a function.
+ * Resolved parameters -> graph. Pure mapping: the values were checked and seeds drawn once, at submit
+ * (resolve.ts); here each value goes through its manifest targets and transforms into a deep copy of the
+ * template, the image file names into their LoadImage nodes (absent optional ones detached), the model files
+ * into their loaders, and the LoRA into its slot (bypassed when there is none). The template is never touched.
  */
-import { RANDOM_SEED, randomSeed, resolveParamValues, type ParamIssue, type ParamValue } from '@shared/params';
+import type { JobLora } from '@shared/jobs';
+import type { ParamValue } from '@shared/params';
 import type { Transform, WorkflowManifest } from '@shared/workflow-manifest';
 import { bypassNode, cloneGraph, isLink, pruneUnreachable, type ApiGraph } from './graph';
 
-export interface LoraChoice {
-  /** File name in the backend's `loras` folder. */
-  name: string;
-  /** Defaults to the slot's default strength. */
-  strength?: number;
+export interface InjectIssue {
+  param: string;
+  message: string;
 }
 
-export interface InjectOptions {
-  /**
-   * Uploaded file names for the manifest's image inputs: by name (`{ image1: 'a.png' }`) or by slot
-   * (`['a.png', 'b.png']`, index 0 = the manifest's first image input).
-   */
-  images?: Readonly<Record<string, string>> | ReadonlyArray<string | undefined>;
-  /** Model files by settings key (the user's `models` settings); a missing key uses the manifest default. */
-  models?: Readonly<Record<string, string>>;
-  /**
-   * The LoRA for the manifest's LoRA slot. `null` = none; `undefined` = the `models` setting of the slot if set,
-   * else none. With none, the LoRA node is bypassed.
-   */
-  lora?: LoraChoice | null;
-  /** Sets `filename_prefix` on every output node that has one (e.g. `ComfyDesk/<job id>`). */
-  filenamePrefix?: string;
-  /** Floats in [0, 1), used to pick a seed for every seed parameter that is -1. */
-  random: () => number;
-}
-
-export type InjectIssue = ParamIssue;
-
-/** Thrown when parameters, images, models or the LoRA do not fit the manifest; `issues` lists them all. */
+/**
+ * Thrown when the manifest does not fit its graph (a target node that is missing or linked, a value a map has no
+ * entry for): a workflow defect, named per parameter, never a user's input problem (those are refused at submit).
+ */
 export class InjectError extends Error {
   override readonly name = 'InjectError';
   constructor(
@@ -44,42 +28,29 @@ export class InjectError extends Error {
   }
 }
 
-export interface InjectResult {
-  graph: ApiGraph;
-  /** Every parameter's final value, random seeds resolved (store these with the job to re-run it). */
-  values: Record<string, ParamValue>;
-  /** Image input name -> file name put into its LoadImage node. */
-  images: Record<string, string>;
-  /** Settings key -> model file name used. */
-  models: Record<string, string>;
-  lora: { name: string; strength: number } | null;
+/** What a job resolved at submit (resolve.ts) and stored. */
+export interface ResolvedValues {
+  params: Readonly<Record<string, ParamValue>>;
+  lora: JobLora | null;
+  /** Model setting -> file; a setting missing here (jobs stored before models were resolved) uses the manifest default. */
+  models: Readonly<Record<string, string>>;
 }
 
-/** `injectParams` with the resolved values (random seeds, defaults) returned too. */
-export function injectWithDetails(
+export interface InjectTargets {
+  /** File names for the manifest's image inputs by slot (index 0 = its first image input); absent = not given. */
+  images?: ReadonlyArray<string | undefined>;
+  /** Sets `filename_prefix` on every output node that has one (e.g. `ComfyDesk/<job id>`). */
+  filenamePrefix?: string;
+}
+
+/** Map a job's resolved values into a copy of `template`. */
+export function injectResolved(
   template: ApiGraph,
   manifest: WorkflowManifest,
-  params: Readonly<Record<string, unknown>>,
-  options: InjectOptions,
-): InjectResult {
+  values: ResolvedValues,
+  targets: InjectTargets = {},
+): ApiGraph {
   const issues: InjectIssue[] = [];
-  const rest: Record<string, unknown> = { ...params };
-  if (rest.batch_size !== undefined && !manifest.parameters.some((p) => p.name === 'batch_size')) {
-    if (Number(rest.batch_size) !== 1) {
-      issues.push({
-        param: 'batch_size',
-        message: `workflow '${manifest.id}' makes one result per run; it has no batch_size`,
-      });
-    }
-    delete rest.batch_size;
-  }
-  const resolved = resolveParamValues(manifest.parameters, rest);
-  issues.push(...resolved.issues);
-  const values = resolved.values;
-  for (const spec of manifest.parameters) {
-    if (spec.type === 'seed' && values[spec.name] === RANDOM_SEED) values[spec.name] = randomSeed(options.random);
-  }
-
   const graph = cloneGraph(template);
   const set = (node: string, input: string, value: unknown, what: string): void => {
     const target = graph[node];
@@ -95,7 +66,7 @@ export function injectWithDetails(
   };
 
   for (const spec of manifest.parameters) {
-    const value = values[spec.name];
+    const value = values.params[spec.name];
     if (value === undefined) continue;
     for (const target of spec.targets) {
       const out = applyTransform(value, target.transform);
@@ -110,61 +81,36 @@ export function injectWithDetails(
     }
   }
 
-  const images = pickImages(manifest, options.images, issues);
   const detached: string[] = [];
-  for (const input of manifest.images) {
-    const file = images[input.name];
+  manifest.images.forEach((input, slot) => {
+    const file = targets.images?.[slot];
     if (file !== undefined) {
       set(input.node, input.input, file, input.name);
-    } else if (input.required) {
-      issues.push({ param: input.name, message: `${input.label} (${input.name}) is required` });
     } else {
       for (const ref of input.detach) delete graph[ref.node]?.inputs[ref.input];
       detached.push(input.node);
     }
-  }
+  });
 
-  const models: Record<string, string> = {};
   for (const model of manifest.models) {
-    const chosen = options.models?.[model.setting];
-    const file = typeof chosen === 'string' && chosen.trim() !== '' ? chosen : model.default;
-    models[model.setting] = file;
+    const file = values.models[model.setting] ?? model.default;
     for (const target of model.targets) set(target.node, target.input, file, model.setting);
   }
 
-  let lora: InjectResult['lora'] = null;
-  if (!manifest.lora && options.lora && options.lora.name.trim() !== '') {
-    issues.push({ param: 'lora', message: `workflow '${manifest.id}' has no LoRA slot` });
-  }
-  if (manifest.lora) {
-    const slot = manifest.lora;
-    const fromSettings = options.models?.[slot.setting];
-    const choice: LoraChoice | null =
-      options.lora === undefined
-        ? fromSettings && fromSettings.trim() !== ''
-          ? { name: fromSettings }
-          : null
-        : options.lora;
-    if (choice && choice.name.trim() !== '') {
-      const strength = choice.strength ?? slot.strength.default;
-      if (!Number.isFinite(strength) || strength < slot.strength.min || strength > slot.strength.max) {
-        issues.push({
-          param: 'lora',
-          message: `LoRA strength must be between ${slot.strength.min} and ${slot.strength.max} (got ${strength})`,
-        });
-      }
-      set(slot.node, slot.nameInput, choice.name, 'lora');
-      for (const input of slot.strengthInputs) set(slot.node, input, strength, 'lora');
-      lora = { name: choice.name, strength };
+  const slot = manifest.lora;
+  if (slot) {
+    if (values.lora) {
+      set(slot.node, slot.nameInput, values.lora.name, 'lora');
+      for (const input of slot.strengthInputs) set(slot.node, input, values.lora.strength, 'lora');
     } else if (graph[slot.node]) {
       bypassNode(graph, slot.node, slot.passthrough);
     }
   }
 
-  if (options.filenamePrefix !== undefined) {
+  if (targets.filenamePrefix !== undefined) {
     for (const output of manifest.outputs) {
       const node = graph[output.node];
-      if (node && typeof node.inputs.filename_prefix === 'string') node.inputs.filename_prefix = options.filenamePrefix;
+      if (node && typeof node.inputs.filename_prefix === 'string') node.inputs.filename_prefix = targets.filenamePrefix;
     }
   }
 
@@ -174,20 +120,7 @@ export function injectWithDetails(
       manifest.outputs.map((o) => o.node),
     );
   if (issues.length > 0) throw new InjectError(manifest.id, issues);
-  return { graph, values, images, models, lora };
-}
-
-/**
- * Put parameters, image names, model files and the LoRA into a copy of `template`. Throws `InjectError`
- * naming every parameter that does not fit. Seeds of -1 become random (from `options.random`).
- */
-export function injectParams(
-  template: ApiGraph,
-  manifest: WorkflowManifest,
-  params: Readonly<Record<string, unknown>>,
-  options: InjectOptions,
-): ApiGraph {
-  return injectWithDetails(template, manifest, params, options).graph;
+  return graph;
 }
 
 /** Apply a manifest transform; `undefined` when a map has no entry for the value. */
@@ -207,34 +140,4 @@ export function applyTransform(value: ParamValue, transform: Transform | undefin
     case 'template':
       return transform.template.split('{value}').join(String(value));
   }
-}
-
-function pickImages(
-  manifest: WorkflowManifest,
-  given: InjectOptions['images'],
-  issues: InjectIssue[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (given === undefined) return out;
-  const names = manifest.images.map((i) => i.name);
-  const entries: Array<[string, string | undefined]> = Array.isArray(given)
-    ? (given as ReadonlyArray<string | undefined>).map((file, i) => [names[i] ?? `image${i + 1}`, file])
-    : Object.entries(given as Record<string, string>);
-  for (const [name, file] of entries) {
-    if (file === undefined) continue;
-    if (!names.includes(name)) {
-      const limit =
-        names.length === 0
-          ? 'takes no images'
-          : `takes ${names.length} image${names.length > 1 ? 's' : ''} (${names.join(', ')})`;
-      issues.push({ param: name, message: `workflow '${manifest.id}' ${limit}; '${name}' was given` });
-      continue;
-    }
-    if (typeof file !== 'string' || file.trim() === '') {
-      issues.push({ param: name, message: `${name} needs a file name` });
-      continue;
-    }
-    out[name] = file;
-  }
-  return out;
 }

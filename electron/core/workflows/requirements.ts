@@ -3,7 +3,6 @@
  * job to a backend that has them, and what the UI lists as "missing on this backend".
  */
 import { canonicalModelFolder, type ModelFolder, type WorkflowManifest } from '@shared/workflow-manifest';
-import type { LoraChoice } from './inject';
 
 export interface ModelFile {
   /** The folder `/models/{folder}` answers to (legacy `unet`/`clip` mapped). */
@@ -13,10 +12,13 @@ export interface ModelFile {
   setting: string;
 }
 
-/** The model files one run needs, with the same fallbacks as injection (settings, then manifest defaults). */
+/**
+ * The model files one run needs: the chosen file of each model setting (the manifest default where none is
+ * chosen, as injection does) and the LoRA when there is one.
+ */
 export function requiredModelFiles(
   manifest: WorkflowManifest,
-  options: { models?: Readonly<Record<string, string>>; lora?: LoraChoice | null } = {},
+  options: { models?: Readonly<Record<string, string>>; lora?: { name: string } | null } = {},
 ): ModelFile[] {
   const out: ModelFile[] = [];
   for (const m of manifest.models) {
@@ -24,11 +26,8 @@ export function requiredModelFiles(
     const file = typeof chosen === 'string' && chosen.trim() !== '' ? chosen : m.default;
     out.push({ folder: canonicalModelFolder(m.folder), file, setting: m.setting });
   }
-  if (manifest.lora) {
-    const fromSettings = options.models?.[manifest.lora.setting];
-    const name = options.lora === undefined ? fromSettings : options.lora?.name;
-    if (name && name.trim() !== '') out.push({ folder: 'loras', file: name, setting: manifest.lora.setting });
-  }
+  const lora = options.lora?.name.trim();
+  if (manifest.lora && lora) out.push({ folder: 'loras', file: lora, setting: manifest.lora.setting });
   return out;
 }
 

@@ -141,7 +141,7 @@ describe('the other commands', () => {
     const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     await world.waitJob(job.id, 'done');
     await core.bot.idle();
-    expect(core.bot.outbox.get(job.id)).toMatchObject({ attempts: 1 });
+    expect(core.store.outbox.get(job.id)).toMatchObject({ attempts: 1 });
     const seen: string[] = [];
     core.events.on('bot.changed', (s) => seen.push(s.status));
     const back = new Promise<void>((resolve) => {
@@ -159,6 +159,6 @@ describe('the other commands', () => {
     const post = await world.resultPost(job.id);
     expect(post.status).toBe(200);
     await core.bot.idle();
-    expect(core.bot.outbox.get(job.id)).toBeNull();
+    expect(core.store.outbox.get(job.id)).toBeNull();
   });
 });

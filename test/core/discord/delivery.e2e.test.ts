@@ -116,7 +116,7 @@ describe('delivery', () => {
     const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
     await world.waitJob(job.id, 'done');
     await world.core.bot.idle();
-    expect(world.core.bot.outbox.get(job.id)).toMatchObject({ attempts: 1 });
+    expect(world.core.store.outbox.get(job.id)).toMatchObject({ attempts: 1 });
     expect(
       String(
         embedOf(
@@ -133,7 +133,7 @@ describe('delivery', () => {
     const post = await world.resultPost(job.id);
     expect(post.status).toBe(200);
     await world.core.bot.idle();
-    expect(world.core.bot.outbox.get(job.id)).toBeNull();
+    expect(world.core.store.outbox.get(job.id)).toBeNull();
     expect(world.core.store.jobs.get(job.id)!.messages.results).toEqual([(post.response as { id: string }).id]);
   });
 });
@@ -179,12 +179,12 @@ describe('bot offline', () => {
     comfy.release();
     await world.waitJob(job.id, 'done');
     await core.bot.idle();
-    expect(core.bot.outbox.get(job.id)).toMatchObject({ attempts: 1, lastError: 'the bot is offline' });
+    expect(core.store.outbox.get(job.id)).toMatchObject({ attempts: 1, lastError: 'the bot is offline' });
     expect((await core.api.call('bot.start', {})).status).toBe('online');
     const post = await world.resultPost(job.id);
     expect(post.status).toBe(200);
     await core.bot.idle();
-    expect(core.bot.outbox.get(job.id)).toBeNull();
+    expect(core.store.outbox.get(job.id)).toBeNull();
   });
 });
 

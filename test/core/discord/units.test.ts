@@ -13,11 +13,18 @@ import {
 } from '@shared/embeds';
 import type { WorkflowManifest } from '@shared/workflow-manifest';
 import { attachmentProblem, isAllowedUrl, sniffImage } from '@core/discord/attachments';
-import { findBannedWord, promptProblem } from '@core/discord/guard';
+import { findBannedWord, promptProblem } from '@core/access/prompt-rules';
 import { applicationIdFromToken, BOT_PERMISSIONS, inviteUrl } from '@core/discord/invite';
-import { buildParams, combinePrompt, filterChoices } from '@core/discord/options';
-import { memberLevel } from '@core/discord/permissions';
-import { rateChecks, SlidingWindowLimiter } from '@core/discord/rate-limit';
+import {
+  combinePrompt,
+  filterChoices,
+  inOptionTerms,
+  paramsFromOptions,
+  type OptionValues,
+} from '@core/discord/options';
+import { memberLevel } from '@shared/permissions';
+import { rateChecks, SlidingWindowLimiter } from '@core/access/rate-limit';
+import { resolveParams } from '@core/workflows/resolve';
 import { WorkflowRegistry } from '@core/workflows/registry';
 import { BUNDLED_DIR } from '../workflows/helpers';
 
@@ -186,38 +193,63 @@ describe('roles, limits and text checks', () => {
 });
 
 describe('options → workflow parameters', () => {
-  it('checks every option against the workflow ranges and names the option', async () => {
+  /** What the bot sends for these options, checked by the core; refusals in option terms. */
+  function asked(manifest: WorkflowManifest, options: OptionValues, base?: Record<string, unknown>) {
+    try {
+      const request = paramsFromOptions(manifest, options, base);
+      try {
+        resolveParams(
+          manifest,
+          {
+            prompt: manifest.kind === 'upscale' ? '' : 'x',
+            negative: '',
+            params: request.params,
+            lora: request.lora,
+            imageSlots: manifest.images.map((_, i) => i),
+          },
+          { random: () => 0, remembered: {} },
+        );
+        return { ok: true, params: request.params };
+      } catch (err) {
+        return { ok: false, message: (inOptionTerms(err, request.optionOf) as Error).message };
+      }
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  }
+
+  it('renames every option to the workflow parameter; the core checks the range and the refusal names the option', async () => {
     const ms = await manifests();
     const sdxl = ms.get('sdxl-txt2img')!;
     const flux = ms.get('flux-txt2img')!;
-    expect(buildParams(sdxl, { steps: 30, cfg: 5.5, seed: 7, batch: 2, width: 768 })).toEqual({
+    expect(asked(sdxl, { steps: 30, cfg: 5.5, seed: 7, batch: 2, width: 768 })).toEqual({
       ok: true,
       params: { steps: 30, cfg: 5.5, seed: 7, batch_size: 2, width: 768 },
     });
-    expect(buildParams(sdxl, { steps: 500 })).toEqual({
+    expect(asked(sdxl, { steps: 500 })).toEqual({
       ok: false,
       message: 'Option `steps`: must be at most 100 (got 500).',
     });
-    expect(buildParams(sdxl, { width: 100 })).toMatchObject({
+    expect(asked(sdxl, { width: 100 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('Option `width`'),
     });
     // cfg maps to guidance on Flux
-    expect(buildParams(flux, { cfg: 3.5 })).toEqual({ ok: true, params: { guidance: 3.5 } });
-    expect(buildParams(ms.get('upscale')!, { steps: 3 })).toMatchObject({
+    expect(asked(flux, { cfg: 3.5 })).toEqual({ ok: true, params: { guidance: 3.5 } });
+    expect(asked(ms.get('upscale')!, { steps: 3 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('has no `steps` option'),
     });
-    expect(buildParams(sdxl, { lora: 'detail.safetensors', lora_strength: 5 })).toMatchObject({
+    expect(asked(sdxl, { lora: 'detail.safetensors', lora_strength: 5 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('lora_strength'),
     });
-    expect(buildParams(ms.get('upscale')!, { lora: 'x.safetensors' })).toMatchObject({
+    expect(asked(ms.get('upscale')!, { lora: 'x.safetensors' })).toMatchObject({
       ok: false,
       message: expect.stringContaining('takes no LoRA'),
     });
     // a base (template) keeps only known parameters
-    expect(buildParams(sdxl, { steps: 10 }, { steps: 40, cfg: 4, bogus: 1, prompt: 'x' })).toEqual({
+    expect(asked(sdxl, { steps: 10 }, { steps: 40, cfg: 4, bogus: 1, prompt: 'x' })).toEqual({
       ok: true,
       params: { steps: 10, cfg: 4 },
     });

@@ -3,13 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthRegistry, type HealthClient, type HealthContext, type HealthResult } from '@core/health/registry';
-import {
-  comfyHealthChecks,
-  comfyHealthRegistry,
-  compareVersions,
-  parseVersion,
-  prettyDeviceName,
-} from '@core/health/comfy-checks';
+import { comfyHealthChecks, comfyHealthRegistry, compareVersions, parseVersion } from '@core/health/comfy-checks';
+import { prettyDeviceName } from '@core/comfy/backends/live-info';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
 
 const runComfyChecks = (ctx: HealthContext, onResult?: (r: HealthResult) => void): Promise<HealthResult[]> =>

@@ -121,7 +121,7 @@ describe('jobs engine against the fake ComfyUI', () => {
     const ask = () => h.engine.submit({ ...sdxl('x'), source: 'discord', userId: 'u1' });
     ask();
     ask();
-    expect(ask).toThrow(/You already have 2 jobs queued or running \(the limit is 2\)/);
+    expect(ask).toThrow(/You already have 2 jobs waiting or running; the limit here is 2/);
     for (let i = 0; i < 4; i++) h.engine.submit(sdxl(`desk ${i}`));
     h.store.settings.update({ queue: { globalLimit: 6 } });
     try {

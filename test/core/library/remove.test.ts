@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/api';
 import { libraryHandlers } from '@core/api/library-handlers';
 import { collectedPng, makeJob, nextEvent, useLibrarySetups } from './helpers';
+import { OWNER_CTX } from '@test/helpers/actors';
 
 const setup = useLibrarySetups();
 
-const ctx = { caller: 'test' } as const;
+const ctx = OWNER_CTX;
 
 describe('library delete and favourites', () => {
   it('deletes the row, the file and the thumbnail together and announces library.removed', async () => {
@@ -50,7 +51,7 @@ describe('library delete and favourites', () => {
 
   it('API handlers: search, get, favourite (with library.changed), delete, stats, readable not_found', async () => {
     const { library, store, events } = setup();
-    const api = libraryHandlers({ library });
+    const api = libraryHandlers({ library, job: (id) => store.jobs.get(id) });
     const job = makeJob(store, { prompt: 'lighthouse in a storm' });
     const [out] = await library.ingest(job, [await collectedPng(library, job.id, 'a.png', 64, 64)]);
 

@@ -1,10 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowRegistry, type LoadedWorkflow } from '@core/workflows/registry';
-import { injectWithDetails, type InjectOptions } from '@core/workflows/inject';
+
 import { formatProblem, validateGraph } from '@core/workflows/validate';
 import { findInput } from '@core/workflows/object-info';
 import { isLink } from '@core/workflows/graph';
-import { BUNDLED_DIR, fixtureObjectInfo, modelListsFor, sequenceRandom } from './helpers';
+import {
+  BUNDLED_DIR,
+  fixtureObjectInfo,
+  modelListsFor,
+  resolveAndInject,
+  sequenceRandom,
+  type RequestOptions,
+} from './helpers';
 
 const EXPECTED_IDS = [
   'flux-kontext-edit',
@@ -18,7 +25,7 @@ const EXPECTED_IDS = [
 ];
 
 /** A representative request per bundled workflow (what a Discord user or the desktop form would send). */
-const REQUESTS: Record<string, { params: Record<string, unknown>; options: Omit<InjectOptions, 'random'> }> = {
+const REQUESTS: Record<string, { params: Record<string, unknown>; options: Omit<RequestOptions, 'random'> }> = {
   'sdxl-txt2img': {
     params: {
       prompt: 'a red fox in snow',
@@ -128,7 +135,7 @@ describe('bundled workflows', () => {
       const w = registry.get(id)!;
       const before = JSON.stringify(w.workflow);
       const req = REQUESTS[id]!;
-      const result = injectWithDetails(w.workflow, w.manifest, req.params, {
+      const result = resolveAndInject(w.workflow, w.manifest, req.params, {
         ...req.options,
         random: sequenceRandom([0.25]),
       });
@@ -162,7 +169,7 @@ describe('bundled workflows', () => {
     for (const w of workflows) {
       const params = w.manifest.parameters.some((p) => p.name === 'prompt' && p.required) ? { prompt: 'x' } : {};
       const images = w.manifest.images.filter((i) => i.required).map(() => 'in.png');
-      const graph = injectWithDetails(w.workflow, w.manifest, params, { images, random: () => 0.5 }).graph;
+      const graph = resolveAndInject(w.workflow, w.manifest, params, { images, random: () => 0.5 }).graph;
       expect(validateGraph(graph, fixtureObjectInfo(), { models }).problems.map(formatProblem), w.manifest.id).toEqual(
         [],
       );

@@ -1,9 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowRegistry, type LoadedWorkflow } from '@core/workflows/registry';
-import { applyTransform, InjectError, injectParams, injectWithDetails } from '@core/workflows/inject';
+import { applyTransform } from '@core/workflows/inject';
 import { validateGraph, formatProblem } from '@core/workflows/validate';
 import { SEED_MAX } from '@shared/params';
-import { BUNDLED_DIR, fixtureObjectInfo, modelListsFor, sequenceRandom } from './helpers';
+import {
+  BUNDLED_DIR,
+  fixtureObjectInfo,
+  modelListsFor,
+  RequestError,
+  resolveAndInject,
+  sequenceRandom,
+} from './helpers';
 
 let registry: WorkflowRegistry;
 const wf = (id: string): LoadedWorkflow => {
@@ -15,10 +22,10 @@ const issuesOf = (fn: () => unknown): Array<{ param: string; message: string }> 
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(InjectError);
-    return (err as InjectError).issues;
+    expect(err).toBeInstanceOf(RequestError);
+    return (err as RequestError).issues;
   }
-  throw new Error('expected an InjectError');
+  throw new Error('expected a RequestError');
 };
 const random = () => 0.5;
 
@@ -30,7 +37,7 @@ beforeAll(async () => {
 describe('injectParams: values and ranges', () => {
   it('puts values into their targets, defaults elsewhere', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    const g = injectParams(workflow, manifest, { prompt: 'a cat', steps: 12, width: 768 }, { random });
+    const g = injectGraph(workflow, manifest, { prompt: 'a cat', steps: 12, width: 768 }, { random });
     expect(g['3']!.inputs.text).toBe('a cat');
     expect(g['4']!.inputs.text).toBe('blurry, low quality, watermark, text');
     expect(g['6']!.inputs.steps).toBe(12);
@@ -42,7 +49,7 @@ describe('injectParams: values and ranges', () => {
   it('names every parameter out of range, all at once', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
     const issues = issuesOf(() =>
-      injectParams(
+      injectGraph(
         workflow,
         manifest,
         { prompt: '', steps: 500, cfg: 'lots', width: 1004, sampler: 'magic', colour: 'red', seed: 1.5 },
@@ -62,22 +69,22 @@ describe('injectParams: values and ranges', () => {
 
   it('requires a prompt where the manifest does', () => {
     const { workflow, manifest } = wf('flux-txt2img');
-    expect(issuesOf(() => injectParams(workflow, manifest, {}, { random }))).toEqual([
-      { param: 'prompt', message: 'prompt is required' },
+    expect(issuesOf(() => injectGraph(workflow, manifest, {}, { random }))).toEqual([
+      { param: 'prompt', message: 'prompt must not be empty' },
     ]);
   });
 
   it('accepts numeric strings (Discord modal text) and coerces them', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    const g = injectParams(workflow, manifest, { prompt: 'x', steps: '18', cfg: ' 4.5 ', seed: '123' }, { random });
+    const g = injectGraph(workflow, manifest, { prompt: 'x', steps: '18', cfg: ' 4.5 ', seed: '123' }, { random });
     expect(g['6']!.inputs).toMatchObject({ steps: 18, cfg: 4.5, seed: 123 });
   });
 
   it('never mutates the template, even across many injections', () => {
     const { workflow, manifest } = wf('flux-txt2img');
     const snapshot = structuredClone(workflow);
-    injectParams(workflow, manifest, { prompt: 'a', width: 512 }, { random, lora: null });
-    injectParams(workflow, manifest, { prompt: 'b' }, { random, lora: { name: 'x.safetensors' } });
+    injectGraph(workflow, manifest, { prompt: 'a', width: 512 }, { random, lora: null });
+    injectGraph(workflow, manifest, { prompt: 'b' }, { random, lora: { name: 'x.safetensors' } });
     expect(workflow).toEqual(snapshot);
   });
 });
@@ -85,38 +92,38 @@ describe('injectParams: values and ranges', () => {
 describe('seeds', () => {
   it('-1 (and the default) draws a seed from the injected random source', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    const a = injectWithDetails(workflow, manifest, { prompt: 'x', seed: -1 }, { random: sequenceRandom([0.5]) });
+    const a = resolveAndInject(workflow, manifest, { prompt: 'x', seed: -1 }, { random: sequenceRandom([0.5]) });
     expect(a.values.seed).toBe(Math.floor(0.5 * (SEED_MAX + 1)));
     expect(a.graph['6']!.inputs.seed).toBe(a.values.seed);
-    const b = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0]) });
+    const b = resolveAndInject(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0]) });
     expect(b.values.seed).toBe(0);
-    const c = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.999999999999]) });
+    const c = resolveAndInject(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.999999999999]) });
     expect(c.values.seed).toBeLessThanOrEqual(SEED_MAX);
     expect(Number.isInteger(c.values.seed)).toBe(true);
   });
 
   it('the same random source gives the same seed; a fixed seed ignores it', () => {
     const { workflow, manifest } = wf('flux-txt2img');
-    const one = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.123]) });
-    const two = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.123]) });
+    const one = resolveAndInject(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.123]) });
+    const two = resolveAndInject(workflow, manifest, { prompt: 'x' }, { random: sequenceRandom([0.123]) });
     expect(one.values.seed).toBe(two.values.seed);
     expect(one.graph['11']!.inputs.noise_seed).toBe(one.values.seed);
     let calls = 0;
-    const fixed = injectWithDetails(workflow, manifest, { prompt: 'x', seed: 99 }, { random: () => (calls++, 0.7) });
+    const fixed = resolveAndInject(workflow, manifest, { prompt: 'x', seed: 99 }, { random: () => (calls++, 0.7) });
     expect(fixed.values.seed).toBe(99);
     expect(calls).toBe(0);
   });
 
   it('accepts 0 and 2^53-1, refuses 2^53 and other negatives', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    expect(injectParams(workflow, manifest, { prompt: 'x', seed: 0 }, { random })['6']!.inputs.seed).toBe(0);
-    expect(injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX }, { random })['6']!.inputs.seed).toBe(
+    expect(injectGraph(workflow, manifest, { prompt: 'x', seed: 0 }, { random })['6']!.inputs.seed).toBe(0);
+    expect(injectGraph(workflow, manifest, { prompt: 'x', seed: SEED_MAX }, { random })['6']!.inputs.seed).toBe(
       SEED_MAX,
     );
     expect(
-      issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: SEED_MAX + 1 }, { random }))[0]!.message,
+      issuesOf(() => injectGraph(workflow, manifest, { prompt: 'x', seed: SEED_MAX + 1 }, { random }))[0]!.message,
     ).toMatch(/^seed must be between 0 and 9007199254740991, or -1 for random/);
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x', seed: -2 }, { random }))[0]!.param).toBe(
+    expect(issuesOf(() => injectGraph(workflow, manifest, { prompt: 'x', seed: -2 }, { random }))[0]!.param).toBe(
       'seed',
     );
   });
@@ -125,7 +132,7 @@ describe('seeds', () => {
 describe('models, images, LoRA, batch, transforms', () => {
   it('model files come from settings, falling back to manifest defaults', () => {
     const { workflow, manifest } = wf('flux-txt2img');
-    const r = injectWithDetails(
+    const r = resolveAndInject(
       workflow,
       manifest,
       { prompt: 'x' },
@@ -144,18 +151,18 @@ describe('models, images, LoRA, batch, transforms', () => {
   it('images go into LoadImage nodes by name or slot; missing required images are named', () => {
     const { workflow, manifest } = wf('flux-kontext-edit');
     expect(
-      injectParams(workflow, manifest, { prompt: 'x' }, { random, images: { image1: 'up.png' } })['4']!.inputs.image,
+      injectGraph(workflow, manifest, { prompt: 'x' }, { random, images: { image1: 'up.png' } })['4']!.inputs.image,
     ).toBe('up.png');
-    expect(injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['slot.png'] })['4']!.inputs.image).toBe(
+    expect(injectGraph(workflow, manifest, { prompt: 'x' }, { random, images: ['slot.png'] })['4']!.inputs.image).toBe(
       'slot.png',
     );
-    expect(issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random }))).toEqual([
+    expect(issuesOf(() => injectGraph(workflow, manifest, { prompt: 'x' }, { random }))).toEqual([
       { param: 'image1', message: 'Image (image1) is required' },
     ]);
     const extra = issuesOf(() =>
-      injectParams(workflow, manifest, { prompt: 'x' }, { random, images: ['a.png', 'b.png'] }),
+      injectGraph(workflow, manifest, { prompt: 'x' }, { random, images: ['a.png', 'b.png'] }),
     );
-    expect(extra[0]!.message).toBe("workflow 'flux-kontext-edit' takes 1 image (image1); 'image2' was given");
+    expect(extra[0]!.message).toBe("workflow 'flux-kontext-edit' takes 1 image (image1); image 2 was given");
   });
 
   it('qwen multi-image edit runs with 1, 2 and 3 images, detaching the absent ones', () => {
@@ -174,7 +181,7 @@ describe('models, images, LoRA, batch, transforms', () => {
       ],
     ];
     for (const [files, wired] of cases) {
-      const g = injectParams(workflow, manifest, { prompt: 'combine' }, { random, images: files, lora: null });
+      const g = injectGraph(workflow, manifest, { prompt: 'combine' }, { random, images: files, lora: null });
       const enc = g['10']!.inputs;
       expect(['image1', 'image2', 'image3'].filter((k) => k in enc)).toEqual(wired);
       expect(['image1', 'image2', 'image3'].filter((k) => k in g['11']!.inputs)).toEqual(wired);
@@ -188,7 +195,7 @@ describe('models, images, LoRA, batch, transforms', () => {
 
   it('LoRA: chosen -> name and strengths set; none -> node bypassed and its links rewired', () => {
     const { workflow, manifest } = wf('sdxl-txt2img');
-    const withLora = injectWithDetails(
+    const withLora = resolveAndInject(
       workflow,
       manifest,
       { prompt: 'x' },
@@ -201,14 +208,14 @@ describe('models, images, LoRA, batch, transforms', () => {
     });
     expect(withLora.lora).toEqual({ name: 'pixel.safetensors', strength: 0.6 });
 
-    const none = injectWithDetails(workflow, manifest, { prompt: 'x' }, { random });
+    const none = resolveAndInject(workflow, manifest, { prompt: 'x' }, { random });
     expect(none.graph['2']).toBeUndefined();
     expect(none.lora).toBeNull();
     expect(none.graph['6']!.inputs.model).toEqual(['1', 0]);
     expect(none.graph['3']!.inputs.clip).toEqual(['1', 1]);
     expect(none.graph['4']!.inputs.clip).toEqual(['1', 1]);
 
-    const fromSettings = injectParams(
+    const fromSettings = injectGraph(
       workflow,
       manifest,
       { prompt: 'x' },
@@ -216,7 +223,7 @@ describe('models, images, LoRA, batch, transforms', () => {
     );
     expect(fromSettings['2']!.inputs.lora_name).toBe('set.safetensors');
     expect(
-      injectParams(
+      injectGraph(
         workflow,
         manifest,
         { prompt: 'x' },
@@ -227,38 +234,37 @@ describe('models, images, LoRA, batch, transforms', () => {
     const kontext = wf('flux-kontext-edit');
     expect(
       issuesOf(() =>
-        injectParams(
+        injectGraph(
           kontext.workflow,
           kontext.manifest,
           { prompt: 'x' },
           { random, images: ['a.png'], lora: { name: 'a' } },
         ),
       ),
-    ).toEqual([{ param: 'lora', message: "workflow 'flux-kontext-edit' has no LoRA slot" }]);
+    ).toEqual([{ param: 'lora', message: "workflow 'flux-kontext-edit' takes no LoRA" }]);
     expect(
-      issuesOf(() => injectParams(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'a', strength: 5 } })),
+      issuesOf(() => injectGraph(workflow, manifest, { prompt: 'x' }, { random, lora: { name: 'a', strength: 5 } })),
     ).toEqual([{ param: 'lora', message: 'LoRA strength must be between -2 and 2 (got 5)' }]);
   });
 
   it('batch size where supported; refused where not', () => {
     const sdxl = wf('sdxl-txt2img');
     expect(
-      injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 3 }, { random })['5']!.inputs.batch_size,
+      injectGraph(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 3 }, { random })['5']!.inputs.batch_size,
     ).toBe(3);
     expect(
-      issuesOf(() => injectParams(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 9 }, { random }))[0]!
-        .message,
+      issuesOf(() => injectGraph(sdxl.workflow, sdxl.manifest, { prompt: 'x', batch_size: 9 }, { random }))[0]!.message,
     ).toBe('batch_size must be at most 4 (got 9)');
     const kontext = wf('flux-kontext-edit');
     expect(
       issuesOf(() =>
-        injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 2 }, { random, images: ['a.png'] }),
+        injectGraph(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 2 }, { random, images: ['a.png'] }),
       ),
     ).toEqual([
       { param: 'batch_size', message: "workflow 'flux-kontext-edit' makes one result per run; it has no batch_size" },
     ]);
     expect(() =>
-      injectParams(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 1 }, { random, images: ['a.png'] }),
+      injectGraph(kontext.workflow, kontext.manifest, { prompt: 'x', batch_size: 1 }, { random, images: ['a.png'] }),
     ).not.toThrow();
   });
 
@@ -270,16 +276,15 @@ describe('models, images, LoRA, batch, transforms', () => {
       ['8x', 2],
     ] as const) {
       expect(
-        injectParams(up.workflow, up.manifest, { scale }, { random, images: ['a.png'] })['4']!.inputs.scale_by,
+        injectGraph(up.workflow, up.manifest, { scale }, { random, images: ['a.png'] })['4']!.inputs.scale_by,
       ).toBe(by);
     }
     expect(
-      issuesOf(() => injectParams(up.workflow, up.manifest, { scale: '3x' }, { random, images: ['a.png'] }))[0]!
-        .message,
+      issuesOf(() => injectGraph(up.workflow, up.manifest, { scale: '3x' }, { random, images: ['a.png'] }))[0]!.message,
     ).toBe('scale must be one of 2x, 4x, 8x (got "3x")');
 
     const wan = wf('wan22-i2v');
-    const g = injectParams(
+    const g = injectGraph(
       wan.workflow,
       wan.manifest,
       { prompt: 'x', steps: 8, frames: 33, strength: 0.5 },
@@ -292,7 +297,7 @@ describe('models, images, LoRA, batch, transforms', () => {
     expect(g['4']!.inputs.strength_model).toBe(0.5);
     expect(
       issuesOf(() =>
-        injectParams(wan.workflow, wan.manifest, { prompt: 'x', frames: 80 }, { random, images: ['s.png'] }),
+        injectGraph(wan.workflow, wan.manifest, { prompt: 'x', frames: 80 }, { random, images: ['s.png'] }),
       )[0]!.message,
     ).toBe('frames must be 5 plus a multiple of 4 (got 80)');
 
@@ -304,7 +309,7 @@ describe('models, images, LoRA, batch, transforms', () => {
 
   it('filenamePrefix sets every output node prefix', () => {
     const { workflow, manifest } = wf('wan22-i2v');
-    const g = injectParams(
+    const g = injectGraph(
       workflow,
       manifest,
       { prompt: 'x' },
@@ -338,3 +343,8 @@ describe('requiredModelFiles', () => {
     expect(missing.map((f) => f.setting)).toEqual(['models.flux.lora']);
   });
 });
+
+/** The graph a request makes (resolved, then injected). */
+function injectGraph(...args: Parameters<typeof resolveAndInject>) {
+  return resolveAndInject(...args).graph;
+}

@@ -21,6 +21,7 @@ import {
 import type { ReadyInfo } from '../launch/supervisor';
 import { probeNewBackend } from './add-backend';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
+import { LiveInfo } from './live-info';
 import { BackendPool } from './pool';
 import { isOnline, type Requirements } from './routing';
 import { normalizeBaseUrl } from '../protocol/probe';
@@ -32,6 +33,8 @@ const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
 
 export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   readonly pool: BackendPool;
+  /** Model lists and devices of the online backends, asked live. */
+  readonly info: LiveInfo;
   private readonly live = new Map<string, ComfyBackend>();
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly versions = new Map<string, string>();
@@ -49,6 +52,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.log = (o.logger ?? nullLogger).child('comfy');
     this.emitterLog = this.log;
     this.pool = new BackendPool({ clock: this.clock, logger: this.log });
+    this.info = new LiveInfo(
+      () => this.live.values(),
+      (id) => this.o.records.get(id)?.name ?? id,
+      this.clock,
+    );
     for (const url of o.config.urls) o.records.ensure(url, 'remote');
     this.launched = new LaunchedComfy({
       dir: o.launchDir,

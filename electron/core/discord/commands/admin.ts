@@ -1,9 +1,9 @@
 /** /admin setroles | limits | banned-words — server admins only. */
 import { SlashCommandBuilder } from 'discord.js';
-import type { GuildLimits } from '@shared/guilds';
+import { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE, type GuildLimits } from '@shared/guilds';
 import type { BotCommand } from '../context';
-import { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE } from '../rate-limit';
-import { deniedMessage } from '../permissions';
+
+import { deniedMessage } from '@shared/permissions';
 import { Refusal, replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder()
@@ -60,28 +60,36 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-export const adminCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'admin',
   data,
   async execute(ctx, i, caller) {
-    if (!caller.guildId || !caller.guild) throw new Refusal('Not here', 'Use /admin in a server.');
-    if (caller.level !== 'admin')
+    if (!caller.guildId) throw new Refusal('Not here', 'Use /admin in a server.');
+    const core = ctx.core.forUser(caller.actor);
+    const me = await core.call('discord.whoami', {});
+    if (me.level !== 'admin' || !me.guild) {
       throw new Refusal('Not allowed', deniedMessage('admin', 'change ComfyDesk’s settings here'));
-    const guildId = caller.guildId;
+    }
+    const guild = me.guild;
     const sub = i.options.getSubcommand(true);
     if (sub === 'setroles') {
       const generator = i.options.getRole('generator');
       const admin = i.options.getRole('admin');
       if (!generator && !admin)
         throw new Refusal('Nothing to change', 'Give a generator role, an admin role, or both.');
-      if (generator) ctx.store.guilds.setRoles(guildId, 'generator', [generator.id]);
-      if (admin) ctx.store.guilds.setRoles(guildId, 'admin', [admin.id]);
-      const lines = ctx.store.guilds.roles(guildId).map((r) => `<@&${r.roleId}> → ${r.level}`);
+      // The chosen role replaces the mapping of its level; the other levels stay as they are.
+      const roles = [
+        ...me.roles.filter((r) => !(generator && r.level === 'generator') && !(admin && r.level === 'admin')),
+        ...(generator ? [{ roleId: generator.id, level: 'generator' as const }] : []),
+        ...(admin ? [{ roleId: admin.id, level: 'admin' as const }] : []),
+      ];
+      const saved = await core.call('bot.updateGuild', { id: guild.id, roles });
+      const lines = saved.roles.map((r) => `<@&${r.roleId}> → ${r.level}`);
       await replyInfo(i, 'Roles saved', lines.join('\n'), [], ctx.logger);
       return;
     }
     if (sub === 'limits') {
-      const current = ctx.store.guilds.get(guildId)?.limits ?? {};
+      const current = guild.limits;
       const next: GuildLimits = { ...current };
       const perUser = i.options.getInteger('per_user_queue');
       if (perUser !== null) next.perUserQueue = perUser;
@@ -99,14 +107,15 @@ export const adminCommand: BotCommand = {
           count: gr ?? current.guildRate?.count ?? DEFAULT_GUILD_RATE.count,
           windowSec: gw ?? current.guildRate?.windowSec ?? DEFAULT_GUILD_RATE.windowSec,
         };
-      ctx.store.guilds.setLimits(guildId, next);
-      const u = next.userRate ?? DEFAULT_USER_RATE;
-      const g = next.guildRate ?? DEFAULT_GUILD_RATE;
+      const saved = await core.call('bot.updateGuild', { id: guild.id, limits: next });
+      const after = await core.call('discord.whoami', {});
+      const u = saved.limits.userRate ?? DEFAULT_USER_RATE;
+      const g = saved.limits.guildRate ?? DEFAULT_GUILD_RATE;
       await replyInfo(
         i,
         'Limits',
         [
-          `Queue per member: ${next.perUserQueue ?? `${ctx.settings().queue.perUserLimit} (desktop default)`}`,
+          `Queue per member: ${saved.limits.perUserQueue ?? `${after.perUserQueue} (desktop default)`}`,
           `Per member: ${u.count} jobs per ${u.windowSec} s`,
           `Whole server: ${g.count} jobs per ${g.windowSec} s`,
         ].join('\n'),
@@ -121,19 +130,21 @@ export const adminCommand: BotCommand = {
         .split(',')
         .map((w) => w.trim())
         .filter(Boolean);
-      const current = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
+      const current = guild.bannedWords;
       if ((action === 'add' || action === 'remove') && words.length === 0)
         throw new Refusal('Nothing to change', 'Give the words, separated by commas.');
-      if (action === 'add') ctx.store.guilds.setBannedWords(guildId, [...current, ...words]);
-      if (action === 'remove') {
-        const drop = new Set(words.map((w) => w.toLowerCase()));
-        ctx.store.guilds.setBannedWords(
-          guildId,
-          current.filter((w) => !drop.has(w.toLowerCase())),
-        );
-      }
-      if (action === 'clear') ctx.store.guilds.setBannedWords(guildId, []);
-      const now = ctx.store.guilds.get(guildId)?.bannedWords ?? [];
+      const drop = new Set(words.map((w) => w.toLowerCase()));
+      const next =
+        action === 'add'
+          ? [...current, ...words]
+          : action === 'remove'
+            ? current.filter((w) => !drop.has(w.toLowerCase()))
+            : action === 'clear'
+              ? []
+              : null;
+      const now = next
+        ? (await core.call('bot.updateGuild', { id: guild.id, bannedWords: next })).bannedWords
+        : current;
       await replyInfo(
         i,
         `Banned words (${now.length})`,

@@ -1,8 +1,8 @@
 /** /animate: image to video. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { commandParams, pickWorkflow, submitJob } from '../submit';
-import { imageAttachments, imagesOnly } from './image-input';
+import { pickWorkflow, requestFromOptions, submitJob } from '../submit';
+import { imageAttachments, imagesOnly } from '../image-input';
 
 const data = imagesOnly(
   new SlashCommandBuilder()
@@ -15,7 +15,7 @@ const data = imagesOnly(
     .toJSON(),
 );
 
-export const animateCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'animate',
   data,
   async execute(ctx, i, caller) {
@@ -24,7 +24,7 @@ export const animateCommand: BotCommand = {
       workflow,
       prompt: i.options.getString('prompt') ?? '',
       negative: '',
-      params: commandParams(workflow, {
+      ...requestFromOptions(workflow, {
         frames: i.options.getInteger('frames'),
         strength: i.options.getNumber('strength'),
       }),

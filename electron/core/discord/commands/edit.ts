@@ -2,8 +2,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { commandParams, pickWorkflow, submitJob } from '../submit';
-import { imageAttachments, imagesOnly } from './image-input';
+import { pickWorkflow, submitJob } from '../submit';
+import { imageAttachments, imagesOnly } from '../image-input';
 
 const data = imagesOnly(
   new SlashCommandBuilder()
@@ -19,7 +19,7 @@ const data = imagesOnly(
     .toJSON(),
 );
 
-export const editCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'edit',
   data,
   async execute(ctx, i, caller) {
@@ -29,7 +29,7 @@ export const editCommand: BotCommand = {
       workflow,
       prompt: i.options.getString('prompt', true),
       negative: '',
-      params: commandParams(workflow, {}),
+      params: {},
       attachments,
     });
   },

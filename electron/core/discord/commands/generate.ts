@@ -5,7 +5,7 @@ import { modelChoices, templateChoices, workflowChoices } from '../autocomplete'
 import type { BotCommand } from '../context';
 import { combinePrompt } from '../options';
 import { Refusal } from '../respond';
-import { commandParams, pickWorkflow, submitJob } from '../submit';
+import { pickWorkflow, requestFromOptions, submitJob } from '../submit';
 
 const data = new SlashCommandBuilder()
   .setName('generate')
@@ -30,13 +30,13 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-export const generateCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'generate',
   data,
   async execute(ctx, i, caller) {
     const templateName = i.options.getString('template');
     const template = templateName
-      ? (ctx.store.templates.visibleTo(caller.userId, caller.guildId).find((t) => t.name === templateName) ?? null)
+      ? ((await ctx.core.forUser(caller.actor).call('templates.list', {})).find((t) => t.name === templateName) ?? null)
       : null;
     if (templateName && !template)
       throw new Refusal(
@@ -45,7 +45,7 @@ export const generateCommand: BotCommand = {
         'See /template list.',
       );
     const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow') ?? template?.workflow ?? null);
-    const params = commandParams(
+    const asked = requestFromOptions(
       workflow,
       {
         width: i.options.getInteger('width'),
@@ -57,15 +57,14 @@ export const generateCommand: BotCommand = {
         lora: i.options.getString('lora'),
         lora_strength: i.options.getNumber('lora_strength'),
       },
-      template && template.workflow === workflow.manifest.id ? template.params : {},
-      'Fix that option and run /generate again.',
+      template && template.workflow === workflow.id ? template.params : {},
     );
     const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
     await submitJob(ctx, i, caller, {
       workflow,
       prompt: combinePrompt(i.options.getString('prompt', true), template),
       negative: i.options.getString('negative') ?? template?.negative ?? '',
-      params,
+      ...asked,
       delivery: delivery.success ? delivery.data : null,
     });
   },
@@ -74,7 +73,7 @@ export const generateCommand: BotCommand = {
     const value = String(focused.value);
     if (focused.name === 'workflow') return workflowChoices(ctx, 'txt2img', value);
     if (focused.name === 'template') return templateChoices(ctx, caller, value);
-    if (focused.name === 'lora') return modelChoices(ctx, 'loras', value);
+    if (focused.name === 'lora') return modelChoices(ctx, caller, 'loras', value);
     return [];
   },
 };

@@ -5,10 +5,9 @@ import { JobStatusSchema } from '@shared/jobs';
 import { DeliverySchema } from '@shared/settings';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { oneLine, shortId } from '../format';
-import { findJob } from '../job-lookup';
+import { oneLine, shortId } from '@shared/format';
 import { Refusal, replyEphemeral, replyInfo } from '../respond';
-import { submitJob } from '../submit';
+import { submitRerun } from '../submit';
 
 const data = new SlashCommandBuilder()
   .setName('history')
@@ -51,25 +50,25 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-export const historyCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'history',
   data,
   async execute(ctx, i, caller) {
     const sub = i.options.getSubcommand(true);
+    const core = ctx.core.forUser(caller.actor);
     if (sub === 'list') {
       const status = JobStatusSchema.safeParse(i.options.getString('status'));
       const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
-      const jobs = ctx.store.jobs.byUser(caller.userId, {
-        ...(status.success ? { statuses: [status.data] } : {}),
-        limit,
-      });
-      const lines = jobs.map((j) => `\`${shortId(j.id)}\` ${j.status} · ${j.workflow} · ${oneLine(j.prompt, 60)}`);
+      const jobs = await core.call('jobs.list', { ...(status.success ? { statuses: [status.data] } : {}), limit });
+      const lines = jobs.map(
+        (j) => `\`${shortId(j.id)}\` ${j.status} · ${ctx.catalog.title(j.workflow)} · ${oneLine(j.prompt, 60)}`,
+      );
       await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
       return;
     }
-    const job = findJob(ctx, caller, i.options.getString('id', true));
+    const job = await core.call('jobs.find', { query: i.options.getString('id', true) });
     if (sub === 'view') {
-      const manifest = ctx.workflows.get(job.workflow)?.manifest;
+      const manifest = ctx.catalog.get(job.workflow);
       const embed =
         job.status === 'failed' || job.status === 'cancelled'
           ? jobEndedEmbed(job, manifest?.title)
@@ -85,17 +84,12 @@ export const historyCommand: BotCommand = {
       return;
     }
     if (sub === 'rerun') {
-      const workflow = ctx.workflows.get(job.workflow);
-      if (!workflow) throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
+      if (!ctx.catalog.get(job.workflow))
+        throw new Refusal('Workflow gone', `The workflow "${job.workflow}" is not installed any more.`);
       const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
-      await submitJob(ctx, i, caller, {
-        workflow,
-        prompt: job.prompt,
-        negative: job.negative,
-        params: job.params,
-        localInputs: job.inputs,
+      await submitRerun(ctx, i, caller, job, {
+        newSeed: false,
         delivery: delivery.success ? delivery.data : job.delivery,
-        parentJobId: job.id,
       });
     }
   },

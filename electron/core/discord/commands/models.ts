@@ -14,21 +14,24 @@ const list = (files: string[]): string => {
   return files.length > 25 ? `${shown}\n…and ${files.length - 25} more` : shown;
 };
 
-export const modelsCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'models',
   data,
-  async execute(ctx, i) {
+  async execute(ctx, i, caller) {
     await i.deferReply({ flags: 64 });
-    const [checkpoints, diffusion, loras, upscalers] = await Promise.all([
-      ctx.models('checkpoints'),
-      ctx.models('diffusion_models'),
-      ctx.models('loras'),
-      ctx.models('upscale_models'),
+    const core = ctx.core.forUser(caller.actor);
+    const files = async (folder: string): Promise<string[]> => (await core.call('models.list', { folder })).files;
+    const [checkpoints, diffusion, loras, upscalers, health] = await Promise.all([
+      files('checkpoints'),
+      files('diffusion_models'),
+      files('loras'),
+      files('upscale_models'),
+      core.call('health.summary', {}),
     ]);
     await replyInfo(
       i,
       'Models',
-      ctx.health().comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.',
+      health.comfy.status === 'online' ? '' : 'ComfyUI is offline; lists may be empty.',
       [
         {
           name: `Checkpoints (${checkpoints.length + diffusion.length})`,

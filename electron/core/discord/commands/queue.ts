@@ -3,10 +3,8 @@ import { SlashCommandBuilder } from 'discord.js';
 import { formatDuration, progressBar, PHASE_LABELS } from '@shared/embeds';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { oneLine, shortId } from '../format';
-import { findJob } from '../job-lookup';
-import { atLeast, deniedMessage } from '../permissions';
-import { Refusal, replyInfo } from '../respond';
+import { oneLine, shortId } from '@shared/format';
+import { replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder()
   .setName('queue')
@@ -27,16 +25,18 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName('clear').setDescription('Cancel all your waiting jobs'))
   .toJSON();
 
-export const queueCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'queue',
   data,
   async execute(ctx, i, caller) {
     const sub = i.options.getSubcommand(true);
+    const core = ctx.core.forUser(caller.actor);
     if (sub === 'view') {
-      const snap = await ctx.jobs.queue();
+      const snap = await core.call('jobs.queue', {});
       const lines = snap.active.slice(0, 20).map(({ job, progress }, n) => {
         const mine = job.userId === caller.userId;
-        const visible = mine || (caller.level === 'admin' && job.guildId === caller.guildId && caller.guildId !== null);
+        // The core blanks the prompts of jobs this user may not see.
+        const visible = mine || job.prompt !== '' || Object.keys(job.params).length > 0;
         const what = visible
           ? `${shortId(job.id)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
           : 'someone else’s job';
@@ -54,8 +54,8 @@ export const queueCommand: BotCommand = {
       return;
     }
     if (sub === 'status') {
-      const job = findJob(ctx, caller, i.options.getString('id', true));
-      const snap = await ctx.jobs.queue();
+      const job = await core.call('jobs.find', { query: i.options.getString('id', true) });
+      const snap = await core.call('jobs.queue', {});
       const live = snap.active.find((a) => a.job.id === job.id)?.progress;
       const lines = [`Status: **${job.status}**`, `> ${oneLine(job.prompt, 200)}`];
       if (live) {
@@ -68,12 +68,8 @@ export const queueCommand: BotCommand = {
       return;
     }
     if (sub === 'cancel') {
-      if (!atLeast(caller.level, 'generator'))
-        throw new Refusal('Not allowed', deniedMessage('generator', 'cancel jobs'));
-      const job = findJob(ctx, caller, i.options.getString('id', true));
-      if (job.userId !== caller.userId && caller.level !== 'admin')
-        throw new Refusal('Not allowed', deniedMessage('admin', 'cancel other people’s jobs'));
-      const result = await ctx.jobs.cancel(job.id);
+      const job = await core.call('jobs.find', { query: i.options.getString('id', true) });
+      const result = await core.call('jobs.cancel', { id: job.id });
       const said = {
         removed: 'removed from the queue',
         deleted: 'removed from ComfyUI’s queue',
@@ -84,9 +80,7 @@ export const queueCommand: BotCommand = {
       return;
     }
     if (sub === 'clear') {
-      if (!atLeast(caller.level, 'generator'))
-        throw new Refusal('Not allowed', deniedMessage('generator', 'clear your queue'));
-      const { cancelled } = await ctx.jobs.clearUser(caller.userId);
+      const { cancelled } = await core.call('jobs.clearUser', { userId: caller.userId });
       await replyInfo(
         i,
         'Queue cleared',

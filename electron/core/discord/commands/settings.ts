@@ -16,14 +16,13 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-export const settingsCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'settings',
   data,
   async execute(ctx, i, caller) {
     const delivery = DeliverySchema.safeParse(i.options.getString('delivery', true));
     if (!delivery.success) throw new Refusal('Invalid option', '`delivery` must be channel or dm.');
-    ctx.store.users.upsert(caller.userId, caller.userName);
-    ctx.store.users.setDefaultDelivery(caller.userId, delivery.data);
+    await ctx.core.forUser(caller.actor).call('users.setDefaultDelivery', { delivery: delivery.data });
     const where =
       delivery.data === 'dm'
         ? 'by direct message (in the channel if your DMs are closed)'

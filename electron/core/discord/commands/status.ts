@@ -8,13 +8,20 @@ const data = new SlashCommandBuilder()
   .setDescription('Is ComfyUI up, how long is the queue')
   .toJSON();
 
-export const statusCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'status',
   data,
-  async execute(ctx, i) {
+  async execute(ctx, i, caller) {
     await i.deferReply({ flags: 64 });
-    const health = ctx.health();
-    const gpus = await ctx.gpus();
+    const core = ctx.core.forUser(caller.actor);
+    const [health, devices] = await Promise.all([core.call('health.summary', {}), core.call('comfy.devices', {})]);
+    const gpus = devices.map((d) => {
+      const free =
+        d.vramFree !== null && d.vramTotal
+          ? ` (${(d.vramFree / 1024 ** 3).toFixed(1)} of ${(d.vramTotal / 1024 ** 3).toFixed(1)} GB free)`
+          : '';
+      return `${d.name}${free}`;
+    });
     const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[
       health.comfy.status
     ];

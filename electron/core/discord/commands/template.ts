@@ -3,11 +3,10 @@ import { SlashCommandBuilder } from 'discord.js';
 import { templatePreviewEmbed } from '@shared/embeds';
 import { templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { oneLine } from '../format';
-import { promptProblem } from '../guard';
-import { atLeast, deniedMessage } from '../permissions';
+import { oneLine } from '@shared/format';
+import { inOptionTerms, paramsFromOptions } from '../options';
 import { Refusal, replyEphemeral, replyInfo } from '../respond';
-import { commandParams, pickWorkflow } from '../submit';
+import { pickWorkflow } from '../submit';
 
 const data = new SlashCommandBuilder()
   .setName('template')
@@ -30,7 +29,8 @@ const data = new SlashCommandBuilder()
       .addIntegerOption((o) => o.setName('height').setDescription('Height'))
       .addIntegerOption((o) => o.setName('steps').setDescription('Steps'))
       .addNumberOption((o) => o.setName('cfg').setDescription('CFG / guidance'))
-      .addBooleanOption((o) => o.setName('shared').setDescription('Let everyone on this server use it')),
+      .addBooleanOption((o) => o.setName('shared').setDescription('Let everyone on this server use it'))
+      .addBooleanOption((o) => o.setName('replace').setDescription('Overwrite your template of the same name')),
   )
   .addSubcommand((s) => s.setName('list').setDescription('Templates you can use here'))
   .addSubcommand((s) =>
@@ -47,47 +47,42 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-export const templateCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'template',
   data,
   async execute(ctx, i, caller) {
     const sub = i.options.getSubcommand(true);
-    const visible = () => ctx.store.templates.visibleTo(caller.userId, caller.guildId);
+    const core = ctx.core.forUser(caller.actor);
     if (sub === 'save') {
-      if (!atLeast(caller.level, 'generator'))
-        throw new Refusal('Not allowed', deniedMessage('generator', 'save templates'));
+      // The core checks it exactly as it checks a template saved on the desktop (templates.save).
       const shared = i.options.getBoolean('shared') ?? false;
       if (shared && !caller.guildId) throw new Refusal('Not here', 'Templates can only be shared in a server.');
-      const name = i.options.getString('name', true).trim();
-      if (!name) throw new Refusal('Invalid name', 'The template needs a name.');
-      const prompt = i.options.getString('prompt', true);
-      const negative = i.options.getString('negative') ?? '';
-      const problem = promptProblem({ prompt, negative }, caller.guild?.bannedWords ?? []);
-      if (problem) throw new Refusal('Prompt refused', problem);
       const workflow = pickWorkflow(ctx, 'txt2img', i.options.getString('workflow'));
-      const params = commandParams(workflow, {
+      const asked = paramsFromOptions(workflow, {
         width: i.options.getInteger('width'),
         height: i.options.getInteger('height'),
         steps: i.options.getInteger('steps'),
         cfg: i.options.getNumber('cfg'),
       });
-      ctx.store.users.upsert(caller.userId, caller.userName);
-      const saved = ctx.store.templates.save({
-        ownerId: caller.userId,
-        guildId: caller.guildId,
-        shared,
-        name,
-        prompt,
-        negative,
-        params,
-        workflow: workflow.manifest.id,
-      });
-      ctx.events.emit('templates.changed', { id: saved.id, template: saved });
-      await replyEphemeral(i, templatePreviewEmbed(saved, workflow.manifest), ctx.logger);
+      try {
+        const saved = await core.call('templates.save', {
+          name: i.options.getString('name', true),
+          guildId: caller.guildId,
+          shared,
+          prompt: i.options.getString('prompt', true),
+          negative: i.options.getString('negative') ?? '',
+          params: asked.params,
+          workflow: workflow.id,
+          replace: i.options.getBoolean('replace') ?? false,
+        });
+        await replyEphemeral(i, templatePreviewEmbed(saved, workflow), ctx.logger);
+      } catch (err) {
+        throw inOptionTerms(err, asked.optionOf);
+      }
       return;
     }
+    const list = await core.call('templates.list', {});
     if (sub === 'list') {
-      const list = visible();
       const lines = list
         .slice(0, 40)
         .map((t) => `• **${t.name}**${t.ownerId === caller.userId ? '' : ' (shared)'} — ${oneLine(t.prompt, 60)}`);
@@ -102,26 +97,15 @@ export const templateCommand: BotCommand = {
       return;
     }
     const name = i.options.getString('name', true);
-    const template = visible().find((t) => t.name === name);
+    const template = list.find((t) => t.name === name);
     if (!template)
       throw new Refusal('Unknown template', `There is no template "${name}" you can use here.`, 'See /template list.');
     if (sub === 'load') {
-      await replyEphemeral(
-        i,
-        templatePreviewEmbed(template, ctx.workflows.get(template.workflow)?.manifest ?? null),
-        ctx.logger,
-      );
+      await replyEphemeral(i, templatePreviewEmbed(template, ctx.catalog.get(template.workflow) ?? null), ctx.logger);
       return;
     }
     if (sub === 'delete') {
-      const adminOfScope = caller.level === 'admin' && template.guildId === caller.guildId && template.shared;
-      if (template.ownerId !== caller.userId && !adminOfScope)
-        throw new Refusal(
-          'Not allowed',
-          'Only its owner (or a server admin, for shared templates) can delete a template.',
-        );
-      ctx.store.templates.remove(template.id);
-      ctx.events.emit('templates.changed', { id: template.id, template: null });
+      await core.call('templates.delete', { id: template.id });
       await replyInfo(i, 'Template deleted', `"${template.name}" is gone.`, [], ctx.logger);
     }
   },

@@ -1,8 +1,8 @@
 /** /upscale: enlarge an image 2×, 4× or 8×. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
-import { commandParams, pickWorkflow, submitJob } from '../submit';
-import { imageAttachments, imagesOnly } from './image-input';
+import { pickWorkflow, requestFromOptions, submitJob } from '../submit';
+import { imageAttachments, imagesOnly } from '../image-input';
 
 const data = imagesOnly(
   new SlashCommandBuilder()
@@ -18,20 +18,16 @@ const data = imagesOnly(
     .toJSON(),
 );
 
-export const upscaleCommand: BotCommand = {
+export const command: BotCommand = {
   name: 'upscale',
   data,
   async execute(ctx, i, caller) {
-    const workflow = pickWorkflow(
-      ctx,
-      'upscale',
-      ctx.workflows.get('upscale')?.manifest.kind === 'upscale' ? 'upscale' : null,
-    );
+    const workflow = pickWorkflow(ctx, 'upscale', ctx.catalog.get('upscale')?.kind === 'upscale' ? 'upscale' : null);
     await submitJob(ctx, i, caller, {
       workflow,
       prompt: '',
       negative: '',
-      params: commandParams(workflow, { factor: i.options.getString('factor') }),
+      ...requestFromOptions(workflow, { factor: i.options.getString('factor') }),
       attachments: imageAttachments(i, ['image']),
     });
   },

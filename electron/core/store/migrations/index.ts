@@ -1,5 +1,6 @@
 import initial from './001-initial';
 import discordOutbox from './003-discord-outbox';
+import resolvedRequests from './004-resolved-requests';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
-export const migrations: Migration[] = [initial, discordOutbox];
+export const migrations: Migration[] = [initial, discordOutbox, resolvedRequests];

@@ -1,8 +1,8 @@
 /**
- * The outbox of result deliveries that failed: one row per job, retried when the bot (re)connects. Uses the
- * `discord_outbox` table (migration 003).
+ * The outbox of Discord result deliveries that failed: one row per job, retried when the bot (re)connects.
+ * The `discord_outbox` table (migration 003).
  */
-import type { Db } from '@core/store/db';
+import type { Db } from './db';
 
 export interface OutboxEntry {
   jobId: string;
@@ -23,7 +23,7 @@ interface Row {
 /** Give up on a delivery after this many failed attempts (the desktop keeps the files). */
 export const MAX_DELIVERY_ATTEMPTS = 10;
 
-export class Outbox {
+export class OutboxRepo {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,

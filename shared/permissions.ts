@@ -2,7 +2,7 @@
  * Who may do what. Levels: user (view the queue, own history), generator (generate, templates, cancel own
  * jobs), admin (everything, any job, server settings). Server Administrators and the owner are always admin.
  */
-import type { RoleLevel } from '@shared/guilds';
+import type { RoleLevel } from './guilds';
 
 export const LEVEL_RANK: Record<RoleLevel, number> = { user: 0, generator: 1, admin: 2 };
 

@@ -2,15 +2,14 @@
  * Sliding-window rate limits (per user and per guild): a request is allowed when fewer than `count` requests
  * were accepted in the last `windowSec` seconds. Time comes from the injected clock.
  */
-import type { GuildLimits } from '@shared/guilds';
+import { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE, type GuildLimits } from '@shared/guilds';
 
 export interface RateRule {
   count: number;
   windowSec: number;
 }
 
-export const DEFAULT_USER_RATE: RateRule = { count: 5, windowSec: 60 };
-export const DEFAULT_GUILD_RATE: RateRule = { count: 60, windowSec: 60 };
+export { DEFAULT_GUILD_RATE, DEFAULT_USER_RATE };
 
 export type RateVerdict = { ok: true } | { ok: false; scope: 'user' | 'guild'; retryAfterMs: number; rule: RateRule };
 
@@ -19,8 +18,8 @@ export class SlidingWindowLimiter {
 
   constructor(private readonly now: () => number) {}
 
-  /** Check every (key, rule) pair; only when all allow is the request recorded under each key. */
-  take(checks: ReadonlyArray<{ key: string; scope: 'user' | 'guild'; rule: RateRule }>): RateVerdict {
+  /** Would every (key, rule) pair allow one more request now? Records nothing. */
+  peek(checks: ReadonlyArray<{ key: string; scope: 'user' | 'guild'; rule: RateRule }>): RateVerdict {
     const at = this.now();
     for (const { key, scope, rule } of checks) {
       const windowMs = rule.windowSec * 1000;
@@ -29,6 +28,14 @@ export class SlidingWindowLimiter {
         return { ok: false, scope, rule, retryAfterMs: Math.max(0, list[list.length - rule.count]! + windowMs - at) };
       }
     }
+    return { ok: true };
+  }
+
+  /** Check every (key, rule) pair; only when all allow is the request recorded under each key. */
+  take(checks: ReadonlyArray<{ key: string; scope: 'user' | 'guild'; rule: RateRule }>): RateVerdict {
+    const verdict = this.peek(checks);
+    if (!verdict.ok) return verdict;
+    const at = this.now();
     for (const { key } of checks) {
       const list = this.hits.get(key) ?? [];
       list.push(at);

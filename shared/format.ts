@@ -1,4 +1,4 @@
-/** Small text helpers for bot messages. */
+/** Small text helpers for messages (the core's refusals, the bot, the renderer). */
 
 /** `45 s`, `2 min`, `1 min 30 s`. */
 export function formatWait(ms: number): string {

@@ -1,6 +1,6 @@
 /** Shared by /edit, /upscale and /animate: the attachment options of an interaction as job inputs. */
 import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
-import type { AttachmentMeta } from '../attachments';
+import type { AttachmentMeta } from './attachments';
 
 export function metaOf(a: Attachment): AttachmentMeta {
   return { name: a.name, size: a.size, url: a.url, contentType: a.contentType ?? null };
