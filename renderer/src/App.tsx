@@ -2,16 +2,9 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
-import { BotPage } from './pages/BotPage';
-import { GalleryPage } from './pages/GalleryPage';
-import { GeneratePage } from './pages/GeneratePage';
-import { HealthPage } from './pages/HealthPage';
-import { QueuePage } from './pages/QueuePage';
-import { SettingsPage } from './pages/SettingsPage';
-import { TemplatesPage } from './pages/TemplatesPage';
+import { useCurrentPage } from './pages/registry';
 import { resolvedTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
-import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
 
 export function App() {
@@ -19,7 +12,7 @@ export function App() {
   const { info, settings, error, load } = useAppStore(
     useShallow((s) => ({ info: s.info, settings: s.settings, error: s.error, load: s.load })),
   );
-  const page = useNav((s) => s.page);
+  const { id: page, component: CurrentPage } = useCurrentPage();
   useEffect(() => {
     void load();
     void useQueue.getState().load();
@@ -38,13 +31,7 @@ export function App() {
             Could not reach the ComfyDesk core: {error}
           </p>
         )}
-        {page === 'gallery' && <GalleryPage />}
-        {page === 'queue' && <QueuePage />}
-        {page === 'generate' && <GeneratePage />}
-        {page === 'templates' && <TemplatesPage />}
-        {page === 'health' && <HealthPage />}
-        {page === 'bot' && <BotPage />}
-        {page === 'settings' && <SettingsPage />}
+        <CurrentPage />
         {info && (
           <footer className="version muted">
             ComfyDesk v{info.version} · {info.mode}

@@ -23,7 +23,7 @@ import {
 } from '../../renderer/src/stores/queue-logic';
 import { collectParams, formSpecs, formValues, rangeHint } from '../../renderer/src/lib/param-form';
 import { buildMediaUrl } from '../../renderer/src/api/media-url';
-import { pageFromHash } from '../../renderer/src/lib/pages';
+import { pageNameFromHash } from '../../renderer/src/lib/pages';
 import { withScheme } from '../../renderer/src/lib/backend-url';
 import { errorMessage } from '../../renderer/src/lib/format';
 import { fieldMessage } from '../../renderer/src/lib/param-form';
@@ -224,8 +224,9 @@ describe('templates, forms, media and navigation', () => {
   it('makes media URLs for the browser and the desktop protocol', () => {
     expect(buildMediaUrl('/media', 'thumb', 7)).toBe('/media/thumb/7');
     expect(buildMediaUrl('comfydesk-media://media/', 'file', 7, 2)).toBe('comfydesk-media://media/file/7?v=2');
-    expect(pageFromHash('#/queue')).toBe('queue');
-    expect(pageFromHash('#/nope')).toBe('gallery');
+    expect(pageNameFromHash('#/queue')).toBe('queue');
+    expect(pageNameFromHash('#queue?x=1')).toBe('queue');
+    expect(pageNameFromHash('')).toBe('');
   });
 });
 

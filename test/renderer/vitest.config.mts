@@ -8,7 +8,7 @@ import { aliases } from '../../aliases.config.mjs';
 export default defineConfig({
   resolve: { alias: aliases },
   test: {
-    include: ['test/renderer/**/*.test.ts'],
+    include: ['test/renderer/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 180_000,

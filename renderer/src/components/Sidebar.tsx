@@ -1,16 +1,6 @@
+import { PAGES, useCurrentPage, type NavBadge } from '../pages/registry';
 import { useAppStore } from '../stores/app-store';
-import { PAGES, useNav, type Page } from '../stores/nav-store';
-import { useQueue } from '../stores/queue-store';
-
-const LABELS: Record<Page, { label: string; icon: string }> = {
-  gallery: { label: 'Gallery', icon: '▦' },
-  queue: { label: 'Queue', icon: '☰' },
-  generate: { label: 'Generate', icon: '✦' },
-  templates: { label: 'Templates', icon: '❏' },
-  health: { label: 'Health', icon: '♥' },
-  bot: { label: 'Discord bot', icon: '◉' },
-  settings: { label: 'Settings', icon: '⚙' },
-};
+import { useNav } from '../stores/nav-store';
 
 const COMFY_LABEL: Record<string, string> = {
   online: 'online',
@@ -38,11 +28,23 @@ const dot = (status: string | undefined) =>
         ? 'bad'
         : 'off';
 
+/** A page's badge in its own component, so only the link with one re-renders when its count changes. */
+function Badge({ useBadge }: { useBadge: () => NavBadge | null }) {
+  const badge = useBadge();
+  return (
+    badge && (
+      <span className="badge" aria-label={badge.label}>
+        {badge.count}
+      </span>
+    )
+  );
+}
+
 export function Sidebar() {
-  const { page, go } = useNav();
+  const page = useCurrentPage().id;
+  const go = useNav((s) => s.go);
   const health = useAppStore((s) => s.health);
   const connection = useAppStore((s) => s.connection);
-  const activeCount = useQueue((s) => s.active.length);
   return (
     <nav className="sidebar" aria-label="Pages">
       <div className="brand">
@@ -53,25 +55,21 @@ export function Sidebar() {
       </div>
       <ul>
         {PAGES.map((p) => (
-          <li key={p}>
+          <li key={p.id}>
             <a
-              href={`#/${p}`}
-              className={p === page ? 'active' : ''}
-              aria-current={p === page ? 'page' : undefined}
+              href={`#/${p.id}`}
+              className={p.id === page ? 'active' : ''}
+              aria-current={p.id === page ? 'page' : undefined}
               onClick={(e) => {
                 e.preventDefault();
-                go(p);
+                go(p.id);
               }}
             >
               <span className="nav-icon" aria-hidden="true">
-                {LABELS[p].icon}
+                {p.icon}
               </span>
-              {LABELS[p].label}
-              {p === 'queue' && activeCount > 0 && (
-                <span className="badge" aria-label={`${activeCount} active jobs`}>
-                  {activeCount}
-                </span>
-              )}
+              {p.label}
+              {p.useBadge && <Badge useBadge={p.useBadge} />}
             </a>
           </li>
         ))}

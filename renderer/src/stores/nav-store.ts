@@ -1,20 +1,21 @@
 import { create } from 'zustand';
-import { pageFromHash, type Page } from '../lib/pages';
-
-export { PAGES, type Page } from '../lib/pages';
+import { pageNameFromHash } from '../lib/pages';
+// Type only: the registry imports the pages, and pages import this store to navigate.
+import type { PageId } from '../pages/registry';
 
 interface NavState {
-  page: Page;
-  go(page: Page): void;
+  /** The page name in the URL hash; `useCurrentPage()` (pages/registry) resolves it, an unknown one to the default. */
+  requested: string;
+  go(page: PageId): void;
 }
 
 /** The current page, kept in the URL hash so reloads and links land on the same page. */
 export const useNav = create<NavState>((set) => ({
-  page: pageFromHash(location.hash),
+  requested: pageNameFromHash(location.hash),
   go(page) {
-    if (pageFromHash(location.hash) !== page) location.hash = `#/${page}`;
-    set({ page });
+    if (pageNameFromHash(location.hash) !== page) location.hash = `#/${page}`;
+    set({ requested: page });
   },
 }));
 
-window.addEventListener('hashchange', () => useNav.setState({ page: pageFromHash(location.hash) }));
+window.addEventListener('hashchange', () => useNav.setState({ requested: pageNameFromHash(location.hash) }));

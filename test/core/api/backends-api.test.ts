@@ -1,22 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ApiError } from '@shared/api';
-import type { Core } from '@core/app';
-import { healthUntil, stopCoreAndFake, testCore } from '@test/helpers/core';
-import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
-import { dirs } from '../comfy/backends/helpers';
-
-let core: Core | null = null;
-let fake: FakeComfy | null = null;
-afterEach(async () => {
-  await stopCoreAndFake(core, fake, dirs);
-  core = fake = null;
-});
-
-function makeCore(env: Record<string, string> = {}): Core {
-  return testCore({ dataDir: dirs.make(), env });
-}
+import { healthUntil } from '@test/helpers/core';
+import { it } from '@test/helpers/fixtures';
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
   const err = await p.then(
@@ -28,10 +15,11 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 }
 
 describe('backends.* through the core API', () => {
-  it('adds, lists, disables, enables and removes a backend; health.changed follows every status change', async () => {
-    fake = await startFakeComfy();
-    core = makeCore();
-    await core.start();
+  it('adds, lists, disables, enables and removes a backend; health.changed follows every status change', async ({
+    comfy: fake,
+    startCore,
+  }) => {
+    const core = await startCore();
     expect(await core.api.call('backends.list', {})).toEqual([]);
 
     const idle = healthUntil(core, (h) => h.comfy.backends[0]?.status === 'idle');
@@ -71,9 +59,11 @@ describe('backends.* through the core API', () => {
 });
 
 describe('comfy.* launch settings through the core API', () => {
-  it('says clearly that no launch folder is set, and validates the folder and the extra flags', async () => {
-    core = makeCore();
-    await core.start();
+  it('says clearly that no launch folder is set, and validates the folder and the extra flags', async ({
+    startCore,
+    tempDir,
+  }) => {
+    const core = await startCore();
     const none = await apiError(core.api.call('comfy.start', {}));
     expect(none.code).toBe('unavailable');
     expect(none.message).toMatch(/No ComfyUI folder is set to launch/);
@@ -81,7 +71,7 @@ describe('comfy.* launch settings through the core API', () => {
     expect(await core.api.call('comfy.stop', {})).toMatchObject({ state: 'stopped', pid: null, backendId: null });
     expect(await core.api.call('comfy.logTail', {})).toEqual({ lines: [] });
 
-    const empty = dirs.make();
+    const empty = tempDir();
     const notThere = await apiError(core.api.call('comfy.setLaunchSettings', { launchPath: empty }));
     expect(notThere.code).toBe('bad_request');
     expect(notThere.message).toContain(`No ComfyUI found in ${empty}`);
@@ -92,7 +82,7 @@ describe('comfy.* launch settings through the core API', () => {
     expect(reserved.message).toMatch(/--port/);
 
     // A parent folder holding ComfyUI/main.py is resolved to the ComfyUI folder.
-    const parent = dirs.make();
+    const parent = tempDir();
     mkdirSync(join(parent, 'ComfyUI'));
     writeFileSync(join(parent, 'ComfyUI', 'main.py'), '');
     const changed: unknown[] = [];
@@ -114,17 +104,17 @@ describe('comfy.* launch settings through the core API', () => {
     expect(cleared.saved).toEqual({ autoLaunch: false, extraArgs: ['--lowvram'] });
   });
 
-  it('uses the config file launch path until the settings name one', async () => {
-    const fromConfig = dirs.make();
+  it('uses the config file launch path until the settings name one', async ({ makeCore, tempDir }) => {
+    const fromConfig = tempDir();
     writeFileSync(join(fromConfig, 'main.py'), '');
-    core = makeCore({ COMFYDESK_COMFY_PATH: fromConfig });
+    const core = makeCore({ env: { COMFYDESK_COMFY_PATH: fromConfig } });
     const view = await core.api.call('comfy.launchSettings', {});
     expect(view).toMatchObject({
       launchPath: fromConfig,
       autoLaunch: false,
       config: { launchPath: fromConfig, autoLaunch: false },
     });
-    const other = dirs.make();
+    const other = tempDir();
     writeFileSync(join(other, 'main.py'), '');
     expect((await core.api.call('comfy.setLaunchSettings', { launchPath: other })).launchPath).toBe(other);
     expect((await core.api.call('comfy.setLaunchSettings', { launchPath: null })).launchPath).toBe(fromConfig);

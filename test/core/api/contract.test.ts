@@ -1,28 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { methodNames, eventNames, methods } from '@shared/api';
-import { createCore, type Core } from '@core/app';
-import { loadConfig } from '@core/config';
-import { MemorySecretStore } from '@core/secrets';
 import { FakeClock } from '@test/helpers/fake-clock';
-import { tempDirs } from '@test/helpers/temp-dir';
-
-const dirs = tempDirs();
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const c of cores.splice(0)) await c.stop();
-  dirs.cleanup();
-});
-
-export function makeCore(): Core {
-  const config = loadConfig({ dataDir: dirs.make(), env: {} });
-  const core = createCore({ config, mode: 'headless', clock: new FakeClock(), secrets: new MemorySecretStore() });
-  cores.push(core);
-  return core;
-}
+import { it } from '@test/helpers/fixtures';
 
 describe('core API contract', () => {
-  it('answers app.info, settings and health summary', async () => {
-    const core = makeCore();
+  it('answers app.info, settings and health summary', async ({ makeCore }) => {
+    const core = makeCore({ clock: new FakeClock() });
     const info = await core.api.dispatch('app.info', undefined, { caller: 'test' });
     expect(info).toMatchObject({ ok: true, output: { name: 'ComfyDesk', mode: 'headless' } });
     const health = await core.api.call('health.summary', {});
@@ -30,8 +13,8 @@ describe('core API contract', () => {
     expect(health.queue).toEqual({ queued: 0, running: 0, paused: false });
   });
 
-  it('rejects an unknown method and malformed input with clear errors', async () => {
-    const core = makeCore();
+  it('rejects an unknown method and malformed input with clear errors', async ({ makeCore }) => {
+    const core = makeCore({ clock: new FakeClock() });
     expect(await core.api.dispatch('nope.nothing', {}, { caller: 'test' })).toEqual({
       ok: false,
       error: { code: 'bad_request', message: 'Unknown method "nope.nothing"' },
@@ -52,8 +35,8 @@ describe('core API contract', () => {
     expect((await core.api.call('settings.get', {})).queue.perUserLimit).toBe(3);
   });
 
-  it('settings.set persists, returns everything and emits settings.changed', async () => {
-    const core = makeCore();
+  it('settings.set persists, returns everything and emits settings.changed', async ({ makeCore }) => {
+    const core = makeCore({ clock: new FakeClock() });
     const seen: number[] = [];
     core.events.on('settings.changed', (s) => seen.push(s.queue.perUserLimit));
     const out = await core.api.call('settings.set', { queue: { perUserLimit: 7 } });
@@ -62,16 +45,16 @@ describe('core API contract', () => {
     expect(core.store.settings.get().queue.perUserLimit).toBe(7);
   });
 
-  it('a throwing event listener does not break the call', async () => {
-    const core = makeCore();
+  it('a throwing event listener does not break the call', async ({ makeCore }) => {
+    const core = makeCore({ clock: new FakeClock() });
     core.events.on('settings.changed', () => {
       throw new Error('listener bug');
     });
     await expect(core.api.call('settings.set', { theme: 'light' })).resolves.toMatchObject({ theme: 'light' });
   });
 
-  it("the core handles exactly the contract's methods", () => {
-    const core = makeCore();
+  it("the core handles exactly the contract's methods", ({ makeCore }) => {
+    const core = makeCore({ clock: new FakeClock() });
     expect([...core.api.handledMethods()].sort()).toEqual([...methodNames].sort());
   });
 

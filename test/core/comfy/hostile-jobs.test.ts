@@ -3,57 +3,47 @@
  * ComfyUI answers garbage, a 500 or a wrong shape on POST /prompt, /history or /view. Each job must end
  * (failed with a readable error, never stuck), the core must keep serving and the process must not crash.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Job } from '@shared/jobs';
 import type { Core } from '@core/app';
-import { WorkflowRegistry } from '@core/workflows/registry';
-import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
-import { healthUntil, testCore } from '@test/helpers/core';
-import { tempDirs } from '@test/helpers/temp-dir';
-import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+import type { FakeComfy } from '@test/fakes/comfyui';
+import { test } from '@test/helpers/fixtures';
+import { BUNDLED_DIR } from '../workflows/helpers';
 import { watchProcess } from '../server/harness';
 import { answer, proxyTo, startHostileComfy, type HostileComfy, type HttpBehaviour } from './hostile-comfy';
 
-const dirs = tempDirs();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dirs.cleanup();
-});
-
-async function setup(): Promise<{ core: Core; fake: FakeComfy; hostile: HostileComfy; crashes: string[] }> {
-  const watch = watchProcess();
-  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
-  await registry.load();
-  const fake = await startFakeComfy({ models: modelListsFor(registry.list()) });
-  const hostile = await startHostileComfy();
-  hostile.http = proxyTo(fake.url);
-  hostile.acceptSocket = true;
-  hostile.relaySocketTo = fake.url;
-  const core = testCore({
-    dataDir: dirs.make(),
-    env: { COMFYDESK_COMFY_URLS: hostile.url },
-    workflowsDir: BUNDLED_DIR,
-    comfy: {
-      backend: {
-        client: { timeouts: { headersMs: 2000, bodyMs: 2000, slowMs: 2000 } },
-        socket: { pollIntervalMs: 50 },
-      },
-    },
-  });
-  cleanups.push(
-    () => fake.close(),
-    () => hostile.close(),
-    async () => {
-      await core.stop();
-      watch.detach();
-    },
-  );
-  const online = healthUntil(core, (h) => h.comfy.status === 'online');
-  await core.start();
-  await online;
-  return { core, fake, hostile, crashes: watch.crashes };
+interface Setup {
+  core: Core;
+  fake: FakeComfy;
+  hostile: HostileComfy;
+  crashes: string[];
 }
+
+/** The core online through a pass-through proxy (the hostile ComfyUI) in front of a fully equipped fake. */
+const it = test.extend<{ setup: () => Promise<Setup> }>({
+  setup: async ({ startComfy, startCore, defer, equippedModels }, use) =>
+    use(async () => {
+      const watch = watchProcess();
+      defer(() => watch.detach());
+      const fake = await startComfy({ models: equippedModels });
+      const hostile = await startHostileComfy();
+      defer(() => hostile.close());
+      hostile.http = proxyTo(fake.url);
+      hostile.acceptSocket = true;
+      hostile.relaySocketTo = fake.url;
+      const core = await startCore({
+        comfyUrl: hostile.url,
+        workflowsDir: BUNDLED_DIR,
+        comfy: {
+          backend: {
+            client: { timeouts: { headersMs: 2000, bodyMs: 2000, slowMs: 2000 } },
+            socket: { pollIntervalMs: 50 },
+          },
+        },
+      });
+      return { core, fake, hostile, crashes: watch.crashes };
+    }),
+});
 
 function ended(core: Core, id: string): Promise<Job> {
   return new Promise((resolve) => {
@@ -83,7 +73,7 @@ const submit = (core: Core) =>
   );
 
 describe('jobs against a ComfyUI with one broken route', () => {
-  it('runs a job through the proxy when nothing is broken', async () => {
+  it('runs a job through the proxy when nothing is broken', async ({ setup }) => {
     const { core, crashes } = await setup();
     const job = await ended(core, (await submit(core)).id);
     expect(job.status).toBe('done');
@@ -102,7 +92,7 @@ describe('jobs against a ComfyUI with one broken route', () => {
     ['/view answers 404', /^GET \/api\/view/, answer(404, 'no')],
     ['/view answers HTML instead of the image', /^GET \/api\/view/, answer(200, '<html>login page</html>')],
   ] as const) {
-    it(`${label}: the job ends with a readable error and the core keeps serving`, async () => {
+    it(`${label}: the job ends with a readable error and the core keeps serving`, async ({ setup }) => {
       const { core, fake, hostile, crashes } = await setup();
       breakRoute(hostile, fake.url, route, broken);
       const submitted = await submit(core).catch((err: Error) => err);

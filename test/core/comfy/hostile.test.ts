@@ -4,21 +4,14 @@
  * readable status (error/offline with a reason), API calls that use it must fail with readable errors (never
  * `internal`), and the core and the process must keep running.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { BackendSummary } from '@shared/api/health';
 import type { Core } from '@core/app';
-import { healthUntil, testCore } from '@test/helpers/core';
-import { tempDirs } from '@test/helpers/temp-dir';
+import { healthUntil } from '@test/helpers/core';
+import { test } from '@test/helpers/fixtures';
 import { captureLogger, watchProcess } from '../server/harness';
 import { answer, endlessBody, stallingBody, startHostileComfy, type HostileComfy } from './hostile-comfy';
-
-const dirs = tempDirs();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dirs.cleanup();
-});
 
 /** Short network limits so that stalls end quickly (undici's own timers; the test never sleeps). */
 const FAST = {
@@ -37,22 +30,26 @@ const FAST = {
   },
 };
 
-async function coreAgainst(hostile: HostileComfy): Promise<{ core: Core; crashes: string[]; lines: string[] }> {
-  const watch = watchProcess();
-  const logger = captureLogger();
-  const core = testCore({ dataDir: dirs.make(), logger, comfy: { backend: FAST } });
-  cleanups.push(
-    () => hostile.close(),
-    async () => {
-      await core.stop();
-      watch.detach();
-    },
-  );
-  await core.start();
-  const added = await core.api.dispatch('backends.add', { url: hostile.url, force: true }, { caller: 'test' });
-  expect(added.ok).toBe(true);
-  return { core, crashes: watch.crashes, lines: logger.lines };
+interface Against {
+  core: Core;
+  crashes: string[];
+  lines: string[];
 }
+
+/** A started core with `hostile` added as its backend (FAST limits, every log line kept); all closed after the test. */
+const it = test.extend<{ coreAgainst: (hostile: HostileComfy) => Promise<Against> }>({
+  coreAgainst: async ({ startCore, defer }, use) =>
+    use(async (hostile) => {
+      defer(() => hostile.close());
+      const watch = watchProcess();
+      defer(() => watch.detach());
+      const logger = captureLogger();
+      const core = await startCore({ logger, comfy: { backend: FAST } });
+      const added = await core.api.dispatch('backends.add', { url: hostile.url, force: true }, { caller: 'test' });
+      expect(added.ok).toBe(true);
+      return { core, crashes: watch.crashes, lines: logger.lines };
+    }),
+});
 
 const backendOf = (core: Core): BackendSummary | undefined => core.healthSummary().comfy.backends[0];
 
@@ -98,7 +95,9 @@ async function expectCoreServes(core: Core): Promise<void> {
 }
 
 describe('a hostile ComfyUI', () => {
-  it('answering 500 with HTML everywhere and refusing the socket: offline with a readable reason', async () => {
+  it('answering 500 with HTML everywhere and refusing the socket: offline with a readable reason', async ({
+    coreAgainst,
+  }) => {
     const hostile = await startHostileComfy();
     const { core, crashes } = await coreAgainst(hostile);
     const b = await unusable(core);
@@ -111,7 +110,7 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('answering garbage JSON: error with a readable reason', async () => {
+  it('answering garbage JSON: error with a readable reason', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, '{"queue_running": [garbage');
     const { core, crashes } = await coreAgainst(hostile);
@@ -121,7 +120,7 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('with a working WebSocket but garbage HTTP answers: error, not idle', async () => {
+  it('with a working WebSocket but garbage HTTP answers: error, not idle', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, '<html>not comfy</html>');
     hostile.acceptSocket = true;
@@ -135,7 +134,7 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('answering JSON of the wrong shape: error with a readable reason', async () => {
+  it('answering JSON of the wrong shape: error with a readable reason', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, {
       queue_running: 'everything',
@@ -150,7 +149,7 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('whose bodies stall after the headers: offline with a timeout reason', async () => {
+  it('whose bodies stall after the headers: offline with a timeout reason', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, { queue_running: [], queue_pending: [] });
     const { core, crashes } = await coreAgainst(hostile);
@@ -167,7 +166,7 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('whose bodies never end (a huge /object_info): the read is cut at the size limit', async () => {
+  it('whose bodies never end (a huge /object_info): the read is cut at the size limit', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     const queueOk = answer(200, { queue_running: [], queue_pending: [] });
     hostile.http = (req, res) =>
@@ -190,7 +189,9 @@ describe('a hostile ComfyUI', () => {
     expect(crashes).toEqual([]);
   });
 
-  it('whose WebSocket sends garbage, wrong shapes, unknown and truncated binary frames: no crash, still served', async () => {
+  it('whose WebSocket sends garbage, wrong shapes, unknown and truncated binary frames: no crash, still served', async ({
+    coreAgainst,
+  }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, { queue_running: [], queue_pending: [] });
     hostile.acceptSocket = true;
@@ -233,7 +234,7 @@ describe('a hostile ComfyUI', () => {
     expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 
-  it('that drops the socket mid-frame and comes back: reconnects, no crash', async () => {
+  it('that drops the socket mid-frame and comes back: reconnects, no crash', async ({ coreAgainst }) => {
     const hostile = await startHostileComfy();
     hostile.http = answer(200, { queue_running: [], queue_pending: [] });
     hostile.acceptSocket = true;

@@ -1,33 +1,20 @@
 /** Jobs, library and workflows through the core API, as the renderer and the bot call them. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ApiError, type EventPayload } from '@shared/api';
 import type { Job } from '@shared/jobs';
 import type { Core } from '@core/app';
-import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
-import { healthUntil, stopCoreAndFake, testCore } from '@test/helpers/core';
-import { tempDirs } from '@test/helpers/temp-dir';
-import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
-import { WorkflowRegistry } from '@core/workflows/registry';
+import { test } from '@test/helpers/fixtures';
+import { BUNDLED_DIR } from '../workflows/helpers';
 
-const dirs = tempDirs();
-let core: Core | null = null;
-let fake: FakeComfy | null = null;
-afterEach(async () => {
-  await stopCoreAndFake(core, fake, dirs);
-  core = fake = null;
+/** A core online on a fake ComfyUI that has every model the bundled workflows use (or none). */
+const it = test.extend<{ start: (opts?: { allModels?: boolean }) => Promise<Core> }>({
+  start: async ({ startComfy, startCore, equippedModels }, use) =>
+    use(async (opts = {}) => {
+      const fake = await startComfy({ models: opts.allModels === false ? {} : equippedModels });
+      return startCore({ comfyUrl: fake.url, workflowsDir: BUNDLED_DIR });
+    }),
 });
-
-async function start(opts: { allModels?: boolean } = {}): Promise<Core> {
-  const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
-  await registry.load();
-  fake = await startFakeComfy({ models: opts.allModels === false ? {} : modelListsFor(registry.list()) });
-  core = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: fake.url }, workflowsDir: BUNDLED_DIR });
-  const online = healthUntil(core, (h) => h.comfy.status === 'online');
-  await core.start();
-  await online;
-  return core;
-}
 
 function until(c: Core, id: string, statuses: Job['status'][]): Promise<Job> {
   return new Promise((resolve) => {
@@ -45,7 +32,9 @@ function until(c: Core, id: string, statuses: Job['status'][]): Promise<Job> {
 const ctx = { caller: 'test' as const };
 
 describe('jobs through the core API', () => {
-  it('submit → progress events → done → the output is in the library, searchable, with a thumbnail; delete removes it', async () => {
+  it('submit → progress events → done → the output is in the library, searchable, with a thumbnail; delete removes it', async ({
+    start,
+  }) => {
     const c = await start();
     const progress: EventPayload<'job.progress'>[] = [];
     c.events.on('job.progress', (p) => progress.push(p));
@@ -79,7 +68,9 @@ describe('jobs through the core API', () => {
     expect((await c.api.call('library.search', { text: 'teapot' }, ctx)).items).toEqual([]);
   });
 
-  it('pause holds the queue (jobs.queue shows positions), resume runs it; input validation errors are readable', async () => {
+  it('pause holds the queue (jobs.queue shows positions), resume runs it; input validation errors are readable', async ({
+    start,
+  }) => {
     const c = await start();
     expect((await c.api.call('queue.pause', { paused: true }, ctx)).paused).toBe(true);
     const a = await c.api.call(
@@ -112,7 +103,9 @@ describe('jobs through the core API', () => {
     expect((upload as ApiError).message).toMatch(/not an image/);
   });
 
-  it('imports an API-format workflow, refuses UI format with how to export, validates against the backend naming a missing model', async () => {
+  it('imports an API-format workflow, refuses UI format with how to export, validates against the backend naming a missing model', async ({
+    start,
+  }) => {
     const c = await start({ allModels: false });
     const ui = await c.api
       .call(
@@ -149,11 +142,9 @@ describe('jobs through the core API', () => {
 });
 
 describe('library.reveal on the desktop', () => {
-  it("hands the output's path to the shell's file manager", async () => {
+  it("hands the output's path to the shell's file manager", async ({ startCore }) => {
     const revealed: string[] = [];
-    const c = testCore({ dataDir: dirs.make(), revealPath: (p) => revealed.push(p) });
-    core = c;
-    await c.start();
+    const c = await startCore({ revealPath: (p) => revealed.push(p) });
     c.store.users.upsert('desktop', 'You');
     const job = c.store.jobs.create({
       id: 'j-1',
@@ -224,10 +215,10 @@ describe('library.reveal on the desktop', () => {
 });
 
 describe('names and reasons', () => {
-  it('users.list gives display names for ids; health.run says when every backend is disabled', async () => {
-    const c = testCore({ dataDir: dirs.make(), env: { COMFYDESK_COMFY_URLS: 'http://127.0.0.1:9' } });
-    core = c;
-    await c.start();
+  it('users.list gives display names for ids; health.run says when every backend is disabled', async ({
+    startCore,
+  }) => {
+    const c = await startCore({ env: { COMFYDESK_COMFY_URLS: 'http://127.0.0.1:9' } });
     c.store.users.upsert('111', 'Alice');
     c.store.users.upsert('222', 'Bob');
     expect((await c.api.call('users.list', { ids: ['222', 'nobody'] }, ctx)).map((u) => u.name)).toEqual(['Bob']);

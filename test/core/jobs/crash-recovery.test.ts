@@ -7,23 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import WebSocket from 'ws';
 import { ApiClient } from '@shared/api-client';
 import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
 import type { Job } from '@shared/jobs';
-import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
-import { tempDirs } from '@test/helpers/temp-dir';
-import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
-import { WorkflowRegistry } from '@core/workflows/registry';
+import { test } from '@test/helpers/fixtures';
 import { repoPath } from '@test/helpers/repo';
-
-const dirs = tempDirs();
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dirs.cleanup();
-});
 
 interface Running {
   child: ChildProcess;
@@ -31,7 +21,12 @@ interface Running {
   transport: WsTransport;
 }
 
-async function startHeadless(dataDir: string, comfyUrl: string): Promise<Running> {
+/** `npm run serve` in a child process on `dataDir`, ComfyUI at `comfyUrl`, and an API client; killed after the test. */
+const it = test.extend<{ startHeadless: (dataDir: string, comfyUrl: string) => Promise<Running> }>({
+  startHeadless: async ({ defer }, use) => use((dataDir, comfyUrl) => runHeadless(dataDir, comfyUrl, defer)),
+});
+
+async function runHeadless(dataDir: string, comfyUrl: string, defer: (fn: () => unknown) => void): Promise<Running> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
@@ -40,7 +35,7 @@ async function startHeadless(dataDir: string, comfyUrl: string): Promise<Running
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  cleanups.push(() => {
+  defer(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let out = '';
@@ -59,7 +54,7 @@ async function startHeadless(dataDir: string, comfyUrl: string): Promise<Running
     url: `${base.replace('http', 'ws')}/api/ws?token=${token}`,
     createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
   });
-  cleanups.push(() => transport.close());
+  defer(() => transport.close());
   return { child, api: new ApiClient(transport), transport };
 }
 
@@ -93,14 +88,15 @@ function jobsUntil(run: Running, ids: string[], test: (jobs: Map<string, Job>) =
 const ENDED = ['done', 'failed', 'cancelled'];
 
 describe('crash recovery', () => {
-  let fake: FakeComfy;
-
-  it('a SIGKILLed core restarted on the same data ends every job exactly once', async () => {
-    const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
-    await registry.load();
-    fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 40 } });
-    cleanups.push(() => fake.close());
-    const dataDir = dirs.make('comfydesk-crash-');
+  it('a SIGKILLed core restarted on the same data ends every job exactly once', async ({
+    startComfy,
+    equippedModels,
+    tempDir,
+    startHeadless,
+    defer,
+  }) => {
+    const fake = await startComfy({ models: equippedModels, script: { msPerStep: 40 } });
+    const dataDir = tempDir('comfydesk-crash-');
 
     const first = await startHeadless(dataDir, fake.url);
     const ids: string[] = [];
@@ -130,7 +126,7 @@ describe('crash recovery', () => {
     await stopped;
 
     const db = new Database(join(dataDir, 'comfydesk.db'), { readonly: true });
-    cleanups.push(() => {
+    defer(() => {
       db.close();
     });
     for (const id of ids) {

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { ApiError } from '@shared/api';
-import { WorkflowRegistry } from '@core/workflows/registry';
-import { startFakeComfy } from '@test/fakes/comfyui';
-import { tempDirs } from '@test/helpers/temp-dir';
-import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
+import { it } from '@test/helpers/fixtures';
 import { startHarness, type Harness } from './harness';
-
-const dirs = tempDirs();
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -224,11 +219,13 @@ describe('jobs engine against the fake ComfyUI', () => {
 });
 
 describe('jobs engine across a graceful restart', () => {
-  it('a job running on ComfyUI when the app quits is picked up again, not retried or run twice', async () => {
-    const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
-    await registry.load();
-    const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { hold: true } });
-    const dataDir = dirs.make('comfydesk-restart-');
+  it('a job running on ComfyUI when the app quits is picked up again, not retried or run twice', async ({
+    startComfy,
+    equippedModels,
+    tempDir,
+  }) => {
+    const fake = await startComfy({ models: equippedModels, script: { hold: true } });
+    const dataDir = tempDir('comfydesk-restart-');
     const first = await startHarness({ fakeInstance: fake, dataDir });
     const job = first.engine.submit(sdxl('across a restart'));
     await fake.waitForHeld();
@@ -254,7 +251,5 @@ describe('jobs engine across a graceful restart', () => {
     expect(fake.prompts).toHaveLength(1);
     await second.close();
     open.splice(open.indexOf(second), 1);
-    await fake.close();
-    dirs.cleanup();
   });
 });

@@ -1,62 +1,59 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '@core/app';
-import { loadConfig } from '@core/config';
+import { describe, expect } from 'vitest';
+import type { Core } from '@core/app';
 import { nullLogger } from '@core/log';
-import { MemorySecretStore } from '@core/secrets';
 import { parseRange } from '@core/server/media';
 import { startServer, type RunningServer } from '@core/server/server';
 import { loadOrCreateToken } from '@core/server/token';
 import type { Output } from '@shared/library';
-import { collectedBytes, collectedPng, dirs, makeJob } from './helpers';
+import { test } from '@test/helpers/fixtures';
+import { collectedBytes, collectedPng, makeJob } from './helpers';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dirs.cleanup();
-});
-
-async function serve(): Promise<{ core: Core; server: RunningServer; token: string; image: Output; video: Output }> {
-  const dataDir = dirs.make('comfydesk-media-');
-  const core = createCore({
-    config: loadConfig({ dataDir, env: {} }),
-    mode: 'headless',
-    secrets: new MemorySecretStore(),
-    discoverUrls: [],
-  });
-  const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
-  const server = await startServer({
-    api: core.api,
-    events: core.events,
-    logger: nullLogger,
-    token,
-    host: '127.0.0.1',
-    port: 0,
-    rendererDir: null,
-    resolveMedia: core.library.resolveMedia,
-  });
-  cleanups.push(
-    () => core.stop(),
-    () => server.close(),
-  );
-  const job = makeJob(core.store);
-  const [image, video] = await core.library.ingest(job, [
-    await collectedPng(core.library, job.id, 'a.png', 400, 200),
-    collectedBytes(
-      core.library,
-      job.id,
-      'clip.mp4',
-      Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)),
-      'video',
-    ),
-  ]);
-  await core.library.thumbnailsIdle();
-  return { core, server, token, image: core.library.get(image!.id)!, video: video! };
+interface Served {
+  core: Core;
+  server: RunningServer;
+  token: string;
+  image: Output;
+  video: Output;
 }
 
+/** A core (never started) with one image and one video in its library, served on loopback; closed after the test. */
+const it = test.extend<{ serve: () => Promise<Served> }>({
+  serve: async ({ makeCore, tempDir, defer }, use) =>
+    use(async () => {
+      const dataDir = tempDir('comfydesk-media-');
+      const core = makeCore({ dataDir });
+      const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
+      const server = await startServer({
+        api: core.api,
+        events: core.events,
+        logger: nullLogger,
+        token,
+        host: '127.0.0.1',
+        port: 0,
+        rendererDir: null,
+        resolveMedia: core.library.resolveMedia,
+      });
+      defer(() => server.close());
+      const job = makeJob(core.store);
+      const [image, video] = await core.library.ingest(job, [
+        await collectedPng(core.library, job.id, 'a.png', 400, 200),
+        collectedBytes(
+          core.library,
+          job.id,
+          'clip.mp4',
+          Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)),
+          'video',
+        ),
+      ]);
+      await core.library.thumbnailsIdle();
+      return { core, server, token, image: core.library.get(image!.id)!, video: video! };
+    }),
+});
+
 describe('media routes', () => {
-  it('serves an output and its thumbnail with the token, with type and cache headers', async () => {
+  it('serves an output and its thumbnail with the token, with type and cache headers', async ({ serve }) => {
     const { server, token, image } = await serve();
     const auth = { authorization: `Bearer ${token}` };
 
@@ -81,7 +78,7 @@ describe('media routes', () => {
     expect(again.status).toBe(304);
   });
 
-  it('answers byte ranges (videos seek) and says clearly what is missing', async () => {
+  it('answers byte ranges (videos seek) and says clearly what is missing', async ({ serve }) => {
     const { core, server, token, video } = await serve();
     const auth = { authorization: `Bearer ${token}` };
     const part = await fetch(`${server.url}/media/file/${video.id}`, { headers: { ...auth, range: 'bytes=10-19' } });

@@ -1,65 +1,56 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import WebSocket from 'ws';
 import { ApiClient } from '@shared/api-client';
 import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
-import { createCore, type Core } from '@core/app';
-import { loadConfig } from '@core/config';
+import type { Core } from '@core/app';
 import { nullLogger } from '@core/log';
-import { MemorySecretStore } from '@core/secrets';
 import { startServer, type RunningServer } from '@core/server/server';
 import { loadOrCreateToken } from '@core/server/token';
-import { tempDirs } from '@test/helpers/temp-dir';
+import { test } from '@test/helpers/fixtures';
 import { repoPath } from '@test/helpers/repo';
 
-const dirs = tempDirs();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dirs.cleanup();
+const it = test.extend<{
+  /** A core (never started) on the test's data dir, served on loopback; closed after the test. */
+  serve: () => Promise<{ core: Core; server: RunningServer; token: string }>;
+  /** An API client over the server's WebSocket; closed after the test. */
+  client: (server: RunningServer, token: string) => { api: ApiClient; transport: WsTransport };
+}>({
+  serve: async ({ makeCore, dataDir, defer }, use) =>
+    use(async () => {
+      const core = makeCore({ dataDir });
+      const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
+      const server = await startServer({
+        api: core.api,
+        events: core.events,
+        logger: nullLogger,
+        token,
+        host: '127.0.0.1',
+        port: 0,
+        rendererDir: null,
+      });
+      defer(() => server.close());
+      return { core, server, token };
+    }),
+  client: async ({ defer }, use) =>
+    use((server, token) => {
+      const transport = new WsTransport({
+        url: wsUrl(server, token),
+        createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
+      });
+      defer(() => transport.close());
+      return { api: new ApiClient(transport), transport };
+    }),
 });
-
-async function serve(): Promise<{ core: Core; server: RunningServer; token: string }> {
-  const dataDir = dirs.make();
-  const core = createCore({
-    config: loadConfig({ dataDir, env: {} }),
-    mode: 'headless',
-    secrets: new MemorySecretStore(),
-  });
-  const { token } = loadOrCreateToken(join(dataDir, 'server-token'));
-  const server = await startServer({
-    api: core.api,
-    events: core.events,
-    logger: nullLogger,
-    token,
-    host: '127.0.0.1',
-    port: 0,
-    rendererDir: null,
-  });
-  cleanups.push(
-    () => core.stop(),
-    () => server.close(),
-  );
-  return { core, server, token };
-}
 
 function wsUrl(server: RunningServer, token?: string): string {
   return `${server.url.replace('http', 'ws')}/api/ws${token ? `?token=${token}` : ''}`;
 }
 
-function client(server: RunningServer, token: string): { api: ApiClient; transport: WsTransport } {
-  const transport = new WsTransport({
-    url: wsUrl(server, token),
-    createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
-  });
-  cleanups.push(() => transport.close());
-  return { api: new ApiClient(transport), transport };
-}
-
 describe('headless server', () => {
-  it('answers a contract call over its WebSocket with the token and pushes events', async () => {
+  it('answers a contract call over its WebSocket with the token and pushes events', async ({ serve, client }) => {
     const { server, token } = await serve();
     const { api } = client(server, token);
     const info = await api.call('app.info');
@@ -69,7 +60,7 @@ describe('headless server', () => {
     expect(await changed).toBe('light');
   });
 
-  it('refuses a WebSocket and HTTP requests without the right token', async () => {
+  it('refuses a WebSocket and HTTP requests without the right token', async ({ serve }) => {
     const { server, token } = await serve();
     for (const url of [wsUrl(server), wsUrl(server, 'wrong-token')]) {
       const ws = new WebSocket(url);
@@ -85,14 +76,14 @@ describe('headless server', () => {
     expect((await fetch(`${server.url}/api/ping`, { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
   });
 
-  it('refuses a cross-origin WebSocket even with the cookie', async () => {
+  it('refuses a cross-origin WebSocket even with the cookie', async ({ serve }) => {
     const { server, token } = await serve();
     const ws = new WebSocket(wsUrl(server, token), { headers: { origin: 'http://evil.example' } });
     const [err] = (await once(ws, 'error')) as [Error];
     expect(err.message).toMatch(/403/);
   });
 
-  it('answers malformed frames with a clear error and keeps the connection', async () => {
+  it('answers malformed frames with a clear error and keeps the connection', async ({ serve }) => {
     const { server, token } = await serve();
     const ws = new WebSocket(wsUrl(server, token));
     const messages: unknown[] = [];
@@ -136,8 +127,8 @@ describe('headless server', () => {
     expect(messages[4]).toMatchObject({ type: 'result', id: 3, ok: true });
   });
 
-  it('keeps the same token across restarts of the data dir', () => {
-    const dir = dirs.make();
+  it('keeps the same token across restarts of the data dir', ({ tempDir }) => {
+    const dir = tempDir();
     const a = loadOrCreateToken(join(dir, 'server-token'));
     const b = loadOrCreateToken(join(dir, 'server-token'));
     expect(a.created).toBe(true);
@@ -152,8 +143,7 @@ describe('npm run serve (headless entry)', () => {
     child = null;
   });
 
-  it('starts, prints where it listens and the one-time token URL, and serves the API', async () => {
-    const dataDir = dirs.make();
+  it('starts, prints where it listens and the one-time token URL, and serves the API', async ({ dataDir }) => {
     child = spawn(
       process.execPath,
       ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
@@ -183,10 +173,10 @@ describe('npm run serve (headless entry)', () => {
     child = null;
   });
 
-  it('exits with a readable message on a bad option', async () => {
+  it('exits with a readable message on a bad option', async ({ tempDir }) => {
     const p = spawn(
       process.execPath,
-      ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', 'abc', '--data-dir', dirs.make()],
+      ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', 'abc', '--data-dir', tempDir()],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

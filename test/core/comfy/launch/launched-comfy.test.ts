@@ -4,59 +4,49 @@
  * ComfyUI started by the test on the same port (the launcher is told to use it), so the backend really connects.
  */
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '@core/app';
+import { describe, expect } from 'vitest';
+import type { Core } from '@core/app';
 import type { BackendStatus } from '@core/comfy/backends/backend';
-import { loadConfig } from '@core/config';
-import { MemorySecretStore } from '@core/secrets';
 import type { HealthSummary } from '@shared/api/health';
-import { startFakeComfy, type FakeComfy } from '@test/fakes/comfyui';
+import { test } from '@test/helpers/fixtures';
 import { isAlive, makeFakeInstall, type FakeInstall } from './supervisor-helpers';
-import { dirs, until } from '../backends/helpers';
+import { until } from '../backends/helpers';
 
 const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-  dirs.cleanup();
+const it = test.extend<{
+  /** The stand-in ComfyUI install (removed after the test). */
+  install: FakeInstall;
+  /**
+   * A core (not started) on the test's data dir whose launcher runs `install` on the port of `comfy` with the
+   * stand-in's FAKE_PLAN `plan`; stopped after the test.
+   */
+  launchCore: (env: Record<string, string>, plan?: string) => Core;
+}>({
+  install: async ({ defer }, use) => {
+    const install = await makeFakeInstall();
+    defer(() => install.cleanup());
+    await use(install);
+  },
+  // `install` too: set up before any core, so that it is removed after the cores stopped.
+  launchCore: async ({ comfy, install: _install, dataDir, makeCore }, use) =>
+    use((env, plan = 'ready') =>
+      makeCore({
+        dataDir,
+        env,
+        comfy: {
+          launcher: {
+            port: comfy.port,
+            pollIntervalMs: 0,
+            env: { FAKE_PLAN: plan },
+            restart: { baseDelayMs: 1, maxAttempts: 3 },
+            stopGraceMs: 5000,
+          },
+          backend: { socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 5 } },
+        },
+      }),
+    ),
 });
-
-async function setup(env: Record<string, string> = {}) {
-  const fake = await startFakeComfy();
-  const install = await makeFakeInstall();
-  cleanups.push(
-    () => fake.close(),
-    () => install.cleanup(),
-  );
-  return { fake, install, dataDir: dirs.make(), env };
-}
-
-function makeCore(
-  s: { fake: FakeComfy; install: FakeInstall; dataDir: string },
-  env: Record<string, string>,
-  plan = 'ready',
-): Core {
-  const config = loadConfig({ dataDir: s.dataDir, env });
-  const core = createCore({
-    config,
-    mode: 'headless',
-    secrets: new MemorySecretStore(),
-    discoverUrls: [],
-    comfy: {
-      launcher: {
-        port: s.fake.port,
-        pollIntervalMs: 0,
-        env: { FAKE_PLAN: plan },
-        restart: { baseDelayMs: 1, maxAttempts: 3 },
-        stopGraceMs: 5000,
-      },
-      backend: { socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 5 } },
-    },
-  });
-  cleanups.push(() => core.stop());
-  return core;
-}
 
 const launched = (core: Core) => core.comfy.summaries().find((b) => b.kind === 'launched');
 
@@ -70,11 +60,14 @@ function recordStatuses(core: Core): BackendStatus[] {
 }
 
 describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
-  it('becomes an idle backend once ready, follows a crash and the restart, and stops with the core', async () => {
-    const s = await setup();
-    const core = makeCore(s, {});
+  it('becomes an idle backend once ready, follows a crash and the restart, and stops with the core', async ({
+    comfy,
+    install,
+    launchCore,
+  }) => {
+    const core = launchCore({});
     await core.start();
-    await core.api.call('comfy.setLaunchSettings', { launchPath: s.install.comfyDir, extraArgs: ['--cpu'] });
+    await core.api.call('comfy.setLaunchSettings', { launchPath: install.comfyDir, extraArgs: ['--cpu'] });
     const logs: string[] = [];
     core.events.on('comfy.log', (l) => logs.push(l.text));
     const states: string[] = [];
@@ -83,21 +76,21 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     core.events.on('health.changed', (h) => overall.push(h.comfy.status));
 
     const started = await core.api.call('comfy.start', {});
-    expect(started).toMatchObject({ state: 'running', url: s.fake.url, error: null, restartNeeded: false });
-    expect(s.install.runInfo(1).argv).toContain('--cpu');
+    expect(started).toMatchObject({ state: 'running', url: comfy.url, error: null, restartNeeded: false });
+    expect(install.runInfo(1).argv).toContain('--cpu');
     expect(overall[0]).toBe('starting');
     const summary = await until(core.comfy, () => {
       const b = launched(core);
       return b?.status === 'idle' && b.version !== null ? b : null;
     });
     expect(summary).toMatchObject({
-      url: s.fake.url,
+      url: comfy.url,
       name: 'ComfyUI (launched by ComfyDesk)',
       enabled: true,
       version: '0.3.64',
     });
     expect(core.comfy.launchStatus().backendId).toBe(summary.id);
-    expect(logs).toContain(`To see the GUI go to: ${s.fake.url}`);
+    expect(logs).toContain(`To see the GUI go to: ${comfy.url}`);
     const tail = (await core.api.call('comfy.logTail', {})).lines;
     expect(tail.map((l) => l.text)).toEqual(logs);
     expect(tail.find((l) => l.text === 'ComfyUI version: 0.3.64')).toMatchObject({
@@ -107,15 +100,15 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
 
     // Crash: the server goes away and the process dies; the backend shows starting while the launcher restarts it.
     const statuses = recordStatuses(core);
-    await s.fake.crash();
+    await comfy.crash();
     process.kill(started.pid!, 'SIGKILL');
     await until(core.comfy, () => statuses.includes('starting'));
-    await s.fake.restart();
+    await comfy.restart();
     await until(core.comfy, () => launched(core)?.status === 'idle' && core.comfy.launchStatus().state === 'running');
     expect(statuses[0]).toBe('offline');
     expect(statuses.at(-1)).toBe('idle');
     expect(states).toEqual(expect.arrayContaining(['starting', 'running', 'crashed']));
-    expect(s.install.runInfo(2).mode).toBe('ready');
+    expect(install.runInfo(2).mode).toBe('ready');
     const pid = core.comfy.launchStatus().pid!;
     expect(pid).not.toBe(started.pid);
     expect(isAlive(pid)).toBe(true);
@@ -129,10 +122,13 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(core.comfy.launchStatus().state).toBe('stopped');
   });
 
-  it('launches at start when auto launch is set and nothing runs; next time the remembered backend shows starting', async () => {
-    const s = await setup();
-    const env = { COMFYDESK_COMFY_PATH: s.install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: '1' };
-    const first = makeCore(s, env);
+  it('launches at start when auto launch is set and nothing runs; next time the remembered backend shows starting', async ({
+    comfy,
+    install,
+    launchCore,
+  }) => {
+    const env = { COMFYDESK_COMFY_PATH: install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: '1' };
+    const first = launchCore(env);
     const starting = new Promise<void>((resolve) => {
       const off = first.events.on('health.changed', (h) => h.comfy.status === 'starting' && (off(), resolve()));
     });
@@ -144,22 +140,24 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(first.comfy.launchStatus().state).toBe('stopped');
 
     // Second run: the API is down until the launched process is ready; the known backend shows 'starting'.
-    await s.fake.crash();
-    const second = makeCore(s, env);
+    await comfy.crash();
+    const second = launchCore(env);
     const statuses = recordStatuses(second);
     await second.start();
     await until(second.comfy, () => statuses.includes('starting'));
-    await s.fake.restart();
+    await comfy.restart();
     await until(second.comfy, () => launched(second)?.status === 'idle');
     expect(launched(second)!.id).toBe(id);
     expect(second.store.backends.list()).toHaveLength(1);
   });
 
-  it('switching auto launch on in the settings launches it; comfy.restart starts a new process on the same backend', async () => {
-    const s = await setup();
-    const core = makeCore(s, {});
+  it('switching auto launch on in the settings launches it; comfy.restart starts a new process on the same backend', async ({
+    install,
+    launchCore,
+  }) => {
+    const core = launchCore({});
     await core.start();
-    const view = await core.api.call('comfy.setLaunchSettings', { launchPath: s.install.comfyDir, autoLaunch: true });
+    const view = await core.api.call('comfy.setLaunchSettings', { launchPath: install.comfyDir, autoLaunch: true });
     expect(view).toMatchObject({ autoLaunch: true, launcher: { state: 'starting' } });
     await until(core.comfy, () => launched(core)?.status === 'idle');
     const before = core.comfy.launchStatus();
@@ -171,9 +169,8 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(core.store.backends.list()).toHaveLength(1);
   });
 
-  it('core.stop() during an automatic launch stops the booting ComfyUI at once', async () => {
-    const s = await setup();
-    const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: 'true' }, 'hang');
+  it('core.stop() during an automatic launch stops the booting ComfyUI at once', async ({ install, launchCore }) => {
+    const core = launchCore({ COMFYDESK_COMFY_PATH: install.comfyDir, COMFYDESK_COMFY_AUTOLAUNCH: 'true' }, 'hang');
     const firstLine = new Promise<void>((resolve) => {
       const off = core.events.on('comfy.log', () => (off(), resolve()));
     });
@@ -186,14 +183,17 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(core.comfy.launchStatus().state).toBe('stopped');
   });
 
-  it('reports a ComfyUI that exits before it is ready with its last output, and its backend does not stay starting', async () => {
-    const s = await setup();
-    const core = makeCore(s, { COMFYDESK_COMFY_PATH: s.install.comfyDir }, 'ready,exit-early');
+  it('reports a ComfyUI that exits before it is ready with its last output, and its backend does not stay starting', async ({
+    comfy,
+    install,
+    launchCore,
+  }) => {
+    const core = launchCore({ COMFYDESK_COMFY_PATH: install.comfyDir }, 'ready,exit-early');
     await core.start();
     await core.api.call('comfy.start', {});
     await until(core.comfy, () => launched(core)?.status === 'idle');
     expect(await core.api.call('comfy.stop', {})).toMatchObject({ state: 'stopped', pid: null });
-    await s.fake.crash();
+    await comfy.crash();
     const statuses = recordStatuses(core);
 
     const res = await core.api.dispatch('comfy.start', {}, { caller: 'test' });

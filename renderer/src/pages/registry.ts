@@ -1,0 +1,66 @@
+/**
+ * The app's pages, each listed once. The sidebar draws its links from this list and App shows the current
+ * page's component, so adding a page is writing its component and adding one entry here.
+ */
+import type { ComponentType } from 'react';
+import { useNav } from '../stores/nav-store';
+import { useQueue } from '../stores/queue-store';
+import { BotPage } from './BotPage';
+import { GalleryPage } from './GalleryPage';
+import { GeneratePage } from './GeneratePage';
+import { HealthPage } from './HealthPage';
+import { QueuePage } from './QueuePage';
+import { SettingsPage } from './SettingsPage';
+import { TemplatesPage } from './TemplatesPage';
+
+/** A count on a page's sidebar link. */
+export interface NavBadge {
+  count: number;
+  /** What a screen reader says instead of the bare number. */
+  label: string;
+}
+
+export interface PageEntry {
+  /** Names the page in the URL (`#/<id>`) and in `main[data-page]`. */
+  id: string;
+  /** The sidebar link's text. */
+  label: string;
+  /** The glyph before the label (decorative). */
+  icon: string;
+  component: ComponentType;
+  /** A React hook the sidebar calls for this page's link: the badge to show, or null for none. */
+  useBadge?: () => NavBadge | null;
+}
+
+function useActiveJobsBadge(): NavBadge | null {
+  const active = useQueue((s) => s.active.length);
+  return active > 0 ? { count: active, label: `${active} active jobs` } : null;
+}
+
+const ENTRIES = [
+  { id: 'gallery', label: 'Gallery', icon: '▦', component: GalleryPage },
+  { id: 'queue', label: 'Queue', icon: '☰', component: QueuePage, useBadge: useActiveJobsBadge },
+  { id: 'generate', label: 'Generate', icon: '✦', component: GeneratePage },
+  { id: 'templates', label: 'Templates', icon: '❏', component: TemplatesPage },
+  { id: 'health', label: 'Health', icon: '♥', component: HealthPage },
+  { id: 'bot', label: 'Discord bot', icon: '◉', component: BotPage },
+  { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsPage },
+] as const satisfies readonly PageEntry[];
+
+export type PageId = (typeof ENTRIES)[number]['id'];
+export interface Page extends PageEntry {
+  id: PageId;
+}
+
+/** In sidebar order. The first is the default page: an empty or unknown URL hash shows it. */
+export const PAGES: readonly Page[] = ENTRIES;
+
+/** The page named `name`, or the default page. */
+export function pageFor(name: string): Page {
+  return PAGES.find((p) => p.id === name) ?? PAGES[0]!;
+}
+
+/** The page the URL asks for (the default one for a name no page has). */
+export function useCurrentPage(): Page {
+  return pageFor(useNav((s) => s.requested));
+}

@@ -1,0 +1,88 @@
+/**
+ * The page registry is the one list of pages: the sidebar's links and the page App shows both come from it.
+ * Rendered to static markup in plain Node (no browser): the stores need only a `window` with the desktop bridge
+ * (so the API client never dials) and a `location` with the URL hash. Server rendering shows the stores' initial
+ * state, so each URL hash gets freshly loaded modules.
+ */
+import { renderToStaticMarkup } from 'react-dom/server';
+import type { ComfyDeskBridge } from '@shared/ipc';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const bridge: ComfyDeskBridge = { call: () => new Promise(() => undefined), on: () => () => undefined };
+
+/** The renderer's modules as a window opened at `hash` sees them. */
+async function openAt(hash: string) {
+  vi.stubGlobal('window', { comfydesk: bridge, addEventListener: () => undefined });
+  vi.stubGlobal('location', { hash });
+  vi.resetModules();
+  const registry = await import('../../renderer/src/pages/registry');
+  const { App } = await import('../../renderer/src/App');
+  const { Sidebar } = await import('../../renderer/src/components/Sidebar');
+  return { ...registry, App, Sidebar };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('page registry', () => {
+  it('lists each page once with a label, an icon and a component', async () => {
+    const { PAGES, pageFor } = await openAt('');
+    const ids = PAGES.map((p) => p.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(PAGES.map((p) => p.label)).size).toBe(ids.length);
+    for (const page of PAGES) {
+      expect(page.id).toMatch(/^[a-z][a-z-]*$/);
+      expect(page.label.trim()).not.toBe('');
+      expect(page.icon.trim()).not.toBe('');
+      expect(typeof page.component).toBe('function');
+      if (page.useBadge) expect(typeof page.useBadge).toBe('function');
+      expect(pageFor(page.id)).toBe(page);
+    }
+    // An empty or unknown hash shows the first page.
+    expect(pageFor('')).toBe(PAGES[0]);
+    expect(pageFor('nope')).toBe(PAGES[0]);
+  });
+
+  it('the sidebar links exactly the registry’s pages, in its order, with their icons and labels', async () => {
+    const { PAGES, Sidebar } = await openAt('#/queue');
+    const html = renderToStaticMarkup(<Sidebar />);
+    const links = [...html.matchAll(/<a href="#\/([^"]*)"[^>]*><span class="nav-icon"[^>]*>([^<]*)<\/span>([^<]*)/g)];
+    expect(links.map((l) => [l[1], l[2], l[3]])).toEqual(PAGES.map((p) => [p.id, p.icon, p.label]));
+    expect(html.match(/aria-current="page"/g)).toHaveLength(1);
+    expect(html).toContain('<a href="#/queue" class="active" aria-current="page">');
+  });
+
+  it('App shows the registry’s component for the page the URL names, and the sidebar marks that page', async () => {
+    const { PAGES } = await openAt('');
+    for (const { id } of PAGES) {
+      const { App, PAGES: pages } = await openAt(`#/${id}`);
+      const markup = pages.map((p) => renderToStaticMarkup(<p.component />));
+      expect(new Set(markup).size).toBe(pages.length);
+      const html = renderToStaticMarkup(<App />);
+      expect(html).toContain(`<main class="content" id="main" data-page="${id}">`);
+      expect(pages.filter((_, i) => html.includes(markup[i]!)).map((p) => p.id)).toEqual([id]);
+      expect(html).toContain(`<a href="#/${id}" class="active" aria-current="page">`);
+    }
+    const { App } = await openAt('#/nope');
+    expect(renderToStaticMarkup(<App />)).toContain(`data-page="${PAGES[0]!.id}"`);
+  });
+
+  it('the sidebar shows the badge a page’s registry hook returns, on that page’s link only', async () => {
+    const { PAGES, Sidebar } = await openAt('');
+    const badges = () =>
+      [
+        ...renderToStaticMarkup(<Sidebar />).matchAll(
+          /<a href="#\/([^"]*)"[^>]*>(?:(?!<\/a>).)*<span class="badge" aria-label="([^"]*)">(\d+)<\/span><\/a>/g,
+        ),
+      ].map((m) => [m[1], m[2], m[3]]);
+    // The queue's hook: no active jobs, no badge.
+    expect(PAGES.filter((p) => p.useBadge).map((p) => p.id)).toEqual(['queue']);
+    expect(badges()).toEqual([]);
+    const queue = PAGES.find((p) => p.id === 'queue')!;
+    vi.spyOn(queue, 'useBadge').mockReturnValue({ count: 2, label: '2 active jobs' });
+    expect(badges()).toEqual([['queue', '2 active jobs', '2']]);
+  });
+});
