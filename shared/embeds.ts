@@ -8,6 +8,7 @@ import type { Job } from './jobs';
 import { buttonId, type ButtonAction } from './button-ids';
 import type { Template } from './templates';
 import type { WorkflowKind, WorkflowManifest } from './workflow-manifest';
+import { jobLabel } from './format';
 
 export interface EmbedField {
   name: string;
@@ -149,7 +150,7 @@ export const PHASE_LABELS: Record<JobPhase, string> = {
 };
 
 /** The parts of a job an embed shows (a stored Job fits; so does a draft in the renderer). */
-export type JobLike = Pick<Job, 'id' | 'prompt' | 'negative' | 'workflow' | 'params' | 'userId'> & {
+export type JobLike = Pick<Job, 'id' | 'number' | 'prompt' | 'negative' | 'workflow' | 'params' | 'userId'> & {
   status?: Job['status'];
   error?: string | null;
 };
@@ -181,7 +182,7 @@ export function progressEmbed(input: ProgressEmbedInput): EmbedView {
     color: phase === 'queued' ? EMBED_COLORS.queued : EMBED_COLORS.running,
     fields,
     imageUrl: input.previewUrl ?? null,
-    footer: `Job ${job.id}`,
+    footer: `Job ${jobLabel(job)}`,
   });
 }
 
@@ -272,7 +273,8 @@ export function resultEmbed(input: ResultEmbedInput): EmbedView {
     const reason = input.notAttachedReason ?? 'too large for this server’s upload limit';
     description += `\n\n⚠️ ${made - attached} of ${made} file${made === 1 ? '' : 's'} not attached (${reason}); the original is kept in ComfyDesk on the desktop.`;
   }
-  const footer = input.durationMs != null ? `Job ${job.id} · ${formatDuration(input.durationMs)}` : `Job ${job.id}`;
+  const footer =
+    input.durationMs != null ? `Job ${jobLabel(job)} · ${formatDuration(input.durationMs)}` : `Job ${jobLabel(job)}`;
   return clampEmbed({
     title: 'Done',
     description,
@@ -352,7 +354,7 @@ export function jobEndedEmbed(
     color: cancelled ? EMBED_COLORS.cancelled : EMBED_COLORS.failed,
     fields: [field('Workflow', workflowTitle ?? job.workflow)],
     imageUrl: null,
-    footer: `Job ${job.id}`,
+    footer: `Job ${jobLabel(job)}`,
   });
 }
 

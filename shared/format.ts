@@ -8,9 +8,15 @@ export function formatWait(ms: number): string {
   return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
 }
 
-/** The short form of a job id users type (first 8 characters). */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
+/** How people name a job: its short number, `#1287`. */
+export function jobLabel(job: { number: number }): string {
+  return `#${job.number}`;
+}
+
+/** `#1287`, `1287` → 1287; null when the text is not a job number. */
+export function parseJobNumber(text: string): number | null {
+  const m = /^#?(\d{1,12})$/.exec(text.trim());
+  return m ? Number(m[1]) : null;
 }
 
 export function oneLine(text: string, max = 80): string {

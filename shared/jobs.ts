@@ -36,6 +36,8 @@ export type JobLora = z.infer<typeof JobLoraSchema>;
 
 export const JobSchema = z.object({
   id: z.string(),
+  /** The short number people read and type (`#1287`); unique, never reused. */
+  number: z.number().int().positive(),
   source: JobSourceSchema,
   userId: z.string(),
   guildId: z.string().nullable(),
@@ -58,9 +60,13 @@ export const JobSchema = z.object({
   /** 0..100 */
   progress: z.number().min(0).max(100),
   error: z.string().nullable(),
+  /** For a failed job: what would help (get the missing file, free VRAM…), not always "try again". */
+  errorHint: z.string().nullable(),
   delivery: DeliverySchema,
   messages: JobMessagesSchema,
   attempts: z.number().int().nonnegative(),
+  /** GPU time of its run on ComfyUI in ms (execution_start → done), once it ran. */
+  execMs: z.number().int().nonnegative().nullable(),
   priority: z.number().int(),
   parentJobId: z.string().nullable(),
   createdAt: z.number(),

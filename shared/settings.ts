@@ -22,6 +22,16 @@ export const QueueSettingsSchema = z.object({
   /** The desktop user's own jobs go before Discord users' jobs. */
   desktopPriority: z.boolean().default(true),
   paused: z.boolean().default(false),
+  /**
+   * How long a job waits for a ComfyUI that is offline or starting before it fails with the reason (minutes).
+   * A job no ComfyUI can ever run (files or nodes missing) fails at once instead.
+   */
+  backendWaitMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
 });
 
 export const DefaultsSettingsSchema = z.object({

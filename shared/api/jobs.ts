@@ -23,6 +23,22 @@ export const JobPhaseSchema = z.enum([
 ]);
 export type JobPhase = z.infer<typeof JobPhaseSchema>;
 
+/**
+ * Why a job that is not running waits, and when it should start. `queue`: in line for a ComfyUI that can run it;
+ * `paused`: the queue is paused; `setup`: no ComfyUI is set up; `starting`: ComfyUI is starting; `offline`: none is
+ * online; `checking`: ComfyDesk is reading what the online ones have.
+ */
+export const JobWaitSchema = z.object({
+  kind: z.enum(['queue', 'paused', 'setup', 'starting', 'offline', 'checking']),
+  /** One line: "#3 in line", "Waiting for ComfyUI to start", "No ComfyUI has x.safetensors (checkpoints)…". */
+  reason: z.string(),
+  /** What helps, or what happens next. */
+  hint: z.string(),
+  /** Estimated milliseconds until it starts; null when there is no estimate yet. */
+  startsInMs: z.number().nonnegative().nullable(),
+});
+export type JobWait = z.infer<typeof JobWaitSchema>;
+
 /** What a UI shows about a job that is not over: pushed as `job.progress`, also returned by `jobs.queue`. */
 export const JobProgressViewSchema = z.object({
   jobId: z.string(),
@@ -30,8 +46,10 @@ export const JobProgressViewSchema = z.object({
   phase: JobPhaseSchema,
   /** 0..100, never decreasing. */
   percent: z.number().min(0).max(100),
-  /** 1-based place in ComfyDesk's queue (queued jobs) or ComfyUI's pending queue (submitted); null when running. */
+  /** 1-based place among every waiting job (in a ComfyUI's queue first, then ComfyDesk's); null when running. */
   position: z.number().int().positive().nullable(),
+  /** Why it waits and when it should start; null once it runs. */
+  wait: JobWaitSchema.nullable(),
   step: z.object({ value: z.number().int(), max: z.number().int() }).nullable(),
   /** Estimated milliseconds left; null until there is a step rate. */
   etaMs: z.number().nonnegative().nullable(),

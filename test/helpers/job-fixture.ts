@@ -4,6 +4,7 @@ import type { Job } from '@shared/jobs';
 export function makeJob(id: string, extra: Partial<Job> = {}): Job {
   return {
     id,
+    number: 1,
     source: 'desktop',
     userId: 'desktop',
     guildId: null,
@@ -20,9 +21,11 @@ export function makeJob(id: string, extra: Partial<Job> = {}): Job {
     promptId: null,
     progress: 0,
     error: null,
+    errorHint: null,
     delivery: 'channel',
     messages: {},
     attempts: 0,
+    execMs: null,
     priority: 0,
     parentJobId: null,
     createdAt: 1,

@@ -46,6 +46,7 @@ function progress(jobId: string, percent: number, updatedAt: number): JobProgres
     phase: 'sampling',
     percent,
     position: null,
+    wait: null,
     step: null,
     etaMs: null,
     preview: null,

@@ -6,6 +6,7 @@
 import { refusal } from '@shared/api';
 import type { JobSubmitInputSchema } from '@shared/api/jobs';
 import type { Job } from '@shared/jobs';
+import { parseJobNumber } from '@shared/format';
 import { deniedMessage } from '@shared/permissions';
 import type { z } from 'zod';
 import { canLookUpJob, canManageJob, canSeeJob, isOwnerSide, requireLevel, type Person } from '@core/access/person';
@@ -79,22 +80,28 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
     return job;
   };
   return {
-    'jobs.admit': (input, { person }) => {
+    'jobs.admit': async (input, { person }) => {
       checkPerson(person, input);
       const { images, ...rest } = input;
-      engine.check({ ...requestOf(person, rest, store), inputs: [] }, images);
+      await engine.check({ ...requestOf(person, rest, store), inputs: [] }, images);
       checkRate(limiter, person, 'peek');
       return { ok: true as const };
     },
-    'jobs.submit': (input, { person }) => {
+    'jobs.submit': async (input, { person }) => {
       checkPerson(person, input);
       checkRate(limiter, person, 'peek');
-      const job = engine.submit(requestOf(person, input, store));
+      const job = await engine.submitRunnable(requestOf(person, input, store));
       checkRate(limiter, person, 'take');
       return job;
     },
     'jobs.get': ({ id }, { person }) => visible(id, person),
     'jobs.find': ({ query }, { person }) => {
+      const number = parseJobNumber(query);
+      if (number !== null) {
+        const job = store.jobs.byNumber(number);
+        if (job && canLookUpJob(person, job)) return job;
+        if (query.trim().startsWith('#')) throw notFound(query.trim());
+      }
       const id = query.trim();
       if (!/^[A-Za-z0-9-]{4,64}$/.test(id)) {
         throw refusal(
@@ -155,8 +162,8 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
       }
       return { cancelled: engine.clearUser(userId) };
     },
-    'jobs.rerun': (input, { person }) => {
-      if (isOwnerSide(person)) return engine.rerun(input);
+    'jobs.rerun': async (input, { person }) => {
+      if (isOwnerSide(person)) return engine.submitRunnable(rerunRequest(engine.get(input.id), input));
       // A Discord user reruns (or varies, with seed -1) a job they can see, as their own new job.
       const original = visible(input.id, person);
       const again = rerunRequest(original, { ...input, asOriginalUser: false });

@@ -5,7 +5,7 @@
  */
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import { ACTIVE_STATUSES } from '@shared/jobs';
-import { oneLine, shortId } from '@shared/format';
+import { jobLabel, oneLine } from '@shared/format';
 import type { WorkflowKind } from '@shared/workflow-manifest';
 import type { BotServices, Caller } from './context';
 import { filterChoices } from './options';
@@ -54,7 +54,7 @@ export async function jobChoices(
   const jobs = await ctx.core
     .forUser(caller.actor)
     .call('jobs.list', activeOnly ? { statuses: [...ACTIVE_STATUSES], limit: 200 } : { limit: 200 });
-  return filterChoices(jobs, query, (j) => [j.id, j.prompt]).map((j) =>
-    choice(`${shortId(j.id)} · ${j.status} · ${oneLine(j.prompt, 70)}`, j.id),
+  return filterChoices(jobs, query, (j) => [jobLabel(j), String(j.number), j.id, j.prompt]).map((j) =>
+    choice(`${jobLabel(j)} · ${j.status} · ${oneLine(j.prompt, 70)}`, j.id),
   );
 }

@@ -13,7 +13,7 @@ import {
 } from 'discord.js';
 import { deniedMessage } from '@shared/permissions';
 import { buttonId, parseButtonId, type ButtonAction } from '@shared/button-ids';
-import { shortId } from '@shared/format';
+import { jobLabel } from '@shared/format';
 import type { Job } from '@shared/jobs';
 import { callerInGuild, type BotServices, type Caller } from './context';
 import { BUTTON_KINDS } from './options';
@@ -113,8 +113,8 @@ export async function handleButton(ctx: BotServices, i: ButtonInteraction, rawCa
         i,
         'Cancelling',
         result.action === 'already-ended'
-          ? `Job ${shortId(job.id)} is already over.`
-          : `Job ${shortId(job.id)} is being cancelled.`,
+          ? `Job ${jobLabel(job)} is already over.`
+          : `Job ${jobLabel(job)} is being cancelled.`,
         [],
         ctx.logger,
       );

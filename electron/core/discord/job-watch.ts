@@ -6,6 +6,7 @@
  */
 import type { JobProgressView } from '@shared/api/jobs';
 import { EMBED_COLORS, jobEndedEmbed, progressBar } from '@shared/embeds';
+import { jobLabel } from '@shared/format';
 import { ACTIVE_STATUSES, ENDED_STATUSES, type Job } from '@shared/jobs';
 import type { Logger } from '../log';
 import type { CoreEvents, WorkflowCatalog } from './catalog';
@@ -52,7 +53,7 @@ export function endedPayload(
         title: 'Done',
         description: `${progressBar(100)} **100%**\n\n${where}`,
         color: EMBED_COLORS.done,
-        footer: { text: `Job ${job.id}` },
+        footer: { text: `Job ${jobLabel(job)}` },
       },
     ],
     components: [],

@@ -95,6 +95,7 @@ export function queuedView(job: Job, now: number): JobProgressView {
     phase: 'queued',
     percent: 0,
     position: null,
+    wait: null,
     step: null,
     etaMs: null,
     preview: null,

@@ -4,11 +4,13 @@
  * progress, completion, collection into the library, cancel, retries of backend faults, and recovery after a
  * restart all go through here. Every state change is a transaction in the jobs table and a `job.changed` event.
  */
-import { ApiError } from '@shared/api';
+import { ApiError, refusal } from '@shared/api';
 import type { QueueSnapshot } from '@shared/api/jobs';
 import { ACTIVE_STATUSES, type Job, type JobStatus } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
+import type { Placement } from '@core/comfy/backends/placement';
+import type { IntRange } from '@core/comfy/backends/routing';
 import { ComfyError } from '@core/comfy/protocol/errors';
 import type { JobProgress } from '@core/comfy/protocol/progress';
 import type { EventBus } from '../events';
@@ -18,17 +20,20 @@ import { JobEndedError } from '@core/store/jobs-repo';
 import type { LoadedWorkflow, WorkflowRegistry } from '@core/workflows/registry';
 import { fairOrder } from './fair-order';
 import { ProgressFeed } from './progress-feed';
-import { queueSnapshot } from './queue-snapshot';
 import { recoverJobs } from './recovery';
 import { uuidv7Factory } from './job-id';
 import { classifyFailure } from './failure';
 import { uploadJobInputs, type InputStore } from './inputs';
 import { collectResults } from './collect-results';
 import { buildGraph, requirementsOf } from './prepare';
+import { DurationEstimator, workOf } from './estimates';
+import { planQueue, type PlannedJob } from './queue-plan';
+import { WaitBook } from './waiting';
 import {
   prepareNewJob,
   rerunRequest,
   storeNewJob,
+  storePrepared,
   type RequestDeps,
   type RerunRequest,
   type SubmitRequest,
@@ -63,6 +68,13 @@ export class JobEngine {
   private readonly inflight = new Map<string, Inflight>();
   /** Every queued job (kept in step with the table by `changed`), so scheduling rounds never read the database. */
   private readonly queued = new Map<string, Job>();
+  /** Every job that left the queue but is not over (submitted, running, collecting), kept in step like `queued`. */
+  private readonly underway = new Map<string, Job>();
+  /** Why each queued job waits, and since when it has had no ComfyUI at all. */
+  private readonly waits = new WaitBook();
+  /** How long jobs take (GPU time of recent runs), for wait estimates. */
+  readonly estimator: DurationEstimator;
+  private deadlineTimer: ClockTimer | null = null;
   private readonly byPrompt = new Map<string, string>();
   private readonly cancelRequested = new Set<string>();
   private readonly lastServed = new Map<string, number>();
@@ -85,7 +97,17 @@ export class JobEngine {
       store: o.store,
       random: o.random ?? Math.random,
       newId: this.newId,
+      seedLimits: (workflowId, spec) => this.seedLimits(workflowId, spec.targets),
     };
+    this.estimator = new DurationEstimator(
+      o.store.jobs
+        .recentRuns(500)
+        .flatMap((j) =>
+          j.backendId && j.execMs
+            ? [{ workflow: j.workflow, backendId: j.backendId, execMs: j.execMs, work: workOf(j.params) }]
+            : [],
+        ),
+    );
     this.log = o.logger.child('jobs');
     this.feed = new ProgressFeed({
       jobs: o.store.jobs,
@@ -104,7 +126,8 @@ export class JobEngine {
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
     this.queued.clear();
-    for (const job of this.o.store.jobs.byStatus(['queued'])) this.queued.set(job.id, job);
+    this.underway.clear();
+    for (const job of this.o.store.jobs.byStatus(ACTIVE_STATUSES)) this.track(job);
     this.recover();
     this.pump();
   }
@@ -115,6 +138,8 @@ export class JobEngine {
     this.feed.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
   }
 
   // ------------------------------------------------------------------------------------------- requests
@@ -129,8 +154,41 @@ export class JobEngine {
   }
 
   /** Would `submit` take this request now? Throws its refusal; stores nothing. `images` stands for images not given yet. */
-  check(raw: SubmitRequest, images: number): void {
-    prepareNewJob(this.requests, raw, images);
+  async check(raw: SubmitRequest, images: number): Promise<void> {
+    const { job } = prepareNewJob(this.requests, raw, images);
+    await this.ensureRunnable(job);
+  }
+
+  /**
+   * Refuse at once a request no enabled ComfyUI can ever run (files or node classes missing on every one, after
+   * their model folders were read again), naming what is missing and how to get it. One that may run later
+   * (ComfyUI starting, offline) is taken: it waits with its reason.
+   */
+  async ensureRunnable(job: { workflow: string; models?: Job['models']; lora?: Job['lora'] }): Promise<void> {
+    const workflow = this.o.workflows.get(job.workflow);
+    if (!workflow) return;
+    const req = requirementsOf(workflow.manifest, { models: job.models ?? {}, lora: job.lora ?? null });
+    let placement = this.o.backends.place(req);
+    if (placement.kind === 'wait' && placement.recheck) {
+      await this.o.backends.recheckModels(placement.recheck);
+      placement = this.o.backends.place(req);
+    }
+    if (placement.kind === 'never')
+      throw refusal('unavailable', 'Cannot run here yet', `${placement.reason}.`, placement.hint);
+  }
+
+  /**
+   * `submit` for clients: a request no enabled ComfyUI can ever run is refused at once (ensureRunnable) instead
+   * of being queued to fail.
+   */
+  async submitRunnable(raw: SubmitRequest): Promise<Job> {
+    const prepared = prepareNewJob(this.requests, raw);
+    await this.ensureRunnable(prepared.job);
+    const job = storePrepared(this.o.store, prepared, raw.userName);
+    this.log.info('job queued', { job: job.id, user: job.userId, workflow: job.workflow });
+    this.changed(job);
+    this.pump();
+    return job;
   }
 
   /** Queue a job again: same workflow, prompt, parameters and images; as the desktop user unless asked otherwise. */
@@ -196,15 +254,41 @@ export class JobEngine {
     return next.queue.paused;
   }
 
-  /** Everything not over, in run order, with live progress; plus the latest ended jobs. */
+  /** Everything not over, in run order, with live progress, places, reasons and estimates; plus the latest ended jobs. */
   snapshot(): QueueSnapshot {
-    const order = (queued: Job[]) => this.queuedOrder(queued);
-    return queueSnapshot(
-      this.o.store,
-      order,
-      (job, position, now) => this.feed.viewOf(job, position, now),
-      this.o.clock.now(),
-    );
+    const now = this.o.clock.now();
+    return {
+      paused: this.o.store.settings.get().queue.paused,
+      active: this.plan().map((p) => ({
+        job: p.job,
+        progress: this.feed.viewOf(p.job, { position: p.position, wait: p.wait }, now),
+      })),
+      recent: this.o.store.jobs.recentEnded(30),
+    };
+  }
+
+  /** Every job not over in run order, with where the waiting ones stand (queue-plan.ts). From memory only. */
+  plan(): PlannedJob[] {
+    const now = this.o.clock.now();
+    const started = [...this.underway.values()].flatMap((job) => {
+      const f = this.inflight.get(job.id);
+      const backendId = job.backendId ?? f?.backendId;
+      if (!backendId) return [];
+      const live = this.feed.liveOf(job.id);
+      const pending = job.status === 'submitted' && (!live || live.phase === 'queued');
+      const done = job.status === 'collecting' || f?.executed === true;
+      const estimate = this.estimator.estimate(job, backendId);
+      const elapsed = live?.startedAt != null ? now - live.startedAt : 0;
+      const remainingMs = done ? 0 : (live?.etaMs ?? (estimate === null ? null : Math.max(0, estimate - elapsed)));
+      return [{ job, backendId, pending, remainingMs }];
+    });
+    return planQueue({
+      started: started.sort((a, b) => (a.job.submittedAt ?? 0) - (b.job.submittedAt ?? 0)),
+      queued: this.queuedOrder([...this.queued.values()]),
+      waitOf: (id) => this.waits.get(id),
+      paused: this.o.store.settings.get().queue.paused,
+      estimator: this.estimator,
+    });
   }
 
   // ------------------------------------------------------------------------------------------ scheduling
@@ -233,43 +317,113 @@ export class JobEngine {
   private dispatchRound(): void {
     if (!this.started) return;
     const settings = this.o.store.settings.get();
+    const now = this.o.clock.now();
     const queued = this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id)));
-    if (!settings.queue.paused && queued.length > 0) {
-      const load = new Map<string, number>();
-      for (const f of this.inflight.values())
-        if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
-      // Ranking depends only on a job's needs: once per distinct need per round, however long the queue.
-      const rankings = new Map<string, ComfyBackend[]>();
-      const free = (b: ComfyBackend): boolean => (load.get(b.id) ?? 0) < PIPELINE_DEPTH;
-      for (const job of queued) {
-        const workflow = this.o.workflows.get(job.workflow);
-        if (!workflow) {
-          this.end(job.id, 'failed', `The workflow '${job.workflow}' is no longer installed.`, 'workflow missing', [
-            'queued',
-          ]);
-          continue;
-        }
-        const key = `${job.workflow}\u0000${job.lora?.name ?? ''}\u0000${JSON.stringify(job.models)}`;
-        let ranked = rankings.get(key);
-        if (!ranked) {
-          ranked = this.o.backends.rank(requirementsOf(workflow.manifest, job));
-          rankings.set(key, ranked);
-        }
-        const backend = ranked.find(free);
-        if (!backend) {
-          // None can take it now. When none could at all (offline, capabilities not fetched yet), look again soon.
-          if (ranked.length === 0) this.retryLater();
-          continue;
-        }
-        load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
-        this.inflight.set(job.id, { phase: 'dispatching', backendId: backend.id, promptId: null });
-        this.lastServed.set(job.userId, ++this.serveSeq);
-        void this.dispatch(job, workflow, backend);
+    const load = new Map<string, number>();
+    for (const f of this.inflight.values())
+      if (f.phase !== 'collecting' && !f.executed) load.set(f.backendId, (load.get(f.backendId) ?? 0) + 1);
+    // Placement depends only on a job's needs: once per distinct need per round, however long the queue.
+    const placements = new Map<string, Placement<ComfyBackend>>();
+    const free = (b: ComfyBackend): boolean => (load.get(b.id) ?? 0) < PIPELINE_DEPTH;
+    const recheck: Array<{ backendId: string; folders: string[] }> = [];
+    for (const job of queued) {
+      const workflow = this.o.workflows.get(job.workflow);
+      if (!workflow) {
+        this.end(
+          job.id,
+          'failed',
+          `The workflow '${job.workflow}' is no longer installed.`,
+          'workflow missing',
+          ['queued'],
+          {
+            hint: 'Import the workflow again, or run the job with another one.',
+          },
+        );
+        continue;
       }
+      const key = `${job.workflow}\u0000${job.lora?.name ?? ''}\u0000${JSON.stringify(job.models)}`;
+      let placement = placements.get(key);
+      if (!placement) {
+        placement = this.o.backends.place(requirementsOf(workflow.manifest, job));
+        placements.set(key, placement);
+        if (placement.kind === 'wait' && placement.recheck) recheck.push(...placement.recheck);
+      }
+      if (placement.kind === 'never') {
+        this.end(job.id, 'failed', `${placement.reason}.`, 'no backend can run it', ['queued'], {
+          hint: placement.hint,
+        });
+        continue;
+      }
+      if (placement.kind === 'wait') {
+        this.waits.note(job.id, { kind: placement.why, reason: placement.reason, hint: placement.hint }, now);
+        // A backend may come online or report its models without a change event: look again soon.
+        this.retryLater();
+        continue;
+      }
+      const candidates = placement.backends.map((b) => b.id);
+      this.waits.note(job.id, { kind: 'queue', reason: 'In line', hint: '', candidates }, now);
+      if (settings.queue.paused) continue;
+      const backend = placement.backends.find(free);
+      if (!backend) continue;
+      load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
+      this.inflight.set(job.id, { phase: 'dispatching', backendId: backend.id, promptId: null });
+      this.lastServed.set(job.userId, ++this.serveSeq);
+      void this.dispatch(job, workflow, backend);
     }
-    this.feed.schedulePositions(() =>
-      this.queuedOrder([...this.queued.values()].filter((j) => !this.inflight.has(j.id))),
-    );
+    if (recheck.length > 0) this.recheckModels(recheck);
+    this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
+    this.feed.scheduleStandings(() => this.plan());
+  }
+
+  /** Read model folders again (a file may have been added by hand); the next round sees the answer. */
+  private recheckModels(targets: Array<{ backendId: string; folders: string[] }>): void {
+    void this.o.backends
+      .recheckModels(targets)
+      .catch((err: unknown) => this.log.warn('rechecking models failed', { error: err }));
+  }
+
+  /** Jobs that had no ComfyUI for longer than the setting fail with what they waited for; the next deadline is timed. */
+  private endOverdue(limitMs: number, now: number): void {
+    for (const { jobId, reason } of this.waits.overdue(now, limitMs)) {
+      const minutes = Math.round(limitMs / 60_000);
+      this.end(
+        jobId,
+        'failed',
+        `No ComfyUI could take it within ${minutes} minute${minutes === 1 ? '' : 's'}: ${reason}.`,
+        'waited too long',
+        ['queued'],
+        {
+          hint: 'Start ComfyUI (or check Settings → ComfyUI), then run it again. Settings → Queue sets how long jobs wait.',
+        },
+      );
+    }
+    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    const next = this.waits.nextDeadline(limitMs);
+    if (next !== null) {
+      this.deadlineTimer = this.o.clock.setTimeout(
+        () => {
+          this.deadlineTimer = null;
+          this.pump();
+        },
+        Math.max(0, next - now),
+      );
+    }
+  }
+
+  /** The seed range the target nodes accept on the online backends (their /object_info), for random seeds. */
+  private seedLimits(workflowId: string, targets: ReadonlyArray<{ node: string; input: string }>): IntRange | null {
+    const graph = this.o.workflows.get(workflowId)?.workflow;
+    let out: IntRange | null = null;
+    for (const t of targets) {
+      const classType = graph?.[t.node]?.class_type;
+      const r = classType ? this.o.backends.intRange(classType, t.input) : null;
+      if (!r) continue;
+      out ??= {};
+      if (r.min !== undefined) out.min = Math.max(out.min ?? -Infinity, r.min);
+      if (r.max !== undefined) out.max = Math.min(out.max ?? Infinity, r.max);
+    }
+    return out;
   }
 
   private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
@@ -363,6 +517,7 @@ export class JobEngine {
     if (progress.ended && !state.executed) {
       // The GPU is free for the next prompt now, before our history read and download.
       state.executed = true;
+      this.recordRun(jobId, state.backendId, progress);
       this.pump();
     }
     if (state.phase === 'submitted' && progress.phase !== 'queued') {
@@ -375,6 +530,15 @@ export class JobEngine {
       }
     }
     this.feed.update(jobId, progress);
+  }
+
+  /** The GPU time of a run, kept on the job and learned for estimates. */
+  private recordRun(jobId: string, backendId: string, progress: JobProgress): void {
+    if (progress.startedAt === null || progress.phase !== 'done') return;
+    const execMs = Math.max(0, progress.updatedAt - progress.startedAt);
+    this.o.store.jobs.setExecMs(jobId, execMs);
+    const job = this.underway.get(jobId);
+    if (job) this.estimator.add({ workflow: job.workflow, backendId, execMs, work: workOf(job.params) });
   }
 
   private async collect(jobId: string, backend: ComfyBackend, promptId: string): Promise<void> {
@@ -441,10 +605,12 @@ export class JobEngine {
     error: string | null,
     reason: string,
     from?: JobStatus[],
+    more: { hint?: string } = {},
   ): Job | null {
     let job: Job;
     try {
-      job = this.o.store.jobs.transition(jobId, status, error !== null ? { error } : {}, {
+      const patch = { ...(error !== null ? { error } : {}), ...(more.hint ? { errorHint: more.hint } : {}) };
+      job = this.o.store.jobs.transition(jobId, status, patch, {
         reason,
         ...(from ? { from } : {}),
       });
@@ -467,9 +633,24 @@ export class JobEngine {
     this.feed.forget(jobId);
   }
 
+  /** Keep the in-memory queue in step with a job's state. */
+  private track(job: Job): void {
+    if (job.status === 'queued') {
+      this.queued.set(job.id, job);
+      this.underway.delete(job.id);
+    } else if (ACTIVE_STATUSES.includes(job.status)) {
+      this.underway.set(job.id, job);
+      this.queued.delete(job.id);
+      this.waits.forget(job.id);
+    } else {
+      this.queued.delete(job.id);
+      this.underway.delete(job.id);
+      this.waits.forget(job.id);
+    }
+  }
+
   private changed(job: Job): void {
-    if (job.status === 'queued') this.queued.set(job.id, job);
-    else this.queued.delete(job.id);
+    this.track(job);
     this.o.events.emit('job.changed', job);
   }
 

@@ -1,7 +1,8 @@
 /**
  * What the renderer and the bot hear about jobs that are not over: `job.progress` events, throttled per job (phase
- * changes go at once, the latest state wins), with the stored percent kept roughly in step; and queue positions,
- * pushed at most once a second (they change with every dispatch).
+ * changes go at once, the latest state wins), with the stored percent kept roughly in step; and where waiting
+ * jobs stand (place, reason, expected start; queue-plan.ts), pushed at most once a second, each job only when
+ * what a person reads about it changed.
  */
 import type { JobProgressView } from '@shared/api/jobs';
 import { ACTIVE_STATUSES, type Job } from '@shared/jobs';
@@ -9,11 +10,12 @@ import type { Clock, ClockTimer } from '../clock';
 import type { JobProgress } from '@core/comfy/protocol/progress';
 import type { EventBus } from '../events';
 import type { JobsRepo } from '@core/store/jobs-repo';
-import { liveView, PreviewCache, storedView } from './progress-view';
+import type { PlannedJob } from './queue-plan';
+import { liveView, PreviewCache, storedView, type Standing } from './progress-view';
 
-/** Positions are pushed for this many queued jobs at most (the rest learn theirs from jobs.queue). */
-const POSITION_PUSH_LIMIT = 200;
-const POSITIONS_INTERVAL_MS = 1_000;
+/** Standings are pushed for this many waiting jobs at most (the rest learn theirs from jobs.queue). */
+const STANDING_PUSH_LIMIT = 200;
+const STANDINGS_INTERVAL_MS = 1_000;
 
 export interface ProgressFeedOptions {
   jobs: JobsRepo;
@@ -23,13 +25,22 @@ export interface ProgressFeedOptions {
   intervalMs?: number;
 }
 
+/** What a person reads of a standing: an estimate moves every second, its wording only every minute or so. */
+function standingKey(s: Standing): string {
+  if (!s) return '';
+  const w = s.wait;
+  const bucket = w?.startsInMs == null ? 'none' : w.startsInMs < 60_000 ? 'soon' : Math.round(w.startsInMs / 60_000);
+  return `${s.position}|${w?.kind ?? ''}|${w?.reason ?? ''}|${bucket}`;
+}
+
 export class ProgressFeed {
   private readonly live = new Map<string, JobProgress>();
   private readonly previews = new PreviewCache();
   private readonly throttle = new Map<string, { at: number; phase: string; timer: ClockTimer | null }>();
-  private readonly positions = new Map<string, number>();
-  private positionsTimer: ClockTimer | null = null;
-  private lastPositionsAt = -Infinity;
+  /** The last standing pushed per waiting job, and what was said of it. */
+  private readonly standings = new Map<string, { standing: Standing; key: string }>();
+  private standingsTimer: ClockTimer | null = null;
+  private lastStandingsAt = -Infinity;
 
   constructor(private readonly o: ProgressFeedOptions) {}
 
@@ -47,33 +58,43 @@ export class ProgressFeed {
     }
   }
 
-  /** The view of a job: live while ComfyUI works on it, from its stored state otherwise. */
-  viewOf(job: Job, position: number | null, now = this.o.clock.now()): JobProgressView {
-    const live = this.live.get(job.id);
-    if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
-      return liveView(job, live, this.previews.get(job.id, live.preview));
-    }
-    return storedView(job, position, now);
+  /** The live reducer state of a job ComfyUI works on (for time left). */
+  liveOf(jobId: string): JobProgress | undefined {
+    return this.live.get(jobId);
   }
 
-  /** The queue order changed: push the waiting jobs' places (at most once a second; `order` is read then). */
-  schedulePositions(order: () => Job[]): void {
-    if (this.positionsTimer) return;
-    const due = this.lastPositionsAt + POSITIONS_INTERVAL_MS - this.o.clock.now();
+  /** The view of a job: live while ComfyUI works on it, from its stored state otherwise. */
+  viewOf(job: Job, standing: Standing, now = this.o.clock.now()): JobProgressView {
+    const live = this.live.get(job.id);
+    if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
+      return liveView(job, live, this.previews.get(job.id, live.preview), standing);
+    }
+    return storedView(job, standing, now);
+  }
+
+  /** Where waiting jobs stand changed: push it (at most once a second; `plan` is computed then). */
+  scheduleStandings(plan: () => PlannedJob[]): void {
+    if (this.standingsTimer) return;
+    const due = this.lastStandingsAt + STANDINGS_INTERVAL_MS - this.o.clock.now();
     const run = (): void => {
-      this.positionsTimer = null;
-      this.lastPositionsAt = this.o.clock.now();
-      this.pushPositions(order());
+      this.standingsTimer = null;
+      this.lastStandingsAt = this.o.clock.now();
+      this.pushStandings(plan());
     };
     if (due <= 0) run();
-    else this.positionsTimer = this.o.clock.setTimeout(run, due);
+    else this.standingsTimer = this.o.clock.setTimeout(run, due);
+  }
+
+  /** The last standing pushed for a job (its place and wait), if any. */
+  standingOf(jobId: string): Standing {
+    return this.standings.get(jobId)?.standing ?? null;
   }
 
   /** The job is over (or back in the queue): drop everything live about it. */
   forget(jobId: string): void {
     this.live.delete(jobId);
     this.previews.forget(jobId);
-    this.positions.delete(jobId);
+    this.standings.delete(jobId);
     const t = this.throttle.get(jobId);
     if (t?.timer) this.o.clock.clearTimeout(t.timer);
     this.throttle.delete(jobId);
@@ -82,14 +103,14 @@ export class ProgressFeed {
   stop(): void {
     for (const t of this.throttle.values()) if (t.timer) this.o.clock.clearTimeout(t.timer);
     this.throttle.clear();
-    if (this.positionsTimer) this.o.clock.clearTimeout(this.positionsTimer);
-    this.positionsTimer = null;
+    if (this.standingsTimer) this.o.clock.clearTimeout(this.standingsTimer);
+    this.standingsTimer = null;
   }
 
   private send(jobId: string, previousPhase: string | undefined): void {
     const job = this.o.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
-    const view = this.viewOf(job, null);
+    const view = this.viewOf(job, this.standingOf(jobId));
     this.throttle.set(jobId, { at: this.o.clock.now(), phase: view.phase, timer: null });
     // The stored percent follows in steps of 5 (and on phase changes), not on every tick.
     if (Math.floor(view.percent) > Math.floor(job.progress) + 4 || view.phase !== previousPhase) {
@@ -98,16 +119,27 @@ export class ProgressFeed {
     this.o.events.emit('job.progress', view);
   }
 
-  /** Tell waiting jobs their place when it changed (the first POSITION_PUSH_LIMIT of them). */
-  private pushPositions(order: Job[]): void {
+  /** Tell waiting jobs where they stand when what a person reads of it changed (the first ones only). */
+  private pushStandings(plan: PlannedJob[]): void {
     const seen = new Set<string>();
     const now = this.o.clock.now();
-    order.slice(0, POSITION_PUSH_LIMIT).forEach((job, i) => {
+    let pushed = 0;
+    for (const { job, position, wait } of plan) {
+      if (position === null) continue;
       seen.add(job.id);
-      if (this.positions.get(job.id) === i + 1) return;
-      this.positions.set(job.id, i + 1);
-      this.o.events.emit('job.progress', storedView(job, i + 1, now));
-    });
-    for (const id of [...this.positions.keys()]) if (!seen.has(id)) this.positions.delete(id);
+      const standing = { position, wait };
+      const key = standingKey(standing);
+      const before = this.standings.get(job.id);
+      if (before?.key === key) {
+        this.standings.set(job.id, { standing, key });
+        continue;
+      }
+      // Over the limit: left as it was, so it is pushed in a later round.
+      if (pushed >= STANDING_PUSH_LIMIT) continue;
+      this.standings.set(job.id, { standing, key });
+      pushed++;
+      this.o.events.emit('job.progress', this.viewOf(job, standing, now));
+    }
+    for (const id of [...this.standings.keys()]) if (!seen.has(id)) this.standings.delete(id);
   }
 }

@@ -2,7 +2,7 @@
  * A job's progress as the renderer and the bot see it (shared/api/jobs.ts JobProgressView), from the ComfyUI
  * reducer's JobProgress. Previews become data: URLs once per new preview, never per tick.
  */
-import type { JobPhase, JobProgressView } from '@shared/api/jobs';
+import type { JobPhase, JobProgressView, JobWait } from '@shared/api/jobs';
 import type { Job } from '@shared/jobs';
 import type { JobPreview, JobProgress } from '@core/comfy/protocol/progress';
 
@@ -31,8 +31,11 @@ const ENDED_PHASE: Partial<Record<Job['status'], JobPhase>> = {
   cancelled: 'interrupted',
 };
 
+/** Where a waiting job stands (queue-plan.ts); null for jobs that run or are over. */
+export type Standing = { position: number | null; wait: JobWait | null } | null;
+
 /** The view of a job that has not reached ComfyUI (or has no live progress): from its stored state. */
-export function storedView(job: Job, position: number | null, now: number): JobProgressView {
+export function storedView(job: Job, standing: Standing, now: number): JobProgressView {
   const phase: JobPhase =
     ENDED_PHASE[job.status] ??
     (job.status === 'collecting' ? 'saving' : job.status === 'running' ? 'processing' : 'queued');
@@ -41,7 +44,8 @@ export function storedView(job: Job, position: number | null, now: number): JobP
     status: job.status,
     phase,
     percent: job.status === 'done' ? 100 : job.progress,
-    position,
+    position: standing?.position ?? null,
+    wait: standing?.wait ?? null,
     step: null,
     etaMs: null,
     preview: null,
@@ -50,19 +54,24 @@ export function storedView(job: Job, position: number | null, now: number): JobP
   };
 }
 
-/** The view of a job ComfyUI is working on. */
+/**
+ * The view of a job ComfyUI is working on. Percent, step and time left all come from the one reducer state, so
+ * they always agree; a job still in ComfyUI's own queue shows its place in the whole queue.
+ */
 export function liveView(
   job: Job,
   progress: JobProgress,
   preview: { url: string | null; seq: number },
+  standing: Standing,
 ): JobProgressView {
   const queued = progress.phase === 'queued';
   return {
     jobId: job.id,
     status: job.status,
     phase: job.status === 'collecting' ? 'saving' : progress.phase,
-    percent: Math.max(job.progress, progress.percent),
-    position: queued && progress.queuePosition !== null ? progress.queuePosition + 1 : null,
+    percent: progress.percent,
+    position: queued ? (standing?.position ?? null) : null,
+    wait: queued ? (standing?.wait ?? null) : null,
     step: progress.step,
     etaMs: progress.etaMs,
     preview: preview.url,

@@ -10,7 +10,7 @@ import type { Delivery } from '@shared/settings';
 import type { Store } from '@core/store';
 import type { NewJob } from '@core/store/jobs-repo';
 import { resolveParams } from '@core/workflows/resolve';
-import type { ParamSpec } from '@shared/params';
+import type { ManifestParameter } from '@shared/workflow-manifest';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import type { InputStore } from './inputs';
 import { checkLimits, DESKTOP_USER, isDesktopOwner } from './admission';
@@ -46,15 +46,22 @@ export interface RequestDeps {
   random: () => number;
   newId: () => string;
   /** Narrower seed ranges from the backends' /object_info, when known. */
-  seedLimits?: (workflow: string, spec: ParamSpec) => { min?: number | undefined; max?: number | undefined } | null;
+  seedLimits?: (
+    workflow: string,
+    spec: ManifestParameter,
+  ) => { min?: number | undefined; max?: number | undefined } | null;
 }
 
 /** Check and store a request as a queued job. Throws ApiError (bad_request, limit) with a readable message. */
 export function storeNewJob(deps: RequestDeps, raw: SubmitRequest): Job {
-  const { job, userName } = prepareNewJob(deps, raw);
-  const { store } = deps;
+  return storePrepared(deps.store, prepareNewJob(deps, raw), raw.userName);
+}
+
+/** Store a job `prepareNewJob` checked (and remember its person by name). */
+export function storePrepared(store: Store, prepared: { job: NewJob; userName: string }, givenName?: string): Job {
+  const { job, userName } = prepared;
   const user = store.users.get(job.userId);
-  if (!user || (raw.userName && raw.userName !== user.name)) store.users.upsert(job.userId, userName);
+  if (!user || (givenName && givenName !== user.name)) store.users.upsert(job.userId, userName);
   return store.jobs.create(job);
 }
 
@@ -98,7 +105,9 @@ export function prepareNewJob(
     {
       random: deps.random,
       remembered: settings.models,
-      ...(deps.seedLimits ? { seedLimits: (spec: ParamSpec) => deps.seedLimits!(workflow.manifest.id, spec) } : {}),
+      ...(deps.seedLimits
+        ? { seedLimits: (spec: ManifestParameter) => deps.seedLimits!(workflow.manifest.id, spec) }
+        : {}),
     },
   );
   checkLimits(store.jobs, settings.queue, input);

@@ -2,12 +2,17 @@
 import type { Job } from '@shared/jobs';
 import type { Output } from '@shared/library';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
+import type { Placement } from '@core/comfy/backends/placement';
 import type { CollectedFile } from '@core/comfy/protocol/collect-outputs';
-import type { Requirements } from '@core/comfy/backends/routing';
+import type { IntRange, Requirements } from '@core/comfy/backends/routing';
 
 export interface JobBackends {
-  /** Online backends that can run a job with these needs, best first. */
-  rank(req: Requirements): ComfyBackend[];
+  /** Where a job with these needs can run (online backends that have everything, best first), or why not. */
+  place(req: Requirements): Placement<ComfyBackend>;
+  /** Read these model folders again before a file counts as missing; 'changed' follows. */
+  recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void>;
+  /** The range an INT input accepts on the online backends (e.g. a sampler's seed), or null when unknown. */
+  intRange(classType: string, input: string): IntRange | null;
   get(id: string): ComfyBackend | undefined;
   /** Backends came, went or changed status. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;

@@ -18,6 +18,8 @@ import { readJson, toJson } from './json';
 
 interface JobRow {
   id: string;
+  number: number;
+  exec_ms: number | null;
   source: JobSource;
   user_id: string;
   guild_id: string | null;
@@ -34,6 +36,7 @@ interface JobRow {
   prompt_id: string | null;
   progress: number;
   error: string | null;
+  error_hint: string | null;
   delivery: Delivery;
   message_ids: string;
   attempts: number;
@@ -48,6 +51,7 @@ interface JobRow {
 
 const toJob = (r: JobRow): Job => ({
   id: r.id,
+  number: r.number,
   source: r.source,
   userId: r.user_id,
   guildId: r.guild_id,
@@ -64,9 +68,11 @@ const toJob = (r: JobRow): Job => ({
   promptId: r.prompt_id,
   progress: r.progress,
   error: r.error,
+  errorHint: r.error_hint,
   delivery: r.delivery,
   messages: readJson(JobMessagesSchema, r.message_ids, {}),
   attempts: r.attempts,
+  execMs: r.exec_ms,
   priority: r.priority,
   parentJobId: r.parent_job_id,
   createdAt: r.created_at,
@@ -100,6 +106,7 @@ export interface TransitionPatch {
   promptId?: string | null;
   progress?: number;
   error?: string | null;
+  errorHint?: string | null;
   attempts?: number;
 }
 
@@ -124,9 +131,10 @@ export class JobsRepo {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO jobs (id, source, user_id, guild_id, channel_id, workflow, params, lora, models, inputs, prompt,
-             negative, status, delivery, priority, parent_job_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+          `INSERT INTO jobs (id, number, source, user_id, guild_id, channel_id, workflow, params, lora, models, inputs,
+             prompt, negative, status, delivery, priority, parent_job_id, created_at, updated_at)
+           VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM jobs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?,
+             ?, ?, ?)`,
         )
         .run(
           job.id,
@@ -194,6 +202,7 @@ export class JobsRepo {
         ['promptId', 'prompt_id'],
         ['progress', 'progress'],
         ['error', 'error'],
+        ['errorHint', 'error_hint'],
         ['attempts', 'attempts'],
       ] as const) {
         if (patch[key] !== undefined && !(key === 'progress' && to === 'done')) {
@@ -216,6 +225,26 @@ export class JobsRepo {
         `UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND status IN ('submitted', 'running', 'collecting')`,
       )
       .run(Math.max(0, Math.min(100, progress)), this.now(), id);
+  }
+
+  /** The GPU time of the job's run on ComfyUI (`execution_start` to `executing {node: null}`). */
+  setExecMs(id: string, ms: number): void {
+    this.db.prepare('UPDATE jobs SET exec_ms = ? WHERE id = ?').run(Math.max(0, Math.round(ms)), id);
+  }
+
+  /** The newest finished runs with a measured GPU time (for wait estimates), newest first. */
+  recentRuns(limit: number): Job[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM jobs WHERE status = 'done' AND exec_ms IS NOT NULL ORDER BY ended_at DESC LIMIT ?")
+        .all(limit) as JobRow[]
+    ).map(toJob);
+  }
+
+  /** The job with this short number. */
+  byNumber(number: number): Job | null {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE number = ?').get(number) as JobRow | undefined;
+    return row ? toJob(row) : null;
   }
 
   setMessages(id: string, messages: JobMessages): void {

@@ -8,7 +8,7 @@
 import { ApiError } from '@shared/api';
 import { RANDOM_SEED, resolveParamValues, SEED_MAX, SEED_MIN, type ParamSpec, type ParamValue } from '@shared/params';
 import type { JobLora } from '@shared/jobs';
-import type { WorkflowManifest } from '@shared/workflow-manifest';
+import type { ManifestParameter, WorkflowManifest } from '@shared/workflow-manifest';
 
 export interface ParamsRequest {
   prompt: string;
@@ -39,7 +39,7 @@ export interface ResolveContext {
   /** The model choices remembered in the settings (setting key → file). */
   remembered: Readonly<Record<string, string>>;
   /** A narrower seed range where the target nodes allow less than the manifest says (from /object_info). */
-  seedLimits?: (spec: ParamSpec) => { min?: number | undefined; max?: number | undefined } | null;
+  seedLimits?: (spec: ManifestParameter) => { min?: number | undefined; max?: number | undefined } | null;
 }
 
 type Issue = { path: string; message: string };

@@ -28,7 +28,7 @@ describe('the other commands', () => {
     await world.resultPost(job.id);
 
     expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'alice' }))).toContain(
-      job.id.slice(0, 8),
+      `#${job.number}`,
     );
     expect(await text(discord.interactions.slash({ name: 'history', subcommand: 'list', user: 'bob' }))).toContain(
       'No jobs yet',
@@ -38,7 +38,7 @@ describe('the other commands', () => {
         name: 'history',
         subcommand: 'view',
         user: 'alice',
-        options: { id: job.id.slice(0, 8) },
+        options: { id: `#${job.number}` },
       }),
     );
     expect(view).toContain('history item');

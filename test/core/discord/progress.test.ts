@@ -43,6 +43,7 @@ function view(percent: number, previewSeq = 0): JobProgressView {
     phase: 'sampling',
     percent,
     position: null,
+    wait: null,
     step: null,
     etaMs: null,
     preview: previewSeq ? jpeg : null,

@@ -30,6 +30,7 @@ import { BUNDLED_DIR } from '../workflows/helpers';
 
 const job = {
   id: '0b9f3c2e-1111-4222-8333-944455556666',
+  number: 1287,
   prompt: 'a red fox in the snow',
   negative: 'blurry',
   workflow: 'sdxl-txt2img',
@@ -55,6 +56,7 @@ describe('shared/embeds', () => {
         phase: 'sampling',
         percent: 45.6,
         position: 2,
+        wait: null,
         step: { value: 9, max: 20 },
         etaMs: 65_000,
         preview: null,

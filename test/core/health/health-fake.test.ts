@@ -140,7 +140,7 @@ describe('pool with real backends on fakes', () => {
   it('learns capabilities when backends come online and picks the one with the model', async () => {
     const a = await fake({ checkpoints: ['sd_xl_base_1.0.safetensors'] });
     const b = await fake({ diffusion_models: ['flux1-dev.safetensors'], text_encoders: ['t5xxl_fp16.safetensors'] });
-    const pool = new BackendPool({ modelFolders: ['checkpoints', 'diffusion_models', 'text_encoders'] });
+    const pool = new BackendPool({ modelFolders: ['checkpoints', 'diffusion_models', 'text_encoders', 'loras'] });
     cleanups.push(async () => pool.dispose());
     const backendA: PoolBackend = await onlineBackend(a, 'a');
     const backendB: PoolBackend = await onlineBackend(b, 'b');
@@ -153,10 +153,16 @@ describe('pool with real backends on fakes', () => {
     expect(pool.pick(req(flux))?.id).toBe('b');
     const needsBoth = { nodeClasses: ['SaveImage'], models: [...sdxl.models, ...flux.models] };
     expect(pool.pick(needsBoth)).toBeNull();
-    expect(pool.explainNoBackend(needsBoth)).toBe(
-      'No single backend has everything: This PC lacks flux1-dev.safetensors and t5xxl_fp16.safetensors; gpu-box lacks sd_xl_base_1.0.safetensors.',
-    );
+    const fresh = { now: Date.now(), freshMs: 60_000, launching: false, configured: true };
+    expect(pool.place(needsBoth, fresh)).toMatchObject({
+      kind: 'never',
+      reason:
+        'No single ComfyUI has everything (This PC lacks flux1-dev.safetensors and t5xxl_fp16.safetensors; gpu-box lacks sd_xl_base_1.0.safetensors)',
+    });
     const missing = { nodeClasses: ['SaveImage'], models: [{ folder: 'loras', file: 'detail.safetensors' }] };
-    expect(pool.explainNoBackend(missing)).toBe('No backend has detail.safetensors (models/loras).');
+    expect(pool.place(missing, fresh)).toMatchObject({
+      kind: 'never',
+      reason: 'No ComfyUI has detail.safetensors (loras)',
+    });
   });
 });

@@ -49,11 +49,15 @@ function poolBackends(
   onChange: (listener: () => void) => () => void,
 ): JobBackends {
   return {
-    rank: (req: Requirements) =>
-      pool
-        .rank(req)
-        .map((b) => get(b.id))
-        .filter((b): b is ComfyBackend => b !== undefined),
+    place: (req: Requirements) => {
+      const p = pool.place(req, { now: Date.now(), freshMs: 10_000, launching: false, configured: true });
+      if (p.kind !== 'ready') return p;
+      return { kind: 'ready', backends: p.backends.flatMap((b) => get(b.id) ?? []) };
+    },
+    recheckModels: async (targets) => {
+      await Promise.all(targets.map((t) => pool.refreshFolders(t.backendId, t.folders)));
+    },
+    intRange: (classType, input) => pool.intRange(classType, input),
     get,
     onChange,
   };

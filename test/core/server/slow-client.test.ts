@@ -32,6 +32,7 @@ describe('headless server with a client that stops reading', () => {
       phase: 'sampling' as const,
       percent: 1,
       position: null,
+      wait: null,
       step: null,
       etaMs: null,
       preview,

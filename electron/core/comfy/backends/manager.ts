@@ -23,13 +23,16 @@ import { probeNewBackend } from './add-backend';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 import { LiveInfo } from './live-info';
 import { BackendPool } from './pool';
-import { isOnline, type Requirements } from './routing';
+import type { Placement } from './placement';
+import { isOnline, type IntRange, type Requirements } from './routing';
 import { normalizeBaseUrl } from '../protocol/probe';
 import { TypedEmitter } from '@core/typed-emitter';
 
 export type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 
 const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
+/** A model folder read this recently is trusted when it lacks a file; older ones are read again first. */
+export const MODEL_LIST_FRESH_MS = 10_000;
 
 export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   readonly pool: BackendPool;
@@ -139,16 +142,43 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     return this.rank(req)[0] ?? null;
   }
 
-  /** Why no backend can run the job, readable; '' when one can. */
-  explainNoBackend(req: Requirements): string {
-    if (this.o.records.list().length === 0 && !this.launched.active) {
-      return 'No ComfyUI backend is set up. Add its URL in Settings → ComfyUI, or choose a ComfyUI folder to launch.';
-    }
-    if (this.live.size === 0) {
-      if (this.launched.state === 'starting') return 'ComfyUI is starting; the job runs once it is ready.';
-      return 'Every ComfyUI backend is disabled. Enable one in Settings → ComfyUI.';
-    }
-    return this.pool.explainNoBackend(req) ?? '';
+  /**
+   * Where a job with these needs can run, or why not (placement.ts). A model folder read more than
+   * `MODEL_LIST_FRESH_MS` ago is read again before a file counts as missing (`recheck`).
+   */
+  place(req: Requirements): Placement<ComfyBackend> {
+    const placement = this.pool.place(req, {
+      now: this.clock.now(),
+      freshMs: MODEL_LIST_FRESH_MS,
+      launching: this.launched.state === 'starting',
+      configured: this.o.records.list().some((r) => r.enabled) || this.launched.active,
+      disabled: this.o.records
+        .list()
+        .filter((r) => !r.enabled)
+        .map((r) => r.name || r.url),
+    });
+    if (placement.kind !== 'ready') return placement;
+    return { kind: 'ready', backends: placement.backends.flatMap((v) => this.live.get(v.id) ?? []) };
+  }
+
+  /** Read these model folders again (files added by hand or downloaded); 'changed' follows when something did. */
+  async recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void> {
+    await Promise.all(
+      targets.map((t) =>
+        this.pool
+          .refreshFolders(t.backendId, t.folders)
+          .catch((err: unknown) =>
+            this.log.warn('reading model folders failed', { id: t.backendId, error: String(err) }),
+          ),
+      ),
+    );
+    this.info.forget();
+    this.changed();
+  }
+
+  /** The range an INT input (e.g. a sampler's seed) accepts on the online backends, or null when unknown. */
+  intRange(classType: string, input: string): IntRange | null {
+    return this.pool.intRange(classType, input);
   }
 
   /** Subscribe to 'changed'; returns the unsubscribe function (the jobs engine's JobBackends shape). */

@@ -6,9 +6,9 @@
  */
 import { systemClock, type Clock } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
+import { placeJob, type Placement, type PlacementContext } from './placement';
 import {
   canonicalFolder,
-  explainNoBackend,
   isOnline,
   normalizeModelName,
   rankBackends,
@@ -16,6 +16,7 @@ import {
   type BackendKind,
   type BackendStatus,
   type BackendView,
+  type IntRange,
   type Requirements,
 } from './routing';
 
@@ -95,7 +96,38 @@ export async function fetchCapabilities(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
-  return { nodeClasses: new Set(Object.keys(info)), models, fetchedAt: clock.now() };
+  const at = clock.now();
+  return {
+    nodeClasses: new Set(Object.keys(info)),
+    models,
+    modelsReadAt: new Map([...models.keys()].map((f) => [f, at])),
+    intRanges: intRangesOf(info),
+    fetchedAt: at,
+  };
+}
+
+/** Every INT input's range, per node class, from an /object_info answer (comfyui-api.md §1 "GET /object_info"). */
+export function intRangesOf(info: Record<string, unknown>): Map<string, Map<string, IntRange>> {
+  const out = new Map<string, Map<string, IntRange>>();
+  for (const [cls, node] of Object.entries(info)) {
+    const input = (node as { input?: Record<string, unknown> } | null)?.input;
+    if (!input || typeof input !== 'object') continue;
+    for (const group of ['required', 'optional'] as const) {
+      const specs = input[group];
+      if (!specs || typeof specs !== 'object') continue;
+      for (const [name, spec] of Object.entries(specs as Record<string, unknown>)) {
+        if (!Array.isArray(spec) || spec[0] !== 'INT') continue;
+        const opts = (spec[1] ?? {}) as { min?: unknown; max?: unknown };
+        const range: IntRange = {};
+        if (typeof opts.min === 'number' && Number.isFinite(opts.min)) range.min = opts.min;
+        if (typeof opts.max === 'number' && Number.isFinite(opts.max)) range.max = opts.max;
+        let byInput = out.get(cls);
+        if (!byInput) out.set(cls, (byInput = new Map()));
+        byInput.set(name, range);
+      }
+    }
+  }
+  return out;
 }
 
 export interface BackendPoolOptions {
@@ -111,6 +143,7 @@ interface Entry {
   unsubscribe: (() => void) | null;
   capabilities: BackendCapabilities | null;
   refreshing: Promise<BackendCapabilities> | null;
+  folderReads: Map<string, Promise<void>>;
   lastModel: string | null;
 }
 
@@ -133,7 +166,15 @@ export class BackendPool {
   add(backend: PoolBackend, info: PoolMemberInfo = {}): void {
     if (this.entries.some((e) => e.backend.id === backend.id))
       throw new Error(`backend "${backend.id}" is already in the pool`);
-    const entry: Entry = { backend, info, unsubscribe: null, capabilities: null, refreshing: null, lastModel: null };
+    const entry: Entry = {
+      backend,
+      info,
+      unsubscribe: null,
+      capabilities: null,
+      refreshing: null,
+      folderReads: new Map(),
+      lastModel: null,
+    };
     this.entries.push(entry);
     if (typeof backend.on === 'function') {
       let wasOnline = isOnline(backend.status);
@@ -194,6 +235,36 @@ export class BackendPool {
     return p;
   }
 
+  /**
+   * Read some model folders of one backend again (a file copied in by hand, a finished download): ComfyUI
+   * re-reads a folder when it changed, so the next `/models/<folder>` answer is current. Concurrent calls for
+   * the same backend share one read.
+   */
+  async refreshFolders(id: string, folders: readonly string[]): Promise<void> {
+    const e = this.entry(id);
+    if (!e?.capabilities || folders.length === 0) return;
+    const key = [...folders].sort().join('\u0000');
+    const running = e.folderReads.get(key);
+    if (running) return running;
+    const read = (async () => {
+      const lists = await Promise.all(
+        folders.map(async (folder) => [canonicalFolder(folder), await e.backend.client.models(folder)] as const),
+      );
+      const caps = e.capabilities;
+      if (!caps) return;
+      const at = this.clock.now();
+      const models = new Map(caps.models);
+      const readAt = new Map(caps.modelsReadAt);
+      for (const [folder, files] of lists) {
+        models.set(folder, new Set(files.map(normalizeModelName)));
+        readAt.set(folder, at);
+      }
+      e.capabilities = { ...caps, models, modelsReadAt: readAt };
+    })().finally(() => e.folderReads.delete(key));
+    e.folderReads.set(key, read);
+    return read;
+  }
+
   /** Refresh every online backend; failures are logged and reported per id, never thrown. */
   async refreshAll(): Promise<Record<string, 'ok' | string>> {
     const out: Record<string, 'ok' | string> = {};
@@ -244,9 +315,26 @@ export class BackendPool {
     return this.rank(req)[0] ?? null;
   }
 
-  /** Why no backend fits, readable; null when one does. */
-  explainNoBackend(req: Requirements): string | null {
-    return explainNoBackend(this.views(), req);
+  /** Where the job can run, or why not (placement.ts). */
+  place(req: Requirements, ctx: Omit<PlacementContext, 'readAt'>): Placement {
+    return placeJob(this.views(), req, {
+      ...ctx,
+      readAt: (id, folder) => this.entry(id)?.capabilities?.modelsReadAt.get(canonicalFolder(folder)) ?? null,
+    });
+  }
+
+  /** The range an INT input accepts on every online backend that reported it (the narrowest), or null. */
+  intRange(classType: string, input: string): IntRange | null {
+    let out: IntRange | null = null;
+    for (const e of this.entries) {
+      if (!isOnline(e.backend.status)) continue;
+      const r = e.capabilities?.intRanges.get(classType)?.get(input);
+      if (!r) continue;
+      out ??= {};
+      if (r.min !== undefined) out.min = Math.max(out.min ?? -Infinity, r.min);
+      if (r.max !== undefined) out.max = Math.min(out.max ?? Infinity, r.max);
+    }
+    return out;
   }
 
   private entry(id: string): Entry | undefined {

@@ -1,6 +1,6 @@
 /**
  * Choosing a ComfyUI backend for a job: pure functions over plain data, so the scheduler and the tests see
- * exactly the same rules.
+ * exactly the same rules (why none can run it now: placement.ts).
  *
  * - Only online backends (idle or busy) whose capabilities are known and include every required node class
  *   and model file are candidates.
@@ -26,10 +26,20 @@ export interface Requirements {
   preferModel?: string;
 }
 
+/** The range ComfyUI accepts for an INT input (from /object_info). */
+export interface IntRange {
+  min?: number;
+  max?: number;
+}
+
 export interface BackendCapabilities {
   nodeClasses: ReadonlySet<string>;
   /** Folder → file names, normalised with `normalizeModelName`. */
   models: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Folder → when its file list was read (clock time). */
+  modelsReadAt: ReadonlyMap<string, number>;
+  /** Node class → INT input → the range ComfyUI accepts (e.g. KSampler.seed). */
+  intRanges: ReadonlyMap<string, ReadonlyMap<string, IntRange>>;
   /** Clock time of the fetch. */
   fetchedAt: number;
 }
@@ -101,72 +111,18 @@ export function pickBackend<T extends BackendView>(backends: readonly T[], req: 
   return rankBackends(backends, req)[0] ?? null;
 }
 
-const nameOf = (b: BackendView) => b.name ?? b.id;
-const modelLabel = (m: ModelRef) => `${normalizeModelName(m.file)} (models/${canonicalFolder(m.folder)})`;
-
-/**
- * Why no backend can run the job, in one readable sentence; null when one can.
- * Examples: "No backend has flux1-dev.safetensors (models/diffusion_models)."
- *           "No ComfyUI backend is online (home-pc: offline, gpu-box: error)."
- */
-export function explainNoBackend(backends: readonly BackendView[], req: Requirements): string | null {
-  if (pickBackend(backends, req)) return null;
-  if (backends.length === 0) return 'No ComfyUI backend is set up.';
-  const online = backends.filter((b) => isOnline(b.status));
-  if (online.length === 0) {
-    return `No ComfyUI backend is online (${backends.map((b) => `${nameOf(b)}: ${b.status}`).join(', ')}).`;
-  }
-  const known = online.filter((b) => b.capabilities !== null);
-  if (known.length === 0) {
-    return `The online backends have not reported their nodes and models yet (${online.map(nameOf).join(', ')}).`;
-  }
-  const misses = known.map((b) => ({ b, miss: missingOn(b.capabilities!, req) }));
-  const nowhereModels = uniqueModels(req.models).filter((m) =>
-    misses.every(({ miss }) => miss.models.some((x) => sameModel(x, m))),
-  );
-  const nowhereClasses = unique(req.nodeClasses).filter((c) =>
-    misses.every(({ miss }) => miss.nodeClasses.includes(c)),
-  );
-  const parts: string[] = [];
-  if (nowhereModels.length > 0) {
-    parts.push(`No backend has ${listOf(nowhereModels.map(modelLabel))}.`);
-  }
-  if (nowhereClasses.length > 0) {
-    const noun = nowhereClasses.length === 1 ? 'the node' : 'the nodes';
-    parts.push(`No backend has ${noun} ${listOf(nowhereClasses)} (a custom node may be missing).`);
-  }
-  if (parts.length === 0) {
-    // Each requirement exists somewhere, but no single backend has them all.
-    const lines = misses.map(({ b, miss }) => {
-      const lacks = [...miss.models.map((m) => normalizeModelName(m.file)), ...miss.nodeClasses];
-      return `${nameOf(b)} lacks ${listOf(lacks)}`;
-    });
-    parts.push(`No single backend has everything: ${lines.join('; ')}.`);
-  }
-  const offline = backends.filter((b) => !isOnline(b.status));
-  if (offline.length > 0) parts.push(`Not online: ${offline.map((b) => `${nameOf(b)} (${b.status})`).join(', ')}.`);
-  const unknown = online.filter((b) => b.capabilities === null);
-  if (unknown.length > 0) parts.push(`Not checked yet: ${unknown.map(nameOf).join(', ')}.`);
-  return parts.join(' ');
-}
-
 function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
-function sameModel(a: ModelRef, b: ModelRef): boolean {
+export function sameModel(a: ModelRef, b: ModelRef): boolean {
   return (
     canonicalFolder(a.folder) === canonicalFolder(b.folder) && normalizeModelName(a.file) === normalizeModelName(b.file)
   );
 }
 
-function uniqueModels(ms: readonly ModelRef[]): ModelRef[] {
+export function uniqueModels(ms: readonly ModelRef[]): ModelRef[] {
   const out: ModelRef[] = [];
   for (const m of ms) if (!out.some((x) => sameModel(x, m))) out.push(m);
   return out;
-}
-
-function listOf(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

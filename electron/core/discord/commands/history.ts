@@ -5,7 +5,7 @@ import { JobStatusSchema } from '@shared/jobs';
 import { DeliverySchema } from '@shared/settings';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { oneLine, shortId } from '@shared/format';
+import { jobLabel, oneLine } from '@shared/format';
 import { Refusal, replyEphemeral, replyInfo } from '../respond';
 import { submitRerun } from '../submit';
 
@@ -61,7 +61,7 @@ export const command: BotCommand = {
       const limit = Math.min(25, Math.max(1, i.options.getInteger('limit') ?? 10));
       const jobs = await core.call('jobs.list', { ...(status.success ? { statuses: [status.data] } : {}), limit });
       const lines = jobs.map(
-        (j) => `\`${shortId(j.id)}\` ${j.status} · ${ctx.catalog.title(j.workflow)} · ${oneLine(j.prompt, 60)}`,
+        (j) => `\`${jobLabel(j)}\` ${j.status} · ${ctx.catalog.title(j.workflow)} · ${oneLine(j.prompt, 60)}`,
       );
       await replyInfo(i, 'Your jobs', lines.join('\n') || 'No jobs yet.', [], ctx.logger);
       return;

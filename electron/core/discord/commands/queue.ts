@@ -3,7 +3,7 @@ import { SlashCommandBuilder } from 'discord.js';
 import { formatDuration, progressBar, PHASE_LABELS } from '@shared/embeds';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
-import { oneLine, shortId } from '@shared/format';
+import { jobLabel, oneLine } from '@shared/format';
 import { replyInfo } from '../respond';
 
 const data = new SlashCommandBuilder()
@@ -38,7 +38,7 @@ export const command: BotCommand = {
         // The core blanks the prompts of jobs this user may not see.
         const visible = mine || job.prompt !== '' || Object.keys(job.params).length > 0;
         const what = visible
-          ? `${shortId(job.id)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
+          ? `${jobLabel(job)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
           : 'someone else’s job';
         return `**${n + 1}.** ${PHASE_LABELS[progress.phase]} ${Math.floor(progress.percent)}% — ${what}`;
       });
@@ -64,7 +64,7 @@ export const command: BotCommand = {
         if (live.etaMs !== null) lines.push(`Time left: about ${formatDuration(live.etaMs)}`);
       }
       if (job.error) lines.push(`Error: ${job.error}`);
-      await replyInfo(i, `Job ${shortId(job.id)}`, lines.join('\n'), [], ctx.logger);
+      await replyInfo(i, `Job ${jobLabel(job)}`, lines.join('\n'), [], ctx.logger);
       return;
     }
     if (sub === 'cancel') {
@@ -76,7 +76,7 @@ export const command: BotCommand = {
         interrupting: 'interrupted',
         'already-ended': 'already over',
       }[result.action];
-      await replyInfo(i, 'Cancelled', `Job ${shortId(job.id)} was ${said}.`, [], ctx.logger);
+      await replyInfo(i, 'Cancelled', `Job ${jobLabel(job)} was ${said}.`, [], ctx.logger);
       return;
     }
     if (sub === 'clear') {

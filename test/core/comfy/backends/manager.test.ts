@@ -152,7 +152,7 @@ describe('BackendManager: picking a backend', () => {
 
   it('picks an online backend that has the models and explains when none fits', async () => {
     h = makeManager();
-    expect(h.manager.explainNoBackend(needs('a.safetensors'))).toMatch(/No ComfyUI backend is set up/);
+    expect(h.manager.place(needs('a.safetensors'))).toMatchObject({ kind: 'wait', reason: 'No ComfyUI is set up' });
 
     const a = await fake({ checkpoints: ['a.safetensors'] });
     const ab = await fake({ checkpoints: ['a.safetensors', 'b.safetensors'] });
@@ -165,23 +165,30 @@ describe('BackendManager: picking a backend', () => {
     expect(h.manager.rank(needs('a.safetensors')).map((b) => b.url)).toEqual(h.manager.list().map((b) => b.url));
     expect(h.manager.pick(needs('a.safetensors'))).toBe(h.manager.list()[0]);
     expect(h.manager.pick(needs('b.safetensors'))?.url).toBe(ab.url);
-    expect(h.manager.explainNoBackend(needs('b.safetensors'))).toBe('');
+    expect(h.manager.place(needs('b.safetensors'))).toMatchObject({ kind: 'ready' });
 
     expect(h.manager.pick(needs('c.safetensors'))).toBeNull();
-    expect(h.manager.explainNoBackend(needs('c.safetensors'))).toBe(
-      'No backend has c.safetensors (models/checkpoints).',
-    );
+    expect(h.manager.place(needs('c.safetensors'))).toMatchObject({
+      kind: 'never',
+      reason: 'No ComfyUI has c.safetensors (checkpoints)',
+    });
     const custom: Requirements = { nodeClasses: ['VHS_VideoCombine'], models: [] };
-    expect(h.manager.explainNoBackend(custom)).toMatch(/VHS_VideoCombine/);
+    expect(h.manager.place(custom)).toMatchObject({ kind: 'never', reason: expect.stringMatching(/VHS_VideoCombine/) });
 
     // Everything offline: the explanation names each backend's state.
     await Promise.all([a.crash(), ab.crash()]);
     await until(h.manager, () => ids.every((id) => !online(statusOf(h!, id))));
     expect(h.manager.pick(needs('a.safetensors'))).toBeNull();
-    expect(h.manager.explainNoBackend(needs('a.safetensors'))).toMatch(/No ComfyUI backend is online/);
+    expect(h.manager.place(needs('a.safetensors'))).toMatchObject({
+      kind: 'wait',
+      reason: expect.stringMatching(/No ComfyUI is online/),
+    });
 
     for (const id of ids) await h.manager.setEnabled(id, false);
-    expect(h.manager.explainNoBackend(needs('a.safetensors'))).toMatch(/disabled/);
+    expect(h.manager.place(needs('a.safetensors'))).toMatchObject({
+      kind: 'wait',
+      reason: expect.stringMatching(/Every ComfyUI is turned off/),
+    });
   });
 
   it('frees VRAM on one backend or on every online one', async () => {

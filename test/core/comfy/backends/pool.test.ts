@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { placeJob, type PlacementContext } from '@core/comfy/backends/placement';
 import {
   BackendPool,
-  explainNoBackend,
   fetchCapabilities,
   pickBackend,
   rankBackends,
@@ -18,9 +18,25 @@ function caps(nodeClasses: string[], models: Record<string, string[]>): BackendC
   return {
     nodeClasses: new Set(nodeClasses),
     models: new Map(Object.entries(models).map(([k, v]) => [k, new Set(v)])),
+    modelsReadAt: new Map(Object.keys(models).map((k) => [k, 0])),
+    intRanges: new Map(),
     fetchedAt: 0,
   };
 }
+
+/** Model lists read at time 0, and it is time 0: fresh. */
+const ctx = (more: Partial<PlacementContext> = {}): PlacementContext => ({
+  now: 0,
+  freshMs: 10_000,
+  readAt: () => 0,
+  launching: false,
+  configured: true,
+  ...more,
+});
+const why = (backends: BackendView[], req: Requirements, more?: Partial<PlacementContext>) => {
+  const p = placeJob(backends, req, ctx(more));
+  return p.kind === 'ready' ? null : { kind: p.kind, reason: p.reason, hint: p.hint };
+};
 
 const FLUX_NODES = ['UNETLoader', 'DualCLIPLoader', 'FluxGuidance', 'SaveImage'];
 const flux: Requirements = {
@@ -101,34 +117,52 @@ describe('pickBackend', () => {
   });
 });
 
-describe('explainNoBackend', () => {
-  it('is null when a backend fits', () => {
-    expect(explainNoBackend([view('a', 'idle', 0, fluxCaps())], flux)).toBeNull();
+describe('placeJob: why a job cannot run', () => {
+  it('is ready when a backend fits', () => {
+    expect(placeJob([view('a', 'idle', 0, fluxCaps())], flux, ctx())).toMatchObject({ kind: 'ready' });
   });
 
-  it('says when there is no backend at all, or none online', () => {
-    expect(explainNoBackend([], flux)).toBe('No ComfyUI backend is set up.');
+  it('waits when there is no backend at all, none online, one starting, or none has reported yet', () => {
+    expect(why([], flux)).toMatchObject({ kind: 'wait', reason: 'No ComfyUI is set up' });
     expect(
-      explainNoBackend(
-        [{ ...view('home', 'offline', 0, null), name: 'home-pc' }, view('gpu-box', 'error', 0, fluxCaps())],
-        flux,
-      ),
-    ).toBe('No ComfyUI backend is online (home-pc: offline, gpu-box: error).');
-    expect(explainNoBackend([view('a', 'idle', 0, null)], flux)).toBe(
-      'The online backends have not reported their nodes and models yet (a).',
-    );
+      why([{ ...view('home', 'offline', 0, null), name: 'home-pc' }, view('gpu-box', 'error', 0, fluxCaps())], flux),
+    ).toMatchObject({ kind: 'wait', reason: 'No ComfyUI is online (home-pc: offline, gpu-box: error)' });
+    expect(why([view('a', 'offline', 0, null)], flux, { launching: true })).toMatchObject({
+      kind: 'wait',
+      reason: 'Waiting for ComfyUI to start',
+    });
+    expect(why([view('a', 'idle', 0, null)], flux)).toMatchObject({ kind: 'wait', reason: 'Checking what a can run' });
   });
 
-  it('names the model and node no backend has', () => {
+  it('names the model and node no backend has, and how to get them; waits while another may come back', () => {
     const noFlux = caps(['UNETLoader', 'DualCLIPLoader', 'SaveImage'], {
       diffusion_models: [],
       text_encoders: ['t5xxl_fp16.safetensors'],
     });
-    const msg = explainNoBackend([view('a', 'idle', 0, noFlux), view('b', 'offline', 0, null)], flux);
-    expect(msg).toBe(
-      'No backend has flux1-dev.safetensors (models/diffusion_models). ' +
-        'No backend has the node FluxGuidance (a custom node may be missing). Not online: b (offline).',
-    );
+    expect(why([view('a', 'idle', 0, noFlux)], flux)).toEqual({
+      kind: 'never',
+      reason: 'No ComfyUI has flux1-dev.safetensors (diffusion_models); No ComfyUI has the node FluxGuidance',
+      hint:
+        "Download it on the Models page, or put the file in ComfyUI's models/diffusion_models folder. " +
+        'Install the custom node that provides it (ComfyUI Manager can), then restart ComfyUI.',
+    });
+    // With another backend offline, the job waits for it (it may have them).
+    expect(why([view('a', 'idle', 0, noFlux), view('b', 'offline', 0, null)], flux)).toMatchObject({
+      kind: 'wait',
+      reason:
+        'No ComfyUI has flux1-dev.safetensors (diffusion_models); No ComfyUI has the node FluxGuidance; waiting for b (offline)',
+    });
+  });
+
+  it('reads a stale model folder again before a file counts as missing', () => {
+    const noFlux = caps(FLUX_NODES, { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] });
+    const p = placeJob([view('a', 'idle', 0, noFlux)], flux, ctx({ now: 60_000 }));
+    expect(p).toMatchObject({
+      kind: 'wait',
+      why: 'checking',
+      reason: 'Looking for flux1-dev.safetensors (diffusion_models) on ComfyUI',
+      recheck: [{ backendId: 'a', folders: ['diffusion_models'] }],
+    });
   });
 
   it('explains when the requirements are split across backends', () => {
@@ -137,10 +171,11 @@ describe('explainNoBackend', () => {
       text_encoders: ['t5xxl_fp16.safetensors'],
     });
     const onlyNodes = caps(FLUX_NODES, { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] });
-    const msg = explainNoBackend([view('a', 'idle', 0, onlyModel), view('b', 'busy', 3, onlyNodes)], flux);
-    expect(msg).toBe(
-      'No single backend has everything: a lacks UNETLoader, DualCLIPLoader and FluxGuidance; b lacks flux1-dev.safetensors.',
-    );
+    expect(why([view('a', 'idle', 0, onlyModel), view('b', 'busy', 3, onlyNodes)], flux)).toMatchObject({
+      kind: 'never',
+      reason:
+        'No single ComfyUI has everything (a lacks UNETLoader, DualCLIPLoader and FluxGuidance; b lacks flux1-dev.safetensors)',
+    });
   });
 });
 
@@ -219,7 +254,10 @@ describe('fetchCapabilities / BackendPool', () => {
     expect(() => pool.add(member('one', full, s1))).toThrow(/already/);
 
     expect(pool.pick(flux)).toBeNull();
-    expect(pool.explainNoBackend(flux)).toContain('have not reported');
+    expect(pool.place(flux, { now: 0, freshMs: 10_000, launching: false, configured: true })).toMatchObject({
+      kind: 'wait',
+      why: 'checking',
+    });
 
     const [a, b] = [pool.refresh('one'), pool.refresh('one')];
     expect(a).toBe(b); // one shared fetch
@@ -302,7 +340,10 @@ describe('BackendPool follows backend status events', () => {
     status = 'offline';
     for (const l of listeners) l('offline');
     expect(pool.capabilities('live')).toBeNull();
-    expect(pool.explainNoBackend(flux)).toBe('No ComfyUI backend is online (This PC: offline).');
+    expect(pool.place(flux, { now: 0, freshMs: 10_000, launching: false, configured: true })).toMatchObject({
+      kind: 'wait',
+      reason: 'No ComfyUI is online (This PC: offline)',
+    });
 
     pool.remove('live');
     expect(listeners).toHaveLength(0);
