@@ -3,7 +3,7 @@
  * renderer draws the same shape as a Discord preview (template editor, job details). Pure functions, no
  * discord.js; every text is clamped to Discord's embed limits here so both sides agree on what is shown.
  */
-import type { JobPhase, JobProgressView } from './api/jobs';
+import type { JobPhase, JobProgressView, JobWait } from './api/jobs';
 import type { Job } from './jobs';
 import { buttonId, type ButtonAction } from './button-ids';
 import type { Template } from './templates';
@@ -153,6 +153,8 @@ export const PHASE_LABELS: Record<JobPhase, string> = {
 export type JobLike = Pick<Job, 'id' | 'number' | 'prompt' | 'negative' | 'workflow' | 'params' | 'userId'> & {
   status?: Job['status'];
   error?: string | null;
+  errorHint?: string | null;
+  lora?: Job['lora'];
 };
 
 export interface ProgressEmbedInput {
@@ -166,18 +168,31 @@ export interface ProgressEmbedInput {
   previewUrl?: string | null;
 }
 
+/** When a waiting job should start, as a person reads it ("Starts in about 2 min", "No estimate yet"). */
+export function startsText(wait: JobWait): string | null {
+  if (wait.kind !== 'queue') return null;
+  if (wait.startsInMs === null) return 'No estimate yet';
+  if (wait.startsInMs < 1_000) return 'Starts now';
+  if (wait.startsInMs < 60_000) return 'Starts in less than a minute';
+  return `Starts in about ${formatDuration(Math.round(wait.startsInMs / 60_000) * 60_000)}`;
+}
+
 export function progressEmbed(input: ProgressEmbedInput): EmbedView {
   const { job, progress } = input;
   const phase: JobPhase = progress?.phase ?? 'queued';
   const percent = progress?.percent ?? 0;
+  const wait = progress?.wait ?? null;
   const lines = [`${progressBar(percent)} **${Math.floor(percent)}%**`, `${PHASE_LABELS[phase]}${stepText(progress)}`];
+  if (wait && wait.kind !== 'queue') lines.push(`**${wait.reason}.** ${wait.hint}`);
   const fields: EmbedField[] = [];
   if (progress?.position != null) fields.push(field('Position', `#${progress.position}`));
+  const starts = wait ? startsText(wait) : null;
+  if (starts) fields.push(field('Start', starts));
   if (progress?.etaMs != null) fields.push(field('Time left', `about ${formatDuration(progress.etaMs)}`));
   fields.push(field('Workflow', input.workflowTitle ?? job.workflow));
   if (input.who) fields.push(field('For', input.who));
   return clampEmbed({
-    title: phase === 'queued' ? 'Queued' : 'Generating…',
+    title: phase !== 'queued' ? 'Generating…' : wait && wait.kind !== 'queue' ? 'Waiting' : 'Queued',
     description: `${lines.join('\n')}\n\n${quotePrompt(job.prompt)}`,
     color: phase === 'queued' ? EMBED_COLORS.queued : EMBED_COLORS.running,
     fields,
@@ -262,7 +277,9 @@ export interface ResultEmbedInput {
 
 export function resultEmbed(input: ResultEmbedInput): EmbedView {
   const { job } = input;
-  const fields: EmbedField[] = [...paramFields(job.params)];
+  const fields: EmbedField[] = [
+    ...paramFields(job.lora ? { ...job.params, lora: job.lora.name, lora_strength: job.lora.strength } : job.params),
+  ];
   fields.unshift(field('Workflow', input.workflowTitle ?? job.workflow));
   if (input.who) fields.push(field('By', input.who));
   let description = quotePrompt(job.prompt);
@@ -350,7 +367,7 @@ export function jobEndedEmbed(
     title: cancelled ? 'Cancelled' : 'Generation failed',
     description: cancelled
       ? `${quotePrompt(job.prompt)}\n\nThis job was cancelled.`
-      : `${quotePrompt(job.prompt)}\n\n**Error:** ${job.error ?? 'unknown error'}\n\n**What to do:** try again with /generate, or ask the server admin to check ComfyUI.`,
+      : `${quotePrompt(job.prompt)}\n\n**Error:** ${job.error ?? 'unknown error'}\n\n**What to do:** ${job.errorHint ?? 'Ask the desktop owner to look at ComfyDesk’s Health page.'}`,
     color: cancelled ? EMBED_COLORS.cancelled : EMBED_COLORS.failed,
     fields: [field('Workflow', workflowTitle ?? job.workflow)],
     imageUrl: null,

@@ -13,6 +13,8 @@ export const BackendSummarySchema = z.object({
   status: BackendStatusSchema,
   version: z.string().nullable(),
   error: z.string().nullable(),
+  /** ComfyDesk's prompts on it now: running plus waiting in its own queue. */
+  load: z.number().int().nonnegative(),
 });
 export type BackendSummary = z.infer<typeof BackendSummarySchema>;
 

@@ -34,7 +34,28 @@ export const WorkflowProposalSchema = z.object({
 });
 export type WorkflowProposal = z.infer<typeof WorkflowProposalSchema>;
 
+/** Can a workflow run now, with the model files it would use? `wait`: maybe later (ComfyUI starting, offline…). */
+export const WorkflowReadinessSchema = z.object({
+  id: z.string(),
+  state: z.enum(['ready', 'wait', 'never']),
+  /** Why not, in one line (null when ready). */
+  reason: z.string().nullable(),
+  /** What would help (null when ready). */
+  hint: z.string().nullable(),
+  /** The files and node classes no ComfyUI has (for `never`). */
+  missing: z.object({
+    models: z.array(z.object({ folder: z.string(), file: z.string() })),
+    nodeClasses: z.array(z.string()),
+  }),
+});
+export type WorkflowReadiness = z.infer<typeof WorkflowReadinessSchema>;
+
 export const workflowsMethods = {
+  'workflows.readiness': method(
+    z.object({}).strict().optional().default({}),
+    z.array(WorkflowReadinessSchema),
+    'Which workflows can run now on the online ComfyUIs (with the model files they would use), and why not.',
+  ),
   'workflows.propose': method(
     z
       .object({

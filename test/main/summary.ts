@@ -11,6 +11,7 @@ export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
     status: 'idle',
     version: null,
     error: null,
+    load: 0,
     ...over,
   };
 }

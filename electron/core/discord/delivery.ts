@@ -62,7 +62,7 @@ const EXT_BY_MIME: Record<string, string> = {
 };
 
 export type DeliveryOutcome =
-  | { kind: 'sent'; where: 'channel' | 'dm'; messageId: string; dmFallback: boolean }
+  | { kind: 'sent'; where: 'channel' | 'dm'; channelId: string; messageId: string; dmFallback: boolean }
   | { kind: 'queued'; error: string }
   | { kind: 'skipped'; reason: string };
 
@@ -122,7 +122,7 @@ export class Delivery {
         try {
           const dm = await client.users.createDM(fresh.userId);
           const id = await this.send(client, dm.id, fresh, { limit: DEFAULT_UPLOAD_LIMIT, mention: false });
-          return await this.sent(fresh, id, 'dm', false);
+          return await this.sent(fresh, { channelId: dm.id, messageId: id }, 'dm', false);
         } catch (err) {
           if (!DM_CLOSED.has(codeOf(err))) throw err;
           this.o.logger.info('DMs closed; delivering in the channel', { jobId: fresh.id });
@@ -134,7 +134,7 @@ export class Delivery {
       const guild = fresh.guildId ? await this.o.core.call('discord.guild', { id: fresh.guildId }) : null;
       const limit = guild?.settings.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
       const id = await this.send(client, fresh.channelId, fresh, { limit, mention: true, dmClosed: wantsDm });
-      return await this.sent(fresh, id, 'channel', wantsDm);
+      return await this.sent(fresh, { channelId: fresh.channelId, messageId: id }, 'channel', wantsDm);
     } catch (err) {
       return this.queue(fresh, err instanceof Error ? err.message : String(err));
     }
@@ -142,12 +142,12 @@ export class Delivery {
 
   private async sent(
     job: Job,
-    messageId: string,
+    posted: { channelId: string; messageId: string },
     where: 'channel' | 'dm',
     dmFallback: boolean,
   ): Promise<DeliveryOutcome> {
-    await this.o.core.call('discord.delivered', { jobId: job.id, messageId });
-    return { kind: 'sent', where, messageId, dmFallback };
+    await this.o.core.call('discord.delivered', { jobId: job.id, messageId: posted.messageId });
+    return { kind: 'sent', where, ...posted, dmFallback };
   }
 
   private async queue(job: Job, error: string): Promise<DeliveryOutcome> {
@@ -204,11 +204,11 @@ export class Delivery {
       ...(prepared.reason ? { notAttachedReason: prepared.reason } : {}),
       durationMs: job.endedAt && job.startedAt ? job.endedAt - job.startedAt : null,
     });
-    const available = {
-      upscale: this.o.catalog.byKind('upscale').length > 0,
-      edit: this.o.catalog.byKind('edit').length > 0,
-      img2video: this.o.catalog.byKind('img2video').length > 0,
-    };
+    // Offer Upscale, Edit and Animate only when a workflow for them can run now.
+    const readiness = await this.o.core.call('workflows.readiness', {}).catch(() => []);
+    const runnable = (kind: 'upscale' | 'edit' | 'img2video'): boolean =>
+      this.o.catalog.byKind(kind).some((w) => readiness.find((r) => r.id === w.id)?.state === 'ready');
+    const available = { upscale: runnable('upscale'), edit: runnable('edit'), img2video: runnable('img2video') };
     let content: string | undefined;
     if (opts.mention)
       content = opts.dmClosed ? `<@${job.userId}> your DMs are closed, so your result is here.` : `<@${job.userId}>`;

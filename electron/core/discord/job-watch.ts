@@ -29,12 +29,29 @@ export interface JobWatchOptions {
   online(): boolean;
 }
 
+/** Where the result is, as the progress message says it once the job is done. */
+export type ResultWhere =
+  /** Before delivery: where it is going. */
+  | { kind: 'expected'; delivery: Job['delivery'] }
+  /** After delivery: where it went (or that it is kept to retry). */
+  | { kind: 'outcome'; outcome: DeliveryOutcome; besideProgress: boolean };
+
+function whereText(where: ResultWhere | null): string {
+  if (!where) return 'The result is posted below.';
+  if (where.kind === 'expected') {
+    return where.delivery === 'dm' ? 'Sending the result by direct message…' : 'The result is posted below.';
+  }
+  const { outcome, besideProgress } = where;
+  if (outcome.kind === 'queued')
+    return 'The result could not be posted yet; ComfyDesk will try again when Discord is reachable.';
+  if (outcome.kind === 'skipped') return 'The result is posted below.';
+  if (outcome.dmFallback) return 'Your DMs are closed, so the result is posted below.';
+  if (besideProgress) return 'The result is posted below.';
+  return outcome.where === 'dm' ? 'The result was sent to you by direct message.' : 'The result is posted below.';
+}
+
 /** The progress message's final state. */
-export function endedPayload(
-  job: Job,
-  workflowTitle: string,
-  outcome: DeliveryOutcome | null,
-): Omit<EditPayload, 'preview'> {
+export function endedPayload(job: Job, workflowTitle: string, where: ResultWhere | null): Omit<EditPayload, 'preview'> {
   if (job.status !== 'done') {
     return {
       embeds: [toApiEmbed(jobEndedEmbed(job, workflowTitle))],
@@ -42,16 +59,11 @@ export function endedPayload(
       clearAttachments: true,
     };
   }
-  let where = 'The result is posted below.';
-  if (outcome?.kind === 'sent' && outcome.where === 'dm') where = 'The result was sent to you by direct message.';
-  if (outcome?.kind === 'sent' && outcome.dmFallback) where = 'Your DMs are closed, so the result is posted below.';
-  if (outcome?.kind === 'queued')
-    where = 'The result could not be posted yet; ComfyDesk will try again when Discord is reachable.';
   return {
     embeds: [
       {
         title: 'Done',
-        description: `${progressBar(100)} **100%**\n\n${where}`,
+        description: `${progressBar(100)} **100%**\n\n${whereText(where)}`,
         color: EMBED_COLORS.done,
         footer: { text: `Job ${jobLabel(job)}` },
       },
@@ -99,7 +111,7 @@ export class JobWatch {
       this.jobs.set(job.id, job);
       return;
     }
-    this.track(this.finish(job, null));
+    this.track(this.finish(job, job.status === 'done' ? { kind: 'expected', delivery: job.delivery } : null));
   }
 
   /** Resolves when every ended-job task started so far (delivery + final edit) is done. */
@@ -148,14 +160,30 @@ export class JobWatch {
     });
   }
 
+  /**
+   * A job ended: its progress message shows the final state first, so it never says "Generating… 54%" under a
+   * result already posted; then the result goes out, and the message is edited once more only when the result
+   * did not go where it said (DMs closed, kept to retry, sent by DM to a different channel).
+   */
   private async ended(job: Job): Promise<void> {
-    const outcome = job.status === 'done' ? await this.o.delivery.deliver(job) : null;
-    await this.finish(job, outcome);
+    if (job.status !== 'done') {
+      await this.finish(job, null);
+      return;
+    }
+    const expected: ResultWhere = { kind: 'expected', delivery: job.delivery };
+    await this.finish(job, expected);
+    const outcome = await this.o.delivery.deliver(job);
+    const where: ResultWhere = {
+      kind: 'outcome',
+      outcome,
+      besideProgress: outcome.kind === 'sent' && outcome.channelId === job.channelId,
+    };
+    if (whereText(where) !== whereText(expected)) await this.finish(job, where);
   }
 
-  private async finish(job: Job, outcome: DeliveryOutcome | null): Promise<void> {
+  private async finish(job: Job, where: ResultWhere | null): Promise<void> {
     if (!this.o.online()) return;
     this.ensureAttached(job.id, job);
-    await this.o.progress.finish(job.id, endedPayload(job, this.o.catalog.title(job.workflow), outcome));
+    await this.o.progress.finish(job.id, endedPayload(job, this.o.catalog.title(job.workflow), where));
   }
 }

@@ -132,7 +132,10 @@ export class ProgressMessenger {
     this.schedule(view.jobId, state);
   }
 
-  /** The job is over: send this final state (after the interval), then forget the job. Resolves once sent. */
+  /**
+   * The job is over: send this final state at once (it must be on the message before the result appears, so it
+   * does not wait for the edit interval), then forget the job. Resolves once sent.
+   */
   finish(jobId: string, final: Omit<EditPayload, 'preview'>): Promise<void> {
     this.goneJobs.delete(jobId);
     const state = this.states.get(jobId);
@@ -186,8 +189,12 @@ export class ProgressMessenger {
   }
 
   private schedule(jobId: string, state: State): void {
+    if (state.final && state.timer) {
+      this.o.clock.clearTimeout(state.timer);
+      state.timer = null;
+    }
     if (!state.target || state.inFlight || state.timer || !state.dirty || state.gone) return;
-    const wait = Math.max(0, state.lastEditAt + this.currentInterval() - this.o.clock.now());
+    const wait = state.final ? 0 : Math.max(0, state.lastEditAt + this.currentInterval() - this.o.clock.now());
     if (wait === 0) {
       void this.flush(jobId, state);
       return;
@@ -254,8 +261,14 @@ export class ProgressMessenger {
       try {
         return await this.o.sink.edit(target, 'interaction', payload);
       } catch (err) {
-        // 50027: the token died early (clock skew); the bot token still reaches a channel message.
-        if ((err as { code?: unknown }).code !== 50027 || !target.channelId) throw err;
+        // 401 / 50027: the token died early (clock skew, a reset). Remember it for this job, so later edits go
+        // straight to the channel message with the bot token instead of being refused first every time.
+        const { code, status } = err as { code?: unknown; status?: unknown };
+        if ((code !== 50027 && status !== 401) || !target.channelId) throw err;
+        target.interactionToken = null;
+        this.o.logger.info('interaction token refused; editing with the bot token from now on', {
+          message: target.messageId,
+        });
       }
     }
     if (!target.channelId)

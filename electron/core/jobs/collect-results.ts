@@ -15,6 +15,8 @@ const ATTEMPTS = 4;
 export interface CollectOutcome {
   status: Extract<JobStatus, 'done' | 'failed'>;
   error: string | null;
+  /** For a failure: what would help. */
+  hint?: string;
   reason: string;
 }
 
@@ -38,7 +40,8 @@ export async function collectResults(
         return outputs.length === 0
           ? {
               status: 'failed',
-              error: 'ComfyUI finished without saving any image or video (does the workflow end in a Save node?).',
+              error: 'ComfyUI finished without saving any image or video.',
+              hint: 'The workflow must end in a Save Image or Save Video node; check it on the Workflows page.',
               reason: 'no outputs',
             }
           : { status: 'done', error: null, reason: `${outputs.length} output(s)` };
@@ -48,6 +51,7 @@ export async function collectResults(
           return {
             status: 'failed',
             error: `Could not save the results: ${(err as Error).message}`,
+            hint: 'Check that the library folder (Settings) has free space and can be written; the images stay in ComfyUI’s output folder.',
             reason: 'collect failed',
           };
         }

@@ -22,7 +22,7 @@ import { fairOrder } from './fair-order';
 import { ProgressFeed } from './progress-feed';
 import { recoverJobs } from './recovery';
 import { uuidv7Factory } from './job-id';
-import { classifyFailure } from './failure';
+import { classifyFailure, FAILURE_HINTS } from './failure';
 import { uploadJobInputs, type InputStore } from './inputs';
 import { collectResults } from './collect-results';
 import { buildGraph, requirementsOf } from './prepare';
@@ -563,7 +563,15 @@ export class JobEngine {
       backend,
       promptId,
     );
-    if (outcome) this.end(jobId, outcome.status, outcome.error, outcome.reason);
+    if (outcome)
+      this.end(
+        jobId,
+        outcome.status,
+        outcome.error,
+        outcome.reason,
+        undefined,
+        outcome.hint ? { hint: outcome.hint } : {},
+      );
   }
 
   private failOrRetry(jobId: string, err: unknown): void {
@@ -591,11 +599,9 @@ export class JobEngine {
       this.pump();
       return;
     }
-    const message =
-      verdict.retry && job.attempts >= MAX_RETRIES
-        ? `${verdict.message} (it was already retried once)`
-        : verdict.message;
-    this.end(jobId, 'failed', message, 'failed');
+    const again = verdict.retry && job.attempts >= MAX_RETRIES;
+    const message = again ? `${verdict.message} (it was already retried once)` : verdict.message;
+    this.end(jobId, 'failed', message, 'failed', undefined, { hint: again ? FAILURE_HINTS.lostTwice : verdict.hint });
   }
 
   /** Move a job to an ended state (once), drop its live state, tell everyone, and schedule the next. */

@@ -458,6 +458,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       status: b?.status ?? 'offline',
       version: this.versions.get(r.id) ?? null,
       error: b?.statusDetail ?? null,
+      load: b ? b.load() : 0,
     };
   }
 

@@ -1,4 +1,4 @@
-/** /status — ComfyUI health, queue length, GPU. */
+/** /status — each ComfyUI by name (state, version, GPU, jobs on it) and the queue. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
 import { replyInfo } from '../respond';
@@ -15,19 +15,33 @@ export const command: BotCommand = {
     await i.deferReply({ flags: 64 });
     const core = ctx.core.forUser(caller.actor);
     const [health, devices] = await Promise.all([core.call('health.summary', {}), core.call('comfy.devices', {})]);
-    const gpus = devices.map((d) => {
-      const free =
-        d.vramFree !== null && d.vramTotal
-          ? ` (${(d.vramFree / 1024 ** 3).toFixed(1)} of ${(d.vramTotal / 1024 ** 3).toFixed(1)} GB free)`
-          : '';
-      return `${d.name}${free}`;
-    });
+    const gpuOf = (backendId: string): string | null => {
+      const names = devices
+        .filter((d) => d.backendId === backendId)
+        .map((d) => {
+          const free =
+            d.vramFree !== null && d.vramTotal
+              ? ` (${(d.vramFree / 1024 ** 3).toFixed(1)} of ${(d.vramTotal / 1024 ** 3).toFixed(1)} GB free)`
+              : '';
+          return `${d.name}${free}`;
+        });
+      return names.length ? names.join(', ') : null;
+    };
     const comfy = { online: '🟢 online', offline: '🔴 offline', starting: '🟡 starting', none: '⚪ not set up' }[
       health.comfy.status
     ];
+    // Each ComfyUI by name: state, version, GPU and how many jobs it has.
     const backends = health.comfy.backends
       .filter((b) => b.enabled)
-      .map((b) => `• ${b.status}${b.error ? ` (${b.error})` : ''}`)
+      .map((b) => {
+        const parts = [
+          b.status === 'busy' ? 'working' : b.status,
+          b.version ? `ComfyUI ${b.version}` : null,
+          gpuOf(b.id),
+          b.load > 0 ? `${b.load} job${b.load === 1 ? '' : 's'} on it` : null,
+        ].filter(Boolean);
+        return `• **${b.name}** — ${parts.join(' · ')}${b.error ? `\n  ${b.error}` : ''}`;
+      })
       .join('\n');
     await replyInfo(
       i,
@@ -40,7 +54,6 @@ export const command: BotCommand = {
           value: `${health.queue.queued} waiting, ${health.queue.running} running${health.queue.paused ? ' (paused)' : ''}`,
           inline: true,
         },
-        { name: 'GPU', value: gpus.join('\n') || 'unknown', inline: true },
       ],
       ctx.logger,
     );
