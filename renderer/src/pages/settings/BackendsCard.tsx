@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { BackendSummary } from '@shared/api/health';
 import { api } from '../../api/client';
-import { ConfirmDialog } from '../../components/Modal';
+import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { useBackends } from '../../stores/app-store';
 import { withScheme } from '../../lib/backend-url';
 import { report } from '../../stores/toast-store';

@@ -3,7 +3,7 @@ import { templatePreviewEmbed } from '@shared/embeds';
 import { DESKTOP_OWNER_ID } from '@shared/api/templates';
 import type { Template } from '@shared/templates';
 import { DiscordMessage } from '../../components/DiscordEmbed';
-import { ConfirmDialog } from '../../components/Modal';
+import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { ParamFields } from '../../components/ParamFields';
 import { collectParams, formSpecs, formValues, takesNegative, type FormValues } from '../../lib/param-form';
 import { useAppStore } from '../../stores/app-store';
