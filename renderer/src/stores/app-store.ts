@@ -14,6 +14,8 @@ interface AppState {
   error: string | null;
   load(): Promise<void>;
   updateSettings(patch: SettingsPatch, success?: string): Promise<boolean>;
+  /** Save without a toast (Settings shows "Saved" on the card); throws the readable error. */
+  saveSettings(patch: SettingsPatch): Promise<Settings>;
 }
 
 /** App-wide state fed by one load and then by core events (no polling). */
@@ -39,6 +41,11 @@ export const useAppStore = create<AppState>((set) => ({
     const settings = await report(() => api.call('settings.set', patch), success);
     if (settings) set({ settings });
     return settings !== undefined;
+  },
+  async saveSettings(patch) {
+    const settings = await api.call('settings.set', patch);
+    set({ settings });
+    return settings;
   },
 }));
 

@@ -38,7 +38,7 @@ export function GalleryFiltersBar() {
   const active = Object.values(filters).some((v) => v !== undefined);
   const peopleOptions = [
     { value: '', label: 'Everyone' },
-    ...people.map((p) => ({ value: p.id, label: displayName(p.id, { [p.id]: p.name }), detail: String(p.count) })),
+    ...people.map((p) => ({ value: p.id, label: `${displayName(p.id, { [p.id]: p.name })} (${p.count})` })),
     ...(filters.userId && !people.some((p) => p.id === filters.userId)
       ? [{ value: filters.userId, label: filters.userId }]
       : []),
