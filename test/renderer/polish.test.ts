@@ -156,6 +156,22 @@ suite('desktop UI polish (chromium)', () => {
     expect(ui.jobs((j) => j.prompt === 'too many steps')).toHaveLength(1);
   });
 
+  it('keeps Generate in view at 1024×700, submits on Ctrl+Enter and gives the prompt its focus back', async () => {
+    const { page } = ui;
+    await ui.open('#/generate');
+    await choose(page, '#gen-workflow', 'sdxl-txt2img');
+    const button = page.locator('[data-testid=generate-submit]');
+    const box = (await button.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(700);
+    // Defaults show as values, not as placeholders.
+    expect(await page.inputValue('#gen-steps')).toBe('25');
+    await page.fill('#gen-prompt', 'sent with the keyboard');
+    await page.press('#gen-prompt', 'Control+Enter');
+    await page.waitForSelector('[data-testid=toast-success]:has-text("Queued.")');
+    await expect.poll(() => ui.jobs((j) => j.prompt === 'sent with the keyboard').length).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.closest('#gen-prompt') != null)).toBe(true);
+  });
+
   it('asks for a template name at the field instead of a silently disabled button', async () => {
     const { page } = ui;
     await ui.open('#/templates');

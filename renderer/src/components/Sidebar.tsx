@@ -67,7 +67,7 @@ export function Sidebar() {
       {info && (
         <footer className="version" data-testid="version">
           <span className="nav-label">
-            ComfyDesk v{info.version} · {info.mode === 'desktop' ? 'desktop' : 'in the browser'}
+            ComfyDesk {info.version} · {info.mode === 'desktop' ? 'desktop' : 'browser'}
           </span>
         </footer>
       )}

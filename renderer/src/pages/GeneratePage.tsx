@@ -139,7 +139,7 @@ export function GeneratePage() {
                 `Add ${missingImages.map((m) => m.label.toLowerCase()).join(' and ')} to generate.`
               ) : (
                 <>
-                  <kbd>{MOD}</kbd>+<kbd>Enter</kbd> generates from anywhere in the form
+                  <kbd>{MOD}</kbd>+<kbd>Enter</kbd> to generate
                 </>
               )}
             </span>

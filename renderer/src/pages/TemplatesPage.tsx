@@ -30,11 +30,15 @@ export function TemplatesPage() {
           New template
         </Button>
       </header>
+      <p className="page-lead">
+        A template is a saved prompt with its settings: friends load it on Discord with /template, you with Use in
+        Generate.
+      </p>
       <div className="templates-layout">
         <nav className="template-list card" aria-label="Templates">
           {templates.length === 0 && (
             <EmptyState icon={NotebookPen} compact>
-              No templates yet. A template is a saved prompt and settings that friends load with /template.
+              No templates yet.
             </EmptyState>
           )}
           {groupByGuild(templates).map((group) => (

@@ -31,11 +31,10 @@ export function Dialog({ title, onClose, children, wide, showTitle = false, test
           aria-describedby={undefined}
           data-testid={testId}
           onOpenAutoFocus={(e) => {
-            const preferred = (e.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[data-autofocus]');
-            if (preferred) {
-              e.preventDefault();
-              preferred.focus();
-            }
+            // The marked element, else the dialog itself: focusing its first button would pop that button's tooltip.
+            e.preventDefault();
+            const content = e.currentTarget as HTMLElement | null;
+            (content?.querySelector<HTMLElement>('[data-autofocus]') ?? content)?.focus();
           }}
           onCloseAutoFocus={(e) => {
             e.preventDefault();
