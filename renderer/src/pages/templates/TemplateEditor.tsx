@@ -117,7 +117,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
               value={guildId ?? ''}
               onValueChange={(v) => setGuildId(v || null)}
               options={[
-                { value: '', label: 'Private (desktop only)' },
+                { value: '', label: 'Private (only here)' },
                 ...guilds.map((g) => ({ value: g.id, label: g.name })),
               ]}
             />
