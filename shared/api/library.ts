@@ -73,6 +73,11 @@ export const libraryMethods = {
     z.object({ path: z.string(), opened: z.boolean() }),
     "Show an output's file in the system file manager (desktop). Headless, `opened` is false and the path is returned to copy.",
   ),
+  'library.revealFolder': method(
+    NoInput,
+    z.object({ path: z.string(), opened: z.boolean() }),
+    'Show the library folder in the system file manager (desktop). Headless, `opened` is false and the path is returned to copy.',
+  ),
   'library.stats': method(
     NoInput,
     LibraryStatsSchema,

@@ -36,7 +36,9 @@ describe('page registry', () => {
     for (const page of PAGES) {
       expect(page.id).toMatch(/^[a-z][a-z-]*$/);
       expect(page.label.trim()).not.toBe('');
-      expect(page.icon.trim()).not.toBe('');
+      // A lucide-react icon component: drawn, and named for the sidebar's markup.
+      expect(typeof page.icon === 'function' || typeof page.icon === 'object').toBe(true);
+      expect(page.icon.displayName ?? '').not.toBe('');
       expect(typeof page.component).toBe('function');
       if (page.useBadge) expect(typeof page.useBadge).toBe('function');
       expect(pageFor(page.id)).toBe(page);
@@ -49,8 +51,12 @@ describe('page registry', () => {
   it('the sidebar links exactly the registry’s pages, in its order, with their icons and labels', async () => {
     const { PAGES, Sidebar } = await openAt('#/queue');
     const html = renderToStaticMarkup(<Sidebar />);
-    const links = [...html.matchAll(/<a href="#\/([^"]*)"[^>]*><span class="nav-icon"[^>]*>([^<]*)<\/span>([^<]*)/g)];
-    expect(links.map((l) => [l[1], l[2], l[3]])).toEqual(PAGES.map((p) => [p.id, p.icon, p.label]));
+    const links = [
+      ...html.matchAll(
+        /<a href="#\/([^"]*)"[^>]*><span class="nav-icon"[^>]*data-icon="([^"]*)"[^>]*><svg[^>]*>(?:(?!<\/svg>).)*<\/svg><\/span><span class="nav-label">([^<]*)/g,
+      ),
+    ];
+    expect(links.map((l) => [l[1], l[2], l[3]])).toEqual(PAGES.map((p) => [p.id, p.icon.displayName, p.label]));
     expect(html.match(/aria-current="page"/g)).toHaveLength(1);
     expect(html).toContain('<a href="#/queue" class="active" aria-current="page">');
   });

@@ -5,6 +5,7 @@
  * and core events only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { choose } from './choose';
 import { hasChromium, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
 
@@ -130,11 +131,10 @@ suite('desktop UI polish (chromium)', () => {
   it('shows every out-of-range parameter under its field instead of a browser bubble, and queues nothing', async () => {
     const { page } = ui;
     await ui.open('#/generate');
-    await page.waitForSelector('#gen-workflow option[value="sdxl-txt2img"]', { state: 'attached' });
     // A plain upscale takes no prompt: no box for one.
-    await page.selectOption('#gen-workflow', 'upscale');
+    await choose(page, '#gen-workflow', 'upscale');
     await page.waitForSelector('#gen-prompt', { state: 'detached' });
-    await page.selectOption('#gen-workflow', 'sdxl-txt2img');
+    await choose(page, '#gen-workflow', 'sdxl-txt2img');
     // An empty prompt is caught at its field, before the core answers "prompt is required" in a toast.
     await page.click('[data-testid=generate-submit]');
     await page.waitForSelector('#gen-prompt-error:has-text("Write a prompt")');
@@ -154,6 +154,22 @@ suite('desktop UI polish (chromium)', () => {
     await page.waitForSelector('[data-testid=toast-success]:has-text("Queued.")');
     await page.waitForSelector('#gen-steps-error', { state: 'detached' });
     expect(ui.jobs((j) => j.prompt === 'too many steps')).toHaveLength(1);
+  });
+
+  it('keeps Generate in view at 1024×700, submits on Ctrl+Enter and gives the prompt its focus back', async () => {
+    const { page } = ui;
+    await ui.open('#/generate');
+    await choose(page, '#gen-workflow', 'sdxl-txt2img');
+    const button = page.locator('[data-testid=generate-submit]');
+    const box = (await button.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(700);
+    // Defaults show as values, not as placeholders.
+    expect(await page.inputValue('#gen-steps')).toBe('25');
+    await page.fill('#gen-prompt', 'sent with the keyboard');
+    await page.press('#gen-prompt', 'Control+Enter');
+    await page.waitForSelector('[data-testid=toast-success]:has-text("Queued.")');
+    await expect.poll(() => ui.jobs((j) => j.prompt === 'sent with the keyboard').length).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.closest('#gen-prompt') != null)).toBe(true);
   });
 
   it('asks for a template name at the field instead of a silently disabled button', async () => {
@@ -201,38 +217,42 @@ suite('desktop UI polish (chromium)', () => {
     await page.waitForSelector('[data-testid=active-jobs]', { state: 'detached' });
   });
 
-  it('turns a contract error into its plain sentence and shows a repeated error once', async () => {
+  it('turns a contract error into its plain sentence beside its field and shows a repeated error once', async () => {
     const { page } = ui;
     await ui.open('#/bot');
     await page.fill('#bot-token', 'not-a-token');
     for (let i = 0; i < 2; i++) {
       await page.click('button:has-text("Save token")');
-      await page.waitForSelector('[data-testid=toast-error]:has-text("That is not a bot token")');
+      await page.waitForSelector('#bot-token-error:has-text("That is not a bot token")');
     }
-    const texts = await page.locator('[data-testid=toast-error]').allTextContents();
+    const texts = await page.locator('#bot-token-error').allTextContents();
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/^That is not a bot token/);
     expect(texts[0]).not.toContain('Invalid input for');
-    await page.click('[data-testid=toast-error] button[aria-label=Dismiss]');
+    expect(await page.getAttribute('#bot-token', 'aria-invalid')).toBe('true');
+    expect(await page.locator('[data-testid=toast-error]').count()).toBe(0);
   });
 
   it('checks queue limits at the field, switches a backend at once and names it when freeing VRAM', async () => {
     const { page, core } = ui;
     await ui.open('#/settings');
     const before = core.store.settings.get().queue;
+    // Limits are checked and saved when their field is left.
+    await page.click('[data-testid=tab-generation]');
     await page.fill('#q-peruser', '0');
     await page.fill('#q-global', '');
-    await page.click('button:has-text("Save limits")');
+    await page.press('#q-global', 'Tab');
     await page.waitForSelector('#q-peruser-error:has-text("from 1 to 100")');
     await page.waitForSelector('#q-global-error:has-text("whole number from 1 to 10000")');
     expect(core.store.settings.get().queue).toEqual(before);
 
     const backend = core.healthSummary().comfy.backends[0]!;
-    // An address as ComfyUI prints it (no http://) reaches the core, which knows it already.
+    // An address as ComfyUI prints it (no http://) reaches the core, which knows it already: it says so at the field.
+    await page.click('[data-testid=tab-comfyui]');
     await page.fill('form[aria-label="Add a backend"] input', backend.url.replace(/^http:\/\//, ''));
     await page.click('form[aria-label="Add a backend"] button[type=submit]');
-    await page.waitForSelector('[data-testid=toast-error]:has-text("is already added")');
-    await page.click('[data-testid=toast-error] button[aria-label=Dismiss]');
+    await page.waitForSelector('#backend-url-error:has-text("is already added")');
+    expect(await page.locator('[data-testid=toast-error]').count()).toBe(0);
     const box = page.getByLabel(`${backend.name} enabled`);
     await box.click();
     // The box shows the new state at once and waits, disabled, for the core's answer.

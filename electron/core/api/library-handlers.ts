@@ -14,6 +14,7 @@ type LibraryMethods =
   | 'library.delete'
   | 'library.stats'
   | 'library.reveal'
+  | 'library.revealFolder'
   | 'library.facets';
 
 function found(output: Output | null, id: number): Output {
@@ -56,6 +57,11 @@ export function libraryHandlers(deps: LibraryHandlerDeps): Pick<Handlers, Librar
       if (!deps.revealPath) return { path: output.filePath, opened: false };
       deps.revealPath(output.filePath);
       return { path: output.filePath, opened: true };
+    },
+    'library.revealFolder': () => {
+      if (!deps.revealPath) return { path: library.dir, opened: false };
+      deps.revealPath(library.dir);
+      return { path: library.dir, opened: true };
     },
   };
 }

@@ -1,4 +1,7 @@
-/** A labelled number input with its own error line under it (announced to screen readers) when given one. */
+import { Field } from './ui/Field';
+import { Input } from './ui/Input';
+
+/** A labelled number input with its hint and its own error line (announced to screen readers) when given one. */
 export function NumberField(props: {
   id: string;
   label: string;
@@ -6,29 +9,24 @@ export function NumberField(props: {
   max?: number;
   value: string;
   placeholder?: string;
+  hint?: string;
   error?: string | null;
   onChange: (value: string) => void;
+  onBlur?: () => void;
 }) {
-  const { id, label, min, max, value, placeholder, error, onChange } = props;
+  const { id, label, min, max, value, placeholder, hint, error, onChange, onBlur } = props;
   return (
-    <div className={`field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
+    <Field id={id} label={label} hint={hint} error={error}>
+      <Input
         type="number"
+        inputMode="numeric"
         min={min}
         max={max}
         value={value}
         placeholder={placeholder}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={onBlur}
       />
-      {error && (
-        <small id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </small>
-      )}
-    </div>
+    </Field>
   );
 }

@@ -54,14 +54,13 @@ export function fieldMessage(name: string, message: string): string {
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
-/** "1–150", "0–1 in steps of 0.01", "-1 = random" for a field's hint. */
+/** "1–150", "0–1, steps of 0.01", "Empty for a random seed" for a field's hint (the default shows as the value). */
 export function rangeHint(spec: ParamSpec): string {
-  if (spec.type === 'seed') return 'Empty or -1 for a random seed';
+  if (spec.type === 'seed') return 'Empty for a random seed';
   const parts: string[] = [];
   if (spec.min !== undefined && spec.max !== undefined) parts.push(`${spec.min}–${spec.max}`);
   else if (spec.min !== undefined) parts.push(`at least ${spec.min}`);
   else if (spec.max !== undefined) parts.push(`at most ${spec.max}`);
   if (spec.step !== undefined) parts.push(`steps of ${spec.step}`);
-  if (spec.default !== undefined && spec.type !== 'bool') parts.push(`default ${String(spec.default)}`);
-  return parts.join(' · ');
+  return parts.join(', ');
 }

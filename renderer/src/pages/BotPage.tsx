@@ -1,11 +1,19 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { Copy, ExternalLink, Play, Server, Square } from 'lucide-react';
+import { Button, buttonClass } from '../components/ui/Button';
+import { Checkbox } from '../components/ui/Checkbox';
+import { EmptyState } from '../components/ui/EmptyState';
+import { Field } from '../components/ui/Field';
+import { IconButton } from '../components/ui/IconButton';
+import { Input } from '../components/ui/Input';
 import { copyText } from '../lib/clipboard';
 import { formatAgo } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
 import { useBot } from '../stores/bot-store';
 import { report } from '../stores/toast-store';
 import { GuildEditor } from './bot/GuildEditor';
+import { DEVELOPER_PORTAL, TokenCard } from './bot/TokenCard';
 
 const STATUS_LABEL: Record<string, string> = {
   stopped: 'Stopped',
@@ -18,11 +26,10 @@ const STATUS_LABEL: Record<string, string> = {
 
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
-  const { state, guilds, invite, busy, load, setToken, clearToken, start, stop } = useBot();
+  const { state, guilds, invite, busy, load, start, stop } = useBot();
   const { settings, updateSettings } = useAppStore(
     useShallow((s) => ({ settings: s.settings, updateSettings: s.updateSettings })),
   );
-  const [token, setTokenText] = useState('');
   useEffect(() => {
     void load();
   }, [load]);
@@ -41,9 +48,31 @@ export function BotPage() {
           <span className="muted">Loading…</span>
         )}
       </header>
+      <p className="page-lead">
+        Let friends generate on your GPU from Discord: paste your bot’s token, start it, then invite it to a server.
+      </p>
       <div className="two-columns">
         <div className="card">
-          <h2>Status</h2>
+          <div className="card-header">
+            <h2>Status</h2>
+            <span className="spacer" />
+            {online ? (
+              <Button icon={<Square size={16} />} loading={busy} onClick={() => void stop()}>
+                Stop bot
+              </Button>
+            ) : (
+              <Button
+                variant="primary"
+                icon={<Play size={16} />}
+                loading={busy}
+                disabled={!state?.hasToken}
+                title={state?.hasToken ? undefined : 'Save a token first'}
+                onClick={() => void start()}
+              >
+                {busy ? 'Starting…' : 'Start bot'}
+              </Button>
+            )}
+          </div>
           <dl className="facts">
             <div>
               <dt>Bot</dt>
@@ -67,97 +96,56 @@ export function BotPage() {
               {state.error}
             </p>
           )}
-          <div className="actions">
-            {online ? (
-              <button type="button" disabled={busy} onClick={() => void stop()}>
-                Stop bot
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="primary"
-                disabled={busy || !state?.hasToken}
-                onClick={() => void start()}
-              >
-                {busy ? 'Starting…' : 'Start bot'}
-              </button>
-            )}
-          </div>
           {invite && (
-            <div className="field">
-              <label htmlFor="bot-invite">Invite link (adds the bot to a server)</label>
+            <Field id="bot-invite" label="Invite link" hint="Opens Discord to add the bot to a server you manage.">
               <div className="input-row">
-                <input id="bot-invite" type="text" readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
-                <button type="button" onClick={() => void report(() => copyText(invite), 'Invite link copied.')}>
-                  Copy
-                </button>
-                <a className="button" href={invite} target="_blank" rel="noreferrer">
+                <Input className="grow" type="text" readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
+                <IconButton
+                  variant="secondary"
+                  label="Copy the invite link"
+                  icon={<Copy size={16} />}
+                  onClick={() => void report(() => copyText(invite), 'Invite link copied.')}
+                />
+                <a className={buttonClass('secondary')} href={invite} target="_blank" rel="noreferrer">
+                  <ExternalLink size={16} aria-hidden="true" />
                   Open
                 </a>
               </div>
-            </div>
+            </Field>
           )}
-          <label
-            className="checkbox"
-            title="Commands are always registered in each server at once; global registration can take up to an hour to appear."
-          >
-            <input
-              type="checkbox"
-              checked={settings?.discord.registerGlobally ?? false}
-              disabled={!settings}
-              onChange={(e) =>
-                void updateSettings(
-                  { discord: { registerGlobally: e.target.checked } },
-                  e.target.checked
-                    ? 'Commands will also be registered globally at the next start.'
-                    : 'Commands stay per server.',
-                )
-              }
-              data-testid="bot-register-globally"
-            />
-            Also register the commands globally (every server and DMs; takes effect at the next start)
-          </label>
+          <Checkbox
+            label="Also register the commands globally"
+            description="Every server and DMs. Takes effect at the next start; Discord can take up to an hour to show them."
+            checked={settings?.discord.registerGlobally ?? false}
+            disabled={!settings}
+            onCheckedChange={(checked) =>
+              void updateSettings(
+                { discord: { registerGlobally: checked } },
+                checked ? 'Commands will also be registered globally at the next start.' : 'Commands stay per server.',
+              )
+            }
+            data-testid="bot-register-globally"
+          />
         </div>
-        <form
-          className="card form"
-          aria-label="Bot token"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void setToken(token).then((ok) => ok && setTokenText(''));
-          }}
-        >
-          <h2>Token</h2>
-          <p className="muted">
-            Paste the token from the Discord Developer Portal (your application → Bot → Reset Token). It is stored in
-            the system’s secret store and never shown again.
-          </p>
-          <div className="field">
-            <label htmlFor="bot-token">{state?.hasToken ? 'Replace token' : 'Bot token'}</label>
-            <input
-              id="bot-token"
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              value={token}
-              onChange={(e) => setTokenText(e.target.value)}
-              placeholder={state?.hasToken ? '•••••••• (stored)' : ''}
-            />
-          </div>
-          <div className="actions">
-            {state?.hasToken && (
-              <button type="button" className="danger subtle" onClick={() => void clearToken()}>
-                Remove token
-              </button>
-            )}
-            <button type="submit" className="primary" disabled={busy || token.trim() === ''}>
-              Save token
-            </button>
-          </div>
-        </form>
+        <TokenCard />
       </div>
       <h2 className="section-title">Servers</h2>
       {guilds.length === 0 ? (
-        <p className="empty">The bot is in no server yet. Use the invite link to add it.</p>
+        <div className="card">
+          <EmptyState icon={Server} compact>
+            {invite ? (
+              'The bot is in no server yet. Use the invite link above to add it to one.'
+            ) : (
+              <>
+                The bot is in no server yet. Save a token first (from the{' '}
+                <a href={DEVELOPER_PORTAL} target="_blank" rel="noreferrer">
+                  Discord Developer Portal
+                </a>
+                ), then invite it.
+              </>
+            )}
+          </EmptyState>
+        </div>
       ) : (
         guilds.map((g) => <GuildEditor key={g.id} guild={g} />)
       )}

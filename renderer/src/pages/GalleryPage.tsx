@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Button } from '../components/ui/Button';
 import { useGallery } from '../stores/gallery-store';
 import { GalleryFiltersBar } from './gallery/GalleryFiltersBar';
 import { GalleryGrid } from './gallery/GalleryGrid';
@@ -23,9 +24,9 @@ export function GalleryPage() {
       {error && (
         <p role="alert" className="banner error">
           {error}{' '}
-          <button type="button" onClick={() => void useGallery.getState().reload()}>
+          <Button size="sm" onClick={() => void useGallery.getState().reload()}>
             Retry
-          </button>
+          </Button>
         </p>
       )}
       <GalleryGrid />

@@ -1,23 +1,27 @@
-import { useEffect, useMemo, useState } from 'react';
-import { mediaUrl } from '../api/media';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Sparkles } from 'lucide-react';
 import { ParamFields } from '../components/ParamFields';
+import { Button } from '../components/ui/Button';
+import { Combobox } from '../components/ui/Combobox';
+import { Field } from '../components/ui/Field';
+import { Textarea } from '../components/ui/Textarea';
 import { collectParams, formSpecs, takesNegative } from '../lib/param-form';
 import { useAppStore } from '../stores/app-store';
 import { useCatalog } from '../stores/catalog-store';
 import { useGenerate } from '../stores/generate-store';
-import { useNav } from '../stores/nav-store';
-import { useQueue } from '../stores/queue-store';
+import { GenerateResults } from './generate/GenerateResults';
 import { ImageDrop } from './generate/ImageDrop';
-import { EndedJob, JobCard } from './QueuePage';
+
+const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
 /** The desktop user's own generation form, built from the chosen workflow's manifest. */
 export function GeneratePage() {
   const workflows = useCatalog((s) => s.workflows);
   const defaultWorkflow = useAppStore((s) => s.settings?.defaults.workflow);
-  const { draft, setDraft, submit, submitting, submitted, outputs } = useGenerate();
+  const { draft, setDraft, submit, submitting } = useGenerate();
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const jobs = useQueue((s) => s.byId);
-  const progress = useQueue((s) => s.progress);
+  const form = useRef<HTMLFormElement>(null);
+  const promptBox = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
     if (draft.workflow || workflows.length === 0) return;
@@ -31,14 +35,24 @@ export function GeneratePage() {
   const missingImages = (manifest?.images ?? []).filter(
     (img, slot) => img.required && !draft.images.some((i) => i.slot === slot),
   );
+  const blocked = submitting || !manifest || missingImages.length > 0;
 
   const onSubmit = async (e: React.FormEvent) => {
     e.preventDefault();
+    if (blocked) return;
     const { params, errors: found } = collectParams(specs, draft.values);
     if (promptSpec?.required && draft.prompt.trim() === '') found.prompt = 'Write a prompt: this workflow needs one.';
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     await submit(params);
+    // Ready for the next one: the prompt keeps its text and the focus.
+    promptBox.current?.focus();
+  };
+
+  const chooseWorkflow = (id: string) => {
+    setErrors({});
+    const slots = workflows.find((w) => w.manifest.id === id)?.manifest.images.length ?? 0;
+    setDraft({ workflow: id, values: {}, images: draft.images.filter((i) => i.slot < slots) });
   };
 
   return (
@@ -47,67 +61,63 @@ export function GeneratePage() {
         <h1 id="generate-title">Generate</h1>
       </header>
       <div className="two-columns generate-layout">
-        <form className="card form" noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Generate">
-          <div className="field">
-            <label htmlFor="gen-workflow">Workflow</label>
-            <select
-              id="gen-workflow"
+        <form
+          ref={form}
+          className="card form generate-form"
+          noValidate
+          onSubmit={(e) => void onSubmit(e)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              form.current?.requestSubmit();
+            }
+          }}
+          aria-label="Generate"
+        >
+          <Field id="gen-workflow" label="Workflow" hint={manifest?.description}>
+            <Combobox
               value={draft.workflow}
-              onChange={(e) => {
-                setErrors({});
-                setDraft({
-                  workflow: e.target.value,
-                  values: {},
-                  images: draft.images.filter(
-                    (i) =>
-                      i.slot < (workflows.find((w) => w.manifest.id === e.target.value)?.manifest.images.length ?? 0),
-                  ),
-                });
-              }}
-            >
-              {workflows.map((w) => (
-                <option key={w.manifest.id} value={w.manifest.id}>
-                  {w.manifest.title} · {w.manifest.kind}
-                </option>
-              ))}
-            </select>
-            {manifest?.description && <small className="hint">{manifest.description}</small>}
-          </div>
+              options={workflows.map((w) => ({
+                value: w.manifest.id,
+                label: w.manifest.title,
+                detail: w.manifest.kind,
+              }))}
+              onValueChange={chooseWorkflow}
+              placeholder={workflows.length === 0 ? 'Loading workflows…' : 'Choose a workflow'}
+              searchPlaceholder="Search workflows…"
+              emptyText="No workflow matches."
+            />
+          </Field>
           {/* A workflow without a prompt (plain upscale) shows no prompt box; a prefilled prompt still goes along as its record. */}
           {(!manifest || promptSpec) && (
-            <div className={`field${errors.prompt ? ' has-error' : ''}`}>
-              <label htmlFor="gen-prompt">Prompt{promptSpec && !promptSpec.required ? ' (optional)' : ''}</label>
-              <textarea
-                id="gen-prompt"
+            <Field
+              id="gen-prompt"
+              label={`Prompt${promptSpec && !promptSpec.required ? ' (optional)' : ''}`}
+              error={errors.prompt}
+            >
+              <Textarea
+                ref={promptBox}
                 rows={4}
                 maxLength={promptSpec?.maxLength ?? 2000}
                 value={draft.prompt}
-                aria-invalid={errors.prompt ? true : undefined}
-                aria-describedby={errors.prompt ? 'gen-prompt-error' : undefined}
                 onChange={(e) => {
                   setDraft({ prompt: e.target.value });
                   if (errors.prompt && e.target.value.trim()) setErrors(({ prompt: _gone, ...rest }) => rest);
                 }}
-                placeholder="What should it show?"
+                placeholder="What should it show? e.g. a lighthouse on a cliff at dawn"
               />
-              {errors.prompt && (
-                <small id="gen-prompt-error" className="field-error" role="alert">
-                  {errors.prompt}
-                </small>
-              )}
-            </div>
+            </Field>
           )}
           {takesNegative(manifest) && (
-            <div className="field">
-              <label htmlFor="gen-negative">Negative prompt</label>
-              <textarea
-                id="gen-negative"
+            <Field id="gen-negative" label="Negative prompt (optional)">
+              <Textarea
                 rows={2}
                 maxLength={2000}
                 value={draft.negative}
                 onChange={(e) => setDraft({ negative: e.target.value })}
+                placeholder="What to keep out, e.g. blurry, text"
               />
-            </div>
+            </Field>
           )}
           {(manifest?.images.length ?? 0) > 0 && (
             <div className="image-slots">
@@ -123,57 +133,30 @@ export function GeneratePage() {
             errors={errors}
             onChange={(name, value) => setDraft({ values: { ...draft.values, [name]: value } })}
           />
-          <div className="actions">
-            {missingImages.length > 0 && (
-              <span className="muted">Add: {missingImages.map((m) => m.label).join(', ')}</span>
-            )}
-            <button
+          <div className="actions form-footer">
+            <span className="actions-note">
+              {missingImages.length > 0 ? (
+                `Add ${missingImages.map((m) => m.label.toLowerCase()).join(' and ')} to generate.`
+              ) : (
+                <>
+                  <kbd>{MOD}</kbd>+<kbd>Enter</kbd> to generate
+                </>
+              )}
+            </span>
+            <Button
               type="submit"
-              className="primary"
-              disabled={submitting || !manifest || missingImages.length > 0}
+              variant="primary"
+              size="lg"
+              icon={<Sparkles size={16} />}
+              loading={submitting}
+              disabled={blocked}
               data-testid="generate-submit"
             >
               {submitting ? 'Queuing…' : 'Generate'}
-            </button>
+            </Button>
           </div>
         </form>
-        <div className="generate-results" aria-live="polite">
-          <h2 className="section-title">Your jobs</h2>
-          {submitted.length === 0 && <p className="empty">Submitted jobs show their progress here and in the queue.</p>}
-          <ul className="job-list">
-            {submitted.map((id) => {
-              const job = jobs[id];
-              if (!job) return null;
-              if (job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') {
-                return (
-                  <li key={id} className="generate-result" data-testid="generate-result" data-status={job.status}>
-                    <ul className="ended-list">
-                      <EndedJob job={job} />
-                    </ul>
-                    <div className="result-thumbs">
-                      {(outputs[id] ?? []).map((o) => (
-                        <button
-                          key={o.id}
-                          type="button"
-                          className="result-thumb"
-                          aria-label="Open in the gallery"
-                          onClick={() => useNav.getState().go('gallery')}
-                        >
-                          {o.kind === 'image' ? (
-                            <img src={mediaUrl('file', o.id)} alt={o.prompt} />
-                          ) : (
-                            <video src={mediaUrl('file', o.id)} muted loop autoPlay />
-                          )}
-                        </button>
-                      ))}
-                    </div>
-                  </li>
-                );
-              }
-              return <JobCard key={id} job={job} progress={progress[id]} compact />;
-            })}
-          </ul>
-        </div>
+        <GenerateResults />
       </div>
     </section>
   );

@@ -1,10 +1,14 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { Check, MemoryStick, Play, RotateCw, ShieldCheck, Square, TriangleAlert, X } from 'lucide-react';
+import { Button } from '../components/ui/Button';
+import { EmptyState } from '../components/ui/EmptyState';
+import { Select } from '../components/ui/Select';
 import { useBackends } from '../stores/app-store';
 import { useHealth } from '../stores/health-store';
 import { useNav } from '../stores/nav-store';
 
-const ICON = { ok: '✓', warn: '!', fail: '✕' } as const;
+const ICON = { ok: Check, warn: TriangleAlert, fail: X } as const;
 
 function LogTail() {
   const log = useHealth((s) => s.log);
@@ -61,29 +65,27 @@ export function HealthPage() {
         <div className="card-header">
           <h2>Checks</h2>
           <div className="spacer" />
-          <label>
-            <span className="sr-only">Backend</span>
-            <select value={backendId} onChange={(e) => setBackendId(e.target.value)}>
-              <option value="">First backend</option>
-              {/* Checks run against an enabled backend only; a disabled one would answer "no running backend with id …". */}
-              {backends
-                .filter((b) => b.enabled)
-                .map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name} ({b.status})
-                  </option>
-                ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            className="primary"
-            disabled={running}
+          <div className="filter-control">
+            <Select
+              aria-label="Backend"
+              value={backendId}
+              onValueChange={setBackendId}
+              options={[
+                { value: '', label: 'First backend' },
+                // Checks run against an enabled backend only; a disabled one would answer "no running backend with id …".
+                ...backends.filter((b) => b.enabled).map((b) => ({ value: b.id, label: `${b.name} (${b.status})` })),
+              ]}
+            />
+          </div>
+          <Button
+            variant="primary"
+            icon={<ShieldCheck size={16} />}
+            loading={running}
             onClick={() => void runChecks(backendId || undefined)}
             data-testid="run-checks"
           >
             {running ? 'Running…' : 'Run all checks'}
-          </button>
+          </Button>
         </div>
         {runError && (
           <p role="alert" className="banner error">
@@ -93,8 +95,11 @@ export function HealthPage() {
         <ul className="checks" aria-live="polite" data-testid="health-checks">
           {checks.map((c) => (
             <li key={c.id} className={`check ${c.status}`} data-testid="health-check" data-status={c.status}>
-              <span className={`check-icon ${c.status}`} aria-label={c.status}>
-                {ICON[c.status]}
+              <span className={`check-icon ${c.status}`} role="img" aria-label={c.status}>
+                {(() => {
+                  const Icon = ICON[c.status];
+                  return <Icon size={14} strokeWidth={2.5} aria-hidden="true" />;
+                })()}
               </span>
               <div>
                 <div className="check-title">
@@ -108,7 +113,9 @@ export function HealthPage() {
           {running && <li className="check pending muted">Checking…</li>}
         </ul>
         {!running && checks.length === 0 && !runError && (
-          <p className="empty">Run the checks to see what works and what needs fixing.</p>
+          <EmptyState icon={ShieldCheck} compact>
+            Run the checks to see what works and what needs fixing: ComfyUI, its models, the bot and the disk.
+          </EmptyState>
         )}
       </div>
       <div className="card">
@@ -122,32 +129,45 @@ export function HealthPage() {
             <span className="muted">Loading…</span>
           )}
           <div className="spacer" />
-          <button
-            type="button"
+          <Button
+            size="sm"
+            icon={<Play size={14} />}
             disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'}
             onClick={() => void control('start')}
           >
             Start
-          </button>
-          <button type="button" disabled={busy !== null || state === 'stopped'} onClick={() => void control('stop')}>
+          </Button>
+          <Button
+            size="sm"
+            icon={<Square size={14} />}
+            disabled={busy !== null || state === 'stopped'}
+            onClick={() => void control('stop')}
+          >
             Stop
-          </button>
-          <button type="button" disabled={!canLaunch || busy !== null} onClick={() => void control('restart')}>
+          </Button>
+          <Button
+            size="sm"
+            icon={<RotateCw size={14} />}
+            disabled={!canLaunch || busy !== null}
+            onClick={() => void control('restart')}
+          >
             Restart
-          </button>
-          <button
-            type="button"
+          </Button>
+          <Button
+            size="sm"
+            icon={<MemoryStick size={14} />}
             disabled={busy !== null || !anyOnline}
+            loading={busy === 'vram'}
             title={anyOnline ? 'Unload models and free GPU memory on the backend' : 'No ComfyUI backend is online'}
             onClick={() => void freeVram(backendId || undefined)}
           >
             {busy === 'vram' ? 'Freeing…' : 'Free VRAM'}
-          </button>
+          </Button>
         </div>
         {!canLaunch && (
           <p className="muted">
             Set the ComfyUI folder in{' '}
-            <button type="button" className="link inline" onClick={() => useNav.getState().go('settings')}>
+            <button type="button" className="btn-link" onClick={() => useNav.getState().go('settings')}>
               Settings
             </button>{' '}
             to let ComfyDesk start and stop it.

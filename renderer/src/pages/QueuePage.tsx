@@ -1,8 +1,12 @@
 import { useEffect } from 'react';
+import { Clock, History, Inbox, Pause, Play, Sparkles, X } from 'lucide-react';
 import { formatDuration, PHASE_LABELS } from '@shared/embeds';
 import type { JobProgressView } from '@shared/api/jobs';
 import type { Job } from '@shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
+import { Button } from '../components/ui/Button';
+import { EmptyState } from '../components/ui/EmptyState';
+import { useNav } from '../stores/nav-store';
 import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';
 import { guildName } from '../stores/catalog-store';
@@ -53,7 +57,7 @@ export function JobCard({
           <img src={progress.preview} alt="Live preview" />
         ) : (
           <div className="job-preview-empty" aria-hidden="true">
-            {job.status === 'queued' ? '…' : '✦'}
+            {job.status === 'queued' ? <Clock size={22} /> : <Sparkles size={22} />}
           </div>
         )}
       </div>
@@ -79,14 +83,15 @@ export function JobCard({
           {progressText(job, progress)} · {Math.floor(percent)}%
         </div>
       </div>
-      <button
-        type="button"
-        className="danger subtle"
+      <Button
+        variant="danger-ghost"
+        size="sm"
+        icon={<X size={14} />}
         onClick={() => void cancel(job.id)}
         aria-label={`Cancel job: ${job.prompt || job.id}`}
       >
         Cancel
-      </button>
+      </Button>
     </li>
   );
 }
@@ -121,21 +126,31 @@ export function QueuePage() {
           {active.length} active{paused ? ' · paused' : ''}
         </span>
         <div className="spacer" />
-        <button
-          type="button"
-          className={paused ? 'primary' : ''}
+        <Button
+          variant={paused ? 'primary' : 'secondary'}
+          icon={paused ? <Play size={16} /> : <Pause size={16} />}
           onClick={() => void setPaused(!paused)}
           data-testid="pause-toggle"
         >
           {paused ? 'Resume queue' : 'Pause queue'}
-        </button>
+        </Button>
       </header>
       {paused && (
         <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>
       )}
       <h2 className="section-title">Now</h2>
       {active.length === 0 ? (
-        <p className="empty">Nothing queued. Jobs from Discord and from Generate show up here live.</p>
+        <EmptyState
+          icon={Inbox}
+          compact
+          action={
+            <Button variant="primary" icon={<Sparkles size={16} />} onClick={() => useNav.getState().go('generate')}>
+              Generate something
+            </Button>
+          }
+        >
+          Nothing queued. Jobs from Discord and from Generate show up here live.
+        </EmptyState>
       ) : (
         <ul className="job-list" data-testid="active-jobs">
           {active.map((job) => (
@@ -145,7 +160,9 @@ export function QueuePage() {
       )}
       <h2 className="section-title">Recent</h2>
       {recent.length === 0 ? (
-        <p className="empty">No finished jobs yet.</p>
+        <EmptyState icon={History} compact>
+          No finished jobs yet.
+        </EmptyState>
       ) : (
         <ul className="ended-list" data-testid="recent-jobs">
           {recent.map((job) => (

@@ -1,5 +1,8 @@
 import { useState } from 'react';
+import { NotebookPen, Plus } from 'lucide-react';
 import type { Template } from '@shared/templates';
+import { Button } from '../components/ui/Button';
+import { EmptyState } from '../components/ui/EmptyState';
 import { guildName, useCatalog } from '../stores/catalog-store';
 import { useBot } from '../stores/bot-store';
 import { groupByGuild } from '../stores/catalog-logic';
@@ -18,13 +21,26 @@ export function TemplatesPage() {
       <header className="page-header">
         <h1 id="templates-title">Templates</h1>
         <div className="spacer" />
-        <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="template-new">
+        <Button
+          variant="primary"
+          icon={<Plus size={16} />}
+          onClick={() => setEditing('new')}
+          data-testid="template-new"
+        >
           New template
-        </button>
+        </Button>
       </header>
+      <p className="page-lead">
+        A template is a saved prompt with its settings: friends load it on Discord with /template, you with Use in
+        Generate.
+      </p>
       <div className="templates-layout">
         <nav className="template-list card" aria-label="Templates">
-          {templates.length === 0 && <p className="empty">No templates yet.</p>}
+          {templates.length === 0 && (
+            <EmptyState icon={NotebookPen} compact>
+              No templates yet.
+            </EmptyState>
+          )}
           {groupByGuild(templates).map((group) => (
             <div key={group.guildId ?? 'private'}>
               <h2 className="section-title">
@@ -60,7 +76,16 @@ export function TemplatesPage() {
             onDeleted={() => setEditing(null)}
           />
         ) : (
-          <p className="empty">Pick a template to edit, or make a new one.</p>
+          <EmptyState
+            icon={NotebookPen}
+            action={
+              <Button variant="primary" icon={<Plus size={16} />} onClick={() => setEditing('new')}>
+                New template
+              </Button>
+            }
+          >
+            Pick a template on the left to edit it, or make a new one.
+          </EmptyState>
         )}
       </div>
     </section>

@@ -3,6 +3,7 @@
  * page's component, so adding a page is writing its component and adding one entry here.
  */
 import type { ComponentType } from 'react';
+import { Activity, Bot, Images, ListOrdered, NotebookPen, Settings, Sparkles, type LucideIcon } from 'lucide-react';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
 import { BotPage } from './BotPage';
@@ -23,10 +24,10 @@ export interface NavBadge {
 export interface PageEntry {
   /** Names the page in the URL (`#/<id>`) and in `main[data-page]`. */
   id: string;
-  /** The sidebar link's text. */
+  /** The sidebar link's text, in sentence case; the page's heading says the same. */
   label: string;
-  /** The glyph before the label (decorative). */
-  icon: string;
+  /** The icon before the label (decorative; lucide-react). */
+  icon: LucideIcon;
   component: ComponentType;
   /** A React hook the sidebar calls for this page's link: the badge to show, or null for none. */
   useBadge?: () => NavBadge | null;
@@ -38,13 +39,13 @@ function useActiveJobsBadge(): NavBadge | null {
 }
 
 const ENTRIES = [
-  { id: 'gallery', label: 'Gallery', icon: '▦', component: GalleryPage },
-  { id: 'queue', label: 'Queue', icon: '☰', component: QueuePage, useBadge: useActiveJobsBadge },
-  { id: 'generate', label: 'Generate', icon: '✦', component: GeneratePage },
-  { id: 'templates', label: 'Templates', icon: '❏', component: TemplatesPage },
-  { id: 'health', label: 'Health', icon: '♥', component: HealthPage },
-  { id: 'bot', label: 'Discord bot', icon: '◉', component: BotPage },
-  { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsPage },
+  { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage },
+  { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge },
+  { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
+  { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
+  { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
+  { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
+  { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
 ] as const satisfies readonly PageEntry[];
 
 export type PageId = (typeof ENTRIES)[number]['id'];

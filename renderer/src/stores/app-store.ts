@@ -14,6 +14,8 @@ interface AppState {
   error: string | null;
   load(): Promise<void>;
   updateSettings(patch: SettingsPatch, success?: string): Promise<boolean>;
+  /** Save without a toast (Settings shows "Saved" on the card); throws the readable error. */
+  saveSettings(patch: SettingsPatch): Promise<Settings>;
 }
 
 /** App-wide state fed by one load and then by core events (no polling). */
@@ -39,6 +41,11 @@ export const useAppStore = create<AppState>((set) => ({
     const settings = await report(() => api.call('settings.set', patch), success);
     if (settings) set({ settings });
     return settings !== undefined;
+  },
+  async saveSettings(patch) {
+    const settings = await api.call('settings.set', patch);
+    set({ settings });
+    return settings;
   },
 }));
 
@@ -73,10 +80,26 @@ const NO_BACKENDS: HealthSummary['comfy']['backends'] = [];
 /** The backends of the latest health summary (a stable empty list before it arrives). */
 export const useBackends = () => useAppStore((s) => s.health?.comfy.backends ?? NO_BACKENDS);
 
-/** The theme the page uses: `system` follows the OS. */
-export function resolvedTheme(theme: Settings['theme'] | undefined): 'dark' | 'light' {
+/** The theme the page uses: `system` follows the OS (dark when it cannot tell). */
+export function resolvedTheme(theme: Settings['theme'] | undefined, systemLight = prefersLight()): 'dark' | 'light' {
   if (theme === 'light') return 'light';
-  if (theme === 'system' && typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches)
-    return 'light';
+  if (theme === 'system' && systemLight) return 'light';
   return 'dark';
+}
+
+function prefersLight(): boolean {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches;
+}
+
+/**
+ * Apply the theme now and, for `system`, again whenever the OS switches between light and dark. Returns the
+ * unsubscribe function (for a React effect).
+ */
+export function followTheme(theme: Settings['theme'] | undefined, apply: (t: 'dark' | 'light') => void): () => void {
+  apply(resolvedTheme(theme));
+  if (theme !== 'system' || typeof matchMedia === 'undefined') return () => undefined;
+  const query = matchMedia('(prefers-color-scheme: dark)');
+  const onChange = () => apply(resolvedTheme(theme));
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
 }

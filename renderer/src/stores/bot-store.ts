@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { BotGuild, BotState, BotUpdateGuildInput } from '@shared/api/bot';
 import { api } from '../api/client';
-import { report } from './toast-store';
+import { attempt, report } from './toast-store';
 
 interface BotStoreState {
   state: BotState | null;
@@ -9,7 +9,8 @@ interface BotStoreState {
   invite: string | null;
   busy: boolean;
   load(): Promise<void>;
-  setToken(token: string): Promise<boolean>;
+  /** Store the token; the error to show beside the token field, or null when saved. */
+  setToken(token: string): Promise<string | null>;
   clearToken(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -31,13 +32,15 @@ export const useBot = create<BotStoreState>((set, get) => ({
   },
   async setToken(token) {
     set({ busy: true });
-    const state = await report(
+    let error: string | null = null;
+    const state = await attempt(
       () => api.call('bot.setToken', { token }),
+      (message) => (error = message),
       'Token saved. It is kept in the secret store and never shown again.',
     );
     set({ busy: false, ...(state ? { state } : {}) });
     if (state) await get().loadInvite();
-    return state !== undefined;
+    return error;
   },
   async clearToken() {
     const state = await report(() => api.call('bot.clearToken'), 'Token removed; the bot is stopped.');

@@ -3,7 +3,7 @@ import type { Job } from '@shared/jobs';
 import type { Output } from '@shared/library';
 import type { FormValues } from '../lib/param-form';
 import { api } from '../api/client';
-import { report, toast } from './toast-store';
+import { attempt, report } from './toast-store';
 
 /** An input image chosen for a slot: uploaded through jobs.uploadInput, or a library output. */
 export interface DraftImage {
@@ -32,7 +32,8 @@ interface GenerateState {
   setDraft(patch: Partial<GenerateDraft>): void;
   /** Start from an output or template: the Generate page picks this up. */
   prefill(draft: Partial<GenerateDraft>): void;
-  upload(slot: number, file: File): Promise<void>;
+  /** Upload an input image; the error to show at the drop zone, or null. */
+  upload(slot: number, file: File): Promise<string | null>;
   submit(params: Record<string, unknown>): Promise<Job | undefined>;
 }
 
@@ -72,24 +73,21 @@ export const useGenerate = create<GenerateState>((set, get) => ({
     set({ draft: { ...emptyDraft(), ...patch } });
   },
   async upload(slot, file) {
-    if (!file.type.startsWith('image/')) {
-      toast.error(`${file.name} is not an image: drop a PNG, JPEG or WebP file.`);
-      return;
-    }
-    if (file.size > MAX_INPUT_BYTES) {
-      toast.error(`${file.name} is larger than 25 MB.`);
-      return;
-    }
-    // The preview in the drop zone is the success signal: no toast for each file.
-    const r = await report(async () =>
-      api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }),
+    if (!file.type.startsWith('image/')) return `${file.name} is not an image: drop a PNG, JPEG or WebP file.`;
+    if (file.size > MAX_INPUT_BYTES) return `${file.name} is larger than 25 MB.`;
+    // The preview in the drop zone is the success signal, a failure shows there too.
+    let error: string | null = null;
+    const r = await attempt(
+      async () => api.call('jobs.uploadInput', { filename: file.name, dataBase64: await fileToBase64(file) }),
+      (message) => (error = message),
     );
-    if (!r) return;
+    if (!r) return error;
     const image: DraftImage = { slot, path: r.path, filename: r.filename, previewUrl: URL.createObjectURL(file) };
     const { draft } = get();
     const replaced = draft.images.find((i) => i.slot === slot);
     if (replaced?.previewUrl.startsWith('blob:')) URL.revokeObjectURL(replaced.previewUrl);
     set({ draft: { ...draft, images: [...draft.images.filter((i) => i.slot !== slot), image] } });
+    return null;
   },
   async submit(params) {
     const { draft } = get();

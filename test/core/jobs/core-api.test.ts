@@ -172,6 +172,9 @@ describe('library.reveal on the desktop', () => {
     });
     expect(await c.api.call('library.reveal', { id: output.id }, ctx)).toEqual({ path: file, opened: true });
     expect(revealed).toEqual([file]);
+    // The library folder itself (Settings' "Show in folder").
+    expect(await c.api.call('library.revealFolder', {}, ctx)).toEqual({ path: c.config.libraryDir, opened: true });
+    expect(revealed).toEqual([file, c.config.libraryDir]);
     // The gallery's filters: who, where, which workflow, with names and counts.
     c.store.users.upsert('u-7', 'Alice');
     c.store.guilds.upsert('g-1', 'Studio');

@@ -1,11 +1,21 @@
 import { useState } from 'react';
 import type { BotGuild } from '@shared/api/bot';
 import { GuildLimitsSchema, type RoleLevel } from '@shared/guilds';
+import { Plus, Trash2 } from 'lucide-react';
 import { NumberField } from '../../components/NumberField';
+import { Button } from '../../components/ui/Button';
+import { Field } from '../../components/ui/Field';
+import { IconButton } from '../../components/ui/IconButton';
+import { Input } from '../../components/ui/Input';
+import { Select } from '../../components/ui/Select';
 import { numberBounds } from '../../lib/number-bounds';
 import { useBot } from '../../stores/bot-store';
 
-const LEVELS: RoleLevel[] = ['user', 'generator', 'admin'];
+const LEVEL_OPTIONS = [
+  { value: 'user', label: 'User' },
+  { value: 'generator', label: 'Generator' },
+  { value: 'admin', label: 'Admin' },
+] satisfies Array<{ value: RoleLevel; label: string }>;
 const PER_USER = numberBounds(GuildLimitsSchema.shape.perUserQueue);
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
@@ -53,61 +63,46 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       </div>
       <fieldset>
         <legend>Roles</legend>
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${p}-everyone`}>Everyone else</label>
-            <select id={`${p}-everyone`} value={everyone} onChange={(e) => setEveryone(e.target.value as RoleLevel)}>
-              {LEVELS.map((l) => (
-                <option key={l}>{l}</option>
-              ))}
-            </select>
-          </div>
+        <div className="field-grid">
+          <Field id={`${p}-everyone`} label="Everyone else">
+            <Select value={everyone} options={LEVEL_OPTIONS} onValueChange={(v) => setEveryone(v as RoleLevel)} />
+          </Field>
         </div>
         <ul className="role-list">
           {roles.map((r, i) => (
             <li key={r.roleId}>
               <span>@{roleName(r.roleId)}</span>
-              <label>
-                <span className="sr-only">Level of {roleName(r.roleId)}</span>
-                <select
+              <div className="filter-control">
+                <Select
+                  aria-label={`Level of ${roleName(r.roleId)}`}
                   value={r.level}
-                  onChange={(e) =>
-                    setRoles(roles.map((x, j) => (j === i ? { ...x, level: e.target.value as RoleLevel } : x)))
-                  }
-                >
-                  {LEVELS.map((l) => (
-                    <option key={l}>{l}</option>
-                  ))}
-                </select>
-              </label>
-              <button
-                type="button"
-                className="subtle"
-                aria-label={`Remove ${roleName(r.roleId)}`}
+                  options={LEVEL_OPTIONS}
+                  onValueChange={(v) => setRoles(roles.map((x, j) => (j === i ? { ...x, level: v as RoleLevel } : x)))}
+                />
+              </div>
+              <IconButton
+                label={`Remove ${roleName(r.roleId)}`}
+                icon={<Trash2 size={16} />}
                 onClick={() => setRoles(roles.filter((_, j) => j !== i))}
-              >
-                ×
-              </button>
+              />
             </li>
           ))}
         </ul>
         {guild.availableRoles.length > 0 && (
           <div className="input-row">
-            <label>
-              <span className="sr-only">Add a role</span>
-              <select value={addRole} onChange={(e) => setAddRole(e.target.value)}>
-                <option value="">Add a role…</option>
-                {guild.availableRoles
+            <div className="filter-control">
+              <Select
+                aria-label="Add a role"
+                placeholder="Add a role…"
+                value={addRole}
+                options={guild.availableRoles
                   .filter((r) => !roles.some((x) => x.roleId === r.id))
-                  .map((r) => (
-                    <option key={r.id} value={r.id}>
-                      @{r.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
-            <button
-              type="button"
+                  .map((r) => ({ value: r.id, label: `@${r.name}` }))}
+                onValueChange={setAddRole}
+              />
+            </div>
+            <Button
+              icon={<Plus size={16} />}
               disabled={!addRole}
               onClick={() => {
                 setRoles([...roles, { roleId: addRole, level: 'generator' }]);
@@ -115,13 +110,13 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
               }}
             >
               Add
-            </button>
+            </Button>
           </div>
         )}
       </fieldset>
       <fieldset>
         <legend>Limits</legend>
-        <div className="field-row">
+        <div className="field-grid">
           <NumberField
             id={`${p}-peruser`}
             label="Jobs per user in queue"
@@ -140,22 +135,26 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
           />
           <NumberField
             id={`${p}-window`}
-            label="per seconds"
+            label="Within seconds"
             min={1}
             value={rateWindow}
             onChange={setRateWindow}
             placeholder="60"
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${p}-banned`}>Banned words (comma separated)</label>
-          <input id={`${p}-banned`} type="text" value={banned} onChange={(e) => setBanned(e.target.value)} />
-        </div>
+        <Field id={`${p}-banned`} label="Banned words" hint="Separated by commas; a prompt with one is refused.">
+          <Input
+            type="text"
+            value={banned}
+            onChange={(e) => setBanned(e.target.value)}
+            placeholder="e.g. gore, spoiler"
+          />
+        </Field>
       </fieldset>
       <div className="actions">
-        <button type="submit" className="primary">
+        <Button type="submit" variant="primary">
           Save server
-        </button>
+        </Button>
       </div>
     </form>
   );

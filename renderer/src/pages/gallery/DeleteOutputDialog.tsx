@@ -1,4 +1,4 @@
-import { ConfirmDialog } from '../../components/Modal';
+import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { useGallery } from '../../stores/gallery-store';
 
 /** "Delete this output?" — the one confirmation the grid (Delete key) and the detail view share. */

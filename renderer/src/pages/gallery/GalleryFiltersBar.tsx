@@ -1,12 +1,21 @@
 import { useEffect, useState } from 'react';
-import { dayEnd, dayStart } from '../../lib/format';
+import { Search, X } from 'lucide-react';
+import { Button } from '../../components/ui/Button';
+import { Checkbox } from '../../components/ui/Checkbox';
+import { Combobox } from '../../components/ui/Combobox';
+import { DateRangePicker } from '../../components/ui/DateRangePicker';
+import { Input } from '../../components/ui/Input';
+import { Select } from '../../components/ui/Select';
 import { useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import { displayName, usePeople } from '../../stores/people-store';
 
-const toDay = (ms: number | undefined) =>
-  ms === undefined ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+const KINDS = [
+  { value: '', label: 'Images and videos' },
+  { value: 'image', label: 'Images' },
+  { value: 'video', label: 'Videos' },
+];
 
 /** Full-text search and filters; the text is sent once typing pauses. */
 export function GalleryFiltersBar() {
@@ -26,12 +35,20 @@ export function GalleryFiltersBar() {
     return () => clearTimeout(t);
   }, [text, filters.text, setFilters]);
 
-  const active = Object.keys(filters).length > 0;
+  const active = Object.values(filters).some((v) => v !== undefined);
+  const peopleOptions = [
+    { value: '', label: 'Everyone' },
+    ...people.map((p) => ({ value: p.id, label: `${displayName(p.id, { [p.id]: p.name })} (${p.count})` })),
+    ...(filters.userId && !people.some((p) => p.id === filters.userId)
+      ? [{ value: filters.userId, label: filters.userId }]
+      : []),
+  ];
   return (
     <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
       <label className="search">
         <span className="sr-only">Search prompts</span>
-        <input
+        <Search size={16} className="search-icon" aria-hidden="true" />
+        <Input
           type="search"
           placeholder="Search prompts…"
           maxLength={500}
@@ -40,83 +57,63 @@ export function GalleryFiltersBar() {
           data-testid="gallery-search"
         />
       </label>
-      <label>
-        <span className="sr-only">Who asked</span>
-        <select
+      <div className="filter-control">
+        <Combobox
+          aria-label="Who asked"
           value={filters.userId ?? ''}
-          onChange={(e) => setFilters({ userId: e.target.value || undefined })}
+          options={peopleOptions}
+          onValueChange={(v) => setFilters({ userId: v || undefined })}
           // New outputs may bring new people: the list is fresh whenever it is opened.
-          onFocus={() => void usePeople.getState().loadFacets()}
+          onOpenChange={(open) => open && void usePeople.getState().loadFacets()}
+          searchPlaceholder="Search people…"
           data-testid="gallery-user"
-        >
-          <option value="">Everyone</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {displayName(p.id, { [p.id]: p.name })} ({p.count})
-            </option>
-          ))}
-          {filters.userId && !people.some((p) => p.id === filters.userId) && (
-            <option value={filters.userId}>{filters.userId}</option>
-          )}
-        </select>
-      </label>
-      <label>
-        <span className="sr-only">Server</span>
-        <select value={filters.guildId ?? ''} onChange={(e) => setFilters({ guildId: e.target.value || undefined })}>
-          <option value="">All servers</option>
-          {guilds.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="sr-only">Workflow</span>
-        <select value={filters.workflow ?? ''} onChange={(e) => setFilters({ workflow: e.target.value || undefined })}>
-          <option value="">All workflows</option>
-          {workflows.map((w) => (
-            <option key={w.manifest.id} value={w.manifest.id}>
-              {w.manifest.title}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="sr-only">Kind</span>
-        <select
+        />
+      </div>
+      {guilds.length > 0 && (
+        <div className="filter-control">
+          <Select
+            aria-label="Server"
+            value={filters.guildId ?? ''}
+            options={[{ value: '', label: 'All servers' }, ...guilds.map((g) => ({ value: g.id, label: g.name }))]}
+            onValueChange={(v) => setFilters({ guildId: v || undefined })}
+          />
+        </div>
+      )}
+      <div className="filter-control">
+        <Combobox
+          aria-label="Workflow"
+          value={filters.workflow ?? ''}
+          options={[
+            { value: '', label: 'All workflows' },
+            ...workflows.map((w) => ({ value: w.manifest.id, label: w.manifest.title, detail: w.manifest.kind })),
+          ]}
+          onValueChange={(v) => setFilters({ workflow: v || undefined })}
+          searchPlaceholder="Search workflows…"
+        />
+      </div>
+      <div className="filter-control narrow">
+        <Select
+          aria-label="Kind"
           value={filters.kind ?? ''}
-          onChange={(e) => setFilters({ kind: (e.target.value || undefined) as 'image' | 'video' | undefined })}
-        >
-          <option value="">Images and videos</option>
-          <option value="image">Images</option>
-          <option value="video">Videos</option>
-        </select>
-      </label>
-      <label className="date">
-        From
-        <input
-          type="date"
-          value={toDay(filters.from)}
-          onChange={(e) => setFilters({ from: dayStart(e.target.value) })}
+          options={KINDS}
+          onValueChange={(v) => setFilters({ kind: (v || undefined) as 'image' | 'video' | undefined })}
         />
-      </label>
-      <label className="date">
-        To
-        <input type="date" value={toDay(filters.to)} onChange={(e) => setFilters({ to: dayEnd(e.target.value) })} />
-      </label>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={filters.favourite === true}
-          onChange={(e) => setFilters({ favourite: e.target.checked || undefined })}
-        />
-        Favourites
-      </label>
+      </div>
+      <DateRangePicker
+        label="Made between"
+        value={{ from: filters.from, to: filters.to }}
+        onChange={({ from, to }) => setFilters({ from, to })}
+      />
+      <Checkbox
+        label="Favourites"
+        checked={filters.favourite === true}
+        onCheckedChange={(c) => setFilters({ favourite: c || undefined })}
+      />
       {active && (
-        <button
-          type="button"
-          className="link"
+        <Button
+          variant="ghost"
+          size="sm"
+          icon={<X size={14} />}
           onClick={() => {
             setText('');
             useGallery.setState({ filters: {} });
@@ -124,7 +121,7 @@ export function GalleryFiltersBar() {
           }}
         >
           Clear filters
-        </button>
+        </Button>
       )}
     </form>
   );

@@ -1,9 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ImageOff, Play, SearchX, Star } from 'lucide-react';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Output } from '@shared/library';
 import { mediaUrl } from '../../api/media';
 import { moveFocus } from '../../stores/gallery-logic';
+import { Button } from '../../components/ui/Button';
+import { EmptyState } from '../../components/ui/EmptyState';
 import { DeleteOutputDialog } from './DeleteOutputDialog';
+import { useNav } from '../../stores/nav-store';
 import { useGallery } from '../../stores/gallery-store';
 
 /** Tiles are at least this wide; the columns then share the row's width. */
@@ -55,13 +59,17 @@ const Tile = memo(function Tile({
         <img src={src} alt="" decoding="async" draggable={false} />
       ) : (
         <div className="tile-placeholder" aria-hidden="true">
-          {settled ? '▶' : ''}
+          {settled && <Play size={28} />}
         </div>
       )}
-      {output.kind === 'video' && <span className="tile-badge">▶ video</span>}
+      {output.kind === 'video' && (
+        <span className="tile-badge">
+          <Play size={12} aria-hidden="true" /> video
+        </span>
+      )}
       {output.favourite && (
         <span className="tile-fav" aria-hidden="true">
-          ★
+          <Star size={18} fill="currentColor" />
         </span>
       )}
     </div>
@@ -159,11 +167,21 @@ export function GalleryGrid() {
         data-done={done}
       >
         {items.length === 0 && done && !error && (
-          <p className="empty" data-testid="gallery-empty">
+          <EmptyState
+            icon={filtered ? SearchX : ImageOff}
+            testId="gallery-empty"
+            action={
+              filtered ? undefined : (
+                <Button variant="primary" onClick={() => useNav.getState().go('generate')}>
+                  Generate an image
+                </Button>
+              )
+            }
+          >
             {filtered
               ? 'No outputs match these filters. Try other words, or clear the filters.'
               : 'Nothing here yet. Images from Generate and from the Discord bot appear here.'}
-          </p>
+          </EmptyState>
         )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualRows.map((row) => (

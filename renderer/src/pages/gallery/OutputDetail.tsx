@@ -4,7 +4,11 @@ import type { Job } from '@shared/jobs';
 import type { WorkflowKind } from '@shared/workflow-manifest';
 import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
-import { Modal } from '../../components/Modal';
+import { Copy, ExternalLink, FolderOpen, MoreHorizontal, RotateCw, Star, Trash2, Wand2, X } from 'lucide-react';
+import { Button, buttonClass } from '../../components/ui/Button';
+import { Dialog } from '../../components/ui/Dialog';
+import { DropdownMenu } from '../../components/ui/DropdownMenu';
+import { IconButton } from '../../components/ui/IconButton';
 import { DeleteOutputDialog } from './DeleteOutputDialog';
 import { copyText } from '../../lib/clipboard';
 import { formatBytes, formatDate } from '../../lib/format';
@@ -80,7 +84,7 @@ export function OutputDetail({ id }: { id: number }) {
   };
 
   return (
-    <Modal title="Output details" onClose={close} wide>
+    <Dialog title="Output details" onClose={close} wide>
       <div
         className="detail"
         data-testid="output-detail"
@@ -100,9 +104,7 @@ export function OutputDetail({ id }: { id: number }) {
         <aside className="detail-info">
           <div className="detail-top">
             <h2>{manifest?.title ?? output.workflow}</h2>
-            <button type="button" className="icon-button" aria-label="Close" onClick={close}>
-              ×
-            </button>
+            <IconButton label="Close" icon={<X size={18} />} onClick={close} />
           </div>
           <h3>Prompt</h3>
           <p className="prompt-text" data-testid="detail-prompt">
@@ -155,71 +157,92 @@ export function OutputDetail({ id }: { id: number }) {
             </div>
           </dl>
           <div className="detail-actions">
-            <button type="button" onClick={() => void copy(output.prompt, 'Prompt')}>
+            <Button icon={<Copy size={16} />} onClick={() => void copy(output.prompt, 'Prompt')}>
               Copy prompt
-            </button>
-            <button
-              type="button"
+            </Button>
+            <Button
+              icon={<Star size={16} fill={output.favourite ? 'currentColor' : 'none'} />}
               aria-pressed={output.favourite}
               onClick={() => void useGallery.getState().setFavourite(output.id, !output.favourite)}
             >
-              {output.favourite ? '★ Favourite' : '☆ Favourite'}
-            </button>
+              Favourite
+            </Button>
             {window.comfydesk ? (
-              <button
-                type="button"
+              <Button
+                icon={<FolderOpen size={16} />}
                 onClick={() =>
                   void report(() => api.call('library.reveal', { id: output.id }), 'Shown in your file manager.')
                 }
                 title={output.filePath}
               >
-                Open file location
-              </button>
+                Show in folder
+              </Button>
             ) : (
-              <button type="button" onClick={() => void copy(output.filePath, 'File path')} title={output.filePath}>
+              <Button
+                icon={<Copy size={16} />}
+                onClick={() => void copy(output.filePath, 'File path')}
+                title={output.filePath}
+              >
                 Copy file location
-              </button>
+              </Button>
             )}
             {!window.comfydesk && (
-              <a className="button" href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
+              <a className={buttonClass()} href={mediaUrl('file', output.id)} target="_blank" rel="noreferrer">
+                <ExternalLink size={16} aria-hidden="true" />
                 Open full size
               </a>
             )}
-            <button
-              type="button"
+            <Button
+              icon={<RotateCw size={16} />}
               onClick={() =>
                 void report(() => api.call('jobs.rerun', { id: output.jobId }), 'Queued again as your job.')
               }
             >
               Rerun here
-            </button>
-            {output.userId !== 'desktop' && (
-              <button
-                type="button"
-                onClick={() =>
-                  void report(
-                    () => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }),
-                    'Queued again for its original user.',
-                  )
-                }
-              >
-                Rerun as {userName}
-              </button>
+            </Button>
+            {(output.userId !== 'desktop' || output.kind === 'image') && (
+              <DropdownMenu
+                label="More actions"
+                trigger={<Button icon={<MoreHorizontal size={16} />}>More</Button>}
+                items={[
+                  ...(output.userId !== 'desktop'
+                    ? [
+                        {
+                          label: `Rerun as ${userName}`,
+                          icon: <RotateCw size={16} />,
+                          onSelect: () =>
+                            void report(
+                              () => api.call('jobs.rerun', { id: output.jobId, asOriginalUser: true }),
+                              'Queued again for its original user.',
+                            ),
+                        },
+                      ]
+                    : []),
+                  ...(output.kind === 'image'
+                    ? USE_AS.filter((u) => workflows.some((w) => w.manifest.kind === u.kind)).map((u) => ({
+                        label: `${u.label} in Generate`,
+                        icon: <Wand2 size={16} />,
+                        onSelect: () => useAs(u.kind),
+                      }))
+                    : []),
+                ]}
+              />
             )}
-            {output.kind === 'image' &&
-              USE_AS.filter((u) => workflows.some((w) => w.manifest.kind === u.kind)).map((u) => (
-                <button key={u.kind} type="button" onClick={() => useAs(u.kind)}>
-                  {u.label}…
-                </button>
-              ))}
-            <button type="button" className="danger" onClick={() => setConfirm(true)} data-testid="detail-delete">
+            <Button
+              variant="danger-ghost"
+              icon={<Trash2 size={16} />}
+              onClick={() => setConfirm(true)}
+              data-testid="detail-delete"
+            >
               Delete
-            </button>
+            </Button>
           </div>
-          <p className="muted small">← → previous / next · Esc closes</p>
+          <p className="muted small">
+            <kbd>←</kbd> <kbd>→</kbd> previous / next · <kbd>Esc</kbd> closes
+          </p>
         </aside>
       </div>
       {confirm && <DeleteOutputDialog id={output.id} onClose={() => setConfirm(false)} />}
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,10 +1,17 @@
 import { useState } from 'react';
 import type { BackendSummary } from '@shared/api/health';
+import { Plus, Server, Trash2 } from 'lucide-react';
 import { api } from '../../api/client';
-import { ConfirmDialog } from '../../components/Modal';
+import { Button } from '../../components/ui/Button';
+import { Checkbox } from '../../components/ui/Checkbox';
+import { EmptyState } from '../../components/ui/EmptyState';
+import { Field } from '../../components/ui/Field';
+import { IconButton } from '../../components/ui/IconButton';
+import { Input } from '../../components/ui/Input';
+import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { useBackends } from '../../stores/app-store';
 import { withScheme } from '../../lib/backend-url';
-import { report } from '../../stores/toast-store';
+import { attempt, report } from '../../stores/toast-store';
 
 /** ComfyUI backends: add by URL, enable or disable, remove. The list follows health.changed. */
 export function BackendsCard() {
@@ -12,6 +19,7 @@ export function BackendsCard() {
   const [url, setUrl] = useState('');
   const [force, setForce] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [urlError, setUrlError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<BackendSummary | null>(null);
   /** Switches on their way to the core: the box shows the new state at once and waits for the answer. */
   const [pending, setPending] = useState<Record<string, boolean>>({});
@@ -29,12 +37,14 @@ export function BackendsCard() {
   };
 
   return (
-    <div className="card">
-      <h2>ComfyUI backends</h2>
+    <section className="card" aria-label="ComfyUI backends">
+      <div className="card-header">
+        <h2>ComfyUI backends</h2>
+      </div>
       {backends.length === 0 ? (
-        <p className="empty">
-          No ComfyUI yet. Add one by its address, or set the ComfyUI folder below to let ComfyDesk launch it.
-        </p>
+        <EmptyState icon={Server} compact>
+          No ComfyUI yet. Add one by its address below, or set the ComfyUI folder to let ComfyDesk launch it.
+        </EmptyState>
       ) : (
         <ul className="backend-list" data-testid="backends">
           {backends.map((b) => (
@@ -53,62 +63,69 @@ export function BackendsCard() {
                   {b.error ? ` · ${b.error}` : ''}
                 </div>
               </div>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={pending[b.id] ?? b.enabled}
-                  disabled={b.id in pending}
-                  aria-label={`${b.name} enabled`}
-                  onChange={(e) => void setEnabled(b, e.target.checked)}
-                />
-                Enabled
-              </label>
-              <button
-                type="button"
-                className="subtle danger"
+              <Checkbox
+                label="Enabled"
+                checked={pending[b.id] ?? b.enabled}
+                disabled={b.id in pending}
+                aria-label={`${b.name} enabled`}
+                onCheckedChange={(enabled) => void setEnabled(b, enabled)}
+              />
+              <IconButton
+                variant="danger-ghost"
+                label={`Remove ${b.name}`}
+                icon={<Trash2 size={16} />}
                 onClick={() => setRemoving(b)}
-                aria-label={`Remove ${b.name}`}
-              >
-                Remove
-              </button>
+              />
             </li>
           ))}
         </ul>
       )}
       <form
-        className="input-row"
+        className="add-backend"
         aria-label="Add a backend"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setAdding(true);
-          void report(
+          void attempt(
             () => api.call('backends.add', { url: withScheme(url), force }),
+            setUrlError,
             (b) => `Added ${b.name} (${b.status}).`,
           ).then((b) => {
             setAdding(false);
-            if (b) setUrl('');
+            if (b) {
+              setUrl('');
+              setUrlError(null);
+            }
           });
         }}
       >
-        <label className="grow">
-          <span className="sr-only">ComfyUI address</span>
-          <input
-            type="text"
-            inputMode="url"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="http://192.168.1.20:8188"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
-          Add even if offline
-        </label>
-        <button type="submit" className="primary" disabled={adding || !url.trim()}>
-          {adding ? 'Checking…' : 'Add'}
-        </button>
+        <Field
+          id="backend-url"
+          label="Add a ComfyUI by its address"
+          hint="As ComfyUI prints it at start, e.g. 127.0.0.1:8188 or a computer on your network."
+          error={urlError}
+        >
+          <div className="input-row">
+            <Input
+              className="grow"
+              type="text"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="http://192.168.1.20:8188"
+              value={url}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                setUrlError(null);
+              }}
+            />
+            <Button type="submit" variant="primary" icon={<Plus size={16} />} loading={adding} disabled={!url.trim()}>
+              {adding ? 'Checking…' : 'Add'}
+            </Button>
+          </div>
+        </Field>
+        <Checkbox label="Add it even if it does not answer now" checked={force} onCheckedChange={setForce} />
       </form>
       {removing && (
         <ConfirmDialog
@@ -123,6 +140,6 @@ export function BackendsCard() {
           }}
         />
       )}
-    </div>
+    </section>
   );
 }

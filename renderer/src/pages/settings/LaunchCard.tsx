@@ -1,74 +1,103 @@
 import { useEffect, useState } from 'react';
 import type { LaunchSettingsView } from '@shared/api/backends';
 import { api } from '../../api/client';
-import { report } from '../../stores/toast-store';
+import { Checkbox } from '../../components/ui/Checkbox';
+import { Field } from '../../components/ui/Field';
+import { Input } from '../../components/ui/Input';
+import { SaveStatus } from '../../components/ui/SaveStatus';
+import { errorMessage } from '../../lib/format';
+import { useSaveState } from '../../lib/use-save-state';
 
-/** Where ComfyUI is installed, whether to start it with the app, and its extra flags. */
+type Patch = { launchPath?: string | null; autoLaunch?: boolean; extraArgs?: string[] };
+
+/** Where ComfyUI is installed, whether to start it with the app, and its extra flags. Saved as they change. */
 export function LaunchCard() {
   const [view, setView] = useState<LaunchSettingsView | null>(null);
   const [path, setPath] = useState('');
   const [args, setArgs] = useState('');
-  const [auto, setAuto] = useState(false);
+  const [pathError, setPathError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const { state, run } = useSaveState();
   useEffect(() => {
-    void report(() => api.call('comfy.launchSettings')).then((v) => {
-      if (!v) return;
-      setView(v);
-      setPath(v.saved.launchPath ?? '');
-      setArgs(v.saved.extraArgs.join(' '));
-      setAuto(v.saved.autoLaunch);
-    });
+    api.call('comfy.launchSettings').then(
+      (v) => {
+        setView(v);
+        setPath(v.saved.launchPath ?? '');
+        setArgs(v.saved.extraArgs.join(' '));
+      },
+      (err: unknown) => setLoadError(errorMessage(err)),
+    );
   }, []);
+  const save = async (patch: Patch) => {
+    const v = await run(async () => {
+      try {
+        return await api.call('comfy.setLaunchSettings', patch);
+      } catch (err) {
+        // A folder the core refuses is said at the folder's field.
+        if ('launchPath' in patch) setPathError(errorMessage(err));
+        throw err;
+      }
+    });
+    if (v) {
+      setView(v);
+      if ('launchPath' in patch) setPathError(null);
+    }
+  };
+  const savedPath = view?.saved.launchPath ?? '';
+  const savedArgs = view?.saved.extraArgs.join(' ') ?? '';
   return (
-    <form
-      className="card form"
-      aria-label="Launch ComfyUI"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void report(
-          () =>
-            api.call('comfy.setLaunchSettings', {
-              launchPath: path.trim() || null,
-              autoLaunch: auto,
-              extraArgs: args.split(/\s+/).filter(Boolean),
-            }),
-          (v) => (v.launcher.restartNeeded ? 'Saved. Restart ComfyUI to use them.' : 'Launch settings saved.'),
-        ).then((v) => v && setView(v));
-      }}
-    >
-      <h2>Launch ComfyUI</h2>
-      <div className="field">
-        <label htmlFor="launch-path">ComfyUI folder</label>
-        <input
-          id="launch-path"
+    <section className="card form" aria-label="Launch ComfyUI">
+      <div className="card-header">
+        <h2>Launch ComfyUI</h2>
+        <SaveStatus state={state} testId="saved-launch" />
+      </div>
+      <p className="card-lead">Let ComfyDesk start, stop and restart a ComfyUI installed on this computer.</p>
+      {loadError && (
+        <p className="banner error" role="alert">
+          {loadError}
+        </p>
+      )}
+      <Field
+        id="launch-path"
+        label="ComfyUI folder"
+        error={pathError}
+        hint={`The folder with main.py, or a portable build’s root.${view?.config.launchPath ? ` The config file says ${view.config.launchPath}.` : ''}`}
+      >
+        <Input
           type="text"
+          spellCheck={false}
           value={path}
-          onChange={(e) => setPath(e.target.value)}
+          onChange={(e) => {
+            setPath(e.target.value);
+            setPathError(null);
+          }}
+          onBlur={() => view && path.trim() !== savedPath && void save({ launchPath: path.trim() || null })}
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
           placeholder={view?.config.launchPath ?? 'C:\\ComfyUI_windows_portable or ~/ComfyUI'}
         />
-        <small className="hint">
-          The folder with main.py, or a portable build’s root.
-          {view?.config.launchPath ? ` The config file says ${view.config.launchPath}.` : ''}
-        </small>
-      </div>
-      <div className="field">
-        <label htmlFor="launch-args">Extra flags</label>
-        <input
-          id="launch-args"
+      </Field>
+      <Field id="launch-args" label="Extra flags" hint="Passed to main.py, e.g. --lowvram on a small GPU.">
+        <Input
           type="text"
+          spellCheck={false}
           value={args}
           onChange={(e) => setArgs(e.target.value)}
+          onBlur={() =>
+            view && args.trim() !== savedArgs && void save({ extraArgs: args.split(/\s+/).filter(Boolean) })
+          }
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
           placeholder="--lowvram"
         />
-      </div>
-      <label className="checkbox">
-        <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
-        Start ComfyUI with the app when none is running
-      </label>
-      <div className="actions">
-        <button type="submit" className="primary">
-          Save
-        </button>
-      </div>
-    </form>
+      </Field>
+      <Checkbox
+        label="Start ComfyUI with the app when none is running"
+        checked={view?.saved.autoLaunch ?? false}
+        disabled={!view}
+        onCheckedChange={(autoLaunch) => void save({ autoLaunch })}
+      />
+      {view?.launcher.restartNeeded && (
+        <p className="banner warn">Changed while ComfyUI runs: restart it on the Health page to use them.</p>
+      )}
+    </section>
   );
 }

@@ -2,8 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { templatePreviewEmbed } from '@shared/embeds';
 import { DESKTOP_OWNER_ID } from '@shared/api/templates';
 import type { Template } from '@shared/templates';
+import { Sparkles, Trash2 } from 'lucide-react';
 import { DiscordMessage } from '../../components/DiscordEmbed';
-import { ConfirmDialog } from '../../components/Modal';
+import { Button } from '../../components/ui/Button';
+import { Checkbox } from '../../components/ui/Checkbox';
+import { Combobox } from '../../components/ui/Combobox';
+import { Field } from '../../components/ui/Field';
+import { Input } from '../../components/ui/Input';
+import { Select } from '../../components/ui/Select';
+import { Textarea } from '../../components/ui/Textarea';
+import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { ParamFields } from '../../components/ParamFields';
 import { collectParams, formSpecs, formValues, takesNegative, type FormValues } from '../../lib/param-form';
 import { useAppStore } from '../../stores/app-store';
@@ -90,93 +98,60 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
             Made on Discord by user {template.ownerId}. You can delete it, or save your own copy.
           </p>
         )}
-        <div className={`field${nameError ? ' has-error' : ''}`}>
-          <label htmlFor="tpl-name">Name</label>
-          <input
-            id="tpl-name"
+        <Field id="tpl-name" label="Name" error={nameError} hint="People load it on Discord by this name.">
+          <Input
             type="text"
             required
             maxLength={100}
             value={name}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'tpl-name-error' : undefined}
             onChange={(e) => {
               setName(e.target.value);
               if (e.target.value.trim()) setNameError(null);
             }}
             placeholder="e.g. cozy-castle"
           />
-          {nameError && (
-            <small id="tpl-name-error" className="field-error" role="alert">
-              {nameError}
-            </small>
-          )}
-        </div>
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor="tpl-guild">Server</label>
-            <select id="tpl-guild" value={guildId ?? ''} onChange={(e) => setGuildId(e.target.value || null)}>
-              <option value="">Private (desktop only)</option>
-              {guilds.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <label
-            className="checkbox field-inline"
-            title={guildId === null ? 'Pick a server first: a private template stays on this desktop.' : undefined}
-          >
-            <input
-              type="checkbox"
+        </Field>
+        <div className="field-grid cols-2">
+          <Field id="tpl-guild" label="Server">
+            <Select
+              value={guildId ?? ''}
+              onValueChange={(v) => setGuildId(v || null)}
+              options={[
+                { value: '', label: 'Private (only here)' },
+                ...guilds.map((g) => ({ value: g.id, label: g.name })),
+              ]}
+            />
+          </Field>
+          <div className="field field-check">
+            <Checkbox
+              label="Shared with everyone on the server"
+              description={guildId === null ? 'Pick a server first: a private template stays here.' : undefined}
               checked={shared && guildId !== null}
               disabled={guildId === null}
-              onChange={(e) => setShared(e.target.checked)}
+              onCheckedChange={setShared}
             />
-            Shared with everyone on the server
-          </label>
+          </div>
         </div>
-        <div className="field">
-          <label htmlFor="tpl-workflow">Workflow</label>
-          <select
-            id="tpl-workflow"
+        <Field id="tpl-workflow" label="Workflow">
+          <Combobox
             value={workflow}
-            onChange={(e) => {
-              const next = workflows.find((w) => w.manifest.id === e.target.value)?.manifest ?? null;
-              setWorkflow(e.target.value);
+            options={workflows.map((w) => ({ value: w.manifest.id, label: w.manifest.title, detail: w.manifest.kind }))}
+            onValueChange={(id) => {
+              const next = workflows.find((w) => w.manifest.id === id)?.manifest ?? null;
+              setWorkflow(id);
               setValues(formValues(formSpecs(next), params));
               setErrors({});
             }}
-          >
-            {workflows.map((w) => (
-              <option key={w.manifest.id} value={w.manifest.id}>
-                {w.manifest.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="tpl-prompt">Prompt</label>
-          <textarea
-            id="tpl-prompt"
-            rows={4}
-            maxLength={2000}
-            value={prompt}
-            onChange={(e) => setPrompt(e.target.value)}
+            searchPlaceholder="Search workflows…"
           />
-        </div>
+        </Field>
+        <Field id="tpl-prompt" label="Prompt">
+          <Textarea rows={4} maxLength={2000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        </Field>
         {takesNegative(manifest) && (
-          <div className="field">
-            <label htmlFor="tpl-negative">Negative prompt</label>
-            <textarea
-              id="tpl-negative"
-              rows={2}
-              maxLength={2000}
-              value={negative}
-              onChange={(e) => setNegative(e.target.value)}
-            />
-          </div>
+          <Field id="tpl-negative" label="Negative prompt (optional)">
+            <Textarea rows={2} maxLength={2000} value={negative} onChange={(e) => setNegative(e.target.value)} />
+          </Field>
         )}
         <ParamFields
           idPrefix="tpl"
@@ -185,24 +160,25 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
           errors={{ ...errors, ...live }}
           onChange={(n, v) => setValues({ ...values, [n]: v })}
         />
-        <div className="actions">
+        <div className="actions form-footer">
           {template && (
-            <button type="button" className="danger subtle" onClick={() => setConfirm(true)}>
+            <Button variant="danger-ghost" icon={<Trash2 size={16} />} onClick={() => setConfirm(true)}>
               Delete
-            </button>
+            </Button>
           )}
-          <button
-            type="button"
+          <span className="spacer" />
+          <Button
+            icon={<Sparkles size={16} />}
             onClick={() => {
               useGenerate.getState().prefill({ workflow, prompt, negative, values });
               useNav.getState().go('generate');
             }}
           >
             Use in Generate
-          </button>
-          <button type="submit" className="primary" disabled={saving || !manifest} data-testid="template-save">
+          </Button>
+          <Button type="submit" variant="primary" loading={saving} disabled={!manifest} data-testid="template-save">
             {saving ? 'Saving…' : !mine ? 'Save my copy' : template ? 'Save changes' : 'Create template'}
-          </button>
+          </Button>
         </div>
       </form>
       <div className="preview-column">
