@@ -209,8 +209,9 @@ suite('desktop UI polish (chromium)', () => {
     const promptId = await fake.waitForHeld();
     const text = (id: string) => `[data-testid=job-card][data-job-id="${id}"] [data-testid=job-progress-text]`;
     await page.waitForSelector(`${text(ids[0]!)}:has-text("Sampling")`);
-    await page.waitForSelector(`${text(ids[1]!)}:has-text("Waiting in ComfyUI’s queue · #1 there")`);
-    await page.waitForSelector(`${text(ids[2]!)}:has-text("Waiting in queue · #1 in line")`);
+    // Places count every waiting job once: next in ComfyUI's own queue first, then ComfyDesk's.
+    await page.waitForSelector(`${text(ids[1]!)}:has-text("Waiting in ComfyUI’s queue · #1 in line")`);
+    await page.waitForSelector(`${text(ids[2]!)}:has-text("Waiting in queue · #2 in line")`);
     for (const id of ids) await core.api.call('jobs.cancel', { id }, { caller: 'test' });
     fake.setScript({ hold: false });
     fake.release(promptId);

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { Clock, History, Inbox, Pause, Play, Sparkles, X } from 'lucide-react';
-import { formatDuration, PHASE_LABELS } from '@shared/embeds';
+import { formatDuration, PHASE_LABELS, startsText } from '@shared/embeds';
 import type { JobProgressView } from '@shared/api/jobs';
+import { jobLabel } from '@shared/format';
 import type { Job } from '@shared/jobs';
 import { ProgressBar } from '../components/ProgressBar';
 import { Button } from '../components/ui/Button';
@@ -23,15 +24,24 @@ function useWho(job: Job): string {
 }
 
 /**
- * Phase, step, place and ETA. A queued job's place is in ComfyDesk's queue; a submitted one's is in the pending
- * queue of the ComfyUI it was sent to (named on the card's first line), so the two say where they wait.
+ * Phase, step, place, start estimate and time left. A job that waits says why: in ComfyUI's own queue (sent, next
+ * there), in ComfyDesk's queue, or for a reason it cannot run yet (ComfyUI starting, a file missing…). Places
+ * count every waiting job once, in the order they will run.
  */
 export function progressText(job: Job, p: JobProgressView | undefined): string {
   const sent = job.status === 'submitted';
   if (!p) return job.status === 'queued' ? 'Waiting in queue' : sent ? 'Sent to ComfyUI' : job.status;
-  const parts = [sent && p.phase === 'queued' ? 'Waiting in ComfyUI’s queue' : PHASE_LABELS[p.phase]];
+  const waiting = p.wait && p.wait.kind !== 'queue' ? p.wait : null;
+  const label = waiting
+    ? waiting.reason
+    : sent && p.phase === 'queued'
+      ? 'Waiting in ComfyUI’s queue'
+      : PHASE_LABELS[p.phase];
+  const parts = [label];
   if (p.step && p.step.max > 0) parts.push(`step ${p.step.value}/${p.step.max}`);
-  if (p.position !== null) parts.push(sent ? `#${p.position} there` : `#${p.position} in line`);
+  if (p.position !== null) parts.push(`#${p.position} in line`);
+  const starts = p.wait ? startsText(p.wait) : null;
+  if (starts) parts.push(starts.charAt(0).toLowerCase() + starts.slice(1));
   if (p.etaMs !== null) parts.push(`about ${formatDuration(p.etaMs)} left`);
   return parts.join(' · ');
 }
@@ -63,6 +73,9 @@ export function JobCard({
       </div>
       <div className="job-main">
         <div className="job-line">
+          <span className="job-number" data-testid="job-number">
+            {jobLabel(job)}
+          </span>
           <span className={`source-badge ${job.source}`}>{job.source === 'discord' ? 'Discord' : 'Desktop'}</span>
           <span className="job-who">{who}</span>
           <span className="muted">
@@ -82,6 +95,11 @@ export function JobCard({
         <div className="job-status muted" data-testid="job-progress-text">
           {progressText(job, progress)} · {Math.floor(percent)}%
         </div>
+        {progress?.wait && progress.wait.kind !== 'queue' && progress.wait.hint && (
+          <p className="job-hint" data-testid="job-wait-hint">
+            {progress.wait.hint}
+          </p>
+        )}
       </div>
       <Button
         variant="danger-ghost"
@@ -100,6 +118,7 @@ export function EndedJob({ job }: { job: Job }) {
   const who = useWho(job);
   return (
     <li className={`ended-job ${job.status}`} data-testid="recent-job" data-job-id={job.id} data-status={job.status}>
+      <span className="job-number">{jobLabel(job)}</span>
       <span className={`status-pill ${job.status}`}>
         {job.status === 'done' ? 'Done' : job.status === 'failed' ? 'Failed' : 'Cancelled'}
       </span>
@@ -108,7 +127,12 @@ export function EndedJob({ job }: { job: Job }) {
         {job.prompt || '—'}
       </span>
       <span className="muted">{formatAgo(job.endedAt ?? job.updatedAt)}</span>
-      {job.status === 'failed' && job.error && <p className="job-error">{job.error}</p>}
+      {job.status === 'failed' && job.error && (
+        <p className="job-error">
+          {job.error}
+          {job.errorHint && <span className="job-hint"> {job.errorHint}</span>}
+        </p>
+      )}
     </li>
   );
 }
