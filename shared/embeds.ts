@@ -184,6 +184,7 @@ export function progressEmbed(input: ProgressEmbedInput): EmbedView {
   const wait = progress?.wait ?? null;
   const lines = [`${progressBar(percent)} **${Math.floor(percent)}%**`, `${PHASE_LABELS[phase]}${stepText(progress)}`];
   if (wait && wait.kind !== 'queue') lines.push(`**${wait.reason}.** ${wait.hint}`);
+  if (progress?.notice) lines.push(`⚠️ ${progress.notice}`);
   const fields: EmbedField[] = [];
   if (progress?.position != null) fields.push(field('Position', `#${progress.position}`));
   const starts = wait ? startsText(wait) : null;

@@ -50,6 +50,8 @@ export const JobProgressViewSchema = z.object({
   position: z.number().int().positive().nullable(),
   /** Why it waits and when it should start; null once it runs. */
   wait: JobWaitSchema.nullable(),
+  /** Something a person should know about the ComfyUI it is on ("stopped answering…"); null when all is well. */
+  notice: z.string().nullable().default(null),
   step: z.object({ value: z.number().int(), max: z.number().int() }).nullable(),
   /** Estimated milliseconds left; null until there is a step rate. */
   etaMs: z.number().nonnegative().nullable(),

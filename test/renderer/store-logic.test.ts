@@ -47,6 +47,7 @@ function progress(jobId: string, percent: number, updatedAt: number): JobProgres
     percent,
     position: null,
     wait: null,
+    notice: null,
     step: null,
     etaMs: null,
     preview: null,

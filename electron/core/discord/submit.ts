@@ -96,6 +96,7 @@ export function queuedView(job: Job, now: number): JobProgressView {
     percent: 0,
     position: null,
     wait: null,
+    notice: null,
     step: null,
     etaMs: null,
     preview: null,

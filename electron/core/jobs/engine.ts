@@ -113,6 +113,7 @@ export class JobEngine {
       jobs: o.store.jobs,
       events: o.events,
       clock: o.clock,
+      noticeOf: (job) => this.noticeOf(job),
       ...(o.progressIntervalMs !== undefined ? { intervalMs: o.progressIntervalMs } : {}),
     });
   }
@@ -507,6 +508,18 @@ export class JobEngine {
     if (this.attached.has(backend)) return;
     this.attached.add(backend);
     backend.on('progress', (promptId, progress) => this.onProgress(promptId, progress));
+    // Its jobs say when their ComfyUI stops answering (and when it is back).
+    backend.on('status', () => {
+      for (const job of this.underway.values()) if (job.backendId === backend.id) this.feed.refresh(job.id);
+    });
+  }
+
+  /** What a person should know about the ComfyUI a job is on, while it is not answering. */
+  private noticeOf(job: Job): string | null {
+    const backend = job.backendId ? this.o.backends.get(job.backendId) : undefined;
+    if (!backend || backend.status === 'idle' || backend.status === 'busy') return null;
+    const why = backend.statusDetail ? `: ${backend.statusDetail}` : '';
+    return `Its ComfyUI is ${backend.status}${why}. The job goes on when it is back (or runs again once elsewhere).`;
   }
 
   private onProgress(promptId: string, progress: JobProgress): void {

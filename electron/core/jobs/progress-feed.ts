@@ -23,6 +23,8 @@ export interface ProgressFeedOptions {
   clock: Clock;
   /** Least time between two `job.progress` events of one job (default 250 ms). */
   intervalMs?: number;
+  /** What a person should know about the ComfyUI a job is on (it stopped answering…), or null. */
+  noticeOf?: (job: Job) => string | null;
 }
 
 /** What a person reads of a standing: an estimate moves every second, its wording only every minute or so. */
@@ -66,10 +68,16 @@ export class ProgressFeed {
   /** The view of a job: live while ComfyUI works on it, from its stored state otherwise. */
   viewOf(job: Job, standing: Standing, now = this.o.clock.now()): JobProgressView {
     const live = this.live.get(job.id);
+    const notice = job.status === 'queued' ? null : (this.o.noticeOf?.(job) ?? null);
     if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
-      return liveView(job, live, this.previews.get(job.id, live.preview), standing);
+      return { ...liveView(job, live, this.previews.get(job.id, live.preview), standing), notice };
     }
-    return storedView(job, standing, now);
+    return { ...storedView(job, standing, now), notice };
+  }
+
+  /** Push a job's view now (what is said about it changed, e.g. its ComfyUI went away). */
+  refresh(jobId: string): void {
+    this.send(jobId, this.throttle.get(jobId)?.phase);
   }
 
   /** Where waiting jobs stand changed: push it (at most once a second; `plan` is computed then). */

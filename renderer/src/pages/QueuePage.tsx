@@ -95,6 +95,11 @@ export function JobCard({
         <div className="job-status muted" data-testid="job-progress-text">
           {progressText(job, progress)} · {Math.floor(percent)}%
         </div>
+        {progress?.notice && (
+          <p className="job-hint" data-testid="job-notice">
+            {progress.notice}
+          </p>
+        )}
         {progress?.wait && progress.wait.kind !== 'queue' && progress.wait.hint && (
           <p className="job-hint" data-testid="job-wait-hint">
             {progress.wait.hint}

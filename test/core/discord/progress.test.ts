@@ -44,6 +44,7 @@ function view(percent: number, previewSeq = 0): JobProgressView {
     percent,
     position: null,
     wait: null,
+    notice: null,
     step: null,
     etaMs: null,
     preview: previewSeq ? jpeg : null,

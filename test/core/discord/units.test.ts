@@ -57,6 +57,7 @@ describe('shared/embeds', () => {
         percent: 45.6,
         position: 2,
         wait: null,
+        notice: null,
         step: { value: 9, max: 20 },
         etaMs: 65_000,
         preview: null,

@@ -33,6 +33,7 @@ describe('headless server with a client that stops reading', () => {
       percent: 1,
       position: null,
       wait: null,
+      notice: null,
       step: null,
       etaMs: null,
       preview,

@@ -17,6 +17,7 @@ import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent }
 import { ComfySocket } from '../protocol/socket';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
+import { StallWatch } from './stall-watch';
 import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
 import {
   BUFFER_LIMIT,
@@ -69,6 +70,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     () => this.refreshPositions(),
     () => this.started,
   );
+  /** Notices a running prompt of ours that ComfyUI has gone quiet about. */
+  private readonly stalls: StallWatch;
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -86,6 +89,11 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       clock: this.clock,
       ...(opts.random ? { random: opts.random } : {}),
       logger: this.log,
+    });
+    this.stalls = new StallWatch({
+      clock: this.clock,
+      running: () => (this.runningPromptId && this.tracked.has(this.runningPromptId) ? this.runningPromptId : null),
+      onStall: (promptId, silentMs) => void this.onStall(promptId, silentMs),
     });
     this.socket.on('message', (m) => this.onMessage(m));
     this.socket.on('binary', (f) => this.onBinary(f));
@@ -139,12 +147,14 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.starting = true;
     this.updateStatus();
     this.socket.start();
+    this.stalls.start();
     void this.recheck();
   }
 
   /** Disconnect for good. Pending waitForCompletion() calls reject (the prompts may still run in ComfyUI). */
   async stop(): Promise<void> {
     this.started = false;
+    this.stalls.stop();
     this.clock.clearTimeout(this.fatalRecheck);
     this.fatalRecheck = undefined;
     await this.socket.stop();
@@ -345,6 +355,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   }
 
   private apply(t: Tracked, event: ProgressEvent, now: number): void {
+    if (event.type !== 'queue_position') this.stalls.heard(t.promptId, now);
     const next = reduceProgress(t.state, event, now);
     if (next === t.state) return;
     t.state = next;
@@ -409,7 +420,37 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     });
   }
 
+  /**
+   * ComfyUI has been silent about our running prompt for too long. If /queue still lists it running, the socket
+   * is stale: reconnect and re-check. If ComfyUI does not answer at all, it is offline (said with the reason).
+   */
+  private async onStall(promptId: string, silentMs: number): Promise<void> {
+    const silence = `${Math.round(silentMs / 1000)} s`;
+    try {
+      const queue = await this.client.getQueue();
+      const stillRunning = queue.running.some((e) => e.promptId === promptId);
+      this.log.warn(
+        stillRunning ? 'no messages for a running prompt; reconnecting' : 'a prompt went quiet; re-checking',
+        {
+          promptId,
+          silence,
+        },
+      );
+    } catch (err) {
+      this.log.warn('ComfyUI stopped answering', { promptId, silence, error: String(err) });
+      this.noteFailure(
+        new ComfyError('unreachable', `ComfyUI at ${this.url} stopped answering (nothing for ${silence}).`, {
+          url: this.url,
+          cause: err,
+        }),
+      );
+    }
+    this.socket.reconnectNow();
+    void this.recheck();
+  }
+
   private settle(promptId: string, outcome: JobOutcome): void {
+    this.stalls.forget(promptId);
     if (this.outcomes.has(promptId)) return;
     this.tracked.delete(promptId);
     this.outcomes.add(promptId, outcome);

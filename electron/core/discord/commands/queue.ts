@@ -1,6 +1,7 @@
 /** /queue view | status id | cancel id | clear */
 import { SlashCommandBuilder } from 'discord.js';
-import { formatDuration, progressBar, PHASE_LABELS } from '@shared/embeds';
+import type { JobProgressView } from '@shared/api/jobs';
+import { formatDuration, progressBar, PHASE_LABELS, startsText } from '@shared/embeds';
 import { jobChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { jobLabel, oneLine } from '@shared/format';
@@ -25,6 +26,17 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName('clear').setDescription('Cancel all your waiting jobs'))
   .toJSON();
 
+/** A job's state in one line: running ("Sampling 45% · about 1 min left") or waiting ("#3 in line · starts in about 2 min"). */
+function standing(p: JobProgressView): string {
+  if (!p.wait) {
+    const left = p.etaMs !== null ? ` · about ${formatDuration(p.etaMs)} left` : '';
+    return `${PHASE_LABELS[p.phase]} ${Math.floor(p.percent)}%${left}`;
+  }
+  const where = p.wait.kind === 'queue' ? `#${p.position ?? '?'} in line` : p.wait.reason;
+  const starts = startsText(p.wait);
+  return starts ? `${where} · ${starts.charAt(0).toLowerCase()}${starts.slice(1)}` : where;
+}
+
 export const command: BotCommand = {
   name: 'queue',
   data,
@@ -40,7 +52,7 @@ export const command: BotCommand = {
         const what = visible
           ? `${jobLabel(job)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
           : 'someone else’s job';
-        return `**${n + 1}.** ${PHASE_LABELS[progress.phase]} ${Math.floor(progress.percent)}% — ${what}`;
+        return `**${n + 1}.** ${standing(progress)} — ${what}`;
       });
       const more = snap.active.length > 20 ? `\n…and ${snap.active.length - 20} more` : '';
       const head = snap.paused ? '⏸️ The queue is paused by the desktop owner.\n\n' : '';
@@ -59,11 +71,11 @@ export const command: BotCommand = {
       const live = snap.active.find((a) => a.job.id === job.id)?.progress;
       const lines = [`Status: **${job.status}**`, `> ${oneLine(job.prompt, 200)}`];
       if (live) {
-        lines.push(`${progressBar(live.percent)} ${Math.floor(live.percent)}% · ${PHASE_LABELS[live.phase]}`);
-        if (live.position) lines.push(`Position: #${live.position}`);
-        if (live.etaMs !== null) lines.push(`Time left: about ${formatDuration(live.etaMs)}`);
+        lines.push(`${progressBar(live.percent)} ${standing(live)}`);
+        if (live.wait && live.wait.kind !== 'queue') lines.push(live.wait.hint);
+        if (live.notice) lines.push(`⚠️ ${live.notice}`);
       }
-      if (job.error) lines.push(`Error: ${job.error}`);
+      if (job.error) lines.push(`Error: ${job.error}${job.errorHint ? `\n${job.errorHint}` : ''}`);
       await replyInfo(i, `Job ${jobLabel(job)}`, lines.join('\n'), [], ctx.logger);
       return;
     }
