@@ -170,6 +170,11 @@ export class JobEngine {
     if (!workflow) return;
     const req = requirementsOf(workflow.manifest, { models: job.models ?? {}, lora: job.lora ?? null });
     let placement = this.o.backends.place(req);
+    if (placement.kind === 'wait' && placement.why === 'checking' && !placement.recheck) {
+      // A ComfyUI that just came online is still listing its nodes and models: wait for that (briefly).
+      await this.o.backends.capabilitiesSettled();
+      placement = this.o.backends.place(req);
+    }
     if (placement.kind === 'wait' && placement.recheck) {
       await this.o.backends.recheckModels(placement.recheck);
       placement = this.o.backends.place(req);

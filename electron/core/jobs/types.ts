@@ -11,6 +11,8 @@ export interface JobBackends {
   place(req: Requirements): Placement<ComfyBackend>;
   /** Read these model folders again before a file counts as missing; 'changed' follows. */
   recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void>;
+  /** Resolves when the online backends have reported their nodes and models (or after a few seconds). */
+  capabilitiesSettled(): Promise<void>;
   /** The range an INT input accepts on the online backends (e.g. a sampler's seed), or null when unknown. */
   intRange(classType: string, input: string): IntRange | null;
   get(id: string): ComfyBackend | undefined;

@@ -58,6 +58,7 @@ function poolBackends(
       await Promise.all(targets.map((t) => pool.refreshFolders(t.backendId, t.folders)));
     },
     intRange: (classType, input) => pool.intRange(classType, input),
+    capabilitiesSettled: () => pool.settled(3_000),
     get,
     onChange,
   };

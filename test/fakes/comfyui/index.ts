@@ -63,6 +63,8 @@ export interface FakeComfy {
   waitForIdle(): Promise<void>;
   /** Terminate every WebSocket abruptly; the server stays up. */
   dropSockets(): void;
+  /** Forget every WebSocket session without closing it (the reconnect pitfall): they stay open, get nothing. */
+  forgetSockets(): void;
   /** Stop answering at once: sockets destroyed, port closed, running and pending prompts lost. */
   crash(): Promise<void>;
   /** Come back on the same port with an empty queue, history, caches and temp dir. */
@@ -300,6 +302,10 @@ class FakeComfyServer implements FakeComfy {
 
   dropSockets(): void {
     this.hub.dropAll();
+  }
+
+  forgetSockets(): void {
+    this.hub.forgetAll();
   }
 
   isUp(): boolean {

@@ -131,6 +131,14 @@ export class WsHub {
     return [...this.sessions.keys()];
   }
 
+  /**
+   * Forget every socket without closing it, as the reconnect race of comfyui-api.md §2 ("Reconnect pitfall")
+   * does: the connections stay open and answer pings, but `send_sync` finds no session and drops every message.
+   */
+  forgetAll(): void {
+    this.sessions.clear();
+  }
+
   /** Abruptly terminate every socket (no close frame). */
   dropAll(): void {
     for (const ws of this.all) ws.terminate();

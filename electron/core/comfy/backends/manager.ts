@@ -32,7 +32,7 @@ export type { BackendManagerEvents, BackendManagerOptions } from './manager-opti
 
 const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
 /** A model folder read this recently is trusted when it lacks a file; older ones are read again first. */
-export const MODEL_LIST_FRESH_MS = 10_000;
+export const MODEL_LIST_FRESH_MS = 2_000;
 
 export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   readonly pool: BackendPool;
@@ -159,6 +159,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     });
     if (placement.kind !== 'ready') return placement;
     return { kind: 'ready', backends: placement.backends.flatMap((v) => this.live.get(v.id) ?? []) };
+  }
+
+  /** Resolves when the online backends have reported their nodes and models (or after `timeoutMs`). */
+  capabilitiesSettled(timeoutMs = 3_000): Promise<void> {
+    return this.pool.settled(timeoutMs);
   }
 
   /** Read these model folders again (files added by hand or downloaded); 'changed' follows when something did. */

@@ -4,7 +4,7 @@
  * connect or refresh and cached, and answers "which backend should run this?" with the pure rules of
  * pool-select.ts. It reads each backend's live status and load; it does not own connections.
  */
-import { systemClock, type Clock } from '@core/clock';
+import { systemClock, type Clock, type ClockTimer } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import { placeJob, type Placement, type PlacementContext } from './placement';
 import {
@@ -263,6 +263,20 @@ export class BackendPool {
     })().finally(() => e.folderReads.delete(key));
     e.folderReads.set(key, read);
     return read;
+  }
+
+  /** Resolves when every capability fetch now under way has ended (or `timeoutMs` passed). */
+  async settled(timeoutMs: number): Promise<void> {
+    const pending = this.entries.flatMap((e) => (e.refreshing ? [e.refreshing.catch(() => undefined)] : []));
+    if (pending.length === 0) return;
+    let timer: ClockTimer | undefined;
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => {
+        timer = this.clock.setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    this.clock.clearTimeout(timer);
   }
 
   /** Refresh every online backend; failures are logged and reported per id, never thrown. */
