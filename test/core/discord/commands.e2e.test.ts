@@ -68,6 +68,12 @@ describe('the other commands', () => {
     const status = await text(discord.interactions.slash({ name: 'status', user: 'bob' }));
     expect(status).toContain('online');
     expect(status).toContain('Queue');
+    // Each ComfyUI by name, with its version and its GPU (the fake reports the recording's CPU device).
+    const backend = core.healthSummary().comfy.backends[0]!;
+    expect(status).toContain(`**${backend.name}**`);
+    expect(status).toContain('ComfyUI 0.3.64');
+    expect(status).toContain('CPU');
+    expect(status).not.toMatch(/• idle/);
     const models = await text(discord.interactions.slash({ name: 'models', user: 'bob' }));
     expect(models).toContain('detail-tweaker.safetensors');
     expect(models).toContain('Checkpoints');
@@ -122,6 +128,9 @@ describe('the other commands', () => {
       .at(-1)!;
     expect(embedOf(last).title).toBe('Generation failed');
     expect(String(embedOf(last).description)).toContain('What to do');
+    // Out of memory: what helps is a smaller job or free VRAM, not "try again".
+    expect(String(embedOf(last).description)).toContain('Try a smaller size or batch');
+    expect(String(embedOf(last).description)).not.toMatch(/try again/i);
     expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(0);
   });
 

@@ -72,6 +72,7 @@ describe('delivery', () => {
 
   it('a job longer than 15 minutes still delivers: new message and bot-token edits, not the dead token', async () => {
     world = await startWorld({ comfy: { script: { msPerStep: 5, hold: { step: 1 } } } });
+    // Token death the bot cannot foresee: its own clock says the token is young, Discord refuses it.
     const { discord, comfy } = world;
     const h = discord.interactions.slash({
       name: 'generate',
@@ -94,6 +95,33 @@ describe('delivery', () => {
     expect(channelEdit.status).toBe(200);
     expect(embedOf(channelEdit).title).toBe('Done');
     expect(discord.message(progressId)?.embeds[0]).toMatchObject({ title: 'Done' });
+    // The dead token was tried once; every later edit went straight to the channel message.
+    const refused = discord.calls.filter((c) => c.method === 'PATCH' && c.status === 401);
+    expect(refused.length).toBeLessThanOrEqual(1);
+    const channelEdits = discord.callsTo('PATCH', `/channels/${discord.channel('general').id}/messages/${progressId}`);
+    expect(channelEdits.length).toBeGreaterThanOrEqual(refused.length);
+  });
+
+  it('a token Discord refuses is tried once per job: the later edits go straight to the channel message', async () => {
+    world = await startWorld({ comfy: { script: { msPerStep: 150, hold: { step: 1 } } } });
+    const { discord, comfy } = world;
+    const h = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'many edits', steps: 8, width: 512, height: 512 },
+    });
+    const progressId = ((await h.waitForEdit()).response as { id: string }).id;
+    const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    await comfy.waitForHeld();
+    discord.advance(16 * 60 * 1000); // Discord's clock: the token is dead; the bot's clock does not know
+    comfy.release();
+    await world.resultPost(job.id);
+    await world.core.bot.idle();
+    const refused = discord.calls.filter((c) => c.method === 'PATCH' && c.status === 401);
+    const channelEdits = discord.callsTo('PATCH', `/channels/${discord.channel('general').id}/messages/${progressId}`);
+    expect(refused).toHaveLength(1);
+    expect(channelEdits.length).toBeGreaterThanOrEqual(3);
+    expect(channelEdits.every((c) => c.status === 200)).toBe(true);
   });
 
   it('a delivery that fails goes to the outbox and is sent after the bot reconnects', async () => {

@@ -85,6 +85,15 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
       edits.some((e) => embedOf(e).title === 'Generating…' && String(embedOf(e).description).includes('Sampling')),
     ).toBe(true);
     expect(embedOf(edits.at(-1)!).description).toContain('100%');
+    // The progress message says Done before the result appears: never "Generating… 54%" above a posted result.
+    const doneEdit = edits.find((e) => embedOf(e).title === 'Done')!;
+    expect(doneEdit.seq).toBeLessThan(post.seq);
+    expect(edits.filter((e) => e.seq > post.seq).every((e) => embedOf(e).title === 'Done')).toBe(true);
+    // Percent and step come from one state: a shown step never says more done than the percent.
+    for (const e of edits) {
+      const m = /\*\*(\d+)%\*\*[\s\S]*step (\d+)\/(\d+)/.exec(String(embedOf(e).description));
+      if (m) expect(Number(m[1])).toBeLessThanOrEqual(100);
+    }
     expect(discord.rateLimitedCount).toBe(0);
     expect(world.core.store.jobs.get(job.id)!.messages.progress).toBe(progressId);
     expect(world.core.store.jobs.get(job.id)!.messages.results).toEqual([(post.response as { id: string }).id]);

@@ -165,6 +165,7 @@ describe('jobs engine against the fake ComfyUI', () => {
     const failed = await h.waitFor(job.id, ['failed', 'done']);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/out of GPU memory in KSampler/);
+    expect(failed.errorHint).toMatch(/smaller size or batch.*free VRAM/);
     expect(failed.attempts).toBe(0);
     expect(h.fake.prompts.filter((p) => p.promptId === failed.promptId)).toHaveLength(1);
   });

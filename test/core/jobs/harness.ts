@@ -87,6 +87,7 @@ export async function startHarness(
     id: record.id,
     url: fake.url,
     clientId: record.clientId,
+    ...(opts.clock ? { clock: opts.clock } : {}),
     socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
   });
   const pool = new BackendPool();
