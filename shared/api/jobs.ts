@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { JobSchema, JobSourceSchema, JobStatusSchema } from '../jobs';
 import { DeliverySchema } from '../settings';
-import { method, NoInput } from './define';
+import { method } from './define';
 
 /** Job ids are UUIDs; anything far longer is not one. */
 const JobId = z.string().min(1).max(200);
@@ -30,7 +30,7 @@ export type JobPhase = z.infer<typeof JobPhaseSchema>;
  */
 export const JobWaitSchema = z.object({
   kind: z.enum(['queue', 'paused', 'setup', 'starting', 'offline', 'checking']),
-  /** One line: "#3 in line", "Waiting for ComfyUI to start", "No ComfyUI has x.safetensors (checkpoints)…". */
+  /** One line: "In line" (the place is `position`), "Waiting for ComfyUI to start", "No ComfyUI has x.safetensors…". */
   reason: z.string(),
   /** What helps, or what happens next. */
   hint: z.string(),
@@ -111,10 +111,18 @@ export const JobListInputSchema = z
   .optional()
   .default({ limit: 50 });
 
+/** Waiting jobs `jobs.queue` describes by default. */
+export const QUEUE_WINDOW = 200;
+
 export const QueueSnapshotSchema = z.object({
   paused: z.boolean(),
-  /** Jobs not over, in the order they will run (running first, then submitted, then the fair queue order). */
+  /**
+   * Jobs not over, in the order they will run (running first, then submitted, then the fair queue order): every
+   * running job, the first `limit` waiting ones, and the caller's own further back.
+   */
   active: z.array(z.object({ job: JobSchema, progress: JobProgressViewSchema })),
+  /** How many jobs wait in all (places run 1…waiting, whether or not each is in `active`). */
+  waiting: z.number().int().nonnegative(),
   /** The latest finished, failed and cancelled jobs, newest first. */
   recent: z.array(JobSchema),
 });
@@ -146,7 +154,18 @@ export const jobsMethods = {
     'The job someone typed (a whole id or its start), among the jobs they may see.',
   ),
   'jobs.list': method(JobListInputSchema, z.array(JobSchema), 'Jobs, newest first, filtered by status, user or guild.'),
-  'jobs.queue': method(NoInput, QueueSnapshotSchema, 'Everything queued or running, in run order, with live progress.'),
+  'jobs.queue': method(
+    z
+      .object({
+        /** How many waiting jobs to describe from the front of the line (nobody reads 10,000 cards). */
+        limit: z.number().int().min(1).max(10_000).default(QUEUE_WINDOW),
+      })
+      .strict()
+      .optional()
+      .default({ limit: QUEUE_WINDOW }),
+    QueueSnapshotSchema,
+    'Everything running and the front of the line, in run order, with live progress, places and estimates.',
+  ),
   'jobs.cancel': method(z.object({ id: JobId }).strict(), CancelResultSchema, 'Cancel a job in any state.'),
   'jobs.clearUser': method(
     z.object({ userId: z.string().min(1).max(200) }).strict(),

@@ -114,6 +114,7 @@ describe('queue logic', () => {
     const s = fromSnapshot({
       paused: true,
       active: [{ job: job('x', 'running'), progress: progress('x', 10, 1) }],
+      waiting: 0,
       recent: [job('y', 'done')],
     });
     expect(s.paused).toBe(true);
@@ -122,6 +123,28 @@ describe('queue logic', () => {
     for (let i = 0; i < RECENT_LIMIT + 5; i++) t = applyJobChanged(t, job(`d${i}`, 'done', 100 + i));
     expect(t.recent).toHaveLength(RECENT_LIMIT);
     expect(t.recent[0]?.id).toBe(`d${RECENT_LIMIT + 4}`);
+  });
+
+  it('counts the whole line while the snapshot shows only its front', () => {
+    // 1 running, 2 waiting shown, 3 more further back.
+    let s = fromSnapshot({
+      paused: false,
+      active: [
+        { job: job('r', 'running'), progress: progress('r', 10, 1) },
+        { job: job('a', 'queued'), progress: progress('a', 0, 1) },
+        { job: job('b', 'queued'), progress: progress('b', 0, 1) },
+      ],
+      waiting: 5,
+      recent: [],
+    });
+    s = applyJobChanged(s, job('new', 'queued', 2)); // a new job joins the line
+    expect(s.waiting).toBe(6);
+    s = applyJobChanged(s, job('a', 'running', 3)); // one shown starts
+    expect(s.waiting).toBe(5);
+    s = applyJobChanged(s, job('far', 'cancelled', 4)); // one never shown leaves from further back
+    expect(s.waiting).toBe(4);
+    s = applyJobChanged(s, job('r', 'done', 5)); // a running one ends: the line is the same
+    expect(s.waiting).toBe(4);
   });
 });
 

@@ -134,9 +134,9 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
       const guildWide = person.level === 'admin' && person.guildId !== null && input.guildId === person.guildId;
       return store.jobs.list(guildWide ? { ...input, userId: input.userId } : { ...input, userId: person.userId });
     },
-    'jobs.queue': (_input, { person }) => {
-      const snapshot = engine.snapshot();
-      if (isOwnerSide(person)) return snapshot;
+    'jobs.queue': ({ limit }, { person }) => {
+      if (isOwnerSide(person)) return engine.snapshot({ limit });
+      const snapshot = engine.snapshot({ limit, include: (job) => job.userId === person.userId });
       return {
         ...snapshot,
         active: snapshot.active.map((a) => ({ ...a, job: redacted(a.job, person) })),

@@ -53,10 +53,17 @@ export class DurationEstimator {
 
   /** Expected GPU time of `job` on `backendId` (ms), or null when nothing like it has run yet. */
   estimate(job: Pick<Job, 'workflow' | 'params'>, backendId: string | null): number | null {
-    const rate =
-      (backendId !== null ? this.rates.get(`${job.workflow}\u0000${backendId}`) : undefined) ??
-      this.rates.get(`${job.workflow}\u0000*`);
-    return rate === undefined ? null : rate * workOf(job.params);
+    const rate = this.rateOf(job.workflow, backendId);
+    return rate === null ? null : rate * workOf(job.params);
+  }
+
+  /** Median ms per unit of work of a workflow on a backend (else on any), or null before any run. */
+  rateOf(workflow: string, backendId: string | null): number | null {
+    return (
+      (backendId !== null ? this.rates.get(`${workflow}\u0000${backendId}`) : undefined) ??
+      this.rates.get(`${workflow}\u0000*`) ??
+      null
+    );
   }
 
   private push(sample: RunSample): void {

@@ -20,6 +20,7 @@ export const FAILURE_HINTS = {
   validation:
     'A model file or a value does not fit this ComfyUI: pick other files for the workflow, or get the missing one on the Models page.',
   backend: 'ComfyUI was not reachable or restarted: check it on the Health page; the job can run again once it is up.',
+  noComfy: 'Start ComfyUI (or check Settings → ComfyUI), then run it again. Settings → Queue sets how long jobs wait.',
   lostTwice: 'ComfyUI lost it twice: check that ComfyUI is stable (its log is on the Health page), then run it again.',
 } as const;
 

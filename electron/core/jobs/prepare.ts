@@ -35,6 +35,20 @@ export function requirementsOf(manifest: WorkflowManifest, job: Pick<Job, 'model
   };
 }
 
+/**
+ * Jobs with equal keys need the same of a backend (workflow, LoRA, chosen models), so placement is worked out once
+ * per key. A queued job never changes its needs, so each job object's key is made once.
+ */
+export function needKey(job: Pick<Job, 'workflow' | 'models' | 'lora'>): string {
+  let key = needKeys.get(job);
+  if (key === undefined) {
+    key = `${job.workflow}\u0000${job.lora?.name ?? ''}\u0000${JSON.stringify(job.models ?? {})}`;
+    needKeys.set(job, key);
+  }
+  return key;
+}
+const needKeys = new WeakMap<object, string>();
+
 /** The graph to queue: the job's resolved values + the uploaded image names, outputs under `filenamePrefix`. */
 export function buildGraph(
   workflow: LoadedWorkflow,

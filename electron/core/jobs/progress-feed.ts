@@ -10,7 +10,7 @@ import type { Clock, ClockTimer } from '../clock';
 import type { JobProgress } from '@core/comfy/protocol/progress';
 import type { EventBus } from '../events';
 import type { JobsRepo } from '@core/store/jobs-repo';
-import type { PlannedJob } from './queue-plan';
+import type { QueuePlan } from './queue-plan';
 import { liveView, PreviewCache, storedView, type Standing } from './progress-view';
 
 /** Standings are pushed for this many waiting jobs at most (the rest learn theirs from jobs.queue). */
@@ -72,7 +72,7 @@ export class ProgressFeed {
     if (live && job.status !== 'queued' && ACTIVE_STATUSES.includes(job.status)) {
       return { ...liveView(job, live, this.previews.get(job.id, live.preview), standing), notice };
     }
-    return { ...storedView(job, standing, now), notice };
+    return storedView(job, standing, now, notice);
   }
 
   /** Push a job's view now (what is said about it changed, e.g. its ComfyUI went away). */
@@ -81,7 +81,7 @@ export class ProgressFeed {
   }
 
   /** Where waiting jobs stand changed: push it (at most once a second; `plan` is computed then). */
-  scheduleStandings(plan: () => PlannedJob[]): void {
+  scheduleStandings(plan: () => QueuePlan): void {
     if (this.standingsTimer) return;
     const due = this.lastStandingsAt + STANDINGS_INTERVAL_MS - this.o.clock.now();
     const run = (): void => {
@@ -128,14 +128,14 @@ export class ProgressFeed {
   }
 
   /** Tell waiting jobs where they stand when what a person reads of it changed (the first ones only). */
-  private pushStandings(plan: PlannedJob[]): void {
+  private pushStandings(plan: QueuePlan): void {
     const seen = new Set<string>();
     const now = this.o.clock.now();
     let pushed = 0;
-    for (const { job, position, wait } of plan) {
-      if (position === null) continue;
+    for (let i = plan.running; i < plan.length; i++) {
+      const job = plan.jobs[i]!;
       seen.add(job.id);
-      const standing = { position, wait };
+      const standing = { position: plan.positionAt(i), wait: plan.waitAt(i) };
       const key = standingKey(standing);
       const before = this.standings.get(job.id);
       if (before?.key === key) {

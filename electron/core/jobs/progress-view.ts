@@ -35,7 +35,7 @@ const ENDED_PHASE: Partial<Record<Job['status'], JobPhase>> = {
 export type Standing = { position: number | null; wait: JobWait | null } | null;
 
 /** The view of a job that has not reached ComfyUI (or has no live progress): from its stored state. */
-export function storedView(job: Job, standing: Standing, now: number): JobProgressView {
+export function storedView(job: Job, standing: Standing, now: number, notice: string | null = null): JobProgressView {
   const phase: JobPhase =
     ENDED_PHASE[job.status] ??
     (job.status === 'collecting' ? 'saving' : job.status === 'running' ? 'processing' : 'queued');
@@ -46,7 +46,7 @@ export function storedView(job: Job, standing: Standing, now: number): JobProgre
     percent: job.status === 'done' ? 100 : job.progress,
     position: standing?.position ?? null,
     wait: standing?.wait ?? null,
-    notice: null,
+    notice,
     step: null,
     etaMs: null,
     preview: null,

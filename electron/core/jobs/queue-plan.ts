@@ -6,7 +6,8 @@
  */
 import type { JobWait } from '@shared/api/jobs';
 import type { Job } from '@shared/jobs';
-import type { DurationEstimator } from './estimates';
+import { workOf, type DurationEstimator } from './estimates';
+import type { WaitInfo } from './waiting';
 
 export interface StartedJob {
   job: Job;
@@ -17,13 +18,14 @@ export interface StartedJob {
   remainingMs: number | null;
 }
 
-export interface WaitInfo {
-  kind: JobWait['kind'];
-  reason: string;
-  hint: string;
-  /** For jobs in line: the backends that can run it. */
-  candidates?: readonly string[];
-}
+const NONE: readonly string[] = [];
+const IN_LINE = 'In line';
+const IN_LINE_HINT = 'It starts when a ComfyUI that can run it is free.';
+const PAUSED: Readonly<Omit<JobWait, 'startsInMs'>> = {
+  kind: 'paused',
+  reason: 'The queue is paused',
+  hint: 'It goes on when the desktop owner resumes the queue.',
+};
 
 export interface PlannedJob {
   job: Job;
@@ -32,82 +34,119 @@ export interface PlannedJob {
   wait: JobWait | null;
 }
 
+/**
+ * The plan, kept compact: a long queue is planned often, so it holds one job reference and one number per job,
+ * and makes the objects people read (`at`) only for the jobs asked about.
+ */
+export class QueuePlan {
+  /** Every job not over, in run order: running ones, then the waiting ones in the order they will start. */
+  readonly jobs: Job[] = [];
+  /** How many of `jobs` are running (the waiting ones follow). */
+  running = 0;
+  /** Expected start of each job (ms from when the plan was made); NaN when unknown or running. */
+  starts: Float64Array = new Float64Array(0);
+  /** What each waiting job waits for when it is not simply its turn (by index); in line otherwise. */
+  readonly held = new Map<number, Omit<JobWait, 'startsInMs'>>();
+
+  get length(): number {
+    return this.jobs.length;
+  }
+
+  /** 1-based place of the job at `i` among the waiting jobs; null while it runs. */
+  positionAt(i: number): number | null {
+    return i < this.running ? null : i - this.running + 1;
+  }
+
+  waitAt(i: number): JobWait | null {
+    if (i < this.running) return null;
+    const start = this.starts[i]!;
+    const startsInMs = Number.isNaN(start) ? null : start;
+    const held = this.held.get(i);
+    return held ? { ...held, startsInMs } : { kind: 'queue', reason: IN_LINE, hint: IN_LINE_HINT, startsInMs };
+  }
+
+  at(i: number): PlannedJob {
+    return { job: this.jobs[i]!, position: this.positionAt(i), wait: this.waitAt(i) };
+  }
+
+  toArray(): PlannedJob[] {
+    return this.jobs.map((_, i) => this.at(i));
+  }
+}
+
 export interface PlanInput {
   started: readonly StartedJob[];
   /** Queued jobs in fair order. */
   queued: readonly Job[];
   waitOf(jobId: string): WaitInfo | undefined;
   paused: boolean;
-  estimator: Pick<DurationEstimator, 'estimate'>;
+  estimator: Pick<DurationEstimator, 'rateOf'>;
 }
 
-const IN_LINE_HINT = 'It starts when a ComfyUI that can run it is free.';
-
-export function planQueue(input: PlanInput): PlannedJob[] {
-  const { estimator } = input;
+export function planQueue(input: PlanInput): QueuePlan {
+  // Rates per workflow and backend, looked up once per plan (a long queue has few distinct ones).
+  const rates = new Map<string, Map<string, number | null>>();
+  const estimate = (job: Job, backendId: string): number | null => {
+    let byBackend = rates.get(job.workflow);
+    if (!byBackend) rates.set(job.workflow, (byBackend = new Map()));
+    let rate = byBackend.get(backendId);
+    if (rate === undefined) byBackend.set(backendId, (rate = input.estimator.rateOf(job.workflow, backendId)));
+    return rate === null ? null : rate * workOf(job.params);
+  };
   /** When each backend is free (ms from now); null once unknown. */
   const freeAt = new Map<string, number | null>();
+  const freeOf = (b: string): number | null => {
+    const at = freeAt.get(b);
+    return at === undefined ? 0 : at;
+  };
   const add = (b: string, ms: number | null) => {
-    const now = freeAt.has(b) ? freeAt.get(b)! : 0;
+    const now = freeOf(b);
     freeAt.set(b, now === null || ms === null ? null : now + ms);
   };
-  const out: PlannedJob[] = [];
+  const plan = new QueuePlan();
   const running = input.started.filter((s) => !s.pending);
   const pending = input.started
     .filter((s) => s.pending)
     .sort((a, b) => (a.job.submittedAt ?? 0) - (b.job.submittedAt ?? 0));
+  const starts = (plan.starts = new Float64Array(input.started.length + input.queued.length).fill(NaN));
   for (const s of running) {
     add(s.backendId, s.remainingMs);
-    out.push({ job: s.job, position: null, wait: null });
+    plan.jobs.push(s.job);
   }
-  let position = 0;
+  plan.running = running.length;
   for (const s of pending) {
-    const startsIn = freeAt.has(s.backendId) ? freeAt.get(s.backendId)! : 0;
-    add(s.backendId, estimator.estimate(s.job, s.backendId));
-    position++;
-    out.push({
-      job: s.job,
-      position,
-      wait: { kind: 'queue', reason: `#${position} in line`, hint: IN_LINE_HINT, startsInMs: startsIn },
-    });
+    const startsIn = freeOf(s.backendId);
+    add(s.backendId, estimate(s.job, s.backendId));
+    starts[plan.jobs.length] = startsIn ?? NaN;
+    plan.jobs.push(s.job);
   }
   for (const job of input.queued) {
-    position++;
-    const w = input.waitOf(job.id);
+    const i = plan.jobs.length;
+    plan.jobs.push(job);
     if (input.paused) {
-      out.push({
-        job,
-        position,
-        wait: {
-          kind: 'paused',
-          reason: 'The queue is paused',
-          hint: 'It goes on when the desktop owner resumes the queue.',
-          startsInMs: null,
-        },
-      });
+      plan.held.set(i, PAUSED);
       continue;
     }
+    const w = input.waitOf(job.id);
     if (w && w.kind !== 'queue') {
-      out.push({ job, position, wait: { kind: w.kind, reason: w.reason, hint: w.hint, startsInMs: null } });
+      plan.held.set(i, { kind: w.kind, reason: w.reason, hint: w.hint });
       continue;
     }
     // In line: it goes to the candidate backend that frees first.
     let best: string | null = null;
     let bestAt: number | null = null;
-    for (const b of w?.candidates ?? []) {
-      const at = freeAt.has(b) ? freeAt.get(b)! : 0;
+    const candidates = w?.candidates ?? NONE;
+    for (let c = 0; c < candidates.length; c++) {
+      const b = candidates[c]!;
+      const at = freeOf(b);
       if (at === null) continue;
       if (bestAt === null || at < bestAt) {
         best = b;
         bestAt = at;
       }
     }
-    if (best !== null) add(best, estimator.estimate(job, best));
-    out.push({
-      job,
-      position,
-      wait: { kind: 'queue', reason: `#${position} in line`, hint: IN_LINE_HINT, startsInMs: bestAt },
-    });
+    if (best !== null) add(best, estimate(job, best));
+    starts[i] = bestAt ?? NaN;
   }
-  return out;
+  return plan;
 }

@@ -2,53 +2,52 @@
  * Why each waiting job waits, and since when it has had no ComfyUI to go to. A job in line for a busy backend
  * waits its turn; a job with no backend (none set up, starting, offline, still being checked) waits with that
  * reason until the queue's `backendWaitMinutes`, then fails saying so.
+ *
+ * Jobs with the same needs wait for the same reason: the dispatch round passes one `WaitInfo` per distinct need,
+ * and the book keeps that shared object, so planning a 10,000-job line reads a handful of objects, not 10,000.
  */
 import type { JobWait } from '@shared/api/jobs';
 
 /** Waiting for a ComfyUI at all (as opposed to waiting in line). */
 const BLOCKED: ReadonlySet<JobWait['kind']> = new Set(['setup', 'starting', 'offline', 'checking']);
 
-interface Entry {
-  kind: JobWait['kind'];
-  reason: string;
-  hint: string;
+export interface WaitInfo {
+  readonly kind: JobWait['kind'];
+  readonly reason: string;
+  readonly hint: string;
   /** For jobs in line: the backends that can run it. */
-  candidates?: readonly string[];
-  /** When it started waiting for a ComfyUI at all; null while it only waits in line. */
-  blockedSince: number | null;
+  readonly candidates?: readonly string[];
 }
 
 export class WaitBook {
-  private readonly byJob = new Map<string, Entry>();
+  private readonly byJob = new Map<string, WaitInfo>();
+  /** When each job started waiting for a ComfyUI at all (jobs only waiting in line are not here). */
+  private readonly blockedSince = new Map<string, number>();
 
-  /** The job waits for this reason now. */
-  note(
-    jobId: string,
-    wait: { kind: JobWait['kind']; reason: string; hint: string; candidates?: readonly string[] },
-    now: number,
-  ): void {
-    const before = this.byJob.get(jobId);
-    const blocked = BLOCKED.has(wait.kind);
-    this.byJob.set(jobId, {
-      ...wait,
-      blockedSince: blocked ? (before?.blockedSince ?? now) : null,
-    });
+  /** The job waits for this reason now (keep passing the same object for the same reason). */
+  note(jobId: string, wait: WaitInfo, now: number): void {
+    this.byJob.set(jobId, wait);
+    if (!BLOCKED.has(wait.kind)) this.blockedSince.delete(jobId);
+    else if (!this.blockedSince.has(jobId)) this.blockedSince.set(jobId, now);
   }
 
-  get(jobId: string): Omit<Entry, 'blockedSince'> | undefined {
+  get(jobId: string): WaitInfo | undefined {
     return this.byJob.get(jobId);
   }
 
   forget(jobId: string): void {
     this.byJob.delete(jobId);
+    this.blockedSince.delete(jobId);
   }
 
-  /** Jobs that have had no ComfyUI for longer than `limitMs`, with what they waited for. */
-  overdue(now: number, limitMs: number): Array<{ jobId: string; reason: string; hint: string }> {
-    const out: Array<{ jobId: string; reason: string; hint: string }> = [];
-    for (const [jobId, e] of this.byJob) {
-      if (e.blockedSince !== null && now - e.blockedSince >= limitMs)
-        out.push({ jobId, reason: e.reason, hint: e.hint });
+  /** Jobs that have had no ComfyUI for longer than `limitMs`, with the error they fail with (what they waited for). */
+  overdue(now: number, limitMs: number): Array<{ jobId: string; error: string }> {
+    const minutes = Math.round(limitMs / 60_000);
+    const within = `No ComfyUI could take it within ${minutes} minute${minutes === 1 ? '' : 's'}`;
+    const out: Array<{ jobId: string; error: string }> = [];
+    for (const [jobId, since] of this.blockedSince) {
+      const wait = this.byJob.get(jobId);
+      if (wait && now - since >= limitMs) out.push({ jobId, error: `${within}: ${wait.reason}.` });
     }
     return out;
   }
@@ -56,9 +55,7 @@ export class WaitBook {
   /** When the next job runs out of patience (null: none is waiting for a ComfyUI). */
   nextDeadline(limitMs: number): number | null {
     let next: number | null = null;
-    for (const e of this.byJob.values()) {
-      if (e.blockedSince !== null) next = Math.min(next ?? Infinity, e.blockedSince + limitMs);
-    }
+    for (const since of this.blockedSince.values()) next = Math.min(next ?? Infinity, since + limitMs);
     return next;
   }
 }

@@ -143,7 +143,9 @@ export function EndedJob({ job }: { job: Job }) {
 }
 
 export function QueuePage() {
-  const { active, progress, recent, paused, loaded, setPaused, load } = useQueue();
+  const { active, waiting, progress, recent, paused, loaded, setPaused, load } = useQueue();
+  const shownWaiting = active.filter((j) => j.status === 'queued' || j.status === 'submitted').length;
+  const further = waiting - shownWaiting;
   useEffect(() => {
     if (!loaded) void load();
   }, [loaded, load]);
@@ -152,7 +154,7 @@ export function QueuePage() {
       <header className="page-header">
         <h1 id="queue-title">Queue</h1>
         <span className="muted" aria-live="polite">
-          {active.length} active{paused ? ' · paused' : ''}
+          {active.length - shownWaiting} running · {waiting} waiting{paused ? ' · paused' : ''}
         </span>
         <div className="spacer" />
         <Button
@@ -185,6 +187,11 @@ export function QueuePage() {
           {active.map((job) => (
             <JobCard key={job.id} job={job} progress={progress[job.id]} />
           ))}
+          {further > 0 && (
+            <li className="muted" data-testid="further-waiting">
+              …and {further.toLocaleString()} more waiting further back. They show here as they move up.
+            </li>
+          )}
         </ul>
       )}
       <h2 className="section-title">Recent</h2>

@@ -9,8 +9,10 @@ export const RECENT_LIMIT = 50;
 
 export interface QueueData {
   paused: boolean;
-  /** Jobs not over, in run order. */
+  /** Jobs not over, in run order (the front of a long line: see `waiting`). */
   active: Job[];
+  /** How many jobs wait in all, including those further back than `active` shows. */
+  waiting: number;
   /** Latest progress by job id. */
   progress: Record<string, JobProgressView>;
   /** Finished, failed and cancelled jobs, newest first. */
@@ -19,7 +21,14 @@ export interface QueueData {
   byId: Record<string, Job>;
 }
 
-export const emptyQueue = (): QueueData => ({ paused: false, active: [], progress: {}, recent: [], byId: {} });
+export const emptyQueue = (): QueueData => ({
+  paused: false,
+  active: [],
+  waiting: 0,
+  progress: {},
+  recent: [],
+  byId: {},
+});
 
 export function fromSnapshot(snapshot: QueueSnapshot): QueueData {
   const progress: Record<string, JobProgressView> = {};
@@ -32,6 +41,7 @@ export function fromSnapshot(snapshot: QueueSnapshot): QueueData {
   return {
     paused: snapshot.paused,
     active: snapshot.active.map((a) => a.job),
+    waiting: snapshot.waiting,
     progress,
     recent: snapshot.recent.slice(0, RECENT_LIMIT),
     byId,
@@ -39,6 +49,7 @@ export function fromSnapshot(snapshot: QueueSnapshot): QueueData {
 }
 
 const isActive = (job: Job): boolean => ACTIVE_STATUSES.includes(job.status);
+const isWaiting = (job: Job | undefined): boolean => job?.status === 'queued' || job?.status === 'submitted';
 
 /** Run order: running and collecting first, then submitted, then queued; creation order within each. */
 const RANK: Record<string, number> = { running: 0, collecting: 0, submitted: 1, queued: 2 };
@@ -48,17 +59,20 @@ export function applyJobChanged(state: QueueData, job: Job): QueueData {
   // Events may arrive out of order after a snapshot: never go back to an older state of the job.
   if (known && known.updatedAt > job.updatedAt) return state;
   const byId = { ...state.byId, [job.id]: job };
+  // A job never seen is new when it is queued; otherwise it waited further back than the snapshot showed.
+  const wasWaiting = known ? isWaiting(known) : job.status !== 'queued';
+  const waiting = Math.max(0, state.waiting + (isWaiting(job) ? 1 : 0) - (wasWaiting ? 1 : 0));
   const without = state.active.filter((j) => j.id !== job.id);
   if (isActive(job)) {
     const index = state.active.findIndex((j) => j.id === job.id);
     const active = index >= 0 ? state.active.map((j) => (j.id === job.id ? job : j)) : [...without, job];
     const sorted = [...active].sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3));
-    return { ...state, active: sorted, byId, recent: state.recent.filter((j) => j.id !== job.id) };
+    return { ...state, active: sorted, waiting, byId, recent: state.recent.filter((j) => j.id !== job.id) };
   }
   const progress = { ...state.progress };
   delete progress[job.id];
   const recent = [job, ...state.recent.filter((j) => j.id !== job.id)].slice(0, RECENT_LIMIT);
-  return { ...state, active: without, progress, recent, byId };
+  return { ...state, active: without, waiting, progress, recent, byId };
 }
 
 export function applyProgress(state: QueueData, view: JobProgressView): QueueData {

@@ -4,6 +4,7 @@ import { describe, expect } from 'vitest';
 import { ApiError, type EventPayload } from '@shared/api';
 import type { Job } from '@shared/jobs';
 import type { Core } from '@core/app';
+import { asDiscordUser, discordUser } from '@test/helpers/actors';
 import { test } from '@test/helpers/fixtures';
 import { BUNDLED_DIR } from '../workflows/helpers';
 
@@ -66,6 +67,32 @@ describe('jobs through the core API', () => {
       ((await c.api.call('library.reveal', { id: output!.id }, ctx).catch((e: unknown) => e)) as ApiError).code,
     ).toBe('not_found');
     expect((await c.api.call('library.search', { text: 'teapot' }, ctx)).items).toEqual([]);
+  });
+
+  it('a long line: jobs.queue describes its front and the asker’s own jobs further back, with exact places', async ({
+    start,
+  }) => {
+    const c = await start();
+    await c.api.call('queue.pause', { paused: true }, ctx);
+    const request = { workflow: 'sdxl-txt2img', prompt: 'owner', params: { steps: 2, width: 512, height: 512 } };
+    const owners = [];
+    for (let n = 0; n < 5; n++) owners.push(await c.api.call('jobs.submit', request, ctx));
+    const bob = asDiscordUser(discordUser('100000000000000007', 'bob'));
+    const bobs = await c.api.call('jobs.submit', { ...request, prompt: 'bob’s teapot' }, bob);
+    const front = await c.api.call('jobs.queue', { limit: 2 }, ctx);
+    expect(front.waiting).toBe(6);
+    expect(front.active.map((a) => [a.job.id, a.progress.position])).toEqual([
+      [owners[0]!.id, 1],
+      [owners[1]!.id, 2],
+    ]);
+    // Bob sees the front (others' prompts blanked) and his own job at its real place.
+    const his = await c.api.call('jobs.queue', { limit: 2 }, bob);
+    expect(his.waiting).toBe(6);
+    expect(his.active.map((a) => a.progress.position)).toEqual([1, 2, his.active[2]!.progress.position]);
+    expect(his.active[2]!.job.id).toBe(bobs.id);
+    const everything = (await c.api.call('jobs.queue', {}, ctx)).active;
+    expect(his.active[2]!.progress.position).toBe(everything.findIndex((a) => a.job.id === bobs.id) + 1);
+    expect(his.active[0]!.job.prompt).toBe('');
   });
 
   it('pause holds the queue (jobs.queue shows positions), resume runs it; input validation errors are readable', async ({

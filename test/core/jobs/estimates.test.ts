@@ -53,14 +53,14 @@ describe('DurationEstimator', () => {
       paused: false,
       estimator: e,
     });
-    expect(plan.map((p) => [p.job.id, p.position, p.wait?.startsInMs ?? null])).toEqual([
+    expect(plan.toArray().map((p) => [p.job.id, p.position, p.wait?.startsInMs ?? null])).toEqual([
       ['r', null, null],
       ['p', 1, 4_000],
       ['q1', 2, 14_000],
       ['q2', 3, 24_000],
       ['q3', 4, null],
     ]);
-    expect(plan[4]!.wait).toMatchObject({ kind: 'offline', reason: 'No ComfyUI is online' });
+    expect(plan.at(4).wait).toMatchObject({ kind: 'offline', reason: 'No ComfyUI is online' });
   });
 });
 
@@ -92,7 +92,12 @@ describe('wait estimates on a scripted queue', () => {
     await h.fake.waitForHeld();
     await h.waitFor(jobs[0]!.id, 'running');
     const submittedAt = clock.now();
-    const estimates = new Map(h.engine.plan().map((p) => [p.job.id, p.wait?.startsInMs ?? null]));
+    const estimates = new Map(
+      h.engine
+        .plan()
+        .toArray()
+        .map((p) => [p.job.id, p.wait?.startsInMs ?? null]),
+    );
     // The scripted durations differ from the learned 10 s by up to 15 %.
     const durations = [11_500, 8_500, 10_000, 9_000];
     for (const [i, job] of jobs.entries()) await runFor(job, durations[i]!);

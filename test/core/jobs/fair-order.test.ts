@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fairOrder } from '@core/jobs/fair-order';
+import { FairQueue, fairOrder } from '@core/jobs/fair-order';
 import { uuidv7Factory } from '@core/jobs/job-id';
 import type { Job } from '@shared/jobs';
 import { makeJob } from '@test/helpers/job-fixture';
@@ -66,6 +66,50 @@ describe('fairOrder', () => {
     const order = fairOrder(jobs, { desktopPriority: true, lastServed: new Map([['u3', 1]]) });
     expect(order).toHaveLength(50);
     expect(new Set(order.map((j) => j.id)).size).toBe(50);
+  });
+});
+
+describe('FairQueue', () => {
+  it('keeps the same order as fairOrder while jobs come, change class and go, with and without skipped jobs', () => {
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const queue = new FairQueue();
+    const all = new Map<string, Job>();
+    const lastServed = new Map<string, number>();
+    for (let step = 0; step < 600; step++) {
+      const roll = random(10);
+      if (roll < 6 || all.size === 0) {
+        const job = makeJob(`j${step}`, {
+          userId: `u${random(12)}`,
+          createdAt: random(1_000),
+          // Mostly the default class, so both the one-class path and the mixed one are taken.
+          priority: step > 300 && random(5) === 0 ? 1 : 0,
+          source: step > 450 && random(6) === 0 ? 'desktop' : 'discord',
+        });
+        all.set(job.id, job);
+        queue.set(job);
+      } else if (roll < 8) {
+        const job = [...all.values()][random(all.size)]!;
+        all.delete(job.id);
+        queue.delete(job);
+      } else {
+        const job = [...all.values()][random(all.size)]!;
+        const changed = { ...job, priority: job.priority === 0 ? 2 : 0 };
+        all.set(job.id, changed);
+        queue.set(changed);
+        lastServed.set(job.userId, step);
+      }
+      const options = { desktopPriority: step % 2 === 0, lastServed };
+      const skipped = (job: Job): boolean => job.id.endsWith('3');
+      expect(queue.size).toBe(all.size);
+      expect(queue.order(options).map((j) => j.id)).toEqual(fairOrder([...all.values()], options).map((j) => j.id));
+      expect(queue.order(options, skipped).map((j) => j.id)).toEqual(
+        fairOrder(
+          [...all.values()].filter((j) => !skipped(j)),
+          options,
+        ).map((j) => j.id),
+      );
+    }
   });
 });
 

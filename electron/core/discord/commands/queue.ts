@@ -37,6 +37,9 @@ function standing(p: JobProgressView): string {
   return starts ? `${where} · ${starts.charAt(0).toLowerCase()}${starts.slice(1)}` : where;
 }
 
+/** Jobs listed from the front of the line (Discord's embed has room for about this many). */
+const SHOWN = 20;
+
 export const command: BotCommand = {
   name: 'queue',
   data,
@@ -44,21 +47,28 @@ export const command: BotCommand = {
     const sub = i.options.getSubcommand(true);
     const core = ctx.core.forUser(caller.actor);
     if (sub === 'view') {
-      const snap = await core.call('jobs.queue', {});
-      const lines = snap.active.slice(0, 20).map(({ job, progress }, n) => {
+      const snap = await core.call('jobs.queue', { limit: SHOWN });
+      const describe = ({ job }: (typeof snap.active)[number]): string => {
         const mine = job.userId === caller.userId;
         // The core blanks the prompts of jobs this user may not see.
         const visible = mine || job.prompt !== '' || Object.keys(job.params).length > 0;
-        const what = visible
+        return visible
           ? `${jobLabel(job)} · ${oneLine(job.prompt, 60)}${mine ? '' : ` · <@${job.userId}>`}`
           : 'someone else’s job';
-        return `**${n + 1}.** ${standing(progress)} — ${what}`;
-      });
-      const more = snap.active.length > 20 ? `\n…and ${snap.active.length - 20} more` : '';
+      };
+      const front = snap.active.slice(0, SHOWN);
+      const lines = front.map((a, n) => `**${n + 1}.** ${standing(a.progress)} — ${describe(a)}`);
+      // The caller's own jobs further back (the core adds them past the window).
+      const yours = snap.active.slice(SHOWN).filter((a) => a.job.userId === caller.userId);
+      if (yours.length)
+        lines.push('', '**Yours, further back:**', ...yours.map((a) => `${standing(a.progress)} — ${describe(a)}`));
+      const total = snap.active.filter((a) => a.progress.position === null).length + snap.waiting;
+      const rest = total - front.length - yours.length;
+      const more = rest > 0 ? `\n…and ${rest} more` : '';
       const head = snap.paused ? '⏸️ The queue is paused by the desktop owner.\n\n' : '';
       await replyInfo(
         i,
-        `Queue (${snap.active.length})`,
+        `Queue (${total})`,
         `${head}${lines.join('\n') || 'Nothing is waiting or running.'}${more}`,
         [],
         ctx.logger,
