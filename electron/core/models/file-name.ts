@@ -52,7 +52,7 @@ export function nameFromUrl(url: URL): string | null {
   }
 }
 
-const hasExtension = (name: string): boolean => /\.[A-Za-z0-9]{1,10}$/.test(name);
+const hasExtension = (name: string): boolean => /\.[A-Za-z0-9]{1,16}$/.test(name);
 
 /**
  * The name for a downloaded link: the host's Content-Disposition, else the asked link's path when it looks like a
@@ -82,10 +82,13 @@ export function safeFileName(name: string): string | null {
   clean = clean.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
   if (!clean) return null;
   if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(clean)) clean = `_${clean}`;
-  while (Buffer.byteLength(clean) > MAX_NAME_BYTES) {
+  if (Buffer.byteLength(clean) > MAX_NAME_BYTES) {
+    // Shorten the stem, keep the extension.
     const dot = clean.lastIndexOf('.');
-    const ext = dot > 0 && clean.length - dot <= 11 ? clean.slice(dot) : '';
-    clean = `${clean.slice(0, Math.max(1, clean.length - ext.length - 1))}${ext}`;
+    const ext = dot > 0 && clean.length - dot <= 17 ? clean.slice(dot) : '';
+    let stem = clean.slice(0, clean.length - ext.length);
+    while (stem.length > 1 && Buffer.byteLength(stem + ext) > MAX_NAME_BYTES) stem = stem.slice(0, -1);
+    clean = stem + ext;
   }
   return clean;
 }

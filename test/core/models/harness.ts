@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DownloadView, DownloadProgress } from '@shared/downloads';
 import type { CatalogEntry } from '@shared/model-catalog';
 import type { Core } from '@core/app';
+import type { Logger } from '@core/log';
 import type { DownloadTuning } from '@core/models/downloads';
 import type { CoreFixtures } from '@test/helpers/fixtures';
 import type { FakeComfy, FakeComfyOptions } from '@test/fakes/comfyui';
@@ -59,6 +60,7 @@ export interface WorldOptions {
   host?: ModelHost;
   dataDir?: string;
   catalogPath?: string;
+  logger?: Logger;
 }
 
 /** Test tuning: the host plays Hugging Face, retries come at once, reports at most every 50 ms. */
@@ -92,6 +94,7 @@ export async function startWorld(
     dataDir,
     comfyUrl: comfy.url,
     models: { catalogPath, tuning: testTuning(host, o.tuning) },
+    ...(o.logger ? { logger: o.logger } : {}),
   });
   const backendId = core.comfy.list()[0]!.id;
   return { host, comfy, core, modelsDir, catalogPath, dataDir, backendId };
