@@ -267,12 +267,20 @@ export async function runTransfer(
             throw err;
           }
           file = name;
-          part = await openPart(name, false);
         }
         const expectedTotal = total ?? t.expectedBytes;
         if (expectedTotal !== null) {
           try {
             await checkSpace(deps, t.dir, file, expectedTotal, start);
+          } catch (err) {
+            await res.body.dump().catch(() => {});
+            throw err;
+          }
+        }
+        // A link's part file is made once its name is known and the drive can hold it.
+        if (!part) {
+          try {
+            part = await openPart(file, false);
           } catch (err) {
             await res.body.dump().catch(() => {});
             throw err;

@@ -162,6 +162,16 @@ describe('model downloads', () => {
     expect(probed).toContain(path.join(w.modelsDir, 'vae'));
     expect(w.host.requests).toEqual([]);
     expect(w.core.downloads.list()).toEqual([]);
+
+    // A link's size is known once the host answers: refused then, before a byte is written.
+    const link = w.host.add({ path: '/o/r/resolve/main/link.safetensors', size: 5_000_000 });
+    const d = await w.core.api.call('downloads.start', { url: link.url, folder: 'vae' });
+    const failed = await downloadIn(w.core, d.id, ['done', 'failed']);
+    expect(failed.error?.kind).toBe('disk');
+    expect(failed.error?.message).toContain(
+      'it needs 5.00 MB (5.00 MB still to download plus 1.02 kB to spare) and only 2.00 MB is free. Free up 3.00 MB on that drive',
+    );
+    expect(readdirSync(path.join(w.modelsDir, 'vae'))).toEqual([]);
   });
 
   it('downloads a pasted link under the name the host gives, and never overwrites a file', async ({

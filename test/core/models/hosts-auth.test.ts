@@ -208,7 +208,8 @@ describe('download hosts', () => {
     const s = await w.core.api.call('downloads.start', { url: silent.url, folder: 'vae' });
     const timedOut = await downloadIn(w.core, s.id, ['done', 'failed']);
     expect(timedOut.error?.message).toContain(
-      `Could not download from ${w.host.host}: it accepted the connection but did not answer in time.`,
+      `Could not download from ${w.host.host}: it accepted the connection but did not answer in time. Check the internet ` +
+        `connection (or whether ${w.host.host} is up) and try again.`,
     );
   });
 });
