@@ -76,6 +76,7 @@ export class DownloadManager {
   private readonly log: Logger;
   private readonly newId: () => string;
   private readonly running = new Map<string, Running>();
+  private enqueueing: Promise<unknown> = Promise.resolve();
   private started = false;
 
   constructor(private readonly o: DownloadManagerOptions) {
@@ -125,8 +126,17 @@ export class DownloadManager {
     return resolveDestination({ ...this.o.destinations, freeSpace: this.tuning.freeSpace }, backendId, folder);
   }
 
-  /** Queue a catalogue file or a link. Refusals known before any byte (where, space, exists) are thrown. */
-  async enqueue(input: DownloadStart): Promise<DownloadView> {
+  /**
+   * Queue a catalogue file or a link. Refusals known before any byte (where, space, exists) are thrown. Requests
+   * are planned one at a time, so the same file asked twice at once is one download.
+   */
+  enqueue(input: DownloadStart): Promise<DownloadView> {
+    const next = this.enqueueing.then(() => this.enqueueNow(input));
+    this.enqueueing = next.catch(() => {});
+    return next;
+  }
+
+  private async enqueueNow(input: DownloadStart): Promise<DownloadView> {
     const plan = await planDownload(input, {
       repo: this.o.repo,
       catalog: this.o.catalog,
@@ -166,8 +176,10 @@ export class DownloadManager {
       await running.done;
       return downloadView(this.o.repo.get(id)!);
     }
+    // Out of the queue first (nothing can start it meanwhile), then its part goes.
+    const cancelled = this.o.repo.setState(id, 'cancelled', { finishedAt: this.o.clock.now() });
     await this.removePart(record);
-    return this.changed(this.o.repo.setState(id, 'cancelled', { finishedAt: this.o.clock.now() }));
+    return this.changed(cancelled);
   }
 
   tokens(): DownloadTokens {

@@ -152,6 +152,11 @@ describe('resuming downloads', () => {
       catalog: (host) => paths.map((p, i) => catalogEntry(host.add({ path: p, size: 2 * MB }), 'loras', names[i]!)),
     });
     for (const p of paths) w.host.holdNext(p, 1 * MB);
+    // The same file asked twice at once is one download.
+    const [x, y] = await Promise.all(
+      [0, 1].map(() => w.core.api.call('downloads.start', { entry: { folder: 'loras', file: names[0]! } })),
+    );
+    expect(x!.id).toBe(y!.id);
     const ids: string[] = [];
     for (const file of names)
       ids.push((await w.core.api.call('downloads.start', { entry: { folder: 'loras', file } })).id);
