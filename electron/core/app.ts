@@ -186,7 +186,12 @@ export function createCore(options: CoreOptions): Core {
       isThisMachine,
     },
     backends: () => downloadOrder(store.backends.list(), isThisMachine),
-    filesChanged: (folder) => comfy.modelFilesChanged([folder]),
+    // A file landed: every online backend reads that folder again (several may share it).
+    filesChanged: async (folder) => {
+      const online = comfy.list().filter((b) => isOnline(b.status));
+      await comfy.recheckModels(online.map((b) => ({ backendId: b.id, folders: [folder] })));
+      return online.map((b) => b.id);
+    },
     ...(options.models?.tuning ? { tuning: options.models.tuning } : {}),
   });
   /** The files a backend lists in a folder: its cached capabilities, else asked now; null while offline. */

@@ -240,17 +240,19 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
   }
 
-  /**
-   * Files were added to these model folders: forget the cached model lists and read the folders again on every
-   * online backend (a folder may be shared), so a job that needs the file can be routed. Returns the backends
-   * that answered.
-   */
-  async modelFilesChanged(folders: readonly string[]): Promise<string[]> {
+  /** Read these model folders again (files added by hand or downloaded); 'changed' follows. */
+  async recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void> {
+    await Promise.all(
+      targets.map((t) =>
+        this.pool
+          .refreshFolders(t.backendId, t.folders)
+          .catch((err: unknown) =>
+            this.log.warn('reading model folders failed', { id: t.backendId, error: String(err) }),
+          ),
+      ),
+    );
     this.info.forget();
-    const online = this.list().filter((b) => isOnline(b.status) && this.pool.get(b.id));
-    const results = await Promise.allSettled(online.map((b) => this.pool.refreshModels(b.id, folders)));
     this.changed();
-    return online.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
   }
 
   // ------------------------------------------------------------------------------------ launched ComfyUI

@@ -211,28 +211,27 @@ export class BackendPool {
   }
 
   /**
-   * Read some model folders of one backend again (a file was added to them) and keep the rest of its
-   * capabilities. ComfyUI lists a new file on the next /models/{folder} request (comfyui-api.md §1), so no
-   * restart and no /object_info are needed. A backend with nothing cached yet gets a whole refresh.
+   * Read some model folders of one backend again (a file copied in by hand, a finished download) and keep the
+   * rest of its capabilities: ComfyUI re-reads a folder that changed, so the next `/models/<folder>` answer is
+   * current (comfyui-api.md §1) — no restart, no /object_info. With nothing cached yet there is nothing to
+   * update: the fetch on connect reads every folder.
    */
-  async refreshModels(id: string, folders: readonly string[]): Promise<BackendCapabilities> {
+  async refreshFolders(id: string, folders: readonly string[]): Promise<void> {
     const e = this.entry(id);
-    if (!e) throw new Error(`no backend "${id}" in the pool`);
-    // A whole fetch in flight may have listed these folders before the change: let it land, then list again.
+    if (!e || folders.length === 0) return;
+    // A whole fetch in flight may have listed these folders before the change: let it land, then read them.
     if (e.refreshing) await e.refreshing.catch(() => {});
-    if (!e.capabilities) return this.refresh(id);
+    if (!e.capabilities) return;
     const lists = await Promise.all(
       [...new Set(folders.map(canonicalFolder))].map(
         async (folder) => [folder, await e.backend.client.models(folder)] as const,
       ),
     );
-    // Gone offline meanwhile (capabilities forgotten): the next connect fetches everything anyway.
     const current = e.capabilities;
-    if (!current) return this.refresh(id);
+    if (!current) return;
     const models = new Map(current.models);
     for (const [folder, files] of lists) models.set(folder, new Set(files.map(normalizeModelName)));
-    e.capabilities = { ...current, models, fetchedAt: this.clock.now() };
-    return e.capabilities;
+    e.capabilities = { ...current, models };
   }
 
   /** Forget cached capabilities (e.g. the backend restarted or its models changed). */

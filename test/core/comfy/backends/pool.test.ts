@@ -248,26 +248,17 @@ describe('fetchCapabilities / BackendPool', () => {
   it('reads some model folders again without refetching the rest (a file was downloaded)', async () => {
     const files: Record<string, string[]> = { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] };
     const client = new StubClient(FLUX_NODES, files, ['diffusion_models', 'text_encoders']);
-    const clock = new ManualClock(1);
-    const pool = new BackendPool({ clock });
+    const pool = new BackendPool();
     pool.add(member('one', client, { status: 'idle', load: 0 }));
     await pool.refresh('one');
     expect(pool.pick(flux)).toBeNull();
     files.diffusion_models = ['flux1-dev.safetensors'];
     client.calls.length = 0;
-    clock.advance(5);
-    // A legacy name reads the folder /models answers to.
-    const caps2 = await pool.refreshModels('one', ['unet']);
+    await pool.refreshFolders('one', ['diffusion_models']);
     expect(client.calls).toEqual(['models/diffusion_models']);
-    expect([...caps2.models.get('text_encoders')!]).toEqual(['t5xxl_fp16.safetensors']);
-    expect(caps2.fetchedAt).toBe(6);
+    expect([...pool.capabilities('one')!.models.get('text_encoders')!]).toEqual(['t5xxl_fp16.safetensors']);
     expect(pool.pick(flux)?.id).toBe('one');
-    // Nothing cached yet: a whole refresh.
-    pool.invalidate('one');
-    client.calls.length = 0;
-    await pool.refreshModels('one', ['loras']);
-    expect(client.calls[0]).toBe('object_info');
-    await expect(pool.refreshModels('nope', ['loras'])).rejects.toThrow(/no backend/);
+    await pool.refreshFolders('nope', ['loras']);
   });
 
   it('reports a failing refresh per backend without throwing', async () => {
