@@ -151,6 +151,21 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     return this.pool.explainNoBackend(req) ?? '';
   }
 
+  /** Read these model folders again (files added by hand or downloaded); 'changed' follows. */
+  async recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void> {
+    await Promise.all(
+      targets.map((t) =>
+        this.pool
+          .refreshFolders(t.backendId, t.folders)
+          .catch((err: unknown) =>
+            this.log.warn('reading model folders failed', { id: t.backendId, error: String(err) }),
+          ),
+      ),
+    );
+    this.info.forget();
+    this.changed();
+  }
+
   /** Subscribe to 'changed'; returns the unsubscribe function (the jobs engine's JobBackends shape). */
   onChange(listener: () => void): () => void {
     return this.on('changed', listener);
@@ -238,21 +253,6 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       });
     }
     return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
-  }
-
-  /** Read these model folders again (files added by hand or downloaded); 'changed' follows. */
-  async recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void> {
-    await Promise.all(
-      targets.map((t) =>
-        this.pool
-          .refreshFolders(t.backendId, t.folders)
-          .catch((err: unknown) =>
-            this.log.warn('reading model folders failed', { id: t.backendId, error: String(err) }),
-          ),
-      ),
-    );
-    this.info.forget();
-    this.changed();
   }
 
   // ------------------------------------------------------------------------------------ launched ComfyUI

@@ -194,22 +194,6 @@ export class BackendPool {
     return p;
   }
 
-  /** Refresh every online backend; failures are logged and reported per id, never thrown. */
-  async refreshAll(): Promise<Record<string, 'ok' | string>> {
-    const out: Record<string, 'ok' | string> = {};
-    await Promise.all(
-      this.entries
-        .filter((e) => isOnline(e.backend.status))
-        .map((e) =>
-          this.refresh(e.backend.id).then(
-            () => (out[e.backend.id] = 'ok'),
-            (err: unknown) => (out[e.backend.id] = err instanceof Error ? err.message : String(err)),
-          ),
-        ),
-    );
-    return out;
-  }
-
   /**
    * Read some model folders of one backend again (a file copied in by hand, a finished download) and keep the
    * rest of its capabilities: ComfyUI re-reads a folder that changed, so the next `/models/<folder>` answer is
@@ -232,6 +216,22 @@ export class BackendPool {
     const models = new Map(current.models);
     for (const [folder, files] of lists) models.set(folder, new Set(files.map(normalizeModelName)));
     e.capabilities = { ...current, models };
+  }
+
+  /** Refresh every online backend; failures are logged and reported per id, never thrown. */
+  async refreshAll(): Promise<Record<string, 'ok' | string>> {
+    const out: Record<string, 'ok' | string> = {};
+    await Promise.all(
+      this.entries
+        .filter((e) => isOnline(e.backend.status))
+        .map((e) =>
+          this.refresh(e.backend.id).then(
+            () => (out[e.backend.id] = 'ok'),
+            (err: unknown) => (out[e.backend.id] = err instanceof Error ? err.message : String(err)),
+          ),
+        ),
+    );
+    return out;
   }
 
   /** Forget cached capabilities (e.g. the backend restarted or its models changed). */
