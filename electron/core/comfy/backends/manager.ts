@@ -139,18 +139,6 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     return this.rank(req)[0] ?? null;
   }
 
-  /** Why no backend can run the job, readable; '' when one can. */
-  explainNoBackend(req: Requirements): string {
-    if (this.o.records.list().length === 0 && !this.launched.active) {
-      return 'No ComfyUI backend is set up. Add its URL in Settings → ComfyUI, or choose a ComfyUI folder to launch.';
-    }
-    if (this.live.size === 0) {
-      if (this.launched.state === 'starting') return 'ComfyUI is starting; the job runs once it is ready.';
-      return 'Every ComfyUI backend is disabled. Enable one in Settings → ComfyUI.';
-    }
-    return this.pool.explainNoBackend(req) ?? '';
-  }
-
   /** Read these model folders again (files added by hand or downloaded); 'changed' follows. */
   async recheckModels(targets: ReadonlyArray<{ backendId: string; folders: readonly string[] }>): Promise<void> {
     await Promise.all(
@@ -164,6 +152,18 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     );
     this.info.forget();
     this.changed();
+  }
+
+  /** Why no backend can run the job, readable; '' when one can. */
+  explainNoBackend(req: Requirements): string {
+    if (this.o.records.list().length === 0 && !this.launched.active) {
+      return 'No ComfyUI backend is set up. Add its URL in Settings → ComfyUI, or choose a ComfyUI folder to launch.';
+    }
+    if (this.live.size === 0) {
+      if (this.launched.state === 'starting') return 'ComfyUI is starting; the job runs once it is ready.';
+      return 'Every ComfyUI backend is disabled. Enable one in Settings → ComfyUI.';
+    }
+    return this.pool.explainNoBackend(req) ?? '';
   }
 
   /** Subscribe to 'changed'; returns the unsubscribe function (the jobs engine's JobBackends shape). */
