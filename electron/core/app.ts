@@ -15,7 +15,6 @@ import { resolvePerson } from './access/person';
 import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
-import { isOnline } from './comfy/backends/routing';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
 import { jobsHandlers } from './api/jobs-handlers';
@@ -39,11 +38,8 @@ import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
 import { Library } from './library/library';
-import { ModelCatalog } from './models/catalog';
-import { isThisMachineUrl } from './models/destinations';
-import { downloadOrder } from './models/download-requests';
-import { DownloadManager, type DownloadTuning } from './models/downloads';
-import { catalogView } from './models/model-status';
+import type { DownloadManager } from './models/downloads';
+import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { removedBackendUrls } from './store/backends-repo';
@@ -66,12 +62,7 @@ export interface CoreOptions {
   /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
-  models?: {
-    catalogPath?: string;
-    tuning?: Partial<DownloadTuning>;
-    /** Whether a backend address is this machine (default: loopback and this machine's own addresses). */
-    isThisMachine?: (url: string) => boolean;
-  };
+  models?: Partial<ModelDownloadsOptions>;
 }
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
@@ -167,40 +158,11 @@ export function createCore(options: CoreOptions): Core {
     logger,
   });
 
-  const catalog = new ModelCatalog(options.models?.catalogPath ?? findCatalogFile(), logger.child('models'));
-  const isThisMachine = options.models?.isThisMachine ?? isThisMachineUrl;
-  const downloads = new DownloadManager({
-    repo: store.downloads,
-    events,
-    catalog,
-    secrets,
-    clock,
-    logger,
-    destinations: {
-      record: (id) => store.backends.get(id),
-      client: (id) => {
-        const b = comfy.get(id);
-        return b && isOnline(b.status) ? b.client : null;
-      },
-      launch: () => comfy.launchSettings(),
-      isThisMachine,
-    },
-    backends: () => downloadOrder(store.backends.list(), isThisMachine),
-    // A file landed: every online backend reads that folder again (several may share it).
-    filesChanged: async (folder) => {
-      const online = comfy.list().filter((b) => isOnline(b.status));
-      await comfy.recheckModels(online.map((b) => ({ backendId: b.id, folders: [folder] })));
-      return online.map((b) => b.id);
-    },
-    ...(options.models?.tuning ? { tuning: options.models.tuning } : {}),
-  });
-  /** The files a backend lists in a folder: its cached capabilities, else asked now; null while offline. */
-  const listedModels = async (id: string, folder: string): Promise<readonly string[] | null> => {
-    const b = comfy.get(id);
-    if (!b || !isOnline(b.status)) return null;
-    const cached = comfy.pool.capabilities(id)?.models.get(folder);
-    return cached ? [...cached] : b.client.models(folder).catch(() => null);
-  };
+  const models = createModelDownloads(
+    { ...options.models, catalogPath: options.models?.catalogPath ?? findCatalogFile() },
+    { store, events, secrets, comfy, workflows, clock, logger },
+  );
+  const { downloads } = models;
 
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
@@ -275,19 +237,7 @@ export function createCore(options: CoreOptions): Core {
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
-    ...modelsHandlers({
-      downloads,
-      catalog: () =>
-        catalogView({
-          catalog: catalog.state(),
-          workflows: workflows.list(),
-          modelSettings: store.settings.get().models,
-          backends: store.backends.list(),
-          destination: (id, folder) => downloads.destination(id, folder),
-          listed: listedModels,
-          active: downloads.active(),
-        }),
-    }),
+    ...modelsHandlers({ downloads, catalog: () => models.view() }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -348,7 +298,7 @@ export function createCore(options: CoreOptions): Core {
       starting = (async () => {
         const problems = await workflows.load();
         for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
-        await catalog.load();
+        await models.catalog.load();
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();

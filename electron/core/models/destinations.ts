@@ -32,6 +32,33 @@ export interface DestinationDeps {
   installEnv?: Pick<InstallEnv, 'platform' | 'fs'>;
 }
 
+/**
+ * A backend's answer to /internal/folder_paths kept a few seconds, so a catalogue view that asks for many folders
+ * of one backend asks it once. A failed answer is not kept.
+ */
+export class FolderPathsCache {
+  private readonly answers = new Map<string, { at: number; paths: Promise<Record<string, string[]> | null> }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly keepMs = 3000,
+  ) {}
+
+  /** `source` for backend `id`, answering from the cache while it is fresh. */
+  wrap(id: string, source: FolderPathsSource): FolderPathsSource {
+    return {
+      folderPaths: () => {
+        const hit = this.answers.get(id);
+        if (hit && this.now() - hit.at < this.keepMs) return hit.paths;
+        const paths = source.folderPaths();
+        this.answers.set(id, { at: this.now(), paths });
+        paths.catch(() => this.answers.delete(id));
+        return paths;
+      },
+    };
+  }
+}
+
 /** Loopback, or one of this machine's own addresses. */
 export function isThisMachineUrl(url: string): boolean {
   let host: string;
