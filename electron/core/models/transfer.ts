@@ -217,11 +217,8 @@ export async function runTransfer(
           continue;
         }
         if (res.status !== 200 && res.status !== 206) {
-          const e = statusError(res.status, res.status === 401 || res.status === 403 ? url : answered, {
-            hosts: deps.hosts,
-            tokenSent: token !== null,
-            dir: t.dir,
-          });
+          // Named after the host that refused: a CDN's 403 is not a token problem of the site that sent us there.
+          const e = statusError(res.status, answered, { hosts: deps.hosts, tokenSent: res.authorized, dir: t.dir });
           if ((await failWith(e)) === 'retry') continue;
           break;
         }

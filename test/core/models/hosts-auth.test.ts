@@ -109,6 +109,26 @@ describe('download hosts', () => {
     );
   });
 
+  it('a refusal by the CDN a file was redirected to is named after the CDN, not taken for a token problem', async ({
+    startComfy,
+    startCore,
+    tempDir,
+    defer,
+  }) => {
+    const f = { startComfy, startCore, tempDir, defer };
+    const w = await startWorld(f);
+    const hosted = w.host.add({ path: '/org/r/resolve/main/e.safetensors', size: 10, viaCdn: true, cdnStatus: 403 });
+    await w.core.api.call('downloads.setToken', { service: 'huggingface', token: HF_TOKEN });
+    const d = await w.core.api.call('downloads.start', { url: hosted.url, folder: 'vae' });
+    const failed = await downloadIn(w.core, d.id, ['done', 'failed']);
+    expect(failed.error).toEqual({
+      kind: 'auth',
+      message:
+        `${w.host.cdnHost} refused the download (HTTP 403): the file is private or needs a login ComfyDesk does not have. ` +
+        `Download it in your browser and put it in ${path.join(w.modelsDir, 'vae')} yourself.`,
+    });
+  });
+
   it('falls back to the next catalogue address when the first is gated', async ({
     startComfy,
     startCore,

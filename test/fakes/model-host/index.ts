@@ -40,6 +40,8 @@ export interface HostedFileOptions {
   contentType?: string;
   /** Always answer this status with a short body instead of the file (404, 500, …). */
   status?: number;
+  /** The CDN answers this status instead of the bytes (an expired or refused signed address). */
+  cdnStatus?: number;
   /** Accept the request and never answer. */
   silent?: boolean;
 }
@@ -253,6 +255,10 @@ export async function startModelHost(): Promise<ModelHost> {
     if (authorization !== null) {
       text(res, 400, 'InvalidArgument: Only one auth mechanism allowed');
       return record(base, 400);
+    }
+    if (f.options.cdnStatus !== undefined) {
+      text(res, f.options.cdnStatus, `AccessDenied (${f.options.cdnStatus})`);
+      return record(base, f.options.cdnStatus);
     }
     void serveBytes(f, req, res, base);
   });
