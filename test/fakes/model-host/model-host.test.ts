@@ -110,6 +110,15 @@ describe('model host double', () => {
     expect(host.bytesServed(f.path)).toBe(2_500_000);
   });
 
+  it('sends slowly when paced, and the bytes stay right', async () => {
+    const f = host.add({ path: '/a/b/resolve/main/slow.bin', size: 10_000 });
+    host.setPace(f.path, { chunkBytes: 1000, intervalMs: 1 });
+    const res = await get(f.url, { range: 'bytes=2500-' });
+    expect(res.status).toBe(206);
+    expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(f.bytes().subarray(2500)));
+    host.setPace(f.path, null);
+  });
+
   it('answers 404 for an unknown path and serves JSON documents', async () => {
     expect((await get(`${host.origin}/nope`)).status).toBe(404);
     host.addJson('/api/v1/models/42', { modelVersions: [] });
