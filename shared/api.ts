@@ -12,6 +12,7 @@ import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
+import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { templatesEvents, templatesMethods } from './api/templates';
 import { usersMethods } from './api/users';
@@ -30,6 +31,7 @@ export const methods = {
   ...workflowsMethods,
   ...botMethods,
   ...discordMethods,
+  ...modelsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -41,6 +43,7 @@ export const events = {
   ...templatesEvents,
   ...workflowsEvents,
   ...botEvents,
+  ...modelsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

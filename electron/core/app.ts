@@ -19,6 +19,7 @@ import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
 import { jobsHandlers } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
+import { modelsHandlers } from './api/models-handlers';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
 import { usersHandlers } from './api/users-handlers';
@@ -37,6 +38,8 @@ import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
 import { Library } from './library/library';
+import type { DownloadManager } from './models/downloads';
+import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { removedBackendUrls } from './store/backends-repo';
@@ -58,6 +61,8 @@ export interface CoreOptions {
   comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
   /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
+  /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
+  models?: Partial<ModelDownloadsOptions>;
 }
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
@@ -71,6 +76,15 @@ function bindBot(bot: DiscordBot): BotControl {
     liveGuild: (id) => bot.liveGuild(id),
     invite: (guildId) => bot.invite(guildId),
   };
+}
+
+/** `resources/models/catalog.json` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
+function findCatalogFile(): string {
+  const candidates = [
+    join(__dirname, '../../resources/models/catalog.json'),
+    join(__dirname, '../../../resources/models/catalog.json'),
+  ];
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
 /** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
@@ -101,6 +115,8 @@ export interface Core {
   readonly jobs: JobEngine;
   /** The Discord bot (a client of the core API). */
   readonly bot: DiscordBot;
+  /** Model downloads into the backends' model folders. */
+  readonly downloads: DownloadManager;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -141,6 +157,12 @@ export function createCore(options: CoreOptions): Core {
     importedDir: join(config.dataDir, 'workflows'),
     logger,
   });
+
+  const models = createModelDownloads(
+    { ...options.models, catalogPath: options.models?.catalogPath ?? findCatalogFile() },
+    { store, events, secrets, comfy, workflows, clock, logger },
+  );
+  const { downloads } = models;
 
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
@@ -215,6 +237,7 @@ export function createCore(options: CoreOptions): Core {
     ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
+    ...modelsHandlers({ downloads, catalog: () => models.view() }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -267,6 +290,7 @@ export function createCore(options: CoreOptions): Core {
     library,
     jobs,
     bot,
+    downloads,
     healthSummary,
     start() {
       if (starting) return starting;
@@ -274,6 +298,7 @@ export function createCore(options: CoreOptions): Core {
       starting = (async () => {
         const problems = await workflows.load();
         for (const p of problems) logger.warn(`workflow not loaded: ${p.message}`);
+        await models.catalog.load();
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
@@ -284,6 +309,7 @@ export function createCore(options: CoreOptions): Core {
         await comfy.start();
         if (!started) return;
         jobs.start();
+        downloads.start();
         await bot.follow();
         if (bot.state().hasToken) void bot.start();
         logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
@@ -299,6 +325,7 @@ export function createCore(options: CoreOptions): Core {
         started = false;
         await starting?.catch(() => {});
         if (!wasStarted) {
+          await downloads.stop();
           await bot.dispose();
           await library.stop();
           store.close();
@@ -306,6 +333,7 @@ export function createCore(options: CoreOptions): Core {
         }
         logger.info('core stopping');
         await bot.dispose();
+        await downloads.stop();
         jobs.stop();
         clock.clearTimeout(summaryTimer ?? undefined);
         summaryTimer = null;

@@ -1,5 +1,5 @@
 /**
- * Where secrets (the Discord bot token) live. The core only knows this interface: the desktop shell implements
+ * Where secrets (the Discord bot token, the Hugging Face and CivitAI download tokens) live. The core only knows this interface: the desktop shell implements
  * it with Electron's safeStorage, headless reads an environment variable or a 0600 file in the data dir.
  * Secrets never travel to the renderer; the API only says whether one is set.
  */
@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { dirname, join } from 'node:path';
 import { registerSecret } from './log';
 
-export type SecretName = 'discordToken';
+export type SecretName = 'discordToken' | 'huggingfaceToken' | 'civitaiToken';
 
 export interface SecretStore {
   get(name: SecretName): string | null;
@@ -17,7 +17,13 @@ export interface SecretStore {
   describe(): string;
 }
 
-const ENV_NAMES: Record<SecretName, string> = { discordToken: 'COMFYDESK_DISCORD_TOKEN' };
+/** The environment variable that supplies each secret instead of the store (it wins when set). */
+export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
+  discordToken: 'COMFYDESK_DISCORD_TOKEN',
+  huggingfaceToken: 'COMFYDESK_HUGGINGFACE_TOKEN',
+  civitaiToken: 'COMFYDESK_CIVITAI_TOKEN',
+};
+const ENV_NAMES = SECRET_ENV_NAMES;
 
 /** Headless: env var wins; otherwise `<dataDir>/secrets/<name>` readable only by the owner. */
 export class FileSecretStore implements SecretStore {
@@ -55,7 +61,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   describe(): string {
-    return `a file readable only by you in ${this.dir} (or the ${Object.values(ENV_NAMES).join(', ')} environment variable)`;
+    return `a file readable only by you in ${this.dir} (or the environment variables ${Object.values(ENV_NAMES).join(', ')})`;
   }
 
   private file(name: SecretName): string {

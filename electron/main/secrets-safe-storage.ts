@@ -12,12 +12,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, sta
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { nullLogger, registerSecret, type Logger } from '@core/log';
-import { FileSecretStore, type SecretName, type SecretStore } from '@core/secrets';
+import { FileSecretStore, SECRET_ENV_NAMES, type SecretName, type SecretStore } from '@core/secrets';
 
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
 
-const ENV_NAMES: Record<SecretName, string> = { discordToken: 'COMFYDESK_DISCORD_TOKEN' };
+const ENV_NAMES = SECRET_ENV_NAMES;
 export const PLAINTEXT_OPT_IN_ENV = 'COMFYDESK_ALLOW_PLAINTEXT_SECRETS';
 
 export interface SafeStorageSecretStoreOptions {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { BackendsRepo } from './backends-repo';
 import { openDatabase, type Db } from './db';
+import { DownloadsRepo } from './downloads-repo';
 import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
 import { OutboxRepo } from './outbox-repo';
@@ -21,6 +22,8 @@ export interface Store {
   backends: BackendsRepo;
   /** Discord result deliveries to retry. */
   outbox: OutboxRepo;
+  /** Model downloads (resumable across restarts). */
+  downloads: DownloadsRepo;
   close(): void;
 }
 
@@ -37,6 +40,7 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     settings: new SettingsRepo(db, now),
     backends: new BackendsRepo(db, now),
     outbox: new OutboxRepo(db, now),
+    downloads: new DownloadsRepo(db, now),
     close: () => {
       if (db.open) db.close();
     },

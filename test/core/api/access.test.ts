@@ -24,7 +24,17 @@ describe('access to the core API', () => {
   it('a Discord user gets only what a Discord command needs, refused with a reason', async () => {
     const c = await started();
     const alice = asDiscordUser(discordUser('100000000000000001', 'alice'));
-    for (const method of ['settings.set', 'backends.add', 'bot.setToken', 'queue.pause', 'library.delete'] as const) {
+    for (const method of [
+      'settings.set',
+      'backends.add',
+      'bot.setToken',
+      'queue.pause',
+      'library.delete',
+      'downloads.start',
+      'downloads.setToken',
+      'downloads.tokens',
+      'models.catalog',
+    ] as const) {
       const result = await c.api.dispatch(method, {}, alice);
       expect(result, method).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
@@ -43,6 +53,10 @@ describe('access to the core API', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+    // Downloads and their tokens are the owner's alone.
+    for (const method of ['downloads.start', 'downloads.list', 'downloads.clearToken', 'models.destination'] as const) {
+      expect(await c.api.dispatch(method, {}, bot), method).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
     expect(await c.api.dispatch('jobs.submit', { workflow: 'sdxl-txt2img', prompt: 'x' }, bot)).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },

@@ -39,6 +39,11 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'bot.setToken': { token: 'not-a-token' },
   'bot.invite': { guildId: '123456789' },
   'bot.updateGuild': { id: '123456789' },
+  'models.destination': { backendId: 'no-such-backend', folder: 'checkpoints' },
+  'downloads.start': { entry: { folder: 'checkpoints', file: 'no-such-model.safetensors' } },
+  'downloads.cancel': { id: 'no-such-download' },
+  'downloads.setToken': { service: 'huggingface', token: 'not-a-token' },
+  'downloads.clearToken': { service: 'civitai' },
 };
 
 const deep = (depth: number, open: string, close: string, leaf = '1') =>

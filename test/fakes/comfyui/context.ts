@@ -3,6 +3,7 @@
  */
 import type { Executor } from './executor';
 import type { FileStore } from './files';
+import type { ModelFolders } from './model-folders';
 import type { FakeScript, FreeRecord, InterruptRecord, ReceivedPrompt, UploadRecord } from './options';
 import type { PromptQueue } from './queue';
 import type { WsHub } from './ws-hub';
@@ -35,5 +36,7 @@ export interface FakeContext {
   systemStats(): Record<string, unknown>;
   modelFolders(): string[];
   modelFiles(folder: string): string[] | null;
+  /** The model folders on disk (/internal/folder_paths, /api/experiment/models). */
+  models: ModelFolders;
   randomId(): string;
 }

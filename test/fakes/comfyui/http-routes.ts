@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeContext } from './context';
-import { isRecord, parseJson, readBody, sendJson, sendServerError, sendText } from './http-util';
+import { isRecord, parseJson, readBody, sendEmpty, sendJson, sendServerError, sendText } from './http-util';
 import { getView, postUploadImage } from './routes-files';
 import {
   getHistory,
@@ -117,6 +117,27 @@ const ROUTES: Route[] = [
     handler: (ctx, _q, res, m) => {
       const files = ctx.modelFiles(m.params[0]!);
       if (files === null) return sendText(res, 404, '404: Not Found');
+      sendJson(res, 200, files);
+    },
+  },
+  {
+    // Internal: no /api alias (section 0). The recording's shape: `{folder: [dirs…]}`.
+    method: 'GET',
+    pattern: /^\/internal\/folder_paths$/,
+    internal: true,
+    handler: (ctx, _q, res) => sendJson(res, 200, ctx.models.folderPaths()),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/experiment\/models$/,
+    handler: (ctx, _q, res) => sendJson(res, 200, ctx.models.experimentModels()),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/experiment\/models\/([^/]+)$/,
+    handler: (ctx, _q, res, m) => {
+      const files = ctx.models.fileInfo(m.params[0]!);
+      if (files === null) return sendEmpty(res, 404);
       sendJson(res, 200, files);
     },
   },

@@ -17,6 +17,7 @@ import { emptyIntrospection, type FakeContext, type Introspection } from './cont
 import { Executor } from './executor';
 import { FileStore } from './files';
 import { handleRequest, isOriginRejected } from './http-routes';
+import { ModelFolders } from './model-folders';
 import { fillInputFiles, fillModelLists, fixtureObjectInfo, readFixture } from './object-info';
 import { defaultScript, type FakeComfyOptions, type FakeScript } from './options';
 import { PromptQueue, type HistoryRecord } from './queue';
@@ -100,6 +101,7 @@ class FakeComfyServer implements FakeComfy {
   private models: Partial<Record<string, string[]>>;
   private baseInfo: Record<string, unknown>;
   private readonly folders: string[];
+  private readonly modelDirs: ModelFolders;
   private readonly stats: Record<string, unknown>;
   private queue!: PromptQueue;
   private hub!: WsHub;
@@ -117,6 +119,14 @@ class FakeComfyServer implements FakeComfy {
     this.store = new FileStore(this.dataDir);
     this.now = opts.now ?? Date.now;
     this.models = { ...opts.models };
+    this.modelDirs = new ModelFolders({
+      modelsDir: opts.modelsDir ?? path.join(this.dataDir, 'models'),
+      ...(opts.reportedModelsDir !== undefined ? { reportedModelsDir: opts.reportedModelsDir } : {}),
+      outputDir: this.store.dir('output'),
+      customNodesDir: path.join(this.dataDir, 'custom_nodes'),
+      virtual: () => this.models,
+    });
+    this.modelDirs.ensureDirs();
     this.baseInfo = this.buildInfo();
     this.folders = readFixture<string[]>('models.json');
     this.stats = readFixture<Record<string, unknown>>('system_stats.json');
@@ -139,12 +149,15 @@ class FakeComfyServer implements FakeComfy {
       record: this.record,
       now: this.now,
       objectInfo: () => {
+        // Loader choices are what the folders hold now (the real server re-reads a folder that changed).
+        fillModelLists(this.baseInfo, this.modelDirs.all());
         fillInputFiles(this.baseInfo, this.store.inputFiles());
         return this.baseInfo;
       },
       systemStats: () => ({ ...this.stats, devices: this.script.devices ?? this.stats['devices'] }),
       modelFolders: () => this.folders,
-      modelFiles: (folder) => (this.folders.includes(folder) ? [...(this.models[folder] ?? [])] : null),
+      modelFiles: (folder) => (this.folders.includes(folder) ? this.modelDirs.files(folder) : null),
+      models: this.modelDirs,
       randomId: () => randomUUID(),
     };
     this.fresh();

@@ -76,12 +76,25 @@ export interface FakeComfyOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Model files per folder (`checkpoints`, `loras`, `vae`, `diffusion_models`, `text_encoders`, ...). */
+  /**
+   * Model file names per folder (`checkpoints`, `loras`, `vae`, `diffusion_models`, `text_encoders`, ...), listed
+   * on top of the files really in `modelsDir` (names only: no file behind them).
+   */
   models?: Partial<Record<string, string[]>>;
   /** Replaces the fixture's whole /object_info. */
   objectInfo?: Record<string, unknown>;
   /** Adds or replaces node classes on top of the fixture. */
   extraObjectInfo?: Record<string, unknown>;
+  /**
+   * The `models/` folder on disk (default `<dataDir>/models`, made with every model folder in it): `/models/{folder}`,
+   * `/object_info`'s loader choices and `/api/experiment/models/{folder}` list what is in it at each request.
+   */
+  modelsDir?: string;
+  /**
+   * The `models/` folder as `/internal/folder_paths` and `/api/experiment/models` report it (default: `modelsDir`).
+   * A path that does not exist here plays a ComfyUI in Docker or WSL, which reports its own machine's paths.
+   */
+  reportedModelsDir?: string;
   /** Directory for input/output/temp (default: a fresh temp dir, removed by close()). */
   dataDir?: string;
   /** Initial script; see FakeScript. */

@@ -242,7 +242,10 @@ export class BackendPool {
    */
   async refreshFolders(id: string, folders: readonly string[]): Promise<void> {
     const e = this.entry(id);
-    if (!e?.capabilities || folders.length === 0) return;
+    if (!e || folders.length === 0) return;
+    // A whole fetch in flight may have listed these folders before the change: let it land, then read them.
+    if (e.refreshing) await e.refreshing.catch(() => {});
+    if (!e.capabilities) return;
     const key = [...folders].sort().join('\u0000');
     const running = e.folderReads.get(key);
     if (running) return running;

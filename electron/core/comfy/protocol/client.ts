@@ -11,7 +11,9 @@ import { AnswerReader, versionAtLeast, type RawAnswer } from './answers';
 import { downloadView, readText } from './view-download';
 import { ComfyError, toNetworkError } from './errors';
 import {
+  ExperimentModelsSchema,
   FeaturesSchema,
+  FolderPathsSchema,
   HistoryResponseSchema,
   ModelListSchema,
   ObjectInfoSchema,
@@ -21,6 +23,7 @@ import {
   UploadResponseSchema,
   type Features,
   type FileRef,
+  type FolderPaths,
   type HistoryEntry,
   type ObjectInfo,
   type QueueEntry,
@@ -28,7 +31,7 @@ import {
   type UploadResult,
 } from './http-schemas';
 
-export type { FileRef, HistoryEntry, ObjectInfo, QueueEntry, SystemStats, UploadResult, Features };
+export type { FileRef, FolderPaths, HistoryEntry, ObjectInfo, QueueEntry, SystemStats, UploadResult, Features };
 export { versionAtLeast } from './answers';
 
 export interface ComfyTimeouts {
@@ -96,6 +99,8 @@ interface CallOptions {
   json?: unknown;
   body?: FormData;
   headersMs?: number;
+  /** An `/internal/*` route: it has no `/api` alias (docs/reference/comfyui-api.md §0). */
+  internal?: boolean;
 }
 
 const MIN_TARGETED_INTERRUPT: [number, number, number] = [0, 3, 56];
@@ -322,6 +327,23 @@ export class ComfyClient {
     return this.answers.parse(ModelListSchema, this.answers.expectOk(await this.call('GET', '/models'), req), req);
   }
 
+  /**
+   * Where this ComfyUI reads each model folder from (folder → absolute folders, its own `models/<name>` first):
+   * GET /internal/folder_paths, else GET /api/experiment/models (docs/reference/comfyui-api.md §1, "Other
+   * routes"). Null when the server has neither (older servers answer 404).
+   */
+  async folderPaths(): Promise<FolderPaths | null> {
+    const internal = await this.call('GET', '/internal/folder_paths', { internal: true });
+    if (internal.status !== 404) {
+      const req = 'GET /internal/folder_paths';
+      return this.answers.parse(FolderPathsSchema, this.answers.expectOk(internal, req), req);
+    }
+    const experiment = await this.call('GET', '/experiment/models');
+    if (experiment.status === 404) return null;
+    const req = 'GET /experiment/models';
+    return this.answers.parse(ExperimentModelsSchema, this.answers.expectOk(experiment, req), req);
+  }
+
   /** Server feature flags; `{}` on servers older than /features. */
   async features(): Promise<Features> {
     const req = 'GET /features';
@@ -345,9 +367,9 @@ export class ComfyClient {
 
   // ---------------------------------------------------------------- internals
 
-  private path(p: string, query?: Record<string, string>): string {
+  private path(p: string, query?: Record<string, string>, internal = false): string {
     const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
-    return `${this.prefix}/api${p}${qs}`;
+    return `${this.prefix}${internal ? '' : '/api'}${p}${qs}`;
   }
 
   private async call(method: 'GET' | 'POST', p: string, opts: CallOptions = {}): Promise<RawAnswer> {
@@ -362,7 +384,7 @@ export class ComfyClient {
     try {
       const res = await this.pool.request({
         method,
-        path: this.path(p, opts.query),
+        path: this.path(p, opts.query, opts.internal),
         headers: opts.json !== undefined ? { 'content-type': 'application/json' } : undefined,
         body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body,
         headersTimeout: headersMs,

@@ -131,6 +131,22 @@ export type Features = z.infer<typeof FeaturesSchema>;
 
 export const ModelListSchema = z.array(z.string());
 
+/**
+ * GET /internal/folder_paths: folder name → the absolute folders ComfyUI reads it from, its own `models/<name>`
+ * first. 0.3.64 answers a plain list per folder (test/fixtures/comfyui-0.3.64/internal-folder-paths.json); a
+ * `[folders, extensions]` pair is read too.
+ */
+export const FolderPathsSchema = z.record(
+  z.string(),
+  z.union([z.array(z.string()), z.tuple([z.array(z.string())], z.unknown()).transform((t) => t[0])]),
+);
+export type FolderPaths = Record<string, string[]>;
+
+/** GET /api/experiment/models: `[{name, folders}]` (test/fixtures/comfyui-0.3.64/experiment-models.json). */
+export const ExperimentModelsSchema = z
+  .array(z.looseObject({ name: z.string(), folders: z.array(z.string()) }))
+  .transform((list): FolderPaths => Object.fromEntries(list.map((f) => [f.name, f.folders])));
+
 export const NodeInfoSchema = z.looseObject({
   input: z
     .looseObject({

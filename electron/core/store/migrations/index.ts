@@ -1,6 +1,7 @@
 import initial from './001-initial';
 import discordOutbox from './003-discord-outbox';
 import resolvedRequests from './004-resolved-requests';
+import downloads from './005-downloads';
 import jobNumbers from './006-job-numbers';
 
 export interface Migration {
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
-export const migrations: Migration[] = [initial, discordOutbox, resolvedRequests, jobNumbers];
+export const migrations: Migration[] = [initial, discordOutbox, resolvedRequests, downloads, jobNumbers];

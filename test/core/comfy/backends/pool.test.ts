@@ -283,6 +283,22 @@ describe('fetchCapabilities / BackendPool', () => {
     await expect(pool.refresh('nope')).rejects.toThrow(/no backend/);
   });
 
+  it('reads some model folders again without refetching the rest (a file was downloaded)', async () => {
+    const files: Record<string, string[]> = { diffusion_models: [], text_encoders: ['t5xxl_fp16.safetensors'] };
+    const client = new StubClient(FLUX_NODES, files, ['diffusion_models', 'text_encoders']);
+    const pool = new BackendPool();
+    pool.add(member('one', client, { status: 'idle', load: 0 }));
+    await pool.refresh('one');
+    expect(pool.pick(flux)).toBeNull();
+    files.diffusion_models = ['flux1-dev.safetensors'];
+    client.calls.length = 0;
+    await pool.refreshFolders('one', ['diffusion_models']);
+    expect(client.calls).toEqual(['models/diffusion_models']);
+    expect([...pool.capabilities('one')!.models.get('text_encoders')!]).toEqual(['t5xxl_fp16.safetensors']);
+    expect(pool.pick(flux)?.id).toBe('one');
+    await pool.refreshFolders('nope', ['loras']);
+  });
+
   it('reports a failing refresh per backend without throwing', async () => {
     const pool = new BackendPool();
     const broken: CapabilityClient = {
