@@ -12,4 +12,11 @@ export interface Migration {
 }
 
 /** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
-export const migrations: Migration[] = [initial, discordOutbox, resolvedRequests, downloads, jobNumbers, setupAndTemplateModels];
+export const migrations: Migration[] = [
+  initial,
+  discordOutbox,
+  resolvedRequests,
+  downloads,
+  jobNumbers,
+  setupAndTemplateModels,
+];
