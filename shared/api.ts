@@ -14,6 +14,7 @@ import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
+import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
@@ -32,6 +33,7 @@ export const methods = {
   ...botMethods,
   ...discordMethods,
   ...modelsMethods,
+  ...setupMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -44,6 +46,7 @@ export const events = {
   ...workflowsEvents,
   ...botEvents,
   ...modelsEvents,
+  ...setupEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -11,15 +11,18 @@ import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
-import { resolvePerson } from './access/person';
+import { ownerPerson, resolvePerson } from './access/person';
 import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
-import { jobsHandlers } from './api/jobs-handlers';
+import { jobsHandlers, requestOf } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
 import { modelsHandlers } from './api/models-handlers';
+import { setupHandlers } from './api/setup-handlers';
+import { setupFacts } from './setup/facts';
+import { workflowReadiness } from './workflows/readiness';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
 import { usersHandlers } from './api/users-handlers';
@@ -75,6 +78,8 @@ function bindBot(bot: DiscordBot): BotControl {
     clearToken: () => bot.clearToken(),
     liveGuild: (id) => bot.liveGuild(id),
     invite: (guildId) => bot.invite(guildId),
+    channels: (guildId) => bot.channels(guildId),
+    testMessage: (channelId) => bot.testMessage(channelId),
   };
 }
 
@@ -238,6 +243,24 @@ export function createCore(options: CoreOptions): Core {
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...modelsHandlers({ downloads, catalog: () => models.view() }),
+    ...setupHandlers({
+      repo: store.setup,
+      events,
+      facts: setupFacts({
+        backends: () => comfy.summaries(),
+        launcherState: () => comfy.launchStatus().state,
+        readiness: () => workflowReadiness(workflows, comfy, store.settings.get().models),
+        workflows: () => workflows.list().map((w) => w.manifest),
+        imagesMade: () => store.outputs.count(),
+        bot: botState,
+      }),
+      readiness: () => workflowReadiness(workflows, comfy, store.settings.get().models),
+      workflows: () => workflows.list().map((w) => w.manifest),
+      submit: (workflow, prompt) =>
+        jobs.submitRunnable(
+          requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
+        ),
+    }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>

@@ -10,7 +10,8 @@ import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requiredModelFiles } from '@core/workflows/requirements';
 import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';
 import { resolveParams } from '@core/workflows/resolve';
-import { buildGraph, requirementsOf } from '@core/jobs/prepare';
+import { buildGraph } from '@core/jobs/prepare';
+import { workflowReadiness } from '@core/workflows/readiness';
 import type { Handlers } from './dispatch';
 
 type WorkflowMethods =
@@ -60,38 +61,7 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
     return comfy.list().find((b) => b.status === 'idle' || b.status === 'busy');
   };
   return {
-    'workflows.readiness': () => {
-      const remembered = deps.settings.get().models;
-      return workflows.list().map(({ manifest }) => {
-        const resolved = {
-          models: Object.fromEntries(manifest.models.map((m) => [m.setting, remembered[m.setting] ?? m.default])),
-          lora: null,
-        };
-        const placement = comfy.place(requirementsOf(manifest, resolved));
-        if (placement.kind === 'ready') {
-          return {
-            id: manifest.id,
-            state: 'ready' as const,
-            reason: null,
-            hint: null,
-            missing: { models: [], nodeClasses: [] },
-          };
-        }
-        return {
-          id: manifest.id,
-          state: placement.kind,
-          reason: placement.reason,
-          hint: placement.hint,
-          missing:
-            placement.kind === 'never'
-              ? {
-                  models: placement.missing.models.map((m) => ({ folder: m.folder, file: m.file })),
-                  nodeClasses: placement.missing.nodeClasses,
-                }
-              : { models: [], nodeClasses: [] },
-        };
-      });
-    },
+    'workflows.readiness': () => workflowReadiness(workflows, comfy, deps.settings.get().models),
     'workflows.propose': async ({ fileName, text, base64 }) => {
       const backend = online();
       let objectInfo: ObjectInfo | undefined;

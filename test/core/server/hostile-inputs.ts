@@ -44,6 +44,8 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'downloads.cancel': { id: 'no-such-download' },
   'downloads.setToken': { service: 'huggingface', token: 'not-a-token' },
   'downloads.clearToken': { service: 'civitai' },
+  'setup.mark': { step: 'models', state: 'skipped' },
+  'jobs.queue': { limit: 5 },
 };
 
 const deep = (depth: number, open: string, close: string, leaf = '1') =>
