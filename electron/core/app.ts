@@ -22,7 +22,7 @@ import { libraryHandlers } from './api/library-handlers';
 import { modelsHandlers } from './api/models-handlers';
 import { setupHandlers } from './api/setup-handlers';
 import { setupFacts } from './setup/facts';
-import { workflowReadiness } from './workflows/readiness';
+import { freshWorkflowReadiness, workflowReadiness } from './workflows/readiness';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
 import { usersHandlers } from './api/users-handlers';
@@ -254,7 +254,7 @@ export function createCore(options: CoreOptions): Core {
         imagesMade: () => store.outputs.count(),
         bot: botState,
       }),
-      readiness: () => workflowReadiness(workflows, comfy, store.settings.get().models),
+      readiness: () => freshWorkflowReadiness(workflows, comfy, store.settings.get().models),
       workflows: () => workflows.list().map((w) => w.manifest),
       submit: (workflow, prompt) =>
         jobs.submitRunnable(

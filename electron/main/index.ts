@@ -99,6 +99,14 @@ async function start(): Promise<void> {
     running,
     () => (window && !window.isDestroyed() ? [window.webContents] : []),
     appUrlMatcher(rendererFile, devServerUrl),
+    async (title) => {
+      const options = { title, properties: ['openDirectory' as const] };
+      const result =
+        window && !window.isDestroyed()
+          ? await dialog.showOpenDialog(window, options)
+          : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   );
 
   let first = true;

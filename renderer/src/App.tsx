@@ -6,7 +6,9 @@ import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
+import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
+import { useSetup } from './stores/setup-store';
 
 export function App() {
   // Only what the shell shows: health and connection updates would otherwise re-render every page.
@@ -18,6 +20,14 @@ export function App() {
     void load();
     void useQueue.getState().load();
     void useCatalog.getState().load();
+    // First start (the guide not finished) and no page asked for in the URL: the setup guide opens.
+    const asked = location.hash.replace(/^#\/?/, '');
+    void useSetup
+      .getState()
+      .load()
+      .then((view) => {
+        if (view && !view.finished && !asked) useNav.getState().go('setup');
+      });
   }, [load]);
   // "Follow the system" follows a change of the OS theme while the app is open.
   useEffect(() => followTheme(theme, (t) => (document.documentElement.dataset.theme = t)), [theme]);

@@ -18,7 +18,7 @@ export function setupHandlers(deps: {
   repo: SetupRepo;
   facts: SetupFacts;
   events: EventBus;
-  readiness(): WorkflowReadiness[];
+  readiness(): Promise<WorkflowReadiness[]>;
   workflows(): WorkflowManifest[];
   /** Queue a job as the desktop user (refused at once when no ComfyUI can run it). */
   submit(workflow: string, prompt: string): Promise<Job>;
@@ -33,7 +33,7 @@ export function setupHandlers(deps: {
       return next;
     },
     'setup.firstImage': async () => {
-      const readiness = deps.readiness();
+      const readiness = await deps.readiness();
       const txt2img = deps.workflows().filter((w) => w.kind === 'txt2img');
       const runnable = txt2img.find((w) => readiness.find((r) => r.id === w.id)?.state === 'ready');
       if (!runnable) {

@@ -11,7 +11,7 @@ import { requiredModelFiles } from '@core/workflows/requirements';
 import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';
 import { resolveParams } from '@core/workflows/resolve';
 import { buildGraph } from '@core/jobs/prepare';
-import { workflowReadiness } from '@core/workflows/readiness';
+import { freshWorkflowReadiness } from '@core/workflows/readiness';
 import type { Handlers } from './dispatch';
 
 type WorkflowMethods =
@@ -24,7 +24,7 @@ type WorkflowMethods =
 
 export interface WorkflowsHandlerDeps {
   workflows: WorkflowRegistry;
-  comfy: Pick<BackendManager, 'get' | 'list' | 'place'>;
+  comfy: Pick<BackendManager, 'get' | 'list' | 'place' | 'recheckModels'>;
   settings: SettingsRepo;
   events: EventBus;
 }
@@ -61,7 +61,7 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
     return comfy.list().find((b) => b.status === 'idle' || b.status === 'busy');
   };
   return {
-    'workflows.readiness': () => workflowReadiness(workflows, comfy, deps.settings.get().models),
+    'workflows.readiness': () => freshWorkflowReadiness(workflows, comfy, deps.settings.get().models),
     'workflows.propose': async ({ fileName, text, base64 }) => {
       const backend = online();
       let objectInfo: ObjectInfo | undefined;
