@@ -17,6 +17,7 @@ export function ModelsPage() {
   const remembered = useAppStore((s) => s.settings?.models ?? NO_MODELS);
   const { loaded, load, readiness, catalog, downloads, catalogProblem } = useModels();
   useEffect(() => void load(), [load]);
+  // What needs a file first (that is what this page is for), then what is ready.
   const needs = useMemo(
     () =>
       suggestedOrder(
@@ -29,7 +30,7 @@ export function ModelsPage() {
         ),
       ),
     [workflows, readiness, catalog, downloads, remembered],
-  );
+  ).sort((a, b) => Number(a.state === 'ready') - Number(b.state === 'ready'));
   return (
     <section className="page" aria-labelledby="models-title">
       <header className="page-header">

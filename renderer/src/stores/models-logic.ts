@@ -110,3 +110,15 @@ export function progressText(d: DownloadView, p: DownloadProgress | undefined, b
   if (d.state === 'verifying') return 'Checking the file…';
   return parts.join(' · ');
 }
+
+/** What a workflow list says beside a workflow that cannot run now ("needs sd_xl_base_1.0.safetensors"). */
+export function readinessNote(readiness: readonly WorkflowReadiness[], id: string): string | null {
+  const r = readiness.find((x) => x.id === id);
+  if (!r || r.state === 'ready') return null;
+  if (r.state === 'wait') return 'waits for ComfyUI';
+  const files = r.missing.models.map((m) => m.file);
+  const nodes = r.missing.nodeClasses;
+  if (files.length) return `needs ${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ''}`;
+  if (nodes.length) return `needs the node ${nodes[0]}${nodes.length > 1 ? ` and ${nodes.length - 1} more` : ''}`;
+  return 'cannot run here';
+}
