@@ -15,6 +15,7 @@ import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { updatesEvents, updatesMethods } from './api/updates';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -32,6 +33,7 @@ export const methods = {
   ...botMethods,
   ...discordMethods,
   ...modelsMethods,
+  ...updatesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -44,6 +46,7 @@ export const events = {
   ...workflowsEvents,
   ...botEvents,
   ...modelsEvents,
+  ...updatesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;
