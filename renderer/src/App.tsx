@@ -2,11 +2,13 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
+import { UpdateBanner } from './components/UpdateBanner';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
 import { useQueue } from './stores/queue-store';
+import { useUpdates } from './stores/update-store';
 
 export function App() {
   // Only what the shell shows: health and connection updates would otherwise re-render every page.
@@ -18,6 +20,7 @@ export function App() {
     void load();
     void useQueue.getState().load();
     void useCatalog.getState().load();
+    void useUpdates.getState().load();
   }, [load]);
   // "Follow the system" follows a change of the OS theme while the app is open.
   useEffect(() => followTheme(theme, (t) => (document.documentElement.dataset.theme = t)), [theme]);
@@ -32,6 +35,7 @@ export function App() {
               Could not reach the ComfyDesk core: {error}
             </p>
           )}
+          <UpdateBanner />
           <CurrentPage />
         </main>
         <Toaster />
