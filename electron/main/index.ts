@@ -22,7 +22,7 @@ import { appUrlMatcher, hardenSession } from './security';
 import { callCore, currentSettings } from './shell-core';
 import { claimSingleInstance } from './single-instance';
 import { createShellTray, type ShellTray } from './tray';
-import { electronUpdaterPort, installKindOf, notifyWhenDownloaded } from './updates';
+import { electronUpdaterPort, installKindOf, loadAutoUpdater, notifyWhenDownloaded } from './updates';
 import { createMainWindow, showMainWindow } from './window';
 
 /** Tests (the Electron smoke test) run with their own profile. */
@@ -67,8 +67,9 @@ async function desktopUpdates(quitThen: (install: () => void) => Promise<void>) 
   });
   const checksDisabled = process.env.COMFYDESK_AUTO_UPDATE === '0';
   const updates = { install, updater: null, releasesUrl: app.isPackaged ? releasesUrl() : null, checksDisabled };
-  if (checksDisabled || !['nsis', 'mac', 'appimage', 'deb'].includes(install)) return updates;
-  const { autoUpdater } = await import('electron-updater');
+  // Loaded even with checks off (the smoke test's packaged macOS app): it then only never checks.
+  if (!['nsis', 'mac', 'appimage', 'deb'].includes(install)) return updates;
+  const autoUpdater = await loadAutoUpdater();
   return {
     ...updates,
     updater: electronUpdaterPort({ updater: autoUpdater, quitThen, exit: (code) => app.exit(code) }),

@@ -12,6 +12,17 @@ import type { EventBus } from '@core/events';
 import type { UpdaterPort } from '@core/updates/manager';
 import { detectInstallKind, releaseNotesText } from '@core/updates/policy';
 
+type ElectronUpdaterModule = typeof import('electron-updater');
+
+/**
+ * electron-updater's autoUpdater, loaded on first use (installed copies only). It is a CommonJS package: a
+ * dynamic import puts its exports under `default`, and its `autoUpdater` getter is not seen as a named export.
+ */
+export async function loadAutoUpdater(): Promise<AppUpdater> {
+  const mod = (await import('electron-updater')) as ElectronUpdaterModule & { default?: ElectronUpdaterModule };
+  return (mod.default ?? mod).autoUpdater;
+}
+
 /** The part of electron-updater's AppUpdater the port uses. */
 export type Updater = Pick<
   AppUpdater,

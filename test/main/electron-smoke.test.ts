@@ -138,6 +138,9 @@ describe.skipIf(!!reason)(`Electron app (smoke, ${packaged ? 'unpacked packaged 
     }));
     expect(runtime.electron).toMatch(/^\d+\./);
     expect(runtime.packaged).toBe(packaged);
+    // The updater is wired (checks are off for the test: COMFYDESK_AUTO_UPDATE=0).
+    const kind = !packaged ? 'development' : process.platform === 'darwin' ? 'mac' : 'unpacked';
+    expect(await call('updates.status')).toMatchObject({ install: kind, status: 'unsupported', current: info.version });
   });
 
   it("the SQLite store (better-sqlite3 for Electron's ABI) writes and reads", async () => {
