@@ -181,6 +181,15 @@ describe('GitHub workflows', () => {
     expect(script).toContain('--draft');
   });
 
+  it("electron-builder.yml passes electron-builder's own configuration check", async () => {
+    const { validateConfiguration } = await import('app-builder-lib/out/util/config/config');
+    const { DebugLogger } = await import('builder-util');
+    await expect(validateConfiguration(structuredClone(builder), new DebugLogger(false))).resolves.toBeUndefined();
+    // It does check: an unknown publish option is refused.
+    const wrong = { ...structuredClone(builder), publish: { provider: 'github', bogus: 1 } };
+    await expect(validateConfiguration(wrong as never, new DebugLogger(false))).rejects.toThrow(/publish/);
+  });
+
   it('signing and notarization use exactly their five secrets, and say so when they are missing', () => {
     const build = workflow('release.yml').jobs.build!;
     const secrets = Object.entries(build.env ?? {}).filter(([, v]) => String(v).includes('secrets.'));
