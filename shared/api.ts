@@ -16,6 +16,7 @@ import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { updatesEvents, updatesMethods } from './api/updates';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -34,6 +35,7 @@ export const methods = {
   ...discordMethods,
   ...modelsMethods,
   ...setupMethods,
+  ...updatesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -47,6 +49,7 @@ export const events = {
   ...botEvents,
   ...modelsEvents,
   ...setupEvents,
+  ...updatesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

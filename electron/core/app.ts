@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary } from '@shared/api/health';
+import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
@@ -25,6 +26,7 @@ import { setupFacts } from './setup/facts';
 import { freshWorkflowReadiness, workflowReadiness } from './workflows/readiness';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
+import { updatesHandlers } from './api/updates-handlers';
 import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
@@ -46,6 +48,7 @@ import { createModelDownloads, type ModelDownloadsOptions } from './models/model
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { removedBackendUrls } from './store/backends-repo';
+import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -66,6 +69,17 @@ export interface CoreOptions {
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
   models?: Partial<ModelDownloadsOptions>;
+  /**
+   * The desktop shell's updater (electron/main/updates.ts). Without it the core says how this copy is updated
+   * instead (headless: from its checkout).
+   */
+  updates?: {
+    install: InstallKind;
+    updater: UpdaterPort | null;
+    releasesUrl?: string | null;
+    /** COMFYDESK_AUTO_UPDATE=0: no checks, whatever the setting. */
+    checksDisabled?: boolean;
+  };
 }
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
@@ -122,6 +136,8 @@ export interface Core {
   readonly bot: DiscordBot;
   /** Model downloads into the backends' model folders. */
   readonly downloads: DownloadManager;
+  /** New versions of the app: checks, background download, "Restart to update" once nothing runs. */
+  readonly updates: UpdateManager;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -203,6 +219,22 @@ export function createCore(options: CoreOptions): Core {
   ];
   const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
 
+  const updates = new UpdateManager({
+    install: options.updates?.install ?? (options.mode === 'headless' ? 'headless' : 'development'),
+    updater: options.updates?.updater ?? null,
+    releasesUrl: options.updates?.releasesUrl ?? null,
+    checksDisabled: options.updates?.checksDisabled ?? false,
+    current: APP_VERSION,
+    clock,
+    logger: logger.child('updates'),
+    settings: () => store.settings.get().updates,
+    busy: () => {
+      const counts = store.jobs.countByStatus(['submitted', 'running', 'collecting']);
+      return { runningJobs: counts.submitted + counts.running + counts.collecting, delivering: bot.delivering() };
+    },
+    onChange: (state) => events.emit('updates.changed', state),
+  });
+
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
     const botNow = botState();
@@ -261,6 +293,7 @@ export function createCore(options: CoreOptions): Core {
           requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
         ),
     }),
+    ...updatesHandlers({ updates }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -294,6 +327,8 @@ export function createCore(options: CoreOptions): Core {
   events.on('job.changed', summarySoon);
   events.on('settings.changed', summarySoon);
   events.on('bot.changed', summarySoon);
+  events.on('settings.changed', (settings) => updates.settingsChanged(settings.updates));
+  events.on('job.changed', () => updates.busyChanged());
   comfy.on('log', (line) => events.emit('comfy.log', line));
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
@@ -314,6 +349,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     downloads,
+    updates,
     healthSummary,
     start() {
       if (starting) return starting;
@@ -335,6 +371,7 @@ export function createCore(options: CoreOptions): Core {
         downloads.start();
         await bot.follow();
         if (bot.state().hasToken) void bot.start();
+        updates.start();
         logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
       })();
       return starting;
@@ -355,6 +392,7 @@ export function createCore(options: CoreOptions): Core {
           return;
         }
         logger.info('core stopping');
+        updates.stop();
         await bot.dispose();
         await downloads.stop();
         jobs.stop();
