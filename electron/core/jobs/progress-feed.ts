@@ -116,6 +116,9 @@ export class ProgressFeed {
   }
 
   private send(jobId: string, previousPhase: string | undefined): void {
+    // A send now replaces one scheduled for later (refresh() comes outside update()'s throttle).
+    const scheduled = this.throttle.get(jobId)?.timer;
+    if (scheduled) this.o.clock.clearTimeout(scheduled);
     const job = this.o.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
     const view = this.viewOf(job, this.standingOf(jobId));
