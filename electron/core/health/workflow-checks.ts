@@ -54,7 +54,11 @@ function workflowCheck(wf: WorkflowNeeds): HealthCheck {
               folder: m.folder,
               file: m.file,
             });
-            can.push(`choose one of the ${plural(m.others, 'file')} this ComfyUI has in ${m.folder}`);
+            can.push(
+              m.others === 1
+                ? `choose the one file this ComfyUI has in ${m.folder}`
+                : `choose one of the ${m.others} files this ComfyUI has in ${m.folder}`,
+            );
           }
           can.push(`put ${m.file} in ComfyUI/models/${m.folder}/`);
           hints.push(`${capitalize(can.join(', or '))}.`);

@@ -19,15 +19,13 @@ export async function refreshBackend(
     throw new ApiError({
       code: 'unavailable',
       title: 'Disabled',
-      message: `${known.name} is disabled.`,
-      hint: 'Enable it in Settings → ComfyUI first.',
+      message: `${known.name} is disabled: enable it in Settings → ComfyUI first.`,
     });
   if (!isOnline(backend.status))
     throw new ApiError({
       code: 'unavailable',
       title: 'Not running',
-      message: `${known.name} is not answering${backend.statusDetail ? ` (${backend.statusDetail})` : ''}.`,
-      hint: 'Start ComfyUI first: it is read again as soon as it answers.',
+      message: `${known.name} is not answering${backend.statusDetail ? ` (${backend.statusDetail})` : ''}: start ComfyUI first; it is read again as soon as it answers.`,
     });
   // A fetch already under way may have read the folders before the change: let it land, then read again.
   await comfy.capabilitiesSettled();
@@ -35,8 +33,7 @@ export async function refreshBackend(
     throw new ApiError({
       code: 'unavailable',
       title: 'Not read',
-      message: `${known.name} did not answer while its node list and model folders were read: ${err instanceof Error ? err.message : String(err)}`,
-      hint: 'Try again in a moment (ComfyUI may be loading a model).',
+      message: `${known.name} did not answer while its node list and model folders were read (${err instanceof Error ? err.message : String(err)}). Try again in a moment: ComfyUI may be loading a model.`,
     });
   });
   // Nothing to read again here (the pool has it all): this forgets the live lists and tells everyone.
