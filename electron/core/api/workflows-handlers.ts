@@ -9,7 +9,6 @@ import { checkAgainst, graphModelFolders } from '@core/workflows/proposal-check'
 import { parseWorkflowPair } from '@core/workflows/registry';
 import { readApiGraph, type ApiGraph } from '@core/workflows/graph';
 import type { WorkflowManifest } from '@shared/workflow-manifest';
-import type { ObjectInfo } from '@core/workflows/object-info';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requiredModelFiles } from '@core/workflows/requirements';
 import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';

@@ -7,13 +7,7 @@ import path from 'node:path';
 import { prettyDeviceName } from '@core/comfy/backends/live-info';
 import type { HealthFix } from '@shared/api/health';
 import { comfyFoundCheck, launcherCheck } from './launch-checks';
-import {
-  HealthRegistry,
-  type CheckOutcome,
-  type HealthCheck,
-  type HealthCheckProvider,
-  type HealthContext,
-} from './registry';
+import { HealthRegistry, type CheckOutcome, type HealthCheck, type HealthCheckProvider } from './registry';
 import { workflowChecks } from './workflow-checks';
 
 export const DEFAULT_MIN_VERSION = '0.3.44';

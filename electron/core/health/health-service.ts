@@ -106,6 +106,7 @@ export function createHealth(o: HealthServiceOptions, deps: HealthServiceDeps): 
     run,
     backendIds: () => [...comfy.backends.keys()],
     signature,
+    publish: (report) => events.emit('health.report', report),
     listen: (poke) => [
       comfy.on('changed', () => poke()),
       events.on('comfy.launcher', () => poke()),

@@ -15,6 +15,8 @@ export interface HealthMonitorOptions {
   backendIds(): string[];
   /** A text that changes when something the checks read changed; equal texts mean nothing to run. */
   signature(): string;
+  /** Tell everyone about a run, once it is the latest (`health.report`). */
+  publish(report: HealthReport): void;
   /** Subscribe to what may change it; `force` runs even when the signature did not change (a new model file). */
   listen(poke: (force?: boolean) => void): Array<() => void>;
   clock: Clock;
@@ -79,6 +81,7 @@ export class HealthMonitor {
     const live = new Set<string | null>(this.o.backendIds());
     if (live.size === 0) live.add(null);
     for (const id of this.reports.keys()) if (!live.has(id) && id !== report.backendId) this.reports.delete(id);
+    this.o.publish(report);
     return report;
   }
 

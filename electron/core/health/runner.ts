@@ -2,7 +2,8 @@
  * Runs the health checks of a registry for one live backend, with the needs of every loaded workflow
  * (node classes + the model files the user's settings choose), streaming each result as a `health.check` event.
  * With no backend at all it runs the app's own checks (the bot, the disk, the queue) and says how to get a
- * ComfyUI. Results come back failures first, then warnings, then passes.
+ * ComfyUI. Results come back failures first, then warnings, then passes (the monitor publishes them as
+ * `health.report` once it has kept them).
  */
 import { ApiError } from '@shared/api';
 import type { HealthReport } from '@shared/api/health';
@@ -72,12 +73,5 @@ export async function runBackendHealth(deps: HealthRunnerDeps, backendId?: strin
       };
   deps.events.emit('health.started', { backendId: id });
   const results = await deps.registry.run(ctx, (result) => deps.events.emit('health.check', { backendId: id, result }));
-  const report: HealthReport = {
-    backendId: id,
-    url: backend?.url ?? null,
-    results: sortResults(results),
-    at: deps.clock.now(),
-  };
-  deps.events.emit('health.report', report);
-  return report;
+  return { backendId: id, url: backend?.url ?? null, results: sortResults(results), at: deps.clock.now() };
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { ApiGraph, ApiNode } from './graph';
 import { pruneUnreachable } from './graph';
-import { nodeInputs, type NodeInfo, type ObjectInfo } from './object-info';
+import { findInput, nodeInputs, type InputInfo, type NodeInfo, type ObjectInfo } from './object-info';
 
 const UiInputSchema = z.looseObject({
   name: z.string(),
@@ -169,12 +169,26 @@ export function convertUiGraph(value: unknown, objectInfo: ObjectInfo, backendNa
   return { ok: true, graph, notes };
 }
 
+/**
+ * A class's inputs in the order its node declares them: `input_order` (ComfyUI sends it because JSON object keys
+ * may come back sorted), else the order of `input`'s keys.
+ */
+function declaredInputs(info: NodeInfo): InputInfo[] {
+  const order = (info as { input_order?: unknown }).input_order;
+  const parsed = z
+    .object({ required: z.array(z.string()).optional(), optional: z.array(z.string()).optional() })
+    .safeParse(order);
+  if (!parsed.success) return nodeInputs(info);
+  const names = [...(parsed.data.required ?? []), ...(parsed.data.optional ?? [])];
+  return names.flatMap((name) => findInput(info, name) ?? []);
+}
+
 /** Widget values by input name: in declaration order, each widget input takes the next value. */
 function readWidgets(node: UiNode, info: NodeInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const values = node.widgets_values;
   if (values === undefined) return out;
-  const specs = nodeInputs(info).filter((s) => s.kind !== 'link');
+  const specs = declaredInputs(info).filter((s) => s.kind !== 'link');
   if (!Array.isArray(values)) {
     for (const spec of specs) if (spec.name in values) out[spec.name] = values[spec.name];
     return out;

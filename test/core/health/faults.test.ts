@@ -5,7 +5,7 @@
  * button exists, the machine-readable fix the Health page draws as that button.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import type { ApiError } from '@shared/api';
