@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
+import { WindowDrop } from './components/WindowDrop';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
@@ -35,6 +36,7 @@ export function App() {
           <CurrentPage />
         </main>
         <Toaster />
+        <WindowDrop />
       </div>
     </TooltipProvider>
   );

@@ -17,9 +17,16 @@ export const GraphProblemSchema = z.object({
   input: z.string().optional(),
 });
 
+export type GraphProblemView = z.infer<typeof GraphProblemSchema>;
+
 const ApiGraphSchema = z.record(
   z.string(),
-  z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }),
+  z.object({
+    class_type: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    /** The title the node has in ComfyUI's editor. */
+    _meta: z.object({ title: z.string().optional() }).optional(),
+  }),
 );
 
 /** What a graph needs that the checked backend lacks, by name (for the review's summary). */

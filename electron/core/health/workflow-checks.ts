@@ -38,12 +38,13 @@ function workflowCheck(wf: WorkflowNeeds): HealthCheck {
         details.push(
           `Missing model${missingModels.length === 1 ? '' : 's'}: ${missingModels.map((m) => `${m.file} (${m.folder})`).join(', ')}.`,
         );
+        let downloadable = 0;
+        let choosable = 0;
         for (const m of missingModels) {
           const listed = ctx.catalog?.(m.folder, m.file) ?? null;
-          const can: string[] = [];
           if (backendId && isModelFolder(m.folder) && listed) {
             fixes.push({ kind: 'download', backendId, folder: m.folder, file: m.file, bytes: listed.bytes });
-            can.push('download it');
+            downloadable += 1;
           }
           if (backendId && isModelFolder(m.folder) && m.setting && m.others > 0) {
             fixes.push({
@@ -54,15 +55,27 @@ function workflowCheck(wf: WorkflowNeeds): HealthCheck {
               folder: m.folder,
               file: m.file,
             });
-            can.push(
-              m.others === 1
-                ? `choose the one file this ComfyUI has in ${m.folder}`
-                : `choose one of the ${m.others} files this ComfyUI has in ${m.folder}`,
-            );
+            choosable += 1;
           }
-          can.push(`put ${m.file} in ComfyUI/models/${m.folder}/`);
-          hints.push(`${capitalize(can.join(', or '))}.`);
         }
+        const one = missingModels.length === 1;
+        const only = missingModels[0]!;
+        const can: string[] = [];
+        if (downloadable > 0)
+          can.push(
+            downloadable === missingModels.length ? `download ${one ? 'it' : 'them'}` : 'download the ones offered',
+          );
+        if (choosable > 0)
+          can.push(
+            one && only.others === 1
+              ? `choose the one file this ComfyUI has in ${only.folder}`
+              : one
+                ? `choose one of the ${only.others} files this ComfyUI has in ${only.folder}`
+                : 'choose files this ComfyUI has instead',
+          );
+        const folders = [...new Set(missingModels.map((m) => `ComfyUI/models/${m.folder}/`))];
+        can.push(one ? `put ${only.file} in ${folders[0]}` : `put each file in its folder (${folders.join(', ')})`);
+        hints.push(`${capitalize(can.join(', or '))}.`);
       }
       if (missingNodes.length > 0) {
         details.push(`Missing node type${missingNodes.length === 1 ? '' : 's'}: ${missingNodes.join(', ')}.`);
@@ -72,7 +85,11 @@ function workflowCheck(wf: WorkflowNeeds): HealthCheck {
       }
       if (backendId) {
         fixes.push({ kind: 'refresh-backend', backendId });
-        hints.push('Then refresh this backend (no restart is needed for model files).');
+        hints.push(
+          missingNodes.length > 0
+            ? 'Then refresh this backend.'
+            : 'After copying files in by hand, refresh this backend (no restart is needed).',
+        );
       }
       return { status: 'fail', details: details.join(' '), fixHint: hints.join(' '), fixes };
     },

@@ -3,7 +3,17 @@
  * page's component, so adding a page is writing its component and adding one entry here.
  */
 import type { ComponentType } from 'react';
-import { Activity, Bot, Images, ListOrdered, NotebookPen, Settings, Sparkles, type LucideIcon } from 'lucide-react';
+import {
+  Activity,
+  Bot,
+  Images,
+  ListOrdered,
+  NotebookPen,
+  Settings,
+  Sparkles,
+  Workflow,
+  type LucideIcon,
+} from 'lucide-react';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
 import { BotPage } from './BotPage';
@@ -13,6 +23,7 @@ import { HealthPage } from './HealthPage';
 import { QueuePage } from './QueuePage';
 import { SettingsPage } from './SettingsPage';
 import { TemplatesPage } from './TemplatesPage';
+import { WorkflowsPage } from './WorkflowsPage';
 
 /** A count on a page's sidebar link. */
 export interface NavBadge {
@@ -43,6 +54,7 @@ const ENTRIES = [
   { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge },
   { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
   { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
+  { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
   { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
   { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
