@@ -105,8 +105,8 @@ export const useHealth = create<HealthState>((set, get) => {
       const active: Record<string, CheckDownload> = {};
       for (const d of downloads ?? []) active[downloadKey(d.folder, d.file)] = asCheckDownload(d);
       set({ downloads: active });
+      // None yet: the core's first run is on its way (its report fills the rows), or the user runs them.
       if (latest) show(latest);
-      else if (!get().running) await get().runChecks(selected || undefined);
     },
     async select(backendId) {
       set({ selected: backendId, checks: [], at: null });
