@@ -77,9 +77,9 @@ export interface UiOptions {
   /** Without a fake ComfyUI (the gallery benchmark needs none). */
   noComfy?: boolean;
   viewport?: { width: number; height: number };
-  /** Fake ComfyUI options on top of the default (every bundled model listed, instant steps). */
+  /** The fake ComfyUI's options (default: every bundled workflow's files listed, no step delay). */
   comfy?: FakeComfyOptions;
-  /** Core options on top of the default (catalogue, downloads tuning, health on its own). */
+  /** More core options (e.g. the model catalogue and the downloader's tuning). */
   core?: Partial<TestCoreOptions>;
 }
 
@@ -90,11 +90,9 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const rendererDir = await buildRenderer(join(dirs.make('comfydesk-ui-build-'), 'renderer'));
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const fake = await startFakeComfy({
-    models: modelListsFor(registry.list()),
-    script: { msPerStep: 0 },
-    ...options.comfy,
-  });
+  const fake = await startFakeComfy(
+    options.comfy ?? { models: modelListsFor(registry.list()), script: { msPerStep: 0 } },
+  );
   const core = testCore({
     dataDir,
     env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url },

@@ -31,7 +31,7 @@ suite('health fixes (chromium)', () => {
     sdxl = host.add({ path: `/stabilityai/sdxl/resolve/main/${SDXL}`, size: 3_000_000 });
     const catalogPath = writeCatalog(dirs.make('comfydesk-ui-catalog-'), [catalogEntry(sdxl, 'checkpoints', SDXL)]);
     ui = await startUi({
-      comfy: { models: {}, modelsDir },
+      comfy: { models: {}, modelsDir, script: { msPerStep: 0 } },
       core: { models: { catalogPath, tuning: testTuning(host) }, health: { auto: true, debounceMs: 50 } },
     });
   });
