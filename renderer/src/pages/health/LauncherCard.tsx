@@ -1,46 +1,15 @@
-import { useLayoutEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MemoryStick, Play, RotateCw, Square } from 'lucide-react';
+import { LiveLog } from '../../components/LiveLog';
 import { Button } from '../../components/ui/Button';
 import { useBackends } from '../../stores/app-store';
 import { useHealth } from '../../stores/health-store';
 import { useNav } from '../../stores/nav-store';
 
-function LogTail() {
-  const log = useHealth((s) => s.log);
-  const ref = useRef<HTMLPreElement>(null);
-  const stick = useRef(true);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [log]);
-  return (
-    <pre
-      ref={ref}
-      className={`log${log.length === 0 ? ' log-empty' : ''}`}
-      tabIndex={0}
-      aria-label="ComfyUI log"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-      }}
-    >
-      {log.length === 0 ? (
-        <span className="muted">No output yet. The log shows here when ComfyDesk launches ComfyUI.</span>
-      ) : null}
-      {log.map((l, i) => (
-        <div key={`${l.at}-${i}`} className={l.stream === 'stderr' ? 'stderr' : undefined}>
-          {l.text}
-        </div>
-      ))}
-    </pre>
-  );
-}
-
 /** The ComfyUI ComfyDesk launches: its state, start/stop/restart, free VRAM, and its log. */
 export function LauncherCard({ backendId }: { backendId: string }) {
   const backends = useBackends();
-  // Not the log: LogTail follows it, the card need not re-render for every line.
+  // Not the log: LiveLog follows it, the card need not re-render for every line.
   const { launch, launcher, busy, control, freeVram } = useHealth(
     useShallow((s) => ({
       launch: s.launch,
@@ -111,7 +80,7 @@ export function LauncherCard({ backendId }: { backendId: string }) {
       )}
       {launcher?.error && <p className="banner error launcher-error">{launcher.error}</p>}
       {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
-      <LogTail />
+      <LiveLog />
     </div>
   );
 }
