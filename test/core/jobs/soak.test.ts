@@ -39,7 +39,7 @@ class CountingLibrary implements JobLibrary {
       id: this.nextId++,
       jobId: job.id,
       filePath: f.path,
-      kind: f.kind,
+      kind: f.kind === 'video' ? 'video' : 'image',
       mime: 'image/png',
       width: null,
       height: null,
