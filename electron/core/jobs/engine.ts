@@ -29,6 +29,7 @@ import type { QueuePlan } from './queue-plan';
 import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
 import { WaitBook, type WaitInfo } from './waiting';
+import { SpeedRouter } from './route-job';
 import {
   prepareNewJob,
   rerunRequest,
@@ -70,6 +71,8 @@ export class JobEngine {
   private readonly lastServed = new Map<string, number>();
   private serveSeq = 0;
   private readonly feed: ProgressFeed;
+  /** Measured speed per backend and workflow; sends each job where it ends soonest (route-job.ts). */
+  readonly router: SpeedRouter;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -122,6 +125,16 @@ export class JobEngine {
       retryLater: () => this.retryLater(),
       replan: () => this.replan(),
     });
+    this.router = new SpeedRouter({
+      clock: o.clock,
+      backends: o.backends,
+      log: this.log,
+      underway: () => this.underway.values(),
+      executed: (id) => {
+        const run = this.runs.runOf(id);
+        return run?.executed === true || run?.phase === 'collecting';
+      },
+    });
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -144,6 +157,8 @@ export class JobEngine {
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
+    this.unsubscribe.push(this.o.events.on('job.changed', (job) => this.router.observe(job)));
+    this.router.start();
     this.queued.clear();
     this.underway.clear();
     for (const job of this.o.store.jobs.byStatus(ACTIVE_STATUSES)) this.track(job);
@@ -155,6 +170,7 @@ export class JobEngine {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
+    this.router.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
@@ -288,6 +304,7 @@ export class JobEngine {
     // jobs of one need share one reason to wait.
     const placements = new Map<string, { placement: Placement<ComfyBackend>; wait: WaitInfo | null }>();
     const free = (b: ComfyBackend): boolean => this.runs.hasRoom(load, b.id);
+    const route = this.router.round(load, free);
     const recheck: Array<{ backendId: string; folders: string[] }> = [];
     for (const job of queued) {
       const workflow = this.o.workflows.get(job.workflow);
@@ -331,7 +348,7 @@ export class JobEngine {
         continue;
       }
       if (settings.queue.paused) continue;
-      const backend = placement.backends.find(free);
+      const backend = route.choose(job, workflow, placement.backends);
       if (!backend) continue;
       load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
       this.lastServed.set(job.userId, ++this.serveSeq);
