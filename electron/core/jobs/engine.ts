@@ -30,6 +30,7 @@ import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
 import { WaitBook, type WaitInfo } from './waiting';
 import { SpeedRouter } from './route-job';
+import { FailoverWatch } from './failover';
 import {
   prepareNewJob,
   rerunRequest,
@@ -73,6 +74,8 @@ export class JobEngine {
   private readonly feed: ProgressFeed;
   /** Measured speed per backend and workflow; sends each job where it ends soonest (route-job.ts). */
   readonly router: SpeedRouter;
+  /** Moves the jobs of a backend that stopped answering to another one (failover.ts). */
+  private readonly failover: FailoverWatch;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -135,6 +138,15 @@ export class JobEngine {
         return run?.executed === true || run?.phase === 'collecting';
       },
     });
+    this.failover = new FailoverWatch({
+      ...{ clock: o.clock, store: o.store, workflows: o.workflows, backends: o.backends, log: this.log },
+      underway: this.underway,
+      forget: (id) => this.runs.forget(id),
+      changed: (job) => this.changed(job),
+      end: (...args) => this.end(...args),
+      pump: () => this.pump(),
+      dropped: (id) => this.router.forgetLoaded(id),
+    });
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -171,6 +183,7 @@ export class JobEngine {
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
     this.router.stop();
+    this.failover.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
@@ -356,6 +369,7 @@ export class JobEngine {
     }
     if (recheck.length > 0) this.recheckModels(recheck);
     this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
+    this.failover.check();
     this.replan();
     this.feed.scheduleStandings(() => this.plan());
   }

@@ -199,13 +199,15 @@ export class JobRuns {
 
   private watch(jobId: string, backend: ComfyBackend, promptId: string): void {
     // After stop() (the app quits, backends stop watching) the job stays as it is in the table: the next start
-    // reconciles it with ComfyUI. Retrying it now would run it twice.
+    // reconciles it with ComfyUI. Retrying it now would run it twice. A run the job no longer has (cancelled,
+    // released from a gone backend, retried elsewhere) is not its business any more either.
+    const mine = () => this.h.started() && this.runs.get(jobId)?.promptId === promptId;
     backend.waitForCompletion(promptId).then(
       () => {
-        if (this.h.started()) void this.collect(jobId, backend, promptId);
+        if (mine()) void this.collect(jobId, backend, promptId);
       },
       (err: unknown) => {
-        if (this.h.started()) this.failOrRetry(jobId, err);
+        if (mine()) this.failOrRetry(jobId, err);
       },
     );
   }

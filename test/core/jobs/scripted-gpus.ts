@@ -33,7 +33,7 @@ const active = (h: MultiHarness) => {
 };
 
 /** ComfyDesk has sent what it will send for now, and every prompt a GPU runs has been seen running. */
-async function settle(h: MultiHarness): Promise<void> {
+export async function settle(h: MultiHarness): Promise<void> {
   const quiet = (): boolean => {
     for (const [i, fake] of h.fakes.entries()) {
       if (!fake.isUp()) continue;
