@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BackendAuth } from '@shared/backend-auth';
 import type { Job, JobStatus } from '@shared/jobs';
 import type { Output } from '@shared/library';
 import type { Clock } from '@core/clock';
@@ -83,7 +84,11 @@ export async function startMultiHarness(opts: {
   clock: Clock;
   fake?: (index: number) => FakeComfyOptions;
   /** Put a fake behind something (a proxy): the URL the backend uses for fake i. */
-  urlOf?: (fake: FakeComfy, index: number) => string;
+  urlOf?: (fake: FakeComfy, index: number) => string | Promise<string>;
+  /** Credentials the backend of fake i sends (a proxy in front checks them). */
+  auth?: (index: number) => BackendAuth | null;
+  /** Wait for each backend's socket to open (default true). */
+  waitOpen?: boolean;
 }): Promise<MultiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'comfydesk-multi-'));
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
@@ -108,21 +113,24 @@ export async function startMultiHarness(opts: {
   };
   const backends: ComfyBackend[] = [];
   for (const [i, fake] of fakes.entries()) {
-    const url = opts.urlOf?.(fake, i) ?? fake.url;
+    const url = (await opts.urlOf?.(fake, i)) ?? fake.url;
     const record = store.backends.ensure(url, 'remote');
     const backend = new ComfyBackend({
       id: record.id,
       url,
       clientId: record.clientId,
       clock: opts.clock,
+      auth: opts.auth?.(i) ?? null,
       socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
     });
     backend.on('status', notify);
     pool.add(backend, { name: `gpu${i}` });
     const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
     backend.start();
-    await opened;
-    await pool.refresh(backend.id);
+    if (opts.waitOpen !== false) {
+      await opened;
+      await pool.refresh(backend.id);
+    }
     backends.push(backend);
   }
   const jobBackends: JobBackends = {
