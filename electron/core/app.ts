@@ -36,6 +36,7 @@ import { createHealth, type HealthServiceOptions } from './health/health-service
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
+import { BackendAuthStore } from './comfy/backends/auth-store';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -167,6 +168,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     config: config.comfy,
     launchDir: join(config.dataDir, 'comfyui'),
+    auth: new BackendAuthStore(secrets, logger),
     clock,
     logger,
     ...(options.discoverUrls ? { discoverUrls: options.discoverUrls } : {}),

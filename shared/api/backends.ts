@@ -1,5 +1,6 @@
 /** ComfyUI backends (added by URL, found running, or launched) and the ComfyUI that ComfyDesk launches. */
 import { z } from 'zod';
+import { BackendAuthSchema } from '../backend-auth';
 import { ComfySettingsPatchSchema, ComfySettingsSchema } from '../settings';
 import { method, NoInput } from './define';
 import { BackendSummarySchema } from './health';
@@ -13,6 +14,8 @@ export const BackendAddInputSchema = z
     name: z.string().trim().min(1).max(100).optional(),
     /** Save it even when it does not answer as ComfyUI right now (it is used once it does). */
     force: z.boolean().default(false),
+    /** For a ComfyUI behind a reverse proxy: a bearer token, or a user name and password (kept as a secret). */
+    auth: BackendAuthSchema.optional(),
   })
   .strict();
 
@@ -71,6 +74,11 @@ export const backendsMethods = {
     'Add a ComfyUI by URL. It is probed first; not ComfyUI or not answering is refused unless force is set.',
   ),
   'backends.remove': method(IdInput, z.array(BackendSummarySchema), 'Forget a backend; returns the backends left.'),
+  'backends.setAuth': method(
+    IdInput.extend({ auth: BackendAuthSchema.nullable() }).strict(),
+    BackendSummarySchema,
+    'Set (or with null, remove) the token or user name and password a backend behind a reverse proxy wants; it reconnects with them.',
+  ),
   'backends.setEnabled': method(
     IdInput.extend({ enabled: z.boolean() }).strict(),
     BackendSummarySchema,

@@ -24,6 +24,7 @@ type BackendsMethod =
   | 'backends.add'
   | 'backends.remove'
   | 'backends.setEnabled'
+  | 'backends.setAuth'
   | 'backends.refresh'
   | 'comfy.start'
   | 'comfy.stop'
@@ -73,6 +74,7 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
       return comfy.summaries();
     },
     'backends.setEnabled': ({ id, enabled }) => comfy.setEnabled(id, enabled),
+    'backends.setAuth': ({ id, auth }) => comfy.setAuth(id, auth),
     'backends.refresh': async ({ id }) => {
       const result = await refreshBackend(comfy, id);
       deps.refreshed?.(id);

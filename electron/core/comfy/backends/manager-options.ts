@@ -8,6 +8,7 @@ import type { BackendRecords, RemovedAddresses } from './records';
 import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
 import type { LaunchedStatus, TimedLogLine } from '../launch/launched-comfy';
 import type { LauncherOptions } from '../launch/supervisor';
+import type { BackendAuthStore } from './auth-store';
 
 export interface BackendManagerEvents {
   added: [backend: ComfyBackend];
@@ -39,6 +40,8 @@ export interface BackendManagerOptions {
   discoverUrls?: readonly string[];
   /** More launcher options (tests). */
   launcher?: Partial<LauncherOptions>;
+  /** Each backend's credentials (a ComfyUI behind a reverse proxy). */
+  auth?: BackendAuthStore;
   /** More options for every ComfyBackend (tests: socket backoff). */
   backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
 }
