@@ -37,6 +37,7 @@ import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { BackendAuthStore } from './comfy/backends/auth-store';
+import { backendActivity } from './jobs/backend-activity';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -285,6 +286,7 @@ export function createCore(options: CoreOptions): Core {
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({
       comfy,
+      activity: () => backendActivity(comfy.summaries(), jobs.router),
       settings: store.settings,
       events,
       config: config.comfy,

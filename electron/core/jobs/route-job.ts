@@ -95,6 +95,18 @@ export class SpeedRouter {
     return rate === null ? null : rate * workOf(job.params);
   }
 
+  /** The job a backend runs now and how many wait on it (sent, not started). */
+  activity(backendId: string): { current: Job | null; queued: number } {
+    let current: Job | null = null;
+    let queued = 0;
+    for (const j of this.d.underway()) {
+      if (j.backendId !== backendId) continue;
+      if (j.status === 'running' && !this.d.executed(j.id)) current ??= j;
+      else if (j.status === 'submitted') queued++;
+    }
+    return { current, queued };
+  }
+
   noteCandidate(id: string): void {
     this.known.add(id);
   }

@@ -14,6 +14,7 @@ import { guildName } from '../stores/catalog-store';
 import { useBot } from '../stores/bot-store';
 import { useUserName } from '../stores/people-store';
 import { useQueue } from '../stores/queue-store';
+import { BackendStrip } from './queue/BackendStrip';
 
 /** Who asked for a job: "You", or the user's name and the server it came from. */
 function useWho(job: Job): string {
@@ -169,6 +170,7 @@ export function QueuePage() {
       {paused && (
         <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>
       )}
+      <BackendStrip />
       <h2 className="section-title">Now</h2>
       {active.length === 0 ? (
         <EmptyState

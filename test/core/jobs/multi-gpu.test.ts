@@ -4,6 +4,7 @@
  * injected clock (scripted-gpus.ts), so the figures are exact and the machine's speed does not matter.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { backendActivity } from '@core/jobs/backend-activity';
 import { FakeClock } from '@test/helpers/fake-clock';
 import { startMultiHarness, type MultiHarness } from './multi-harness';
 import { makespan, runGpus } from './scripted-gpus';
@@ -42,6 +43,16 @@ describe('speed-aware routing over two GPUs', () => {
     expect(h.store.jobs.countByStatus().done).toBe(50);
     expect(ratio).toBeLessThanOrEqual(1.1);
     expect(onFast).toBeGreaterThanOrEqual(31);
+    // What the Queue page and /status show: each backend's measured speed (a 20-step 1-megapixel image; these
+    // jobs are 4 steps at 512 x 512, a twentieth of that).
+    const summaries = h.backends.map((b, i) => ({
+      ...{ id: b.id, name: `gpu${i}`, url: b.url, kind: 'remote' as const, enabled: true, status: b.status },
+      ...{ version: null, error: null, load: 0, auth: 'none' as const },
+    }));
+    expect(backendActivity(summaries, h.engine.router)).toMatchObject([
+      { name: 'gpu0', msPerImage: 20_000, current: null, queued: 0, vramTotal: expect.any(Number) },
+      { name: 'gpu1', msPerImage: 40_000, current: null, queued: 0 },
+    ]);
   });
 
   it('with a model load scripted, jobs of the same model stay on the GPU that has it loaded', async () => {
