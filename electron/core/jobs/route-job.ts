@@ -153,10 +153,11 @@ export class RouteRound {
       };
     });
     const choice = chooseSoonest(cands);
+    const c = choice.id !== null ? cands.find((x) => x.id === choice.id)! : null;
+    // A job that waits for a backend is ahead of the next ones there too: they may go to another one sooner.
+    if (c) this.ahead.set(c.id, c.aheadMs + c.switchMs + (c.runMs ?? 0));
     if (choice.kind !== 'run') return null;
     const backend = candidates.find((b) => b.id === choice.id)!;
-    const c = cands.find((x) => x.id === choice.id)!;
-    this.ahead.set(backend.id, c.aheadMs + c.switchMs + (c.runMs ?? 0));
     speeds.sent(job.id, backend.id, model);
     return backend;
   }
