@@ -18,6 +18,8 @@ import { MAX_RETRIES, type JobBackends } from './types';
 
 /** How long a backend holding jobs may be silent before they move to another one (well inside 30 s). */
 export const FAILOVER_MS = 15_000;
+/** How soon a silent backend's jobs that no other backend could take are looked at again. */
+const RECHECK_MS = 5_000;
 
 export interface FailoverHost {
   clock: Clock;
@@ -48,6 +50,8 @@ const online = (status: string | undefined) => status === 'idle' || status === '
 export class FailoverWatch {
   /** Backends holding jobs that stopped answering, and since when. */
   private readonly since = new Map<string, number>();
+  /** When each silent backend's jobs are looked at next. */
+  private readonly due = new Map<string, number>();
   /** Prompts left on a dropped backend, to take out of its queue when it answers again. */
   private readonly abandoned = new Map<string, Set<string>>();
   private timer: ClockTimer | undefined;
@@ -60,12 +64,15 @@ export class FailoverWatch {
     const holding = new Set<string>();
     for (const job of this.h.underway.values())
       if (job.backendId && (job.status === 'submitted' || job.status === 'running')) holding.add(job.backendId);
-    for (const id of [...this.since.keys()]) if (!holding.has(id)) this.since.delete(id);
+    for (const id of [...this.since.keys()]) if (!holding.has(id)) this.quiet(id);
     for (const id of holding) {
-      if (online(this.h.backends.get(id)?.status)) this.since.delete(id);
-      else if (!this.since.has(id)) this.since.set(id, now);
+      if (online(this.h.backends.get(id)?.status)) this.quiet(id);
+      else if (!this.since.has(id)) {
+        this.since.set(id, now);
+        this.due.set(id, now + FAILOVER_MS);
+      }
     }
-    for (const [id, at] of [...this.since]) if (now - at >= FAILOVER_MS) this.failover(id, now - at);
+    for (const [id, at] of [...this.since]) if (now >= this.due.get(id)!) this.failover(id, now - at);
     this.cleanUp();
     this.schedule(now);
   }
@@ -74,6 +81,12 @@ export class FailoverWatch {
     this.h.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.since.clear();
+    this.due.clear();
+  }
+
+  private quiet(id: string): void {
+    this.since.delete(id);
+    this.due.delete(id);
   }
 
   /** Move the unfinished jobs of a silent backend to others that can take them. */
@@ -116,7 +129,9 @@ export class FailoverWatch {
       this.h.dropped(backendId);
       this.h.pump();
     }
-    if (left === 0) this.since.delete(backendId);
+    if (left === 0) this.quiet(backendId);
+    // Jobs nothing else can take now: look again in a while (or at the next dispatch round, when backends change).
+    else this.due.set(backendId, this.h.clock.now() + RECHECK_MS);
   }
 
   /** Can an online backend other than `goneId` run the job now? */
@@ -159,8 +174,8 @@ export class FailoverWatch {
   private schedule(now: number): void {
     this.h.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    const pending = [...this.since.values()].map((at) => at + FAILOVER_MS);
-    if (this.abandoned.size > 0) pending.push(now + 5_000);
+    const pending = [...this.due.values()];
+    if (this.abandoned.size > 0) pending.push(now + RECHECK_MS);
     if (pending.length === 0) return;
     this.timer = this.h.clock.setTimeout(() => this.check(), Math.max(0, Math.min(...pending) - now));
     this.timer.unref?.();

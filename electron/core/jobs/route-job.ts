@@ -13,7 +13,7 @@ import { BackendSpeeds } from '@core/comfy/backends/speed';
 import type { Logger } from '../log';
 import type { LoadedWorkflow } from '@core/workflows/registry';
 import { workOf } from './estimates';
-import { requirementsOf } from './prepare';
+import { needKey, requirementsOf } from './prepare';
 import type { JobBackends } from './types';
 
 /** How often the free VRAM of the backends in use is read again. */
@@ -123,6 +123,8 @@ export class SpeedRouter {
 
 export class RouteRound {
   private readonly ahead = new Map<string, number>();
+  /** Main model per need (needKey), worked out once per round. */
+  private readonly models = new Map<string, string | null>();
 
   constructor(
     private readonly router: SpeedRouter,
@@ -133,9 +135,15 @@ export class RouteRound {
 
   /** The backend to send the job to now, or null when it should wait (for the soonest one, or for VRAM). */
   choose(job: Job, workflow: LoadedWorkflow, candidates: readonly ComfyBackend[]): ComfyBackend | null {
+    // Every pipeline full: nothing is sent this round, whatever the speeds (a long queue costs nothing here).
+    if (!candidates.some((b) => this.hasRoom(b))) return null;
     const { speeds } = this.router;
-    const preferred = requirementsOf(workflow.manifest, job).preferModel;
-    const model = preferred ? normalizeModelName(preferred) : null;
+    const key = needKey(job);
+    let model = this.models.get(key);
+    if (model === undefined) {
+      const preferred = requirementsOf(workflow.manifest, job).preferModel;
+      this.models.set(key, (model = preferred ? normalizeModelName(preferred) : null));
+    }
     const cands: SpeedCandidate[] = candidates.map((b) => {
       this.router.noteCandidate(b.id);
       const last = speeds.lastModelOf(b.id);
