@@ -13,10 +13,12 @@ import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
+import { ownerEvents, ownerMethods } from './api/owner';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
 import { updatesEvents, updatesMethods } from './api/updates';
+import { usageMethods } from './api/usage';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -36,6 +38,8 @@ export const methods = {
   ...modelsMethods,
   ...setupMethods,
   ...updatesMethods,
+  ...usageMethods,
+  ...ownerMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -50,6 +54,7 @@ export const events = {
   ...modelsEvents,
   ...setupEvents,
   ...updatesEvents,
+  ...ownerEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './sharing';
 
 /**
  * User-editable settings, stored in SQLite (settings table, one row per top-level key) and edited from the
@@ -77,6 +78,36 @@ export const UpdateSettingsSchema = z.object({
   channel: UpdateChannelSchema.default('stable'),
 });
 
+/**
+ * Sharing the GPU: the fair share's window, a daily cap for every Discord user, and the time zone days are
+ * counted in where a server has none of its own.
+ */
+export const UsageSettingsSchema = z.object({
+  /** The next job goes to whoever used the least GPU time over this many minutes (weighted by their share). */
+  windowMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** GPU minutes per day any one Discord user may use across every server; null = no cap. */
+  dailyCapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
+  /** IANA time zone for the cap, the Usage page and servers without their own; '' = this computer's. */
+  timeZone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((tz) => tz === '' || isTimeZone(tz), 'an IANA time zone name, e.g. Europe/Berlin, or empty')
+    .default(''),
+});
+export type UsageSettings = z.infer<typeof UsageSettingsSchema>;
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -89,6 +120,7 @@ export const SettingsSchema = z.object({
   comfy: ComfySettingsSchema.default(ComfySettingsSchema.parse({})),
   discord: DiscordSettingsSchema.default(DiscordSettingsSchema.parse({})),
   updates: UpdateSettingsSchema.default(UpdateSettingsSchema.parse({})),
+  usage: UsageSettingsSchema.default(UsageSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -122,6 +154,7 @@ export const SettingsPatchSchema = z
     comfy: ComfySettingsPatchSchema,
     discord: patchOf(DiscordSettingsSchema),
     updates: patchOf(UpdateSettingsSchema),
+    usage: patchOf(UsageSettingsSchema),
   })
   .partial()
   .strict();
@@ -141,6 +174,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     comfy: applyComfyPatch(current.comfy, patch.comfy),
     discord: { ...current.discord, ...patch.discord },
     updates: { ...current.updates, ...patch.updates },
+    usage: { ...current.usage, ...patch.usage },
   });
 }
 

@@ -38,6 +38,18 @@ export class DurationEstimator {
   private readonly byWorkflow = new Map<string, RunSample[]>();
   /** Median ms per unit of work, per `workflow\0backend` and per `workflow\0*`; rebuilt when a run is added. */
   private rates = new Map<string, number>();
+  private typicalMs: number | null = null;
+
+  /** Learned from finished jobs with a measured GPU time (the newest runs). */
+  static fromJobs(jobs: readonly Job[]): DurationEstimator {
+    return new DurationEstimator(
+      jobs.flatMap((j) =>
+        j.backendId && j.execMs
+          ? [{ workflow: j.workflow, backendId: j.backendId, execMs: j.execMs, work: workOf(j.params) }]
+          : [],
+      ),
+    );
+  }
 
   constructor(samples: readonly RunSample[] = []) {
     for (const s of samples) this.push(s);
@@ -55,6 +67,11 @@ export class DurationEstimator {
   estimate(job: Pick<Job, 'workflow' | 'params'>, backendId: string | null): number | null {
     const rate = this.rateOf(job.workflow, backendId);
     return rate === null ? null : rate * workOf(job.params);
+  }
+
+  /** A typical job's GPU time (ms): the median of the recent runs of every workflow; null before any run. */
+  typical(): number | null {
+    return this.typicalMs;
   }
 
   /** Median ms per unit of work of a workflow on a backend (else on any), or null before any run. */
@@ -83,5 +100,7 @@ export class DurationEstimator {
       for (const [backendId, xs] of byBackend) rates.set(`${workflow}\u0000${backendId}`, median(xs));
     }
     this.rates = rates;
+    const all = [...this.byWorkflow.values()].flat().map((s) => s.execMs);
+    this.typicalMs = all.length > 0 ? median(all) : null;
   }
 }

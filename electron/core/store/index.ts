@@ -6,9 +6,11 @@ import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
 import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
+import { OwnerRepo } from './owner-repo';
 import { SettingsRepo } from './settings-repo';
 import { SetupRepo } from './setup-repo';
 import { TemplatesRepo } from './templates-repo';
+import { UsageRepo } from './usage-repo';
 import { UsersRepo } from './users-repo';
 
 /** The database and one repository per table group. */
@@ -27,6 +29,10 @@ export interface Store {
   downloads: DownloadsRepo;
   /** The setup guide's progress. */
   setup: SetupRepo;
+  /** GPU time per user, server, workflow and day (from the jobs table). */
+  usage: UsageRepo;
+  /** The owner's linked Discord account, owner actions, who may not generate where. */
+  owner: OwnerRepo;
   close(): void;
 }
 
@@ -45,6 +51,8 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     outbox: new OutboxRepo(db, now),
     downloads: new DownloadsRepo(db, now),
     setup: new SetupRepo(db, now),
+    usage: new UsageRepo(db),
+    owner: new OwnerRepo(db, now),
     close: () => {
       if (db.open) db.close();
     },

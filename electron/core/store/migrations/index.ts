@@ -4,6 +4,7 @@ import resolvedRequests from './004-resolved-requests';
 import downloads from './005-downloads';
 import jobNumbers from './006-job-numbers';
 import setupAndTemplateModels from './008-setup-and-template-models';
+import fairShare from './011-fair-share';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   downloads,
   jobNumbers,
   setupAndTemplateModels,
+  fairShare,
 ];
