@@ -36,13 +36,10 @@ import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
-import { comfyHealthChecks } from './health/comfy-checks';
-import { discordHealthChecks } from './health/discord-checks';
-import { HealthRegistry } from './health/registry';
+import { createHealth, type HealthServiceOptions } from './health/health-service';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
-import { runBackendHealth } from './health/runner';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -84,6 +81,8 @@ export interface CoreOptions {
     /** COMFYDESK_AUTO_UPDATE=0: no checks, whatever the setting. */
     checksDisabled?: boolean;
   };
+  /** Health runs on its own at start and after changes unless `auto` is false (tests that do not watch it). */
+  health?: HealthServiceOptions;
 }
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
@@ -221,7 +220,18 @@ export function createCore(options: CoreOptions): Core {
         .flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : [])),
     ),
   ];
-  const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
+  const health = createHealth(options.health ?? {}, {
+    comfy,
+    store,
+    events,
+    workflows,
+    catalog: models.catalog,
+    bot,
+    recentChannels: recentDiscordChannels,
+    outputDir: config.libraryDir,
+    clock,
+    logger,
+  });
 
   const updates = new UpdateManager({
     install: options.updates?.install ?? (options.mode === 'headless' ? 'headless' : 'development'),
@@ -295,7 +305,13 @@ export function createCore(options: CoreOptions): Core {
     }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
-    ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
+    ...backendsHandlers({
+      comfy,
+      settings: store.settings,
+      events,
+      config: config.comfy,
+      refreshed: () => health.poke(),
+    }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...modelsHandlers({ downloads, catalog: () => models.view() }),
@@ -318,23 +334,7 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
     ...updatesHandlers({ updates }),
-    ...healthHandlers({
-      summary: healthSummary,
-      run: (input) =>
-        runBackendHealth(
-          {
-            registry: healthChecks,
-            backends: comfy.backends,
-            workflows,
-            settings: store.settings,
-            events,
-            outputDir: config.libraryDir,
-            clock,
-            records: () => store.backends.list(),
-          },
-          input.backendId,
-        ),
-    }),
+    ...healthHandlers({ summary: healthSummary, health }),
   };
   const api = new CoreApi(
     handlers,
@@ -402,6 +402,7 @@ export function createCore(options: CoreOptions): Core {
         if (!started) return;
         jobs.start();
         downloads.start();
+        health.start();
         await bot.follow();
         if (bot.state().hasToken) void bot.start();
         updates.start();
@@ -426,6 +427,7 @@ export function createCore(options: CoreOptions): Core {
         }
         logger.info('core stopping');
         updates.stop();
+        await health.stop();
         await bot.dispose();
         await downloads.stop();
         jobs.stop();

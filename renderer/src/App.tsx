@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
 import { UpdateBanner } from './components/UpdateBanner';
+import { WindowDrop } from './components/WindowDrop';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
@@ -49,6 +50,7 @@ export function App() {
           <CurrentPage />
         </main>
         <Toaster />
+        <WindowDrop />
       </div>
     </TooltipProvider>
   );

@@ -199,7 +199,9 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     const res = await core.api.dispatch('comfy.start', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     if (!res.ok)
-      expect(res.error.message).toMatch(/exited \(code 1\) before it was ready[\s\S]*No module named 'torch'/);
+      expect(res.error.message).toMatch(
+        /stopped while starting: its Python has no module "torch"[\s\S]*No module named 'torch'/,
+      );
     expect(core.comfy.launchStatus()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/torch/) });
     await until(core.comfy, () => launched(core)?.status === 'offline');
     expect(statuses).toContain('starting');

@@ -130,7 +130,7 @@ describe('ComfyLauncher: start and readiness', () => {
     const err = await expectLaunchError(launcher.start());
     expect(err.kind).toBe('exited-before-ready');
     expect(err.exit).toEqual({ code: 1, signal: null });
-    expect(err.message).toContain('exited (code 1) before it was ready');
+    expect(err.message).toContain('ComfyUI stopped while starting: its Python has no module "torch"');
     expect(err.message).toContain("ModuleNotFoundError: No module named 'torch'");
     expect(err.logTail.at(-1)?.text).toBe("ModuleNotFoundError: No module named 'torch'");
     expect(launcher.state).toBe('crashed');
