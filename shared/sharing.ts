@@ -89,3 +89,8 @@ export function heldRoles(guildId: string, roleIds: readonly string[]): Set<stri
 export function channelMentions(ids: readonly string[]): string {
   return ids.map((id) => `<#${id}>`).join(', ');
 }
+
+/** Results posted in a channel that is not age-restricted go as spoilers when the server asks. */
+export function resultsAsSpoiler(rules: ChannelRules | undefined, channelNsfw: boolean): boolean {
+  return rules?.spoilerOutsideNsfw === true && !channelNsfw;
+}

@@ -60,8 +60,3 @@ export function nsfwWordRefusal(person: Person, texts: { prompt?: string; negati
   }
   return null;
 }
-
-/** Results in a channel that is not age-restricted are posted as spoilers when the server asks. */
-export function postAsSpoiler(rules: ChannelRules | undefined, channelNsfw: boolean): boolean {
-  return rules?.spoilerOutsideNsfw === true && !channelNsfw;
-}

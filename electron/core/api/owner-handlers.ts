@@ -6,7 +6,8 @@
  */
 import { refusal, type MethodInput, type MethodName, type MethodOutput } from '@shared/api';
 import type { OwnerActInput, OwnerStatus } from '@shared/api/owner';
-import { formatDuration, jobLabel, parseJobNumber } from '@shared/format';
+import { formatDuration } from '@shared/embeds';
+import { jobLabel, parseJobNumber } from '@shared/format';
 import type { Job } from '@shared/jobs';
 import { isOwnerSide, type Person } from '@core/access/person';
 import type { LinkCodes } from '@core/access/link-code';

@@ -7,7 +7,7 @@
  */
 import { refusal } from '@shared/api';
 import type { QuotaView } from '@shared/api/usage';
-import { formatDuration } from '@shared/format';
+import { formatDuration } from '@shared/embeds';
 import { dailyQuotaOf, heldRoles } from '@shared/sharing';
 import type { Job } from '@shared/jobs';
 import type { Person } from '@core/access/person';

@@ -3,9 +3,47 @@
  * first step (and stamps its messages with the same clock); once ComfyDesk has seen it run, the clock moves by
  * that job's scripted duration and the prompt is let go. Runs one prompt at a time, as one GPU does.
  */
-import type { Job } from '@shared/jobs';
+import type { Job, JobStatus } from '@shared/jobs';
 import type { FakeClock } from '@test/helpers/fake-clock';
-import type { Harness } from './harness';
+import type { FakeComfy } from '@test/fakes/comfyui';
+import type { Store } from '@core/store';
+
+/** What the driver needs of a running ComfyDesk: the engine harness, or a whole core (gpuHostOfCore). */
+export interface GpuHost {
+  fake: FakeComfy;
+  store: Store;
+  waitFor(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
+  waitForPrompt(promptId: string): Promise<Job>;
+}
+
+/** A whole core (createCore) as a GpuHost: waits on its job.changed events. */
+export function gpuHostOf(
+  core: { store: Store; events: { on(e: 'job.changed', fn: (job: Job) => void): () => void } },
+  fake: FakeComfy,
+): GpuHost {
+  const until = (test: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      if (test()) return resolve();
+      const off = core.events.on('job.changed', () => {
+        if (!test()) return;
+        off();
+        resolve();
+      });
+    });
+  return {
+    fake,
+    store: core.store,
+    async waitFor(jobId, status) {
+      const want = Array.isArray(status) ? status : [status];
+      await until(() => want.includes(core.store.jobs.get(jobId)?.status as JobStatus));
+      return core.store.jobs.get(jobId)!;
+    },
+    async waitForPrompt(promptId) {
+      await until(() => core.store.jobs.byPromptId(promptId) !== null);
+      return core.store.jobs.byPromptId(promptId)!;
+    },
+  };
+}
 
 export interface GpuScript {
   /** How long the job's run takes (ms of the injected clock). */
@@ -19,7 +57,7 @@ export interface GpuScript {
 }
 
 /** Run prompts until `stop` says so or nothing is left; the jobs that ran, in start order. */
-export async function runScriptedGpu(h: Harness, clock: FakeClock, script: GpuScript): Promise<Job[]> {
+export async function runScriptedGpu(h: GpuHost, clock: FakeClock, script: GpuScript): Promise<Job[]> {
   const ran: Job[] = [];
   while (!script.stop(clock.now())) {
     const left = h.store.jobs.countByStatus();
