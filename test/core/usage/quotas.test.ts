@@ -7,7 +7,7 @@ import { ApiError } from '@shared/api';
 import type { Job } from '@shared/jobs';
 import { asDiscordUser, discordUser } from '@test/helpers/actors';
 import { FakeClock } from '@test/helpers/fake-clock';
-import { test } from '@test/helpers/fixtures';
+import { test, type CoreFixtures } from '@test/helpers/fixtures';
 import { BUNDLED_DIR } from '../workflows/helpers';
 import { gpuHostOf, runScriptedGpu } from '../jobs/scripted-gpu';
 
@@ -38,9 +38,9 @@ const it = test.extend<{ world: Awaited<ReturnType<typeof makeWorld>> }>({
 });
 
 async function makeWorld(
-  startComfy: Parameters<Parameters<typeof test.extend>[0]['world']>[0]['startComfy'],
-  startCore: Parameters<Parameters<typeof test.extend>[0]['world']>[0]['startCore'],
-  models: Parameters<Parameters<typeof test.extend>[0]['world']>[0]['equippedModels'],
+  startComfy: CoreFixtures['startComfy'],
+  startCore: CoreFixtures['startCore'],
+  models: CoreFixtures['equippedModels'],
 ) {
   // Monday 2 March 2026, 23:00 in UTC: the day ends in an hour.
   const clock = new FakeClock(Date.UTC(2026, 2, 2, 23));
