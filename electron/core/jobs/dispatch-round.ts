@@ -14,6 +14,9 @@ import { needKey, requirementsOf } from './prepare';
 import type { JobBackends } from './types';
 import type { WaitBook, WaitInfo } from './waiting';
 
+/** Jobs passed over one pick at a time before the round walks the whole order instead. */
+const PICKS_BEFORE_WALK = 8;
+
 export interface RoundDeps {
   workflows: WorkflowRegistry;
   backends: JobBackends;
@@ -81,13 +84,28 @@ export function dispatchRound(d: RoundDeps): RoundResult {
   const room = (): boolean =>
     [...needs.values()].some((n) => n.placement.kind === 'ready' && n.placement.backends.some(free));
   if (!room()) return { waiting, recheck };
-  for (const job of d.queued.picks(d.share, (j) => d.runs.has(j.id))) {
+  // Pick by pick: each dispatched job is in flight and charged to its user, so the next pick sees it. Jobs that
+  // cannot go now (their backends are full) are passed over; past a few of those, the whole order is walked once.
+  const passed = new Set<string>();
+  const skip = (j: Job): boolean => d.runs.has(j.id) || passed.has(j.id);
+  const place = (job: Job): void => {
     const need = needs.get(needKey(job));
-    if (!need || need.placement.kind !== 'ready') continue;
-    const backend = need.placement.backends.find(free);
-    if (!backend) continue;
+    const backend = need?.placement.kind === 'ready' ? need.placement.backends.find(free) : undefined;
+    if (!need || !backend) {
+      passed.add(job.id);
+      return;
+    }
     load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
     d.begin(job, need.workflow, backend);
+  };
+  while (passed.size < PICKS_BEFORE_WALK && room()) {
+    const job = d.queued.first(d.share, skip);
+    if (!job) return { waiting, recheck };
+    place(job);
+  }
+  if (!room()) return { waiting, recheck };
+  for (const job of d.queued.picks(d.share, skip)) {
+    place(job);
     if (!room()) break;
   }
   return { waiting, recheck };

@@ -129,6 +129,33 @@ export class FairQueue {
     this.lanesPerUser.clear();
   }
 
+  /**
+   * The job that goes next (the first of `picks`), found in one pass over the users without building the order:
+   * what a dispatch round asks for each free slot. Null when every waiting job is skipped.
+   */
+  first(ctx: ShareContext, skip?: (job: Job) => boolean): Job | null {
+    let top = -Infinity;
+    for (const lane of this.lanes.values()) {
+      const c = classOf(lane, ctx);
+      if (c > top && headOf(lane, skip)) top = c;
+    }
+    let best: Job | null = null;
+    let bestKey = 0;
+    for (const lane of this.lanes.values()) {
+      if (classOf(lane, ctx) !== top) continue;
+      // A user with jobs of another kind in this class too: their turn spans lanes (the general path).
+      if ((this.lanesPerUser.get(lane.userId) ?? 0) > 1) return this.picks(ctx, skip).next().value ?? null;
+      const head = headOf(lane, skip);
+      if (!head) continue;
+      const key = ctx.chargeOf(lane.userId) / Math.max(0.1, head.shareWeight);
+      if (best === null || key < bestKey || (key === bestKey && byAge(head, best) < 0)) {
+        best = head;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
   /** Every waiting job in the order it will be dispatched (those `skip` names left out). */
   order(ctx: ShareContext, skip?: (job: Job) => boolean): Job[] {
     const out: Job[] = [];
@@ -152,6 +179,17 @@ export function fairOrder(queued: readonly Job[], ctx: ShareContext): Job[] {
   return queue.order(ctx);
 }
 
+/** A lane's class: its priority, lifted above every other when it is the desktop's and the setting asks. */
+const classOf = (lane: Lane, ctx: ShareContext): number =>
+  lane.priority + (ctx.desktopPriority && lane.desktop ? 1_000 : 0);
+
+/** The lane's oldest job not skipped. */
+function headOf(lane: Lane, skip: ((job: Job) => boolean) | undefined): Job | undefined {
+  if (!skip) return lane.jobs[0];
+  for (const job of lane.jobs) if (!skip(job)) return job;
+  return undefined;
+}
+
 function* orderLanes(
   lanes: Iterable<Lane>,
   ctx: ShareContext,
@@ -159,7 +197,7 @@ function* orderLanes(
 ): Generator<Job, void, undefined> {
   const classes = new Map<number, Lane[]>();
   for (const lane of lanes) {
-    const c = lane.priority + (ctx.desktopPriority && lane.desktop ? 1_000 : 0);
+    const c = classOf(lane, ctx);
     const list = classes.get(c);
     if (list) list.push(lane);
     else classes.set(c, [lane]);
@@ -172,7 +210,6 @@ function* orderLanes(
     return c;
   };
   for (const c of [...classes.keys()].sort((a, b) => b - a)) {
-    const heap = new MinHeap<Turn>(turnFirst);
     const byUser = new Map<string, Turn>();
     for (const lane of classes.get(c)!) {
       const turn = byUser.get(lane.userId);
@@ -181,7 +218,9 @@ function* orderLanes(
         turn.pos.push(0);
       } else byUser.set(lane.userId, { userId: lane.userId, lanes: [lane], pos: [0], head: lane.jobs[0]!, key: 0 });
     }
-    for (const turn of byUser.values()) if (advance(turn, skip)) heap.push(keyed(turn, chargeOf(turn.userId)));
+    const ready: Turn[] = [];
+    for (const turn of byUser.values()) if (advance(turn, skip)) ready.push(keyed(turn, chargeOf(turn.userId)));
+    const heap = new MinHeap<Turn>(turnFirst, ready);
     for (let turn = heap.pop(); turn; turn = heap.pop()) {
       const job = turn.head;
       yield job;

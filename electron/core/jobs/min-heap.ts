@@ -1,8 +1,15 @@
 /** A binary min-heap over a comparator: push and pop in O(log n). */
 export class MinHeap<T> {
-  private readonly items: T[] = [];
+  private readonly items: T[];
 
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
+  /** A heap of `items` (taken over, ordered bottom-up in O(n)). */
+  constructor(
+    private readonly less: (a: T, b: T) => boolean,
+    items: T[] = [],
+  ) {
+    this.items = items;
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
 
   get size(): number {
     return this.items.length;
@@ -26,17 +33,22 @@ export class MinHeap<T> {
     const last = a.pop();
     if (a.length === 0 || last === undefined) return top;
     a[0] = last;
-    let i = 0;
+    this.down(0);
+    return top;
+  }
+
+  private down(from: number): void {
+    const a = this.items;
+    let i = from;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
       if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
       if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
-      if (m === i) break;
+      if (m === i) return;
       [a[i], a[m]] = [a[m]!, a[i]!];
       i = m;
     }
-    return top;
   }
 }

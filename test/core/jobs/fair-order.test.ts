@@ -140,6 +140,9 @@ describe('FairQueue', () => {
       const skipped = (j: Job): boolean => j.id.endsWith('3');
       expect(queue.size).toBe(all.size);
       expect(queue.order(ctx).map((j) => j.id)).toEqual(naiveOrder([...all.values()], ctx).map((j) => j.id));
+      // The one-pass pick a dispatch round asks for is the head of that order.
+      expect(queue.first(ctx)?.id).toBe(naiveOrder([...all.values()], ctx)[0]?.id);
+      expect(queue.first(ctx, skipped)?.id).toBe(naiveOrder([...all.values()], ctx, skipped)[0]?.id);
       expect(queue.order(ctx, skipped).map((j) => j.id)).toEqual(
         naiveOrder([...all.values()], ctx, skipped).map((j) => j.id),
       );
