@@ -104,9 +104,9 @@ export function dispatchRound(d: RoundDeps): RoundResult {
     place(job);
   }
   if (!room()) return { waiting, recheck };
-  for (const job of d.queued.picks(d.share, skip)) {
+  d.queued.walk(d.share, skip, (job) => {
     place(job);
-    if (!room()) break;
-  }
+    return room();
+  });
   return { waiting, recheck };
 }

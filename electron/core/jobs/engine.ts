@@ -71,6 +71,10 @@ export class JobEngine {
   private readonly view: QueueView;
   /** GPU time per user over the fair share's window, and what is in flight. */
   readonly usage: UsageBook;
+  /** The fair share's window (ms), as the settings say (windowMs). */
+  private window: number | null = null;
+  /** Expected GPU time per job id, as of an estimator revision (costOf). */
+  private costs = { revision: -1, ms: new Map<string, number>() };
   /** Set while start() loads the queue: users found waiting then are not newcomers. */
   private loading = false;
   private readonly feed: ProgressFeed;
@@ -143,7 +147,12 @@ export class JobEngine {
     this.started = true;
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
-    this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
+    this.unsubscribe.push(
+      this.o.events.on('settings.changed', () => {
+        this.window = null;
+        this.pump();
+      }),
+    );
     this.queued.clear();
     this.underway.clear();
     this.usage.clear();
@@ -274,12 +283,22 @@ export class JobEngine {
 
   /** The fair share's sliding window (ms). */
   private windowMs(): number {
-    return this.o.store.settings.get().usage.windowMinutes * 60_000;
+    // Read for every user the order charges: kept until the settings change (settings.changed clears it).
+    this.window ??= this.o.store.settings.get().usage.windowMinutes * 60_000;
+    return this.window;
   }
 
   /** Expected GPU time of a job (ms): its estimate, else a typical job's, else 10 s. */
   costOf(job: Job): number {
-    return this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
+    // Asked for every waiting job each time the order is made: kept per job until the estimator learns a run.
+    if (this.costs.revision !== this.estimator.revision)
+      this.costs = { revision: this.estimator.revision, ms: new Map() };
+    let ms = this.costs.ms.get(job.id);
+    if (ms === undefined) {
+      ms = this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
+      this.costs.ms.set(job.id, ms);
+    }
+    return ms;
   }
 
   /** What the scheduler decides with now: GPU time charged per user, expected costs, the desktop's priority. */
@@ -406,6 +425,7 @@ export class JobEngine {
       this.queued.delete(job);
       this.underway.delete(job.id);
       this.waits.forget(job.id);
+      this.costs.ms.delete(job.id);
     }
     if (wasWaiting && !this.queued.hasUser(job.userId)) this.usage.idle(job.userId);
   }

@@ -39,6 +39,8 @@ export class DurationEstimator {
   /** Median ms per unit of work, per `workflow\0backend` and per `workflow\0*`; rebuilt when a run is added. */
   private rates = new Map<string, number>();
   private typicalMs: number | null = null;
+  /** Goes up with every run learned: estimates made at another revision are stale. */
+  revision = 0;
 
   /** Learned from finished jobs with a measured GPU time (the newest runs). */
   static fromJobs(jobs: readonly Job[]): DurationEstimator {
@@ -91,6 +93,7 @@ export class DurationEstimator {
   }
 
   private rebuild(): void {
+    this.revision++;
     const rates = new Map<string, number>();
     for (const [workflow, samples] of this.byWorkflow) {
       if (samples.length === 0) continue;

@@ -130,7 +130,7 @@ export class FairQueue {
   }
 
   /**
-   * The job that goes next (the first of `picks`), found in one pass over the users without building the order:
+   * The job that goes next (the first of `walk`), found in one pass over the users without building the order:
    * what a dispatch round asks for each free slot. Null when every waiting job is skipped.
    */
   first(ctx: ShareContext, skip?: (job: Job) => boolean): Job | null {
@@ -144,7 +144,11 @@ export class FairQueue {
     for (const lane of this.lanes.values()) {
       if (classOf(lane, ctx) !== top) continue;
       // A user with jobs of another kind in this class too: their turn spans lanes (the general path).
-      if ((this.lanesPerUser.get(lane.userId) ?? 0) > 1) return this.picks(ctx, skip).next().value ?? null;
+      if ((this.lanesPerUser.get(lane.userId) ?? 0) > 1) {
+        let head: Job | null = null;
+        this.walk(ctx, skip, (job) => ((head = job), false));
+        return head;
+      }
       const head = headOf(lane, skip);
       if (!head) continue;
       const key = ctx.chargeOf(lane.userId) / Math.max(0.1, head.shareWeight);
@@ -159,16 +163,20 @@ export class FairQueue {
   /** Every waiting job in the order it will be dispatched (those `skip` names left out). */
   order(ctx: ShareContext, skip?: (job: Job) => boolean): Job[] {
     const out: Job[] = [];
-    for (const job of this.picks(ctx, skip)) out.push(job);
+    this.walk(ctx, skip, (job) => {
+      out.push(job);
+      return true;
+    });
     return out;
   }
 
   /**
-   * The jobs in dispatch order, one pick at a time: each pick charges its user the job's expected GPU time, as
-   * dispatching it will. Jobs `skip` names (already on their way to ComfyUI, charged there) are passed over.
+   * The jobs in dispatch order, one pick at a time, until `visit` returns false: each pick charges its user the
+   * job's expected GPU time, as dispatching it will. Jobs `skip` names (already on their way to ComfyUI, charged
+   * there) are passed over.
    */
-  *picks(ctx: ShareContext, skip?: (job: Job) => boolean): Generator<Job, void, undefined> {
-    yield* orderLanes(this.lanes.values(), ctx, skip);
+  walk(ctx: ShareContext, skip: ((job: Job) => boolean) | undefined, visit: (job: Job) => boolean): void {
+    orderLanes(this.lanes.values(), ctx, skip, visit);
   }
 }
 
@@ -190,11 +198,12 @@ function headOf(lane: Lane, skip: ((job: Job) => boolean) | undefined): Job | un
   return undefined;
 }
 
-function* orderLanes(
+function orderLanes(
   lanes: Iterable<Lane>,
   ctx: ShareContext,
   skip: ((job: Job) => boolean) | undefined,
-): Generator<Job, void, undefined> {
+  visit: (job: Job) => boolean,
+): void {
   const classes = new Map<number, Lane[]>();
   for (const lane of lanes) {
     const c = classOf(lane, ctx);
@@ -221,13 +230,15 @@ function* orderLanes(
     const ready: Turn[] = [];
     for (const turn of byUser.values()) if (advance(turn, skip)) ready.push(keyed(turn, chargeOf(turn.userId)));
     const heap = new MinHeap<Turn>(turnFirst, ready);
-    for (let turn = heap.pop(); turn; turn = heap.pop()) {
+    for (let turn = heap.peek(); turn; turn = heap.peek()) {
       const job = turn.head;
-      yield job;
+      if (!visit(job)) return;
       const now = chargeOf(turn.userId) + ctx.costOf(job);
       charged.set(turn.userId, now);
       step(turn);
-      if (advance(turn, skip)) heap.push(keyed(turn, now));
+      // The user's next job takes their place at the top and sinks to where their new charge puts it.
+      if (advance(turn, skip)) heap.replaceTop(keyed(turn, now));
+      else heap.pop();
     }
   }
 }

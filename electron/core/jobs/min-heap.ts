@@ -27,6 +27,20 @@ export class MinHeap<T> {
     }
   }
 
+  /** The smallest item, not taken out. */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  /** Put `item` in the place of the smallest one (a pop and a push in one sift). */
+  replaceTop(item: T): void {
+    if (this.items.length === 0) this.items.push(item);
+    else {
+      this.items[0] = item;
+      this.down(0);
+    }
+  }
+
   pop(): T | undefined {
     const a = this.items;
     const top = a[0];
