@@ -14,6 +14,7 @@ import {
   Settings,
   Sparkles,
   Workflow,
+  Gauge,
   type LucideIcon,
 } from 'lucide-react';
 import { useNav } from '../stores/nav-store';
@@ -28,6 +29,7 @@ import { QueuePage } from './QueuePage';
 import { SettingsPage } from './SettingsPage';
 import { SetupPage } from './SetupPage';
 import { TemplatesPage } from './TemplatesPage';
+import { UsagePage } from './UsagePage';
 import { WorkflowsPage } from './WorkflowsPage';
 
 /** A count on a page's sidebar link. */
@@ -69,6 +71,7 @@ const ENTRIES = [
   { id: 'models', label: 'Models', icon: Package, component: ModelsPage },
   { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
   { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
+  { id: 'usage', label: 'Usage', icon: Gauge, component: UsagePage },
   { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
   { id: 'setup', label: 'Setup guide', icon: Compass, component: SetupPage, useBadge: useSetupBadge },

@@ -10,6 +10,7 @@ import { Input } from '../../components/ui/Input';
 import { Select } from '../../components/ui/Select';
 import { numberBounds } from '../../lib/number-bounds';
 import { useBot } from '../../stores/bot-store';
+import { GuildSharing, sharingDraft, sharingSettings } from './GuildSharing';
 
 const LEVEL_OPTIONS = [
   { value: 'user', label: 'User' },
@@ -19,7 +20,7 @@ const LEVEL_OPTIONS = [
 const PER_USER = numberBounds(GuildLimitsSchema.shape.perUserQueue);
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
-/** One server: role → level mapping, queue and rate limits, banned words. */
+/** One server: role → level mapping, queue and rate limits, banned words, its share of the GPU. */
 export function GuildEditor({ guild }: { guild: BotGuild }) {
   const [roles, setRoles] = useState(guild.roles.map((r) => ({ roleId: r.roleId, level: r.level })));
   const [perUser, setPerUser] = useState(String(guild.limits.perUserQueue ?? ''));
@@ -28,6 +29,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
   const [everyone, setEveryone] = useState<RoleLevel>(guild.settings.everyoneLevel ?? 'user');
   const [banned, setBanned] = useState(guild.bannedWords.join(', '));
   const [addRole, setAddRole] = useState('');
+  const [sharing, setSharing] = useState(() => sharingDraft(guild));
   const roleName = (id: string) =>
     guild.availableRoles.find((r) => r.id === id)?.name ?? guild.roles.find((r) => r.roleId === id)?.name ?? id;
   const p = `guild-${guild.id}`;
@@ -49,7 +51,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
         .split(',')
         .map((w) => w.trim())
         .filter(Boolean),
-      settings: { ...guild.settings, everyoneLevel: everyone },
+      settings: { ...guild.settings, everyoneLevel: everyone, ...sharingSettings(guild, sharing) },
     });
   };
 
@@ -151,6 +153,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
           />
         </Field>
       </fieldset>
+      <GuildSharing guild={guild} value={sharing} onChange={setSharing} />
       <div className="actions">
         <Button type="submit" variant="primary">
           Save server
