@@ -125,3 +125,31 @@ describe('fair share by GPU time', () => {
     expect(ratio).toBeLessThanOrEqual(2.2);
   });
 });
+
+describe('GPU time of runs that do not finish', () => {
+  it('an interrupted run counts what it used; a failed one too', async () => {
+    const { h, clock } = await harness();
+    const stopped = submit(h, 'alice', 4);
+    await h.fake.waitForHeld();
+    await h.waitFor(stopped.id, 'running');
+    clock.advance(7_000);
+    await h.engine.cancel(stopped.id);
+    const cancelled = await h.waitFor(stopped.id, 'cancelled');
+    expect(cancelled.execMs).toBeGreaterThanOrEqual(7_000 * 0.95);
+    expect(cancelled.execMs).toBeLessThanOrEqual(7_000 * 1.05);
+
+    h.fake.setScript({ fail: { node: 'KSampler', step: 1 } });
+    const failing = submit(h, 'alice', 4);
+    const promptId = await h.fake.waitForHeld();
+    await h.waitFor(failing.id, 'running');
+    clock.advance(12_000);
+    h.fake.release(promptId);
+    const failed = await h.waitFor(failing.id, 'failed');
+    expect(failed.execMs).toBe(12_000);
+    expect(h.store.usage.totals({ since: 0, until: clock.now() + 1, userId: 'alice' })).toMatchObject({
+      gpuMs: cancelled.execMs! + 12_000,
+      jobs: 2,
+      failed: 1,
+    });
+  });
+});
