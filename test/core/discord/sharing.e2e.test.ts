@@ -112,7 +112,7 @@ describe('owner controls from Discord', () => {
         name: 'owner',
         subcommand: 'block',
         user: 'bob',
-        options: { user: { type: 6, value: 'alice' }, reason: 'Taking a break from the GPU today' },
+        options: { user: 'alice', reason: 'Taking a break from the GPU today' },
       }),
     );
     expect(blocked.text).toContain('may not generate in ComfyDesk Lab now');
@@ -120,9 +120,7 @@ describe('owner controls from Discord', () => {
     expect(refused.ephemeral).toBe(true);
     expect(refused.text).toContain('Taking a break from the GPU today');
 
-    await reply(
-      slash({ name: 'owner', subcommand: 'unblock', user: 'bob', options: { user: { type: 6, value: 'alice' } } }),
-    );
+    await reply(slash({ name: 'owner', subcommand: 'unblock', user: 'bob', options: { user: 'alice' } }));
     const allowed = await reply(slash({ name: 'generate', user: 'alice', options: gen('thanks') }));
     expect(allowed.ephemeral).toBe(false);
     const actions = (await core.api.call('owner.actions', {})).map((a) => a.action);

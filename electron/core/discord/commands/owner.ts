@@ -9,10 +9,13 @@ import { formatDuration } from '@shared/embeds';
 import type { BotCommand, Caller } from '../context';
 import { replyInfo } from '../respond';
 
-const userAndScope = (s: import('discord.js').SlashCommandSubcommandBuilder, what: string) =>
-  s
-    .addUserOption((o) => o.setName('user').setDescription(what).setRequired(true))
-    .addBooleanOption((o) => o.setName('everywhere').setDescription('Every server, not only this one'));
+/** Who, then (for a block) the reason they are shown, then whether it covers every server; required options first. */
+const userAndScope = (s: import('discord.js').SlashCommandSubcommandBuilder, reason: boolean) => {
+  s.addUserOption((o) => o.setName('user').setDescription('Who').setRequired(true));
+  if (reason)
+    s.addStringOption((o) => o.setName('reason').setDescription('Shown to them').setRequired(true).setMaxLength(300));
+  return s.addBooleanOption((o) => o.setName('everywhere').setDescription('Every server, not only this one'));
+};
 
 const data = new SlashCommandBuilder()
   .setName('owner')
@@ -25,12 +28,8 @@ const data = new SlashCommandBuilder()
       .setDescription('Cancel any job')
       .addStringOption((o) => o.setName('job').setDescription('Job number or id').setRequired(true).setMaxLength(200)),
   )
-  .addSubcommand((s) =>
-    userAndScope(s.setName('block').setDescription('Stop someone from generating'), 'Who').addStringOption((o) =>
-      o.setName('reason').setDescription('Shown to them').setRequired(true).setMaxLength(300),
-    ),
-  )
-  .addSubcommand((s) => userAndScope(s.setName('unblock').setDescription('Let someone generate again'), 'Who'))
+  .addSubcommand((s) => userAndScope(s.setName('block').setDescription('Stop someone from generating'), true))
+  .addSubcommand((s) => userAndScope(s.setName('unblock').setDescription('Let someone generate again'), false))
   .addSubcommand((s) => s.setName('health').setDescription('Health summary'))
   .addSubcommand((s) => s.setName('restart-comfy').setDescription('Restart ComfyUI'))
   .addSubcommand((s) => s.setName('free-vram').setDescription('Unload models and free GPU memory'))
