@@ -79,10 +79,14 @@ describe('owner controls from Discord', () => {
     expect(core.store.settings.get().queue.paused).toBe(false);
     const status = await reply(slash({ name: 'owner', subcommand: 'status', user: 'bob' }));
     expect(status.text).toContain('Bot online');
+    const freed = await reply(slash({ name: 'owner', subcommand: 'free-vram', user: 'bob' }));
+    expect(freed.text).toContain('Models unloaded and memory freed');
+    expect(world.comfy.frees.length).toBeGreaterThan(0);
 
     // Every owner action is logged with who and when, for the app.
     const log = await core.api.call('owner.actions', {});
     expect(log.map((a) => [a.via, a.userName, a.action])).toEqual([
+      ['discord', 'bob', 'freeVram'],
       ['discord', 'bob', 'status'],
       ['discord', 'bob', 'resume'],
       ['discord', 'bob', 'health'],
