@@ -351,6 +351,11 @@ suite('desktop UI flows (chromium)', () => {
     expect(await form.locator('.role-list li').count()).toBe(1);
     await form.getByLabel('Jobs per user in queue').fill('5');
     await form.locator('#guild-223456789012345678-banned').fill('spoiler, gore');
+    // Sharing the GPU: @everyone gets 30 GPU minutes a day, the mapped role twice the share.
+    await form.getByLabel('GPU minutes per day of @everyone').fill('30');
+    await form.locator('[data-testid=share-list] li').nth(1).locator('input').first().fill('2');
+    await form.getByLabel('Time zone').fill('Europe/Berlin');
+    await form.getByLabel('Words only for age-restricted channels').fill('nsfw');
     await screenshot(page, 'bot');
     await dismissToasts();
     await form.locator('button:has-text("Save server")').click();
@@ -359,6 +364,14 @@ suite('desktop UI flows (chromium)', () => {
     expect(stored.limits.perUserQueue).toBe(5);
     expect([...stored.bannedWords].sort()).toEqual(['gore', 'spoiler']);
     expect(core.store.guilds.roles(guildId)).toEqual([{ roleId: '323456789012345678', level: 'generator' }]);
+    expect(stored.settings).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      shares: [
+        { roleId: guildId, dailyMinutes: 30 },
+        { roleId: '323456789012345678', weight: 2 },
+      ],
+      channelRules: { nsfwWords: ['nsfw'], spoilerOutsideNsfw: false },
+    });
   });
 
   it('catches up after the connection to the core was lost', async () => {

@@ -11,6 +11,7 @@ import { api } from '../../api/client';
 import { Checkbox } from '../../components/ui/Checkbox';
 import { Field } from '../../components/ui/Field';
 import { Input } from '../../components/ui/Input';
+import '../../styles/usage.css';
 
 export interface SharingDraft {
   shares: Record<string, { weight: string; minutes: string }>;
@@ -87,7 +88,7 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
         Weight: a role’s share when several people wait (2 = twice the GPU time). Minutes: GPU minutes per day (the
         highest a member holds applies; empty = no limit).
       </p>
-      <ul className="role-list">
+      <ul className="share-list" data-testid="share-list">
         {rows.map((r) => (
           <li key={r.id}>
             <span>{r.name}</span>
