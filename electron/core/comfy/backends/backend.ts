@@ -17,6 +17,7 @@ import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent }
 import { ComfySocket } from '../protocol/socket';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
+import { AbandonedPrompts, type Removal } from './queue-removal';
 import { StallWatch } from './stall-watch';
 import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
 import {
@@ -72,6 +73,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   );
   /** Notices a running prompt of ours that ComfyUI has gone quiet about. */
   private readonly stalls: StallWatch;
+  /** Prompts no longer ours to follow, still to be taken out of ComfyUI's queue. */
+  private readonly abandoned: AbandonedPrompts;
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -95,6 +98,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       running: () => (this.runningPromptId && this.tracked.has(this.runningPromptId) ? this.runningPromptId : null),
       onStall: (promptId, silentMs) => void this.onStall(promptId, silentMs),
     });
+    this.abandoned = new AbandonedPrompts(this.client, this.log);
     this.socket.on('message', (m) => this.onMessage(m));
     this.socket.on('binary', (f) => this.onBinary(f));
     this.socket.on('open', () => {
@@ -236,13 +240,12 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
    * Cancel one of our prompts: delete it if pending, interrupt it if running (the `interrupted` event then
    * follows from ComfyUI). Returns what was done.
    */
-  async cancel(promptId: string): Promise<'deleted' | 'interrupting' | 'not-found'> {
+  async cancel(promptId: string): Promise<Removal> {
     let queue = await this.client.getQueue();
     if (queue.pending.some((e) => e.promptId === promptId)) {
       await this.client.deletePending([promptId]);
       queue = await this.client.getQueue();
-      const stillThere = [...queue.running, ...queue.pending].some((e) => e.promptId === promptId);
-      if (!stillThere) {
+      if (![...queue.running, ...queue.pending].some((e) => e.promptId === promptId)) {
         const t = this.tracked.get(promptId);
         if (t) this.apply(t, { type: 'execution_interrupted', data: interruptedData(promptId) }, this.clock.now());
         this.settle(promptId, { kind: 'interrupted' });
@@ -251,10 +254,20 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     }
     // Not pending (any more): interrupt it if it runs. ComfyUI then sends execution_interrupted.
     if (queue.running.some((e) => e.promptId === promptId) || this.runningPromptId === promptId) {
-      const r = await this.client.interrupt(promptId);
-      return r.sent ? 'interrupting' : 'not-found';
+      return (await this.client.interrupt(promptId)).sent ? 'interrupting' : 'not-found';
     }
     return 'not-found';
+  }
+
+  /**
+   * Stop following one of our prompts (its job was cancelled, or went elsewhere because this ComfyUI is gone):
+   * it ends here at once as interrupted, and is taken out of ComfyUI's queue now or, while ComfyUI cannot be
+   * reached, the next time it answers ('later').
+   */
+  abandon(promptId: string): Promise<Removal | 'later'> {
+    if (this.outcomes.get(promptId)?.kind === 'completed') return Promise.resolve('not-found');
+    if (this.tracked.has(promptId)) this.settle(promptId, { kind: 'interrupted' });
+    return this.abandoned.add(promptId, this.started && (this.status === 'idle' || this.status === 'busy'));
   }
 
   /** Stream every output file of a finished prompt into `destDir`. */
@@ -299,6 +312,10 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.lastError = null;
     this.lastErrorFatal = false;
     if (wasFatal) this.updateStatus();
+    // It answers: live progress again at once rather than after the socket's backoff; and what was abandoned while
+    // it could not be reached leaves its queue.
+    if (!this.socket.connected) this.socket.connectNow();
+    if (this.abandoned.size > 0) await this.abandoned.sweep(queue);
     if (!this.socket.connected) {
       this.queueRemaining = queue.running.length + queue.pending.length;
       this.updateStatus();
