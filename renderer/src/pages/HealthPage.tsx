@@ -45,9 +45,20 @@ function LogTail() {
 export function HealthPage() {
   const backends = useBackends();
   // Not the log: LogTail follows it, the page need not re-render for every line.
-  const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth(
-    useShallow(({ log: _log, ...rest }) => rest),
-  );
+  const {
+    running,
+    checks,
+    runError,
+    launch,
+    launcher,
+    busy,
+    runChecks,
+    loadComfy,
+    control,
+    freeVram,
+    addFlagsAndStart,
+  } = useHealth(useShallow(({ log: _log, ...rest }) => rest));
+  const suggested = launcher?.problem?.suggestedArgs ?? [];
   const [backendId, setBackendId] = useState('');
   useEffect(() => {
     void loadComfy();
@@ -173,7 +184,24 @@ export function HealthPage() {
             to let ComfyDesk start and stop it.
           </p>
         )}
-        {launcher?.error && <p className="banner error">{launcher.error}</p>}
+        {launcher?.error && (
+          <p className="banner error" data-testid="launcher-error">
+            {launcher.error}
+          </p>
+        )}
+        {launcher?.state === 'crashed' && suggested.length > 0 && (
+          <div className="actions">
+            <Button
+              size="sm"
+              icon={<Play size={14} />}
+              disabled={busy !== null}
+              data-testid="launcher-suggested"
+              onClick={() => void addFlagsAndStart(suggested)}
+            >
+              Add {suggested.join(' ')} and start
+            </Button>
+          </div>
+        )}
         {launcher?.restartNeeded && (
           <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>
         )}

@@ -5,21 +5,12 @@
  * the frontend package missing. The lines ComfyUI prints are in docs/reference/comfyui-api.md §5–6.
  */
 import path from 'node:path';
+import type { StartupProblem } from '@shared/api/backends';
 import type { ComfyInstall, PythonChoice } from './install';
 import type { LogLine } from './log-tail';
 import { PORT_IN_USE } from './launch-args';
 
-export type StartupProblemKind = 'gpu' | 'port-taken' | 'missing-module' | 'frontend-missing';
-
-export interface StartupProblem {
-  kind: StartupProblemKind;
-  /** What went wrong, in one sentence. */
-  problem: string;
-  /** What to do about it (commands quoted in backticks). */
-  fix: string;
-  /** Launch flags that would get it going (offered by the UI), e.g. ["--cpu"]. */
-  suggestedArgs?: string[];
-}
+export type { StartupProblem };
 
 export interface StartupContext {
   python: PythonChoice;
