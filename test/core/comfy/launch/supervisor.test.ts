@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ComfyLauncher, type LauncherOptions, type CrashInfo, type ReadyInfo } from '@core/comfy/launch/supervisor';
+import {
+  ComfyLauncher,
+  type LauncherOptions,
+  type CrashInfo,
+  type ReadyInfo,
+  type RunInfo,
+} from '@core/comfy/launch/supervisor';
 import { LaunchError } from '@core/comfy/launch/launch-error';
 import type { LogLine } from '@core/comfy/launch/log-tail';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
@@ -17,6 +23,7 @@ async function setup(env: Record<string, string>, extra: Partial<LauncherOptions
     comfyDir: fake.comfyDir,
     outputDir: fake.outputDir,
     inputDir: fake.inputDir,
+    logDir: fake.logDir,
     env,
     pollIntervalMs: 0,
     ...extra,
@@ -142,6 +149,7 @@ describe('ComfyLauncher: start and readiness', () => {
       searchPlaces: [`${fake.dir}/nowhere`, fake.dir],
       outputDir: fake.outputDir,
       inputDir: fake.inputDir,
+      logDir: fake.logDir,
       env: { FAKE_PLAN: 'ready' },
       pollIntervalMs: 0,
     });
@@ -164,7 +172,12 @@ describe('ComfyLauncher: start and readiness', () => {
 
   it('reports a folder without main.py as not-found', async () => {
     const { fake, launcher } = await setup({}, {});
-    const other = new ComfyLauncher({ comfyDir: fake.dir, outputDir: fake.outputDir, inputDir: fake.inputDir });
+    const other = new ComfyLauncher({
+      comfyDir: fake.dir,
+      outputDir: fake.outputDir,
+      inputDir: fake.inputDir,
+      logDir: fake.logDir,
+    });
     const err = await expectLaunchError(other.start());
     expect(err.kind).toBe('not-found');
     expect(launcher.state).toBe('stopped');
@@ -210,7 +223,7 @@ describe('ComfyLauncher: crashes and restarts', () => {
     let crash = nextEvent<[CrashInfo]>(launcher, 'crash');
     await launcher.start();
     await crash; // run 1 crashed after being ready
-    expect(crashes[0]).toMatchObject({ attempt: 1, willRestart: true, delayMs: 1000 });
+    expect(crashes[0]).toMatchObject({ attempt: 1, maxAttempts: 2, willRestart: true, delayMs: 1000, run: 1 });
 
     crash = nextEvent<[CrashInfo]>(launcher, 'crash');
     clock.advance(1000);
@@ -222,7 +235,11 @@ describe('ComfyLauncher: crashes and restarts', () => {
     clock.advance(2000);
     await crash; // run 3 was ready, then crashed: attempts used up
     expect(fake.runInfo(3).mode).toBe('crash');
-    expect(crashes[2]).toMatchObject({ attempt: 3, willRestart: false, delayMs: 0, code: 3 });
+    expect(crashes[2]).toMatchObject({ attempt: 3, maxAttempts: 2, willRestart: false, delayMs: 0, code: 3, run: 3 });
+    // Each crash carries the output of its own run only.
+    expect(crashes[1]!.logTail.map((l) => l.text)).toContain('fake run 2 mode exit-early');
+    expect(crashes[1]!.logTail.some((l) => l.text.includes('fake run 1'))).toBe(false);
+    expect(crashes[2]!.logTail.some((l) => /fake run [12]/.test(l.text))).toBe(false);
     expect(launcher.state).toBe('crashed');
     expect(clock.pendingDelays()).toEqual([]);
   });
@@ -239,6 +256,97 @@ describe('ComfyLauncher: crashes and restarts', () => {
     const info = await launcher.start();
     expect(launcher.state).toBe('running');
     expect(isAlive(info.pid)).toBe(true);
+  });
+});
+
+describe('ComfyLauncher: one start, its own output', () => {
+  it('a failed start shows its own output and its recognised fix; the next start carries no earlier error', async () => {
+    const { launcher } = await setup({ FAKE_PLAN: 'no-module,no-cuda' });
+    const first = await expectLaunchError(launcher.start());
+    expect(first.problem?.kind).toBe('missing-module');
+    expect(first.message).toMatch(/Fix: [\s\S]*fake run 1 mode no-module[\s\S]*No module named 'yaml'/);
+
+    const errorWhileStarting: Array<LaunchError | null> = [];
+    launcher.on('state', (state) => state === 'starting' && errorWhileStarting.push(launcher.lastError));
+    const second = await expectLaunchError(launcher.start());
+    expect(errorWhileStarting).toEqual([null]);
+    expect(second.problem?.kind).toBe('gpu');
+    expect(second.message).toContain('Torch not compiled with CUDA enabled');
+    expect(second.message).toContain('fake run 2 mode no-cuda');
+    expect(second.message).not.toContain('fake run 1');
+    expect(second.message).not.toContain("No module named 'yaml'");
+    expect(launcher.logTail().some((l) => l.text.includes('fake run 1'))).toBe(false);
+  });
+});
+
+describe('ComfyLauncher: taking over a running ComfyUI', () => {
+  it('follows a ComfyUI started by another launcher by pid, reads its output files, and stops its tree', async () => {
+    const { fake, launcher: first } = await setup(
+      { FAKE_PLAN: 'ready', FAKE_CHILD: '1', FAKE_TICK: '0.05' },
+      { killOnParentExit: false },
+    );
+    const spawned = nextEvent<[RunInfo]>(first, 'spawned');
+    const info = await first.start();
+    const [run] = await spawned;
+    expect(run).toMatchObject({
+      pid: info.pid,
+      port: info.port,
+      adopted: false,
+      mainPy: expect.stringMatching(/main\.py$/),
+    });
+
+    const second = new ComfyLauncher({
+      comfyDir: fake.comfyDir,
+      outputDir: fake.outputDir,
+      inputDir: fake.inputDir,
+      logDir: fake.logDir,
+      alivePollMs: 50,
+    });
+    cleanups.push(() => second.stop());
+    const lines: string[] = [];
+    second.on('log', (l) => lines.push(l.text));
+    const ticked = nextEvent<[LogLine]>(second, 'log', (l) => /\d+\/100 \[/.test(l.text));
+    const adopted = await second.adopt({ pid: run.pid, port: run.port, files: run.files, startedAt: run.startedAt });
+    expect(adopted).toMatchObject({ via: 'adopted', pid: info.pid, port: info.port });
+    expect(second.state).toBe('running');
+    expect(second.current).toMatchObject({ pid: info.pid, adopted: true });
+    await ticked; // its progress lines keep coming from the file
+    expect(lines).toContain('ComfyUI version: 0.3.64'); // what it printed before is read back
+
+    const grandchild = fake.childPid(1);
+    await second.stop();
+    expect(second.state).toBe('stopped');
+    expect(isAlive(info.pid)).toBe(false);
+    await until(() => !isAlive(grandchild));
+    expect(isAlive(grandchild)).toBe(false);
+    expect(fake.runs()).toBe(1);
+  });
+
+  it('a taken-over ComfyUI that dies is a crash: restarted as a new run', async () => {
+    const { fake, launcher: first } = await setup({ FAKE_PLAN: 'ready' }, { killOnParentExit: false });
+    const spawned = nextEvent<[RunInfo]>(first, 'spawned');
+    await first.start();
+    const [run] = await spawned;
+    const second = new ComfyLauncher({
+      comfyDir: fake.comfyDir,
+      outputDir: fake.outputDir,
+      inputDir: fake.inputDir,
+      logDir: fake.logDir,
+      alivePollMs: 50,
+      pollIntervalMs: 0,
+      restart: { baseDelayMs: 1 },
+    });
+    cleanups.push(() => second.stop());
+    await second.adopt({ pid: run.pid, port: run.port, files: run.files, startedAt: run.startedAt });
+    const crashed = nextEvent<[CrashInfo]>(second, 'crash');
+    const readyAgain = nextEvent<[ReadyInfo]>(second, 'ready');
+    process.kill(run.pid, 'SIGKILL');
+    const [crash] = await crashed;
+    expect(crash).toMatchObject({ code: null, signal: null, willRestart: true, attempt: 1, pid: run.pid });
+    const [again] = await readyAgain;
+    expect(again.via).toBe('log');
+    expect(again.pid).not.toBe(run.pid);
+    expect(fake.runs()).toBe(2);
   });
 });
 
