@@ -5,59 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect } from 'vitest';
-import type { Core } from '@core/app';
-import type { BackendStatus } from '@core/comfy/backends/backend';
 import type { HealthSummary } from '@shared/api/health';
-import { test } from '@test/helpers/fixtures';
-import { isAlive, makeFakeInstall, type FakeInstall } from './supervisor-helpers';
+import { isAlive } from './supervisor-helpers';
 import { until } from '../backends/helpers';
+import { it, launched, recordStatuses } from './launch-fixtures';
 
 const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
-
-const it = test.extend<{
-  /** The stand-in ComfyUI install (removed after the test). */
-  install: FakeInstall;
-  /**
-   * A core (not started) on the test's data dir whose launcher runs `install` on the port of `comfy` with the
-   * stand-in's FAKE_PLAN `plan`; stopped after the test.
-   */
-  launchCore: (env: Record<string, string>, plan?: string) => Core;
-}>({
-  install: async ({ defer }, use) => {
-    const install = await makeFakeInstall();
-    defer(() => install.cleanup());
-    await use(install);
-  },
-  // `install` too: set up before any core, so that it is removed after the cores stopped.
-  launchCore: async ({ comfy, install: _install, dataDir, makeCore }, use) =>
-    use((env, plan = 'ready') =>
-      makeCore({
-        dataDir,
-        env,
-        comfy: {
-          launcher: {
-            port: comfy.port,
-            pollIntervalMs: 0,
-            env: { FAKE_PLAN: plan },
-            restart: { baseDelayMs: 1, maxAttempts: 3 },
-            stopGraceMs: 5000,
-          },
-          backend: { socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 5 } },
-        },
-      }),
-    ),
-});
-
-const launched = (core: Core) => core.comfy.summaries().find((b) => b.kind === 'launched');
-
-/** Every status the launched backend goes through, in order. */
-function recordStatuses(core: Core): BackendStatus[] {
-  const seen: BackendStatus[] = [];
-  core.comfy.on('status', (id, status) => {
-    if (core.store.backends.get(id)?.kind === 'launched') seen.push(status);
-  });
-  return seen;
-}
 
 describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
   it('becomes an idle backend once ready, follows a crash and the restart, and stops with the core', async ({
