@@ -103,3 +103,10 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Wait (bounded) until a signalled process is gone: its exit is the OS's business, seen only by asking. */
+export async function reaped(pid: number, limitMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return !isAlive(pid);
+}
