@@ -14,19 +14,6 @@ interface QueueView {
   pending: QueueEntry[];
 }
 
-/** Delete the prompt if it waits, interrupt it if it runs; `queue` is a fresh view of ComfyUI's queue. */
-export async function removeFromQueue(client: ComfyClient, promptId: string, queue: QueueView): Promise<Removal> {
-  if (queue.pending.some((e) => e.promptId === promptId)) {
-    await client.deletePending([promptId]);
-    return 'deleted';
-  }
-  if (queue.running.some((e) => e.promptId === promptId)) {
-    const r = await client.interrupt(promptId);
-    return r.sent ? 'interrupting' : 'not-found';
-  }
-  return 'not-found';
-}
-
 /** Prompts to take out of ComfyUI's queue as soon as it answers. */
 export class AbandonedPrompts {
   private readonly ids = new Set<string>();
@@ -58,19 +45,37 @@ export class AbandonedPrompts {
     }
   }
 
-  /** ComfyUI answered with this queue: take every remembered prompt out of it; what is done is forgotten. */
+  /**
+   * ComfyUI answered with this queue: the remembered prompts waiting there are deleted first (so none of them
+   * starts when a running one is interrupted), then the queue is read again and those running are interrupted.
+   * Prompts no longer in the queue are forgotten; one that slipped from waiting to running meanwhile is kept for
+   * the next sweep.
+   */
   async sweep(queue: QueueView): Promise<Map<string, Removal>> {
     const done = new Map<string, Removal>();
-    for (const promptId of [...this.ids]) {
-      try {
-        const removal = await removeFromQueue(this.client, promptId, queue);
-        this.ids.delete(promptId);
-        done.set(promptId, removal);
-        if (removal !== 'not-found') this.log.info('took an abandoned prompt out of the queue', { promptId, removal });
-      } catch (err) {
-        this.log.debug('could not take a prompt out of the queue yet', { promptId, error: String(err) });
-        break; // ComfyUI stopped answering: the next sweep tries again
+    try {
+      const waiting = queue.pending.filter((e) => this.ids.has(e.promptId)).map((e) => e.promptId);
+      let now = queue;
+      if (waiting.length > 0) {
+        await this.client.deletePending(waiting);
+        now = await this.client.getQueue();
       }
+      const stillThere = new Set([...now.running, ...now.pending].map((e) => e.promptId));
+      for (const id of waiting) if (!stillThere.has(id)) done.set(id, 'deleted');
+      for (const e of now.running) {
+        if (!this.ids.has(e.promptId)) continue;
+        done.set(e.promptId, (await this.client.interrupt(e.promptId)).sent ? 'interrupting' : 'not-found');
+      }
+      for (const id of [...this.ids]) {
+        if (!done.has(id) && !stillThere.has(id)) done.set(id, 'not-found');
+        if (done.has(id)) this.ids.delete(id);
+      }
+    } catch (err) {
+      this.log.debug('could not take prompts out of the queue yet', { error: String(err) });
+      return done; // ComfyUI stopped answering: the next sweep tries again
+    }
+    for (const [promptId, removal] of done) {
+      if (removal !== 'not-found') this.log.info('took an abandoned prompt out of the queue', { promptId, removal });
     }
     return done;
   }
