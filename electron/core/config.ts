@@ -38,7 +38,8 @@ export const ConfigSchema = z
         /** Extra command line flags for the launched ComfyUI (before the ones set in the app's settings). */
         extraArgs: z
           .array(z.string().min(1).max(500), {
-            error: 'a list of flags, e.g. ["--lowvram"] (in COMFYDESK_COMFY_ARGS: flags separated by spaces, every quote closed)',
+            error:
+              'a list of flags, e.g. ["--lowvram"] (in COMFYDESK_COMFY_ARGS: flags separated by spaces, every quote closed)',
           })
           .max(64)
           .refine((args) => reservedIn(args).length === 0, {

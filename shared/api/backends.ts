@@ -47,9 +47,7 @@ export const LauncherStatusSchema = z.object({
   /** How the last run ended unexpectedly. */
   exit: z.object({ code: z.number().int().nullable(), signal: z.string().nullable() }).nullable(),
   /** The restart under way (inMs null) or scheduled after a crash. */
-  restart: z
-    .object({ attempt: z.number().int(), of: z.number().int(), inMs: z.number().int().nullable() })
-    .nullable(),
+  restart: z.object({ attempt: z.number().int(), of: z.number().int(), inMs: z.number().int().nullable() }).nullable(),
   /** It crashed and the launcher gave up restarting it. */
   gaveUp: z.boolean(),
   problem: StartupProblemSchema.nullable(),

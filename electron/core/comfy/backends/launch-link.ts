@@ -58,6 +58,8 @@ export class LaunchLink {
   readonly launched: LaunchedComfy;
   /** The backend record of the launched ComfyUI, once known. */
   private id: string | null;
+  /** Why the launcher gave up on it, until the 'crashed' state that follows has been told. */
+  private gaveUp: string | null = null;
 
   constructor(
     private readonly h: LaunchLinkHost,
@@ -81,6 +83,11 @@ export class LaunchLink {
       // A failed start: no longer booting, unless a restart is scheduled.
       else if (state === 'crashed') queueMicrotask(() => this.launched.active || b?.markStarting(false));
       h.status(this.status());
+      // Given up (said by the crash just before): its jobs will not come back there; they run elsewhere (once) or
+      // end with the reason. Told once the state says so, so nobody takes it for still starting.
+      const gone = this.gaveUp;
+      this.gaveUp = null;
+      if (state === 'crashed' && gone && this.id) h.gone(this.id, gone);
       h.changed();
     });
     this.launched.on('crash', (info) => {
@@ -91,8 +98,7 @@ export class LaunchLink {
         attempt: info.attempt,
       });
       this.backend()?.markStarting(info.willRestart);
-      // Given up: its jobs will not come back there; they run elsewhere (once) or end with the reason.
-      if (!info.willRestart && this.id) h.gone(this.id, gaveUpReason(info));
+      this.gaveUp = info.willRestart ? null : gaveUpReason(info);
       h.changed();
     });
     this.launched.on('ready', (info) => this.onReady(info));
@@ -122,7 +128,9 @@ export class LaunchLink {
     this.launched.configure(next);
     const asked = next.autoLaunch && !!next.launchPath && (!before.autoLaunch || before.launchPath !== next.launchPath);
     if (asked && this.h.started() && !this.launched.active && !this.h.anyOnline()) {
-      this.launched.start().catch((err: unknown) => this.h.log.warn('launching ComfyUI failed', { error: String(err) }));
+      this.launched
+        .start()
+        .catch((err: unknown) => this.h.log.warn('launching ComfyUI failed', { error: String(err) }));
     }
   }
 

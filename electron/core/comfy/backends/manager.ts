@@ -85,9 +85,9 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (this.started) return;
     this.started = true;
     for (const record of this.o.records.list()) if (record.enabled) this.startLive(record);
-    this.discovery = this.link.reclaimThenLaunch(() => this.discover()).catch((err: unknown) =>
-      this.log.warn('looking for a running ComfyUI failed', { error: err }),
-    );
+    this.discovery = this.link
+      .reclaimThenLaunch(() => this.discover())
+      .catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
   }
 
   /** Disconnect every backend and stop the launched ComfyUI. */

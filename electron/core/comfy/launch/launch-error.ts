@@ -36,7 +36,13 @@ export class LaunchError extends Error {
   private static compose(summary: string, tail: LogLine[], problem?: StartupProblem): string {
     const parts = [summary];
     if (problem) parts.push(`${problem.problem}\nFix: ${problem.fix}`);
-    if (tail.length > 0) parts.push(`Last output:\n${tail.slice(-20).map((l) => `  ${l.text}`).join('\n')}`);
+    if (tail.length > 0)
+      parts.push(
+        `Last output:\n${tail
+          .slice(-20)
+          .map((l) => `  ${l.text}`)
+          .join('\n')}`,
+      );
     return parts.join('\n');
   }
 }

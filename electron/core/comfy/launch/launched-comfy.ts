@@ -180,7 +180,8 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
     }
     records.clear();
     if (outcome.kind !== 'stopped') {
-      if (outcome.kind === 'gone') this.opts.logger.info('the recorded ComfyUI is not taken over', { why: outcome.why });
+      if (outcome.kind === 'gone')
+        this.opts.logger.info('the recorded ComfyUI is not taken over', { why: outcome.why });
       return 'none';
     }
     this.mark(`── ComfyDesk: stopped the ComfyUI left by the previous session (pid ${record.pid}): ${outcome.why} ──`);

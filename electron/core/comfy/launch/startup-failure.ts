@@ -27,7 +27,8 @@ const MISSING_MODULE = /No module named '([^']+)'/;
 const TORCH_NO_CUDA = /Torch not compiled with CUDA enabled/i;
 const NO_GPU =
   /Found no NVIDIA driver|No CUDA GPUs are available|CUDA driver version is insufficient|no CUDA-capable device is detected/i;
-const GPU_TOO_NEW = /no kernel image is available for execution on the device|not compatible with the current PyTorch installation/i;
+const GPU_TOO_NEW =
+  /no kernel image is available for execution on the device|not compatible with the current PyTorch installation/i;
 
 const PYTORCH_CUDA = 'https://download.pytorch.org/whl/cu128';
 const PYTORCH_ROCM = 'https://download.pytorch.org/whl/rocm6.4';

@@ -316,8 +316,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
         readyTimeoutMs: this.opts.readyTimeoutMs ?? 180_000,
         pollIntervalMs: this.opts.pollIntervalMs ?? 1000,
         probe:
-          this.opts.probeReady ??
-          (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui'),
+          this.opts.probeReady ?? (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui'),
         clock: this.clock,
         killer: this.killer,
         killOnParentExit: this.opts.killOnParentExit !== false,
