@@ -178,7 +178,8 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
         await stopTree(record.pid);
       }
     }
-    records.clear();
+    // Forgotten, unless a start that came meanwhile already recorded its own process.
+    if (records.get()?.pid === record.pid) records.clear();
     if (outcome.kind !== 'stopped') {
       if (outcome.kind === 'gone')
         this.opts.logger.info('the recorded ComfyUI is not taken over', { why: outcome.why });
