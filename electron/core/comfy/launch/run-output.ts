@@ -74,11 +74,15 @@ export class OutputFollower {
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
 
-  /** `fromEnd`: start this many bytes before the current end (the tail of an adopted run); default from the start. */
+  /**
+   * `fromEnd`: start this many bytes before the current end (the tail of an adopted run); default from the start.
+   * `maxBytes`: a file read to its end past this size is emptied (ComfyUI appends, so it goes on writing at the
+   * new end): weeks of progress bars must not fill the disk.
+   */
   constructor(
     files: RunLogFiles,
     private readonly onLine: (line: LogLine) => void,
-    private readonly opts: { fromEnd?: number; pollMs?: number } = {},
+    private readonly opts: { fromEnd?: number; pollMs?: number; maxBytes?: number } = {},
   ) {
     this.followed = (['stdout', 'stderr'] as const).map((stream) => this.entry(files[stream], stream));
   }
@@ -167,6 +171,12 @@ export class OutputFollower {
       }
     } finally {
       await handle.close();
+    }
+    if (f.position > (this.opts.maxBytes ?? 32 * 1024 * 1024) && !this.stopped) {
+      await fsp.truncate(f.path, 0).then(
+        () => (f.position = 0),
+        () => undefined, // kept as it is; tried again after the next read
+      );
     }
   }
 }
