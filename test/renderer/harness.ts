@@ -12,8 +12,8 @@ import type { Core } from '@core/app';
 import { nullLogger } from '@core/log';
 import { startServer, type RunningServer } from '@core/server/server';
 import { WorkflowRegistry } from '@core/workflows/registry';
-import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
-import { healthUntil, testCore } from '../helpers/core';
+import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '../fakes/comfyui';
+import { healthUntil, testCore, type TestCoreOptions } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../core/workflows/helpers';
 
@@ -77,6 +77,10 @@ export interface UiOptions {
   /** Without a fake ComfyUI (the gallery benchmark needs none). */
   noComfy?: boolean;
   viewport?: { width: number; height: number };
+  /** The fake ComfyUI's options (default: every bundled workflow's files listed, no step delay). */
+  comfy?: FakeComfyOptions;
+  /** More core options (e.g. the model catalogue and the downloader's tuning). */
+  core?: Partial<TestCoreOptions>;
 }
 
 /** Resolves once the app can be opened and, unless `noComfy`, the fake ComfyUI is online. */
@@ -86,11 +90,14 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const rendererDir = await buildRenderer(join(dirs.make('comfydesk-ui-build-'), 'renderer'));
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
+  const fake = await startFakeComfy(
+    options.comfy ?? { models: modelListsFor(registry.list()), script: { msPerStep: 0 } },
+  );
   const core = testCore({
     dataDir,
     env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url },
     workflowsDir: BUNDLED_DIR,
+    ...options.core,
   });
   await core.start();
   // The fake ComfyUI counts as a backend once it answered.

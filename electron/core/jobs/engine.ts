@@ -148,6 +148,7 @@ export class JobEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
     if (this.o.backends.onGone) this.unsubscribe.push(this.o.backends.onGone((id, why) => this.backendGone(id, why)));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));

@@ -24,7 +24,7 @@ export class LaunchError extends Error {
     readonly exit?: { code: number | null; signal: NodeJS.Signals | null },
     readonly problem?: StartupProblem,
   ) {
-    super(LaunchError.compose(summary, logTail, problem));
+    super(LaunchError.compose(kind, summary, logTail, problem));
   }
 
   /** The same failure with its recognised problem attached. */
@@ -33,9 +33,11 @@ export class LaunchError extends Error {
     return new LaunchError(this.kind, this.summary, this.logTail, this.exit, problem);
   }
 
-  private static compose(summary: string, tail: LogLine[], problem?: StartupProblem): string {
+  private static compose(kind: LaunchErrorKind, summary: string, tail: LogLine[], problem?: StartupProblem): string {
     const parts = [summary];
     if (problem) parts.push(`${problem.problem}\nFix: ${problem.fix}`);
+    else if (kind === 'exited-before-ready' && tail.length > 0)
+      parts.push('Its last output lines are below: fix what they report, then start it again.');
     if (tail.length > 0)
       parts.push(
         `Last output:\n${tail

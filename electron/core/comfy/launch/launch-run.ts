@@ -9,6 +9,7 @@ import type { Clock, ClockTimer } from '@core/clock';
 import { LaunchError } from './launch-error';
 import type { LogLine } from './log-tail';
 import { READY_LINE } from './launch-args';
+import { spawnFailedSummary } from './launch-hints';
 import { closeRunFds, createRunLogs, OutputFollower, type RunLogFiles } from './run-output';
 import { spawnDetached, type TreeKiller } from './process-tree';
 import { isProcessAlive } from './process-info';
@@ -199,9 +200,7 @@ export async function spawnRun(o: SpawnRunOptions): Promise<SpawnedRun> {
       finalized = true;
       follower.stop();
       resolveExited(exitInfo);
-      settle(() =>
-        reject(new LaunchError('spawn-failed', `Could not start ${o.python.command}: ${err.message}`, o.tail())),
-      );
+      settle(() => reject(new LaunchError('spawn-failed', spawnFailedSummary(o.python.command, err), o.tail())));
     });
     child.on('exit', (code, signal) => {
       exitInfo = { code, signal };

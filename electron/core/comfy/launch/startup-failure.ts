@@ -122,7 +122,7 @@ export function diagnoseStartup(tail: readonly LogLine[], ctx: StartupContext): 
       kind: 'port-taken',
       problem: `Port ${ctx.port} is already in use by another program (perhaps another ComfyUI).`,
       fix: ctx.fixedPort
-        ? `Stop the program using port ${ctx.port}, or choose another port (comfy.launchPort in config.json, COMFYDESK_COMFY_PORT), or leave it unset so ComfyDesk picks a free one.`
+        ? `Stop the program using port ${ctx.port} (if it is a ComfyUI you started yourself, add its address in Settings → ComfyUI instead of launching a second one), or choose another port (comfy.launchPort in config.json, COMFYDESK_COMFY_PORT), or leave it unset so ComfyDesk picks a free one.`
         : 'Start it again: ComfyDesk picks another free port.',
     };
   }

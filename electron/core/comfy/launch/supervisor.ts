@@ -19,6 +19,7 @@ import { nullLogger, type Logger } from '@core/log';
 import { LaunchError } from './launch-error';
 import { LogTail, type LogLine } from './log-tail';
 import { buildLaunchArgs, PORT_IN_USE } from './launch-args';
+import { noPythonSummary, notFoundSummary } from './launch-hints';
 import type {
   CrashInfo,
   LauncherEvents,
@@ -255,19 +256,13 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       const where = this.opts.comfyDir
         ? `in ${this.opts.comfyDir}`
         : `in any of: ${(this.opts.searchPlaces ?? []).join(', ') || '(no places given)'}`;
-      throw new LaunchError(
-        'not-found',
-        `No ComfyUI found ${where} (looked for main.py, or ComfyUI/main.py with python_embeded).`,
-      );
+      throw new LaunchError('not-found', notFoundSummary(where));
     }
     const python: PythonChoice | null = this.opts.python
       ? { command: this.opts.python, kind: 'system' }
       : await choosePython(install, env);
     if (!python) {
-      throw new LaunchError(
-        'no-python',
-        `No Python found for ${install.comfyDir}: no venv/.venv, no python_embeded, and no python3/python on PATH.`,
-      );
+      throw new LaunchError('no-python', noPythonSummary(install.comfyDir));
     }
     this.resolved = { install, python };
     return this.resolved;

@@ -6,7 +6,7 @@
  * server in a child process; ComfyUI is the stand-in main.py (ComfyUI's lines, the ready line on stderr for the
  * --port it is given, progress lines like tqdm's) with the fake ComfyUI answering the API on that port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +18,11 @@ import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
 import type { Core } from '@core/app';
 import { repoPath } from '@test/helpers/repo';
 import { until } from '../backends/helpers';
-import { isAlive, reaped } from './supervisor-helpers';
+import { isAlive, reaped, systemPython } from './supervisor-helpers';
 import { it, launched } from './launch-fixtures';
 
-const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
+/** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
+const hasPython = systemPython() !== null;
 
 interface Headless {
   child: ChildProcess;

@@ -3,13 +3,14 @@
  * how a run ended, the restart count and when, giving up; a failed start's own output and its fix; runs marked in
  * the log; and a ComfyUI address the user removed not holding back the auto launch.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect } from 'vitest';
 import type { LauncherStatus } from '@shared/api/backends';
 import { until } from '../backends/helpers';
 import { it, launched } from './launch-fixtures';
+import { systemPython } from './supervisor-helpers';
 
-const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
+/** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
+const hasPython = systemPython() !== null;
 
 describe.skipIf(!hasPython)('the launched ComfyUI: status and log', () => {
   it('a crash says how it ended, "restart n of m in t", then "gave up after m restarts", with that run’s last lines', async ({

@@ -3,7 +3,6 @@
  * does (its output lines as in comfyui-api.md §5–6), in a plain checkout run by the system python, a checkout
  * with its own venv, and the portable build's layout with its embedded python.
  */
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,9 +10,10 @@ import { ComfyLauncher, type LauncherOptions } from '@core/comfy/launch/supervis
 import { LaunchError } from '@core/comfy/launch/launch-error';
 import { diagnoseStartup, pipCommand } from '@core/comfy/launch/startup-failure';
 import type { LogLine } from '@core/comfy/launch/log-tail';
-import { makeFakeInstall } from './supervisor-helpers';
+import { makeFakeInstall, systemPython } from './supervisor-helpers';
 
-const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
+/** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
+const hasPython = systemPython() !== null;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
