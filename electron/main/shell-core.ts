@@ -11,7 +11,14 @@ export type ShellCore = Pick<Core, 'api' | 'events' | 'healthSummary' | 'config'
 
 /** Method names the tray and quit sequence call (bot/comfy/queue methods are contributed by their capabilities). */
 export type ShellMethod =
-  'bot.start' | 'bot.stop' | 'queue.pause' | 'health.run' | 'comfy.start' | 'comfy.stop' | 'updates.restart';
+  | 'bot.start'
+  | 'bot.stop'
+  | 'queue.pause'
+  | 'health.run'
+  | 'comfy.start'
+  | 'comfy.stop'
+  | 'updates.restart'
+  | 'downloads.list';
 
 export function callCore(core: Pick<Core, 'api'>, method: ShellMethod, input: unknown = {}): Promise<CallResult> {
   return core.api.dispatch(method, input, { caller: 'desktop' });
