@@ -21,7 +21,8 @@ Usage: npm run serve -- [options]
   -h, --help        this text
 
 Environment: COMFYDESK_DATA_DIR, COMFYDESK_LIBRARY_DIR, COMFYDESK_HOST, COMFYDESK_PORT, COMFYDESK_COMFY_URLS,
-COMFYDESK_COMFY_PATH, COMFYDESK_LOG_LEVEL, COMFYDESK_DISCORD_TOKEN.`;
+COMFYDESK_COMFY_PATH, COMFYDESK_COMFY_AUTOLAUNCH, COMFYDESK_COMFY_ARGS (extra flags for the launched ComfyUI),
+COMFYDESK_COMFY_PORT (its fixed port), COMFYDESK_LOG_LEVEL, COMFYDESK_DISCORD_TOKEN.`;
 
 function rendererDir(): string | null {
   const candidates = [

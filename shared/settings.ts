@@ -32,6 +32,12 @@ export const QueueSettingsSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(10),
+  /**
+   * How long jobs on a ComfyUI that stopped answering wait for it (seconds). Past that it counts as gone: its
+   * jobs run once on another ComfyUI that can take them, or fail saying why. A launched ComfyUI the launcher
+   * gave up restarting is gone at once.
+   */
+  unreachableSeconds: z.number().int().min(5).max(3600).default(120),
 });
 
 export const DefaultsSettingsSchema = z.object({

@@ -44,7 +44,7 @@ import type { DownloadManager } from './models/downloads';
 import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
-import { removedBackendUrls } from './store/backends-repo';
+import { launchRecordStore, removedBackendUrls } from './store/backends-repo';
 import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
@@ -163,6 +163,7 @@ export function createCore(options: CoreOptions): Core {
   const comfy = new BackendManager({
     records: store.backends,
     removed: removedBackendUrls(store.settings),
+    launchRecords: launchRecordStore(store.settings),
     settings: () => store.settings.get(),
     events,
     config: config.comfy,

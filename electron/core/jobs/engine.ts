@@ -29,6 +29,7 @@ import type { QueuePlan } from './queue-plan';
 import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
 import { WaitBook, type WaitInfo } from './waiting';
+import { releaseJobsOfGoneBackend, UnreachableWatch } from './backend-gone';
 import {
   prepareNewJob,
   rerunRequest,
@@ -65,11 +66,12 @@ export class JobEngine {
   private readonly waits = new WaitBook();
   /** How long jobs take (GPU time of recent runs), for wait estimates. */
   readonly estimator: DurationEstimator;
-  private deadlineTimer: ClockTimer | null = null;
   private readonly view: QueueView;
   private readonly lastServed = new Map<string, number>();
   private serveSeq = 0;
   private readonly feed: ProgressFeed;
+  /** Backends holding jobs that have stopped answering, timed against `queue.unreachableSeconds`. */
+  private readonly unreachable: UnreachableWatch;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -122,6 +124,11 @@ export class JobEngine {
       retryLater: () => this.retryLater(),
       replan: () => this.replan(),
     });
+    this.unreachable = new UnreachableWatch({
+      ...{ clock: o.clock, backends: o.backends, underway: this.underway },
+      limitMs: () => o.store.settings.get().queue.unreachableSeconds * 1000,
+      gone: (id, reason) => this.backendGone(id, reason),
+    });
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -143,6 +150,7 @@ export class JobEngine {
     this.started = true;
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
+    if (this.o.backends.onGone) this.unsubscribe.push(this.o.backends.onGone((id, why) => this.backendGone(id, why)));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
     this.queued.clear();
     this.underway.clear();
@@ -155,10 +163,10 @@ export class JobEngine {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
+    this.unreachable.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
+    this.waits.stopTimer(this.o.clock);
   }
 
   // ------------------------------------------------------------------------------------------- requests
@@ -339,8 +347,23 @@ export class JobEngine {
     }
     if (recheck.length > 0) this.recheckModels(recheck);
     this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
+    this.unreachable.check();
     this.replan();
     this.feed.scheduleStandings(() => this.plan());
+  }
+
+  /** A backend will not come back: its jobs run elsewhere (once) or fail with `reason` (backend-gone.ts). */
+  backendGone(backendId: string, reason: string): void {
+    if (!this.started) return;
+    const { store, workflows, backends } = this.o;
+    releaseJobsOfGoneBackend(backendId, reason, {
+      ...{ store, workflows, backends, underway: this.underway, log: this.log, pump: () => this.pump() },
+      ...{
+        release: (id, b) => this.runs.release(id, b),
+        changed: (j) => this.changed(j),
+        end: (...a) => this.end(...a),
+      },
+    });
   }
 
   /** Read model folders again (a file may have been added by hand); the next round sees the answer. */
@@ -354,18 +377,7 @@ export class JobEngine {
   private endOverdue(limitMs: number, now: number): void {
     for (const { jobId, error } of this.waits.overdue(now, limitMs))
       this.end(jobId, 'failed', error, 'waited too long', ['queued'], { hint: FAILURE_HINTS.noComfy });
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
-    const next = this.waits.nextDeadline(limitMs);
-    if (next !== null) {
-      this.deadlineTimer = this.o.clock.setTimeout(
-        () => {
-          this.deadlineTimer = null;
-          this.pump();
-        },
-        Math.max(0, next - now),
-      );
-    }
+    this.waits.timeNextDeadline(this.o.clock, now, limitMs, () => this.pump());
   }
 
   private retryLater(): void {
@@ -388,10 +400,7 @@ export class JobEngine {
     let job: Job;
     try {
       const patch = { ...(error !== null ? { error } : {}), ...(more.hint ? { errorHint: more.hint } : {}) };
-      job = this.o.store.jobs.transition(jobId, status, patch, {
-        reason,
-        ...(from ? { from } : {}),
-      });
+      job = this.o.store.jobs.transition(jobId, status, patch, { reason, ...(from ? { from } : {}) });
     } catch (err) {
       if (!(err instanceof JobEndedError)) this.log.debug('end skipped', { job: jobId, error: (err as Error).message });
       return null;
@@ -405,18 +414,12 @@ export class JobEngine {
 
   /** Keep the in-memory queue in step with a job's state. */
   private track(job: Job): void {
-    if (job.status === 'queued') {
-      this.queued.set(job);
-      this.underway.delete(job.id);
-    } else if (ACTIVE_STATUSES.includes(job.status)) {
-      this.underway.set(job.id, job);
-      this.queued.delete(job);
-      this.waits.forget(job.id);
-    } else {
-      this.queued.delete(job);
-      this.underway.delete(job.id);
-      this.waits.forget(job.id);
-    }
+    const queued = job.status === 'queued';
+    if (queued) this.queued.set(job);
+    else this.queued.delete(job);
+    if (!queued && ACTIVE_STATUSES.includes(job.status)) this.underway.set(job.id, job);
+    else this.underway.delete(job.id);
+    if (!queued) this.waits.forget(job.id);
   }
 
   private changed(job: Job): void {
@@ -431,8 +434,6 @@ export class JobEngine {
     if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
     return job;
   }
-
-  // ------------------------------------------------------------------------------------------- recovery
 
   /** Jobs a previous run left on ComfyUI (see recovery.ts). */
   private recover(): void {
