@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
+import { dataEvents, dataMethods } from './api/data';
 import { botEvents, botMethods } from './api/bot';
 import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
@@ -34,6 +35,7 @@ export const methods = {
   ...discordMethods,
   ...modelsMethods,
   ...setupMethods,
+  ...dataMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -47,6 +49,7 @@ export const events = {
   ...botEvents,
   ...modelsEvents,
   ...setupEvents,
+  ...dataEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -9,6 +9,7 @@ import type { HealthSummary } from '@shared/api/health';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
+import { dataHandlers } from './api/data-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
 import { ownerPerson, resolvePerson } from './access/person';
@@ -29,6 +30,7 @@ import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { DataService, type DataHost } from './data/service';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
 import { comfyHealthChecks } from './health/comfy-checks';
 import { discordHealthChecks } from './health/discord-checks';
@@ -66,7 +68,14 @@ export interface CoreOptions {
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
   models?: Partial<ModelDownloadsOptions>;
+  /** The host running this core (host.ts): restoring a backup replaces the database, so it restarts the core. */
+  dataHost?: DataHost;
 }
+
+/** The database file in a data dir. */
+export const databaseFile = (dataDir: string): string => join(dataDir, 'comfydesk.db');
+/** Where backups of it go. */
+export const backupsDir = (dataDir: string): string => join(dataDir, 'backups');
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
 function bindBot(bot: DiscordBot): BotControl {
@@ -122,6 +131,8 @@ export interface Core {
   readonly bot: DiscordBot;
   /** Model downloads into the backends' model folders. */
   readonly downloads: DownloadManager;
+  /** Backups, the settings export and import, library retention, the orphan scan. */
+  readonly data: DataService;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -133,7 +144,7 @@ export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? nullLogger;
   mkdirSync(config.dataDir, { recursive: true });
   mkdirSync(config.libraryDir, { recursive: true });
-  const store = openStore(join(config.dataDir, 'comfydesk.db'), clock);
+  const store = openStore(databaseFile(config.dataDir), clock);
   const events = new EventBus(logger.child('events'));
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
@@ -168,6 +179,20 @@ export function createCore(options: CoreOptions): Core {
     { store, events, secrets, comfy, workflows, clock, logger },
   );
   const { downloads } = models;
+
+  const data = new DataService({
+    store,
+    library,
+    workflows,
+    events,
+    secrets,
+    clock,
+    logger,
+    backupsDir: backupsDir(config.dataDir),
+    dataDir: config.dataDir,
+    appVersion: APP_VERSION,
+    host: options.dataHost,
+  });
 
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
@@ -261,6 +286,7 @@ export function createCore(options: CoreOptions): Core {
           requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
         ),
     }),
+    ...dataHandlers({ data }),
     ...healthHandlers({
       summary: healthSummary,
       run: (input) =>
@@ -314,6 +340,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     downloads,
+    data,
     healthSummary,
     start() {
       if (starting) return starting;
@@ -325,6 +352,7 @@ export function createCore(options: CoreOptions): Core {
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
+        data.start();
         void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) =>
           logger.warn('could not prune the Discord fit cache', { error: err }),
         );
@@ -350,6 +378,7 @@ export function createCore(options: CoreOptions): Core {
         if (!wasStarted) {
           await downloads.stop();
           await bot.dispose();
+          await data.stop();
           await library.stop();
           store.close();
           return;
@@ -361,6 +390,7 @@ export function createCore(options: CoreOptions): Core {
         clock.clearTimeout(summaryTimer ?? undefined);
         summaryTimer = null;
         await comfy.stop();
+        await data.stop();
         await library.stop();
         store.close();
       })();

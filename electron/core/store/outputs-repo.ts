@@ -109,9 +109,37 @@ export class OutputsRepo {
     return found;
   }
 
-  /** Remove several rows in one transaction; returns the ones that existed (for file clean-up). */
-  removeMany(ids: readonly number[]): Output[] {
-    return this.db.transaction(() => ids.map((id) => this.remove(id)).filter((o): o is Output => o !== null))();
+  /**
+   * Remove several rows in one transaction; returns the ones that existed (for file clean-up). Their files (and
+   * the `extraPaths` of each, its thumbnail) go into the trash in the same transaction: the caller unlinks them and
+   * calls `untrash`; what a crash leaves there is finished at the next start.
+   */
+  removeMany(ids: readonly number[], extraPaths: (o: Output) => (string | null)[] = () => []): Output[] {
+    return this.db.transaction(() => {
+      const removed = ids.map((id) => this.remove(id)).filter((o): o is Output => o !== null);
+      const trash = this.db.prepare('INSERT OR IGNORE INTO library_trash (path, queued_at) VALUES (?, ?)');
+      const at = this.now();
+      for (const o of removed) for (const p of [o.filePath, ...extraPaths(o)]) if (p) trash.run(p, at);
+      return removed;
+    })();
+  }
+
+  /** Files whose rows were removed and that still wait to be unlinked (oldest first). */
+  trashed(limit = 1000): string[] {
+    return (
+      this.db.prepare('SELECT path FROM library_trash ORDER BY queued_at, path LIMIT ?').all(limit) as {
+        path: string;
+      }[]
+    ).map((r) => r.path);
+  }
+
+  /** These files are gone from disk: forget them. */
+  untrash(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    const stmt = this.db.prepare('DELETE FROM library_trash WHERE path = ?');
+    this.db.transaction(() => {
+      for (const p of paths) stmt.run(p);
+    })();
   }
 
   count(): number {
