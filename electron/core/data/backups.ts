@@ -54,6 +54,8 @@ export class Backups {
     readonly dir: string,
     private readonly clock: Pick<Clock, 'now'>,
     private readonly logger: Logger,
+    /** Pages copied per step (tests make it small to interleave writes with a backup). */
+    private readonly pagesPerStep = PAGES_PER_STEP,
   ) {}
 
   /** Newest first. */
@@ -137,7 +139,7 @@ export class Backups {
     const started = performance.now();
     try {
       removeDatabaseFiles(partial);
-      await db.backup(partial, { progress: () => PAGES_PER_STEP });
+      await db.backup(partial, { progress: () => this.pagesPerStep });
       // A backup of a WAL database is a WAL database: make it a single file people can copy.
       const copy = openRawDatabase(partial, { fileMustExist: true });
       try {

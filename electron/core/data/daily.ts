@@ -46,11 +46,16 @@ export class DailyTask {
     const last = this.o.last();
     const due = last === null ? 0 : last + DAY_MS - this.o.clock.now();
     const wait = Math.min(Math.max(due, minDelay), RECHECK_MS);
-    this.timer = this.o.clock.setTimeout(() => void this.tick(), wait);
+    this.timer = this.o.clock.setTimeout(() => this.tick(), wait);
     this.timer.unref?.();
   }
 
-  private async tick(): Promise<void> {
+  /** Resolves when no run is in progress (and the next check is scheduled). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  private tick(): void {
     this.timer = null;
     if (this.stopped) return;
     const last = this.o.last();
@@ -58,8 +63,11 @@ export class DailyTask {
       this.running = this.o
         .run()
         .catch((err: unknown) => this.o.logger.warn(`daily ${this.o.name} failed`, { error: err }))
-        .finally(() => (this.running = null));
-      await this.running;
+        .then(() => {
+          this.running = null;
+          this.arm(RECHECK_MS);
+        });
+      return;
     }
     this.arm(RECHECK_MS);
   }

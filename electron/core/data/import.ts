@@ -120,13 +120,18 @@ export function previewImport(
     if (t.guildId !== null && !servers.has(t.guildId))
       throw refuse(`Template "${t.name}" belongs to the server ${t.guildId}, which the file does not describe.`);
   }
+  const sorted = (c: typeof templates) => ({
+    ...c,
+    added: c.added.sort((a, b) => a.localeCompare(b)),
+    changed: c.changed.sort((a, b) => a.localeCompare(b)),
+  });
   return {
     exportedAt: file.exportedAt,
     appVersion: file.appVersion,
     settings: settingChanges(store.settings.get(), file.settings),
-    templates,
-    workflows: wfs,
-    guilds,
+    templates: sorted(templates),
+    workflows: sorted(wfs),
+    guilds: sorted(guilds),
     warnings,
   };
 }

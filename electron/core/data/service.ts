@@ -102,6 +102,11 @@ export class DataService {
     await Promise.allSettled([this.retention, this.orphans, this.backups.idle()]);
   }
 
+  /** Resolves when no daily run, backup, retention run or orphan scan is in progress. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.daily.map((t) => t.idle()), this.retention, this.orphans, this.backups.idle()]);
+  }
+
   status(): DataStatus {
     const backups = this.backups.list();
     return {
