@@ -2,7 +2,7 @@
  * Library retention: read the outputs in pages, plan once (retention-plan.ts), and either say what would go (dry
  * run) or remove exactly that in small batches — each batch checked again (a favourite made meanwhile stays),
  * its rows, files and thumbnails removed together through the library — letting the event loop run between
- * pages and batches so jobs keep flowing.
+ * pages, chunks of the plan and batches so jobs keep flowing.
  */
 import type { RetentionSummary } from '@shared/api/data';
 import type { RetentionRule } from '@shared/settings';
@@ -87,20 +87,32 @@ export async function retentionDryRun(deps: RetentionDeps, rules: readonly Reten
   );
 }
 
-/** Remove what the rules say, oldest first, in batches; returns what was removed. */
+/**
+ * Remove what the rules say, oldest first, in batches; returns what was removed. The rows of one batch go while
+ * the files of the one before are being unlinked (the trash keeps that safe across a crash).
+ */
 export async function retentionRun(deps: RetentionDeps, rules: readonly RetentionRule[]): Promise<RetentionSummary> {
   const p = await plan(deps, rules);
   const gone: RetentionRow[] = [];
   let kept = p.kept;
-  for (let i = 0; i < p.ids.length; i += BATCH) {
-    if (deps.signal?.aborted) break;
-    const batch = p.ids.slice(i, i + BATCH);
-    // Checked again now: a favourite made (or a job that took it as input) since the plan keeps it.
-    const allowed = deps.upkeep.removable(batch);
-    kept += allowed.protected;
-    const removed = await deps.library.removeMany(allowed.ids);
-    for (const id of removed) gone.push(p.byId.get(id)!);
-    await breathe();
+  let unlinking: Promise<number[]> | null = null;
+  const settle = async () => {
+    for (const id of (await unlinking) ?? []) gone.push(p.byId.get(id)!);
+    unlinking = null;
+  };
+  try {
+    for (let i = 0; i < p.ids.length && !deps.signal?.aborted; i += BATCH) {
+      // Checked again now: a favourite made (or a job that took it as input) since the plan keeps it.
+      const allowed = deps.upkeep.removable(p.ids.slice(i, i + BATCH));
+      kept += allowed.protected;
+      // removeMany removes the rows at once and then unlinks the files.
+      const next = deps.library.removeMany(allowed.ids);
+      await settle();
+      unlinking = next;
+      await breathe();
+    }
+  } finally {
+    await settle();
   }
   return summarize(rules, gone, p.ruleOf, kept, false, p.at);
 }
