@@ -42,8 +42,8 @@ function seed(h: Harness, count: number, now: number): void {
     'INSERT OR IGNORE INTO users (id, name, created_at, updated_at) VALUES (?, ?, 0, 0)',
   );
   const insertJob = h.store.db.prepare(
-    `INSERT INTO jobs (id, source, user_id, guild_id, workflow, params, status, created_at, ended_at, updated_at)
-     VALUES (?, 'discord', ?, ?, 'sdxl-txt2img', '{}', 'done', ?, ?, ?)`,
+    `INSERT INTO jobs (id, number, source, user_id, guild_id, workflow, params, status, created_at, ended_at, updated_at)
+     VALUES (?, ?, 'discord', ?, ?, 'sdxl-txt2img', '{}', 'done', ?, ?, ?)`,
   );
   const insertOutput = h.store.db.prepare(
     `INSERT INTO outputs (job_id, file_path, kind, mime, width, height, bytes, thumbnail_path, favourite, user_id,
@@ -60,7 +60,7 @@ function seed(h: Harness, count: number, now: number): void {
       const guild = rand() < 0.15 ? null : guilds[Math.floor(rand() * guilds.length)]!;
       const day = dayFolder(at);
       const file = join(h.library.dir, day, `seed-${i}.png`);
-      insertJob.run(`seed-${i}`, user, guild, at, at, at);
+      insertJob.run(`seed-${i}`, i + 1, user, guild, at, at, at);
       const id = Number(
         insertOutput.run(
           `seed-${i}`,

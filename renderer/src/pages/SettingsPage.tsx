@@ -5,11 +5,12 @@ import { Tabs } from '../components/ui/Tabs';
 import { useAppStore } from '../stores/app-store';
 import { AppCard } from './settings/AppCard';
 import { BackendsCard } from './settings/BackendsCard';
+import { DataTab } from './settings/DataTab';
 import { DefaultsCard } from './settings/DefaultsCard';
 import { LaunchCard } from './settings/LaunchCard';
 import { QueueCard } from './settings/QueueCard';
 
-/** Settings in three tabs; everything saves as it changes, each card says "Saved". */
+/** Settings in four tabs; everything saves as it changes, each card says "Saved". */
 export function SettingsPage() {
   const { settings, info } = useAppStore(useShallow((s) => ({ settings: s.settings, info: s.info })));
   const [tab, setTab] = useState('comfyui');
@@ -51,6 +52,7 @@ export function SettingsPage() {
               ),
             },
             { id: 'app', label: 'App', content: <AppCard settings={settings} info={info} /> },
+            { id: 'data', label: 'Data', content: <DataTab settings={settings} /> },
           ]}
         />
       )}

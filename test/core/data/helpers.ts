@@ -41,8 +41,8 @@ export async function seedOutputs(
     const jobId = `seed-${n}`;
     store.db
       .prepare(
-        `INSERT INTO jobs (id, source, user_id, guild_id, workflow, params, prompt, status, created_at, ended_at, updated_at)
-         VALUES (?, ?, ?, ?, 'sdxl-txt2img', '{}', ?, 'done', ?, ?, ?)`,
+        `INSERT INTO jobs (id, number, source, user_id, guild_id, workflow, params, prompt, status, created_at, ended_at, updated_at)
+         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM jobs), ?, ?, ?, 'sdxl-txt2img', '{}', ?, 'done', ?, ?, ?)`,
       )
       .run(
         jobId,
