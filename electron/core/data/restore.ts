@@ -9,7 +9,7 @@ import { refusal } from '@shared/api';
 import { openRawDatabase } from '@core/store/db';
 import type { Migration } from '@core/store/migrations';
 import { removeDatabaseFiles, SIDECARS, stamp } from './backups';
-import { inspectDatabase } from './integrity';
+import { headerProblem, inspectDatabase } from './integrity';
 
 /** Where a candidate is copied and checked before it replaces the live database. */
 export const stagingFile = (dbFile: string): string => `${dbFile}.restoring`;
@@ -39,6 +39,9 @@ export function stageCandidate(
     refusal('bad_request', 'Cannot restore this file', `${name} cannot be restored: ${why}.`, 'Choose another backup.');
   if (samePath(source, dbFile)) throw refuse('it is the database ComfyDesk is using right now');
   if (!existsSync(source)) throw refuse('the file does not exist');
+  // Nothing that is not a SQLite file is copied (it could be anything, of any size).
+  const header = headerProblem(source);
+  if (header) throw refuse(header);
   const staged = stagingFile(dbFile);
   removeDatabaseFiles(staged);
   try {
