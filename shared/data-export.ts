@@ -26,6 +26,13 @@ export const ExportedTemplateSchema = z
     negative: z.string().max(2000),
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
     workflow: z.string().min(1).max(100),
+    /** Model file by the workflow's model setting, and the LoRA (absent in files from before templates had them). */
+    models: z.record(z.string().min(1).max(100), z.string().min(1).max(500)).default({}),
+    lora: z
+      .object({ name: z.string().min(1).max(500), strength: z.number().optional() })
+      .strict()
+      .nullable()
+      .default(null),
     createdAt: z.number().int().nonnegative(),
     updatedAt: z.number().int().nonnegative(),
   })

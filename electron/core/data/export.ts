@@ -32,6 +32,8 @@ export function collectExport(deps: Omit<ExportDeps, 'secrets'>): ExportFile {
     negative: t.negative,
     params: t.params as ExportFile['templates'][number]['params'],
     workflow: t.workflow,
+    models: t.models,
+    lora: t.lora,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   }));

@@ -77,7 +77,7 @@ export function previewImport(
   const templates = { added: [] as string[], changed: [] as string[], unchanged: 0 };
   for (const t of file.templates) {
     const current = templatesNow.get(key(t));
-    const content = (x: typeof t) => [x.shared, x.prompt, x.negative, x.params, x.workflow];
+    const content = (x: typeof t) => [x.shared, x.prompt, x.negative, x.params, x.workflow, x.models, x.lora];
     if (!current) templates.added.push(t.name);
     else if (!same(content(current), content(t))) templates.changed.push(t.name);
     else templates.unchanged++;
@@ -178,6 +178,8 @@ export async function applyImport(
           negative: t.negative,
           params: t.params,
           workflow: t.workflow,
+          models: t.models,
+          lora: t.lora,
         },
         { createdAt: t.createdAt, updatedAt: t.updatedAt },
       );

@@ -71,6 +71,8 @@ async function livedIn(core: Core): Promise<void> {
     negative: '',
     params: { steps: 12 },
     workflow: 'sdxl-txt2img',
+    models: { 'models.sdxl.checkpoint': 'dreamshaper.safetensors' },
+    lora: { name: 'cats.safetensors', strength: 0.8 },
   });
 }
 

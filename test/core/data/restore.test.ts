@@ -30,6 +30,8 @@ function host(dataDir: string, defer: Defer, clock = new FakeClock()): CoreHost 
   return h;
 }
 
+const LATEST = Math.max(...migrations.map((m) => m.version));
+
 const saveTemplate = (h: CoreHost, name: string) =>
   h.api.call('templates.save', { name, workflow: 'sdxl-txt2img', prompt: `${name} prompt` });
 const templateNames = async (h: CoreHost) =>
@@ -79,7 +81,7 @@ describe('integrity at start and restore', () => {
     const restarted: EventPayload<'data.restarted'>[] = [];
     h.events.on('data.restarted', (e) => restarted.push(e));
     const result = await h.api.call('data.restore', { from: 'newest' });
-    expect(result).toMatchObject({ restoredFrom: backup.name, safetyBackup: null, schemaVersion: 7 });
+    expect(result).toMatchObject({ restoredFrom: backup.name, safetyBackup: null, schemaVersion: LATEST });
     expect(result.damagedFile).toMatch(/damaged[\\/]comfydesk-\d{8}T\d{6}Z\.db$/);
     expect(existsSync(result.damagedFile!)).toBe(true);
     expect(restarted.map((e) => e.reason)).toEqual(['restore']);
@@ -136,7 +138,7 @@ describe('integrity at start and restore', () => {
     const cases: [string, RegExp][] = [
       [text, /notes\.db cannot be restored: it is not a SQLite database\./],
       [foreign, /foreign\.db cannot be restored: it is a SQLite database, but not a ComfyDesk one/],
-      [newer, /made by a newer ComfyDesk \(database version 99; this version knows up to 7\)/],
+      [newer, new RegExp(`made by a newer ComfyDesk \\(database version 99; this version knows up to ${LATEST}\\)`)],
       [broken, /broken\.db cannot be restored: it (fails SQLite's integrity check|is damaged|is not a SQLite)/],
       [join(other, 'missing.db'), /the file does not exist/],
       [join(dir, 'comfydesk.db'), /it is the database ComfyDesk is using right now/],
