@@ -35,7 +35,7 @@ const GB = 1024 ** 3;
 const DESKTOP_USER = 'desktop';
 
 /** Rows looked at between two pauses. */
-const CHUNK = 4_000;
+const CHUNK = 2_500;
 
 /** Whether a row is in a rule's scope (the guild id taken out of the scope once). */
 export function scopeTest(scope: RetentionRule['scope']): (row: Pick<RetentionRow, 'userId' | 'guildId'>) => boolean {

@@ -10,8 +10,8 @@ import type { Library } from '@core/library/library';
 import type { LibraryUpkeepRepo } from '@core/store/library-upkeep-repo';
 import { planRetention, type RetentionRow } from './retention-plan';
 
-const PAGE = 2_000;
-const BATCH = 250;
+const PAGE = 1_000;
+const BATCH = 100;
 
 export interface RetentionDeps {
   upkeep: LibraryUpkeepRepo;
@@ -70,7 +70,10 @@ async function plan(deps: RetentionDeps, rules: readonly RetentionRule[]) {
   const at = deps.now();
   const planned = await planRetention(rules, rows, (r) => r.favourite || inUse.has(r.id), at, breathe);
   const byId = new Map<number, RetentionRow>();
-  for (const row of rows) if (planned.ruleOf.has(row.id)) byId.set(row.id, row);
+  for (let i = 0; i < rows.length; i++) {
+    if (planned.ruleOf.has(rows[i]!.id)) byId.set(rows[i]!.id, rows[i]!);
+    if (i % 10_000 === 9_999) await breathe();
+  }
   return { ...planned, byId, at };
 }
 
