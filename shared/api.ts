@@ -17,6 +17,7 @@ import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { updatesEvents, updatesMethods } from './api/updates';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -36,6 +37,7 @@ export const methods = {
   ...modelsMethods,
   ...setupMethods,
   ...dataMethods,
+  ...updatesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -50,6 +52,7 @@ export const events = {
   ...modelsEvents,
   ...setupEvents,
   ...dataEvents,
+  ...updatesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -108,6 +108,16 @@ export const RetentionSettingsSchema = z.object({
 });
 export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
 
+/** Updating the desktop app (installer builds; see electron/core/updates). */
+export const UpdateChannelSchema = z.enum(['stable', 'beta']);
+export type UpdateChannel = z.infer<typeof UpdateChannelSchema>;
+export const UpdateSettingsSchema = z.object({
+  /** Look for a new version at start and once a day, and download it in the background. */
+  autoCheck: z.boolean().default(true),
+  /** `beta` is also offered pre-releases (a version like 1.4.0-beta.2). */
+  channel: UpdateChannelSchema.default('stable'),
+});
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -121,6 +131,7 @@ export const SettingsSchema = z.object({
   discord: DiscordSettingsSchema.default(DiscordSettingsSchema.parse({})),
   backups: BackupSettingsSchema.default(BackupSettingsSchema.parse({})),
   retention: RetentionSettingsSchema.default(RetentionSettingsSchema.parse({})),
+  updates: UpdateSettingsSchema.default(UpdateSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -156,6 +167,7 @@ export const SettingsPatchSchema = z
     backups: patchOf(BackupSettingsSchema),
     /** `rules` replaces the whole list. */
     retention: patchOf(RetentionSettingsSchema),
+    updates: patchOf(UpdateSettingsSchema),
   })
   .partial()
   .strict();
@@ -176,6 +188,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     discord: { ...current.discord, ...patch.discord },
     backups: { ...current.backups, ...patch.backups },
     retention: { ...current.retention, ...patch.retention },
+    updates: { ...current.updates, ...patch.updates },
   });
 }
 

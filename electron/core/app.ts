@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary } from '@shared/api/health';
+import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
@@ -26,19 +27,17 @@ import { setupFacts } from './setup/facts';
 import { freshWorkflowReadiness, workflowReadiness } from './workflows/readiness';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
+import { updatesHandlers } from './api/updates-handlers';
 import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { DataService, type DataHost } from './data/service';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
-import { comfyHealthChecks } from './health/comfy-checks';
-import { discordHealthChecks } from './health/discord-checks';
-import { HealthRegistry } from './health/registry';
+import { createHealth, type HealthServiceOptions } from './health/health-service';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
-import { runBackendHealth } from './health/runner';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -48,6 +47,7 @@ import { createModelDownloads, type ModelDownloadsOptions } from './models/model
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { removedBackendUrls } from './store/backends-repo';
+import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -70,6 +70,19 @@ export interface CoreOptions {
   models?: Partial<ModelDownloadsOptions>;
   /** The host running this core (host.ts): restoring a backup replaces the database, so it restarts the core. */
   dataHost?: DataHost;
+  /**
+   * The desktop shell's updater (electron/main/updates.ts). Without it the core says how this copy is updated
+   * instead (headless: from its checkout).
+   */
+  updates?: {
+    install: InstallKind;
+    updater: UpdaterPort | null;
+    releasesUrl?: string | null;
+    /** COMFYDESK_AUTO_UPDATE=0: no checks, whatever the setting. */
+    checksDisabled?: boolean;
+  };
+  /** Health runs on its own at start and after changes unless `auto` is false (tests that do not watch it). */
+  health?: HealthServiceOptions;
 }
 
 /** The database file in a data dir. */
@@ -133,6 +146,8 @@ export interface Core {
   readonly downloads: DownloadManager;
   /** Backups, the settings export and import, library retention, the orphan scan. */
   readonly data: DataService;
+  /** New versions of the app: checks, background download, "Restart to update" once nothing runs. */
+  readonly updates: UpdateManager;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -226,7 +241,34 @@ export function createCore(options: CoreOptions): Core {
         .flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : [])),
     ),
   ];
-  const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
+  const health = createHealth(options.health ?? {}, {
+    comfy,
+    store,
+    events,
+    workflows,
+    catalog: models.catalog,
+    bot,
+    recentChannels: recentDiscordChannels,
+    outputDir: config.libraryDir,
+    clock,
+    logger,
+  });
+
+  const updates = new UpdateManager({
+    install: options.updates?.install ?? (options.mode === 'headless' ? 'headless' : 'development'),
+    updater: options.updates?.updater ?? null,
+    releasesUrl: options.updates?.releasesUrl ?? null,
+    checksDisabled: options.updates?.checksDisabled ?? false,
+    current: APP_VERSION,
+    clock,
+    logger: logger.child('updates'),
+    settings: () => store.settings.get().updates,
+    busy: () => {
+      const counts = store.jobs.countByStatus(['submitted', 'running', 'collecting']);
+      return { runningJobs: counts.submitted + counts.running + counts.collecting, delivering: bot.delivering() };
+    },
+    onChange: (state) => events.emit('updates.changed', state),
+  });
 
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
@@ -264,7 +306,13 @@ export function createCore(options: CoreOptions): Core {
     ...jobsHandlers({ engine: jobs, store, inputs, limiter }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
-    ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
+    ...backendsHandlers({
+      comfy,
+      settings: store.settings,
+      events,
+      config: config.comfy,
+      refreshed: () => health.poke(),
+    }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...modelsHandlers({ downloads, catalog: () => models.view() }),
@@ -287,23 +335,8 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
     ...dataHandlers({ data }),
-    ...healthHandlers({
-      summary: healthSummary,
-      run: (input) =>
-        runBackendHealth(
-          {
-            registry: healthChecks,
-            backends: comfy.backends,
-            workflows,
-            settings: store.settings,
-            events,
-            outputDir: config.libraryDir,
-            clock,
-            records: () => store.backends.list(),
-          },
-          input.backendId,
-        ),
-    }),
+    ...updatesHandlers({ updates }),
+    ...healthHandlers({ summary: healthSummary, health }),
   };
   const api = new CoreApi(handlers, (actor) => resolvePerson(store.guilds, actor), logger.child('api'));
 
@@ -320,6 +353,8 @@ export function createCore(options: CoreOptions): Core {
   events.on('job.changed', summarySoon);
   events.on('settings.changed', summarySoon);
   events.on('bot.changed', summarySoon);
+  events.on('settings.changed', (settings) => updates.settingsChanged(settings.updates));
+  events.on('job.changed', () => updates.busyChanged());
   comfy.on('log', (line) => events.emit('comfy.log', line));
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
@@ -341,6 +376,7 @@ export function createCore(options: CoreOptions): Core {
     bot,
     downloads,
     data,
+    updates,
     healthSummary,
     start() {
       if (starting) return starting;
@@ -361,8 +397,10 @@ export function createCore(options: CoreOptions): Core {
         if (!started) return;
         jobs.start();
         downloads.start();
+        health.start();
         await bot.follow();
         if (bot.state().hasToken) void bot.start();
+        updates.start();
         logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
       })();
       return starting;
@@ -384,6 +422,8 @@ export function createCore(options: CoreOptions): Core {
           return;
         }
         logger.info('core stopping');
+        updates.stop();
+        await health.stop();
         await bot.dispose();
         await downloads.stop();
         jobs.stop();

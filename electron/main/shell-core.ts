@@ -12,7 +12,8 @@ export type ShellCore = Pick<Core, 'events' | 'healthSummary' | 'config' | 'logg
 type ApiHolder = { api: Pick<Core['api'], 'dispatch'> };
 
 /** Method names the tray and quit sequence call (bot/comfy/queue methods are contributed by their capabilities). */
-export type ShellMethod = 'bot.start' | 'bot.stop' | 'queue.pause' | 'health.run' | 'comfy.start' | 'comfy.stop';
+export type ShellMethod =
+  'bot.start' | 'bot.stop' | 'queue.pause' | 'health.run' | 'comfy.start' | 'comfy.stop' | 'updates.restart';
 
 export function callCore(core: ApiHolder, method: ShellMethod, input: unknown = {}): Promise<CallResult> {
   return core.api.dispatch(method, input, { caller: 'desktop' });

@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
+import { UpdateBanner } from './components/UpdateBanner';
+import { WindowDrop } from './components/WindowDrop';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
@@ -9,6 +11,7 @@ import { useCatalog } from './stores/catalog-store';
 import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
 import { useSetup } from './stores/setup-store';
+import { useUpdates } from './stores/update-store';
 
 export function App() {
   // Only what the shell shows: health and connection updates would otherwise re-render every page.
@@ -28,6 +31,7 @@ export function App() {
       .then((view) => {
         if (view && !view.finished && !asked) useNav.getState().go('setup');
       });
+    void useUpdates.getState().load();
   }, [load]);
   // "Follow the system" follows a change of the OS theme while the app is open.
   useEffect(() => followTheme(theme, (t) => (document.documentElement.dataset.theme = t)), [theme]);
@@ -42,9 +46,11 @@ export function App() {
               Could not reach the ComfyDesk core: {error}
             </p>
           )}
+          <UpdateBanner />
           <CurrentPage />
         </main>
         <Toaster />
+        <WindowDrop />
       </div>
     </TooltipProvider>
   );

@@ -228,6 +228,11 @@ export class DiscordBot {
     return this.state();
   }
 
+  /** A result is on its way to Discord (an ended job's delivery, or a kept one being retried): no restart now. */
+  delivering(): boolean {
+    return this.watch.busy() || this.delivery.busy();
+  }
+
   /** Wait until every job that ended so far is delivered and its message finalised (tests, shutdown). */
   async idle(): Promise<void> {
     await this.watch.idle();

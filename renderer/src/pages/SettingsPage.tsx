@@ -9,6 +9,7 @@ import { DataTab } from './settings/DataTab';
 import { DefaultsCard } from './settings/DefaultsCard';
 import { LaunchCard } from './settings/LaunchCard';
 import { QueueCard } from './settings/QueueCard';
+import { UpdatesCard } from './settings/UpdatesCard';
 
 /** Settings in four tabs; everything saves as it changes, each card says "Saved". */
 export function SettingsPage() {
@@ -51,7 +52,16 @@ export function SettingsPage() {
                 </>
               ),
             },
-            { id: 'app', label: 'App', content: <AppCard settings={settings} info={info} /> },
+            {
+              id: 'app',
+              label: 'App',
+              content: (
+                <>
+                  <AppCard settings={settings} info={info} />
+                  {info?.mode === 'desktop' && <UpdatesCard settings={settings} />}
+                </>
+              ),
+            },
             { id: 'data', label: 'Data', content: <DataTab settings={settings} /> },
           ]}
         />

@@ -13,6 +13,7 @@ import {
   Package,
   Settings,
   Sparkles,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 import { useNav } from '../stores/nav-store';
@@ -27,6 +28,7 @@ import { QueuePage } from './QueuePage';
 import { SettingsPage } from './SettingsPage';
 import { SetupPage } from './SetupPage';
 import { TemplatesPage } from './TemplatesPage';
+import { WorkflowsPage } from './WorkflowsPage';
 
 /** A count on a page's sidebar link. */
 export interface NavBadge {
@@ -65,6 +67,7 @@ const ENTRIES = [
   { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
   { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
   { id: 'models', label: 'Models', icon: Package, component: ModelsPage },
+  { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
   { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
   { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },

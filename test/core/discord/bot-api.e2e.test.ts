@@ -165,7 +165,7 @@ describe('bot API', () => {
     const bad = channelCheckOutcome(core.bot, [art, locked]);
     expect(bad.status).toBe('fail');
     expect(bad.details).toContain('#locked');
-    expect(bad.details).toContain('AttachFiles');
+    expect(bad.details).toContain('Attach Files');
     expect(discordHealthChecks(core.bot, () => [art]).map((c) => c.id)).toEqual([
       'discord-token',
       'discord-guilds',
