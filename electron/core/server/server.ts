@@ -17,7 +17,8 @@ import { TOKEN_COOKIE, parseRequestUrl, tokenFromRequest, tokensMatch } from './
 import { WsHub } from './ws-hub';
 
 export interface ServerOptions {
-  api: CoreApi;
+  /** The core's API (or the host's, which follows the core across restarts). */
+  api: Pick<CoreApi, 'dispatch'>;
   events: EventBus;
   logger: Logger;
   token: string;

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db';
 import { DownloadsRepo } from './downloads-repo';
 import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
+import { LibraryUpkeepRepo } from './library-upkeep-repo';
 import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
 import { SettingsRepo } from './settings-repo';
@@ -27,6 +28,8 @@ export interface Store {
   downloads: DownloadsRepo;
   /** The setup guide's progress. */
   setup: SetupRepo;
+  /** Retention and the orphan scan's reads over the outputs. */
+  upkeep: LibraryUpkeepRepo;
   close(): void;
 }
 
@@ -45,6 +48,7 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     outbox: new OutboxRepo(db, now),
     downloads: new DownloadsRepo(db, now),
     setup: new SetupRepo(db, now),
+    upkeep: new LibraryUpkeepRepo(db),
     close: () => {
       if (db.open) db.close();
     },
