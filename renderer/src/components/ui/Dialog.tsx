@@ -6,7 +6,8 @@ interface Props {
   title: string;
   onClose(): void;
   children: ReactNode;
-  wide?: boolean;
+  /** `sheet`: the whole window on a phone, a tall panel on the right otherwise; `fullscreen`: edge to edge, dark. */
+  variant?: 'default' | 'sheet' | 'fullscreen';
   /** Show the title as the heading; off when the content draws its own. */
   showTitle?: boolean;
   testId?: string;
@@ -17,7 +18,7 @@ interface Props {
  * one wherever the focus is, a click on the backdrop closes it, and focus returns where it was. Radix Dialog does
  * the work; an element marked `data-autofocus` takes the first focus.
  */
-export function Dialog({ title, onClose, children, wide, showTitle = false, testId }: Props) {
+export function Dialog({ title, onClose, children, variant = 'default', showTitle = false, testId }: Props) {
   const before = useRef<HTMLElement | null>(
     typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null),
   );
@@ -26,7 +27,7 @@ export function Dialog({ title, onClose, children, wide, showTitle = false, test
       <D.Portal>
         <D.Overlay className="dialog-overlay" />
         <D.Content
-          className={`dialog${wide ? ' wide' : ''}`}
+          className={`dialog${variant === 'default' ? '' : ` ${variant}`}`}
           aria-label={title}
           aria-describedby={undefined}
           data-testid={testId}

@@ -1,0 +1,60 @@
+/**
+ * Downloads from the library: one file as itself, several as one ZIP built in the page (client-zip streams the
+ * files in as they arrive; nothing is re-compressed, pictures are compressed already).
+ */
+import { downloadZip } from 'client-zip';
+import type { Output } from '@shared/library';
+import { mediaUrl } from '../api/media';
+
+/** The file's own name (`2025-06-01/ComfyUI_00012_.png` → `ComfyUI_00012_.png`). */
+export function fileName(output: Pick<Output, 'filePath' | 'id'>): string {
+  return output.filePath.split(/[\\/]/).pop() || `output-${output.id}`;
+}
+
+/** Names unique within one ZIP: a second `a.png` becomes `a (2).png`. */
+export function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n === 1) return name;
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+  });
+}
+
+function save(href: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+/** Save one output's file. */
+export function downloadOne(output: Output): void {
+  save(mediaUrl('file', output.id), fileName(output));
+}
+
+/** Save outputs as `comfydesk-<n>-outputs.zip`; throws a readable error when a file cannot be read. */
+export async function downloadMany(outputs: readonly Output[]): Promise<void> {
+  if (outputs.length === 1) return downloadOne(outputs[0]!);
+  const names = uniqueNames(outputs.map(fileName));
+  async function* files() {
+    for (const [i, o] of outputs.entries()) {
+      const res = await fetch(mediaUrl('file', o.id));
+      if (!res.ok) throw new Error(`Could not read ${names[i]} (${res.status}).`);
+      yield { input: res, name: names[i]!, lastModified: new Date(o.createdAt) };
+    }
+  }
+  const blob = await downloadZip(files()).blob();
+  const url = URL.createObjectURL(blob);
+  try {
+    save(url, `comfydesk-${outputs.length}-outputs.zip`);
+  } finally {
+    // The click has started the download; the URL can go once the browser took it.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}
