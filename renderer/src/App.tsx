@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { BottomBar } from './components/BottomBar';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
+import { useMediaQuery } from './lib/use-media-query';
 import { useQueue } from './stores/queue-store';
 
 export function App() {
@@ -14,6 +16,8 @@ export function App() {
     useShallow((s) => ({ theme: s.settings?.theme, error: s.error, load: s.load })),
   );
   const { id: page, component: CurrentPage } = useCurrentPage();
+  // A phone (or a very narrow window): the pages move to a bar at the bottom.
+  const phone = useMediaQuery('(max-width: 720px)');
   useEffect(() => {
     void load();
     void useQueue.getState().load();
@@ -24,8 +28,8 @@ export function App() {
 
   return (
     <TooltipProvider>
-      <div className="app">
-        <Sidebar />
+      <div className={`app${phone ? ' phone' : ''}`}>
+        {!phone && <Sidebar />}
         <main className="content" id="main" data-page={page}>
           {error && (
             <p role="alert" className="banner error">
@@ -34,6 +38,7 @@ export function App() {
           )}
           <CurrentPage />
         </main>
+        {phone && <BottomBar />}
         <Toaster />
       </div>
     </TooltipProvider>

@@ -11,8 +11,9 @@ import {
   applyRemoved,
   emptyGallery,
   matchesFilters,
-  moveFocus,
+  chunks,
   nextCursor,
+  rangeIds,
 } from '../../renderer/src/stores/gallery-logic';
 import {
   applyJobChanged,
@@ -186,15 +187,13 @@ describe('gallery logic', () => {
     expect(s.total).toBe(0);
   });
 
-  it('moves keyboard focus through the grid and clamps at the edges', () => {
-    expect(moveFocus(0, 'ArrowRight', 4, 10)).toBe(1);
-    expect(moveFocus(1, 'ArrowDown', 4, 10)).toBe(5);
-    expect(moveFocus(8, 'ArrowDown', 4, 10)).toBe(9);
-    expect(moveFocus(2, 'ArrowUp', 4, 10)).toBe(0);
-    expect(moveFocus(5, 'End', 4, 10)).toBe(9);
-    expect(moveFocus(5, 'Home', 4, 10)).toBe(0);
-    expect(moveFocus(0, 'PageDown', 4, 100, 3)).toBe(12);
-    expect(moveFocus(0, 'ArrowRight', 4, 0)).toBe(-1);
+  it('a Shift+click range runs from the anchor to the clicked output either way, and bulk deletes go 1,000 at a time', () => {
+    const items = [5, 4, 3, 2, 1].map((id) => output(id, id * 10));
+    expect(rangeIds(items, 4, 2)).toEqual([4, 3, 2]);
+    expect(rangeIds(items, 2, 4)).toEqual([4, 3, 2]);
+    expect(rangeIds(items, null, 3)).toEqual([3]);
+    expect(rangeIds(items, 99, 3)).toEqual([3]);
+    expect(chunks([...Array(2500).keys()], 1000).map((c) => c.length)).toEqual([1000, 1000, 500]);
   });
 });
 

@@ -12,17 +12,9 @@ import { formatAgo } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
 import { useBot } from '../stores/bot-store';
 import { report } from '../stores/toast-store';
+import { BOT_STATUS_LABEL, statusLabel } from '../lib/status-labels';
 import { GuildEditor } from './bot/GuildEditor';
 import { DEVELOPER_PORTAL, TokenCard } from './bot/TokenCard';
-
-const STATUS_LABEL: Record<string, string> = {
-  stopped: 'Stopped',
-  starting: 'Connecting…',
-  online: 'Online',
-  reconnecting: 'Reconnecting…',
-  error: 'Error',
-  'no-token': 'No token',
-};
 
 /** Discord bot: write-only token, start/stop, status, invite link and each server's roles and limits. */
 export function BotPage() {
@@ -42,7 +34,7 @@ export function BotPage() {
         <h1 id="bot-title">Discord bot</h1>
         {state ? (
           <span className={`status-pill ${status}`} data-testid="bot-state" data-status={status}>
-            {STATUS_LABEL[status] ?? status}
+            {statusLabel(BOT_STATUS_LABEL, status)}
           </span>
         ) : (
           <span className="muted">Loading…</span>

@@ -31,6 +31,10 @@ export interface PageEntry {
   component: ComponentType;
   /** A React hook the sidebar calls for this page's link: the badge to show, or null for none. */
   useBadge?: () => NavBadge | null;
+  /** On a phone-sized screen the page has a button in the bottom bar (the others are under "More"). */
+  phone?: boolean;
+  /** A shorter label where space is tight (the phone's bottom bar); the label otherwise. */
+  shortLabel?: string;
 }
 
 function useActiveJobsBadge(): NavBadge | null {
@@ -39,12 +43,12 @@ function useActiveJobsBadge(): NavBadge | null {
 }
 
 const ENTRIES = [
-  { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage },
-  { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge },
+  { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage, phone: true },
+  { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge, phone: true },
   { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
   { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
-  { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
-  { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
+  { id: 'health', label: 'Health', icon: Activity, component: HealthPage, phone: true },
+  { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage, phone: true, shortLabel: 'Bot' },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
 ] as const satisfies readonly PageEntry[];
 

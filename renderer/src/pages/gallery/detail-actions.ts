@@ -9,7 +9,7 @@ import type { WorkflowKind } from '@shared/workflow-manifest';
 import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
 import { copyText } from '../../lib/clipboard';
-import { fileName } from '../../lib/download';
+import { fileName } from '../../lib/file-names';
 import { formValues, formSpecs } from '../../lib/param-form';
 import { useGallery } from '../../stores/gallery-store';
 import { useGenerate } from '../../stores/generate-store';
