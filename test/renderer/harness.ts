@@ -3,7 +3,7 @@
  * renderer built fresh with Vite, and Debian's chromium driven by playwright-core. Shared by the UI flows and
  * the gallery benchmark.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -161,14 +161,4 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       dirs.cleanup();
     },
   };
-}
-
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  // Toasts come and go: leave them out so the pictures show the page.
-  await page.screenshot({
-    path: join(SCREENSHOTS, `${name}.png`),
-    animations: 'disabled',
-    style: '.toasts { display: none !important; }',
-  });
 }

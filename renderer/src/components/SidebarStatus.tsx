@@ -1,5 +1,6 @@
 import { useAppStore } from '../stores/app-store';
 import { useNav } from '../stores/nav-store';
+import { useQueueCounts } from '../stores/queue-store';
 import type { PageId } from '../pages/registry';
 import { Tooltip } from './ui/Tooltip';
 import { BOT_STATUS_LABEL, COMFY_STATUS_LABEL, statusLabel } from '../lib/status-labels';
@@ -44,6 +45,7 @@ export function SidebarStatus({ collapsed }: { collapsed: boolean }) {
   const health = useAppStore((s) => s.health);
   const connection = useAppStore((s) => s.connection);
   const comfy = health?.comfy;
+  const counts = useQueueCounts();
   return (
     <div className="sidebar-status" role="group" aria-label="Status">
       <Row
@@ -72,11 +74,7 @@ export function SidebarStatus({ collapsed }: { collapsed: boolean }) {
         page="queue"
         tone={health?.queue.paused ? 'warn' : 'ok'}
         name="Queue"
-        text={
-          health
-            ? `${health.queue.running} running · ${health.queue.queued} waiting${health.queue.paused ? ' · paused' : ''}`
-            : '…'
-        }
+        text={`${counts.running} running · ${counts.waiting} waiting${health?.queue.paused ? ' · paused' : ''}`}
         testId="queue-status"
         collapsed={collapsed}
       />

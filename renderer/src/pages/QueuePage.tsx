@@ -4,7 +4,7 @@ import { Badge } from '../components/ui/Badge';
 import { Button } from '../components/ui/Button';
 import { EmptyState } from '../components/ui/EmptyState';
 import { useNav } from '../stores/nav-store';
-import { useQueue } from '../stores/queue-store';
+import { useQueue, useQueueCounts } from '../stores/queue-store';
 import { EndedJob } from './queue/EndedJob';
 import { JobCard } from './queue/JobCard';
 
@@ -16,7 +16,7 @@ export { progressText } from './queue/job-text';
 export function QueuePage() {
   const { active, waiting, progress, recent, paused, loaded, setPaused, load } = useQueue();
   const shownWaiting = active.filter((j) => j.status === 'queued' || j.status === 'submitted').length;
-  const running = active.length - shownWaiting;
+  const { running } = useQueueCounts();
   const further = waiting - shownWaiting;
   const failed = recent.filter((j) => j.status === 'failed').length;
   useEffect(() => {

@@ -27,9 +27,9 @@ import { downloadOne } from '../../lib/download';
 import { formatBytes, formatDate } from '../../lib/format';
 import { paramFacts } from '../../lib/param-facts';
 import { useMediaQuery } from '../../lib/use-media-query';
-import { guildName, useCatalog } from '../../stores/catalog-store';
+import { useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
-import { DESKTOP_USER_ID, useUserName } from '../../stores/people-store';
+import { DESKTOP_USER_ID, useGuildName, useUserName } from '../../stores/people-store';
 import { useGallery } from '../../stores/gallery-store';
 import { report } from '../../stores/toast-store';
 import { DeleteOutputDialog } from './DeleteOutputDialog';
@@ -96,6 +96,7 @@ function DetailBody({ id, onClose }: { id: number; onClose: () => void }) {
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
   const userName = useUserName(output?.userId ?? DESKTOP_USER_ID);
+  const server = useGuildName(output?.guildId ?? null, guilds);
   const job = useJob(output?.jobId);
   const [confirm, setConfirm] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -271,13 +272,7 @@ function DetailBody({ id, onClose }: { id: number; onClose: () => void }) {
         </div>
         <div>
           <dt>Where</dt>
-          <dd>
-            {output.guildId
-              ? guildName(guilds, output.guildId)
-              : job?.source === 'discord'
-                ? 'Discord (direct message)'
-                : 'This app'}
-          </dd>
+          <dd>{output.guildId ? server : job?.source === 'discord' ? 'Discord (direct message)' : 'This app'}</dd>
         </div>
         <div>
           <dt>Made</dt>

@@ -9,11 +9,11 @@ import { Field } from '../../components/ui/Field';
 import { Input } from '../../components/ui/Input';
 import { Popover } from '../../components/ui/Popover';
 import { Select } from '../../components/ui/Select';
-import { guildName, useCatalog } from '../../stores/catalog-store';
+import { useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import type { GalleryFilters } from '../../stores/gallery-logic';
-import { displayName, usePeople } from '../../stores/people-store';
+import { displayName, useGuildName, usePeople } from '../../stores/people-store';
 
 const KINDS = [
   { value: '', label: 'Images and videos' },
@@ -33,11 +33,11 @@ function useChips(): Chip[] {
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
   const names = usePeople((s) => s.names);
+  const server = useGuildName(filters.guildId ?? null, guilds);
   const chips: Chip[] = [];
   if (filters.userId)
     chips.push({ key: 'user', label: `By ${displayName(filters.userId, names)}`, clear: { userId: undefined } });
-  if (filters.guildId)
-    chips.push({ key: 'guild', label: `On ${guildName(guilds, filters.guildId)}`, clear: { guildId: undefined } });
+  if (filters.guildId) chips.push({ key: 'guild', label: `On ${server}`, clear: { guildId: undefined } });
   if (filters.workflow) {
     const title = workflows.find((w) => w.manifest.id === filters.workflow)?.manifest.title ?? filters.workflow;
     chips.push({ key: 'workflow', label: title, clear: { workflow: undefined } });
@@ -84,7 +84,7 @@ function FiltersPopover({ active }: { active: number }) {
           data-testid="gallery-filters"
           aria-label={`Filters${active ? `, ${active} on` : ''}`}
         >
-          Filters
+          <span className="btn-label">Filters</span>
           {active > 0 && <Badge>{active}</Badge>}
         </Button>
       }
@@ -186,8 +186,9 @@ export function GalleryFiltersBar() {
           aria-pressed={filters.favourite === true}
           onClick={() => setFilters({ favourite: filters.favourite ? undefined : true })}
           className="favourites-toggle"
+          aria-label="Favourites only"
         >
-          Favourites
+          <span className="btn-label">Favourites</span>
         </Button>
         <FiltersPopover active={chips.filter((c) => c.key !== 'favourite').length} />
       </form>

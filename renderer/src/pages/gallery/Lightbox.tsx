@@ -76,7 +76,14 @@ export function Lightbox({ id }: { id: number }) {
   const counter = index >= 0 ? `${(index + 1).toLocaleString()} of ${items.length.toLocaleString()}` : '';
   return (
     <Dialog title="Full screen view" onClose={close} variant="fullscreen" testId="lightbox">
-      <div className="lightbox" onKeyDown={onKeyDown} data-scale={scale.toFixed(2)} data-output-id={id}>
+      <div
+        className="lightbox"
+        tabIndex={-1}
+        data-autofocus
+        onKeyDown={onKeyDown}
+        data-scale={scale.toFixed(2)}
+        data-output-id={id}
+      >
         <div className="lightbox-bar">
           <span className="lightbox-counter" aria-live="polite">
             {counter}
@@ -109,7 +116,7 @@ export function Lightbox({ id }: { id: number }) {
             </>
           )}
           <IconButton label="Details (I)" icon={<Info size={18} />} onClick={showDetails} />
-          <IconButton label="Close (Esc)" icon={<X size={20} />} onClick={close} data-autofocus />
+          <IconButton label="Close (Esc)" icon={<X size={20} />} onClick={close} />
         </div>
         <div className="lightbox-stage">
           {!output ? null : output.kind === 'video' ? (

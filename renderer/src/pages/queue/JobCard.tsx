@@ -124,7 +124,7 @@ export function JobCard({
         onClick={() => void cancel(job.id)}
         aria-label={`Cancel job ${jobLabel(job)}: ${job.prompt || title}`}
       >
-        Cancel
+        <span className="btn-label">Cancel</span>
       </Button>
       {enlarged && <PreviewDialog job={job} onClose={() => setEnlarged(false)} />}
     </li>

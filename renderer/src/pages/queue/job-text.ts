@@ -5,15 +5,16 @@ import { formatDuration, PHASE_LABELS, startsText } from '@shared/embeds';
 import type { Job } from '@shared/jobs';
 import { useBackends } from '../../stores/app-store';
 import { useBot } from '../../stores/bot-store';
-import { guildName, useCatalog } from '../../stores/catalog-store';
-import { useUserName } from '../../stores/people-store';
+import { useCatalog } from '../../stores/catalog-store';
+import { useGuildName, useUserName } from '../../stores/people-store';
 
 /** Who asked for a job: "You", or the user's name and the server it came from. */
 export function useWho(job: Job): string {
   const guilds = useBot((s) => s.guilds);
   const name = useUserName(job.userId);
+  const server = useGuildName(job.guildId, guilds);
   if (job.source === 'desktop' && job.userId === 'desktop') return 'You';
-  return job.guildId ? `${name} · ${guildName(guilds, job.guildId)}` : name;
+  return job.guildId ? `${name} · ${server}` : name;
 }
 
 /** The workflow's title ("SDXL"), its id while the list loads or when it is not installed. */
