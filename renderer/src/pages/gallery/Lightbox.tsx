@@ -52,17 +52,23 @@ export function Lightbox({ id }: { id: number }) {
     const { done, loading, loadMore } = useGallery.getState();
     if (index >= 0 && index > items.length - 5 && !done && !loading) void loadMore();
   }, [index, items.length]);
-  useEffect(() => {
-    zoom.current?.resetTransform(0);
-    setScale(1);
-  }, [id]);
+  // Each picture starts fitted (its TransformWrapper is new, keyed by the id).
+  useEffect(() => setScale(1), [id]);
 
   const showDetails = () => {
     useGallery.getState().open(id);
     close();
   };
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
+  // Keys work wherever the focus is in the window (a zoom button that just got disabled drops it to the page).
+  const onKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey.current(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+  onKey.current = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'ArrowRight') step(1);
     else if (e.key === 'ArrowLeft') step(-1);
     else if (e.key === '+' || e.key === '=') void zoom.current?.zoomIn(STEP);
@@ -76,14 +82,7 @@ export function Lightbox({ id }: { id: number }) {
   const counter = index >= 0 ? `${(index + 1).toLocaleString()} of ${items.length.toLocaleString()}` : '';
   return (
     <Dialog title="Full screen view" onClose={close} variant="fullscreen" testId="lightbox">
-      <div
-        className="lightbox"
-        tabIndex={-1}
-        data-autofocus
-        onKeyDown={onKeyDown}
-        data-scale={scale.toFixed(2)}
-        data-output-id={id}
-      >
+      <div className="lightbox" tabIndex={-1} data-autofocus data-scale={scale.toFixed(2)} data-output-id={id}>
         <div className="lightbox-bar">
           <span className="lightbox-counter" aria-live="polite">
             {counter}
@@ -123,6 +122,7 @@ export function Lightbox({ id }: { id: number }) {
             <video className="lightbox-video" src={mediaUrl('file', output.id)} controls loop autoPlay muted />
           ) : (
             <TransformWrapper
+              key={output.id}
               ref={zoom}
               minScale={1}
               maxScale={MAX_SCALE}
