@@ -9,48 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM, hasChromium, SCREENSHOTS, startUi, type Ui } from './harness';
 import { seedDemo, type Demo } from './demo-data';
-import type { PageDocument } from './page-dom';
 import { chromium } from 'playwright-core';
-
-declare const document: PageDocument & { images: ArrayLike<{ complete: boolean }> };
-declare const location: { hash: string };
-
-export const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-  { width: 390, height: 844 },
-] as const;
-export const THEMES = ['dark', 'light'] as const;
-
-const suite = hasChromium() ? describe : describe.skip;
-
-/** The app's pages, as its navigation lists them (pages added later are covered without editing this file). */
-export async function pageIds(page: Page): Promise<string[]> {
-  const hrefs = await page
-    .locator('nav[aria-label="Pages"] a[href^="#/"]')
-    .evaluateAll((links) =>
-      links.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href')),
-    );
-  return [...new Set(hrefs.map((h) => h.slice(2)))];
-}
-
-/** Show page `id` and wait for its heading and every image on it. */
-export async function show(page: Page, id: string): Promise<void> {
-  await page.evaluate((h) => (location.hash = h), `#/${id}`);
-  await page.waitForSelector(`main[data-page="${id}"] h1`);
-  await settle(page);
-}
-
-export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => [...Array.from(document.images)].every((img) => img.complete));
-  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
-}
-declare function requestAnimationFrame(cb: () => void): number;
-
-export async function setTheme(ui: Ui, theme: 'dark' | 'light'): Promise<void> {
-  await ui.core.api.call('settings.set', { theme }, { caller: 'test' });
-  await ui.page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
-}
+import { pageIds, settle, setTheme, show, SIZES, THEMES } from './page-walk';
 
 async function snap(page: Page, folder: string, name: string): Promise<void> {
   const dir = join(SCREENSHOTS, folder);
@@ -62,6 +22,8 @@ async function snap(page: Page, folder: string, name: string): Promise<void> {
     style: '.toasts { display: none !important; }',
   });
 }
+
+const suite = hasChromium() ? describe : describe.skip;
 
 suite('screenshots of every page (chromium)', () => {
   let ui: Ui;

@@ -47,13 +47,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Set-Cookie',
       `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
     );
-  const signIn = (reply: FastifyReply, error: string | null) =>
+  const signIn = (reply: FastifyReply, error: string | null, next?: unknown) =>
     reply
       .code(401)
       .header('Content-Security-Policy', SIGN_IN_CSP)
       .header('Cache-Control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(signInPage(error));
+      .send(signInPage(error, next));
 
   app.addHook('onRequest', async (req, reply) => {
     const path = parseRequestUrl(req.url)?.pathname ?? '';
@@ -90,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return signIn(
         reply,
         token ? 'That is not this server’s token. Paste it again, without spaces.' : 'Paste the access token first.',
+        body.next,
       );
     }
     return keepToken(reply).code(303).header('Location', afterSignIn(body.next)).send();

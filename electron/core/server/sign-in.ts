@@ -12,7 +12,7 @@ export const PUBLIC_PATHS = /^\/(manifest\.webmanifest|icons\/[a-z0-9-]+\.png)$/
 export const SIGN_IN_PATH = '/sign-in';
 
 /** Carries the page's hash (`#/queue`) into the form, so signing in lands where the link pointed. */
-const KEEP_HASH = `document.getElementById('next').value = location.hash;`;
+const KEEP_HASH = `if (location.hash) document.getElementById('next').value = location.hash;`;
 const KEEP_HASH_SHA = createHash('sha256').update(KEEP_HASH).digest('base64');
 
 export const SIGN_IN_CSP = [
@@ -25,9 +25,14 @@ export const SIGN_IN_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Where to go after signing in: the app, at the page the link named (only a plain `#/page`). */
+/** The page a link named, when it is a plain `#/page` (anything else is dropped). */
+export function pageHash(next: unknown): string {
+  return typeof next === 'string' && /^#\/[a-z][a-z-]{0,40}$/.test(next) ? next : '';
+}
+
+/** Where to go after signing in: the app, at the page the link named. */
 export function afterSignIn(next: unknown): string {
-  return typeof next === 'string' && /^#\/[a-z][a-z-]{0,40}$/.test(next) ? `./${next}` : './';
+  return `./${pageHash(next)}`;
 }
 
 const STYLE = `
@@ -59,8 +64,8 @@ details ol { margin:8px 0 0; padding-left:20px; display:flex; flex-direction:col
 code { font-family:ui-monospace,'DejaVu Sans Mono',monospace; font-size:12px; background:var(--code);
   border:1px solid var(--border); border-radius:4px; padding:0 4px; overflow-wrap:anywhere; }`;
 
-/** The page; `error` says why the last attempt failed. */
-export function signInPage(error: string | null): string {
+/** The page; `error` says why the last attempt failed, `next` keeps the page the link named across a retry. */
+export function signInPage(error: string | null, next: unknown = ''): string {
   const invalid = error ? ' aria-invalid="true" aria-describedby="token-error"' : '';
   return `<!doctype html>
 <html lang="en">
@@ -82,7 +87,7 @@ export function signInPage(error: string | null): string {
     <label for="token">Access token</label>
     <input id="token" name="token" type="password" autocomplete="current-password" autocapitalize="off" spellcheck="false" required autofocus${invalid}>
     ${error ? `<p class="error" id="token-error" role="alert">${escapeHtml(error)}</p>` : ''}
-    <input type="hidden" id="next" name="next" value="">
+    <input type="hidden" id="next" name="next" value="${pageHash(next)}">
     <button type="submit">Sign in</button>
   </form>
   <details>

@@ -71,6 +71,8 @@ describe('headless sign-in', () => {
     const html = await wrong.text();
     expect(html).toContain('aria-invalid="true"');
     expect(html).toMatch(/id="token-error" role="alert">That is not this server’s token/);
+    // The page the link named survives the wrong try.
+    expect(html).toContain('<input type="hidden" id="next" name="next" value="#/queue">');
     const empty = await (await fetch(`${server.url}/sign-in`, form({ token: '' }))).text();
     expect(empty).toContain('Paste the access token first.');
     const oldLink = await fetch(`${server.url}/?token=stale-token`, { headers: HTML });
