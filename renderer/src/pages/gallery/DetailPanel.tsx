@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Job } from '@shared/jobs';
-import type { Output } from '@shared/library';
 import {
   Copy,
   Download,
@@ -33,25 +32,8 @@ import { DESKTOP_USER_ID, useGuildName, useUserName } from '../../stores/people-
 import { useGallery } from '../../stores/gallery-store';
 import { report } from '../../stores/toast-store';
 import { DeleteOutputDialog } from './DeleteOutputDialog';
+import { useOutput } from './use-output';
 import { copy, rerun, USE_AS, useAsInput, vary } from './detail-actions';
-
-/** The open output: from the loaded results, else asked of the core (opened from the queue, filtered out). */
-function useOpenOutput(id: number): Output | null {
-  const loaded = useGallery((s) => s.items.find((o) => o.id === id) ?? null);
-  const [fetched, setFetched] = useState<Output | null>(null);
-  useEffect(() => {
-    if (loaded) return;
-    let live = true;
-    api.call('library.get', { id }).then(
-      (o) => live && setFetched(o),
-      () => live && useGallery.getState().open(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, loaded]);
-  return loaded ?? (fetched?.id === id ? fetched : null);
-}
 
 function useJob(jobId: string | undefined): Job | null {
   const [job, setJob] = useState<Job | null>(null);
@@ -92,7 +74,7 @@ export function DetailPanel({ id }: { id: number }) {
 }
 
 function DetailBody({ id, onClose }: { id: number; onClose: () => void }) {
-  const output = useOpenOutput(id);
+  const output = useOutput(id, onClose);
   const workflows = useCatalog((s) => s.workflows);
   const guilds = useBot((s) => s.guilds);
   const userName = useUserName(output?.userId ?? DESKTOP_USER_ID);

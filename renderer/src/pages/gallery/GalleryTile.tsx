@@ -69,7 +69,6 @@ export const GalleryTile = memo(function GalleryTile({
       role="gridcell"
       id={`tile-${output.id}`}
       aria-selected={selected}
-      aria-label={`${output.kind === 'video' ? 'Video' : 'Image'}: ${output.prompt || 'no prompt'}`}
       className={classes}
       style={fixedWidth === null ? { flex: `${aspect} 1 0`, minWidth: 0 } : { width: fixedWidth, flex: 'none' }}
       data-index={index}
@@ -113,9 +112,12 @@ export const GalleryTile = memo(function GalleryTile({
           <Star size={16} fill="currentColor" />
         </span>
       )}
-      <div className="tile-caption" aria-hidden="true">
-        <p className="tile-prompt">{output.prompt || 'No prompt'}</p>
-        <p className="tile-meta">
+      <div className="tile-caption">
+        <p className="tile-prompt" id={`tile-${output.id}-prompt`}>
+          {output.prompt || 'No prompt'}
+        </p>
+        <p className="tile-meta" id={`tile-${output.id}-meta`}>
+          {output.kind === 'video' ? 'Video · ' : ''}
           {workflowTitle} · <Who userId={output.userId} />
         </p>
       </div>

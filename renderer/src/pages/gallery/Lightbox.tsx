@@ -1,40 +1,21 @@
 import { useEffect, useRef, useState } from 'react';
 import { TransformComponent, TransformWrapper, type ReactZoomPanPinchContentRef } from 'react-zoom-pan-pinch';
 import { ChevronLeft, ChevronRight, Info, Maximize, X, ZoomIn, ZoomOut } from 'lucide-react';
-import type { Output } from '@shared/library';
-import { api } from '../../api/client';
 import { mediaUrl } from '../../api/media';
 import { Dialog } from '../../components/ui/Dialog';
 import { IconButton } from '../../components/ui/IconButton';
 import { useGallery } from '../../stores/gallery-store';
+import { useOutput } from './use-output';
 
 const MAX_SCALE = 8;
 const STEP = 0.5;
-
-/** The viewed output: from the loaded results, else asked of the core. */
-function useViewed(id: number): Output | null {
-  const loaded = useGallery((s) => s.items.find((o) => o.id === id) ?? null);
-  const [fetched, setFetched] = useState<Output | null>(null);
-  useEffect(() => {
-    if (loaded) return;
-    let live = true;
-    api.call('library.get', { id }).then(
-      (o) => live && setFetched(o),
-      () => live && useGallery.getState().view(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, loaded]);
-  return loaded ?? (fetched?.id === id ? fetched : null);
-}
 
 /**
  * One output full screen: the picture fitted to the window, zoom with the wheel, a pinch, double-click or +/−,
  * pan by dragging; ←/→ step through the gallery (the next page loads near the end), 0 fits again, Esc closes.
  */
 export function Lightbox({ id }: { id: number }) {
-  const output = useViewed(id);
+  const output = useOutput(id, () => useGallery.getState().view(null));
   const items = useGallery((s) => s.items);
   const index = items.findIndex((o) => o.id === id);
   const zoom = useRef<ReactZoomPanPinchContentRef>(null);
