@@ -183,3 +183,26 @@ describe('output facts', () => {
     ]);
   });
 });
+
+describe('server limits form', () => {
+  it('leaves empty fields to the defaults, needs both halves of a rate and names the field that is wrong', async () => {
+    const { checkLimits, bannedWords } = await import('../../renderer/src/pages/bot/guild-limits');
+    expect(checkLimits({ perUser: '', rateCount: '', rateWindow: '' }, { perUserQueue: 4 })).toEqual({
+      limits: { perUserQueue: undefined, userRate: undefined },
+      errors: {},
+    });
+    expect(checkLimits({ perUser: '3', rateCount: '5', rateWindow: '60' }, {}).limits).toEqual({
+      perUserQueue: 3,
+      userRate: { count: 5, windowSec: 60 },
+    });
+    expect(checkLimits({ perUser: '500', rateCount: '2.5', rateWindow: '' }, {}).errors).toEqual({
+      perUser: 'Use a number from 1 to 100.',
+      rateCount: 'Enter a whole number of at least 1.',
+      rateWindow: 'Give the seconds, or empty both fields for no limit.',
+    });
+    expect(checkLimits({ perUser: '', rateCount: '', rateWindow: '30' }, {}).errors).toEqual({
+      rateCount: 'Give how many requests, or empty both fields for no limit.',
+    });
+    expect(bannedWords(' gore, spoiler ,, x ')).toEqual(['gore', 'spoiler', 'x']);
+  });
+});

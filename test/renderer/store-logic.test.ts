@@ -81,6 +81,18 @@ function output(id: number, createdAt: number, extra: Partial<Output> = {}): Out
 }
 
 describe('queue logic', () => {
+  it('keeps the recent jobs newest first when a second snapshot replays the first', () => {
+    const ended = [3, 2, 1].map((n) => job(`j${n}`, 'done', n * 10, { endedAt: n * 10 }));
+    const first = fromSnapshot({ paused: false, active: [], waiting: 0, recent: ended });
+    // What load() does: a fresh snapshot, then every job already known replayed over it.
+    let s = fromSnapshot({ paused: false, active: [], waiting: 0, recent: ended });
+    for (const j of Object.values(first.byId)) s = applyJobChanged(s, j);
+    expect(s.recent.map((j) => j.id)).toEqual(['j3', 'j2', 'j1']);
+    // A job that ended in between slots in by its end time, not at the top.
+    s = applyJobChanged(s, job('j0', 'failed', 25, { endedAt: 25 }));
+    expect(s.recent.map((j) => j.id)).toEqual(['j3', 'j0', 'j2', 'j1']);
+  });
+
   it('keeps active jobs in run order and moves ended ones to recent, newest first', () => {
     let s = emptyQueue();
     s = applyJobChanged(s, job('a', 'queued', 1));
