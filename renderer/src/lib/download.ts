@@ -2,7 +2,6 @@
  * Downloads from the library: one file as itself, several as one ZIP built in the page (client-zip streams the
  * files in as they arrive; nothing is re-compressed, pictures are compressed already).
  */
-import { downloadZip } from 'client-zip';
 import type { Output } from '@shared/library';
 import { mediaUrl } from '../api/media';
 import { fileName, uniqueNames } from './file-names';
@@ -33,6 +32,8 @@ export async function downloadMany(outputs: readonly Output[]): Promise<void> {
       yield { input: res, name: names[i]!, lastModified: new Date(o.createdAt) };
     }
   }
+  // The ZIP writer loads on the first bulk download.
+  const { downloadZip } = await import('client-zip');
   const blob = await downloadZip(files()).blob();
   const url = URL.createObjectURL(blob);
   try {

@@ -1,11 +1,13 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Button } from '../components/ui/Button';
 import { useGallery } from '../stores/gallery-store';
 import { DetailPanel } from './gallery/DetailPanel';
 import { GalleryFiltersBar } from './gallery/GalleryFiltersBar';
 import { GalleryGrid } from './gallery/GalleryGrid';
-import { Lightbox } from './gallery/Lightbox';
 import { SelectionBar } from './gallery/SelectionBar';
+
+// The lightbox and its zoom library load the first time a picture is opened full screen.
+const Lightbox = lazy(() => import('./gallery/Lightbox').then((m) => ({ default: m.Lightbox })));
 
 export function GalleryPage() {
   const { items, total, totalCapped, loading, error, openId, viewerId, generation } = useGallery();
@@ -36,7 +38,11 @@ export function GalleryPage() {
         <GalleryGrid />
       </div>
       {openId !== null && <DetailPanel id={openId} />}
-      {viewerId !== null && <Lightbox id={viewerId} />}
+      {viewerId !== null && (
+        <Suspense fallback={null}>
+          <Lightbox id={viewerId} />
+        </Suspense>
+      )}
     </section>
   );
 }

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ListFilter, Search, Star, X } from 'lucide-react';
 import { Badge } from '../../components/ui/Badge';
 import { Button } from '../../components/ui/Button';
 import { Checkbox } from '../../components/ui/Checkbox';
 import { Combobox } from '../../components/ui/Combobox';
-import { DateRangePicker, rangeLabel } from '../../components/ui/DateRangePicker';
+import { rangeLabel } from '../../lib/day-range';
 import { Field } from '../../components/ui/Field';
 import { Input } from '../../components/ui/Input';
 import { Popover } from '../../components/ui/Popover';
@@ -14,6 +14,9 @@ import { useBot } from '../../stores/bot-store';
 import { useGallery } from '../../stores/gallery-store';
 import type { GalleryFilters } from '../../stores/gallery-logic';
 import { displayName, useGuildName, usePeople } from '../../stores/people-store';
+
+// The calendar (react-day-picker) loads when the Filters popover first opens, not with the gallery.
+const DateRangePicker = lazy(() => import('../../components/ui/DateRangePicker'));
 
 const KINDS = [
   { value: '', label: 'Images and videos' },
@@ -131,11 +134,13 @@ function FiltersPopover({ active }: { active: number }) {
         </Field>
         <div className="field">
           <span className="field-label">Made between</span>
-          <DateRangePicker
-            label="Made between"
-            value={{ from: filters.from, to: filters.to }}
-            onChange={({ from, to }) => setFilters({ from, to })}
-          />
+          <Suspense fallback={<span className="muted">…</span>}>
+            <DateRangePicker
+              label="Made between"
+              value={{ from: filters.from, to: filters.to }}
+              onChange={({ from, to }) => setFilters({ from, to })}
+            />
+          </Suspense>
         </div>
         <Checkbox
           label="Favourites only"

@@ -10,6 +10,7 @@ import { GalleryTile } from './GalleryTile';
 import { useCatalog } from '../../stores/catalog-store';
 import { useNav } from '../../stores/nav-store';
 import { useGallery } from '../../stores/gallery-store';
+import { displayName, usePeople } from '../../stores/people-store';
 
 const GAP = 8;
 /** Rows are about this high; lower on a phone so two or three pictures share a row. */
@@ -27,6 +28,7 @@ export function GalleryGrid() {
   const filtered = useGallery((s) => Object.keys(s.filters).length > 0);
   const workflows = useCatalog((s) => s.workflows);
   const titles = useMemo(() => new Map(workflows.map((w) => [w.manifest.id, w.manifest.title])), [workflows]);
+  const names = usePeople((s) => s.names);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [focus, setFocus] = useState(0);
@@ -66,7 +68,16 @@ export function GalleryGrid() {
   // Row heights come from the layout, not from the DOM: a new layout is new sizes.
   useEffect(() => virtualizer.measure(), [layout, virtualizer]);
   const virtualRows = virtualizer.getVirtualItems();
+  const firstRow = virtualRows[0]?.index ?? 0;
   const lastRow = virtualRows[virtualRows.length - 1]?.index ?? 0;
+
+  // The names of who asked for the pictures in view, asked for in one call.
+  useEffect(() => {
+    const from = rows[firstRow]?.start ?? 0;
+    const last = rows[lastRow];
+    const to = last ? last.start + last.count : 0;
+    usePeople.getState().ensure([...new Set(items.slice(from, to).map((o) => o.userId))]);
+  }, [firstRow, lastRow, rows, items]);
   const scrolling = virtualizer.isScrolling;
 
   // After a failed page the banner's Retry asks again: retrying here would hammer the core in a tight loop. The
@@ -188,6 +199,7 @@ export function GalleryGrid() {
                       open={o.id === openId}
                       version={thumbVersion[o.id] ?? 0}
                       workflowTitle={titles.get(o.workflow) ?? o.workflow}
+                      who={displayName(o.userId, names)}
                       defer={scrolling}
                     />
                   );

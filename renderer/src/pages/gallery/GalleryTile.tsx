@@ -2,7 +2,6 @@ import { memo, useEffect, useState } from 'react';
 import { Check, Play, Star } from 'lucide-react';
 import type { Output } from '@shared/library';
 import { mediaUrl } from '../../api/media';
-import { useUserName } from '../../stores/people-store';
 import { useGallery } from '../../stores/gallery-store';
 
 /**
@@ -26,13 +25,10 @@ interface Props {
   open: boolean;
   version: number;
   workflowTitle: string;
+  /** Who asked: a Discord name, or "You". */
+  who: string;
   /** Mounted during a fast scroll: wait before loading the thumbnail. */
   defer: boolean;
-}
-
-/** The caption's "who": a Discord name, or "You". */
-function Who({ userId }: { userId: string }) {
-  return <>{useUserName(userId)}</>;
 }
 
 /** One output in the grid: its thumbnail at its own shape, a caption on hover or focus, a tick box. */
@@ -47,9 +43,12 @@ export const GalleryTile = memo(function GalleryTile({
   open,
   version,
   workflowTitle,
+  who,
   defer,
 }: Props) {
   const [settled, setSettled] = useState(!defer);
+  // The tick box exists where it can be used: under the pointer, on the focused tile, while selecting.
+  const [hot, setHot] = useState(false);
   useEffect(() => {
     if (settled) return;
     const t = setTimeout(() => setSettled(true), SETTLE_MS);
@@ -79,6 +78,14 @@ export const GalleryTile = memo(function GalleryTile({
         else gallery().open(output.id);
       }}
       onDoubleClick={() => !selecting && gallery().view(output.id)}
+      onMouseEnter={() => setHot(true)}
+      onMouseLeave={() => setHot(false)}
+      onContextMenu={(e) => {
+        // A long press on a touch screen: start (or extend) a selection.
+        if (!matchMedia('(hover: none)').matches) return;
+        e.preventDefault();
+        gallery().toggle(output.id);
+      }}
     >
       {src ? (
         <img src={src} alt="" decoding="async" draggable={false} />
@@ -87,21 +94,23 @@ export const GalleryTile = memo(function GalleryTile({
           {settled && <Play size={28} />}
         </div>
       )}
-      <button
-        type="button"
-        className="tile-check"
-        role="checkbox"
-        aria-checked={selected}
-        aria-label={selected ? 'Selected' : 'Select'}
-        tabIndex={-1}
-        data-testid="tile-select"
-        onClick={(e) => {
-          e.stopPropagation();
-          gallery().toggle(output.id, e.shiftKey);
-        }}
-      >
-        <Check size={14} strokeWidth={3} aria-hidden="true" />
-      </button>
+      {(hot || focused || selecting || selected) && (
+        <button
+          type="button"
+          className="tile-check"
+          role="checkbox"
+          aria-checked={selected}
+          aria-label={selected ? 'Selected' : 'Select'}
+          tabIndex={-1}
+          data-testid="tile-select"
+          onClick={(e) => {
+            e.stopPropagation();
+            gallery().toggle(output.id, e.shiftKey);
+          }}
+        >
+          <Check size={14} strokeWidth={3} aria-hidden="true" />
+        </button>
+      )}
       {output.kind === 'video' && (
         <span className="tile-badge">
           <Play size={12} aria-hidden="true" /> video
@@ -118,7 +127,7 @@ export const GalleryTile = memo(function GalleryTile({
         </p>
         <p className="tile-meta" id={`tile-${output.id}-meta`}>
           {output.kind === 'video' ? 'Video · ' : ''}
-          {workflowTitle} · <Who userId={output.userId} />
+          {workflowTitle} · {who}
         </p>
       </div>
     </div>
