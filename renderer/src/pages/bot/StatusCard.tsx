@@ -34,7 +34,7 @@ function SetupSteps({ state, invite }: { state: BotState | null; invite: string 
     { done: hasToken, text: 'Paste its token in the Token box.' },
     { done: online, text: 'Start the bot with the button at the top.' },
     {
-      done: (state?.guilds ?? 0) > 0,
+      done: hasToken && (state?.guilds ?? 0) > 0,
       text: invite
         ? 'Invite it to your server with the link below.'
         : 'Invite it to your server: the link appears here once the token is saved.',

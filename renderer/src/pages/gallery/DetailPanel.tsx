@@ -173,6 +173,11 @@ function DetailBody({ id, onClose }: { id: number; onClose: () => void }) {
           data-testid="detail-favourite"
         />
         <IconButton label="Download" icon={<Download size={18} />} onClick={() => downloadOne(output)} />
+        <DropdownMenu
+          label="More actions"
+          items={more}
+          trigger={<IconButton label="More actions" icon={<MoreHorizontal size={18} />} />}
+        />
         <IconButton
           variant="danger-ghost"
           label="Delete"
@@ -218,11 +223,6 @@ function DetailBody({ id, onClose }: { id: number; onClose: () => void }) {
         >
           Vary
         </Button>
-        <DropdownMenu
-          label="More actions"
-          items={more}
-          trigger={<IconButton variant="secondary" label="More actions" icon={<MoreHorizontal size={18} />} />}
-        />
       </div>
       <section className="detail-section">
         <h3>Prompt</h3>
