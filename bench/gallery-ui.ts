@@ -168,7 +168,9 @@ async function main(): Promise<void> {
     console.log(
       `gallery-ui: ${COUNT.toLocaleString('en')} outputs seeded in ${f(seededMs)} (including server start and renderer build)`,
     );
-    console.log(`  machine load (1 min):    ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (the figures move with it)`);
+    console.log(
+      `  machine load (1 min):    ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (the figures move with it)`,
+    );
     console.log(
       `  first thumbnails:        ${f(firstThumbsMs)} (before: ${BEFORE.firstThumbsMs} ms; open the app on the gallery → ${tiles} tiles in the DOM, all in view decoded)`,
     );
