@@ -14,7 +14,9 @@ import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
 import { settingsEvents, settingsMethods } from './api/settings';
+import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
+import { updatesEvents, updatesMethods } from './api/updates';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -32,6 +34,8 @@ export const methods = {
   ...botMethods,
   ...discordMethods,
   ...modelsMethods,
+  ...setupMethods,
+  ...updatesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -44,6 +48,8 @@ export const events = {
   ...workflowsEvents,
   ...botEvents,
   ...modelsEvents,
+  ...setupEvents,
+  ...updatesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -1,6 +1,8 @@
 /** Electron IPC channel names: one for calls (invoke), one for pushed events. */
 export const IPC_CALL = 'comfydesk:call';
 export const IPC_EVENT = 'comfydesk:event';
+/** Desktop only: the system's folder picker (answers the chosen folder, or null when cancelled). */
+export const IPC_PICK_FOLDER = 'comfydesk:pick-folder';
 
 /**
  * Library media in the desktop renderer: `${MEDIA_BASE}/file/<id>` and `${MEDIA_BASE}/thumb/<id>`, served by the
@@ -15,4 +17,6 @@ export interface ComfyDeskBridge {
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Desktop only: prefix for library media URLs (MEDIA_BASE); absent in the browser, where '' (same origin) applies. */
   mediaBase?: string;
+  /** Desktop only: let the user choose a folder with the system's picker; null when cancelled. */
+  pickFolder?(title: string): Promise<string | null>;
 }

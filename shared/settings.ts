@@ -67,6 +67,16 @@ export const DiscordSettingsSchema = z.object({
   registerGlobally: z.boolean().default(false),
 });
 
+/** Updating the desktop app (installer builds; see electron/core/updates). */
+export const UpdateChannelSchema = z.enum(['stable', 'beta']);
+export type UpdateChannel = z.infer<typeof UpdateChannelSchema>;
+export const UpdateSettingsSchema = z.object({
+  /** Look for a new version at start and once a day, and download it in the background. */
+  autoCheck: z.boolean().default(true),
+  /** `beta` is also offered pre-releases (a version like 1.4.0-beta.2). */
+  channel: UpdateChannelSchema.default('stable'),
+});
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -78,6 +88,7 @@ export const SettingsSchema = z.object({
   models: z.record(z.string().min(1), z.string().min(1)).default({}),
   comfy: ComfySettingsSchema.default(ComfySettingsSchema.parse({})),
   discord: DiscordSettingsSchema.default(DiscordSettingsSchema.parse({})),
+  updates: UpdateSettingsSchema.default(UpdateSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -110,6 +121,7 @@ export const SettingsPatchSchema = z
     models: z.record(z.string().min(1), z.string().min(1)),
     comfy: ComfySettingsPatchSchema,
     discord: patchOf(DiscordSettingsSchema),
+    updates: patchOf(UpdateSettingsSchema),
   })
   .partial()
   .strict();
@@ -128,6 +140,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     models: { ...current.models, ...patch.models },
     comfy: applyComfyPatch(current.comfy, patch.comfy),
     discord: { ...current.discord, ...patch.discord },
+    updates: { ...current.updates, ...patch.updates },
   });
 }
 

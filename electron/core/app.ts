@@ -6,34 +6,36 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary } from '@shared/api/health';
+import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
-import { resolvePerson } from './access/person';
+import { ownerPerson, resolvePerson } from './access/person';
 import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
 import { CoreApi, type Handlers } from './api/dispatch';
 import { healthHandlers } from './api/health-handlers';
-import { jobsHandlers } from './api/jobs-handlers';
+import { jobsHandlers, requestOf } from './api/jobs-handlers';
 import { libraryHandlers } from './api/library-handlers';
 import { modelsHandlers } from './api/models-handlers';
+import { setupHandlers } from './api/setup-handlers';
+import { setupFacts } from './setup/facts';
+import { freshWorkflowReadiness, workflowReadiness } from './workflows/readiness';
 import { settingsHandlers } from './api/settings-handlers';
 import { templatesHandlers } from './api/templates-handlers';
+import { updatesHandlers } from './api/updates-handlers';
 import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
-import { comfyHealthChecks } from './health/comfy-checks';
-import { discordHealthChecks } from './health/discord-checks';
-import { HealthRegistry } from './health/registry';
+import { createHealth, type HealthServiceOptions } from './health/health-service';
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
-import { runBackendHealth } from './health/runner';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -43,6 +45,7 @@ import { createModelDownloads, type ModelDownloadsOptions } from './models/model
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
 import { removedBackendUrls } from './store/backends-repo';
+import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -63,6 +66,19 @@ export interface CoreOptions {
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
   models?: Partial<ModelDownloadsOptions>;
+  /**
+   * The desktop shell's updater (electron/main/updates.ts). Without it the core says how this copy is updated
+   * instead (headless: from its checkout).
+   */
+  updates?: {
+    install: InstallKind;
+    updater: UpdaterPort | null;
+    releasesUrl?: string | null;
+    /** COMFYDESK_AUTO_UPDATE=0: no checks, whatever the setting. */
+    checksDisabled?: boolean;
+  };
+  /** Health runs on its own at start and after changes unless `auto` is false (tests that do not watch it). */
+  health?: HealthServiceOptions;
 }
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
@@ -75,6 +91,8 @@ function bindBot(bot: DiscordBot): BotControl {
     clearToken: () => bot.clearToken(),
     liveGuild: (id) => bot.liveGuild(id),
     invite: (guildId) => bot.invite(guildId),
+    channels: (guildId) => bot.channels(guildId),
+    testMessage: (channelId) => bot.testMessage(channelId),
   };
 }
 
@@ -117,6 +135,8 @@ export interface Core {
   readonly bot: DiscordBot;
   /** Model downloads into the backends' model folders. */
   readonly downloads: DownloadManager;
+  /** New versions of the app: checks, background download, "Restart to update" once nothing runs. */
+  readonly updates: UpdateManager;
   healthSummary(): HealthSummary;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -196,7 +216,34 @@ export function createCore(options: CoreOptions): Core {
         .flatMap((j) => (j.source === 'discord' && j.guildId && j.channelId ? [j.channelId] : [])),
     ),
   ];
-  const healthChecks = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, recentDiscordChannels)]);
+  const health = createHealth(options.health ?? {}, {
+    comfy,
+    store,
+    events,
+    workflows,
+    catalog: models.catalog,
+    bot,
+    recentChannels: recentDiscordChannels,
+    outputDir: config.libraryDir,
+    clock,
+    logger,
+  });
+
+  const updates = new UpdateManager({
+    install: options.updates?.install ?? (options.mode === 'headless' ? 'headless' : 'development'),
+    updater: options.updates?.updater ?? null,
+    releasesUrl: options.updates?.releasesUrl ?? null,
+    checksDisabled: options.updates?.checksDisabled ?? false,
+    current: APP_VERSION,
+    clock,
+    logger: logger.child('updates'),
+    settings: () => store.settings.get().updates,
+    busy: () => {
+      const counts = store.jobs.countByStatus(['submitted', 'running', 'collecting']);
+      return { runningJobs: counts.submitted + counts.running + counts.collecting, delivering: bot.delivering() };
+    },
+    onChange: (state) => events.emit('updates.changed', state),
+  });
 
   const healthSummary = (): HealthSummary => {
     const counts = store.jobs.countByStatus(ACTIVE_STATUSES);
@@ -234,27 +281,36 @@ export function createCore(options: CoreOptions): Core {
     ...jobsHandlers({ engine: jobs, store, inputs, limiter }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
-    ...backendsHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
+    ...backendsHandlers({
+      comfy,
+      settings: store.settings,
+      events,
+      config: config.comfy,
+      refreshed: () => health.poke(),
+    }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...modelsHandlers({ downloads, catalog: () => models.view() }),
-    ...healthHandlers({
-      summary: healthSummary,
-      run: (input) =>
-        runBackendHealth(
-          {
-            registry: healthChecks,
-            backends: comfy.backends,
-            workflows,
-            settings: store.settings,
-            events,
-            outputDir: config.libraryDir,
-            clock,
-            records: () => store.backends.list(),
-          },
-          input.backendId,
+    ...setupHandlers({
+      repo: store.setup,
+      events,
+      facts: setupFacts({
+        backends: () => comfy.summaries(),
+        launcherState: () => comfy.launchStatus().state,
+        readiness: () => workflowReadiness(workflows, comfy, store.settings.get().models),
+        workflows: () => workflows.list().map((w) => w.manifest),
+        imagesMade: () => store.outputs.count(),
+        bot: botState,
+      }),
+      readiness: () => freshWorkflowReadiness(workflows, comfy, store.settings.get().models),
+      workflows: () => workflows.list().map((w) => w.manifest),
+      submit: (workflow, prompt) =>
+        jobs.submitRunnable(
+          requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
         ),
     }),
+    ...updatesHandlers({ updates }),
+    ...healthHandlers({ summary: healthSummary, health }),
   };
   const api = new CoreApi(handlers, (actor) => resolvePerson(store.guilds, actor), logger.child('api'));
 
@@ -271,6 +327,8 @@ export function createCore(options: CoreOptions): Core {
   events.on('job.changed', summarySoon);
   events.on('settings.changed', summarySoon);
   events.on('bot.changed', summarySoon);
+  events.on('settings.changed', (settings) => updates.settingsChanged(settings.updates));
+  events.on('job.changed', () => updates.busyChanged());
   comfy.on('log', (line) => events.emit('comfy.log', line));
   comfy.on('launcher', (status) => events.emit('comfy.launcher', status));
 
@@ -291,6 +349,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     downloads,
+    updates,
     healthSummary,
     start() {
       if (starting) return starting;
@@ -310,8 +369,10 @@ export function createCore(options: CoreOptions): Core {
         if (!started) return;
         jobs.start();
         downloads.start();
+        health.start();
         await bot.follow();
         if (bot.state().hasToken) void bot.start();
+        updates.start();
         logger.info('core started', { mode: options.mode, dataDir: config.dataDir, backends: comfy.list().length });
       })();
       return starting;
@@ -332,6 +393,8 @@ export function createCore(options: CoreOptions): Core {
           return;
         }
         logger.info('core stopping');
+        updates.stop();
+        await health.stop();
         await bot.dispose();
         await downloads.stop();
         jobs.stop();

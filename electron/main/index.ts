@@ -5,6 +5,7 @@
  * quit.ts once. Everything that is not about Electron itself lives in electron/core.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import { createCore, type Core } from '@core/app';
@@ -21,6 +22,7 @@ import { appUrlMatcher, hardenSession } from './security';
 import { callCore, currentSettings } from './shell-core';
 import { claimSingleInstance } from './single-instance';
 import { createShellTray, type ShellTray } from './tray';
+import { electronUpdaterPort, installKindOf, loadAutoUpdater, notifyWhenDownloaded } from './updates';
 import { createMainWindow, showMainWindow } from './window';
 
 /** Tests (the Electron smoke test) run with their own profile. */
@@ -40,6 +42,39 @@ let quitSequence: QuitSequence | null = null;
 const START_WAIT_ON_QUIT_MS = 5_000;
 /** Creates the window again if it was really closed (macOS keeps running without one). */
 let openWindow: () => BrowserWindow | null = () => window;
+
+/** The Releases page, from the app-update.yml electron-builder wrote from its `publish` config (packaged only). */
+function releasesUrl(): string | null {
+  try {
+    const text = readFileSync(join(process.resourcesPath, 'app-update.yml'), 'utf8');
+    const owner = /^owner:\s*['"]?([\w.-]+)['"]?\s*$/m.exec(text)?.[1];
+    const repo = /^repo:\s*['"]?([\w.-]+)['"]?\s*$/m.exec(text)?.[1];
+    return owner && repo ? `https://github.com/${owner}/${repo}/releases` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The updater for an installed copy (electron-updater is loaded only there), with where releases are listed. */
+async function desktopUpdates(quitThen: (install: () => void) => Promise<void>) {
+  const install = installKindOf({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    execPath: process.execPath,
+    productName: app.getName(),
+    env: process.env,
+  });
+  const checksDisabled = process.env.COMFYDESK_AUTO_UPDATE === '0';
+  const updates = { install, updater: null, releasesUrl: app.isPackaged ? releasesUrl() : null, checksDisabled };
+  // Loaded even with checks off (the smoke test's packaged macOS app): it then only never checks.
+  if (!['nsis', 'mac', 'appimage', 'deb'].includes(install)) return updates;
+  const autoUpdater = await loadAutoUpdater();
+  return {
+    ...updates,
+    updater: electronUpdaterPort({ updater: autoUpdater, quitThen, exit: (code) => app.exit(code) }),
+  };
+}
 
 async function start(): Promise<void> {
   useDevSqliteBinding({
@@ -62,12 +97,16 @@ async function start(): Promise<void> {
     safeStorage,
     logger: logger.child('secrets'),
   });
+  const updates = await desktopUpdates(async (install) => {
+    await quitSequence?.quit(install);
+  });
   const running = createCore({
     config,
     mode: 'desktop',
     logger,
     secrets,
     revealPath: (path) => shell.showItemInFolder(path),
+    updates,
   });
   core = running;
   let starting: Promise<void> = Promise.resolve();
@@ -99,6 +138,14 @@ async function start(): Promise<void> {
     running,
     () => (window && !window.isDestroyed() ? [window.webContents] : []),
     appUrlMatcher(rendererFile, devServerUrl),
+    async (title) => {
+      const options = { title, properties: ['openDirectory' as const] };
+      const result =
+        window && !window.isDestroyed()
+          ? await dialog.showOpenDialog(window, options)
+          : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   );
 
   let first = true;
@@ -131,6 +178,7 @@ async function start(): Promise<void> {
     openPath: (path) => shell.openPath(path),
     inform: (title, body) => notify({ title, body }),
   });
+  notifyWhenDownloaded(running.events, notify);
   watchForNotifications({
     events: running.events,
     settings: () => currentSettings(running),
@@ -165,7 +213,8 @@ async function start(): Promise<void> {
 
 if (claimSingleInstance(app, () => showMainWindow(openWindow()))) {
   app.on('before-quit', (event) => {
-    if (!quitSequence) return;
+    // Once the sequence has run, the quit that follows is the updater's: let it through.
+    if (!quitSequence || quitSequence.isDone()) return;
     event.preventDefault();
     void quitSequence.quit();
   });

@@ -5,7 +5,7 @@
  */
 import { ipcMain, type WebContents } from 'electron';
 import type { CallResult } from '@shared/api';
-import { IPC_CALL, IPC_EVENT } from '@shared/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER } from '@shared/ipc';
 import type { Core } from '@core/app';
 
 const REFUSED: CallResult = {
@@ -17,16 +17,23 @@ export function bridgeIpc(
   core: Pick<Core, 'api' | 'events'>,
   targets: () => WebContents[],
   isAppUrl: (frameUrl: string) => boolean = () => true,
+  /** The system's folder picker (the shell passes Electron's dialog). */
+  pickFolder?: (title: string) => Promise<string | null>,
 ): () => void {
   ipcMain.handle(IPC_CALL, (event, method: unknown, input: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) return REFUSED;
     return core.api.dispatch(typeof method === 'string' ? method : '', input, { caller: 'desktop' });
+  });
+  ipcMain.handle(IPC_PICK_FOLDER, async (event, title: unknown) => {
+    if (!pickFolder || !isAppUrl(event.senderFrame?.url ?? '')) return null;
+    return pickFolder(typeof title === 'string' ? title.slice(0, 200) : 'Choose a folder');
   });
   const detach = core.events.onAny((event, payload) => {
     for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload);
   });
   return () => {
     ipcMain.removeHandler(IPC_CALL);
+    ipcMain.removeHandler(IPC_PICK_FOLDER);
     detach();
   };
 }

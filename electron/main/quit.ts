@@ -18,9 +18,14 @@ export interface QuitSteps {
 }
 
 export interface QuitSequence {
-  /** Starts the sequence, or returns the one already running. */
-  quit(): Promise<void>;
+  /**
+   * Starts the sequence, or returns the one already running. `finish` replaces the exit at its end (the updater
+   * installs and restarts instead); it is ignored when a quit is already under way.
+   */
+  quit(finish?: () => void): Promise<void>;
   isQuitting(): boolean;
+  /** Every step ran: an app.quit() now (the updater's) may go through. */
+  isDone(): boolean;
 }
 
 function withTimeout(label: string, run: () => Promise<unknown>, ms: number): Promise<unknown> {
@@ -35,6 +40,7 @@ function withTimeout(label: string, run: () => Promise<unknown>, ms: number): Pr
 export function createQuitSequence(steps: QuitSteps): QuitSequence {
   const ms = steps.stepTimeoutMs ?? 15_000;
   let running: Promise<void> | null = null;
+  let done = false;
 
   const step = async (label: string, run: () => Promise<unknown>): Promise<void> => {
     try {
@@ -44,7 +50,7 @@ export function createQuitSequence(steps: QuitSteps): QuitSequence {
     }
   };
 
-  const sequence = async (): Promise<void> => {
+  const sequence = async (finish?: () => void): Promise<void> => {
     steps.logger.info('quitting');
     try {
       steps.beforeStop?.();
@@ -53,14 +59,22 @@ export function createQuitSequence(steps: QuitSteps): QuitSequence {
     }
     await step('stopping the Discord bot', steps.stopBot);
     await step('stopping the core', steps.stopCore);
-    steps.exit(0);
+    done = true;
+    if (!finish) return steps.exit(0);
+    try {
+      finish();
+    } catch (err) {
+      steps.logger.warn('quit: the last step failed; exiting', { error: err });
+      steps.exit(0);
+    }
   };
 
   return {
-    quit() {
-      running ??= sequence();
+    quit(finish) {
+      running ??= sequence(finish);
       return running;
     },
     isQuitting: () => running !== null,
+    isDone: () => done,
   };
 }

@@ -10,7 +10,8 @@ import type { Core } from '@core/app';
 export type ShellCore = Pick<Core, 'api' | 'events' | 'healthSummary' | 'config' | 'logger' | 'store'>;
 
 /** Method names the tray and quit sequence call (bot/comfy/queue methods are contributed by their capabilities). */
-export type ShellMethod = 'bot.start' | 'bot.stop' | 'queue.pause' | 'health.run' | 'comfy.start' | 'comfy.stop';
+export type ShellMethod =
+  'bot.start' | 'bot.stop' | 'queue.pause' | 'health.run' | 'comfy.start' | 'comfy.stop' | 'updates.restart';
 
 export function callCore(core: Pick<Core, 'api'>, method: ShellMethod, input: unknown = {}): Promise<CallResult> {
   return core.api.dispatch(method, input, { caller: 'desktop' });

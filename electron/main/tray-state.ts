@@ -10,7 +10,14 @@ export type ComfyState = 'offline' | 'idle' | 'busy';
 export type TrayIconName = `${ComfyState}-bot-${'on' | 'off'}`;
 
 export type TrayAction =
-  'show' | 'bot.toggle' | 'queue.toggle' | 'health.run' | 'library.open' | 'comfy.toggle' | 'quit';
+  'show' | 'update.restart' | 'bot.toggle' | 'queue.toggle' | 'health.run' | 'library.open' | 'comfy.toggle' | 'quit';
+
+/** A downloaded update, as the tray offers it. */
+export interface TrayUpdate {
+  version: string;
+  /** "Restart to update" was asked and waits for this (running jobs, a delivery). */
+  waitingFor: string | null;
+}
 
 export type TrayMenuItem = { type: 'separator' } | { type: 'item'; id: TrayAction; label: string; enabled: boolean };
 
@@ -20,6 +27,8 @@ export interface TrayInput {
   bot?: BotStatus | null;
   /** An action the user started from the tray and that has not answered yet (its item is disabled meanwhile). */
   pending?: ReadonlySet<TrayAction>;
+  /** A downloaded update ready to install, if any. */
+  update?: TrayUpdate | null;
 }
 
 export interface TrayView {
@@ -80,8 +89,16 @@ export function trayView(input: TrayInput): TrayView {
     enabled: enabled && !pending.has(id),
   });
 
+  const update = input.update ?? null;
   const menu: TrayMenuItem[] = [
     item('show', 'Show ComfyDesk'),
+    ...(update
+      ? [
+          update.waitingFor
+            ? item('update.restart', `Restarting to update once nothing runs (${update.waitingFor})`, false)
+            : item('update.restart', `Restart to update (${update.version})`),
+        ]
+      : []),
     { type: 'separator' },
     bot === 'no-token'
       ? item('bot.toggle', 'Discord bot: no token set', false)
@@ -100,7 +117,13 @@ export function trayView(input: TrayInput): TrayView {
 
   return {
     icon: `${state}-bot-${botOn ? 'on' : 'off'}`,
-    tooltip: ['ComfyDesk', comfyLine(summary, state), `Discord bot: ${BOT_TEXT[bot]}`, queueLine(summary)].join('\n'),
+    tooltip: [
+      'ComfyDesk',
+      comfyLine(summary, state),
+      `Discord bot: ${BOT_TEXT[bot]}`,
+      queueLine(summary),
+      ...(update ? [`Update ${update.version} ready`] : []),
+    ].join('\n'),
     menu,
   };
 }

@@ -14,6 +14,7 @@ import {
   type BotStatus,
   type TrayAction,
   type TrayIconName,
+  type TrayUpdate,
   type TrayView,
 } from './tray-state';
 
@@ -40,6 +41,7 @@ const HealthOutputSchema = z.object({ results: z.array(z.object({ status: z.enum
 
 const ERROR_TITLES: Record<TrayAction, string> = {
   show: 'Could not show ComfyDesk',
+  'update.restart': 'Update',
   'bot.toggle': 'Discord bot',
   'queue.toggle': 'Queue',
   'health.run': 'Health checks',
@@ -61,9 +63,11 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
   let summary: HealthSummary = core.healthSummary();
   /** The bot's own latest word (`bot.changed`); until it speaks, the summary's status. */
   let bot: BotStatus | null = null;
+  /** A downloaded update (`updates.changed`); none at start, nothing is downloaded before the first check. */
+  let update: TrayUpdate | null = null;
   let destroyed = false;
 
-  const view = (): TrayView => trayView({ summary, bot, pending });
+  const view = (): TrayView => trayView({ summary, bot, pending, update });
   const image = (name: TrayIconName): NativeImage => {
     let img = images.get(name);
     if (!img) {
@@ -117,6 +121,9 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
         return options.showWindow();
       case 'quit':
         return options.quit();
+      case 'update.restart':
+        await callCoreOrThrow(core, 'updates.restart');
+        return;
       case 'bot.toggle':
         await callCoreOrThrow(core, isBotOn(bot ?? summary.bot.status) ? 'bot.stop' : 'bot.start');
         return;
@@ -170,6 +177,13 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
       render();
     }),
     core.events.on('settings.changed', () => refresh()),
+    core.events.on('updates.changed', (state) => {
+      update =
+        state.status === 'downloaded' && state.version
+          ? { version: state.version, waitingFor: state.restartPending ? state.restartBlockedBy : null }
+          : null;
+      render();
+    }),
   ];
 
   tray.on('click', () => {

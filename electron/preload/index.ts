@@ -5,7 +5,7 @@
  * (shared/api.ts) and the renderer client every event.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, MEDIA_BASE, type ComfyDeskBridge } from '@shared/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER, MEDIA_BASE, type ComfyDeskBridge } from '@shared/ipc';
 
 const bridge: ComfyDeskBridge = {
   /** Library media URLs: `${mediaBase}/file/<id>`, `${mediaBase}/thumb/<id>` (electron/main/media-protocol.ts). */
@@ -21,6 +21,10 @@ const bridge: ComfyDeskBridge = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT, listener);
     };
+  },
+  async pickFolder(title: string): Promise<string | null> {
+    const folder: unknown = await ipcRenderer.invoke(IPC_PICK_FOLDER, String(title));
+    return typeof folder === 'string' ? folder : null;
   },
 };
 

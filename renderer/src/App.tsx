@@ -3,12 +3,17 @@ import { useShallow } from 'zustand/react/shallow';
 import { BottomBar } from './components/BottomBar';
 import { Sidebar } from './components/Sidebar';
 import { Toaster } from './components/ui/Toaster';
+import { UpdateBanner } from './components/UpdateBanner';
+import { WindowDrop } from './components/WindowDrop';
 import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
 import { useMediaQuery } from './lib/use-media-query';
+import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
+import { useSetup } from './stores/setup-store';
+import { useUpdates } from './stores/update-store';
 
 export function App() {
   // Only what the shell shows: health and connection updates would otherwise re-render every page.
@@ -22,6 +27,15 @@ export function App() {
     void load();
     void useQueue.getState().load();
     void useCatalog.getState().load();
+    // First start (the guide not finished) and no page asked for in the URL: the setup guide opens.
+    const asked = location.hash.replace(/^#\/?/, '');
+    void useSetup
+      .getState()
+      .load()
+      .then((view) => {
+        if (view && !view.finished && !asked) useNav.getState().go('setup');
+      });
+    void useUpdates.getState().load();
   }, [load]);
   // "Follow the system" follows a change of the OS theme while the app is open.
   useEffect(() => followTheme(theme, (t) => (document.documentElement.dataset.theme = t)), [theme]);
@@ -36,10 +50,12 @@ export function App() {
               Could not reach the ComfyDesk core: {error}
             </p>
           )}
+          <UpdateBanner />
           <CurrentPage />
         </main>
         {phone && <BottomBar />}
         <Toaster />
+        <WindowDrop />
       </div>
     </TooltipProvider>
   );

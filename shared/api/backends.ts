@@ -76,6 +76,17 @@ export const backendsMethods = {
     BackendSummarySchema,
     'Use a backend for jobs, or stop using it (it stays in the list).',
   ),
+  'backends.refresh': method(
+    IdInput,
+    z.object({
+      backend: BackendSummarySchema,
+      /** Node classes /object_info lists now. */
+      nodeClasses: z.number().int().nonnegative(),
+      /** Model files across its folders now. */
+      modelFiles: z.number().int().nonnegative(),
+    }),
+    'Read a backend’s /object_info and model lists again (after adding files or custom nodes); its health checks run again.',
+  ),
   'comfy.start': method(
     NoInput,
     LauncherStatusSchema,

@@ -84,6 +84,16 @@ export const BotUpdateGuildInputSchema = z
   .strict();
 export type BotUpdateGuildInput = z.input<typeof BotUpdateGuildInputSchema>;
 
+const Snowflake = z.string().regex(/^\d{5,25}$/, 'a Discord id is a snowflake');
+
+export const BotChannelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Permissions the bot lacks there to post results (e.g. "Attach Files"); empty when it can. */
+  missing: z.array(z.string()),
+});
+export type BotChannel = z.infer<typeof BotChannelSchema>;
+
 export const botMethods = {
   'bot.status': method(NoInput, BotStateSchema, 'Bot status, whether a token is set, guild count.'),
   'bot.start': method(
@@ -116,6 +126,16 @@ export const botMethods = {
     NoInput,
     z.array(BotGuildSchema),
     'Servers the bot is (or was) in, with roles, limits and banned words.',
+  ),
+  'bot.channels': method(
+    z.object({ guildId: Snowflake }).strict(),
+    z.array(BotChannelSchema),
+    "A server's text channels the bot sees, each with the permissions it lacks to post results there.",
+  ),
+  'bot.testMessage': method(
+    z.object({ channelId: Snowflake }).strict(),
+    z.object({ messageId: z.string(), channelName: z.string(), guildName: z.string() }),
+    'Post a test message to a channel (refused, naming the missing permission, when the bot may not post there).',
   ),
   'bot.updateGuild': method(
     BotUpdateGuildInputSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelFolderSchema } from '../workflow-manifest';
 import { method, NoInput } from './define';
 
 export const BackendStatusSchema = z.enum(['offline', 'starting', 'idle', 'busy', 'error']);
@@ -35,6 +36,46 @@ export const HealthSummarySchema = z.object({
 });
 export type HealthSummary = z.infer<typeof HealthSummarySchema>;
 
+/**
+ * What a button next to a check does, for a program to act on (the UI draws one button per fix):
+ * - `download`: fetch a catalogue file into the backend's model folder (`downloads.start`);
+ * - `choose-model`: pick another file of that folder the backend has, saved as the workflow's model setting;
+ * - `start-comfy`: launch the ComfyUI whose folder is set (`comfy.start`);
+ * - `open-settings` / `open-bot`: the page where it is fixed by hand;
+ * - `start-bot`: log the bot in (`bot.start`);
+ * - `refresh-backend`: read the backend's node classes and model lists again (`backends.refresh`);
+ * - `resume-queue`: the queue is paused (`queue.pause {paused:false}`);
+ * - `free-vram`: unload ComfyUI's models (`comfy.freeVram`).
+ */
+export const HealthFixSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('download'),
+    backendId: z.string(),
+    folder: ModelFolderSchema,
+    file: z.string(),
+    /** The catalogue's size of the file, for the button ("Download (6.9 GB)"). */
+    bytes: z.number().int().nonnegative().nullable(),
+  }),
+  z.object({
+    kind: z.literal('choose-model'),
+    backendId: z.string(),
+    workflowId: z.string(),
+    /** The settings key (settings.models) the chosen file is saved under. */
+    setting: z.string(),
+    folder: ModelFolderSchema,
+    /** The file it uses now (missing). */
+    file: z.string(),
+  }),
+  z.object({ kind: z.literal('start-comfy') }),
+  z.object({ kind: z.literal('open-settings') }),
+  z.object({ kind: z.literal('open-bot') }),
+  z.object({ kind: z.literal('start-bot') }),
+  z.object({ kind: z.literal('refresh-backend'), backendId: z.string() }),
+  z.object({ kind: z.literal('resume-queue') }),
+  z.object({ kind: z.literal('free-vram'), backendId: z.string() }),
+]);
+export type HealthFix = z.infer<typeof HealthFixSchema>;
+
 export const HealthCheckResultSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -42,6 +83,8 @@ export const HealthCheckResultSchema = z.object({
   details: z.string(),
   /** What the user can do about it; empty when nothing needs doing. */
   fixHint: z.string(),
+  /** The fixes that are one click away (none when it must be fixed by hand, or nothing needs fixing). */
+  fixes: z.array(HealthFixSchema).default([]),
   durationMs: z.number().nonnegative(),
 });
 export type HealthCheckResult = z.infer<typeof HealthCheckResultSchema>;
@@ -52,11 +95,16 @@ export const HealthRunInputSchema = z
   .optional()
   .default({});
 
+/** One run: failures first, then warnings, then passes. */
 export const HealthRunOutputSchema = z.object({
-  backendId: z.string(),
-  url: z.string(),
+  /** The backend checked; null when no ComfyUI is running (the run then says how to get one). */
+  backendId: z.string().nullable(),
+  url: z.string().nullable(),
   results: z.array(HealthCheckResultSchema),
+  /** When the run ended (ms since the epoch). */
+  at: z.number(),
 });
+export type HealthReport = z.infer<typeof HealthRunOutputSchema>;
 
 export const healthMethods = {
   'health.summary': method(NoInput, HealthSummarySchema, 'ComfyUI, bot and queue at a glance.'),
@@ -65,9 +113,18 @@ export const healthMethods = {
     HealthRunOutputSchema,
     'Run every health check against a backend (the first one by default); each result is also pushed as health.check.',
   ),
+  'health.latest': method(
+    HealthRunInputSchema,
+    HealthRunOutputSchema.nullable(),
+    'The last run for a backend (the first one by default), from the runs made at start and after a change; null before any.',
+  ),
 };
 
 export const healthEvents = {
   'health.changed': HealthSummarySchema,
-  'health.check': z.object({ backendId: z.string(), result: HealthCheckResultSchema }),
+  'health.check': z.object({ backendId: z.string().nullable(), result: HealthCheckResultSchema }),
+  /** A run began (on its own after a change, or asked for). */
+  'health.started': z.object({ backendId: z.string().nullable() }),
+  /** A run ended: every result, failures first. */
+  'health.report': HealthRunOutputSchema,
 };

@@ -35,6 +35,14 @@ export const TemplateSaveInputSchema = z
     /** Parameter values by manifest name, checked against the workflow's ranges. */
     params: z.record(z.string(), z.unknown()).default({}),
     workflow: z.string().min(1),
+    /** Model file by the workflow's model setting; the ones left out follow the remembered choice. */
+    models: z.record(z.string().min(1).max(100), z.string().trim().min(1).max(500)).default({}),
+    /** The LoRA to apply (null or absent: none). */
+    lora: z
+      .object({ name: z.string().trim().min(1).max(500), strength: z.number().min(-10).max(10).optional() })
+      .strict()
+      .nullable()
+      .default(null),
     /** Overwrite the caller's own template of the same name there (otherwise a clash is refused). */
     replace: z.boolean().default(false),
   })

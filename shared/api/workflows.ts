@@ -4,7 +4,7 @@
  * (`workflows.list` lives with the templates API, which the editors read it for.)
  */
 import { z } from 'zod';
-import { WorkflowManifestSchema } from '../workflow-manifest';
+import { ModelFolderSchema, WorkflowManifestSchema } from '../workflow-manifest';
 import { WorkflowEntrySchema } from './templates';
 import { method } from './define';
 
@@ -17,10 +17,29 @@ export const GraphProblemSchema = z.object({
   input: z.string().optional(),
 });
 
+export type GraphProblemView = z.infer<typeof GraphProblemSchema>;
+
 const ApiGraphSchema = z.record(
   z.string(),
-  z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }),
+  z.object({
+    class_type: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    /** The title the node has in ComfyUI's editor. */
+    _meta: z.object({ title: z.string().optional() }).optional(),
+  }),
 );
+
+/** What a graph needs that the checked backend lacks, by name (for the review's summary). */
+export const ProposalMissingSchema = z.object({
+  /** Node classes the backend does not have (custom nodes to install). */
+  nodeClasses: z.array(z.string()),
+  /** Model files it does not have, with the model setting that picks them. */
+  models: z.array(z.object({ folder: ModelFolderSchema, file: z.string(), setting: z.string() })),
+});
+export type ProposalMissing = z.infer<typeof ProposalMissingSchema>;
+
+/** The backend a proposal was checked against; null when none was online (nothing was checked). */
+export const CheckedAgainstSchema = z.object({ id: z.string(), name: z.string() }).nullable();
 
 export const WorkflowProposalSchema = z.object({
   manifest: WorkflowManifestSchema,
@@ -29,8 +48,16 @@ export const WorkflowProposalSchema = z.object({
   notes: z.array(z.string()),
   /** Problems against the first online backend (unknown nodes, missing models); empty when none is online. */
   problems: z.array(GraphProblemSchema),
+  missing: ProposalMissingSchema,
+  checkedAgainst: CheckedAgainstSchema,
   /** The file was a ComfyDesk export (it carried its own manifest). */
   fromExport: z.boolean(),
+  /**
+   * What the file held: the API graph ComfyUI runs, ComfyUI's editor graph (converted with the backend's
+   * /object_info), or a ComfyDesk export; and whether it came from a JSON file or a PNG's metadata.
+   */
+  format: z.enum(['api', 'ui', 'export']),
+  container: z.enum(['json', 'png']),
 });
 export type WorkflowProposal = z.infer<typeof WorkflowProposalSchema>;
 
@@ -73,7 +100,18 @@ export const workflowsMethods = {
       .strict()
       .refine((v) => (v.text === undefined) !== (v.base64 === undefined), 'give either text or base64'),
     WorkflowProposalSchema,
-    'Read a dropped workflow file and propose a manifest for it (UI-format files are refused with how to export API format).',
+    'Read a dropped workflow file (API JSON, a ComfyUI PNG, a ComfyDesk export, or an editor-format graph converted with the backend’s /object_info) and propose a manifest for it.',
+  ),
+  'workflows.check': method(
+    z.object({ manifest: z.unknown(), workflow: z.unknown() }).strict(),
+    z.object({
+      /** Why the manifest does not fit the graph, one line each; empty when it does. */
+      invalid: z.array(z.string()),
+      problems: z.array(GraphProblemSchema),
+      missing: ProposalMissingSchema,
+      checkedAgainst: CheckedAgainstSchema,
+    }),
+    'Check an edited proposal before it is saved: the manifest against its graph, and both against the first online backend.',
   ),
   'workflows.import': method(
     z.object({ manifest: z.unknown(), workflow: z.unknown() }).strict(),

@@ -37,13 +37,21 @@ describe('core with a configured ComfyUI', () => {
     for (const r of out.results) if (r.status !== 'ok') expect(r.fixHint.length).toBeGreaterThan(0);
   });
 
-  it('health.run without any backend says how to add one', async ({ startCore }) => {
+  it('health.run without any backend says how to get one, with the Settings button, and still checks the app', async ({
+    startCore,
+  }) => {
     const core = await startCore();
-    const res = await core.api.dispatch('health.run', {}, { caller: 'test' });
-    expect(res).toMatchObject({
-      ok: false,
-      error: { code: 'unavailable', message: expect.stringMatching(/Add its URL in Settings/) },
+    const out = await core.api.call('health.run', {});
+    expect(out).toMatchObject({ backendId: null, url: null });
+    expect(out.results[0]).toMatchObject({
+      id: 'comfy-found',
+      status: 'fail',
+      details: expect.stringMatching(/^No ComfyUI found/),
+      fixHint: expect.stringMatching(/Settings → ComfyUI/),
+      fixes: [{ kind: 'open-settings' }],
     });
+    expect(out.results.map((r) => r.id)).toEqual(expect.arrayContaining(['output-dir', 'queue', 'discord-token']));
+    expect(out.results.map((r) => r.id)).not.toContain('api');
   });
 
   it('finds a ComfyUI already running at a usual address and remembers it across restarts', async ({

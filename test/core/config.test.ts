@@ -68,9 +68,16 @@ describe('config', () => {
     expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.local/share/ComfyDesk');
     expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/u')).toBe('/data/ComfyDesk');
     expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/ComfyDesk');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toContain(
-      'ComfyDesk',
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toBe(
+      'C:\\Users\\u\\AppData\\Roaming\\ComfyDesk',
     );
+    expect(defaultDataDir('win32', {}, 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\ComfyDesk');
+  });
+
+  it.runIf(process.platform === 'win32')('on this Windows machine the data dir is in %APPDATA%', () => {
+    expect(process.env.APPDATA).toBeTruthy();
+    expect(defaultDataDir()).toBe(`${process.env.APPDATA!.replace(/\\+$/, '')}\\ComfyDesk`);
+    expect(loadConfig({ env: { APPDATA: process.env.APPDATA } }).dataDir).toBe(defaultDataDir());
   });
 
   it('uses COMFYDESK_DATA_DIR when the shell gives none', () => {

@@ -9,7 +9,10 @@ export interface TestCoreOptions extends Partial<Omit<CoreOptions, 'config' | 'm
   env?: Record<string, string>;
 }
 
-/** A headless core with an in-memory secret store that looks for no running ComfyUI unless told to. */
+/**
+ * A headless core with an in-memory secret store that looks for no running ComfyUI unless told to. Health does not
+ * run on its own unless `health: { auto: true }` is given (its runs would interleave with tests that watch events).
+ */
 export function testCore(options: TestCoreOptions): Core {
   const { dataDir, env = {}, ...rest } = options;
   return createCore({
@@ -17,6 +20,7 @@ export function testCore(options: TestCoreOptions): Core {
     mode: 'headless',
     secrets: new MemorySecretStore(),
     discoverUrls: [],
+    health: { auto: false },
     ...rest,
   });
 }

@@ -204,6 +204,7 @@ export const fakeApp = Object.assign(new EventEmitter(), {
   whenReady: vi.fn(() => Promise.resolve()),
   setPath: vi.fn(),
   getAppPath: vi.fn(() => fakeApp.appPath),
+  getName: vi.fn(() => 'ComfyDesk'),
   loginItem: { openAtLogin: false, wasOpenedAtLogin: false },
   getLoginItemSettings: vi.fn(() => ({ ...fakeApp.loginItem })),
   setLoginItemSettings: vi.fn((s: { openAtLogin: boolean }) => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('./electron-fake')).electronModule);
 
-import { IPC_CALL, IPC_EVENT } from '@shared/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER } from '@shared/ipc';
 import { EventBus } from '@core/events';
 import { bridgeIpc } from '../../electron/main/ipc';
 import { appUrlMatcher } from '../../electron/main/security';
@@ -17,12 +17,22 @@ function setup() {
   const dispatch = vi.fn(async (method: string) => ({ ok: true as const, output: { method } }));
   const wc = new FakeWebContents();
   const isApp = appUrlMatcher('/opt/ComfyDesk/resources/app.asar/out/renderer/index.html', null);
-  const detach = bridgeIpc({ api: { dispatch }, events } as never, () => [wc as unknown as WebContents], isApp);
+  const pickFolder = vi.fn(async (title: string) => `/home/me/ComfyUI (${title})`);
+  const detach = bridgeIpc(
+    { api: { dispatch }, events } as never,
+    () => [wc as unknown as WebContents],
+    isApp,
+    pickFolder,
+  );
   const [channel, handler] = electronModule.ipcMain.handle.mock.calls[0]! as [
     string,
     (e: unknown, m: unknown, i: unknown) => Promise<unknown>,
   ];
-  return { events, dispatch, wc, detach, channel, handler };
+  const [, pick] = electronModule.ipcMain.handle.mock.calls[1]! as [
+    string,
+    (e: unknown, t: unknown) => Promise<unknown>,
+  ];
+  return { events, dispatch, wc, detach, channel, handler, pick, pickFolder };
 }
 
 describe('IPC bridge', () => {
@@ -48,6 +58,14 @@ describe('IPC bridge', () => {
     expect(dispatch).not.toHaveBeenCalled();
   });
 
+  it('opens the system folder picker for the app page only', async () => {
+    const { pick, pickFolder } = setup();
+    const app = { senderFrame: { url: 'file:///opt/ComfyDesk/resources/app.asar/out/renderer/index.html' } };
+    expect(await pick(app, 'Choose your ComfyUI folder')).toBe('/home/me/ComfyUI (Choose your ComfyUI folder)');
+    expect(await pick({ senderFrame: { url: 'https://evil.example/' } }, 'x')).toBeNull();
+    expect(pickFolder).toHaveBeenCalledTimes(1);
+  });
+
   it('pushes every core event to the window until detached', () => {
     const { events, wc, detach } = setup();
     const s = summary();
@@ -57,6 +75,7 @@ describe('IPC bridge', () => {
     events.emit('health.changed', s);
     expect(wc.sent).toHaveLength(1);
     expect(electronModule.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_CALL);
+    expect(electronModule.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_PICK_FOLDER);
   });
 
   it('the dev server origin is the app in development', () => {

@@ -64,6 +64,26 @@ describe('quit sequence', () => {
     expect(order).toEqual(['hide windows', 'bot stopped', 'core stopping', 'core stopped', 'exit 0']);
   });
 
+  it("the updater's restart replaces the exit, once everything has stopped", async () => {
+    const { sequence, order, release } = steps();
+    const done = sequence.quit(() => order.push('install update'));
+    expect(sequence.isDone()).toBe(false);
+    release();
+    await done;
+    expect(order).toEqual(['hide windows', 'bot stopped', 'core stopping', 'core stopped', 'install update']);
+    // The app.quit() the installer makes next may now go through.
+    expect(sequence.isDone()).toBe(true);
+  });
+
+  it('an installer that cannot start still ends in an exit', async () => {
+    const { sequence, order, release } = steps();
+    release();
+    await sequence.quit(() => {
+      throw new Error('no installer');
+    });
+    expect(order.at(-1)).toBe('exit 0');
+  });
+
   it('runs once however often quit is asked for', async () => {
     const { sequence, order, release } = steps();
     const a = sequence.quit();

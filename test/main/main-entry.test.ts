@@ -84,7 +84,7 @@ describe('main entry', () => {
     });
     expect(win!.loaded).toMatch(/renderer[\\/]index\.html$/);
     expect(electronModule.protocol.handle).toHaveBeenCalledWith('comfydesk-media', expect.any(Function));
-    expect(electronModule.ipcMain.handle).toHaveBeenCalledTimes(1);
+    expect(electronModule.ipcMain.handle).toHaveBeenCalledTimes(2); // calls, and the folder picker
     expect((electronModule.session.defaultSession as FakeSession).permissionRequest).not.toBeNull();
     expect(FakeTray.all[0]!.image.path).toBe(
       join(

@@ -55,6 +55,19 @@ describe('tray state (pure)', () => {
     expect(item(menu, 'show').enabled).toBe(true);
   });
 
+  it('a downloaded update adds "Restart to update" under Show, disabled while it waits for jobs', () => {
+    const ready = trayView({ summary: summary(), update: { version: '1.2.0', waitingFor: null } });
+    expect(labels(ready.menu).slice(0, 3)).toEqual(['Show ComfyDesk', 'Restart to update (1.2.0)', '---']);
+    expect(item(ready.menu, 'update.restart').enabled).toBe(true);
+    expect(ready.tooltip.split('\n').at(-1)).toBe('Update 1.2.0 ready');
+    const waiting = trayView({ summary: summary(), update: { version: '1.2.0', waitingFor: '2 jobs are running' } });
+    expect(item(waiting.menu, 'update.restart')).toMatchObject({
+      label: 'Restarting to update once nothing runs (2 jobs are running)',
+      enabled: false,
+    });
+    expect(labels(trayView({ summary: summary(), update: null }).menu)).toEqual(IDLE_TRAY_LABELS);
+  });
+
   it("bot.changed's status wins over the summary's", () => {
     expect(trayView({ summary: summary({ bot: { status: 'stopped' } }), bot: 'online' }).icon).toBe('idle-bot-on');
   });

@@ -127,6 +127,36 @@ describe('tray', () => {
     await vi.waitFor(() => expect(calls.at(-1)).toEqual(['bot.stop', {}]));
   });
 
+  it('a downloaded update offers "Restart to update", which asks the core (it waits for running jobs)', async () => {
+    const { tray, calls, events, shellTray } = setup();
+    made = shellTray;
+    const state = {
+      install: 'nsis',
+      status: 'downloaded',
+      current: '1.0.0',
+      version: '1.1.0',
+      releaseNotes: null,
+      percent: null,
+      channel: 'stable',
+      autoCheck: true,
+      lastCheckAt: 1,
+      nextCheckAt: 2,
+      error: null,
+      restartBlockedBy: null,
+      restartPending: false,
+      manual: null,
+      releasesUrl: null,
+    } as const;
+    expect(tray.labels()).not.toContain('Restart to update (1.1.0)');
+    events.emit('updates.changed', state);
+    tray.item('Restart to update (1.1.0)').click!();
+    await vi.waitFor(() => expect(calls.at(-1)).toEqual(['updates.restart', {}]));
+    events.emit('updates.changed', { ...state, restartPending: true, restartBlockedBy: '1 job is running' });
+    expect(tray.item('Restarting to update once nothing runs (1 job is running)').enabled).toBe(false);
+    events.emit('updates.changed', { ...state, status: 'checking' });
+    expect(tray.labels()).toEqual(IDLE_TRAY_LABELS);
+  });
+
   it('Start / Stop ComfyUI picks by whether ComfyDesk launched one', async () => {
     const { calls, set, shellTray, tray } = setup();
     made = shellTray;

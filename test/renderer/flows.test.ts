@@ -245,14 +245,20 @@ suite('desktop UI flows (chromium)', () => {
     const off = ui.core.events.on('health.check', (e) => streamed.push(e.result.title));
     await page.click('[data-testid=run-checks]');
     // The run ends with a toast saying how it went; rows arrived one by one before it.
-    await page.waitForSelector('.toast:has-text("checks passed"), .toast:has-text("failed: see the fix hints")');
+    await page.waitForSelector('.toast:has-text("checks passed"), .toast:has-text("failed: see the fixes")');
     await page.waitForSelector('[data-testid=run-checks]:has-text("Run all checks")');
     off();
     expect(streamed.length).toBeGreaterThan(3);
     const rows = page.locator('[data-testid=health-check]');
     expect(await rows.count()).toBe(streamed.length);
     const titles = await rows.locator('.check-title').allTextContents();
-    expect(titles.map((t) => t.replace(/\s*\d+ ms$/, ''))).toEqual(streamed);
+    expect(titles.map((t) => t.replace(/\s*\d+ ms$/, '')).sort()).toEqual([...streamed].sort());
+    // Failures first, then warnings, then passes.
+    const order = { fail: 0, warn: 1, ok: 2 } as const;
+    const statuses = (await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=health-check]')].map((e) => e.dataset.status),
+    )) as Array<keyof typeof order>;
+    expect(statuses.map((st) => order[st])).toEqual([...statuses.map((st) => order[st])].sort((a, b) => a - b));
   });
 
   it('uploads a dropped image for an edit workflow and runs it', async () => {

@@ -3,7 +3,7 @@
  * renderer built fresh with Vite, and Debian's chromium driven by playwright-core. Shared by the UI flows and
  * the gallery benchmark.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -12,8 +12,8 @@ import type { Core } from '@core/app';
 import { nullLogger } from '@core/log';
 import { startServer, type RunningServer } from '@core/server/server';
 import { WorkflowRegistry } from '@core/workflows/registry';
-import { startFakeComfy, type FakeComfy } from '../fakes/comfyui';
-import { healthUntil, testCore } from '../helpers/core';
+import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '../fakes/comfyui';
+import { healthUntil, testCore, type TestCoreOptions } from '../helpers/core';
 import { tempDirs } from '../helpers/temp-dir';
 import { BUNDLED_DIR, modelListsFor } from '../core/workflows/helpers';
 
@@ -36,6 +36,20 @@ const REPO = resolve(__dirname, '../..');
  */
 export const SCREENSHOTS =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'comfydesk-screenshots');
+
+/**
+ * One step of a flow as a picture, `<SCREENSHOTS>/<name>.png` (the pages themselves, at every size and in both
+ * themes, are screenshots.test.ts's). Toasts come and go: they are left out so the picture shows the page.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    animations: 'disabled',
+    caret: 'hide',
+    style: '.toasts { display: none !important; }',
+  });
+}
 
 /** Build the renderer into `outDir` (Vite, the same config as electron-vite's renderer part). */
 export async function buildRenderer(outDir: string): Promise<string> {
@@ -77,6 +91,10 @@ export interface UiOptions {
   /** Without a fake ComfyUI (the gallery benchmark needs none). */
   noComfy?: boolean;
   viewport?: { width: number; height: number };
+  /** The fake ComfyUI's options (default: every bundled workflow's files listed, no step delay). */
+  comfy?: FakeComfyOptions;
+  /** More core options (e.g. the model catalogue and the downloader's tuning). */
+  core?: Partial<TestCoreOptions>;
 }
 
 /** Resolves once the app can be opened and, unless `noComfy`, the fake ComfyUI is online. */
@@ -86,11 +104,14 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
   const rendererDir = await buildRenderer(join(dirs.make('comfydesk-ui-build-'), 'renderer'));
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const fake = await startFakeComfy({ models: modelListsFor(registry.list()), script: { msPerStep: 0 } });
+  const fake = await startFakeComfy(
+    options.comfy ?? { models: modelListsFor(registry.list()), script: { msPerStep: 0 } },
+  );
   const core = testCore({
     dataDir,
     env: options.noComfy ? {} : { COMFYDESK_COMFY_URLS: fake.url },
     workflowsDir: BUNDLED_DIR,
+    ...options.core,
   });
   await core.start();
   // The fake ComfyUI counts as a backend once it answered.

@@ -84,8 +84,8 @@ describe('page registry', () => {
           /<a href="#\/([^"]*)"[^>]*>(?:(?!<\/a>).)*<span class="badge" aria-label="([^"]*)">(\d+)<\/span><\/a>/g,
         ),
       ].map((m) => [m[1], m[2], m[3]]);
-    // The queue's hook: no active jobs, no badge.
-    expect(PAGES.filter((p) => p.useBadge).map((p) => p.id)).toEqual(['queue']);
+    // The queue's hook (active jobs) and the setup guide's (steps left): none yet, no badge.
+    expect(PAGES.filter((p) => p.useBadge).map((p) => p.id)).toEqual(['queue', 'setup']);
     expect(badges()).toEqual([]);
     const queue = PAGES.find((p) => p.id === 'queue')!;
     vi.spyOn(queue, 'useBadge').mockReturnValue({ count: 2, label: '2 active jobs' });

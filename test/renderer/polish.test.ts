@@ -34,7 +34,7 @@ suite('desktop UI polish (chromium)', () => {
   it('loads every page at 1024×700 without console errors or a horizontal scrollbar', async () => {
     const { page } = ui;
     await ui.open('#/gallery');
-    for (const name of ['gallery', 'queue', 'generate', 'templates', 'health', 'bot', 'settings']) {
+    for (const name of ['gallery', 'queue', 'generate', 'templates', 'workflows', 'health', 'bot', 'settings']) {
       await page.click(`nav a[href="#/${name}"]`);
       await page.waitForSelector(`main[data-page=${name}] h1`);
       const overflow = await page.evaluate(() => {

@@ -220,6 +220,8 @@ describe('templates, forms, media and navigation', () => {
     negative: '',
     params: {},
     workflow: 'sdxl-txt2img',
+    models: {},
+    lora: null,
     createdAt: 1,
     updatedAt: 1,
   });

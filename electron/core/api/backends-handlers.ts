@@ -2,6 +2,7 @@ import { ApiError, badRequest } from '@shared/api';
 import type { LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
 import type { ComfySettingsPatch } from '@shared/settings';
 import type { BackendManager } from '@core/comfy/backends/manager';
+import { refreshBackend } from '@core/comfy/backends/refresh';
 import { defaultInstallEnv, discoverInstall, inspectInstall } from '@core/comfy/launch/install';
 import { LaunchError } from '@core/comfy/launch/launch-error';
 import type { Config } from '../config';
@@ -14,6 +15,8 @@ export interface BackendsHandlerDeps {
   settings: SettingsRepo;
   events: EventBus;
   config: Config['comfy'];
+  /** A backend was read again (`backends.refresh`): its health checks run again. */
+  refreshed?: (id: string) => void;
 }
 
 type BackendsMethod =
@@ -21,6 +24,7 @@ type BackendsMethod =
   | 'backends.add'
   | 'backends.remove'
   | 'backends.setEnabled'
+  | 'backends.refresh'
   | 'comfy.start'
   | 'comfy.stop'
   | 'comfy.restart'
@@ -69,6 +73,11 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
       return comfy.summaries();
     },
     'backends.setEnabled': ({ id, enabled }) => comfy.setEnabled(id, enabled),
+    'backends.refresh': async ({ id }) => {
+      const result = await refreshBackend(comfy, id);
+      deps.refreshed?.(id);
+      return result;
+    },
     'comfy.start': () => launcherCall(() => comfy.startComfy()),
     'comfy.stop': () => launcherCall(() => comfy.stopComfy()),
     'comfy.restart': () => launcherCall(() => comfy.restartComfy()),

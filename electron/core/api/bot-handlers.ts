@@ -3,7 +3,7 @@
  * through `BotControl`, which the composition root wires to it: api/ does not depend on the Discord client.
  */
 import { refusal } from '@shared/api';
-import type { BotGuild, BotState } from '@shared/api/bot';
+import type { BotChannel, BotGuild, BotState } from '@shared/api/bot';
 import type { Guild, RoleLevel } from '@shared/guilds';
 import { isOwnerSide } from '@core/access/person';
 import type { EventBus } from '../events';
@@ -18,6 +18,8 @@ type BotMethods =
   | 'bot.clearToken'
   | 'bot.invite'
   | 'bot.guilds'
+  | 'bot.channels'
+  | 'bot.testMessage'
   | 'bot.updateGuild';
 
 /** What the API needs of the Discord bot. */
@@ -31,6 +33,16 @@ export interface BotControl {
   liveGuild(id: string): { name: string; roles: Array<{ id: string; name: string; assignable: boolean }> } | null;
   /** The link that adds the bot to a server with the permissions it needs; null before a token is set. */
   invite(guildId?: string): { url: string; permissions: string } | null;
+  /** A server's text channels with the permissions the bot lacks there; null while offline or not in it. */
+  channels(guildId: string): BotChannel[] | null;
+  /** Post a test message, or say why not (null while offline). */
+  testMessage(
+    channelId: string,
+  ): Promise<
+    | { ok: true; messageId: string; channelName: string; guildName: string }
+    | { ok: false; reason: string; hint: string }
+    | null
+  >;
 }
 
 /** A stored guild with what the live client knows of it (names, roles). */
@@ -48,6 +60,18 @@ function botGuildView(bot: BotControl, store: Store, g: Guild): BotGuild {
     joinedAt: g.joinedAt,
     connected: live !== null,
   };
+}
+
+/** The bot is offline, or not in that server. */
+function notReachable(online: boolean, guildId: string | null) {
+  return online
+    ? refusal(
+        'not_found',
+        'Not in that server',
+        `The bot is not in the server ${guildId ?? ''}.`.replace(' .', '.'),
+        'Invite it with the link on the Discord bot page, then pick the server again.',
+      )
+    : refusal('unavailable', 'The bot is offline', 'The bot is not online.', 'Start the bot on the Discord bot page.');
 }
 
 export function botHandlers(deps: { bot: BotControl; store: Store; events: EventBus }): Pick<Handlers, BotMethods> {
@@ -70,6 +94,17 @@ export function botHandlers(deps: { bot: BotControl; store: Store; events: Event
       return invite;
     },
     'bot.guilds': () => store.guilds.list().map((g) => botGuildView(bot, store, g)),
+    'bot.channels': ({ guildId }) => {
+      const channels = bot.channels(guildId);
+      if (channels) return channels;
+      throw notReachable(bot.state().status === 'online', guildId);
+    },
+    'bot.testMessage': async ({ channelId }) => {
+      const result = await bot.testMessage(channelId);
+      if (!result) throw notReachable(false, null);
+      if (!result.ok) throw refusal('forbidden', 'Cannot post there', result.reason, result.hint);
+      return { messageId: result.messageId, channelName: result.channelName, guildName: result.guildName };
+    },
     /** The owner changes any server; a Discord user only their own, as its admin. */
     'bot.updateGuild': (input, { person }) => {
       if (!isOwnerSide(person) && (person.guildId !== input.id || person.level !== 'admin')) {

@@ -1,11 +1,20 @@
-import type { HealthSummary } from '@shared/api/health';
+import type { HealthReport, HealthSummary } from '@shared/api/health';
 import type { Handlers } from './dispatch';
 
 export interface HealthHandlerDeps {
   summary: () => HealthSummary;
-  run: Handlers['health.run'];
+  health: {
+    run(backendId?: string): Promise<HealthReport>;
+    latest(backendId?: string): HealthReport | null;
+  };
 }
 
-export function healthHandlers(deps: HealthHandlerDeps): Pick<Handlers, 'health.summary' | 'health.run'> {
-  return { 'health.summary': () => deps.summary(), 'health.run': deps.run };
+export function healthHandlers(
+  deps: HealthHandlerDeps,
+): Pick<Handlers, 'health.summary' | 'health.run' | 'health.latest'> {
+  return {
+    'health.summary': () => deps.summary(),
+    'health.run': ({ backendId }) => deps.health.run(backendId),
+    'health.latest': ({ backendId }) => deps.health.latest(backendId),
+  };
 }

@@ -2,6 +2,7 @@ import { ApiError, badRequest, refusal } from '@shared/api';
 import { DESKTOP_OWNER_ID } from '@shared/api/templates';
 import { checkParamValue, type ParamSpec, type ParamValue } from '@shared/params';
 import type { Template } from '@shared/templates';
+import type { WorkflowManifest } from '@shared/workflow-manifest';
 import { isOwnerSide, requireLevel } from '@core/access/person';
 import { promptProblem } from '@core/access/prompt-rules';
 import type { EventBus } from '../events';
@@ -37,6 +38,23 @@ export function checkTemplateParams(
     const checked = checkParamValue(spec, raw);
     if (!checked.ok) throw issue(`params.${name}`, checked.message);
     out[name] = checked.value;
+  }
+  return out;
+}
+
+/** Model choices must name settings the workflow has; an empty choice means "as remembered". */
+function checkTemplateModels(
+  manifest: WorkflowManifest,
+  models: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const settings = new Set(manifest.models.map((m) => m.setting));
+  const out: Record<string, string> = {};
+  for (const [key, file] of Object.entries(models)) {
+    if (!settings.has(key)) {
+      const known = [...settings].join(', ') || 'none';
+      throw issue(`models.${key}`, `workflow '${manifest.id}' has no model setting '${key}' (it has: ${known})`);
+    }
+    if (file.trim()) out[key] = file.trim();
   }
   return out;
 }
@@ -85,6 +103,9 @@ export function templatesHandlers(deps: {
       if (problem)
         throw refusal('bad_request', 'Prompt refused', problem, undefined, [{ path: 'prompt', message: problem }]);
       const params = checkTemplateParams(workflow.manifest.parameters, input.params);
+      const models = checkTemplateModels(workflow.manifest, input.models);
+      if (input.lora && !workflow.manifest.lora)
+        throw issue('lora', `the workflow '${input.workflow}' has no LoRA loader`);
       const previous = input.id !== undefined ? templates.get(input.id) : null;
       if (input.id !== undefined && !previous) {
         throw new ApiError({
@@ -125,6 +146,8 @@ export function templatesHandlers(deps: {
         negative: input.negative,
         params,
         workflow: input.workflow,
+        models,
+        lora: input.lora,
       });
       // A rename or a move to another server saved a new row: the old one goes.
       if (previous && previous.id !== saved.id) {

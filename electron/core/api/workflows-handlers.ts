@@ -5,17 +5,22 @@ import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { EventBus } from '../events';
 import type { SettingsRepo } from '@core/store/settings-repo';
 import { commitImport, exportWorkflow, proposeImport, removeImport } from '@core/workflows/import';
-import type { ObjectInfo } from '@core/workflows/object-info';
+import { checkAgainst, graphModelFolders } from '@core/workflows/proposal-check';
+import { parseWorkflowPair } from '@core/workflows/registry';
+import { readApiGraph, type ApiGraph } from '@core/workflows/graph';
+import type { WorkflowManifest } from '@shared/workflow-manifest';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requiredModelFiles } from '@core/workflows/requirements';
 import { formatProblem, validateGraph, type GraphProblem } from '@core/workflows/validate';
 import { resolveParams } from '@core/workflows/resolve';
-import { buildGraph, requirementsOf } from '@core/jobs/prepare';
+import { buildGraph } from '@core/jobs/prepare';
+import { freshWorkflowReadiness } from '@core/workflows/readiness';
 import type { Handlers } from './dispatch';
 
 type WorkflowMethods =
   | 'workflows.readiness'
   | 'workflows.propose'
+  | 'workflows.check'
   | 'workflows.import'
   | 'workflows.remove'
   | 'workflows.export'
@@ -23,7 +28,7 @@ type WorkflowMethods =
 
 export interface WorkflowsHandlerDeps {
   workflows: WorkflowRegistry;
-  comfy: Pick<BackendManager, 'get' | 'list' | 'place'>;
+  comfy: Pick<BackendManager, 'get' | 'list' | 'place' | 'recheckModels' | 'summaries'>;
   settings: SettingsRepo;
   events: EventBus;
 }
@@ -59,51 +64,41 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
     }
     return comfy.list().find((b) => b.status === 'idle' || b.status === 'busy');
   };
+  const nameOf = (b: ComfyBackend): string => comfy.summaries().find((s) => s.id === b.id)?.name ?? b.url;
+  /** A graph checked against the first online backend: its problems and what it lacks (nothing when none is online). */
+  const check = async (manifest: WorkflowManifest | null, graph: ApiGraph) => {
+    const backend = online();
+    const none = { problems: [], missing: { nodeClasses: [], models: [] }, checkedAgainst: null };
+    if (!backend) return none;
+    const objectInfo = await backend.client.objectInfo().catch(() => undefined);
+    if (!objectInfo) return none;
+    const result = checkAgainst(manifest, graph, objectInfo, await modelLists(backend, graphModelFolders(graph)));
+    return {
+      problems: result.problems.map(problemView),
+      missing: result.missing,
+      checkedAgainst: { id: backend.id, name: nameOf(backend) },
+    };
+  };
   return {
-    'workflows.readiness': () => {
-      const remembered = deps.settings.get().models;
-      return workflows.list().map(({ manifest }) => {
-        const resolved = {
-          models: Object.fromEntries(manifest.models.map((m) => [m.setting, remembered[m.setting] ?? m.default])),
-          lora: null,
-        };
-        const placement = comfy.place(requirementsOf(manifest, resolved));
-        if (placement.kind === 'ready') {
-          return {
-            id: manifest.id,
-            state: 'ready' as const,
-            reason: null,
-            hint: null,
-            missing: { models: [], nodeClasses: [] },
-          };
-        }
-        return {
-          id: manifest.id,
-          state: placement.kind,
-          reason: placement.reason,
-          hint: placement.hint,
-          missing:
-            placement.kind === 'never'
-              ? {
-                  models: placement.missing.models.map((m) => ({ folder: m.folder, file: m.file })),
-                  nodeClasses: placement.missing.nodeClasses,
-                }
-              : { models: [], nodeClasses: [] },
-        };
-      });
-    },
+    'workflows.readiness': () => freshWorkflowReadiness(workflows, comfy, deps.settings.get().models),
     'workflows.propose': async ({ fileName, text, base64 }) => {
       const backend = online();
-      let objectInfo: ObjectInfo | undefined;
-      if (backend) objectInfo = await backend.client.objectInfo().catch(() => undefined);
+      const objectInfo = backend ? await backend.client.objectInfo().catch(() => undefined) : undefined;
       const content = text ?? Buffer.from(base64 ?? '', 'base64');
       const result = proposeImport(
         { fileName, content },
-        { takenIds: workflows.list().map((w) => w.manifest.id), ...(objectInfo ? { objectInfo } : {}) },
+        {
+          takenIds: workflows.list().map((w) => w.manifest.id),
+          ...(objectInfo && backend ? { objectInfo, backendName: nameOf(backend) } : {}),
+        },
       );
       if (!result.ok) {
         throw new ApiError({
           code: 'bad_request',
+          title:
+            result.error.code === 'ui_format' || result.error.code === 'ui_unconvertible'
+              ? 'Editor format'
+              : 'Not a workflow ComfyDesk can read',
           message: result.error.message,
           ...(result.error.details
             ? { issues: result.error.details.map((d) => ({ path: fileName, message: d })) }
@@ -115,9 +110,20 @@ export function workflowsHandlers(deps: WorkflowsHandlerDeps): Pick<Handlers, Wo
         manifest: p.manifest,
         workflow: p.workflow,
         notes: p.notes,
-        problems: p.problems.map(problemView),
         fromExport: p.fromExport,
+        format: p.format,
+        container: p.container,
+        ...(await check(p.manifest, p.workflow)),
       };
+    },
+    'workflows.check': async ({ manifest, workflow }) => {
+      const pair = parseWorkflowPair(manifest, workflow);
+      if (pair.ok) return { invalid: [], ...(await check(pair.manifest, pair.workflow)) };
+      const graph = readApiGraph(workflow);
+      const checked = graph.ok
+        ? await check(null, graph.graph)
+        : { problems: [], missing: { nodeClasses: [], models: [] }, checkedAgainst: null };
+      return { invalid: pair.details, ...checked };
     },
     'workflows.import': async ({ manifest, workflow }) => {
       const result = await commitImport(workflows, manifest, workflow);

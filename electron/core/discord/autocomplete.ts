@@ -6,7 +6,7 @@
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { jobLabel, oneLine } from '@shared/format';
-import type { WorkflowKind } from '@shared/workflow-manifest';
+import type { WorkflowKind, WorkflowManifest } from '@shared/workflow-manifest';
 import type { BotServices, Caller } from './context';
 import { filterChoices } from './options';
 
@@ -15,13 +15,34 @@ const choice = (name: string, value: string): ApplicationCommandOptionChoiceData
   value: value.slice(0, 100),
 });
 
-export function workflowChoices(
+/** Workflows of a kind; one that cannot run on the ComfyUIs now says so in its name (e.g. a model file missing). */
+export async function workflowChoices(
   ctx: BotServices,
   kind: WorkflowKind,
   query: string,
-): ApplicationCommandOptionChoiceData[] {
+): Promise<ApplicationCommandOptionChoiceData[]> {
   const list = ctx.catalog.byKind(kind);
-  return filterChoices(list, query, (m) => [m.id, m.title]).map((m) => choice(`${m.title} (${m.id})`, m.id));
+  const readiness = await ctx.core.call('workflows.readiness', {}).catch(() => []);
+  return filterChoices(list, query, (m) => [m.id, m.title]).map((m) => {
+    const r = readiness.find((x) => x.id === m.id);
+    const why = r && r.state !== 'ready' ? ` — ${r.state === 'never' ? 'cannot run' : 'waits'}: ${r.reason ?? ''}` : '';
+    return choice(`${r?.state === 'never' ? '⚠ ' : ''}${m.title} (${m.id})${why}`, m.id);
+  });
+}
+
+/**
+ * The files a workflow's main model (its first model setting: the checkpoint, or the UNet) can be set to: the
+ * backends' files of that folder.
+ */
+export async function mainModelChoices(
+  ctx: BotServices,
+  caller: Caller,
+  workflow: WorkflowManifest | null,
+  query: string,
+): Promise<ApplicationCommandOptionChoiceData[]> {
+  const main = workflow?.models[0];
+  if (!main) return [];
+  return modelChoices(ctx, caller, main.folder, query);
 }
 
 export async function templateChoices(

@@ -14,6 +14,7 @@ import { AckGate } from './ack-gate';
 import { DISCORD_CDN_ORIGINS } from './attachments';
 import { WorkflowCatalog, type CoreEvents } from './catalog';
 import { channelAccess } from './channel-access';
+import { sendTestMessage, textChannels, type TestMessageResult, type TextChannelView } from './test-message';
 import { COMMANDS } from './commands';
 import type { BotServices } from './context';
 import { CoreClient, type CoreDispatch } from './core-client';
@@ -155,6 +156,18 @@ export class DiscordBot {
     return appId ? { url: inviteUrl(appId, guildId), permissions: BOT_PERMISSIONS.toString() } : null;
   }
 
+  /** A server's text channels with the permissions the bot lacks there; null while offline or not in it. */
+  channels(guildId: string): TextChannelView[] | null {
+    const client = this.discord;
+    return client ? textChannels(client, guildId) : null;
+  }
+
+  /** Post the setup guide's test message (null while offline). */
+  async testMessage(channelId: string): Promise<TestMessageResult | null> {
+    const client = this.discord;
+    return client ? sendTestMessage(client, channelId) : null;
+  }
+
   /** How many servers the bot is in; null while it is not online (health). */
   guildCount(): number | null {
     return this.discord?.guilds.cache.size ?? null;
@@ -213,6 +226,11 @@ export class DiscordBot {
     this.tokenCache = null;
     this.setStatus('no-token', null);
     return this.state();
+  }
+
+  /** A result is on its way to Discord (an ended job's delivery, or a kept one being retried): no restart now. */
+  delivering(): boolean {
+    return this.watch.busy() || this.delivery.busy();
   }
 
   /** Wait until every job that ended so far is delivered and its message finalised (tests, shutdown). */

@@ -97,6 +97,11 @@ export class Delivery {
     return p;
   }
 
+  /** A result is being sent right now. */
+  busy(): boolean {
+    return this.running.size > 0;
+  }
+
   /** Retry every delivery the core keeps for later (after a reconnect). */
   async retryOutbox(): Promise<{ sent: number; failed: number }> {
     let sent = 0;

@@ -114,6 +114,11 @@ export class JobWatch {
     this.track(this.finish(job, job.status === 'done' ? { kind: 'expected', delivery: job.delivery } : null));
   }
 
+  /** An ended job's delivery or final edit is under way. */
+  busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves when every ended-job task started so far (delivery + final edit) is done. */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);

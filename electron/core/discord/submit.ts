@@ -24,6 +24,8 @@ export interface JobRequest {
   negative: string;
   params: Record<string, unknown>;
   lora?: { name: string; strength?: number };
+  /** Model file by the workflow's model setting (the others as remembered). */
+  models?: Readonly<Record<string, string>>;
   /** Parameter → the option the user typed for it, to name it in refusals. */
   optionOf?: Readonly<Record<string, string>>;
   /** Images from Discord (downloaded after the defer). */
@@ -120,6 +122,7 @@ export async function submitJob(
     negative: req.negative,
     params: req.params,
     ...(req.lora ? { lora: req.lora } : {}),
+    ...(req.models && Object.keys(req.models).length > 0 ? { models: { ...req.models } } : {}),
     ...(req.delivery ? { delivery: req.delivery } : {}),
   };
   try {

@@ -1,18 +1,14 @@
 /**
- * The ComfyUI health checks: API reachable, version, GPU, WebSocket, one check per enabled workflow (node
- * classes + model files), output folder, queue length.
+ * The ComfyUI health checks: found at all, the launched one, API reachable, version, GPU, WebSocket, one check per
+ * workflow (node classes + model files, workflow-checks.ts), output folder, queue length (ComfyUI's and ComfyDesk's).
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { prettyDeviceName } from '@core/comfy/backends/live-info';
-import {
-  HealthRegistry,
-  type CheckOutcome,
-  type HealthCheck,
-  type HealthCheckProvider,
-  type HealthContext,
-  type WorkflowNeeds,
-} from './registry';
+import type { HealthFix } from '@shared/api/health';
+import { comfyFoundCheck, launcherCheck } from './launch-checks';
+import { HealthRegistry, type CheckOutcome, type HealthCheck, type HealthCheckProvider } from './registry';
+import { workflowChecks } from './workflow-checks';
 
 export const DEFAULT_MIN_VERSION = '0.3.44';
 const GiB = 1024 ** 3;
@@ -50,10 +46,19 @@ const apiCheck: HealthCheck = {
         fixHint: slow ? 'ComfyUI is answering slowly: it may be loading a model, or the network to it is slow.' : '',
       };
     } catch (err) {
+      const launch = ctx.launch?.();
+      const ours = !!launch?.launchPath && (launch.backendId === null || launch.backendId === ctx.backendId);
+      const fixes: HealthFix[] = ours
+        ? [{ kind: 'start-comfy' }, { kind: 'open-settings' }]
+        : [{ kind: 'open-settings' }];
+      if (ctx.backendId) fixes.push({ kind: 'refresh-backend', backendId: ctx.backendId });
       return {
         status: 'fail',
         details: `No answer from ${ctx.url}: ${err instanceof Error ? err.message : String(err)}`,
-        fixHint: 'Start ComfyUI (or let ComfyDesk launch it), and check the address in the backend settings.',
+        fixHint: ours
+          ? 'Start ComfyUI (ComfyDesk launches it from its folder), or check its address in Settings → ComfyUI.'
+          : 'Start ComfyUI at that address (with --listen when it runs on another machine), or check the address in Settings → ComfyUI.',
+        fixes,
       };
     }
   },
@@ -87,7 +92,7 @@ const versionCheck: HealthCheck = {
 const gpuCheck: HealthCheck = {
   id: 'gpu',
   title: 'GPU',
-  async run(_ctx, shared) {
+  async run(ctx, shared) {
     const stats = await shared.systemStats();
     const gpu = stats.devices.find((d) => d.type !== 'cpu');
     if (!gpu) {
@@ -111,6 +116,7 @@ const gpuCheck: HealthCheck = {
       fixHint: lowFree
         ? "Little VRAM is free: close other GPU programs, or free ComfyUI's memory (unload models)."
         : '',
+      ...(lowFree && ctx.backendId ? { fixes: [{ kind: 'free-vram' as const, backendId: ctx.backendId }] } : {}),
     };
   },
 };
@@ -129,53 +135,10 @@ const socketCheck: HealthCheck = {
   },
 };
 
-function workflowCheck(wf: WorkflowNeeds): HealthCheck {
-  return {
-    id: `workflow:${wf.id}`,
-    title: `Workflow "${wf.title}"`,
-    async run(_ctx, shared) {
-      const info = await shared.objectInfo();
-      const missingNodes = [...new Set(wf.nodeClasses)].filter((c) => !(c in info));
-      const missingModels: Array<{ folder: string; file: string }> = [];
-      for (const m of wf.models) {
-        const files = await shared.models(m.folder);
-        const want = m.file.replace(/\\/g, '/');
-        if (!files.some((f) => f.replace(/\\/g, '/') === want)) missingModels.push(m);
-      }
-      if (missingNodes.length === 0 && missingModels.length === 0) {
-        return {
-          status: 'ok',
-          details: `All ${wf.nodeClasses.length} node types and ${wf.models.length} model file${wf.models.length === 1 ? '' : 's'} are present.`,
-        };
-      }
-      const details: string[] = [];
-      const hints: string[] = [];
-      if (missingModels.length > 0) {
-        details.push(
-          `Missing model${missingModels.length === 1 ? '' : 's'}: ${missingModels.map((m) => `${m.file} (${m.folder})`).join(', ')}.`,
-        );
-        for (const m of missingModels) hints.push(`Put ${m.file} in ComfyUI/models/${m.folder}/.`);
-      }
-      if (missingNodes.length > 0) {
-        details.push(`Missing node type${missingNodes.length === 1 ? '' : 's'}: ${missingNodes.join(', ')}.`);
-        hints.push(
-          'Install the custom nodes that provide them (e.g. with ComfyUI-Manager) or update ComfyUI, then restart it.',
-        );
-      }
-      if (missingModels.length > 0) hints.push('Then refresh the backend (no restart needed for models).');
-      return { status: 'fail', details: details.join(' '), fixHint: hints.join(' ') };
-    },
-  };
-}
-
-const workflowChecks: HealthCheckProvider = {
-  id: 'workflows',
-  expand: (ctx: HealthContext) => (ctx.workflows ?? []).map(workflowCheck),
-};
-
 const outputDirCheck: HealthCheck = {
   id: 'output-dir',
   title: 'Output folder',
+  scope: 'app',
   appliesTo: (ctx) => ctx.outputDir !== undefined,
   async run(ctx) {
     const dir = ctx.outputDir!;
@@ -212,19 +175,52 @@ const outputDirCheck: HealthCheck = {
 const queueCheck: HealthCheck = {
   id: 'queue',
   title: 'Queue',
+  scope: 'app',
   async run(ctx, shared) {
-    await shared.requireApi();
-    const q = await ctx.client.getQueue();
-    const running = q.running.length;
-    const waiting = q.pending.length;
+    const own = ctx.ownQueue?.() ?? null;
+    let comfy: { running: number; waiting: number } | null = null;
+    if (ctx.client) {
+      await shared.requireApi();
+      const q = await ctx.client.getQueue();
+      comfy = { running: q.running.length, waiting: q.pending.length };
+    }
+    const parts: string[] = [];
+    const comfyText = (c: { running: number; waiting: number }) =>
+      c.running + c.waiting === 0 ? 'nothing running or waiting' : `${c.running} running, ${c.waiting} waiting`;
+    if (comfy && !own)
+      parts.push(comfy.running + comfy.waiting === 0 ? 'Idle: nothing running or waiting.' : `${comfyText(comfy)}.`);
+    if (comfy && own) parts.push(`ComfyUI: ${comfyText(comfy)}.`);
+    if (own) {
+      parts.push(
+        own.queued + own.running === 0
+          ? 'ComfyDesk: no jobs waiting.'
+          : `ComfyDesk: ${own.queued} job${own.queued === 1 ? '' : 's'} waiting, ${own.running} on ComfyUI.`,
+      );
+    }
+    if (own?.paused && own.queued > 0) {
+      return {
+        status: 'warn',
+        details: `${parts.join(' ')} The queue is paused, so nothing new starts.`,
+        fixHint: 'Resume the queue.',
+        fixes: [{ kind: 'resume-queue' }],
+      };
+    }
+    const waiting = (comfy?.waiting ?? 0) + (own?.queued ?? 0);
     const long = ctx.longQueue ?? 20;
-    const details =
-      running + waiting === 0 ? 'Idle: nothing running or waiting.' : `${running} running, ${waiting} waiting.`;
+    const details = parts.join(' ') || 'Idle: nothing running or waiting.';
+    if (!comfy && own && own.queued > 0) {
+      return {
+        status: 'warn',
+        details: `${details} They wait for a ComfyUI.`,
+        fixHint: 'Start ComfyUI (see “ComfyUI found” above): the jobs start as soon as one answers.',
+      };
+    }
     if (waiting > long) {
       return {
         status: 'warn',
         details: `${details} That is a long queue.`,
-        fixHint: 'Jobs will wait a while: add another backend, or clear old jobs from the queue.',
+        fixHint:
+          'Jobs will wait a while: add another backend, or cancel jobs that are no longer wanted on the Queue page.',
       };
     }
     return { status: 'ok', details };
@@ -232,6 +228,8 @@ const queueCheck: HealthCheck = {
 };
 
 export const comfyHealthChecks: ReadonlyArray<HealthCheck | HealthCheckProvider> = [
+  comfyFoundCheck,
+  launcherCheck,
   apiCheck,
   versionCheck,
   gpuCheck,

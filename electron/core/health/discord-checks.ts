@@ -22,6 +22,11 @@ export interface DiscordHealthSource {
   channelAccess(channelIds: readonly string[]): ChannelAccess[] | null;
 }
 
+/** "SendMessagesInThreads" → "Send Messages In Threads": the names Discord's settings show. */
+export function permissionLabel(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
 export function tokenCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
   const s = bot.state();
   if (!s.hasToken)
@@ -29,15 +34,25 @@ export function tokenCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
       status: 'warn',
       details: 'No Discord bot token is set.',
       fixHint: 'Paste the bot token on the Discord bot page to let friends generate from Discord.',
+      fixes: [{ kind: 'open-bot' }],
     };
   if (s.status === 'error')
     return {
       status: 'fail',
       details: s.error ?? 'The bot could not log in.',
-      fixHint: 'Reset the token in the Discord Developer Portal (Bot → Reset Token) and paste it again.',
+      fixHint:
+        'Reset the token in the Discord Developer Portal (your application → Bot → Reset Token) and paste the new one on the Discord bot page.',
+      fixes: [{ kind: 'open-bot' }],
     };
   if (s.status === 'online') return { status: 'ok', details: `Logged in as ${s.username ?? 'the bot'}.` };
-  return { status: 'warn', details: `The bot is ${s.status}.`, fixHint: 'Start the bot on the Discord bot page.' };
+  if (s.status === 'starting' || s.status === 'reconnecting')
+    return { status: 'warn', details: `The bot is ${s.status}…`, fixHint: 'Wait a moment: it logs in by itself.' };
+  return {
+    status: 'warn',
+    details: 'The bot is stopped: Discord commands get no answer.',
+    fixHint: 'Start the bot.',
+    fixes: [{ kind: 'start-bot' }],
+  };
 }
 
 export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
@@ -47,12 +62,15 @@ export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
       status: 'warn',
       details: 'The bot is not online, so its servers are unknown.',
       fixHint: 'Start the bot first.',
+      ...(bot.state().hasToken ? { fixes: [{ kind: 'start-bot' as const }] } : {}),
     };
   if (n === 0)
     return {
       status: 'fail',
-      details: 'The bot is in no server.',
-      fixHint: 'Use the invite link on the Discord bot page to add it to your server.',
+      details: 'The bot is in no server, so nobody can use its commands.',
+      fixHint:
+        'Open the invite link on the Discord bot page and add the bot to your server (you need Manage Server there).',
+      fixes: [{ kind: 'open-bot' }],
     };
   return { status: 'ok', details: `In ${n} server${n === 1 ? '' : 's'}.` };
 }
@@ -61,14 +79,17 @@ export function guildCheckOutcome(bot: DiscordHealthSource): CheckOutcome {
 export function channelCheckOutcome(bot: DiscordHealthSource, recentChannelIds: readonly string[]): CheckOutcome {
   const access = bot.channelAccess(recentChannelIds);
   if (!access) return { status: 'warn', details: 'The bot is not online.', fixHint: 'Start the bot first.' };
-  const problems = access
-    .filter((a) => a.missing.length > 0)
-    .map((a) => `#${a.channelName} in ${a.guildName}: missing ${a.missing.join(', ')}`);
+  const lacking = access.filter((a) => a.missing.length > 0);
+  const problems = lacking.map(
+    (a) => `#${a.channelName} in ${a.guildName}: the bot may not ${a.missing.map(permissionLabel).join(', ')}`,
+  );
   if (problems.length)
     return {
       status: 'fail',
-      details: problems.join('; '),
-      fixHint: 'Give the bot’s role View Channel, Send Messages, Embed Links and Attach Files in those channels.',
+      details: `${problems.join('; ')}.`,
+      fixHint:
+        `In Discord, open ${lacking.map((a) => `#${a.channelName}`).join(', ')} → Edit Channel → Permissions, and allow the bot’s role ` +
+        `${[...new Set(lacking.flatMap((a) => a.missing.map(permissionLabel)))].join(', ')} (it needs View Channel, Send Messages, Embed Links and Attach Files).`,
     };
   const checked = access.length;
   if (checked === 0)
@@ -82,11 +103,19 @@ export function channelCheckOutcome(bot: DiscordHealthSource, recentChannelIds: 
 /** The three Discord checks, for a registry. */
 export function discordHealthChecks(bot: DiscordHealthSource, recentChannels: () => readonly string[]): HealthCheck[] {
   return [
-    { id: 'discord-token', title: 'Discord bot token', run: async () => tokenCheckOutcome(bot) },
-    { id: 'discord-guilds', title: 'Discord bot in a server', run: async () => guildCheckOutcome(bot) },
+    { id: 'discord-token', title: 'Discord bot token', scope: 'app', run: async () => tokenCheckOutcome(bot) },
+    {
+      id: 'discord-guilds',
+      title: 'Discord bot in a server',
+      scope: 'app',
+      appliesTo: () => bot.state().hasToken,
+      run: async () => guildCheckOutcome(bot),
+    },
     {
       id: 'discord-permissions',
       title: 'Discord channel permissions',
+      scope: 'app',
+      appliesTo: () => bot.state().hasToken,
       run: async () => channelCheckOutcome(bot, recentChannels()),
     },
   ];

@@ -4,9 +4,11 @@
  * builds (ComfyUI checks from comfy-checks.ts, Discord checks from discord-checks.ts): there is no process-wide
  * registry. Every check runs with a timeout and never throws: an exception becomes a `fail` carrying its message.
  */
+import type { HealthFix } from '@shared/api/health';
 import { systemClock, type Clock, type ClockTimer } from '../clock';
 
 export type HealthStatus = 'ok' | 'warn' | 'fail';
+export type { HealthFix };
 
 export interface HealthResult {
   id: string;
@@ -15,6 +17,8 @@ export interface HealthResult {
   details: string;
   /** What the user can do about it; empty when nothing needs doing. */
   fixHint: string;
+  /** The fixes one click away. */
+  fixes: HealthFix[];
   durationMs: number;
 }
 
@@ -23,6 +27,7 @@ export interface CheckOutcome {
   status: HealthStatus;
   details: string;
   fixHint?: string;
+  fixes?: HealthFix[];
 }
 
 /** A workflow as health sees it (from its manifest). */
@@ -30,7 +35,19 @@ export interface WorkflowNeeds {
   id: string;
   title: string;
   nodeClasses: readonly string[];
-  models: ReadonlyArray<{ folder: string; file: string }>;
+  /** The files it would use, each with the settings key that picks it (for "Choose a file"). */
+  models: ReadonlyArray<{ folder: string; file: string; setting?: string }>;
+}
+
+/** The ComfyUI that ComfyDesk launches, as health sees it. */
+export interface LaunchView {
+  /** The folder it launches; null when none is set. */
+  launchPath: string | null;
+  state: 'stopped' | 'starting' | 'running' | 'crashed' | 'stopping';
+  /** Why the last start failed, with its last output lines. */
+  error: string | null;
+  /** Its backend record, once it was ready at least once. */
+  backendId: string | null;
 }
 
 /** The ComfyClient calls health uses. */
@@ -51,7 +68,10 @@ export interface HealthClient {
 }
 
 export interface HealthContext {
-  client: HealthClient;
+  /** The backend's client; absent when no ComfyUI is configured (only the app's own checks run). */
+  client?: HealthClient;
+  /** The backend's id (for fixes that name it). */
+  backendId?: string;
   /** The backend's address, for messages. */
   url: string;
   /** Whether the backend's WebSocket is connected; the WebSocket check is skipped when absent. */
@@ -69,6 +89,14 @@ export interface HealthContext {
   /** Per-check time limit unless the check sets its own (default 15 s). */
   timeoutMs?: number;
   clock?: Clock;
+  /** The launched ComfyUI (its check is left out when absent). */
+  launch?: () => LaunchView;
+  /** Why no ComfyUI can be checked (set when `client` is absent). */
+  noComfy?: { disabled: readonly string[] };
+  /** A catalogue file's size when ComfyDesk can download it (a Download button), else null. */
+  catalog?: (folder: string, file: string) => { bytes: number } | null;
+  /** ComfyDesk's own queue: jobs waiting for a ComfyUI, jobs on one, whether the queue is paused. */
+  ownQueue?: () => { queued: number; running: number; paused: boolean };
 }
 
 /** Answers shared by the checks of one run, fetched at most once. */
@@ -85,6 +113,8 @@ export interface HealthCheck {
   id: string;
   title: string;
   timeoutMs?: number;
+  /** 'app': runs without a backend too (the bot, the disk, the queue); 'backend' (default): only against one. */
+  scope?: 'app' | 'backend';
   /** False → the check is left out of this run (e.g. no output dir for a remote backend). */
   appliesTo?(ctx: HealthContext): boolean;
   run(ctx: HealthContext, shared: HealthShared): Promise<CheckOutcome>;
@@ -140,6 +170,7 @@ export class HealthRegistry {
       }
     }
     return out.filter((c) => {
+      if (!ctx.client && c.scope !== 'app') return false;
       try {
         return c.appliesTo ? c.appliesTo(ctx) : true;
       } catch {
@@ -155,16 +186,37 @@ export class HealthRegistry {
 
 /** A context for one ComfyBackend (anything with client, url and socketConnected). */
 export function healthContextFor(
-  backend: { client: HealthClient; url: string; readonly socketConnected: boolean },
+  backend: { id?: string; client: HealthClient; url: string; readonly socketConnected: boolean },
   rest: Omit<HealthContext, 'client' | 'url' | 'socketConnected'> = {},
 ): HealthContext {
-  return { ...rest, client: backend.client, url: backend.url, socketConnected: () => backend.socketConnected };
+  return {
+    ...(backend.id !== undefined ? { backendId: backend.id } : {}),
+    ...rest,
+    client: backend.client,
+    url: backend.url,
+    socketConnected: () => backend.socketConnected,
+  };
+}
+
+const RANK: Record<HealthStatus, number> = { fail: 0, warn: 1, ok: 2 };
+
+/** Failures first, then warnings, then passes; the registry's order within each. */
+export function sortResults<T extends { status: HealthStatus }>(results: readonly T[]): T[] {
+  return results
+    .map((r, i) => [r, i] as const)
+    .sort(([a, i], [b, j]) => RANK[a.status] - RANK[b.status] || i - j)
+    .map(([r]) => r);
 }
 
 const GENERIC_FAIL_HINT = "Run the checks again; if this keeps failing, look at ComfyUI's console output.";
 
 function failingCheck(id: string, title: string, err: unknown): HealthCheck {
-  return { id, title, run: async () => ({ status: 'fail', details: messageOf(err), fixHint: GENERIC_FAIL_HINT }) };
+  return {
+    id,
+    title,
+    scope: 'app',
+    run: async () => ({ status: 'fail', details: messageOf(err), fixHint: GENERIC_FAIL_HINT }),
+  };
 }
 
 export function messageOf(err: unknown): string {
@@ -178,7 +230,11 @@ function memo<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 function makeShared(ctx: HealthContext): HealthShared {
-  const ping = memo(() => ctx.client.ping());
+  const client = (): HealthClient => {
+    if (!ctx.client) throw new NotCheckedError('Not checked: no ComfyUI is running.');
+    return ctx.client;
+  };
+  const ping = memo(() => Promise.resolve().then(() => client().ping()));
   const folders = new Map<string, Promise<string[]>>();
   const requireApi = memo(() =>
     ping().then(
@@ -188,8 +244,8 @@ function makeShared(ctx: HealthContext): HealthShared {
       },
     ),
   );
-  const systemStats = memo(() => requireApi().then(() => ctx.client.systemStats()));
-  const objectInfo = memo(() => requireApi().then(() => ctx.client.objectInfo()));
+  const systemStats = memo(() => requireApi().then(() => client().systemStats()));
+  const objectInfo = memo(() => requireApi().then(() => client().objectInfo()));
   return {
     requireApi,
     ping,
@@ -198,7 +254,7 @@ function makeShared(ctx: HealthContext): HealthShared {
     models: (folder) => {
       let p = folders.get(folder);
       if (!p) {
-        p = requireApi().then(() => ctx.client.models(folder));
+        p = requireApi().then(() => client().models(folder));
         folders.set(folder, p);
       }
       return p;
@@ -243,6 +299,7 @@ async function runOne(
     status: outcome.status,
     details: outcome.details,
     fixHint: outcome.fixHint ?? '',
+    fixes: outcome.fixes ?? [],
     durationMs: Math.max(0, clock.now() - started),
   };
 }

@@ -141,6 +141,7 @@ export class JobEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
     this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
     this.queued.clear();

@@ -43,11 +43,18 @@ export class ProgressFeed {
   private readonly standings = new Map<string, { standing: Standing; key: string }>();
   private standingsTimer: ClockTimer | null = null;
   private lastStandingsAt = -Infinity;
+  /** Between stop() and start() nothing is pushed (ComfyUI's last messages can arrive while the core stops). */
+  private stopped = false;
 
   constructor(private readonly o: ProgressFeedOptions) {}
 
+  start(): void {
+    this.stopped = false;
+  }
+
   /** ComfyUI reported progress for a job: keep it and push it (throttled). */
   update(jobId: string, progress: JobProgress): void {
+    if (this.stopped) return;
     this.live.set(jobId, progress);
     const interval = this.o.intervalMs ?? 250;
     const now = this.o.clock.now();
@@ -109,6 +116,7 @@ export class ProgressFeed {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const t of this.throttle.values()) if (t.timer) this.o.clock.clearTimeout(t.timer);
     this.throttle.clear();
     if (this.standingsTimer) this.o.clock.clearTimeout(this.standingsTimer);
@@ -116,6 +124,11 @@ export class ProgressFeed {
   }
 
   private send(jobId: string, previousPhase: string | undefined): void {
+    // A push now replaces a throttled one still waiting (its timer would outlive stop() otherwise).
+    const waiting = this.throttle.get(jobId);
+    if (waiting?.timer) this.o.clock.clearTimeout(waiting.timer);
+    if (waiting) waiting.timer = null;
+    if (this.stopped) return;
     const job = this.o.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
     const view = this.viewOf(job, this.standingOf(jobId));

@@ -7,6 +7,7 @@ import { JobsRepo } from './jobs-repo';
 import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
 import { SettingsRepo } from './settings-repo';
+import { SetupRepo } from './setup-repo';
 import { TemplatesRepo } from './templates-repo';
 import { UsersRepo } from './users-repo';
 
@@ -24,6 +25,8 @@ export interface Store {
   outbox: OutboxRepo;
   /** Model downloads (resumable across restarts). */
   downloads: DownloadsRepo;
+  /** The setup guide's progress. */
+  setup: SetupRepo;
   close(): void;
 }
 
@@ -41,6 +44,7 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     backends: new BackendsRepo(db, now),
     outbox: new OutboxRepo(db, now),
     downloads: new DownloadsRepo(db, now),
+    setup: new SetupRepo(db, now),
     close: () => {
       if (db.open) db.close();
     },

@@ -13,6 +13,8 @@ interface TemplateRow {
   negative: string;
   params: string;
   workflow: string;
+  models: string;
+  lora: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -27,6 +29,8 @@ const toTemplate = (r: TemplateRow): Template => ({
   negative: r.negative,
   params: readJson(z.record(z.string(), z.unknown()), r.params, {}),
   workflow: r.workflow,
+  models: readJson(z.record(z.string(), z.string()), r.models, {}),
+  lora: r.lora === null ? null : readJson(LoraSchema.nullable(), r.lora, null),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -34,7 +38,10 @@ const toTemplate = (r: TemplateRow): Template => ({
 export type TemplateDraft = Pick<
   Template,
   'ownerId' | 'guildId' | 'shared' | 'name' | 'prompt' | 'negative' | 'params' | 'workflow'
->;
+> &
+  Partial<Pick<Template, 'models' | 'lora'>>;
+
+const LoraSchema = z.object({ name: z.string(), strength: z.number().optional() });
 
 export class TemplatesRepo {
   constructor(
@@ -49,15 +56,27 @@ export class TemplatesRepo {
     if (existing) {
       this.db
         .prepare(
-          'UPDATE templates SET shared = ?, prompt = ?, negative = ?, params = ?, workflow = ?, updated_at = ? WHERE id = ?',
+          `UPDATE templates SET shared = ?, prompt = ?, negative = ?, params = ?, workflow = ?, models = ?, lora = ?,
+           updated_at = ? WHERE id = ?`,
         )
-        .run(draft.shared ? 1 : 0, draft.prompt, draft.negative, toJson(draft.params), draft.workflow, at, existing.id);
+        .run(
+          draft.shared ? 1 : 0,
+          draft.prompt,
+          draft.negative,
+          toJson(draft.params),
+          draft.workflow,
+          toJson(draft.models ?? {}),
+          draft.lora ? toJson(draft.lora) : null,
+          at,
+          existing.id,
+        );
       return this.get(existing.id)!;
     }
     const info = this.db
       .prepare(
-        `INSERT INTO templates (owner_id, guild_id, shared, name, prompt, negative, params, workflow, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO templates (owner_id, guild_id, shared, name, prompt, negative, params, workflow, models, lora,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         draft.ownerId,
@@ -68,6 +87,8 @@ export class TemplatesRepo {
         draft.negative,
         toJson(draft.params),
         draft.workflow,
+        toJson(draft.models ?? {}),
+        draft.lora ? toJson(draft.lora) : null,
         at,
         at,
       );

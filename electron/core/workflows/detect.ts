@@ -16,6 +16,7 @@ import {
   type WorkflowKind,
   type WorkflowManifest,
 } from '@shared/workflow-manifest';
+import { customTitle, genericParams } from './detect-generic';
 import { samplerConditionings, traceText, type TextTrace } from './detect-trace';
 import { isLink, readApiGraph, type ApiGraph, type GraphReadError } from './graph';
 import { checkManifestAgainstGraph } from './manifest-check';
@@ -168,7 +169,7 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
         const n = images.length + 1;
         images.push({
           name: `image${n}`,
-          label: `Image ${n}`,
+          label: customTitle(node, options.objectInfo) ?? `Image ${n}`,
           node: nodeId,
           input: imageInput,
           required: true,
@@ -189,7 +190,9 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
       const count = modelSettings.get(base) ?? 0;
       modelSettings.set(base, count + 1);
       const setting = count === 0 ? base : `${base}_${nodeId}`;
-      models.push({ setting, label: `${cls} ${input}`, folder, default: file, targets: [{ node: nodeId, input }] });
+      const named = customTitle(node, options.objectInfo) ?? options.objectInfo?.[cls]?.display_name ?? cls;
+      const label = `${named}${Object.keys(MODEL_INPUTS[cls] ?? {}).length > 1 ? ` ${input}` : ''}`.slice(0, 80);
+      models.push({ setting, label, folder, default: file, targets: [{ node: nodeId, input }] });
     }
   }
 
@@ -197,6 +200,19 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
   for (const [nodeId, node] of nodes) {
     if (node.class_type !== 'ModelSamplingFlux') continue;
     for (const dim of ['width', 'height'] as const) if (params.has(dim)) add(dim, std(dim), nodeId, dim);
+  }
+  // Inputs no class rule took, found by name and type (custom nodes), then the node titles as labels.
+  const targeted = (node: string, input: string): boolean =>
+    [...params.values()].some((p) => p.targets.some((t) => t.node === node && t.input === input));
+  for (const g of genericParams(graph, options.objectInfo, { taken: targeted, has: (n) => params.has(n) }))
+    add(g.name, g.spec, g.node, g.input);
+  for (const [name, p] of params) {
+    const first = p.targets[0];
+    const title = first ? customTitle(graph[first.node]!, options.objectInfo) : undefined;
+    if (!title) continue;
+    if (p.spec.type === 'string') p.spec.label = title;
+    else if (!(name in STANDARD_PARAMS)) p.spec.label = `${title} ${first!.input}`.slice(0, 80);
+    else p.spec.description = `Sets ${first!.input} of "${title}".`;
   }
   const prompt = params.get('prompt');
   if (prompt && typeof prompt.spec.default === 'string' && prompt.spec.default.trim() !== '')
@@ -266,7 +282,8 @@ export function detectManifest(input: string | unknown, options: DetectOptions =
     'batch_size',
   ];
   const supportsBatch = latentBatch && kind === 'txt2img';
-  const parameters: ManifestParameter[] = order
+  const named = [...order, ...[...params.keys()].filter((n) => !order.includes(n))];
+  const parameters: ManifestParameter[] = named
     .filter((n) => params.has(n) && (n !== 'batch_size' || supportsBatch))
     .map((n) => {
       const p = params.get(n) as { spec: ParamSpec; targets: Target[] };

@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowManifest } from '@shared/workflow-manifest';
 import { detectManifest, slugifyId, type DetectErrorCode } from './detect';
-import { readApiGraph, type ApiGraph } from './graph';
+import { isUiFormat, readApiGraph, type ApiGraph } from './graph';
 import type { ObjectInfo } from './object-info';
-import { isPng, pngPromptText } from './png-prompt';
+import { isPng, pngTextChunks } from './png-prompt';
 import {
   MANIFEST_FILE,
   parseWorkflowPair,
@@ -17,6 +17,7 @@ import {
   type LoadedWorkflow,
   type WorkflowRegistry,
 } from './registry';
+import { convertUiGraph } from './ui-graph';
 import { validateGraph, type GraphProblem, type ValidateOptions } from './validate';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -25,6 +26,7 @@ export type ImportErrorCode =
   | DetectErrorCode
   | 'too_large'
   | 'png_without_prompt'
+  | 'ui_unconvertible'
   | 'invalid_manifest'
   | 'id_taken'
   | 'no_import_dir'
@@ -46,6 +48,9 @@ export interface ImportProposal {
   problems: GraphProblem[];
   /** True when the file carried its own manifest (a ComfyDesk export). */
   fromExport: boolean;
+  /** The API graph ComfyUI runs, ComfyUI's editor graph (converted), or a ComfyDesk export. */
+  format: 'api' | 'ui' | 'export';
+  container: 'json' | 'png';
 }
 
 export type ProposeResult = { ok: true; proposal: ImportProposal } | { ok: false; error: ImportError };
@@ -58,6 +63,59 @@ export interface ProposeOptions {
   /** Ids already used (the registry's); the proposal gets `-2`, `-3`... */
   takenIds?: Iterable<string>;
   title?: string;
+  /** The backend `objectInfo` came from, for messages ("ComfyUI 0.3.64 at 127.0.0.1:8188"). */
+  backendName?: string;
+}
+
+const EDITOR_NEEDS_BACKEND =
+  'ComfyDesk converts it with the node list of a running ComfyUI, and none is online: start ComfyUI and drop the ' +
+  'file again. Or, in ComfyUI, use Workflow → Export (API) and drop that file.';
+
+/** The graph a file holds as text, or a readable refusal. UI-format graphs are converted with `objectInfo`. */
+function graphText(
+  file: { fileName: string; content: string | Uint8Array },
+  options: ProposeOptions,
+):
+  | { ok: true; text: string; container: 'json' | 'png'; converted: boolean; notes: string[] }
+  | { ok: false; error: ImportError } {
+  const fail = (code: ImportErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
+  const convert = (value: unknown, container: 'json' | 'png', what: string) => {
+    if (!options.objectInfo) return fail('ui_format', `${file.fileName}: ${what} ${EDITOR_NEEDS_BACKEND}`);
+    const converted = convertUiGraph(value, options.objectInfo, options.backendName);
+    if (!converted.ok) return fail('ui_unconvertible', `${file.fileName}: ${converted.message}`);
+    const text = JSON.stringify(converted.graph);
+    return { ok: true as const, text, container, converted: true, notes: converted.notes };
+  };
+  if (typeof file.content !== 'string' && isPng(file.content)) {
+    const chunks = pngTextChunks(file.content);
+    const prompt = chunks.get('prompt');
+    if (prompt !== undefined) return { ok: true, text: prompt, container: 'png', converted: false, notes: [] };
+    const editor = chunks.get('workflow');
+    const value = editor === undefined ? undefined : parseJson(editor);
+    if (value !== undefined && isUiFormat(value))
+      return convert(
+        value,
+        'png',
+        'this PNG holds only ComfyUI’s editor graph ("workflow"), not the API graph ("prompt").',
+      );
+    return fail(
+      'png_without_prompt',
+      `${file.fileName} has no ComfyUI workflow in it (no "prompt" or "workflow" metadata; it may have been saved with --disable-metadata or edited).`,
+    );
+  }
+  const text = typeof file.content === 'string' ? file.content : Buffer.from(file.content).toString('utf8');
+  const value = parseJson(text);
+  if (value !== undefined && isUiFormat(value))
+    return convert(value, 'json', 'this is ComfyUI’s editor format (a UI save), not the API format ComfyDesk runs.');
+  return { ok: true, text, container: 'json', converted: false, notes: [] };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function uniqueId(base: string, taken: Set<string>): string {
@@ -84,22 +142,9 @@ export function proposeImport(
       },
     };
   }
-  let text: string;
-  if (typeof file.content !== 'string' && isPng(file.content)) {
-    const prompt = pngPromptText(file.content);
-    if (prompt === undefined) {
-      return {
-        ok: false,
-        error: {
-          code: 'png_without_prompt',
-          message: `${file.fileName} has no ComfyUI workflow in it (no "prompt" metadata; it may have been saved with --disable-metadata or edited).`,
-        },
-      };
-    }
-    text = prompt;
-  } else {
-    text = typeof file.content === 'string' ? file.content : Buffer.from(file.content).toString('utf8');
-  }
+  const read = graphText(file, options);
+  if (!read.ok) return read;
+  const { text, container } = read;
 
   const taken = new Set(options.takenIds ?? []);
   const baseName = path.basename(file.fileName).replace(/\.(json|png)$/i, '');
@@ -123,7 +168,15 @@ export function proposeImport(
     const manifest = { ...pair.manifest, id: uniqueId(pair.manifest.id, taken) };
     return {
       ok: true,
-      proposal: { manifest, workflow: pair.workflow, notes: [], problems: validate(pair.workflow), fromExport: true },
+      proposal: {
+        manifest,
+        workflow: pair.workflow,
+        notes: [],
+        problems: validate(pair.workflow),
+        fromExport: true,
+        format: 'export',
+        container,
+      },
     };
   }
 
@@ -139,9 +192,11 @@ export function proposeImport(
     proposal: {
       manifest: detected.manifest,
       workflow: detected.workflow,
-      notes: detected.notes,
+      notes: [...read.notes, ...detected.notes],
       problems: validate(detected.workflow),
       fromExport: false,
+      format: read.converted ? 'ui' : 'api',
+      container,
     },
   };
 }

@@ -6,7 +6,11 @@ import { Combobox } from '../components/ui/Combobox';
 import { Field } from '../components/ui/Field';
 import { Textarea } from '../components/ui/Textarea';
 import { collectParams, formSpecs, takesNegative } from '../lib/param-form';
-import { useAppStore } from '../stores/app-store';
+import { api } from '../api/client';
+import { ModelFields } from '../components/ModelFields';
+import { NO_MODELS, useAppStore } from '../stores/app-store';
+import { readinessNote } from '../stores/models-logic';
+import { useModels } from '../stores/models-store';
 import { useCatalog } from '../stores/catalog-store';
 import { useGenerate } from '../stores/generate-store';
 import { GenerateResults } from './generate/GenerateResults';
@@ -30,6 +34,10 @@ export function GeneratePage() {
   }, [draft.workflow, workflows, defaultWorkflow, setDraft]);
 
   const manifest = workflows.find((w) => w.manifest.id === draft.workflow)?.manifest ?? null;
+  const remembered = useAppStore((s) => s.settings?.models ?? NO_MODELS);
+  const readiness = useModels((s) => s.readiness);
+  useEffect(() => void useModels.getState().refreshReadiness(), []);
+  const notRunnable = readiness.find((r) => r.id === draft.workflow && r.state === 'never');
   const specs = useMemo(() => formSpecs(manifest), [manifest]);
   const promptSpec = manifest?.parameters.find((p) => p.name === 'prompt');
   const missingImages = (manifest?.images ?? []).filter(
@@ -52,7 +60,7 @@ export function GeneratePage() {
   const chooseWorkflow = (id: string) => {
     setErrors({});
     const slots = workflows.find((w) => w.manifest.id === id)?.manifest.images.length ?? 0;
-    setDraft({ workflow: id, values: {}, images: draft.images.filter((i) => i.slot < slots) });
+    setDraft({ workflow: id, values: {}, models: {}, images: draft.images.filter((i) => i.slot < slots) });
   };
 
   return (
@@ -74,13 +82,18 @@ export function GeneratePage() {
           }}
           aria-label="Generate"
         >
-          <Field id="gen-workflow" label="Workflow" hint={manifest?.description}>
+          <Field
+            id="gen-workflow"
+            label="Workflow"
+            hint={manifest?.description}
+            error={notRunnable ? `Cannot run here yet: ${notRunnable.reason ?? ''}. ${notRunnable.hint ?? ''}` : null}
+          >
             <Combobox
               value={draft.workflow}
               options={workflows.map((w) => ({
                 value: w.manifest.id,
                 label: w.manifest.title,
-                detail: w.manifest.kind,
+                detail: readinessNote(readiness, w.manifest.id) ?? w.manifest.kind,
               }))}
               onValueChange={chooseWorkflow}
               placeholder={workflows.length === 0 ? 'Loading workflows…' : 'Choose a workflow'}
@@ -125,6 +138,21 @@ export function GeneratePage() {
                 <ImageDrop key={img.name} slot={slot} label={img.label} required={img.required} />
               ))}
             </div>
+          )}
+          {manifest && (manifest.models.length > 0 || manifest.lora) && (
+            <ModelFields
+              idPrefix="gen"
+              manifest={manifest}
+              models={draft.models}
+              remembered={remembered}
+              lora={draft.lora}
+              onModel={(setting, file) => {
+                setDraft({ models: { ...draft.models, [setting]: file } });
+                // Remembered for this workflow: the next time (and /generate on Discord) starts from it.
+                void api.call('settings.set', { models: { [setting]: file } }).catch(() => undefined);
+              }}
+              onLora={(lora) => setDraft({ lora })}
+            />
           )}
           <ParamFields
             idPrefix="gen"

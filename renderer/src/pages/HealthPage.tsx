@@ -1,60 +1,40 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { Check, MemoryStick, Play, RotateCw, ShieldCheck, Square, TriangleAlert, X } from 'lucide-react';
+import { ShieldCheck } from 'lucide-react';
 import { Button } from '../components/ui/Button';
 import { EmptyState } from '../components/ui/EmptyState';
 import { Select } from '../components/ui/Select';
+import { formatAgo } from '../lib/format';
 import { useBackends } from '../stores/app-store';
+import { countChecks } from '../stores/health-logic';
 import { useHealth } from '../stores/health-store';
-import { useNav } from '../stores/nav-store';
+import { ChooseModelDialog } from './health/ChooseModelDialog';
+import { CheckList } from './health/CheckList';
+import { LauncherCard } from './health/LauncherCard';
+import '../styles/import-health.css';
 
-const ICON = { ok: Check, warn: TriangleAlert, fail: X } as const;
-
-function LogTail() {
-  const log = useHealth((s) => s.log);
-  const ref = useRef<HTMLPreElement>(null);
-  const stick = useRef(true);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [log]);
-  return (
-    <pre
-      ref={ref}
-      className={`log${log.length === 0 ? ' log-empty' : ''}`}
-      tabIndex={0}
-      aria-label="ComfyUI log"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-      }}
-    >
-      {log.length === 0 ? (
-        <span className="muted">No output yet. The log shows here when ComfyDesk launches ComfyUI.</span>
-      ) : null}
-      {log.map((l, i) => (
-        <div key={`${l.at}-${i}`} className={l.stream === 'stderr' ? 'stderr' : undefined}>
-          {l.text}
-        </div>
-      ))}
-    </pre>
-  );
-}
-
-/** Health checks streamed row by row, the launched ComfyUI and its log. */
+/** What needs fixing first, each with its buttons; the checks run again by themselves after every change. */
 export function HealthPage() {
   const backends = useBackends();
-  // Not the log: LogTail follows it, the page need not re-render for every line.
-  const { running, checks, runError, launch, launcher, busy, runChecks, loadComfy, control, freeVram } = useHealth(
-    useShallow(({ log: _log, ...rest }) => rest),
+  const { selected, running, checks, at, runError, choosing, load, select, runChecks, loadComfy } = useHealth(
+    useShallow((s) => ({
+      selected: s.selected,
+      running: s.running,
+      checks: s.checks,
+      at: s.at,
+      runError: s.runError,
+      choosing: s.choosing,
+      load: s.load,
+      select: s.select,
+      runChecks: s.runChecks,
+      loadComfy: s.loadComfy,
+    })),
   );
-  const [backendId, setBackendId] = useState('');
   useEffect(() => {
     void loadComfy();
-  }, [loadComfy]);
-  const state = launcher?.state ?? 'stopped';
-  const canLaunch = !!launch?.launchPath;
-  const anyOnline = backends.some((b) => b.enabled && (b.status === 'idle' || b.status === 'busy'));
+    void load();
+  }, [load, loadComfy]);
+  const counts = countChecks(checks);
 
   return (
     <section className="page" aria-labelledby="health-title">
@@ -64,12 +44,20 @@ export function HealthPage() {
       <div className="card">
         <div className="card-header">
           <h2>Checks</h2>
+          {checks.length > 0 && (
+            <span className="health-counts muted" data-testid="health-counts">
+              {counts.fail > 0 && <span className="count-fail">{counts.fail} to fix</span>}
+              {counts.warn > 0 && <span className="count-warn">{counts.warn} to look at</span>}
+              <span className="count-ok">{counts.ok} fine</span>
+              {at !== null && <span>· checked {formatAgo(at)}</span>}
+            </span>
+          )}
           <div className="spacer" />
           <div className="filter-control">
             <Select
               aria-label="Backend"
-              value={backendId}
-              onValueChange={setBackendId}
+              value={selected}
+              onValueChange={(id) => void select(id)}
               options={[
                 { value: '', label: 'First backend' },
                 // Checks run against an enabled backend only; a disabled one would answer "no running backend with id …".
@@ -81,104 +69,30 @@ export function HealthPage() {
             variant="primary"
             icon={<ShieldCheck size={16} />}
             loading={running}
-            onClick={() => void runChecks(backendId || undefined)}
+            onClick={() => void runChecks(selected || undefined)}
             data-testid="run-checks"
           >
             {running ? 'Running…' : 'Run all checks'}
           </Button>
         </div>
+        <p className="card-lead muted">
+          The checks run by themselves when ComfyDesk starts and after every change (a ComfyUI comes or goes, a model
+          file arrives, a setting changes).
+        </p>
         {runError && (
           <p role="alert" className="banner error">
             {runError}
           </p>
         )}
-        <ul className="checks" aria-live="polite" data-testid="health-checks">
-          {checks.map((c) => (
-            <li key={c.id} className={`check ${c.status}`} data-testid="health-check" data-status={c.status}>
-              <span className={`check-icon ${c.status}`} role="img" aria-label={c.status}>
-                {(() => {
-                  const Icon = ICON[c.status];
-                  return <Icon size={14} strokeWidth={2.5} aria-hidden="true" />;
-                })()}
-              </span>
-              <div>
-                <div className="check-title">
-                  {c.title} <span className="muted small">{Math.round(c.durationMs)} ms</span>
-                </div>
-                <div className="check-details">{c.details}</div>
-                {c.fixHint && <div className="check-fix">Fix: {c.fixHint}</div>}
-              </div>
-            </li>
-          ))}
-          {running && <li className="check pending muted">Checking…</li>}
-        </ul>
+        <CheckList checks={checks} running={running} />
         {!running && checks.length === 0 && !runError && (
           <EmptyState icon={ShieldCheck} compact>
             Run the checks to see what works and what needs fixing: ComfyUI, its models, the bot and the disk.
           </EmptyState>
         )}
       </div>
-      <div className="card">
-        <div className="card-header">
-          <h2>ComfyUI launched by ComfyDesk</h2>
-          {launcher ? (
-            <span className={`status-pill ${state}`} data-testid="launcher-state">
-              {state}
-            </span>
-          ) : (
-            <span className="muted">Loading…</span>
-          )}
-          <div className="spacer" />
-          <Button
-            size="sm"
-            icon={<Play size={14} />}
-            disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'}
-            onClick={() => void control('start')}
-          >
-            Start
-          </Button>
-          <Button
-            size="sm"
-            icon={<Square size={14} />}
-            disabled={busy !== null || state === 'stopped'}
-            onClick={() => void control('stop')}
-          >
-            Stop
-          </Button>
-          <Button
-            size="sm"
-            icon={<RotateCw size={14} />}
-            disabled={!canLaunch || busy !== null}
-            onClick={() => void control('restart')}
-          >
-            Restart
-          </Button>
-          <Button
-            size="sm"
-            icon={<MemoryStick size={14} />}
-            disabled={busy !== null || !anyOnline}
-            loading={busy === 'vram'}
-            title={anyOnline ? 'Unload models and free GPU memory on the backend' : 'No ComfyUI backend is online'}
-            onClick={() => void freeVram(backendId || undefined)}
-          >
-            {busy === 'vram' ? 'Freeing…' : 'Free VRAM'}
-          </Button>
-        </div>
-        {!canLaunch && (
-          <p className="muted">
-            Set the ComfyUI folder in{' '}
-            <button type="button" className="btn-link" onClick={() => useNav.getState().go('settings')}>
-              Settings
-            </button>{' '}
-            to let ComfyDesk start and stop it.
-          </p>
-        )}
-        {launcher?.error && <p className="banner error">{launcher.error}</p>}
-        {launcher?.restartNeeded && (
-          <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>
-        )}
-        <LogTail />
-      </div>
+      <LauncherCard backendId={selected} />
+      {choosing && <ChooseModelDialog fix={choosing} />}
     </section>
   );
 }

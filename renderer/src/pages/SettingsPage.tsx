@@ -8,6 +8,7 @@ import { BackendsCard } from './settings/BackendsCard';
 import { DefaultsCard } from './settings/DefaultsCard';
 import { LaunchCard } from './settings/LaunchCard';
 import { QueueCard } from './settings/QueueCard';
+import { UpdatesCard } from './settings/UpdatesCard';
 
 /** Settings in three tabs; everything saves as it changes, each card says "Saved". */
 export function SettingsPage() {
@@ -50,7 +51,16 @@ export function SettingsPage() {
                 </>
               ),
             },
-            { id: 'app', label: 'App', content: <AppCard settings={settings} info={info} /> },
+            {
+              id: 'app',
+              label: 'App',
+              content: (
+                <>
+                  <AppCard settings={settings} info={info} />
+                  {info?.mode === 'desktop' && <UpdatesCard settings={settings} />}
+                </>
+              ),
+            },
           ]}
         />
       )}

@@ -3,16 +3,32 @@
  * page's component, so adding a page is writing its component and adding one entry here.
  */
 import type { ComponentType } from 'react';
-import { Activity, Bot, Images, ListOrdered, NotebookPen, Settings, Sparkles, type LucideIcon } from 'lucide-react';
+import {
+  Activity,
+  Bot,
+  Compass,
+  Images,
+  ListOrdered,
+  NotebookPen,
+  Package,
+  Settings,
+  Sparkles,
+  Workflow,
+  type LucideIcon,
+} from 'lucide-react';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
+import { useSetup } from '../stores/setup-store';
 import { BotPage } from './BotPage';
 import { GalleryPage } from './GalleryPage';
 import { GeneratePage } from './GeneratePage';
 import { HealthPage } from './HealthPage';
+import { ModelsPage } from './ModelsPage';
 import { QueuePage } from './QueuePage';
 import { SettingsPage } from './SettingsPage';
+import { SetupPage } from './SetupPage';
 import { TemplatesPage } from './TemplatesPage';
+import { WorkflowsPage } from './WorkflowsPage';
 
 /** A count on a page's sidebar link. */
 export interface NavBadge {
@@ -42,14 +58,24 @@ function useActiveJobsBadge(): NavBadge | null {
   return active > 0 ? { count: active, label: `${active} active jobs` } : null;
 }
 
+function useSetupBadge(): NavBadge | null {
+  const left = useSetup((s) =>
+    s.view && !s.view.finished ? s.view.steps.filter((x) => x.state === 'todo').length : 0,
+  );
+  return left > 0 ? { count: left, label: `${left} setup steps left` } : null;
+}
+
 const ENTRIES = [
   { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage, phone: true },
   { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge, phone: true },
   { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
   { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
+  { id: 'models', label: 'Models', icon: Package, component: ModelsPage },
+  { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
   { id: 'health', label: 'Health', icon: Activity, component: HealthPage, phone: true },
   { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage, phone: true, shortLabel: 'Bot' },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
+  { id: 'setup', label: 'Setup guide', icon: Compass, component: SetupPage, useBadge: useSetupBadge },
 ] as const satisfies readonly PageEntry[];
 
 export type PageId = (typeof ENTRIES)[number]['id'];

@@ -78,6 +78,8 @@ onConnectionStatus((connection) => {
 const NO_BACKENDS: HealthSummary['comfy']['backends'] = [];
 
 /** The backends of the latest health summary (a stable empty list before it arrives). */
+/** The same empty object every time (a stable selector result). */
+export const NO_MODELS: Readonly<Record<string, string>> = Object.freeze({});
 export const useBackends = () => useAppStore((s) => s.health?.comfy.backends ?? NO_BACKENDS);
 
 /** The theme the page uses: `system` follows the OS (dark when it cannot tell). */

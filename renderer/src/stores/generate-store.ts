@@ -20,6 +20,10 @@ export interface GenerateDraft {
   negative: string;
   values: FormValues;
   images: DraftImage[];
+  /** Model files chosen here, by the workflow's model setting (the rest as remembered). */
+  models: Record<string, string>;
+  /** The LoRA: undefined = the one remembered for the workflow, null = none. */
+  lora?: { name: string; strength?: number } | null;
 }
 
 interface GenerateState {
@@ -43,6 +47,7 @@ export const emptyDraft = (workflow = ''): GenerateDraft => ({
   negative: '',
   values: {},
   images: [],
+  models: {},
 });
 
 /** Read a File as base64 (without the data: prefix). */
@@ -99,6 +104,8 @@ export const useGenerate = create<GenerateState>((set, get) => ({
           prompt: draft.prompt,
           negative: draft.negative,
           params,
+          models: draft.models,
+          ...(draft.lora !== undefined ? { lora: draft.lora } : {}),
           inputs: draft.images.map(({ slot, path, filename }) => ({ slot, path, filename })),
         }),
       'Queued. Follow it under Your jobs or in the queue.',

@@ -165,11 +165,38 @@ describe('bot API', () => {
     const bad = channelCheckOutcome(core.bot, [art, locked]);
     expect(bad.status).toBe('fail');
     expect(bad.details).toContain('#locked');
-    expect(bad.details).toContain('AttachFiles');
+    expect(bad.details).toContain('Attach Files');
     expect(discordHealthChecks(core.bot, () => [art]).map((c) => c.id)).toEqual([
       'discord-token',
       'discord-guilds',
       'discord-permissions',
     ]);
+  });
+
+  it('the setup guide’s channel list and test message: posts where it may, names the missing permission elsewhere', async () => {
+    const { core, discord } = await setup();
+    await expect(core.api.call('bot.channels', { guildId: discord.guild('Studio').id })).rejects.toMatchObject({
+      title: 'The bot is offline',
+    });
+    await core.api.call('bot.setToken', { token: discord.token });
+    await core.api.call('bot.start', {});
+    const channels = await core.api.call('bot.channels', { guildId: discord.guild('Studio').id });
+    expect(channels.map((c) => [c.name, c.missing])).toEqual([
+      ['art', []],
+      ['locked', ['Attach Files']],
+    ]);
+    const sent = await core.api.call('bot.testMessage', { channelId: channels[0]!.id });
+    expect(sent).toMatchObject({ channelName: 'art', guildName: 'Studio' });
+    const post = discord.callsTo('POST', new RegExp(`/channels/${channels[0]!.id}/messages$`)).at(-1)!;
+    expect(JSON.stringify(post.json)).toContain('ComfyDesk is connected');
+    const refused = await core.api.call('bot.testMessage', { channelId: channels[1]!.id }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      title: 'Cannot post there',
+      message: 'The bot cannot post in #locked: it lacks Attach Files.',
+      hint: expect.stringContaining('Studio → Server Settings → Roles'),
+    });
+    await expect(core.api.call('bot.channels', { guildId: '123456789012' })).rejects.toMatchObject({
+      title: 'Not in that server',
+    });
   });
 });

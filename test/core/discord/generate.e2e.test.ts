@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallbackType } from '@test/fakes/discord';
 import { bodyOf, buttonIds, embedOf, startWorld, type World } from './world';
 
@@ -125,5 +125,44 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
     expect((wf.json as { data: { choices: Array<{ value: string }> } }).data.choices.map((c) => c.value)).toEqual([
       'flux-txt2img',
     ]);
+  });
+
+  it('model: autocomplete lists the checkpoints, the chosen file runs; a workflow that cannot run says why', async () => {
+    world = await startWorld({
+      editModels: (m) => {
+        m.checkpoints = [...(m.checkpoints ?? []), 'juggernautXL_v9.safetensors'];
+        m.diffusion_models = (m.diffusion_models ?? []).filter((f) => !f.startsWith('flux1-dev'));
+      },
+    });
+    const { discord, core } = world;
+    // Once ComfyUI has listed its files (before that, workflows wait with "Checking…").
+    await vi.waitFor(async () => {
+      const readiness = await core.api.call('workflows.readiness', {});
+      expect(readiness.find((r) => r.id === 'flux-txt2img')?.state).toBe('never');
+    });
+    const models = await discord.interactions
+      .autocomplete({ name: 'generate', user: 'alice', focused: 'model', value: 'jugg' })
+      .waitForCallback();
+    expect(models.json).toMatchObject({
+      data: { choices: [{ name: 'juggernautXL_v9.safetensors', value: 'juggernautXL_v9.safetensors' }] },
+    });
+    const wf = await discord.interactions
+      .autocomplete({ name: 'generate', user: 'alice', focused: 'workflow', value: 'flux' })
+      .waitForCallback();
+    const [flux] = (wf.json as { data: { choices: Array<{ name: string; value: string }> } }).data.choices;
+    expect(flux!.value).toBe('flux-txt2img');
+    expect(flux!.name).toMatch(/^⚠ .*cannot run: .*flux1-dev/);
+
+    const handle = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'a fox', steps: 2, width: 512, height: 512, model: 'juggernautXL_v9.safetensors' },
+    });
+    await handle.waitForEdit();
+    const job = world.core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    expect(job.models).toMatchObject({ 'models.sdxl.checkpoint': 'juggernautXL_v9.safetensors' });
+    expect((await world.waitJob(job.id, ['done', 'failed'])).status).toBe('done');
+    const graph = world.comfy.prompts.find((p) => p.promptId === job.promptId)?.prompt;
+    expect(JSON.stringify(graph)).toContain('juggernautXL_v9.safetensors');
   });
 });

@@ -106,4 +106,45 @@ describe('templates saved from Discord and from the desktop', () => {
     );
     expect(deskClash.title).toBe('Name taken');
   });
+
+  it('remember their model files and LoRA: /generate with a template runs with them', async () => {
+    world = await startWorld({
+      editModels: (m) => {
+        m.checkpoints = [...(m.checkpoints ?? []), 'juggernautXL_v9.safetensors'];
+      },
+    });
+    const { discord, core } = world;
+    const guildId = discord.guild('ComfyDesk Lab').id;
+    const bad = await desktopRefusal(() =>
+      core.api.call('templates.save', {
+        name: 'x',
+        prompt: 'a fox',
+        workflow: 'sdxl-txt2img',
+        models: { 'models.flux.unet': 'a.safetensors' },
+      }),
+    );
+    expect(bad.message).toContain("has no model setting 'models.flux.unet' (it has: models.sdxl.checkpoint)");
+    const saved = await core.api.call('templates.save', {
+      name: 'jugg fox',
+      guildId,
+      shared: true,
+      prompt: 'a fox in the snow',
+      workflow: 'sdxl-txt2img',
+      params: { steps: 2, width: 512, height: 512 },
+      models: { 'models.sdxl.checkpoint': 'juggernautXL_v9.safetensors' },
+      lora: { name: 'detail-tweaker.safetensors', strength: 0.6 },
+    });
+    expect(saved).toMatchObject({ models: { 'models.sdxl.checkpoint': 'juggernautXL_v9.safetensors' } });
+    expect(core.store.templates.get(saved.id)?.lora).toEqual({ name: 'detail-tweaker.safetensors', strength: 0.6 });
+    const handle = discord.interactions.slash({
+      name: 'generate',
+      user: 'alice',
+      options: { prompt: 'at dusk', template: 'jugg fox' },
+    });
+    await handle.waitForEdit();
+    const job = core.store.jobs.byUser(discord.user('alice').id)[0]!;
+    expect(job.models).toMatchObject({ 'models.sdxl.checkpoint': 'juggernautXL_v9.safetensors' });
+    expect(job.lora).toEqual({ name: 'detail-tweaker.safetensors', strength: 0.6 });
+    expect((await world.waitJob(job.id, ['done', 'failed'])).status).toBe('done');
+  });
 });

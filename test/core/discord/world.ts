@@ -6,6 +6,7 @@
 import type { Core } from '@core/app';
 import { WorkflowRegistry } from '@core/workflows/registry';
 import type { Job, JobStatus } from '@shared/jobs';
+import type { ModelFolder } from '@shared/workflow-manifest';
 import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '@test/fakes/comfyui';
 import {
   ManualClock,
@@ -37,6 +38,8 @@ export interface World {
 export interface WorldOptions {
   discord?: Partial<FakeDiscordOptions>;
   comfy?: FakeComfyOptions;
+  /** Change the model files the fake ComfyUI has (each bundled workflow's defaults and two LoRAs to begin with). */
+  editModels?: (lists: Partial<Record<ModelFolder, string[]>>) => void;
   /** Progress edit interval (the default 1.5 s is checked in progress.test.ts; e2e tests go faster). */
   editIntervalMs?: number;
 }
@@ -46,10 +49,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const dataDir = dirs.make('comfydesk-discord-');
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const comfy = await startFakeComfy({
-    models: modelListsFor(registry.list(), { loras: ['detail-tweaker.safetensors', 'anime/style-a.safetensors'] }),
-    ...opts.comfy,
-  });
+  const models = modelListsFor(registry.list(), { loras: ['detail-tweaker.safetensors', 'anime/style-a.safetensors'] });
+  opts.editModels?.(models);
+  const comfy = await startFakeComfy({ models, ...opts.comfy });
   // With the fast test interval the fake's hidden 5-edits-per-5-s limit is off unless a test keeps it.
   const fastEdits = (opts.editIntervalMs ?? 50) < 1500;
   const discord = await startFakeDiscord({

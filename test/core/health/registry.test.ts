@@ -138,6 +138,31 @@ describe('runHealthChecks with a stub client', () => {
     expect(results.websocket).toMatchObject({ status: 'fail', fixHint: expect.stringContaining('http://x/ws') });
   });
 
+  it("counts ComfyDesk's own waiting jobs in the queue check, offers Resume when paused, and runs without a ComfyUI", async () => {
+    const own = { queued: 3, running: 1, paused: false };
+    const byId = async (ctx: HealthContext) =>
+      Object.fromEntries((await runComfyChecks(ctx)).map((r) => [r.id, r])) as Record<string, HealthResult>;
+    const withComfy = await byId({ client: stubClient({ pending: 2 }), url: 'http://x', ownQueue: () => own });
+    expect(withComfy.queue).toMatchObject({
+      status: 'ok',
+      details: 'ComfyUI: 0 running, 2 waiting. ComfyDesk: 3 jobs waiting, 1 on ComfyUI.',
+    });
+    const long = await byId({
+      client: stubClient({ pending: 2 }),
+      url: 'http://x',
+      ownQueue: () => ({ ...own, queued: 19 }),
+    });
+    expect(long.queue).toMatchObject({ status: 'warn', details: expect.stringContaining('That is a long queue.') });
+    own.paused = true;
+    const paused = await byId({ client: stubClient(), url: 'http://x', ownQueue: () => own });
+    expect(paused.queue).toMatchObject({ status: 'warn', fixes: [{ kind: 'resume-queue' }] });
+    own.paused = false;
+    // No ComfyUI: only the app's own checks, and the jobs wait for one.
+    const none = await byId({ url: '', ownQueue: () => own, noComfy: { disabled: [] } });
+    expect(Object.keys(none).sort()).toEqual(['comfy-found', 'queue']);
+    expect(none.queue).toMatchObject({ status: 'warn', details: expect.stringContaining('They wait for a ComfyUI.') });
+  });
+
   it('names missing models and node classes and says where to put the files', async () => {
     const flux = {
       id: 'flux',

@@ -130,18 +130,21 @@ describe('jobs through the core API', () => {
     expect((upload as ApiError).message).toMatch(/not an image/);
   });
 
-  it('imports an API-format workflow, refuses UI format with how to export, validates against the backend naming a missing model', async ({
+  it('imports an API-format workflow, refuses an editor-format one it cannot read with how to export, validates against the backend naming a missing model', async ({
     start,
   }) => {
     const c = await start({ allModels: false });
     const ui = await c.api
       .call(
         'workflows.propose',
-        { fileName: 'mine.json', text: JSON.stringify({ nodes: [], links: [], version: 0.4 }) },
+        {
+          fileName: 'mine.json',
+          text: JSON.stringify({ nodes: [{ id: 1, type: 'NoSuchNode', mode: 0 }], links: [], version: 0.4 }),
+        },
         ctx,
       )
       .catch((e: unknown) => e as ApiError);
-    expect((ui as ApiError).message).toMatch(/API/);
+    expect((ui as ApiError).message).toMatch(/the node class NoSuchNode[\s\S]*Export \(API\)/);
     const graph = JSON.parse(readFileSync(`${BUNDLED_DIR}/sdxl-txt2img/workflow.json`, 'utf8')) as unknown;
     const proposal = await c.api.call(
       'workflows.propose',
@@ -255,8 +258,13 @@ describe('names and reasons', () => {
     expect((await c.api.call('users.list', {}, ctx)).map((u) => u.name).sort()).toEqual(['Alice', 'Bob']);
     const [backend] = await c.api.call('backends.list', {}, ctx);
     await c.api.call('backends.setEnabled', { id: backend!.id, enabled: false }, ctx);
-    const err = (await c.api.call('health.run', {}, ctx).catch((e: unknown) => e)) as ApiError;
-    expect(err.message).toMatch(/Every ComfyUI backend is disabled .*Enable one in Settings/);
+    const none = await c.api.call('health.run', {}, ctx);
+    expect(none.results[0]).toMatchObject({
+      id: 'comfy-found',
+      status: 'fail',
+      details: expect.stringMatching(/^Every ComfyUI is disabled/),
+      fixHint: 'Enable one in Settings → ComfyUI.',
+    });
     const one = (await c.api.call('health.run', { backendId: backend!.id }, ctx).catch((e: unknown) => e)) as ApiError;
     expect(one.message).toMatch(/is disabled\. Enable it in Settings/);
   });

@@ -12,7 +12,7 @@ import { BackendPool } from '@core/comfy/backends/pool';
 import { EventBus } from '@core/events';
 import { JobEngine } from '@core/jobs/engine';
 import { InputStore } from '@core/jobs/inputs';
-import type { JobBackends } from '@core/jobs/types';
+import type { JobBackends, JobLibrary } from '@core/jobs/types';
 import type { Requirements } from '@core/comfy/backends/routing';
 import { Library } from '@core/library/library';
 import { nullLogger } from '@core/log';
@@ -71,6 +71,8 @@ export async function startHarness(
     dataDir?: string;
     clock?: Clock;
     perUserLimit?: number;
+    /** Another output library in place of the real one (a light one for long runs). */
+    library?: (dataDir: string) => JobLibrary;
   } = {},
 ): Promise<Harness> {
   const dirs = tempDirs();
@@ -123,7 +125,7 @@ export async function startHarness(
         return () => listeners.delete(l);
       },
     ),
-    library,
+    library: opts.library?.(dataDir) ?? library,
     inputs,
     clock,
     logger: nullLogger,

@@ -13,6 +13,7 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'backends.add': { url: 'http://127.0.0.1:9', force: false },
   'backends.remove': { id: 'no-such-backend' },
   'backends.setEnabled': { id: 'no-such-backend', enabled: true },
+  'backends.refresh': { id: 'no-such-backend' },
   'comfy.freeVram': { backendId: 'no-such-backend' },
   'comfy.setLaunchSettings': { launchPath: '/no/such/comfyui' },
   'jobs.submit': { workflow: 'sdxl-txt2img', prompt: 'a fox', params: { steps: 4 } },
@@ -33,6 +34,7 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'templates.delete': { id: 424242 },
   'workflows.propose': { fileName: 'wf.json', text: '{}' },
   'workflows.import': { manifest: {}, workflow: {} },
+  'workflows.check': { manifest: {}, workflow: {} },
   'workflows.remove': { id: 'no-such-workflow' },
   'workflows.export': { id: 'no-such-workflow' },
   'workflows.validate': { id: 'sdxl-txt2img' },
@@ -44,6 +46,8 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'downloads.cancel': { id: 'no-such-download' },
   'downloads.setToken': { service: 'huggingface', token: 'not-a-token' },
   'downloads.clearToken': { service: 'civitai' },
+  'setup.mark': { step: 'models', state: 'skipped' },
+  'jobs.queue': { limit: 5 },
 };
 
 const deep = (depth: number, open: string, close: string, leaf = '1') =>

@@ -13,13 +13,22 @@ export async function probeNewBackend(
 ): Promise<{ kind: BackendKind; name: string; version: string | null }> {
   const probe = await probeComfy(url, { timeoutMs: 3000 });
   if (probe.kind !== 'comfyui' && !input.force) {
-    const why =
-      probe.kind === 'unreachable'
-        ? `nothing answers there (${probe.reason})`
-        : `it answers, but not as ComfyUI (${probe.reason})`;
+    if (probe.kind === 'unreachable') {
+      throw new ApiError({
+        code: 'unavailable',
+        title: 'Nothing answers there',
+        message:
+          `${url} was not added: nothing answers there (${probe.reason}). Start ComfyUI and check the address and ` +
+          'port (8188 by default, 8000 for ComfyUI Desktop); a ComfyUI on another machine must run with --listen. ' +
+          'Or add it anyway: it is used as soon as it answers.',
+      });
+    }
     throw new ApiError({
-      code: probe.kind === 'unreachable' ? 'unavailable' : 'bad_request',
-      message: `${url} was not added: ${why}. Check the address and that ComfyUI runs with --listen; add it anyway to use it once it answers.`,
+      code: 'bad_request',
+      title: 'Not ComfyUI',
+      message:
+        `${url} was not added: something answers there, but it is not ComfyUI. Check the port: ComfyUI listens on ` +
+        '8188 by default (8000 for ComfyUI Desktop), and another program uses this one.',
     });
   }
   const { hostname, host } = new URL(url);

@@ -15,6 +15,7 @@ import { nullLogger, type Logger } from '@core/log';
 import { LaunchError } from './launch-error';
 import { LogTail, LineSplitter, type LogLine, type LogStream } from './log-tail';
 import { buildLaunchArgs, PORT_IN_USE, READY_LINE } from './launch-args';
+import { exitedSummary, noPythonSummary, notFoundSummary, spawnFailedSummary } from './launch-hints';
 import {
   type CrashInfo,
   type LauncherEvents,
@@ -173,19 +174,13 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       const where = this.opts.comfyDir
         ? `in ${this.opts.comfyDir}`
         : `in any of: ${(this.opts.searchPlaces ?? []).join(', ') || '(no places given)'}`;
-      throw new LaunchError(
-        'not-found',
-        `No ComfyUI found ${where} (looked for main.py, or ComfyUI/main.py with python_embeded).`,
-      );
+      throw new LaunchError('not-found', notFoundSummary(where));
     }
     const python: PythonChoice | null = this.opts.python
       ? { command: this.opts.python, kind: 'system' }
       : await choosePython(install, env);
     if (!python) {
-      throw new LaunchError(
-        'no-python',
-        `No Python found for ${install.comfyDir}: no venv/.venv, no python_embeded, and no python3/python on PATH.`,
-      );
+      throw new LaunchError('no-python', noPythonSummary(install.comfyDir));
     }
     this.resolved = { install, python };
     return this.resolved;
@@ -325,14 +320,13 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
         resolveExited(exitInfo);
         if (!settled) {
           const stopping = this._state === 'stopping';
-          const how = exitInfo.signal ? `signal ${exitInfo.signal}` : `code ${exitInfo.code}`;
           settle(() =>
             reject(
               stopping
                 ? new LaunchError('stopped', 'ComfyUI was stopped before it was ready.', this.tail.snapshot(), exitInfo)
                 : new LaunchError(
                     'exited-before-ready',
-                    `ComfyUI exited (${how}) before it was ready.`,
+                    exitedSummary(this.tail.snapshot(), { python: python.command, port, comfyDir: install.comfyDir }),
                     this.tail.snapshot(),
                     exitInfo,
                   ),
@@ -349,13 +343,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
           if (this.run === run) this.run = null;
           resolveExited(exitInfo);
           settle(() =>
-            reject(
-              new LaunchError(
-                'spawn-failed',
-                `Could not start ${python.command}: ${err.message}`,
-                this.tail.snapshot(),
-              ),
-            ),
+            reject(new LaunchError('spawn-failed', spawnFailedSummary(python.command, err), this.tail.snapshot())),
           );
         }
       });

@@ -1,7 +1,7 @@
-/** /generate: text to image, with templates, workflow, every sampler option, LoRA and delivery. */
+/** /generate: text to image, with templates, workflow, its main model file, every sampler option, LoRA and delivery. */
 import { SlashCommandBuilder } from 'discord.js';
 import { DeliverySchema } from '@shared/settings';
-import { modelChoices, templateChoices, workflowChoices } from '../autocomplete';
+import { mainModelChoices, modelChoices, templateChoices, workflowChoices } from '../autocomplete';
 import type { BotCommand } from '../context';
 import { combinePrompt } from '../options';
 import { Refusal } from '../respond';
@@ -14,6 +14,9 @@ const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('negative').setDescription('What to avoid').setMaxLength(2000))
   .addStringOption((o) => o.setName('template').setDescription('Start from a saved template').setAutocomplete(true))
   .addStringOption((o) => o.setName('workflow').setDescription('Which workflow (model) to use').setAutocomplete(true))
+  .addStringOption((o) =>
+    o.setName('model').setDescription('The main model file (checkpoint) the workflow uses').setAutocomplete(true),
+  )
   .addIntegerOption((o) => o.setName('width').setDescription('Width in pixels'))
   .addIntegerOption((o) => o.setName('height').setDescription('Height in pixels'))
   .addIntegerOption((o) => o.setName('steps').setDescription('Sampling steps'))
@@ -60,11 +63,19 @@ export const command: BotCommand = {
       template && template.workflow === workflow.id ? template.params : {},
     );
     const delivery = DeliverySchema.safeParse(i.options.getString('delivery'));
+    const fromTemplate = template && template.workflow === workflow.id ? template : null;
+    const model = i.options.getString('model');
+    const main = workflow.models[0];
+    if (model && !main)
+      throw new Refusal('No model choice', `"${workflow.title}" has no model file to choose.`, 'Leave out model.');
+    const lora = asked.lora ?? (i.options.getString('lora') === null ? fromTemplate?.lora : undefined) ?? undefined;
     await submitJob(ctx, i, caller, {
       workflow,
       prompt: combinePrompt(i.options.getString('prompt', true), template),
       negative: i.options.getString('negative') ?? template?.negative ?? '',
       ...asked,
+      ...(lora ? { lora } : {}),
+      models: { ...fromTemplate?.models, ...(model && main ? { [main.setting]: model } : {}) },
       delivery: delivery.success ? delivery.data : null,
     });
   },
@@ -72,6 +83,13 @@ export const command: BotCommand = {
     const focused = i.options.getFocused(true);
     const value = String(focused.value);
     if (focused.name === 'workflow') return workflowChoices(ctx, 'txt2img', value);
+    if (focused.name === 'model') {
+      const named = i.options.getString('workflow');
+      const txt2img = ctx.catalog.byKind('txt2img');
+      const workflow =
+        txt2img.find((w) => w.id === named) ?? txt2img.find((w) => w.id === ctx.catalog.preferred()) ?? txt2img[0];
+      return mainModelChoices(ctx, caller, workflow ?? null, value);
+    }
     if (focused.name === 'template') return templateChoices(ctx, caller, value);
     if (focused.name === 'lora') return modelChoices(ctx, caller, 'loras', value);
     return [];

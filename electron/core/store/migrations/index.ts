@@ -3,6 +3,7 @@ import discordOutbox from './003-discord-outbox';
 import resolvedRequests from './004-resolved-requests';
 import downloads from './005-downloads';
 import jobNumbers from './006-job-numbers';
+import setupAndTemplateModels from './008-setup-and-template-models';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,11 @@ export interface Migration {
 }
 
 /** Every migration in order. Add a file `NNN-name.ts` and list it here; never edit one that has shipped. */
-export const migrations: Migration[] = [initial, discordOutbox, resolvedRequests, downloads, jobNumbers];
+export const migrations: Migration[] = [
+  initial,
+  discordOutbox,
+  resolvedRequests,
+  downloads,
+  jobNumbers,
+  setupAndTemplateModels,
+];

@@ -12,9 +12,10 @@ import { Input } from '../../components/ui/Input';
 import { Select } from '../../components/ui/Select';
 import { Textarea } from '../../components/ui/Textarea';
 import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
+import { ModelFields, type LoraValue } from '../../components/ModelFields';
 import { ParamFields } from '../../components/ParamFields';
 import { collectParams, formSpecs, formValues, takesNegative, type FormValues } from '../../lib/param-form';
-import { useAppStore } from '../../stores/app-store';
+import { NO_MODELS, useAppStore } from '../../stores/app-store';
 import { useCatalog } from '../../stores/catalog-store';
 import { useBot } from '../../stores/bot-store';
 import { useGenerate } from '../../stores/generate-store';
@@ -42,6 +43,9 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
   const [workflow, setWorkflow] = useState(startWorkflow);
   const [prompt, setPrompt] = useState(template?.prompt ?? '');
   const [negative, setNegative] = useState(template?.negative ?? '');
+  const [models, setModels] = useState<Record<string, string>>(template?.models ?? {});
+  const [lora, setLora] = useState<LoraValue | null>(template?.lora ?? null);
+  const remembered = useAppStore((s) => s.settings?.models ?? NO_MODELS);
   // Opened before the workflows arrived: take the default one once they are there.
   useEffect(() => {
     if (!workflow && startWorkflow) setWorkflow(startWorkflow);
@@ -85,6 +89,8 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
       negative,
       params,
       workflow,
+      models,
+      lora,
     });
     setSaving(false);
     if (saved) onSaved(saved);
@@ -139,6 +145,8 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
             onValueChange={(id) => {
               const next = workflows.find((w) => w.manifest.id === id)?.manifest ?? null;
               setWorkflow(id);
+              setModels({});
+              setLora(null);
               setValues(formValues(formSpecs(next), params));
               setErrors({});
             }}
@@ -152,6 +160,17 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
           <Field id="tpl-negative" label="Negative prompt (optional)">
             <Textarea rows={2} maxLength={2000} value={negative} onChange={(e) => setNegative(e.target.value)} />
           </Field>
+        )}
+        {manifest && (manifest.models.length > 0 || manifest.lora) && (
+          <ModelFields
+            idPrefix="tpl"
+            manifest={manifest}
+            models={models}
+            remembered={remembered}
+            lora={lora}
+            onModel={(setting, file) => setModels({ ...models, [setting]: file })}
+            onLora={setLora}
+          />
         )}
         <ParamFields
           idPrefix="tpl"
@@ -170,7 +189,7 @@ export function TemplateEditor({ template, onSaved, onDeleted }: Props) {
           <Button
             icon={<Sparkles size={16} />}
             onClick={() => {
-              useGenerate.getState().prefill({ workflow, prompt, negative, values });
+              useGenerate.getState().prefill({ workflow, prompt, negative, values, models, lora });
               useNav.getState().go('generate');
             }}
           >

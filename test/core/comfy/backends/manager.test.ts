@@ -93,7 +93,7 @@ describe('BackendManager: discovery and records', () => {
     const other = await notComfy();
     const wrong = await rejection(h.manager.add({ url: other }));
     expect(wrong.code).toBe('bad_request');
-    expect(wrong.message).toMatch(/not as ComfyUI/);
+    expect(wrong.message).toMatch(/it is not ComfyUI\. Check the port/);
     const dead = await rejection(h.manager.add({ url: 'http://127.0.0.1:9' }));
     expect(dead.code).toBe('unavailable');
     expect(dead.message).toMatch(/nothing answers there/);

@@ -3,16 +3,16 @@
  * ComfyUI's startup lines and the ready line for the port it is given; the API behind that port is a fake
  * ComfyUI started by the test on the same port (the launcher is told to use it), so the backend really connects.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect } from 'vitest';
 import type { Core } from '@core/app';
 import type { BackendStatus } from '@core/comfy/backends/backend';
 import type { HealthSummary } from '@shared/api/health';
 import { test } from '@test/helpers/fixtures';
-import { isAlive, makeFakeInstall, type FakeInstall } from './supervisor-helpers';
+import { isAlive, makeFakeInstall, systemPython, type FakeInstall } from './supervisor-helpers';
 import { until } from '../backends/helpers';
 
-const hasPython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
+/** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
+const hasPython = systemPython() !== null;
 
 const it = test.extend<{
   /** The stand-in ComfyUI install (removed after the test). */
@@ -199,7 +199,9 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     const res = await core.api.dispatch('comfy.start', {}, { caller: 'test' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     if (!res.ok)
-      expect(res.error.message).toMatch(/exited \(code 1\) before it was ready[\s\S]*No module named 'torch'/);
+      expect(res.error.message).toMatch(
+        /stopped while starting: its Python has no module "torch"[\s\S]*No module named 'torch'/,
+      );
     expect(core.comfy.launchStatus()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/torch/) });
     await until(core.comfy, () => launched(core)?.status === 'offline');
     expect(statuses).toContain('starting');

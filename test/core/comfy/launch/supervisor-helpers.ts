@@ -1,5 +1,6 @@
 /** Shared set-up for the launcher tests: a temp "ComfyUI" folder holding the stand-in main.py. */
-import { promises as fsp, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fsp, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
@@ -59,10 +60,13 @@ export function nextEvent<T extends unknown[]>(
 /** True if `pid` is a live (non-zombie) process. */
 export function isAlive(pid: number): boolean {
   try {
+    // Signal 0 only asks; on Windows libuv answers from the process's exit code.
     process.kill(pid, 0);
   } catch {
     return false;
   }
+  // Linux: an exited child not yet reaped still answers signal 0; /proc tells a zombie apart.
+  if (process.platform !== 'linux') return true;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
@@ -70,4 +74,37 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The real Python interpreter on this machine (the one the launcher would find on PATH), or null. */
+export function systemPython(): string | null {
+  for (const name of process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']) {
+    const run = spawnSync(name, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', windowsHide: true });
+    const exe = run.status === 0 ? run.stdout.trim() : '';
+    if (exe && existsSync(exe)) return realpathSync(exe);
+  }
+  return null;
+}
+
+/**
+ * Turns the stand-in install into the Windows portable layout: `<root>/python_embeded/python.exe` beside
+ * `<root>/ComfyUI/main.py`, the embedded Python being this machine's real one (a directory junction to its folder
+ * on Windows, so its DLLs come along; a symlink named python.exe elsewhere).
+ */
+export async function makePortable(
+  fake: FakeInstall,
+  python: string,
+): Promise<{ python: string; remove(): Promise<void> }> {
+  const embedded = path.join(fake.dir, 'python_embeded');
+  if (process.platform === 'win32') {
+    await fsp.symlink(path.dirname(python), embedded, 'junction');
+  } else {
+    await fsp.mkdir(embedded);
+    await fsp.symlink(python, path.join(embedded, 'python.exe'));
+  }
+  return {
+    python: path.join(embedded, 'python.exe'),
+    // Only the link goes (unlink removes a junction itself), never the Python it points to.
+    remove: () => (process.platform === 'win32' ? fsp.unlink(embedded) : fsp.rm(embedded, { recursive: true })),
+  };
 }

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComfyLauncher, type LauncherOptions, type CrashInfo, type ReadyInfo } from '@core/comfy/launch/supervisor';
 import { LaunchError } from '@core/comfy/launch/launch-error';
 import type { LogLine } from '@core/comfy/launch/log-tail';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
-import { isAlive, makeFakeInstall, nextEvent } from './supervisor-helpers';
+import { isAlive, makeFakeInstall, makePortable, nextEvent, systemPython } from './supervisor-helpers';
 import { repoPath } from '@test/helpers/repo';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -36,6 +37,9 @@ async function expectLaunchError(p: Promise<unknown>): Promise<LaunchError> {
   expect(err).toBeInstanceOf(LaunchError);
   return err as LaunchError;
 }
+
+/** This machine's Python, for the portable layout's python_embeded. */
+const python = systemPython();
 
 describe('ComfyLauncher: start and readiness', () => {
   it('starts python main.py with the expected flags and is ready on the "To see the GUI" line', async () => {
@@ -126,7 +130,7 @@ describe('ComfyLauncher: start and readiness', () => {
     const err = await expectLaunchError(launcher.start());
     expect(err.kind).toBe('exited-before-ready');
     expect(err.exit).toEqual({ code: 1, signal: null });
-    expect(err.message).toContain('exited (code 1) before it was ready');
+    expect(err.message).toContain('ComfyUI stopped while starting: its Python has no module "torch"');
     expect(err.message).toContain("ModuleNotFoundError: No module named 'torch'");
     expect(err.logTail.at(-1)?.text).toBe("ModuleNotFoundError: No module named 'torch'");
     expect(launcher.state).toBe('crashed');
@@ -153,6 +157,38 @@ describe('ComfyLauncher: start and readiness', () => {
     expect(info.install.comfyDir).toBe(fake.comfyDir);
     expect(fake.runInfo(1).pid).toBe(info.pid);
   });
+
+  it.skipIf(!python)(
+    "runs the Windows portable build's python_embeded (here a link to this machine's Python)",
+    async () => {
+      const fake = await makeFakeInstall();
+      cleanups.push(() => fake.cleanup());
+      const portable = await makePortable(fake, python!);
+      cleanups.push(() => portable.remove());
+      // Given the portable root, as a user picks it.
+      const launcher = new ComfyLauncher({
+        comfyDir: fake.dir,
+        outputDir: fake.outputDir,
+        inputDir: fake.inputDir,
+        env: { FAKE_PLAN: 'ready', FAKE_CHILD: '1' },
+        pollIntervalMs: 0,
+      });
+      cleanups.push(() => launcher.stop());
+      const info = await launcher.start();
+      expect(info.python).toEqual({ command: portable.python, kind: 'embedded' });
+      expect(info.install).toEqual({
+        comfyDir: fake.comfyDir,
+        mainPy: join(fake.comfyDir, 'main.py'),
+        portableRoot: fake.dir,
+      });
+      expect(fake.runInfo(1).pid).toBe(info.pid);
+      const grandchild = fake.childPid(1);
+      await launcher.stop();
+      expect(isAlive(info.pid)).toBe(false);
+      await until(() => !isAlive(grandchild));
+      expect(isAlive(grandchild)).toBe(false);
+    },
+  );
 
   it('reports a missing interpreter as spawn-failed', async () => {
     const { launcher } = await setup({}, { python: '/nonexistent/bin/python3' });
@@ -243,7 +279,9 @@ describe('ComfyLauncher: crashes and restarts', () => {
 });
 
 describe('ComfyLauncher: stop', () => {
-  it('SIGTERM stops the whole process group, grandchildren included', async () => {
+  // Windows has no polite stop for a console process (taskkill without /F cannot end it): the next test's
+  // forced tree kill is what stops ComfyUI there.
+  it.skipIf(process.platform === 'win32')('SIGTERM stops the whole process group, grandchildren included', async () => {
     const clock = new ManualClock();
     const { fake, launcher } = await setup({ FAKE_PLAN: 'ready', FAKE_CHILD: '1' }, { clock });
     const info = await launcher.start();
@@ -261,7 +299,7 @@ describe('ComfyLauncher: stop', () => {
     expect(isAlive(grandchild)).toBe(false);
   });
 
-  it('escalates to SIGKILL after the grace period when SIGTERM is ignored', async () => {
+  it('escalates to SIGKILL (Windows: taskkill /T /F) after the grace period, grandchildren included', async () => {
     const clock = new ManualClock();
     const { fake, launcher } = await setup(
       { FAKE_PLAN: 'ready', FAKE_IGNORE_TERM: '1', FAKE_CHILD: '1' },
@@ -275,7 +313,8 @@ describe('ComfyLauncher: stop', () => {
     expect(clock.pendingDelays()).toContain(5000);
     clock.advance(5000);
     await stopped;
-    expect((await exit)[0].signal).toBe('SIGKILL');
+    // Windows reports a process ended by taskkill /F with an exit code, not a signal.
+    expect((await exit)[0].signal).toBe(process.platform === 'win32' ? null : 'SIGKILL');
     expect(launcher.state).toBe('stopped');
     expect(isAlive(info.pid)).toBe(false);
     // The grandchild got its signal; its fds are closed (stdio closed), it may still be finishing its exit.
@@ -318,10 +357,11 @@ describe('ComfyLauncher: parent exit', () => {
     const path = await import('node:path');
     const fake = await makeFakeInstall();
     cleanups.push(() => fake.cleanup());
-    const tsx = repoPath('node_modules', '.bin', 'tsx');
+    // tsx's CLI run by this Node (node_modules/.bin/tsx is a .cmd shim on Windows, which spawn cannot start).
+    const tsx = repoPath('node_modules', 'tsx', 'dist', 'cli.mjs');
     const parent = spawn(
-      tsx,
-      [path.join(__dirname, 'fixtures', 'parent-exit.ts'), fake.comfyDir, fake.outputDir, fake.inputDir],
+      process.execPath,
+      [tsx, path.join(__dirname, 'fixtures', 'parent-exit.ts'), fake.comfyDir, fake.outputDir, fake.inputDir],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -1,0 +1,86 @@
+import { useShallow } from 'zustand/react/shallow';
+import { MemoryStick, Play, RotateCw, Square } from 'lucide-react';
+import { LiveLog } from '../../components/LiveLog';
+import { Button } from '../../components/ui/Button';
+import { useBackends } from '../../stores/app-store';
+import { useHealth } from '../../stores/health-store';
+import { useNav } from '../../stores/nav-store';
+
+/** The ComfyUI ComfyDesk launches: its state, start/stop/restart, free VRAM, and its log. */
+export function LauncherCard({ backendId }: { backendId: string }) {
+  const backends = useBackends();
+  // Not the log: LiveLog follows it, the card need not re-render for every line.
+  const { launch, launcher, busy, control, freeVram } = useHealth(
+    useShallow((s) => ({
+      launch: s.launch,
+      launcher: s.launcher,
+      busy: s.busy,
+      control: s.control,
+      freeVram: s.freeVram,
+    })),
+  );
+  const state = launcher?.state ?? 'stopped';
+  const canLaunch = !!launch?.launchPath;
+  const anyOnline = backends.some((b) => b.enabled && (b.status === 'idle' || b.status === 'busy'));
+  return (
+    <div className="card">
+      <div className="card-header">
+        <h2>ComfyUI launched by ComfyDesk</h2>
+        {launcher ? (
+          <span className={`status-pill ${state}`} data-testid="launcher-state">
+            {state}
+          </span>
+        ) : (
+          <span className="muted">Loading…</span>
+        )}
+        <div className="spacer" />
+        <Button
+          size="sm"
+          icon={<Play size={14} />}
+          disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'}
+          onClick={() => void control('start')}
+        >
+          Start
+        </Button>
+        <Button
+          size="sm"
+          icon={<Square size={14} />}
+          disabled={busy !== null || state === 'stopped'}
+          onClick={() => void control('stop')}
+        >
+          Stop
+        </Button>
+        <Button
+          size="sm"
+          icon={<RotateCw size={14} />}
+          disabled={!canLaunch || busy !== null}
+          onClick={() => void control('restart')}
+        >
+          Restart
+        </Button>
+        <Button
+          size="sm"
+          icon={<MemoryStick size={14} />}
+          disabled={busy !== null || !anyOnline}
+          loading={busy === 'vram'}
+          title={anyOnline ? 'Unload models and free GPU memory on the backend' : 'No ComfyUI backend is online'}
+          onClick={() => void freeVram(backendId || undefined)}
+        >
+          {busy === 'vram' ? 'Freeing…' : 'Free VRAM'}
+        </Button>
+      </div>
+      {!canLaunch && (
+        <p className="muted">
+          Set the ComfyUI folder in{' '}
+          <button type="button" className="btn-link" onClick={() => useNav.getState().go('settings')}>
+            Settings
+          </button>{' '}
+          to let ComfyDesk start and stop it.
+        </p>
+      )}
+      {launcher?.error && <p className="banner error launcher-error">{launcher.error}</p>}
+      {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
+      <LiveLog />
+    </div>
+  );
+}
