@@ -3,43 +3,17 @@
  * themes with lived-in data, and fails on any serious or critical violation; then the whole way from Generate to
  * deleting the result is walked with the keyboard alone. Chromium against the real core and the fake ComfyUI.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { scan, tabTo } from './a11y-tools';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, startUi, type Ui } from './harness';
 import { seedDemo, type Demo } from './demo-data';
 import { pageIds, settle, setTheme, show, THEMES } from './page-walk';
 import type { PageDocument } from './page-dom';
 
 declare const document: PageDocument;
-interface AxeResult {
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-}
-declare const axe: { run(context: unknown, options: unknown): Promise<AxeResult> };
 
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const suite = hasChromium() ? describe : describe.skip;
-
-/** Serious and critical violations on the page as it is, one line each. */
-async function scan(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the app's CSP allows no inline scripts, and it should not for a test.
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    axe.run(document, {
-      resultTypes: ['violations'],
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-}
 
 suite('accessibility (chromium, axe-core)', () => {
   let ui: Ui;
@@ -58,6 +32,7 @@ suite('accessibility (chromium, axe-core)', () => {
     await ui.open('#/queue');
     await page.waitForSelector('[data-testid=job-preview] img');
     const ids = await pageIds(page);
+    expect(ids).toEqual(expect.arrayContaining(['gallery', 'queue', 'models', 'workflows', 'setup']));
     const found: Record<string, string[]> = {};
     for (const theme of THEMES) {
       await setTheme(ui, theme);
@@ -119,15 +94,6 @@ suite('keyboard only (chromium)', () => {
   afterAll(async () => {
     await ui?.close();
   });
-
-  /** Tab (or Shift+Tab) until the focus is on `selector`; fails after `max` presses. */
-  async function tabTo(page: Page, selector: string, { back = false, max = 80 } = {}): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate((s) => document.activeElement?.closest(s) === document.activeElement, selector)) return;
-      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
 
   it('goes from Generate to the queue, the gallery, an output’s details and deletes it without a mouse', async () => {
     const { page, core } = ui;

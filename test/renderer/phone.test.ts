@@ -47,7 +47,18 @@ suite('phone-sized owner view (chromium, 390×844)', () => {
     await page.waitForSelector('.drawer .drawer-pages a[href="#/settings"]');
     const ids = await pageIds(page);
     expect(ids).toEqual(
-      expect.arrayContaining(['gallery', 'queue', 'generate', 'templates', 'health', 'bot', 'settings']),
+      expect.arrayContaining([
+        'gallery',
+        'queue',
+        'generate',
+        'templates',
+        'models',
+        'workflows',
+        'health',
+        'bot',
+        'settings',
+        'setup',
+      ]),
     );
     await page.click('.drawer a[href="#/settings"]');
     await page.waitForSelector('.drawer', { state: 'detached' });

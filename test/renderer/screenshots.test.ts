@@ -42,7 +42,19 @@ suite('screenshots of every page (chromium)', () => {
     await ui.open('#/queue');
     await page.waitForSelector('[data-testid=job-preview] img');
     const ids = await pageIds(page);
-    expect(ids).toEqual(expect.arrayContaining(['gallery', 'queue', 'generate', 'health', 'bot', 'settings']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'gallery',
+        'queue',
+        'generate',
+        'models',
+        'workflows',
+        'health',
+        'bot',
+        'settings',
+        'setup',
+      ]),
+    );
     let shots = 0;
     for (const theme of THEMES) {
       await setTheme(ui, theme);
