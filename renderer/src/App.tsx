@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BottomBar } from './components/BottomBar';
 import { Sidebar } from './components/Sidebar';
+import { Skeleton } from './components/ui/Skeleton';
 import { Toaster } from './components/ui/Toaster';
 import { UpdateBanner } from './components/UpdateBanner';
 import { WindowDrop } from './components/WindowDrop';
@@ -51,7 +52,9 @@ export function App() {
             </p>
           )}
           <UpdateBanner />
-          <CurrentPage />
+          <Suspense fallback={<Skeleton lines={6} />}>
+            <CurrentPage />
+          </Suspense>
         </main>
         {phone && <BottomBar />}
         <Toaster />

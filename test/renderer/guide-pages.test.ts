@@ -114,9 +114,12 @@ suite('setup guide, Models and Workflows in depth (chromium)', () => {
     await tabTo(page, 'nav a[href="#/workflows"]', { back: true });
     await page.keyboard.press('Enter');
     await page.waitForSelector('main[data-page=workflows] h1');
+    // Listening before the Tab presses: Playwright turns on its file chooser interception asynchronously, and a
+    // single key press could beat it (the picker would then open unseen).
+    const chooser = page.waitForEvent('filechooser');
     await tabTo(page, '[data-testid=import-choose]');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
-    await chooser.setFiles(WORKFLOW_FILE);
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles(WORKFLOW_FILE);
     await page.waitForSelector('[data-testid=import-review]');
     await tabTo(page, '#review-title', { back: true, max: 120 });
     await page.keyboard.press('Control+A');
