@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
+import { dataEvents, dataMethods } from './api/data';
 import { botEvents, botMethods } from './api/bot';
 import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
@@ -37,6 +38,7 @@ export const methods = {
   ...discordMethods,
   ...modelsMethods,
   ...setupMethods,
+  ...dataMethods,
   ...updatesMethods,
   ...usageMethods,
   ...ownerMethods,
@@ -53,6 +55,7 @@ export const events = {
   ...botEvents,
   ...modelsEvents,
   ...setupEvents,
+  ...dataEvents,
   ...updatesEvents,
   ...ownerEvents,
 } satisfies Record<string, z.ZodType>;

@@ -10,6 +10,7 @@ import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
+import { dataHandlers } from './api/data-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
 import { ownerPerson, resolvePerson } from './access/person';
@@ -35,6 +36,7 @@ import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { DataService, type DataHost } from './data/service';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
 import { createHealth, type HealthServiceOptions } from './health/health-service';
 import { EventBus } from './events';
@@ -48,7 +50,7 @@ import type { DownloadManager } from './models/downloads';
 import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
-import { removedBackendUrls } from './store/backends-repo';
+import { launchRecordStore, removedBackendUrls } from './store/backends-repo';
 import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
@@ -70,6 +72,8 @@ export interface CoreOptions {
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
   models?: Partial<ModelDownloadsOptions>;
+  /** The host running this core (host.ts): restoring a backup replaces the database, so it restarts the core. */
+  dataHost?: DataHost;
   /**
    * The desktop shell's updater (electron/main/updates.ts). Without it the core says how this copy is updated
    * instead (headless: from its checkout).
@@ -84,6 +88,11 @@ export interface CoreOptions {
   /** Health runs on its own at start and after changes unless `auto` is false (tests that do not watch it). */
   health?: HealthServiceOptions;
 }
+
+/** The database file in a data dir. */
+export const databaseFile = (dataDir: string): string => join(dataDir, 'comfydesk.db');
+/** Where backups of it go. */
+export const backupsDir = (dataDir: string): string => join(dataDir, 'backups');
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
 function bindBot(bot: DiscordBot): BotControl {
@@ -139,6 +148,8 @@ export interface Core {
   readonly bot: DiscordBot;
   /** Model downloads into the backends' model folders. */
   readonly downloads: DownloadManager;
+  /** Backups, the settings export and import, library retention, the orphan scan. */
+  readonly data: DataService;
   /** New versions of the app: checks, background download, "Restart to update" once nothing runs. */
   readonly updates: UpdateManager;
   healthSummary(): HealthSummary;
@@ -152,7 +163,7 @@ export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? nullLogger;
   mkdirSync(config.dataDir, { recursive: true });
   mkdirSync(config.libraryDir, { recursive: true });
-  const store = openStore(join(config.dataDir, 'comfydesk.db'), clock);
+  const store = openStore(databaseFile(config.dataDir), clock);
   const events = new EventBus(logger.child('events'));
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
@@ -167,6 +178,7 @@ export function createCore(options: CoreOptions): Core {
   const comfy = new BackendManager({
     records: store.backends,
     removed: removedBackendUrls(store.settings),
+    launchRecords: launchRecordStore(store.settings),
     settings: () => store.settings.get(),
     events,
     config: config.comfy,
@@ -187,6 +199,20 @@ export function createCore(options: CoreOptions): Core {
     { store, events, secrets, comfy, workflows, clock, logger },
   );
   const { downloads } = models;
+
+  const data = new DataService({
+    store,
+    library,
+    workflows,
+    events,
+    secrets,
+    clock,
+    logger,
+    backupsDir: backupsDir(config.dataDir),
+    dataDir: config.dataDir,
+    appVersion: APP_VERSION,
+    host: options.dataHost,
+  });
 
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
@@ -333,6 +359,7 @@ export function createCore(options: CoreOptions): Core {
           requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
         ),
     }),
+    ...dataHandlers({ data }),
     ...updatesHandlers({ updates }),
     ...healthHandlers({ summary: healthSummary, health }),
   };
@@ -382,6 +409,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     downloads,
+    data,
     updates,
     healthSummary,
     start() {
@@ -394,6 +422,7 @@ export function createCore(options: CoreOptions): Core {
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
+        data.start();
         void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) =>
           logger.warn('could not prune the Discord fit cache', { error: err }),
         );
@@ -421,6 +450,7 @@ export function createCore(options: CoreOptions): Core {
         if (!wasStarted) {
           await downloads.stop();
           await bot.dispose();
+          await data.stop();
           await library.stop();
           store.close();
           return;
@@ -434,6 +464,7 @@ export function createCore(options: CoreOptions): Core {
         clock.clearTimeout(summaryTimer ?? undefined);
         summaryTimer = null;
         await comfy.stop();
+        await data.stop();
         await library.stop();
         store.close();
       })();

@@ -3,6 +3,7 @@
  * tray.ts turns the model into Electron objects; tests check this function directly.
  */
 import type { HealthSummary } from '@shared/api/health';
+import type { DownloadView } from '@shared/downloads';
 
 export type BotStatus = HealthSummary['bot']['status'];
 export type ComfyState = 'offline' | 'idle' | 'busy';
@@ -19,6 +20,22 @@ export interface TrayUpdate {
   waitingFor: string | null;
 }
 
+/** A model download that is still going, as the tooltip tells it (`download.changed` / `download.progress`). */
+export interface TrayDownload {
+  /** Null for a pasted link until the host names the file. */
+  file: string | null;
+  state: 'queued' | 'downloading' | 'verifying';
+  bytesDone: number;
+  totalBytes: number | null;
+  etaSeconds: number | null;
+}
+
+/** A download as the tooltip tells it, or null once it is over (done, failed or cancelled). */
+export function trayDownload(d: DownloadView, etaSeconds: number | null = null): TrayDownload | null {
+  if (d.state !== 'queued' && d.state !== 'downloading' && d.state !== 'verifying') return null;
+  return { file: d.file, state: d.state, bytesDone: d.bytesDone, totalBytes: d.totalBytes, etaSeconds };
+}
+
 export type TrayMenuItem = { type: 'separator' } | { type: 'item'; id: TrayAction; label: string; enabled: boolean };
 
 export interface TrayInput {
@@ -29,6 +46,8 @@ export interface TrayInput {
   pending?: ReadonlySet<TrayAction>;
   /** A downloaded update ready to install, if any. */
   update?: TrayUpdate | null;
+  /** Model downloads still going, oldest first. */
+  downloads?: readonly TrayDownload[];
 }
 
 export interface TrayView {
@@ -69,6 +88,36 @@ function comfyLine(summary: HealthSummary, state: ComfyState): string {
   if (summary.comfy.status === 'none') return 'ComfyUI: not set up';
   if (summary.comfy.status === 'starting') return 'ComfyUI: starting';
   return `ComfyUI: ${COMFY_TEXT[state]}`;
+}
+
+function left(seconds: number): string {
+  if (seconds < 60) return 'under a minute left';
+  const min = Math.round(seconds / 60);
+  return min < 60 ? `${min} min left` : `${Math.floor(min / 60)} h ${min % 60} min left`;
+}
+
+/**
+ * One line for the model downloads: a single one by name with its percentage and time left, several as a count
+ * with their overall percentage. Whole percentages only, so the OS tooltip changes at most a hundred times.
+ */
+export function downloadsLine(downloads: readonly TrayDownload[]): string | null {
+  if (downloads.length === 0) return null;
+  const percent = (done: number, total: number | null) =>
+    total && total > 0 ? `${Math.min(100, Math.floor((done / total) * 100))}%` : null;
+  if (downloads.length === 1) {
+    const [d] = downloads;
+    const name = d!.file ?? 'a model';
+    if (d!.state === 'queued') return `Download waiting: ${name}`;
+    if (d!.state === 'verifying') return `Checking ${name}`;
+    const parts = [percent(d!.bytesDone, d!.totalBytes), d!.etaSeconds !== null ? left(d!.etaSeconds) : null];
+    const tail = parts.filter(Boolean).join(', ');
+    return `Downloading ${name}${tail ? `: ${tail}` : ''}`;
+  }
+  const known = downloads.every((d) => d.totalBytes !== null);
+  const done = downloads.reduce((sum, d) => sum + d.bytesDone, 0);
+  const total = known ? downloads.reduce((sum, d) => sum + (d.totalBytes ?? 0), 0) : null;
+  const overall = percent(done, total);
+  return `Downloading ${downloads.length} models${overall ? `: ${overall}` : ''}`;
 }
 
 function queueLine(summary: HealthSummary): string {
@@ -122,6 +171,7 @@ export function trayView(input: TrayInput): TrayView {
       comfyLine(summary, state),
       `Discord bot: ${BOT_TEXT[bot]}`,
       queueLine(summary),
+      ...[downloadsLine(input.downloads ?? [])].filter((l): l is string => l !== null),
       ...(update ? [`Update ${update.version} ready`] : []),
     ].join('\n'),
     menu,

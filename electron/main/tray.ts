@@ -1,19 +1,22 @@
 /**
- * The tray icon: its image, tooltip and menu follow the core's `health.changed` and `bot.changed` events
+ * The tray icon: its image, tooltip and menu follow the core's `health.changed`, `bot.changed` and download events
  * (computed by tray-state.ts), and each menu item calls the core API like any other client.
  */
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { z } from 'zod';
 import type { HealthSummary } from '@shared/api/health';
+import { DownloadViewSchema } from '@shared/downloads';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
 import {
   isBotOn,
   launchedComfyRunning,
+  trayDownload,
   trayView,
   type BotStatus,
   type TrayAction,
   type TrayIconName,
+  type TrayDownload,
   type TrayUpdate,
   type TrayView,
 } from './tray-state';
@@ -65,9 +68,11 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
   let bot: BotStatus | null = null;
   /** A downloaded update (`updates.changed`); none at start, nothing is downloaded before the first check. */
   let update: TrayUpdate | null = null;
+  /** Model downloads still going, by id, oldest first (Map keeps insertion order). */
+  const downloads = new Map<string, TrayDownload>();
   let destroyed = false;
 
-  const view = (): TrayView => trayView({ summary, bot, pending, update });
+  const view = (): TrayView => trayView({ summary, bot, pending, update, downloads: [...downloads.values()] });
   const image = (name: TrayIconName): NativeImage => {
     let img = images.get(name);
     if (!img) {
@@ -184,7 +189,32 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
           : null;
       render();
     }),
+    core.events.on('download.changed', (d) => {
+      const going = trayDownload(d, downloads.get(d.id)?.etaSeconds ?? null);
+      if (going) downloads.set(d.id, going);
+      else downloads.delete(d.id);
+      render();
+    }),
+    core.events.on('download.progress', (p) => {
+      const d = downloads.get(p.id);
+      if (!d) return;
+      downloads.set(p.id, { ...d, bytesDone: p.bytesDone, totalBytes: p.totalBytes, etaSeconds: p.etaSeconds });
+      render();
+    }),
   ];
+
+  // Downloads resumed at start began before the tray: take them from the list once.
+  void callCoreOrThrow(core, 'downloads.list')
+    .then((list) => {
+      const parsed = z.array(DownloadViewSchema).safeParse(list);
+      if (!parsed.success) return;
+      for (const d of [...parsed.data].reverse()) {
+        const going = downloads.has(d.id) ? null : trayDownload(d);
+        if (going) downloads.set(d.id, going);
+      }
+      render();
+    })
+    .catch(() => undefined);
 
   tray.on('click', () => {
     // Windows and most Linux trays: a left click opens the window; the menu is on right click.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trayView, type TrayMenuItem } from '../../electron/main/tray-state';
+import { downloadsLine, trayView, type TrayMenuItem } from '../../electron/main/tray-state';
 import { backend, IDLE_TRAY_LABELS, summary } from './summary';
 
 const labels = (menu: TrayMenuItem[]) => menu.map((i) => (i.type === 'separator' ? '---' : i.label));
@@ -32,6 +32,26 @@ describe('tray state (pure)', () => {
     expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }) }).tooltip).toContain(
       'ComfyUI: not set up',
     );
+  });
+
+  it('the downloads line: one by name with percent and time left, several as a count, none when idle', () => {
+    const d = {
+      file: 'sdxl.safetensors',
+      state: 'downloading' as const,
+      bytesDone: 500,
+      totalBytes: 1000,
+      etaSeconds: 30,
+    };
+    expect(downloadsLine([])).toBeNull();
+    expect(downloadsLine([d])).toBe('Downloading sdxl.safetensors: 50%, under a minute left');
+    expect(downloadsLine([{ ...d, etaSeconds: 5400 }])).toBe('Downloading sdxl.safetensors: 50%, 1 h 30 min left');
+    expect(downloadsLine([{ ...d, file: null, totalBytes: null, etaSeconds: null }])).toBe('Downloading a model');
+    expect(downloadsLine([{ ...d, state: 'queued' }])).toBe('Download waiting: sdxl.safetensors');
+    expect(downloadsLine([{ ...d, state: 'verifying' }])).toBe('Checking sdxl.safetensors');
+    expect(downloadsLine([d, { ...d, bytesDone: 0, totalBytes: 3000 }])).toBe('Downloading 2 models: 12%');
+    expect(downloadsLine([d, { ...d, totalBytes: null }])).toBe('Downloading 2 models');
+    const view = trayView({ summary: summary(), downloads: [d] });
+    expect(view.tooltip.split('\n')).toContain('Downloading sdxl.safetensors: 50%, under a minute left');
   });
 
   it('menu items flip with the state', () => {

@@ -4,6 +4,7 @@ vi.mock('electron', async () => (await import('./electron-fake')).electronModule
 
 import type { CallResult } from '@shared/api';
 import type { HealthSummary } from '@shared/api/health';
+import type { DownloadView } from '@shared/downloads';
 import { EventBus } from '@core/events';
 import { nullLogger } from '@core/log';
 import type { ShellCore } from '../../electron/main/shell-core';
@@ -12,12 +13,14 @@ import { FakeTray, resetFake } from './electron-fake';
 import { backend, botState, IDLE_TRAY_LABELS, summary } from './summary';
 
 /** A core whose API records calls; queue.pause and bot.start/stop change what healthSummary() reports. */
-function fakeCore(initial: HealthSummary = summary()) {
+function fakeCore(initial: HealthSummary = summary(), downloadsAtStart: DownloadView[] = []) {
   let current = initial;
   const events = new EventBus();
   const calls: Array<[string, unknown]> = [];
   const answers = new Map<string, CallResult>();
   const dispatch = vi.fn(async (method: string, input: unknown): Promise<CallResult> => {
+    // The tray reads the downloads once at start; the tests below count the calls the menu makes.
+    if (method === 'downloads.list') return { ok: true, output: downloadsAtStart };
     calls.push([method, input]);
     const preset = answers.get(method);
     if (preset) return preset;
@@ -49,8 +52,8 @@ function fakeCore(initial: HealthSummary = summary()) {
   return { core, calls, answers, events, set: (s: HealthSummary) => (current = s) };
 }
 
-function setup(initial?: HealthSummary, platform: NodeJS.Platform = 'linux') {
-  const f = fakeCore(initial);
+function setup(initial?: HealthSummary, platform: NodeJS.Platform = 'linux', downloadsAtStart: DownloadView[] = []) {
+  const f = fakeCore(initial, downloadsAtStart);
   const showWindow = vi.fn();
   const quit = vi.fn();
   const openPath = vi.fn(async (_p: string) => '');
@@ -125,6 +128,56 @@ describe('tray', () => {
     events.emit('bot.changed', botState('online'));
     tray.item('Turn Discord bot off').click!();
     await vi.waitFor(() => expect(calls.at(-1)).toEqual(['bot.stop', {}]));
+  });
+
+  it('the tooltip follows model downloads: resumed ones from the start, progress, then gone when they end', async () => {
+    const download = (over: Partial<DownloadView>): DownloadView => ({
+      id: 'd1',
+      state: 'downloading',
+      source: 'catalog',
+      backendId: 'b1',
+      folder: 'checkpoints',
+      file: 'sd15.safetensors',
+      dir: '/comfy/models/checkpoints',
+      url: 'https://huggingface.co/x/resolve/main/sd15.safetensors',
+      totalBytes: 4_000,
+      bytesDone: 1_000,
+      sha256: null,
+      error: null,
+      note: null,
+      createdAt: 1,
+      updatedAt: 1,
+      finishedAt: null,
+      ...over,
+    });
+    const { tray, events, shellTray } = setup(undefined, 'linux', [download({})]);
+    made = shellTray;
+    await vi.waitFor(() => expect(tray.tooltip).toContain('Downloading sd15.safetensors: 25%'));
+    events.emit('download.progress', {
+      id: 'd1',
+      bytesDone: 3_000,
+      totalBytes: 4_000,
+      bytesPerSecond: 10,
+      etaSeconds: 100,
+    });
+    expect(tray.tooltip).toContain('Downloading sd15.safetensors: 75%, 2 min left');
+    events.emit(
+      'download.changed',
+      download({ id: 'd2', file: 'vae.safetensors', state: 'queued', bytesDone: 0, totalBytes: 4_000 }),
+    );
+    expect(tray.tooltip).toContain('Downloading 2 models: 37%');
+    events.emit('download.changed', download({ state: 'done', bytesDone: 4_000 }));
+    events.emit('download.changed', download({ id: 'd2', state: 'cancelled', bytesDone: 0 }));
+    expect(tray.tooltip).not.toContain('Download');
+    // A progress event of a download the tray no longer follows changes nothing.
+    events.emit('download.progress', {
+      id: 'd1',
+      bytesDone: 4_000,
+      totalBytes: 4_000,
+      bytesPerSecond: 10,
+      etaSeconds: 0,
+    });
+    expect(tray.tooltip).not.toContain('Download');
   });
 
   it('a downloaded update offers "Restart to update", which asks the core (it waits for running jobs)', async () => {

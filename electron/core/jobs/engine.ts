@@ -28,6 +28,7 @@ import type { QueuePlan } from './queue-plan';
 import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
 import { WaitBook } from './waiting';
+import { releaseJobsOfGoneBackend, UnreachableWatch } from './backend-gone';
 import {
   prepareNewJob,
   rerunRequest,
@@ -67,7 +68,6 @@ export class JobEngine {
   private readonly waits = new WaitBook();
   /** How long jobs take (GPU time of recent runs), for wait estimates. */
   readonly estimator: DurationEstimator;
-  private deadlineTimer: ClockTimer | null = null;
   private readonly view: QueueView;
   /** GPU time per user over the fair share's window, and what is in flight. */
   readonly usage: UsageBook;
@@ -78,6 +78,8 @@ export class JobEngine {
   /** Set while start() loads the queue: users found waiting then are not newcomers. */
   private loading = false;
   private readonly feed: ProgressFeed;
+  /** Backends holding jobs that have stopped answering, timed against `queue.unreachableSeconds`. */
+  private readonly unreachable: UnreachableWatch;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -128,6 +130,11 @@ export class JobEngine {
       retryLater: () => this.retryLater(),
       replan: () => this.replan(),
     });
+    this.unreachable = new UnreachableWatch({
+      ...{ clock: o.clock, backends: o.backends, underway: this.underway },
+      limitMs: () => o.store.settings.get().queue.unreachableSeconds * 1000,
+      gone: (id, reason) => this.backendGone(id, reason),
+    });
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -147,6 +154,7 @@ export class JobEngine {
     this.started = true;
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
+    if (this.o.backends.onGone) this.unsubscribe.push(this.o.backends.onGone((id, why) => this.backendGone(id, why)));
     this.unsubscribe.push(
       this.o.events.on('settings.changed', () => {
         this.window = null;
@@ -168,10 +176,10 @@ export class JobEngine {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
+    this.unreachable.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
+    this.waits.stopTimer(this.o.clock);
   }
 
   /** Check, store and schedule a job. Throws ApiError (bad_request, limit) with a readable message. */
@@ -341,8 +349,23 @@ export class JobEngine {
     if (waiting) this.retryLater();
     if (recheck.length > 0) this.recheckModels(recheck);
     this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
+    this.unreachable.check();
     this.replan();
     this.feed.scheduleStandings(() => this.plan());
+  }
+
+  /** A backend will not come back: its jobs run elsewhere (once) or fail with `reason` (backend-gone.ts). */
+  backendGone(backendId: string, reason: string): void {
+    if (!this.started) return;
+    const { store, workflows, backends } = this.o;
+    releaseJobsOfGoneBackend(backendId, reason, {
+      ...{ store, workflows, backends, underway: this.underway, log: this.log, pump: () => this.pump() },
+      ...{
+        release: (id, b) => this.runs.release(id, b),
+        changed: (j) => this.changed(j),
+        end: (...a) => this.end(...a),
+      },
+    });
   }
 
   /** Read model folders again (a file may have been added by hand); the next round sees the answer. */
@@ -356,18 +379,7 @@ export class JobEngine {
   private endOverdue(limitMs: number, now: number): void {
     for (const { jobId, error } of this.waits.overdue(now, limitMs))
       this.end(jobId, 'failed', error, 'waited too long', ['queued'], { hint: FAILURE_HINTS.noComfy });
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
-    const next = this.waits.nextDeadline(limitMs);
-    if (next !== null) {
-      this.deadlineTimer = this.o.clock.setTimeout(
-        () => {
-          this.deadlineTimer = null;
-          this.pump();
-        },
-        Math.max(0, next - now),
-      );
-    }
+    this.waits.timeNextDeadline(this.o.clock, now, limitMs, () => this.pump());
   }
 
   private retryLater(): void {
@@ -390,10 +402,7 @@ export class JobEngine {
     let job: Job;
     try {
       const patch = { ...(error !== null ? { error } : {}), ...(more.hint ? { errorHint: more.hint } : {}) };
-      job = this.o.store.jobs.transition(jobId, status, patch, {
-        reason,
-        ...(from ? { from } : {}),
-      });
+      job = this.o.store.jobs.transition(jobId, status, patch, { reason, ...(from ? { from } : {}) });
     } catch (err) {
       if (!(err instanceof JobEndedError)) this.log.debug('end skipped', { job: jobId, error: (err as Error).message });
       return null;
@@ -442,8 +451,6 @@ export class JobEngine {
     if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
     return job;
   }
-
-  // ------------------------------------------------------------------------------------------- recovery
 
   /** Jobs a previous run left on ComfyUI (see recovery.ts). */
   private recover(): void {

@@ -4,7 +4,6 @@
  * fault means (a backend fault is retried once; anything else fails with what helps). The engine decides which
  * job goes where (engine.ts); this keeps track of each one from then on.
  */
-import { ApiError } from '@shared/api';
 import { ACTIVE_STATUSES, type Job, type JobStatus } from '@shared/jobs';
 import type { Clock } from '../clock';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
@@ -22,6 +21,9 @@ import { workOf, type DurationEstimator } from './estimates';
 import type { ProgressFeed } from './progress-feed';
 import type { UsageBook } from './usage-book';
 import { MAX_RETRIES, PIPELINE_DEPTH, type JobBackends, type JobLibrary } from './types';
+
+/** How long a cancel waits for ComfyUI to say what it did (the job is cancelled here before that in any case). */
+const CANCEL_ANSWER_MS = 3_000;
 
 /** What the engine lends the runs: its stores, and the moves only it makes (ending a job, scheduling the next). */
 export interface RunHost {
@@ -68,7 +70,6 @@ interface Run {
 export class JobRuns {
   private readonly runs = new Map<string, Run>();
   private readonly byPrompt = new Map<string, string>();
-  private readonly cancelRequested = new Set<string>();
   private readonly attached = new WeakSet<ComfyBackend>();
 
   constructor(private readonly h: RunHost) {}
@@ -125,37 +126,50 @@ export class JobRuns {
   }
 
   /**
-   * Cancel a job that left the queue: deleted from ComfyUI's pending queue, or interrupted while it runs; whatever
-   * ComfyUI says next, it ends cancelled.
+   * Cancel a job that left the queue. It ends cancelled here at once, whatever state its ComfyUI is in; taking it
+   * out of ComfyUI's queue (deleted while it waits, interrupted while it runs) is done now when ComfyUI answers,
+   * else the next time it does (ComfyBackend.abandon).
    */
   async cancel(job: Job): Promise<{ job: Job; action: 'removed' | 'deleted' | 'interrupting' | 'already-ended' }> {
     const id = job.id;
     const current = (): Job => this.h.store.jobs.get(id) ?? job;
-    this.cancelRequested.add(id);
+    const promptId = this.runs.get(id)?.promptId ?? job.promptId;
     const backend = job.backendId ? this.h.backends.get(job.backendId) : undefined;
-    if (!backend || !job.promptId) {
-      return { job: this.h.end(id, 'cancelled', null, 'cancelled (backend gone)') ?? current(), action: 'removed' };
+    if (backend && promptId && backend.outcomeOf(promptId)?.kind === 'completed') {
+      return { job: current(), action: 'already-ended' }; // done on ComfyUI: its results are on their way
     }
-    let result: 'deleted' | 'interrupting' | 'not-found';
+    const ended = this.h.end(id, 'cancelled', null, backend ? 'cancelled' : 'cancelled (backend gone)');
+    if (!ended) return { job: current(), action: 'already-ended' };
+    if (!backend || !promptId) return { job: ended, action: 'removed' };
+    const removal = await this.boundedRemoval(backend.abandon(promptId));
+    if (removal === 'later') this.h.log.info('cancelled while its ComfyUI is unreachable', { job: id, promptId });
+    return { job: ended, action: removal === 'deleted' || removal === 'interrupting' ? removal : 'removed' };
+  }
+
+  /** The answer of a removal from ComfyUI's queue, or 'later' when ComfyUI takes too long to give it. */
+  private async boundedRemoval(
+    removal: Promise<'deleted' | 'interrupting' | 'not-found' | 'later'>,
+  ): Promise<'deleted' | 'interrupting' | 'not-found' | 'later'> {
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const late = new Promise<'later'>((resolve) => {
+      timer = this.h.clock.setTimeout(() => resolve('later'), CANCEL_ANSWER_MS);
+      timer.unref?.();
+    });
     try {
-      result = await backend.cancel(job.promptId);
-    } catch (err) {
-      this.cancelRequested.delete(id);
-      throw new ApiError({
-        code: 'unavailable',
-        message: `Could not reach ComfyUI to cancel the job: ${(err as Error).message}`,
-      });
+      return await Promise.race([removal, late]);
+    } finally {
+      this.h.clock.clearTimeout(timer);
     }
-    if (result === 'not-found') {
-      // ComfyUI does not know it (any more): either it is just finishing, or it is gone.
-      const outcome = backend.outcomeOf(job.promptId);
-      if (outcome?.kind === 'completed') {
-        this.cancelRequested.delete(id);
-        return { job: current(), action: 'already-ended' };
-      }
-      return { job: this.h.end(id, 'cancelled', null, 'cancelled (not on ComfyUI)') ?? current(), action: 'removed' };
-    }
-    return { job: current(), action: result };
+  }
+
+  /**
+   * The job's backend is gone for good: stop following its run there (its prompt is taken out of that ComfyUI's
+   * queue if it ever answers again). The caller decides what becomes of the job (backend-gone.ts).
+   */
+  release(jobId: string, backend: ComfyBackend | undefined): void {
+    const promptId = this.runs.get(jobId)?.promptId;
+    this.forget(jobId);
+    if (backend && promptId) void backend.abandon(promptId);
   }
 
   private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
@@ -216,13 +230,15 @@ export class JobRuns {
 
   private watch(jobId: string, backend: ComfyBackend, promptId: string): void {
     // After stop() (the app quits, backends stop watching) the job stays as it is in the table: the next start
-    // reconciles it with ComfyUI. Retrying it now would run it twice.
+    // reconciles it with ComfyUI. Retrying it now would run it twice. A run the job no longer has (cancelled,
+    // released from a gone backend, retried elsewhere) is not its business any more either.
+    const mine = () => this.h.started() && this.runs.get(jobId)?.promptId === promptId;
     backend.waitForCompletion(promptId).then(
       () => {
-        if (this.h.started()) void this.collect(jobId, backend, promptId);
+        if (mine()) void this.collect(jobId, backend, promptId);
       },
       (err: unknown) => {
-        if (this.h.started()) this.failOrRetry(jobId, err);
+        if (mine()) this.failOrRetry(jobId, err);
       },
     );
   }
@@ -343,10 +359,6 @@ export class JobRuns {
     const job = this.h.store.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return this.forget(jobId);
     const verdict = classifyFailure(err);
-    if (this.cancelRequested.has(jobId)) {
-      this.h.end(jobId, 'cancelled', null, 'cancelled');
-      return;
-    }
     if (verdict.retry && job.attempts < MAX_RETRIES) {
       this.forget(jobId);
       try {
@@ -380,7 +392,6 @@ export class JobRuns {
     else this.land(jobId);
     if (state?.promptId) this.byPrompt.delete(state.promptId);
     this.runs.delete(jobId);
-    this.cancelRequested.delete(jobId);
     this.h.feed.forget(jobId);
   }
 

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db';
 import { DownloadsRepo } from './downloads-repo';
 import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
+import { LibraryUpkeepRepo } from './library-upkeep-repo';
 import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
 import { OwnerRepo } from './owner-repo';
@@ -33,6 +34,8 @@ export interface Store {
   usage: UsageRepo;
   /** The owner's linked Discord account, owner actions, who may not generate where. */
   owner: OwnerRepo;
+  /** Retention and the orphan scan's reads over the outputs. */
+  upkeep: LibraryUpkeepRepo;
   close(): void;
 }
 
@@ -53,6 +56,7 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     setup: new SetupRepo(db, now),
     usage: new UsageRepo(db),
     owner: new OwnerRepo(db, now),
+    upkeep: new LibraryUpkeepRepo(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { EventPayload } from '@shared/api';
 import type { Job, JobStatus } from '@shared/jobs';
 import { systemClock, type Clock } from '@core/clock';
-import { ComfyBackend } from '@core/comfy/backends/backend';
+import { ComfyBackend, type ComfyBackendOptions } from '@core/comfy/backends/backend';
 import { BackendPool } from '@core/comfy/backends/pool';
 import { EventBus } from '@core/events';
 import { JobEngine } from '@core/jobs/engine';
 import { InputStore } from '@core/jobs/inputs';
-import type { JobBackends } from '@core/jobs/types';
+import type { JobBackends, JobLibrary } from '@core/jobs/types';
 import type { Requirements } from '@core/comfy/backends/routing';
 import { Library } from '@core/library/library';
 import { nullLogger } from '@core/log';
@@ -73,6 +73,13 @@ export async function startHarness(
     dataDir?: string;
     clock?: Clock;
     perUserLimit?: number;
+    /** Where the backend reaches the fake (default its own address; e.g. a proxy that can cut the line). */
+    backendUrl?: string;
+    /** Socket options over the harness's quick reconnects, and the jitter's random source. */
+    socket?: ComfyBackendOptions['socket'];
+    random?: () => number;
+    /** Another output library in place of the real one (a light one for long runs). */
+    library?: (dataDir: string) => JobLibrary;
   } = {},
 ): Promise<Harness> {
   const dirs = tempDirs();
@@ -87,21 +94,33 @@ export async function startHarness(
   const store = openStore(join(dataDir, 'comfydesk.db'), clock);
   if (opts.perUserLimit) store.settings.update({ queue: { perUserLimit: opts.perUserLimit } });
   const events = new EventBus();
-  const record = store.backends.ensure(fake.url, 'remote');
+  const url = opts.backendUrl ?? fake.url;
+  const record = store.backends.ensure(url, 'remote');
   const backend = new ComfyBackend({
     id: record.id,
-    url: fake.url,
+    url,
     clientId: record.clientId,
     ...(opts.clock ? { clock: opts.clock } : {}),
-    socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
+    ...(opts.random ? { random: opts.random } : {}),
+    socket: {
+      ...{ backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
+      ...opts.socket,
+    },
   });
   const pool = new BackendPool();
   const listeners = new Set<() => void>();
   const notify = () => {
     for (const l of listeners) l();
   };
-  backend.on('status', notify);
   pool.add(backend);
+  // As the manager does: a change when the status changes, and once the capabilities are in after coming online.
+  let wasOnline = false;
+  backend.on('status', (status) => {
+    notify();
+    const online = status === 'idle' || status === 'busy';
+    if (online && !wasOnline) pool.refresh(backend.id).then(notify, () => {});
+    wasOnline = online;
+  });
   const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
   backend.start();
   await opened;
@@ -128,7 +147,7 @@ export async function startHarness(
         return () => listeners.delete(l);
       },
     ),
-    library,
+    library: opts.library?.(dataDir) ?? library,
     inputs,
     clock,
     logger: nullLogger,

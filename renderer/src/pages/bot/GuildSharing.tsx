@@ -63,8 +63,15 @@ export function sharingSettings(guild: BotGuild, d: SharingDraft): Partial<Guild
   };
 }
 
-export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onChange(d: SharingDraft): void }) {
-  const { guild, value: d, onChange } = props;
+/** Text is saved when its field is left (`onSave`), a tick at once. */
+export function GuildSharing(props: {
+  guild: BotGuild;
+  value: SharingDraft;
+  onChange(d: SharingDraft): void;
+  onSave(d: SharingDraft): void;
+}) {
+  const { guild, value: d, onChange, onSave } = props;
+  const leave = { onBlur: () => onSave(d) };
   const [channels, setChannels] = useState<BotChannel[]>([]);
   useEffect(() => {
     if (!guild.connected) return;
@@ -101,6 +108,7 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
               placeholder="1"
               value={d.shares[r.id]?.weight ?? ''}
               onChange={(e) => setShare(r.id, 'weight', e.target.value)}
+              {...leave}
             />
             <Input
               aria-label={`GPU minutes per day of ${r.name}`}
@@ -110,6 +118,7 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
               placeholder="no limit"
               value={d.shares[r.id]?.minutes ?? ''}
               onChange={(e) => setShare(r.id, 'minutes', e.target.value)}
+              {...leave}
             />
           </li>
         ))}
@@ -119,6 +128,7 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
           value={d.timeZone}
           placeholder="e.g. Europe/Berlin"
           onChange={(e) => onChange({ ...d, timeZone: e.target.value })}
+          {...leave}
         />
       </Field>
       {channels.length > 0 && (
@@ -130,7 +140,7 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
               label={`#${c.name}`}
               checked={d.channels.includes(c.id)}
               onCheckedChange={(on) =>
-                onChange({ ...d, channels: on ? [...d.channels, c.id] : d.channels.filter((x) => x !== c.id) })
+                onSave({ ...d, channels: on ? [...d.channels, c.id] : d.channels.filter((x) => x !== c.id) })
               }
             />
           ))}
@@ -141,12 +151,12 @@ export function GuildSharing(props: { guild: BotGuild; value: SharingDraft; onCh
         label="Words only for age-restricted channels"
         hint="Separated by commas; elsewhere a prompt with one is refused, naming the word."
       >
-        <Input value={d.nsfwWords} onChange={(e) => onChange({ ...d, nsfwWords: e.target.value })} />
+        <Input value={d.nsfwWords} onChange={(e) => onChange({ ...d, nsfwWords: e.target.value })} {...leave} />
       </Field>
       <Checkbox
         label="Post results as spoilers in channels that are not age-restricted"
         checked={d.spoiler}
-        onCheckedChange={(spoiler) => onChange({ ...d, spoiler })}
+        onCheckedChange={(spoiler) => onSave({ ...d, spoiler })}
       />
     </fieldset>
   );
