@@ -14,10 +14,12 @@ import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
+import { ownerEvents, ownerMethods } from './api/owner';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
 import { updatesEvents, updatesMethods } from './api/updates';
+import { usageMethods } from './api/usage';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -38,6 +40,8 @@ export const methods = {
   ...setupMethods,
   ...dataMethods,
   ...updatesMethods,
+  ...usageMethods,
+  ...ownerMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -53,6 +57,7 @@ export const events = {
   ...setupEvents,
   ...dataEvents,
   ...updatesEvents,
+  ...ownerEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './sharing';
 
 /**
  * User-editable settings, stored in SQLite (settings table, one row per top-level key) and edited from the
@@ -124,6 +125,36 @@ export const UpdateSettingsSchema = z.object({
   channel: UpdateChannelSchema.default('stable'),
 });
 
+/**
+ * Sharing the GPU: the fair share's window, a daily cap for every Discord user, and the time zone days are
+ * counted in where a server has none of its own.
+ */
+export const UsageSettingsSchema = z.object({
+  /** The next job goes to whoever used the least GPU time over this many minutes (weighted by their share). */
+  windowMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** GPU minutes per day any one Discord user may use across every server; null = no cap. */
+  dailyCapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
+  /** IANA time zone for the cap, the Usage page and servers without their own; '' = this computer's. */
+  timeZone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((tz) => tz === '' || isTimeZone(tz), 'an IANA time zone name, e.g. Europe/Berlin, or empty')
+    .default(''),
+});
+export type UsageSettings = z.infer<typeof UsageSettingsSchema>;
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
   closeToTray: z.boolean().default(true),
@@ -138,6 +169,7 @@ export const SettingsSchema = z.object({
   backups: BackupSettingsSchema.default(BackupSettingsSchema.parse({})),
   retention: RetentionSettingsSchema.default(RetentionSettingsSchema.parse({})),
   updates: UpdateSettingsSchema.default(UpdateSettingsSchema.parse({})),
+  usage: UsageSettingsSchema.default(UsageSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -174,6 +206,7 @@ export const SettingsPatchSchema = z
     /** `rules` replaces the whole list. */
     retention: patchOf(RetentionSettingsSchema),
     updates: patchOf(UpdateSettingsSchema),
+    usage: patchOf(UsageSettingsSchema),
   })
   .partial()
   .strict();
@@ -195,6 +228,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     backups: { ...current.backups, ...patch.backups },
     retention: { ...current.retention, ...patch.retention },
     updates: { ...current.updates, ...patch.updates },
+    usage: { ...current.usage, ...patch.usage },
   });
 }
 

@@ -14,6 +14,10 @@ import { dataHandlers } from './api/data-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
 import { ownerPerson, resolvePerson } from './access/person';
+import { channelRefusal } from './access/channel-rules';
+import { LinkCodes } from './access/link-code';
+import { ownerHandlers } from './api/owner-handlers';
+import { usageHandlers } from './api/usage-handlers';
 import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
@@ -304,7 +308,27 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers({ settings: store.settings, events }),
     ...libraryHandlers({ library, revealPath: options.revealPath, job: (id) => store.jobs.get(id) }),
     ...usersHandlers({ users: store.users }),
-    ...jobsHandlers({ engine: jobs, store, inputs, limiter }),
+    ...jobsHandlers({
+      engine: jobs,
+      store,
+      inputs,
+      limiter,
+      sharing: {
+        store,
+        engine: jobs,
+        clock,
+        owner: store.owner,
+        workflowTitle: (id) => workflows.get(id)?.manifest.title ?? id,
+      },
+    }),
+    ...usageHandlers({ store, engine: jobs, clock, plan: () => jobs.plan() }),
+    ...ownerHandlers({
+      store,
+      events,
+      clock,
+      codes: new LinkCodes(),
+      asOwner: (method, input) => api.call(method, input),
+    }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({
@@ -339,7 +363,16 @@ export function createCore(options: CoreOptions): Core {
     ...updatesHandlers({ updates }),
     ...healthHandlers({ summary: healthSummary, health }),
   };
-  const api = new CoreApi(handlers, (actor) => resolvePerson(store.guilds, actor), logger.child('api'));
+  const api = new CoreApi(
+    handlers,
+    (actor) => resolvePerson(store.guilds, actor, store.owner),
+    logger.child('api'),
+    // A server's channel rules: where the bot answers (owner commands answer the linked account anywhere).
+    (method, person) => {
+      const refused = method.startsWith('owner.') ? null : channelRefusal(person);
+      if (refused) throw refused;
+    },
+  );
 
   comfy.on('changed', () => events.emit('health.changed', healthSummary()));
   // Queue counts are part of the summary: one health.changed per burst of job changes.

@@ -358,10 +358,25 @@ suite('desktop UI flows (chromium)', () => {
     await form.locator('#guild-223456789012345678-banned').blur();
     await page.waitForSelector('[data-testid=saved-guild-223456789012345678][data-status=saved]');
     await expect.poll(() => core.store.guilds.get(guildId)!.bannedWords.length).toBe(2);
+    // Sharing the GPU: @everyone gets 30 GPU minutes a day, the mapped role twice the share (saved as each is left).
+    await form.getByLabel('GPU minutes per day of @everyone').fill('30');
+    await form.locator('[data-testid=share-list] li').nth(1).locator('input').first().fill('2');
+    await form.getByLabel('Time zone').fill('Europe/Berlin');
+    await form.getByLabel('Words only for age-restricted channels').fill('nsfw');
+    await form.getByLabel('Words only for age-restricted channels').blur();
+    await expect.poll(() => core.store.guilds.get(guildId)!.settings.channelRules?.nsfwWords).toEqual(['nsfw']);
     const stored = core.store.guilds.get(guildId)!;
     expect(stored.limits.perUserQueue).toBe(5);
     expect([...stored.bannedWords].sort()).toEqual(['gore', 'spoiler']);
     expect(core.store.guilds.roles(guildId)).toEqual([{ roleId: '323456789012345678', level: 'generator' }]);
+    expect(stored.settings).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      shares: [
+        { roleId: guildId, dailyMinutes: 30 },
+        { roleId: '323456789012345678', weight: 2 },
+      ],
+      channelRules: { nsfwWords: ['nsfw'], spoilerOutsideNsfw: false },
+    });
   });
 
   it('catches up after the connection to the core was lost', async () => {

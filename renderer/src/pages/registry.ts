@@ -15,6 +15,7 @@ import {
   Settings,
   Sparkles,
   Workflow,
+  Gauge,
   type LucideIcon,
 } from 'lucide-react';
 import { useNav } from '../stores/nav-store';
@@ -31,6 +32,7 @@ const QueuePage = lazy(() => import('./QueuePage').then((m) => ({ default: m.Que
 const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SetupPage = lazy(() => import('./SetupPage').then((m) => ({ default: m.SetupPage })));
 const TemplatesPage = lazy(() => import('./TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
+const UsagePage = lazy(() => import('./UsagePage').then((m) => ({ default: m.UsagePage })));
 const WorkflowsPage = lazy(() => import('./WorkflowsPage').then((m) => ({ default: m.WorkflowsPage })));
 
 /** A count on a page's sidebar link. */
@@ -76,6 +78,7 @@ const ENTRIES = [
   { id: 'models', label: 'Models', icon: Package, component: ModelsPage },
   { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
   { id: 'health', label: 'Health', icon: Activity, component: HealthPage, phone: true },
+  { id: 'usage', label: 'Usage', icon: Gauge, component: UsagePage },
   { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage, phone: true, shortLabel: 'Bot' },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
   { id: 'setup', label: 'Setup guide', icon: Compass, component: SetupPage, useBadge: useSetupBadge },

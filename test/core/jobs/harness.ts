@@ -36,6 +36,8 @@ export interface Harness {
   progress: EventPayload<'job.progress'>[];
   waitFor(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
   waitAllEnded(): Promise<void>;
+  /** The job ComfyDesk sent as this prompt, once it knows the prompt's id. */
+  waitForPrompt(promptId: string): Promise<Job>;
   /** Start a second engine on the same data (a restarted app). */
   close(): Promise<void>;
 }
@@ -84,8 +86,11 @@ export async function startHarness(
   const dataDir = opts.dataDir ?? dirs.make('comfydesk-jobs-');
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const fake = opts.fakeInstance ?? (await startFakeComfy({ models: modelListsFor(registry.list()), ...opts.fake }));
   const clock = opts.clock ?? systemClock;
+  // ComfyUI stamps its messages with its own clock: with an injected clock, the fake's is the same one.
+  const stamps = opts.clock ? { now: () => clock.now() } : {};
+  const fake =
+    opts.fakeInstance ?? (await startFakeComfy({ models: modelListsFor(registry.list()), ...stamps, ...opts.fake }));
   const store = openStore(join(dataDir, 'comfydesk.db'), clock);
   if (opts.perUserLimit) store.settings.update({ queue: { perUserLimit: opts.perUserLimit } });
   const events = new EventBus();
@@ -184,6 +189,10 @@ export async function startHarness(
       const want = Array.isArray(status) ? status : [status];
       await waitUntil(() => want.includes(store.jobs.get(jobId)?.status as JobStatus));
       return store.jobs.get(jobId)!;
+    },
+    async waitForPrompt(promptId) {
+      await waitUntil(() => store.jobs.byPromptId(promptId) !== null);
+      return store.jobs.byPromptId(promptId)!;
     },
     async waitAllEnded() {
       await waitUntil(() => {

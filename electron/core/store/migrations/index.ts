@@ -5,6 +5,7 @@ import downloads from './005-downloads';
 import jobNumbers from './006-job-numbers';
 import libraryTrash from './007-library-trash';
 import setupAndTemplateModels from './008-setup-and-template-models';
+import fairShare from './011-fair-share';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   jobNumbers,
   libraryTrash,
   setupAndTemplateModels,
+  fairShare,
 ];

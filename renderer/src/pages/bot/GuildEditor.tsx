@@ -13,6 +13,7 @@ import { Select } from '../../components/ui/Select';
 import { useSaveState } from '../../lib/use-save-state';
 import { useBot } from '../../stores/bot-store';
 import { bannedWords, checkLimits, PER_USER, type LimitErrors, type LimitsText } from './guild-limits';
+import { GuildSharing, sharingDraft, sharingSettings, type SharingDraft } from './GuildSharing';
 
 const LEVEL_OPTIONS = [
   { value: 'user', label: 'User' },
@@ -21,7 +22,8 @@ const LEVEL_OPTIONS = [
 ] satisfies Array<{ value: RoleLevel; label: string }>;
 
 /**
- * One server: who may do what (a level per role, one for everyone else), queue and rate limits, banned words.
+ * One server: who may do what (a level per role, one for everyone else), queue and rate limits, banned words,
+ * its share of the GPU (GuildSharing).
  * Saved as it changes (numbers and words when their field is left), checked at the field first.
  */
 export function GuildEditor({ guild }: { guild: BotGuild }) {
@@ -35,14 +37,23 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
   const [everyone, setEveryone] = useState<RoleLevel>(guild.settings.everyoneLevel ?? 'user');
   const [banned, setBanned] = useState(guild.bannedWords.join(', '));
   const [addRole, setAddRole] = useState('');
+  const [sharing, setSharing] = useState(() => sharingDraft(guild));
   const { state, run } = useSaveState();
   const roleName = (id: string) =>
     guild.availableRoles.find((r) => r.id === id)?.name ?? guild.roles.find((r) => r.roleId === id)?.name ?? id;
   const p = `guild-${guild.id}`;
 
   /** Save with `patch` over the form's current state; the limits only when every limit field is valid. */
-  const save = (patch: Partial<{ roles: typeof roles; everyone: RoleLevel; banned: string; text: LimitsText }>) => {
-    const next = { roles, everyone, banned, text, ...patch };
+  const save = (
+    patch: Partial<{
+      roles: typeof roles;
+      everyone: RoleLevel;
+      banned: string;
+      text: LimitsText;
+      sharing: SharingDraft;
+    }>,
+  ) => {
+    const next = { roles, everyone, banned, text, sharing, ...patch };
     const checked = checkLimits(next.text, guild.limits);
     setErrors(checked.errors);
     if (Object.keys(checked.errors).length > 0) return;
@@ -51,7 +62,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       roles: next.roles,
       limits: checked.limits,
       bannedWords: bannedWords(next.banned),
-      settings: { ...guild.settings, everyoneLevel: next.everyone },
+      settings: { ...guild.settings, everyoneLevel: next.everyone, ...sharingSettings(guild, next.sharing) },
     };
     void run(async () => {
       const saved = await api.call('bot.updateGuild', input);
@@ -178,6 +189,15 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
           />
         </Field>
       </fieldset>
+      <GuildSharing
+        guild={guild}
+        value={sharing}
+        onChange={setSharing}
+        onSave={(d) => {
+          setSharing(d);
+          save({ sharing: d });
+        }}
+      />
     </section>
   );
 }
