@@ -315,6 +315,7 @@ export class JobEngine {
       desktopPriority: this.o.store.settings.get().queue.desktopPriority,
       chargeOf: (userId) => this.usage.charge(userId, now),
       costOf: (job) => this.costOf(job),
+      costRevision: this.estimator.revision,
     };
   }
 

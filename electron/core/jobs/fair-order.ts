@@ -20,6 +20,11 @@ export interface ShareContext {
   chargeOf(userId: string): number;
   /** Expected GPU time of a job (ms; a typical job's when nothing like it ran yet). */
   costOf(job: Job): number;
+  /**
+   * Changes whenever `costOf` may answer differently (the estimator learned a run): until then the queue keeps
+   * each waiting job's cost beside it instead of asking again. Without it, every order asks for every cost.
+   */
+  costRevision?: number;
 }
 
 /** One user's waiting jobs of one raw class (priority, from the desktop), oldest first. */
@@ -29,6 +34,9 @@ interface Lane {
   priority: number;
   desktop: boolean;
   jobs: Job[];
+  /** `costOf` of each job, beside `jobs` (NaN: not asked yet), as of `costRevision`. */
+  costs: number[];
+  costRevision: number | undefined;
 }
 
 /** A user in the order being made: their lanes in this class, where each stands, and their key. */
@@ -37,12 +45,16 @@ interface Turn {
   lanes: Lane[];
   pos: number[];
   head: Job;
+  /** The head's age (`createdAt`, then id): compared on every tie of keys, so kept beside it. */
+  age: number;
+  headId: string;
   key: number;
 }
 
 const byAge = (a: Job, b: Job): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const laneKey = (job: Job): string => `${job.userId}\u0000${job.priority}\u0000${job.source === 'desktop' ? 1 : 0}`;
-const turnFirst = (a: Turn, b: Turn): boolean => a.key < b.key || (a.key === b.key && byAge(a.head, b.head) < 0);
+const turnFirst = (a: Turn, b: Turn): boolean =>
+  a.key < b.key || (a.key === b.key && (a.age < b.age || (a.age === b.age && a.headId < b.headId)));
 
 export class FairQueue {
   private readonly lanes = new Map<string, Lane>();
@@ -87,12 +99,21 @@ export class FairQueue {
     if (known && known.key === key) {
       const at = known.jobs.findIndex((j) => j.id === job.id);
       known.jobs[at] = job;
+      known.costs[at] = NaN;
       return;
     }
     if (known) this.delete(job);
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { key, userId: job.userId, priority: job.priority, desktop: job.source === 'desktop', jobs: [] };
+      lane = {
+        key,
+        userId: job.userId,
+        priority: job.priority,
+        desktop: job.source === 'desktop',
+        jobs: [],
+        costs: [],
+        costRevision: undefined,
+      };
       this.lanes.set(key, lane);
       this.lanesPerUser.set(job.userId, (this.lanesPerUser.get(job.userId) ?? 0) + 1);
     }
@@ -101,21 +122,22 @@ export class FairQueue {
     // New jobs are almost always the newest: append, else insert in place.
     if (list.length === 0 || byAge(list[list.length - 1]!, job) <= 0) {
       list.push(job);
+      lane.costs.push(NaN);
       return;
     }
     let i = list.length - 1;
     while (i > 0 && byAge(list[i - 1]!, job) > 0) i--;
     list.splice(i, 0, job);
+    lane.costs.splice(i, 0, NaN);
   }
 
   delete(job: Pick<Job, 'id'>): void {
     const lane = this.laneOfJob.get(job.id);
     if (!lane) return;
     this.laneOfJob.delete(job.id);
-    lane.jobs.splice(
-      lane.jobs.findIndex((j) => j.id === job.id),
-      1,
-    );
+    const at = lane.jobs.findIndex((j) => j.id === job.id);
+    lane.jobs.splice(at, 1);
+    lane.costs.splice(at, 1);
     if (lane.jobs.length > 0) return;
     this.lanes.delete(lane.key);
     const left = (this.lanesPerUser.get(lane.userId) ?? 1) - 1;
@@ -225,7 +247,10 @@ function orderLanes(
       if (turn) {
         turn.lanes.push(lane);
         turn.pos.push(0);
-      } else byUser.set(lane.userId, { userId: lane.userId, lanes: [lane], pos: [0], head: lane.jobs[0]!, key: 0 });
+      } else {
+        const head = lane.jobs[0]!;
+        byUser.set(lane.userId, { userId: lane.userId, lanes: [lane], pos: [0], head, age: 0, headId: '', key: 0 });
+      }
     }
     const ready: Turn[] = [];
     for (const turn of byUser.values()) if (advance(turn, skip)) ready.push(keyed(turn, chargeOf(turn.userId)));
@@ -233,9 +258,9 @@ function orderLanes(
     for (let turn = heap.peek(); turn; turn = heap.peek()) {
       const job = turn.head;
       if (!visit(job)) return;
-      const now = chargeOf(turn.userId) + ctx.costOf(job);
+      const at = step(turn);
+      const now = chargeOf(turn.userId) + costAt(turn.lanes[at]!, turn.pos[at]! - 1, ctx);
       charged.set(turn.userId, now);
-      step(turn);
       // The user's next job takes their place at the top and sinks to where their new charge puts it.
       if (advance(turn, skip)) heap.replaceTop(keyed(turn, now));
       else heap.pop();
@@ -249,14 +274,33 @@ function keyed(turn: Turn, charge: number): Turn {
   return turn;
 }
 
-/** Move past the head just taken. */
-function step(turn: Turn): void {
-  const at = turn.lanes.findIndex((l, i) => l.jobs[turn.pos[i]!] === turn.head);
+/** Move past the head just taken; the index of the lane it was in (its position is then `pos[lane] - 1`). */
+function step(turn: Turn): number {
+  const at = turn.lanes.length === 1 ? 0 : turn.lanes.findIndex((l, i) => l.jobs[turn.pos[i]!] === turn.head);
   turn.pos[at]!++;
+  return at;
+}
+
+/** The cost of the lane's job at `i`, kept beside it until `costRevision` changes. */
+function costAt(lane: Lane, i: number, ctx: ShareContext): number {
+  if (ctx.costRevision === undefined) return ctx.costOf(lane.jobs[i]!);
+  if (lane.costRevision !== ctx.costRevision) {
+    lane.costs.fill(NaN);
+    lane.costRevision = ctx.costRevision;
+  }
+  let cost = lane.costs[i]!;
+  if (Number.isNaN(cost)) lane.costs[i] = cost = ctx.costOf(lane.jobs[i]!);
+  return cost;
 }
 
 /** Point `head` at the oldest job left in the turn's lanes, passing over skipped ones; false when none is left. */
 function advance(turn: Turn, skip: ((job: Job) => boolean) | undefined): boolean {
+  if (turn.lanes.length === 1 && !skip) {
+    const head = turn.lanes[0]!.jobs[turn.pos[0]!];
+    if (!head) return false;
+    setHead(turn, head);
+    return true;
+  }
   let best: Job | null = null;
   for (let i = 0; i < turn.lanes.length; i++) {
     const jobs = turn.lanes[i]!.jobs;
@@ -267,6 +311,12 @@ function advance(turn: Turn, skip: ((job: Job) => boolean) | undefined): boolean
     if (head && (best === null || byAge(head, best) < 0)) best = head;
   }
   if (best === null) return false;
-  turn.head = best;
+  setHead(turn, best);
   return true;
+}
+
+function setHead(turn: Turn, head: Job): void {
+  turn.head = head;
+  turn.age = head.createdAt;
+  turn.headId = head.id;
 }
