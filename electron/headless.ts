@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '@core/app';
+import { createCoreHost } from '@core/host';
 import { ConfigError, loadConfig } from '@core/config';
 import { createFileLogger } from '@core/log-file';
 import { startServer } from '@core/server/server';
@@ -21,7 +21,8 @@ Usage: npm run serve -- [options]
   -h, --help        this text
 
 Environment: COMFYDESK_DATA_DIR, COMFYDESK_LIBRARY_DIR, COMFYDESK_HOST, COMFYDESK_PORT, COMFYDESK_COMFY_URLS,
-COMFYDESK_COMFY_PATH, COMFYDESK_LOG_LEVEL, COMFYDESK_DISCORD_TOKEN.`;
+COMFYDESK_COMFY_PATH, COMFYDESK_COMFY_AUTOLAUNCH, COMFYDESK_COMFY_ARGS (extra flags for the launched ComfyUI),
+COMFYDESK_COMFY_PORT (its fixed port), COMFYDESK_LOG_LEVEL, COMFYDESK_DISCORD_TOKEN.`;
 
 function rendererDir(): string | null {
   const candidates = [
@@ -59,8 +60,11 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (err) => logger.error('uncaught exception', { error: err }));
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: err }));
 
-  const core = createCore({ config, mode: 'headless', logger });
+  // The host checks the database first; a damaged one starts in recovery (the page offers to restore a backup).
+  const core = createCoreHost({ config, mode: 'headless', logger });
   await core.start();
+  if (core.state() === 'damaged')
+    console.error('ComfyDesk: the database failed its check; open the page to restore a backup.');
   const { token, created } = loadOrCreateToken(join(config.dataDir, 'server-token'));
   const server = await startServer({
     api: core.api,
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
     host: config.server.host,
     port: config.server.port,
     rendererDir: rendererDir(),
-    resolveMedia: core.library.resolveMedia,
+    resolveMedia: core.resolveMedia,
   });
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host);

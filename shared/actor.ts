@@ -18,12 +18,19 @@ export const DiscordUserActorSchema = z.object({
   guildId: Snowflake.nullable(),
   guildName: z.string().min(1).max(100).nullable(),
   channelId: Snowflake.nullable(),
+  /** Discord marks the channel age-restricted (NSFW); false in DMs and when unknown. */
+  channelNsfw: z.boolean().default(false),
+  /**
+   * The interaction came from a DM while acting in `guildId` (a button on a result sent by DM): the server's
+   * channel rules about where the bot answers do not apply, its word rules do (a DM is not age-restricted).
+   */
+  fromDm: z.boolean().default(false),
   /** The member's role ids in that server (empty in a DM). */
   roleIds: z.array(Snowflake).max(250),
   /** The member has the Administrator permission or owns the server. */
   guildAdmin: z.boolean(),
 });
-export type DiscordUserActor = z.infer<typeof DiscordUserActorSchema>;
+export type DiscordUserActor = z.input<typeof DiscordUserActorSchema>;
 
 export type Actor = { kind: 'owner' } | { kind: 'bot' } | DiscordUserActor;
 

@@ -7,16 +7,19 @@
 import { z } from 'zod';
 import { appMethods } from './api/app';
 import { backendsEvents, backendsMethods } from './api/backends';
+import { dataEvents, dataMethods } from './api/data';
 import { botEvents, botMethods } from './api/bot';
 import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
+import { ownerEvents, ownerMethods } from './api/owner';
 import { settingsEvents, settingsMethods } from './api/settings';
 import { setupEvents, setupMethods } from './api/setup';
 import { templatesEvents, templatesMethods } from './api/templates';
 import { updatesEvents, updatesMethods } from './api/updates';
+import { usageMethods } from './api/usage';
 import { usersMethods } from './api/users';
 import { workflowsEvents, workflowsMethods } from './api/workflows';
 import type { MethodSpec } from './api/define';
@@ -35,7 +38,10 @@ export const methods = {
   ...discordMethods,
   ...modelsMethods,
   ...setupMethods,
+  ...dataMethods,
   ...updatesMethods,
+  ...usageMethods,
+  ...ownerMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -49,7 +55,9 @@ export const events = {
   ...botEvents,
   ...modelsEvents,
   ...setupEvents,
+  ...dataEvents,
   ...updatesEvents,
+  ...ownerEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeliverySchema } from './settings';
+import { ChannelRulesSchema, RoleShareSchema, TimeZoneSchema } from './sharing';
 
 export const RoleLevelSchema = z.enum(['user', 'generator', 'admin']);
 export type RoleLevel = z.infer<typeof RoleLevelSchema>;
@@ -22,6 +23,12 @@ export const GuildSettingsSchema = z.object({
   defaultDelivery: DeliverySchema.optional(),
   /** Level granted to members with no mapped role. */
   everyoneLevel: RoleLevelSchema.optional(),
+  /** Where this server's days start (quotas reset at its midnight); the app's time zone when absent. */
+  timeZone: TimeZoneSchema.optional(),
+  /** Per role: its share of the GPU (weight) and its GPU minutes per day (the server's id is @everyone). */
+  shares: z.array(RoleShareSchema).max(100).optional(),
+  /** Which channels the bot answers in, which workflows run where, words only age-restricted channels allow. */
+  channelRules: ChannelRulesSchema.optional(),
 });
 export type GuildSettings = z.infer<typeof GuildSettingsSchema>;
 

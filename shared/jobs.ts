@@ -65,8 +65,13 @@ export const JobSchema = z.object({
   delivery: DeliverySchema,
   messages: JobMessagesSchema,
   attempts: z.number().int().nonnegative(),
-  /** GPU time of its run on ComfyUI in ms (execution_start → done), once it ran. */
+  /**
+   * GPU time it used on ComfyUI in ms (ComfyUI's `execution_start` to the end of the prompt), every run counted:
+   * a failed or interrupted run too, and both runs of a job retried once. Null until it ran.
+   */
   execMs: z.number().int().nonnegative().nullable(),
+  /** Its owner's share of the GPU when it was submitted (their server roles' weight; 1 by default). */
+  shareWeight: z.number().positive(),
   priority: z.number().int(),
   parentJobId: z.string().nullable(),
   createdAt: z.number(),

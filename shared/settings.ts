@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './sharing';
 
 /**
  * User-editable settings, stored in SQLite (settings table, one row per top-level key) and edited from the
@@ -32,6 +33,12 @@ export const QueueSettingsSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(10),
+  /**
+   * How long jobs on a ComfyUI that stopped answering wait for it (seconds). Past that it counts as gone: its
+   * jobs run once on another ComfyUI that can take them, or fail saying why. A launched ComfyUI the launcher
+   * gave up restarting is gone at once.
+   */
+  unreachableSeconds: z.number().int().min(5).max(3600).default(120),
 });
 
 export const DefaultsSettingsSchema = z.object({
@@ -67,6 +74,47 @@ export const DiscordSettingsSchema = z.object({
   registerGlobally: z.boolean().default(false),
 });
 
+/** Automatic database backups (`<data dir>/backups/`): one a day, and before every migration, restore and import. */
+export const BackupSettingsSchema = z.object({
+  daily: z.boolean().default(true),
+  /** How many backups to keep; the oldest go first. */
+  keep: z.number().int().min(1).max(100).default(7),
+});
+
+/**
+ * Which outputs a retention rule looks at: the whole library, the desktop's own outputs, or one Discord server's
+ * (`guild:<id>`).
+ */
+export const RetentionScopeSchema = z
+  .string()
+  .regex(/^(all|desktop|guild:[A-Za-z0-9_-]{1,64})$/, 'a scope is "all", "desktop" or "guild:<server id>"');
+export type RetentionScope = z.infer<typeof RetentionScopeSchema>;
+
+/**
+ * One retention rule: outputs in its scope go when they are older than `olderThanDays`, when their maker has
+ * `keepLastPerUser` newer ones, or when the scope is over `maxGb` (oldest first). Favourites and outputs a
+ * template or an unfinished job uses never go.
+ */
+export const RetentionRuleSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a rule id is 1–40 letters, digits, - or _'),
+    scope: RetentionScopeSchema,
+    keepLastPerUser: z.number().int().min(1).max(1_000_000).nullable().default(null),
+    maxGb: z.number().min(0.01).max(1_000_000).nullable().default(null),
+    olderThanDays: z.number().int().min(1).max(36_500).nullable().default(null),
+  })
+  .refine((r) => r.keepLastPerUser !== null || r.maxGb !== null || r.olderThanDays !== null, {
+    message: 'a rule needs at least one limit: keep the last N per person, at most N GB, or older than N days',
+  });
+export type RetentionRule = z.infer<typeof RetentionRuleSchema>;
+
+export const RetentionSettingsSchema = z.object({
+  /** Apply the rules once a day (otherwise only when asked). */
+  daily: z.boolean().default(false),
+  rules: z.array(RetentionRuleSchema).max(50).default([]),
+});
+export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
+
 /** Updating the desktop app (installer builds; see electron/core/updates). */
 export const UpdateChannelSchema = z.enum(['stable', 'beta']);
 export type UpdateChannel = z.infer<typeof UpdateChannelSchema>;
@@ -76,6 +124,36 @@ export const UpdateSettingsSchema = z.object({
   /** `beta` is also offered pre-releases (a version like 1.4.0-beta.2). */
   channel: UpdateChannelSchema.default('stable'),
 });
+
+/**
+ * Sharing the GPU: the fair share's window, a daily cap for every Discord user, and the time zone days are
+ * counted in where a server has none of its own.
+ */
+export const UsageSettingsSchema = z.object({
+  /** The next job goes to whoever used the least GPU time over this many minutes (weighted by their share). */
+  windowMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** GPU minutes per day any one Discord user may use across every server; null = no cap. */
+  dailyCapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
+  /** IANA time zone for the cap, the Usage page and servers without their own; '' = this computer's. */
+  timeZone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((tz) => tz === '' || isTimeZone(tz), 'an IANA time zone name, e.g. Europe/Berlin, or empty')
+    .default(''),
+});
+export type UsageSettings = z.infer<typeof UsageSettingsSchema>;
 
 export const SettingsSchema = z.object({
   theme: ThemeSchema.default('dark'),
@@ -88,7 +166,10 @@ export const SettingsSchema = z.object({
   models: z.record(z.string().min(1), z.string().min(1)).default({}),
   comfy: ComfySettingsSchema.default(ComfySettingsSchema.parse({})),
   discord: DiscordSettingsSchema.default(DiscordSettingsSchema.parse({})),
+  backups: BackupSettingsSchema.default(BackupSettingsSchema.parse({})),
+  retention: RetentionSettingsSchema.default(RetentionSettingsSchema.parse({})),
   updates: UpdateSettingsSchema.default(UpdateSettingsSchema.parse({})),
+  usage: UsageSettingsSchema.default(UsageSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -121,7 +202,11 @@ export const SettingsPatchSchema = z
     models: z.record(z.string().min(1), z.string().min(1)),
     comfy: ComfySettingsPatchSchema,
     discord: patchOf(DiscordSettingsSchema),
+    backups: patchOf(BackupSettingsSchema),
+    /** `rules` replaces the whole list. */
+    retention: patchOf(RetentionSettingsSchema),
     updates: patchOf(UpdateSettingsSchema),
+    usage: patchOf(UsageSettingsSchema),
   })
   .partial()
   .strict();
@@ -140,7 +225,10 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     models: { ...current.models, ...patch.models },
     comfy: applyComfyPatch(current.comfy, patch.comfy),
     discord: { ...current.discord, ...patch.discord },
+    backups: { ...current.backups, ...patch.backups },
+    retention: { ...current.retention, ...patch.retention },
     updates: { ...current.updates, ...patch.updates },
+    usage: { ...current.usage, ...patch.usage },
   });
 }
 

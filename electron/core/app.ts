@@ -10,9 +10,14 @@ import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
+import { dataHandlers } from './api/data-handlers';
 import { botHandlers, type BotControl } from './api/bot-handlers';
 import { discordHandlers } from './api/discord-handlers';
 import { ownerPerson, resolvePerson } from './access/person';
+import { channelRefusal } from './access/channel-rules';
+import { LinkCodes } from './access/link-code';
+import { ownerHandlers } from './api/owner-handlers';
+import { usageHandlers } from './api/usage-handlers';
 import { SlidingWindowLimiter } from './access/rate-limit';
 import type { ComfyBackend } from './comfy/backends/backend';
 import { BackendManager, type BackendManagerOptions } from './comfy/backends/manager';
@@ -31,6 +36,7 @@ import { usersHandlers } from './api/users-handlers';
 import { workflowsHandlers } from './api/workflows-handlers';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { DataService, type DataHost } from './data/service';
 import { DiscordBot, type DiscordBotOptions } from './discord/bot';
 import { createHealth, type HealthServiceOptions } from './health/health-service';
 import { EventBus } from './events';
@@ -46,7 +52,7 @@ import type { DownloadManager } from './models/downloads';
 import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
-import { removedBackendUrls } from './store/backends-repo';
+import { launchRecordStore, removedBackendUrls } from './store/backends-repo';
 import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
@@ -68,6 +74,8 @@ export interface CoreOptions {
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
   models?: Partial<ModelDownloadsOptions>;
+  /** The host running this core (host.ts): restoring a backup replaces the database, so it restarts the core. */
+  dataHost?: DataHost;
   /**
    * The desktop shell's updater (electron/main/updates.ts). Without it the core says how this copy is updated
    * instead (headless: from its checkout).
@@ -82,6 +90,11 @@ export interface CoreOptions {
   /** Health runs on its own at start and after changes unless `auto` is false (tests that do not watch it). */
   health?: HealthServiceOptions;
 }
+
+/** The database file in a data dir. */
+export const databaseFile = (dataDir: string): string => join(dataDir, 'comfydesk.db');
+/** Where backups of it go. */
+export const backupsDir = (dataDir: string): string => join(dataDir, 'backups');
 
 /** The bot's controls as the API needs them (api/ does not import the bot). */
 function bindBot(bot: DiscordBot): BotControl {
@@ -137,6 +150,8 @@ export interface Core {
   readonly bot: DiscordBot;
   /** Model downloads into the backends' model folders. */
   readonly downloads: DownloadManager;
+  /** Backups, the settings export and import, library retention, the orphan scan. */
+  readonly data: DataService;
   /** New versions of the app: checks, background download, "Restart to update" once nothing runs. */
   readonly updates: UpdateManager;
   healthSummary(): HealthSummary;
@@ -150,7 +165,7 @@ export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? nullLogger;
   mkdirSync(config.dataDir, { recursive: true });
   mkdirSync(config.libraryDir, { recursive: true });
-  const store = openStore(join(config.dataDir, 'comfydesk.db'), clock);
+  const store = openStore(databaseFile(config.dataDir), clock);
   const events = new EventBus(logger.child('events'));
   const secrets = options.secrets ?? new FileSecretStore(join(config.dataDir, 'secrets'));
   const startedAt = clock.now();
@@ -165,6 +180,7 @@ export function createCore(options: CoreOptions): Core {
   const comfy = new BackendManager({
     records: store.backends,
     removed: removedBackendUrls(store.settings),
+    launchRecords: launchRecordStore(store.settings),
     settings: () => store.settings.get(),
     events,
     config: config.comfy,
@@ -186,6 +202,20 @@ export function createCore(options: CoreOptions): Core {
     { store, events, secrets, comfy, workflows, clock, logger },
   );
   const { downloads } = models;
+
+  const data = new DataService({
+    store,
+    library,
+    workflows,
+    events,
+    secrets,
+    clock,
+    logger,
+    backupsDir: backupsDir(config.dataDir),
+    dataDir: config.dataDir,
+    appVersion: APP_VERSION,
+    host: options.dataHost,
+  });
 
   const inputs = new InputStore(join(config.dataDir, 'inputs'), [config.libraryDir]);
   const jobs = new JobEngine({ store, events, workflows, backends: comfy, library, inputs, clock, logger });
@@ -281,7 +311,27 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers({ settings: store.settings, events }),
     ...libraryHandlers({ library, revealPath: options.revealPath, job: (id) => store.jobs.get(id) }),
     ...usersHandlers({ users: store.users }),
-    ...jobsHandlers({ engine: jobs, store, inputs, limiter }),
+    ...jobsHandlers({
+      engine: jobs,
+      store,
+      inputs,
+      limiter,
+      sharing: {
+        store,
+        engine: jobs,
+        clock,
+        owner: store.owner,
+        workflowTitle: (id) => workflows.get(id)?.manifest.title ?? id,
+      },
+    }),
+    ...usageHandlers({ store, engine: jobs, clock, plan: () => jobs.plan() }),
+    ...ownerHandlers({
+      store,
+      events,
+      clock,
+      codes: new LinkCodes(),
+      asOwner: (method, input) => api.call(method, input),
+    }),
     ...workflowsHandlers({ workflows, comfy, settings: store.settings, events }),
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({
@@ -313,10 +363,20 @@ export function createCore(options: CoreOptions): Core {
           requestOf(ownerPerson(), { workflow, prompt, negative: '', params: {}, models: {} }, store),
         ),
     }),
+    ...dataHandlers({ data }),
     ...updatesHandlers({ updates }),
     ...healthHandlers({ summary: healthSummary, health }),
   };
-  const api = new CoreApi(handlers, (actor) => resolvePerson(store.guilds, actor), logger.child('api'));
+  const api = new CoreApi(
+    handlers,
+    (actor) => resolvePerson(store.guilds, actor, store.owner),
+    logger.child('api'),
+    // A server's channel rules: where the bot answers (owner commands answer the linked account anywhere).
+    (method, person) => {
+      const refused = method.startsWith('owner.') ? null : channelRefusal(person);
+      if (refused) throw refused;
+    },
+  );
 
   comfy.on('changed', () => events.emit('health.changed', healthSummary()));
   // Queue counts are part of the summary: one health.changed per burst of job changes.
@@ -353,6 +413,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bot,
     downloads,
+    data,
     updates,
     healthSummary,
     start() {
@@ -365,6 +426,7 @@ export function createCore(options: CoreOptions): Core {
         // A stop() that came while we were loading wins: start nothing more.
         if (!started) return;
         await library.start();
+        data.start();
         void pruneFitCache(discordFitDir, 7 * 24 * 3600_000, clock.now()).catch((err: unknown) =>
           logger.warn('could not prune the Discord fit cache', { error: err }),
         );
@@ -392,6 +454,7 @@ export function createCore(options: CoreOptions): Core {
         if (!wasStarted) {
           await downloads.stop();
           await bot.dispose();
+          await data.stop();
           await library.stop();
           store.close();
           return;
@@ -405,6 +468,7 @@ export function createCore(options: CoreOptions): Core {
         clock.clearTimeout(summaryTimer ?? undefined);
         summaryTimer = null;
         await comfy.stop();
+        await data.stop();
         await library.stop();
         store.close();
       })();

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from './log';
+import { RESERVED_FLAGS, reservedIn, splitArgs } from './comfy/launch/launch-args';
 import { defaultDataDir } from './paths';
 
 const UrlSchema = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
@@ -34,9 +35,22 @@ export const ConfigSchema = z
         autoLaunch: z.boolean().default(false),
         /** Seconds to wait for a launched ComfyUI to become ready. */
         startTimeoutSec: z.number().int().min(5).max(3600).default(180),
+        /** Extra command line flags for the launched ComfyUI (before the ones set in the app's settings). */
+        extraArgs: z
+          .array(z.string().min(1).max(500), {
+            error:
+              'a list of flags, e.g. ["--lowvram"] (in COMFYDESK_COMFY_ARGS: flags separated by spaces, every quote closed)',
+          })
+          .max(64)
+          .refine((args) => reservedIn(args).length === 0, {
+            error: `ComfyDesk sets ${RESERVED_FLAGS.join(', ')} itself; leave them out`,
+          })
+          .default([]),
+        /** A fixed port for the launched ComfyUI (default: a free one is picked). */
+        launchPort: z.number().int().min(1).max(65535).optional(),
       })
       .strict()
-      .default({ urls: [], autoLaunch: false, startTimeoutSec: 180 }),
+      .default({ urls: [], autoLaunch: false, startTimeoutSec: 180, extraArgs: [] }),
   })
   .strict();
 
@@ -69,6 +83,17 @@ const ENV_KEYS: Record<string, { path: string[]; parse: (v: string) => unknown }
   },
   COMFYDESK_COMFY_PATH: { path: ['comfy', 'launchPath'], parse: (v) => v },
   COMFYDESK_COMFY_AUTOLAUNCH: { path: ['comfy', 'autoLaunch'], parse: (v) => parseBool(v) },
+  COMFYDESK_COMFY_ARGS: {
+    path: ['comfy', 'extraArgs'],
+    parse: (v) => {
+      try {
+        return splitArgs(v);
+      } catch {
+        return v; // reported by the schema, naming the variable
+      }
+    },
+  },
+  COMFYDESK_COMFY_PORT: { path: ['comfy', 'launchPort'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   COMFYDESK_COMFY_START_TIMEOUT: {
     path: ['comfy', 'startTimeoutSec'],
     parse: (v) => (/^\d+$/.test(v) ? Number(v) : v),

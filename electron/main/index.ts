@@ -1,14 +1,15 @@
 /**
  * Electron main: the thin desktop shell around the core. Order of start-up: one instance only; the core first
- * (store open, API answering); the window at once (shown on its first frame, live state over IPC); tray,
- * notifications and login item; then core.start() connects ComfyUI and the rest in the background. Quitting runs
- * quit.ts once. Everything that is not about Electron itself lives in electron/core.
+ * (its database checked, store open, API answering — or only recovery when the database is damaged); the window
+ * at once (shown on its first frame, live state over IPC); tray, notifications and login item; then core.start()
+ * connects ComfyUI and the rest in the background. Quitting runs quit.ts once. Everything that is not about
+ * Electron itself lives in electron/core.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import { createCore, type Core } from '@core/app';
+import { createCoreHost, type CoreHost } from '@core/host';
 import { loadConfig } from '@core/config';
 import { createFileLogger } from '@core/log-file';
 import { bridgeIpc } from './ipc';
@@ -30,7 +31,7 @@ if (process.env.COMFYDESK_USER_DATA_DIR) app.setPath('userData', process.env.COM
 
 registerMediaScheme(protocol);
 
-let core: Core | null = null;
+let core: CoreHost | null = null;
 let window: BrowserWindow | null = null;
 let tray: ShellTray | null = null;
 
@@ -100,7 +101,9 @@ async function start(): Promise<void> {
   const updates = await desktopUpdates(async (install) => {
     await quitSequence?.quit(install);
   });
-  const running = createCore({
+  // The host checks the database before the core opens it; a damaged one starts in recovery (the window offers
+  // to restore a backup), and a restore restarts the core behind the same API and events.
+  const running = createCoreHost({
     config,
     mode: 'desktop',
     logger,
@@ -109,6 +112,7 @@ async function start(): Promise<void> {
     updates,
   });
   core = running;
+  await running.open();
   let starting: Promise<void> = Promise.resolve();
   quitSequence = createQuitSequence({
     logger: logger.child('quit'),
@@ -132,7 +136,7 @@ async function start(): Promise<void> {
 
   const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
   hardenSession(session.defaultSession, devServerUrl ? { devServer: devServerUrl } : {});
-  handleMediaProtocol(protocol, { resolver: () => running.library, roots: [config.libraryDir, config.dataDir] });
+  handleMediaProtocol(protocol, { resolver: () => running, roots: [config.libraryDir, config.dataDir] });
   const rendererFile = join(__dirname, '../renderer/index.html');
   bridgeIpc(
     running,

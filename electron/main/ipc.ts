@@ -14,7 +14,7 @@ const REFUSED: CallResult = {
 };
 
 export function bridgeIpc(
-  core: Pick<Core, 'api' | 'events'>,
+  core: { api: Pick<Core['api'], 'dispatch'>; events: Core['events'] },
   targets: () => WebContents[],
   isAppUrl: (frameUrl: string) => boolean = () => true,
   /** The system's folder picker (the shell passes Electron's dialog). */

@@ -40,7 +40,8 @@ export function contentSecurityPolicy(devServer?: string): string {
     `img-src ${self} data: blob: ${MEDIA_SCHEME}:`,
     `media-src ${self} blob: ${MEDIA_SCHEME}:`,
     `font-src ${self} data:`,
-    `connect-src ${self}${hmr}`,
+    // Media by fetch too: the gallery's bulk download reads the files it zips.
+    `connect-src ${self}${hmr} ${MEDIA_SCHEME}:`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -7,7 +7,9 @@ import type { CallResult } from '@shared/api';
 import { defaultSettings, type Settings } from '@shared/settings';
 import type { Core } from '@core/app';
 
-export type ShellCore = Pick<Core, 'api' | 'events' | 'healthSummary' | 'config' | 'logger' | 'store'>;
+/** The core as the shell holds it: the host (core/host.ts), which keeps these across a restore. */
+export type ShellCore = Pick<Core, 'events' | 'healthSummary' | 'config' | 'logger' | 'store'> & ApiHolder;
+type ApiHolder = { api: Pick<Core['api'], 'dispatch'> };
 
 /** Method names the tray and quit sequence call (bot/comfy/queue methods are contributed by their capabilities). */
 export type ShellMethod =
@@ -20,16 +22,12 @@ export type ShellMethod =
   | 'updates.restart'
   | 'downloads.list';
 
-export function callCore(core: Pick<Core, 'api'>, method: ShellMethod, input: unknown = {}): Promise<CallResult> {
+export function callCore(core: ApiHolder, method: ShellMethod, input: unknown = {}): Promise<CallResult> {
   return core.api.dispatch(method, input, { caller: 'desktop' });
 }
 
 /** Throws the API's readable error when the call failed. */
-export async function callCoreOrThrow(
-  core: Pick<Core, 'api'>,
-  method: ShellMethod,
-  input: unknown = {},
-): Promise<unknown> {
+export async function callCoreOrThrow(core: ApiHolder, method: ShellMethod, input: unknown = {}): Promise<unknown> {
   const result = await callCore(core, method, input);
   if (!result.ok) throw new Error(result.error.message);
   return result.output;

@@ -1,6 +1,8 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { BottomBar } from './components/BottomBar';
 import { Sidebar } from './components/Sidebar';
+import { Skeleton } from './components/ui/Skeleton';
 import { Toaster } from './components/ui/Toaster';
 import { UpdateBanner } from './components/UpdateBanner';
 import { WindowDrop } from './components/WindowDrop';
@@ -8,6 +10,7 @@ import { TooltipProvider } from './components/ui/Tooltip';
 import { useCurrentPage } from './pages/registry';
 import { followTheme, useAppStore } from './stores/app-store';
 import { useCatalog } from './stores/catalog-store';
+import { useMediaQuery } from './lib/use-media-query';
 import { useNav } from './stores/nav-store';
 import { useQueue } from './stores/queue-store';
 import { useSetup } from './stores/setup-store';
@@ -19,6 +22,8 @@ export function App() {
     useShallow((s) => ({ theme: s.settings?.theme, error: s.error, load: s.load })),
   );
   const { id: page, component: CurrentPage } = useCurrentPage();
+  // A phone (or a very narrow window): the pages move to a bar at the bottom.
+  const phone = useMediaQuery('(max-width: 720px)');
   useEffect(() => {
     void load();
     void useQueue.getState().load();
@@ -38,8 +43,8 @@ export function App() {
 
   return (
     <TooltipProvider>
-      <div className="app">
-        <Sidebar />
+      <div className={`app${phone ? ' phone' : ''}`}>
+        {!phone && <Sidebar />}
         <main className="content" id="main" data-page={page}>
           {error && (
             <p role="alert" className="banner error">
@@ -47,8 +52,11 @@ export function App() {
             </p>
           )}
           <UpdateBanner />
-          <CurrentPage />
+          <Suspense fallback={<Skeleton lines={6} />}>
+            <CurrentPage />
+          </Suspense>
         </main>
+        {phone && <BottomBar />}
         <Toaster />
         <WindowDrop />
       </div>

@@ -21,15 +21,39 @@ export const BackendAddInputSchema = z
 
 export const LauncherStateSchema = z.enum(['stopped', 'starting', 'running', 'crashed', 'stopping']);
 
+/** A start-up failure recognised in ComfyUI's output, with what fixes it. */
+export const StartupProblemSchema = z.object({
+  kind: z.enum(['gpu', 'port-taken', 'missing-module', 'frontend-missing']),
+  problem: z.string(),
+  /** What to do (commands in backticks). */
+  fix: z.string(),
+  /** Launch flags that would get it going, offered to add (e.g. ["--cpu"]). */
+  suggestedArgs: z.array(z.string()).optional(),
+});
+export type StartupProblem = z.infer<typeof StartupProblemSchema>;
+
 export const LauncherStatusSchema = z.object({
   state: LauncherStateSchema,
   /** Where it answers while running. */
   url: z.string().nullable(),
   pid: z.number().int().nullable(),
-  /** Why the last start failed, with its last output lines. */
+  /**
+   * Why the last start failed or the last run ended (exit code or signal), what comes next ("Restart 2 of 3 in
+   * 4 s." / "Gave up after 3 restarts"), the recognised problem and its fix, and that run's last output lines.
+   * Null while a start is under way.
+   */
   error: z.string().nullable(),
   /** The launch settings changed since it started; they apply at the next restart. */
   restartNeeded: z.boolean(),
+  /** The running ComfyUI was left running by the previous session and taken over. */
+  adopted: z.boolean(),
+  /** How the last run ended unexpectedly. */
+  exit: z.object({ code: z.number().int().nullable(), signal: z.string().nullable() }).nullable(),
+  /** The restart under way (inMs null) or scheduled after a crash. */
+  restart: z.object({ attempt: z.number().int(), of: z.number().int(), inMs: z.number().int().nullable() }).nullable(),
+  /** It crashed and the launcher gave up restarting it. */
+  gaveUp: z.boolean(),
+  problem: StartupProblemSchema.nullable(),
   /** Its backend record, once it was ready at least once. */
   backendId: z.string().nullable(),
 });
@@ -68,6 +92,8 @@ export const ComfyLogLineSchema = z.object({
   at: z.number(),
   stream: z.enum(['stdout', 'stderr']),
   text: z.string(),
+  /** Which run of the launched ComfyUI printed it; each run begins with a line of ComfyDesk's ("── ComfyDesk: run 2: …"). */
+  run: z.number().int().min(0),
 });
 export type ComfyLogLine = z.infer<typeof ComfyLogLineSchema>;
 

@@ -58,6 +58,29 @@ describe('config', () => {
     expect(() => loadConfig({ dataDir: unknown, env: {} })).toThrow(/sever/);
   });
 
+  it('takes extra ComfyUI flags and a fixed launch port from the file or the environment, refusing the reserved ones', () => {
+    const dir = withFile(JSON.stringify({ comfy: { extraArgs: ['--lowvram'], launchPort: 8190 } }));
+    const fromFile = loadConfig({ dataDir: dir, env: {} });
+    expect(fromFile.comfy).toMatchObject({ extraArgs: ['--lowvram'], launchPort: 8190 });
+    const fromEnv = loadConfig({
+      dataDir: dir,
+      env: {
+        COMFYDESK_COMFY_ARGS: `--cpu --extra-model-paths-config "C:\\AI\\my paths.yaml"`,
+        COMFYDESK_COMFY_PORT: '8200',
+      },
+    });
+    expect(fromEnv.comfy.extraArgs).toEqual(['--cpu', '--extra-model-paths-config', 'C:\\AI\\my paths.yaml']);
+    expect(fromEnv.comfy.launchPort).toBe(8200);
+    expect(loadConfig({ dataDir: dirs.make(), env: {} }).comfy.extraArgs).toEqual([]);
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_COMFY_ARGS: '--port 9000' } })).toThrow(
+      /comfy\.extraArgs: ComfyDesk sets --listen, --port.*\(from environment variable COMFYDESK_COMFY_ARGS\)/,
+    );
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_COMFY_ARGS: '--cpu "unclosed' } })).toThrow(
+      /comfy\.extraArgs: a list of flags.*every quote closed.*COMFYDESK_COMFY_ARGS/,
+    );
+    expect(() => loadConfig({ dataDir: dir, env: { COMFYDESK_COMFY_PORT: 'high' } })).toThrow(/comfy\.launchPort/);
+  });
+
   it('refuses a config file that is not JSON, clearly', () => {
     const dir = withFile('{ port: 1');
     expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(ConfigError);

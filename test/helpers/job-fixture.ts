@@ -26,6 +26,7 @@ export function makeJob(id: string, extra: Partial<Job> = {}): Job {
     messages: {},
     attempts: 0,
     execMs: null,
+    shareWeight: 1,
     priority: 0,
     parentJobId: null,
     createdAt: 1,

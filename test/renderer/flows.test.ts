@@ -1,13 +1,13 @@
 /**
  * The desktop UI in chromium against the real headless server with the fake ComfyUI behind it. Each flow
- * waits on selectors or core events, never on time. Screenshots of every page land in docs/screenshots/.
+ * waits on selectors or core events, never on time. (Screenshots: screenshots.test.ts.)
  */
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '@shared/api';
 import sharp from 'sharp';
 import { choose, optionTexts } from './choose';
-import { hasChromium, screenshot, startUi, type Ui } from './harness';
+import { hasChromium, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
 import { asDiscordUser, discordUser } from '@test/helpers/actors';
 
@@ -75,7 +75,6 @@ suite('desktop UI flows (chromium)', () => {
       await page.locator('[data-testid=active-jobs] [role=progressbar]').first().getAttribute('aria-valuenow'),
     ).not.toBe('0');
     await page.waitForSelector('[data-testid=active-jobs] .job-preview img');
-    await screenshot(page, 'queue');
 
     fake.setScript({ hold: false });
     fake.release(promptId);
@@ -119,16 +118,20 @@ suite('desktop UI flows (chromium)', () => {
       const imgs = [...document.querySelectorAll('[data-testid=gallery-tile] img')];
       return imgs.length === 7 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
-    await screenshot(page, 'gallery');
 
-    // People are shown by name: the user filter lists who asked (with counts) and filters by them.
+    // People are shown by name: the user filter (in the Filters popover) lists who asked, with counts.
+    await page.click('[data-testid=gallery-filters]');
     const who = page.getByTestId('gallery-user');
     await who.click();
     await expect.poll(async () => (await optionTexts(page)).join('|')).toContain('friend2 (1)');
     await page.locator('[role=option]', { hasText: 'friend2 (1)' }).click();
     await expect.poll(() => tiles().count()).toBe(1);
+    // What is filtered shows as a chip beside the search.
+    await page.waitForSelector('.chips .chip:has-text("By friend2")');
     await choose(page, '[data-testid=gallery-user]', { label: 'Everyone' });
     await expect.poll(() => tiles().count()).toBe(7);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.chips', { state: 'detached' });
 
     // Keyboard: arrows move the focus through the grid, F favourites the focused output.
     const grid = page.locator('[data-testid=gallery-grid]');
@@ -153,17 +156,17 @@ suite('desktop UI flows (chromium)', () => {
     await search.fill('lighthouse');
     await expect.poll(() => tiles().count()).toBe(1);
 
-    // Keyboard: focus the grid, Enter opens the detail view.
+    // Keyboard: focus the grid, Enter opens the details beside it.
     await page.focus('[data-testid=gallery-grid]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=output-detail]');
     expect(await page.textContent('[data-testid=detail-prompt]')).toContain('a lighthouse on a cliff');
     await page.waitForFunction(() => {
-      const img = document.querySelector('.detail-media img');
+      const img = document.querySelector('.detail-preview img');
       return !!img && img.complete && img.naturalWidth > 0;
     });
-    await screenshot(page, 'gallery-detail');
-    await page.click('button:has-text("Copy prompt")');
+    await page.click('[data-testid=output-detail] button[aria-label="More actions"]');
+    await page.click('[role=menuitem]:has-text("Copy prompt")');
     await page.waitForSelector('.toast:has-text("Prompt copied.")');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
       'a lighthouse on a cliff at dawn, volumetric light',
@@ -218,7 +221,6 @@ suite('desktop UI flows (chromium)', () => {
     await page.fill('#tpl-steps', '42');
     await page.fill('#tpl-negative', 'blurry');
     await page.waitForSelector('[data-testid=discord-preview] .dc-description:has-text("Negative: blurry")');
-    await screenshot(page, 'templates');
     await page.click('[data-testid=template-save]');
     await page.waitForSelector('[data-testid=toast-success]:has-text("Template “Cozy castle” saved.")');
     await page.waitForSelector('nav[aria-label=Templates] .list-item:has-text("Cozy castle")');
@@ -257,7 +259,6 @@ suite('desktop UI flows (chromium)', () => {
       [...document.querySelectorAll('[data-testid=health-check]')].map((e) => e.dataset.status),
     )) as Array<keyof typeof order>;
     expect(statuses.map((st) => order[st])).toEqual([...statuses.map((st) => order[st])].sort((a, b) => a - b));
-    await screenshot(page, 'health');
   });
 
   it('uploads a dropped image for an edit workflow and runs it', async () => {
@@ -278,7 +279,6 @@ suite('desktop UI flows (chromium)', () => {
     await page.dispatchEvent('[data-testid=image-drop-0]', 'drop', { dataTransfer });
     await page.waitForSelector('[data-testid=image-drop-0] img[alt*="sketch.png"]');
     await page.fill('#gen-prompt', 'make it a watercolor');
-    await screenshot(page, 'generate');
     await page.click('[data-testid=generate-submit]');
     await page.waitForSelector('[data-testid=generate-result][data-status=done] .result-thumbs img');
     const [job] = ui.core.store.jobs.list({ limit: 500 }).filter((j) => j.prompt === 'make it a watercolor');
@@ -342,23 +342,41 @@ suite('desktop UI flows (chromium)', () => {
     await page.click('button:has-text("Save token")');
     await page.waitForSelector('.toast:has-text("Token saved")');
     expect(await page.inputValue('#bot-token')).toBe('');
-    await page.waitForSelector('dd:has-text("Stored (hidden)")');
+    await page.waitForSelector('[aria-label="Bot token"] .status-pill:has-text("Saved")');
+    // The first two setup steps are done; the invite link is there now.
+    expect(await page.locator('[data-testid=bot-setup-steps] li.done').count()).toBe(2);
     expect(await page.inputValue('#bot-invite')).toContain('client_id=123456789012345678');
     expect(await page.content()).not.toContain(token);
     await page.getByTestId('bot-register-globally').click();
+    await page.waitForSelector('[data-testid=saved-bot][data-status=saved]');
     await expect.poll(() => ui.core.store.settings.get().discord.registerGlobally).toBe(true);
-    const form = page.locator('form[aria-label="Server Pixel Friends"]');
+    // A server's rules save as they change, like everything on this page but the token.
+    const form = page.locator('section[aria-label="Server Pixel Friends"]');
     expect(await form.locator('.role-list li').count()).toBe(1);
-    await form.getByLabel('Jobs per user in queue').fill('5');
+    await form.getByLabel('Jobs per member in the queue').fill('5');
     await form.locator('#guild-223456789012345678-banned').fill('spoiler, gore');
-    await screenshot(page, 'bot');
-    await dismissToasts();
-    await form.locator('button:has-text("Save server")').click();
-    await page.waitForSelector('.toast:has-text("Server settings saved.")');
+    await form.locator('#guild-223456789012345678-banned').blur();
+    await page.waitForSelector('[data-testid=saved-guild-223456789012345678][data-status=saved]');
+    await expect.poll(() => core.store.guilds.get(guildId)!.bannedWords.length).toBe(2);
+    // Sharing the GPU: @everyone gets 30 GPU minutes a day, the mapped role twice the share (saved as each is left).
+    await form.getByLabel('GPU minutes per day of @everyone').fill('30');
+    await form.locator('[data-testid=share-list] li').nth(1).locator('input').first().fill('2');
+    await form.getByLabel('Time zone').fill('Europe/Berlin');
+    await form.getByLabel('Words only for age-restricted channels').fill('nsfw');
+    await form.getByLabel('Words only for age-restricted channels').blur();
+    await expect.poll(() => core.store.guilds.get(guildId)!.settings.channelRules?.nsfwWords).toEqual(['nsfw']);
     const stored = core.store.guilds.get(guildId)!;
     expect(stored.limits.perUserQueue).toBe(5);
     expect([...stored.bannedWords].sort()).toEqual(['gore', 'spoiler']);
     expect(core.store.guilds.roles(guildId)).toEqual([{ roleId: '323456789012345678', level: 'generator' }]);
+    expect(stored.settings).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      shares: [
+        { roleId: guildId, dailyMinutes: 30 },
+        { roleId: '323456789012345678', weight: 2 },
+      ],
+      channelRules: { nsfwWords: ['nsfw'], spoilerOutsideNsfw: false },
+    });
   });
 
   it('catches up after the connection to the core was lost', async () => {
@@ -395,8 +413,7 @@ suite('desktop UI flows (chromium)', () => {
   it('shows the settings page and switches the theme', async () => {
     const { page } = ui;
     await ui.open('#/settings');
-    await page.waitForSelector('[data-testid=backends] li:has-text("idle")');
-    await screenshot(page, 'settings');
+    await page.waitForSelector('[data-testid=backends] li:has-text("Online")');
     // Settings save as they change: the card says "Saved" instead of a toast.
     await page.click('[data-testid=tab-app]');
     await choose(page, '#set-theme', 'light');

@@ -37,6 +37,20 @@ const REPO = resolve(__dirname, '../..');
 export const SCREENSHOTS =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'comfydesk-screenshots');
 
+/**
+ * One step of a flow as a picture, `<SCREENSHOTS>/<name>.png` (the pages themselves, at every size and in both
+ * themes, are screenshots.test.ts's). Toasts come and go: they are left out so the picture shows the page.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    animations: 'disabled',
+    caret: 'hide',
+    style: '.toasts { display: none !important; }',
+  });
+}
+
 /** Build the renderer into `outDir` (Vite, the same config as electron-vite's renderer part). */
 export async function buildRenderer(outDir: string): Promise<string> {
   const { build } = await import('vite');
@@ -168,14 +182,4 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       dirs.cleanup();
     },
   };
-}
-
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  // Toasts come and go: leave them out so the pictures show the page.
-  await page.screenshot({
-    path: join(SCREENSHOTS, `${name}.png`),
-    animations: 'disabled',
-    style: '.toasts { display: none !important; }',
-  });
 }

@@ -12,6 +12,9 @@ import { startModelHost, type ModelHost } from '@test/fakes/model-host';
 import { tempDirs } from '@test/helpers/temp-dir';
 import { catalogEntry, testTuning, writeCatalog } from '@test/core/models/harness';
 import { hasChromium, screenshot, startUi, type Ui } from './harness';
+import type { PageDocument } from './page-dom';
+
+declare const document: PageDocument;
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -92,7 +95,11 @@ suite('a newcomer from install to a first image (chromium)', () => {
 
     // The gallery, with the image open.
     await page.waitForSelector('main[data-page=gallery]');
-    await page.waitForSelector('[role=dialog] img'); // the image open, with its details
+    // The image open, with its details beside the grid.
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid=output-detail] .detail-preview img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
     await screenshot(page, 'setup-4-gallery');
     console.log(`newcomer: from an empty data dir to the first image in the gallery in ${clicks} clicks`);
     expect(clicks).toBeLessThanOrEqual(6);

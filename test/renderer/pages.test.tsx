@@ -4,7 +4,9 @@
  * (so the API client never dials) and a `location` with the URL hash. Server rendering shows the stores' initial
  * state, so each URL hash gets freshly loaded modules.
  */
+import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { prerender } from 'react-dom/static';
 import type { ComfyDeskBridge } from '@shared/ipc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -19,6 +21,12 @@ async function openAt(hash: string) {
   const { App } = await import('../../renderer/src/App');
   const { Sidebar } = await import('../../renderer/src/components/Sidebar');
   return { ...registry, App, Sidebar };
+}
+
+/** Static markup once every lazily loaded page in `element` has loaded (renderToStaticMarkup would show the fallback). */
+async function markupOf(element: ReactElement): Promise<string> {
+  const { prelude } = await prerender(element);
+  return new Response(prelude).text();
 }
 
 afterEach(() => {
@@ -39,7 +47,8 @@ describe('page registry', () => {
       // A lucide-react icon component: drawn, and named for the sidebar's markup.
       expect(typeof page.icon === 'function' || typeof page.icon === 'object').toBe(true);
       expect(page.icon.displayName ?? '').not.toBe('');
-      expect(typeof page.component).toBe('function');
+      // A component: a function, or a lazily loaded one (React.lazy's object) for pages after the first.
+      expect(['function', 'object']).toContain(typeof page.component);
       if (page.useBadge) expect(typeof page.useBadge).toBe('function');
       expect(pageFor(page.id)).toBe(page);
     }
@@ -65,15 +74,15 @@ describe('page registry', () => {
     const { PAGES } = await openAt('');
     for (const { id } of PAGES) {
       const { App, PAGES: pages } = await openAt(`#/${id}`);
-      const markup = pages.map((p) => renderToStaticMarkup(<p.component />));
+      const markup = await Promise.all(pages.map((p) => markupOf(<p.component />)));
       expect(new Set(markup).size).toBe(pages.length);
-      const html = renderToStaticMarkup(<App />);
+      const html = await markupOf(<App />);
       expect(html).toContain(`<main class="content" id="main" data-page="${id}">`);
       expect(pages.filter((_, i) => html.includes(markup[i]!)).map((p) => p.id)).toEqual([id]);
       expect(html).toContain(`<a href="#/${id}" class="active" aria-current="page">`);
     }
     const { App } = await openAt('#/nope');
-    expect(renderToStaticMarkup(<App />)).toContain(`data-page="${PAGES[0]!.id}"`);
+    expect(await markupOf(<App />)).toContain(`data-page="${PAGES[0]!.id}"`);
   });
 
   it('the sidebar shows the badge a page’s registry hook returns, on that page’s link only', async () => {

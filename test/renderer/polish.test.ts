@@ -250,19 +250,19 @@ suite('desktop UI polish (chromium)', () => {
     const backend = core.healthSummary().comfy.backends[0]!;
     // An address as ComfyUI prints it (no http://) reaches the core, which knows it already: it says so at the field.
     await page.click('[data-testid=tab-comfyui]');
-    await page.fill('form[aria-label="Add a backend"] input', backend.url.replace(/^http:\/\//, ''));
-    await page.click('form[aria-label="Add a backend"] button[type=submit]');
+    await page.fill('form[aria-label="Add a ComfyUI"] input', backend.url.replace(/^http:\/\//, ''));
+    await page.click('form[aria-label="Add a ComfyUI"] button[type=submit]');
     await page.waitForSelector('#backend-url-error:has-text("is already added")');
     expect(await page.locator('[data-testid=toast-error]').count()).toBe(0);
-    const box = page.getByLabel(`${backend.name} enabled`);
+    const box = page.getByLabel(`Use ${backend.url.replace(/^http:\/\//, '')}`);
     await box.click();
-    // The box shows the new state at once and waits, disabled, for the core's answer.
+    // The box shows the new state at once and waits, disabled, for the core's answer; the card says "Saved".
     expect(await box.isChecked()).toBe(false);
-    await page.waitForSelector(`[data-testid=toast-success]:has-text("${backend.name} disabled.")`);
+    await page.waitForSelector('[data-testid=saved-backends][data-status=saved]');
     expect(core.healthSummary().comfy.backends[0]!.enabled).toBe(false);
     await page.waitForSelector('[data-testid=backends] input[type=checkbox]:not([disabled])');
     await box.click();
-    await page.waitForSelector(`[data-testid=toast-success]:has-text("${backend.name} enabled.")`);
+    await expect.poll(() => core.healthSummary().comfy.backends[0]!.enabled).toBe(true);
     await ui.waitForCore(() => core.healthSummary().comfy.status === 'online');
 
     await page.click(`nav a[href="#/health"]`);

@@ -11,8 +11,9 @@ import {
   applyRemoved,
   emptyGallery,
   matchesFilters,
-  moveFocus,
+  chunks,
   nextCursor,
+  rangeIds,
 } from '../../renderer/src/stores/gallery-logic';
 import {
   applyJobChanged,
@@ -80,6 +81,18 @@ function output(id: number, createdAt: number, extra: Partial<Output> = {}): Out
 }
 
 describe('queue logic', () => {
+  it('keeps the recent jobs newest first when a second snapshot replays the first', () => {
+    const ended = [3, 2, 1].map((n) => job(`j${n}`, 'done', n * 10, { endedAt: n * 10 }));
+    const first = fromSnapshot({ paused: false, active: [], waiting: 0, recent: ended });
+    // What load() does: a fresh snapshot, then every job already known replayed over it.
+    let s = fromSnapshot({ paused: false, active: [], waiting: 0, recent: ended });
+    for (const j of Object.values(first.byId)) s = applyJobChanged(s, j);
+    expect(s.recent.map((j) => j.id)).toEqual(['j3', 'j2', 'j1']);
+    // A job that ended in between slots in by its end time, not at the top.
+    s = applyJobChanged(s, job('j0', 'failed', 25, { endedAt: 25 }));
+    expect(s.recent.map((j) => j.id)).toEqual(['j3', 'j0', 'j2', 'j1']);
+  });
+
   it('keeps active jobs in run order and moves ended ones to recent, newest first', () => {
     let s = emptyQueue();
     s = applyJobChanged(s, job('a', 'queued', 1));
@@ -186,15 +199,13 @@ describe('gallery logic', () => {
     expect(s.total).toBe(0);
   });
 
-  it('moves keyboard focus through the grid and clamps at the edges', () => {
-    expect(moveFocus(0, 'ArrowRight', 4, 10)).toBe(1);
-    expect(moveFocus(1, 'ArrowDown', 4, 10)).toBe(5);
-    expect(moveFocus(8, 'ArrowDown', 4, 10)).toBe(9);
-    expect(moveFocus(2, 'ArrowUp', 4, 10)).toBe(0);
-    expect(moveFocus(5, 'End', 4, 10)).toBe(9);
-    expect(moveFocus(5, 'Home', 4, 10)).toBe(0);
-    expect(moveFocus(0, 'PageDown', 4, 100, 3)).toBe(12);
-    expect(moveFocus(0, 'ArrowRight', 4, 0)).toBe(-1);
+  it('a Shift+click range runs from the anchor to the clicked output either way, and bulk deletes go 1,000 at a time', () => {
+    const items = [5, 4, 3, 2, 1].map((id) => output(id, id * 10));
+    expect(rangeIds(items, 4, 2)).toEqual([4, 3, 2]);
+    expect(rangeIds(items, 2, 4)).toEqual([4, 3, 2]);
+    expect(rangeIds(items, null, 3)).toEqual([3]);
+    expect(rangeIds(items, 99, 3)).toEqual([3]);
+    expect(chunks([...Array(2500).keys()], 1000).map((c) => c.length)).toEqual([1000, 1000, 500]);
   });
 });
 

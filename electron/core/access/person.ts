@@ -9,6 +9,7 @@ import type { Guild, RoleLevel } from '@shared/guilds';
 import type { Job, JobSource } from '@shared/jobs';
 import { atLeast, deniedMessage, memberLevel } from '@shared/permissions';
 import type { GuildsRepo } from '@core/store/guilds-repo';
+import type { OwnerRepo } from '@core/store/owner-repo';
 
 /** The desktop user's id in jobs, templates and users. */
 export const DESKTOP_USER = { id: 'desktop', name: 'You (desktop)' } as const;
@@ -25,6 +26,14 @@ export interface Person {
   channelId: string | null;
   /** The owner and the bot can do everything; a Discord user what their role allows. */
   level: RoleLevel;
+  /** A Discord user's role ids in `guild` (empty otherwise). */
+  roleIds: readonly string[];
+  /** Discord marks the channel age-restricted. */
+  channelNsfw: boolean;
+  /** A DM interaction acting in `guild` (a button on a result sent by DM). */
+  fromDm: boolean;
+  /** This Discord user is the account the desktop owner linked: owner commands are theirs. */
+  linkedOwner: boolean;
 }
 
 /** The owner (or the bot acting as itself): the desktop user, who may do everything. */
@@ -39,21 +48,35 @@ export function ownerPerson(kind: 'owner' | 'bot' = 'owner'): Person {
     guild: null,
     channelId: null,
     level: 'admin',
+    roleIds: [],
+    channelNsfw: false,
+    fromDm: false,
+    linkedOwner: false,
   };
 }
 
-export function resolvePerson(guilds: GuildsRepo, actor: Actor): Person {
+export function resolvePerson(guilds: GuildsRepo, actor: Actor, owner?: Pick<OwnerRepo, 'linked'>): Person {
   if (actor.kind !== 'discord') return ownerPerson(actor.kind);
-  const base = { kind: 'discord' as const, source: 'discord' as const, userId: actor.userId, userName: actor.userName };
+  const base = {
+    kind: 'discord' as const,
+    source: 'discord' as const,
+    userId: actor.userId,
+    userName: actor.userName,
+    channelNsfw: actor.channelNsfw ?? false,
+    fromDm: actor.fromDm ?? false,
+    linkedOwner: owner?.linked()?.userId === actor.userId,
+  };
   if (!actor.guildId) {
-    return { ...base, guildId: null, guildName: null, guild: null, channelId: actor.channelId, level: 'user' };
+    const dm = { guildId: null, guildName: null, guild: null, roleIds: [], channelNsfw: false };
+    return { ...base, ...dm, channelId: actor.channelId, level: 'user' };
   }
   const guild = guilds.get(actor.guildId) ?? guilds.upsert(actor.guildId, actor.guildName ?? actor.guildId);
   const level = memberLevel(
     { isGuildAdmin: actor.guildAdmin, roleIds: actor.roleIds },
     { mapping: guilds.roles(guild.id), everyoneLevel: guild.settings.everyoneLevel },
   );
-  return { ...base, guildId: guild.id, guildName: guild.name, guild, channelId: actor.channelId, level };
+  const roleIds = actor.roleIds;
+  return { ...base, guildId: guild.id, guildName: guild.name, guild, channelId: actor.channelId, level, roleIds };
 }
 
 /** Throws the refusal a Discord user sees when their level is below `needed` for `what` ("start jobs"). */

@@ -31,6 +31,12 @@ const DISCORD_USER: ReadonlySet<MethodName> = new Set<MethodName>([
   'comfy.devices',
   'backends.activity',
   'library.byJob',
+  'usage.me',
+  'usage.server',
+  // Linking needs the code; the other two answer only the linked account (the handlers check).
+  'owner.link',
+  'owner.act',
+  'owner.overview',
 ]);
 
 /** The bot's own bookkeeping: only the bot, as itself. */

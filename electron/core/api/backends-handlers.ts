@@ -5,6 +5,7 @@ import type { BackendManager } from '@core/comfy/backends/manager';
 import { refreshBackend } from '@core/comfy/backends/refresh';
 import { defaultInstallEnv, discoverInstall, inspectInstall } from '@core/comfy/launch/install';
 import { LaunchError } from '@core/comfy/launch/launch-error';
+import { reservedIn } from '@core/comfy/launch/launch-args';
 import type { Config } from '../config';
 import type { EventBus } from '../events';
 import type { SettingsRepo } from '@core/store/settings-repo';
@@ -38,9 +39,6 @@ type BackendsMethod =
   | 'models.list'
   | 'comfy.launchSettings'
   | 'comfy.setLaunchSettings';
-
-/** Flags the launcher sets itself; a second copy in the extra flags would fight them. */
-const RESERVED_FLAGS = ['--listen', '--port', '--output-directory', '--input-directory'];
 
 export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, BackendsMethod> {
   const { comfy } = deps;
@@ -103,7 +101,7 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
 
 /** The folder must hold a ComfyUI (main.py, or a portable build); a parent folder of one is resolved to it. */
 async function checkPatch(patch: ComfySettingsPatch): Promise<ComfySettingsPatch> {
-  const reserved = (patch.extraArgs ?? []).filter((a) => RESERVED_FLAGS.includes(a.split('=')[0]!));
+  const reserved = reservedIn(patch.extraArgs ?? []);
   if (reserved.length > 0) {
     throw badRequest(
       `ComfyDesk sets ${reserved.join(', ')} itself; leave ${reserved.length === 1 ? 'it' : 'them'} out of the extra flags`,

@@ -48,6 +48,8 @@ export class CoreApi {
     /** Turns the actor into the person (their level from the stored role mapping). */
     private readonly resolvePerson: (actor: Actor) => Person,
     private readonly logger: Logger = nullLogger,
+    /** Refuses a call before its handler runs (a server's channel rules: throws the refusal). */
+    private readonly guard: (method: MethodName, person: Person) => void = () => undefined,
   ) {}
 
   /** The method names this API answers (a test checks they are exactly the contract's). */
@@ -97,7 +99,9 @@ export class CoreApi {
     const parsed = spec.input.safeParse(input ?? undefined);
     if (!parsed.success) throw badRequest(`Invalid input for ${method}`, parsed.error);
     const handler = this.handlers[method] as (i: unknown, c: HandlerContext) => unknown;
-    const output = await handler(parsed.data, { ...ctx, actor, person: this.resolvePerson(actor) });
+    const person = this.resolvePerson(actor);
+    this.guard(method, person);
+    const output = await handler(parsed.data, { ...ctx, actor, person });
     const checked = spec.output.safeParse(output);
     if (!checked.success) {
       this.logger.error(`${method} produced output that breaks the contract`, { issues: checked.error.issues });

@@ -11,7 +11,8 @@ import { deniedMessage } from '@shared/permissions';
 import type { z } from 'zod';
 import { canLookUpJob, canManageJob, canSeeJob, isOwnerSide, requireLevel, type Person } from '@core/access/person';
 import type { SlidingWindowLimiter } from '@core/access/rate-limit';
-import { checkPerson, checkRate, perUserLimitOf } from '@core/jobs/admission';
+import { checkPerson, checkRate, checkSharing, perUserLimitOf, type SharingDeps } from '@core/jobs/admission';
+import { heldRoles, shareWeightOf } from '@shared/sharing';
 import type { JobEngine } from '@core/jobs/engine';
 import type { InputStore } from '@core/jobs/inputs';
 import { rerunRequest, type SubmitRequest } from '@core/jobs/requests';
@@ -37,6 +38,8 @@ export interface JobsHandlerDeps {
   inputs: InputStore;
   /** Discord users' sliding-window rate limits. */
   limiter: SlidingWindowLimiter;
+  /** Blocks, channel rules and quotas (admission.ts). */
+  sharing: SharingDeps;
 }
 
 /** What a person asks for, with who asks and what applies to them. */
@@ -55,6 +58,9 @@ export function requestOf(
     channelId: person.channelId,
     perUserLimit: perUserLimitOf(person, store.settings.get().queue),
     defaultDelivery: person.guild?.settings.defaultDelivery ?? null,
+    shareWeight: person.guild
+      ? shareWeightOf(person.guild.settings.shares, heldRoles(person.guild.id, person.roleIds))
+      : 1,
   };
 }
 
@@ -82,6 +88,7 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
   return {
     'jobs.admit': async (input, { person }) => {
       checkPerson(person, input);
+      checkSharing(deps.sharing, person, input);
       const { images, ...rest } = input;
       await engine.check({ ...requestOf(person, rest, store), inputs: [] }, images);
       checkRate(limiter, person, 'peek');
@@ -89,6 +96,7 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
     },
     'jobs.submit': async (input, { person }) => {
       checkPerson(person, input);
+      checkSharing(deps.sharing, person, input);
       checkRate(limiter, person, 'peek');
       const job = await engine.submitRunnable(requestOf(person, input, store));
       checkRate(limiter, person, 'take');
@@ -169,6 +177,7 @@ export function jobsHandlers(deps: JobsHandlerDeps): Pick<Handlers, JobMethods> 
       const again = rerunRequest(original, { ...input, asOriginalUser: false });
       const texts = { prompt: original.prompt, negative: original.negative };
       checkPerson(person, texts);
+      checkSharing(deps.sharing, person, { ...texts, workflow: original.workflow });
       checkRate(limiter, person, 'peek');
       const job = engine.submit({
         ...requestOf(

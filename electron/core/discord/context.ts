@@ -79,11 +79,14 @@ function caller(actor: DiscordUserActor, receivedAt: number): Caller {
 
 export function callerOf(ctx: Pick<BotServices, 'clock'>, interaction: Interaction): Caller {
   const user = interaction.user;
+  const channel = interaction.channel;
   const base = {
     kind: 'discord' as const,
     userId: user.id,
     userName: clip100(user.globalName ?? user.username, user.id),
     channelId: interaction.channelId,
+    // Discord's age-restricted flag of the channel (a server's NSFW words are allowed only there).
+    channelNsfw: channel !== null && 'nsfw' in channel && channel.nsfw === true,
   };
   if (!interaction.inGuild()) {
     return caller({ ...base, guildId: null, guildName: null, roleIds: [], guildAdmin: false }, ctx.clock.now());
@@ -119,6 +122,9 @@ export async function callerInGuild(
     return caller(
       {
         ...from.actor,
+        // Acting in the server from a DM: not one of its channels, and not age-restricted.
+        fromDm: from.guildId === null,
+        channelNsfw: false,
         guildId,
         guildName: clip100(g.name, guildId),
         roleIds: [...member.roles.cache.keys()],

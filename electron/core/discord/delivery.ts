@@ -9,6 +9,7 @@ import { extname } from 'node:path';
 import { MessageFlags, Routes, type Client, type RawFile } from 'discord.js';
 import { resultButtons, resultEmbed } from '@shared/embeds';
 import type { Job } from '@shared/jobs';
+import { resultsAsSpoiler } from '@shared/sharing';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { WorkflowCatalog } from './catalog';
@@ -138,7 +139,10 @@ export class Delivery {
       if (!fresh.channelId) return this.queue(fresh, 'the job has no channel to post in');
       const guild = fresh.guildId ? await this.o.core.call('discord.guild', { id: fresh.guildId }) : null;
       const limit = guild?.settings.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
-      const id = await this.send(client, fresh.channelId, fresh, { limit, mention: true, dmClosed: wantsDm });
+      const channel = client.channels.cache.get(fresh.channelId);
+      const nsfw = channel !== undefined && 'nsfw' in channel && channel.nsfw === true;
+      const spoiler = resultsAsSpoiler(guild?.settings.channelRules, nsfw);
+      const id = await this.send(client, fresh.channelId, fresh, { limit, mention: true, dmClosed: wantsDm, spoiler });
       return await this.sent(fresh, { channelId: fresh.channelId, messageId: id }, 'channel', wantsDm);
     } catch (err) {
       return this.queue(fresh, err instanceof Error ? err.message : String(err));
@@ -194,11 +198,13 @@ export class Delivery {
     client: Client<true>,
     channelId: string,
     job: Job,
-    opts: { limit: number; mention: boolean; dmClosed?: boolean },
+    opts: { limit: number; mention: boolean; dmClosed?: boolean; spoiler?: boolean },
   ): Promise<string> {
     const prepared = await this.prepare(job, opts.limit);
+    // Discord blurs attachments named SPOILER_…; an embed showing the image would not be blurred, so none does.
+    if (opts.spoiler) for (const f of prepared.files) f.name = `SPOILER_${f.name}`;
     const manifest = this.o.catalog.get(job.workflow);
-    const firstImage = prepared.files.find((f) => /\.(png|jpe?g|webp|gif)$/i.test(f.name));
+    const firstImage = opts.spoiler ? undefined : prepared.files.find((f) => /\.(png|jpe?g|webp|gif)$/i.test(f.name));
     const embed = resultEmbed({
       job,
       ...(manifest ? { workflowTitle: manifest.title } : {}),

@@ -2,7 +2,9 @@
  * Admission: may this person queue this request now? Asked once, in the core, for every client: the desktop,
  * the browser UI and the Discord bot (whose `jobs.admit` call lets it refuse quickly and privately before it
  * downloads anything). In order: where the request comes from, the person's level, the prompt rules of their
- * server, the queue limits (global; per user, which a Discord server may lower), then the rate limits.
+ * server, who the owner stopped from generating, the server's channel rules (the workflow here, words only
+ * age-restricted channels allow), the daily GPU quotas, the queue limits (global; per user, which a Discord
+ * server may lower), then the rate limits.
  * The desktop user — the GPU's owner — has no per-user or rate limit.
  */
 import { refusal } from '@shared/api';
@@ -12,7 +14,10 @@ import type { Settings } from '@shared/settings';
 import { DESKTOP_USER, requireLevel, type Person } from '@core/access/person';
 import { promptProblem } from '@core/access/prompt-rules';
 import { rateChecks, type SlidingWindowLimiter } from '@core/access/rate-limit';
+import { nsfwWordRefusal, workflowChannelRefusal } from '@core/access/channel-rules';
 import type { JobsRepo } from '@core/store/jobs-repo';
+import type { OwnerRepo } from '@core/store/owner-repo';
+import { checkQuota, type QuotaDeps } from '@core/usage/quotas';
 
 export { DESKTOP_USER };
 
@@ -88,4 +93,38 @@ export function checkRate(limiter: SlidingWindowLimiter, person: Person, mode: '
     `${who} started ${verdict.rule.count} jobs in the last ${formatWait(verdict.rule.windowSec * 1000)}, the most allowed.`,
     `Try again in ${formatWait(verdict.retryAfterMs)}.`,
   );
+}
+
+export interface SharingDeps extends QuotaDeps {
+  owner: Pick<OwnerRepo, 'blockOf'>;
+  /** A workflow's title, for refusals. */
+  workflowTitle(id: string): string;
+}
+
+/**
+ * What sharing the GPU adds for a Discord user: the owner may have stopped them from generating (here or
+ * everywhere, with the reason they see), the server's channel rules (this workflow here, words allowed only in
+ * age-restricted channels) and the daily quotas. Throws the refusal, saying where to go or when it resets.
+ */
+export function checkSharing(
+  d: SharingDeps,
+  person: Person,
+  request: { workflow: string; prompt?: string; negative?: string },
+): void {
+  if (person.kind !== 'discord') return;
+  const block = d.owner.blockOf(person.userId, person.guildId);
+  if (block) {
+    const where = block.guildId === null ? 'anywhere' : 'in this server';
+    throw refusal(
+      'forbidden',
+      'Not allowed to generate',
+      `The owner of this GPU has stopped you from generating ${where}: “${block.reason}”.`,
+      'Ask them if you think this is a mistake.',
+    );
+  }
+  const refused =
+    workflowChannelRefusal(person, { id: request.workflow, title: d.workflowTitle(request.workflow) }) ??
+    nsfwWordRefusal(person, request);
+  if (refused) throw refused;
+  checkQuota(d, person);
 }

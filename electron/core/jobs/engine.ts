@@ -1,36 +1,36 @@
 /**
  * The jobs engine: a job is stored before anything is sent; the scheduler hands queued jobs to backends in fair
- * order (round robin by user), keeping each backend's pipeline full (its running prompt plus one waiting), and
- * notes why every other job waits. Runs on ComfyUI are followed by job-runs.ts, the queue as people see it is
- * queue-view.ts; cancel and recovery after a restart start here. Every state change is a transaction in the jobs
- * table and a `job.changed` event.
+ * order (fair share by GPU time: fair-order.ts, usage-book.ts), each to the backend that finishes it soonest
+ * (route-job.ts), keeping each backend's pipeline full (its running prompt plus one waiting), and notes why every
+ * other job waits (dispatch-round.ts). Failover and gone backends: backend-watch.ts. Runs on ComfyUI are followed
+ * by job-runs.ts, the queue as people see it is queue-view.ts; cancel and recovery after a restart start here.
+ * Every state change is a transaction in the jobs table and a `job.changed` event.
  */
 import { ApiError } from '@shared/api';
 import type { QueueSnapshot } from '@shared/api/jobs';
 import { ACTIVE_STATUSES, type Job, type JobStatus } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
-import type { ComfyBackend } from '@core/comfy/backends/backend';
-import type { Placement } from '@core/comfy/backends/placement';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import { JobEndedError } from '@core/store/jobs-repo';
 import type { WorkflowRegistry } from '@core/workflows/registry';
-import { FairQueue } from './fair-order';
+import { FairQueue, type ShareContext } from './fair-order';
+import { dispatchRound } from './dispatch-round';
+import { UsageBook } from './usage-book';
 import { ProgressFeed } from './progress-feed';
 import { recoverJobs } from './recovery';
 import { uuidv7Factory } from './job-id';
 import type { InputStore } from './inputs';
-import { needKey, requirementsOf } from './prepare';
 import { ensureRunnable, seedLimits } from './runnable';
 import { FAILURE_HINTS } from './failure';
-import { DurationEstimator, workOf } from './estimates';
+import { DurationEstimator, JobCosts } from './estimates';
 import type { QueuePlan } from './queue-plan';
 import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
-import { WaitBook, type WaitInfo } from './waiting';
-import { SpeedRouter } from './route-job';
-import { FailoverWatch } from './failover';
+import { WaitBook } from './waiting';
+import { BackendWatch } from './backend-watch';
+import type { SpeedRouter } from './route-job';
 import {
   prepareNewJob,
   rerunRequest,
@@ -67,15 +67,20 @@ export class JobEngine {
   private readonly waits = new WaitBook();
   /** How long jobs take (GPU time of recent runs), for wait estimates. */
   readonly estimator: DurationEstimator;
-  private deadlineTimer: ClockTimer | null = null;
   private readonly view: QueueView;
-  private readonly lastServed = new Map<string, number>();
-  private serveSeq = 0;
+  /** GPU time per user over the fair share's window, and what is in flight. */
+  readonly usage: UsageBook;
+  /** The fair share's window (ms), as the settings say (windowMs). */
+  private window: number | null = null;
+  /** Expected GPU time per job id, as of an estimator revision (costOf). */
+  private readonly costs: JobCosts;
+  /** Set while start() loads the queue: users found waiting then are not newcomers. */
+  private loading = false;
   private readonly feed: ProgressFeed;
+  /** Speed routing, failover, and backends gone or unreachable (backend-watch.ts). */
+  private readonly watch: BackendWatch;
   /** Measured speed per backend and workflow; sends each job where it ends soonest (route-job.ts). */
   readonly router: SpeedRouter;
-  /** Moves the jobs of a backend that stopped answering to another one (failover.ts). */
-  private readonly failover: FailoverWatch;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -94,16 +99,13 @@ export class JobEngine {
       newId: this.newId,
       seedLimits: (workflowId, spec) => seedLimits(o, workflowId, spec.targets),
     };
-    this.estimator = new DurationEstimator(
-      o.store.jobs
-        .recentRuns(500)
-        .flatMap((j) =>
-          j.backendId && j.execMs
-            ? [{ workflow: j.workflow, backendId: j.backendId, execMs: j.execMs, work: workOf(j.params) }]
-            : [],
-        ),
-    );
+    this.estimator = DurationEstimator.fromJobs(o.store.jobs.recentRuns(500));
+    this.costs = new JobCosts(this.estimator);
     this.log = o.logger.child('jobs');
+    this.usage = new UsageBook({
+      windowMs: () => this.windowMs(),
+      waiting: (userId) => this.queued.hasUser(userId),
+    });
     this.feed = new ProgressFeed({
       jobs: o.store.jobs,
       events: o.events,
@@ -119,6 +121,8 @@ export class JobEngine {
       log: this.log,
       feed: this.feed,
       estimator: this.estimator,
+      usage: this.usage,
+      costOf: (job) => this.costOf(job),
       underway: this.underway,
       newId: this.newId,
       started: () => this.started,
@@ -128,25 +132,14 @@ export class JobEngine {
       retryLater: () => this.retryLater(),
       replan: () => this.replan(),
     });
-    this.router = new SpeedRouter({
-      clock: o.clock,
-      backends: o.backends,
-      log: this.log,
-      underway: () => this.underway.values(),
-      executed: (id) => {
-        const run = this.runs.runOf(id);
-        return run?.executed === true || run?.phase === 'collecting';
-      },
-    });
-    this.failover = new FailoverWatch({
-      ...{ clock: o.clock, store: o.store, workflows: o.workflows, backends: o.backends, log: this.log },
-      underway: this.underway,
-      forget: (id) => this.runs.forget(id),
+    this.watch = new BackendWatch({
+      ...{ clock: o.clock, store: o.store, events: o.events, workflows: o.workflows, backends: o.backends },
+      ...{ log: this.log, runs: this.runs, underway: this.underway, started: () => this.started },
       changed: (job) => this.changed(job),
       end: (...args) => this.end(...args),
       pump: () => this.pump(),
-      dropped: (id) => this.router.forgetLoaded(id),
     });
+    this.router = this.watch.router;
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -160,20 +153,26 @@ export class JobEngine {
     });
   }
 
-  // ------------------------------------------------------------------------------------------ lifecycle
-
   /** Reconcile jobs left running by a previous run, then start scheduling. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
-    this.unsubscribe.push(this.o.events.on('settings.changed', () => this.pump()));
-    this.unsubscribe.push(this.o.events.on('job.changed', (job) => this.router.observe(job)));
-    this.router.start();
+    this.unsubscribe.push(...this.watch.start());
+    this.unsubscribe.push(
+      this.o.events.on('settings.changed', () => {
+        this.window = null;
+        this.pump();
+      }),
+    );
     this.queued.clear();
     this.underway.clear();
+    this.usage.clear();
+    this.usage.load(this.o.store.usage.runsSince(this.o.clock.now() - this.windowMs()));
+    this.loading = true;
     for (const job of this.o.store.jobs.byStatus(ACTIVE_STATUSES)) this.track(job);
+    this.loading = false;
     this.recover();
     this.pump();
   }
@@ -182,15 +181,11 @@ export class JobEngine {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
-    this.router.stop();
-    this.failover.stop();
+    this.watch.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
+    this.waits.stopTimer(this.o.clock);
   }
-
-  // ------------------------------------------------------------------------------------------- requests
 
   /** Check, store and schedule a job. Throws ApiError (bad_request, limit) with a readable message. */
   submit(raw: SubmitRequest): Job {
@@ -299,104 +294,70 @@ export class JobEngine {
     });
   }
 
-  /** The queued jobs in dispatch order (those being dispatched left out when asked). */
-  private queuedOrder(skip?: (job: Job) => boolean): Job[] {
-    return this.queued.order(
-      { desktopPriority: this.o.store.settings.get().queue.desktopPriority, lastServed: this.lastServed },
-      skip,
-    );
+  /** The fair share's sliding window (ms). */
+  private windowMs(): number {
+    // Read for every user the order charges: kept until the settings change (settings.changed clears it).
+    this.window ??= this.o.store.settings.get().usage.windowMinutes * 60_000;
+    return this.window;
+  }
+
+  /** Expected GPU time of a job (ms): its estimate, else a typical job's, else 10 s. */
+  costOf(job: Job): number {
+    return this.costs.of(job);
+  }
+
+  /** What the scheduler decides with now: GPU time charged per user, expected costs, the desktop's priority. */
+  private share(now: number): ShareContext {
+    return {
+      desktopPriority: this.o.store.settings.get().queue.desktopPriority,
+      chargeOf: (userId) => this.usage.charge(userId, now),
+      costOf: (job) => this.costOf(job),
+      costRevision: this.estimator.revision,
+    };
+  }
+
+  /** The queued jobs in dispatch order. */
+  private queuedOrder(): Job[] {
+    return this.queued.order(this.share(this.o.clock.now()));
+  }
+
+  /** A user's waiting jobs (for quotas and /usage). */
+  waitingOf(userId: string): Job[] {
+    return this.queued.jobsOf(userId);
   }
 
   private dispatchRound(): void {
     if (!this.started) return;
     const settings = this.o.store.settings.get();
     const now = this.o.clock.now();
-    const queued = this.queuedOrder((j) => this.runs.has(j.id));
-    const load = this.runs.load();
-    // Placement depends only on a job's needs: once per distinct need per round, however long the queue; the
-    // jobs of one need share one reason to wait.
-    const placements = new Map<string, { placement: Placement<ComfyBackend>; wait: WaitInfo | null }>();
-    const free = (b: ComfyBackend): boolean => this.runs.hasRoom(load, b.id);
-    const route = this.router.round(load, free);
-    const recheck: Array<{ backendId: string; folders: string[] }> = [];
-    for (const job of queued) {
-      const workflow = this.o.workflows.get(job.workflow);
-      if (!workflow) {
-        this.end(
-          job.id,
-          'failed',
-          `The workflow '${job.workflow}' is no longer installed.`,
-          'workflow missing',
-          ['queued'],
-          {
-            hint: 'Import the workflow again, or run the job with another one.',
-          },
-        );
-        continue;
-      }
-      const key = needKey(job);
-      let need = placements.get(key);
-      if (!need) {
-        const placement = this.o.backends.place(requirementsOf(workflow.manifest, job));
-        const wait: WaitInfo | null =
-          placement.kind === 'wait'
-            ? { kind: placement.why, reason: placement.reason, hint: placement.hint }
-            : placement.kind === 'ready'
-              ? { kind: 'queue', reason: 'In line', hint: '', candidates: placement.backends.map((b) => b.id) }
-              : null;
-        placements.set(key, (need = { placement, wait }));
-        if (placement.kind === 'wait' && placement.recheck) recheck.push(...placement.recheck);
-      }
-      const { placement, wait } = need;
-      if (placement.kind === 'never') {
-        this.end(job.id, 'failed', `${placement.reason}.`, 'no backend can run it', ['queued'], {
-          hint: placement.hint,
-        });
-        continue;
-      }
-      this.waits.note(job.id, wait!, now);
-      if (placement.kind === 'wait') {
-        // A backend may come online or report its models without a change event: look again soon.
-        this.retryLater();
-        continue;
-      }
-      if (settings.queue.paused) continue;
-      const backend = route.choose(job, workflow, placement.backends);
-      if (!backend) continue;
-      load.set(backend.id, (load.get(backend.id) ?? 0) + 1);
-      this.lastServed.set(job.userId, ++this.serveSeq);
-      this.runs.begin(job, workflow, backend);
-    }
-    if (recheck.length > 0) this.recheckModels(recheck);
+    const { waiting, recheck } = dispatchRound({
+      workflows: this.o.workflows,
+      backends: this.o.backends,
+      runs: this.runs,
+      router: this.router,
+      waits: this.waits,
+      queued: this.queued,
+      share: this.share(now),
+      paused: settings.queue.paused,
+      now,
+      fail: (jobId, error, reason, hint) =>
+        void this.end(jobId, 'failed', error, reason, ['queued'], hint ? { hint } : {}),
+      begin: (job, workflow, backend) => this.runs.begin(job, workflow, backend),
+    });
+    // A backend may come online or report its models without a change event: look again soon.
+    if (waiting) this.retryLater();
+    if (recheck.length > 0) this.watch.recheckModels(recheck);
     this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
-    this.failover.check();
+    this.watch.check();
     this.replan();
     this.feed.scheduleStandings(() => this.plan());
-  }
-
-  /** Read model folders again (a file may have been added by hand); the next round sees the answer. */
-  private recheckModels(targets: Array<{ backendId: string; folders: string[] }>): void {
-    void this.o.backends
-      .recheckModels(targets)
-      .catch((err: unknown) => this.log.warn('rechecking models failed', { error: err }));
   }
 
   /** Jobs that had no ComfyUI for longer than the setting fail with what they waited for; the next deadline is timed. */
   private endOverdue(limitMs: number, now: number): void {
     for (const { jobId, error } of this.waits.overdue(now, limitMs))
       this.end(jobId, 'failed', error, 'waited too long', ['queued'], { hint: FAILURE_HINTS.noComfy });
-    if (this.deadlineTimer) this.o.clock.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
-    const next = this.waits.nextDeadline(limitMs);
-    if (next !== null) {
-      this.deadlineTimer = this.o.clock.setTimeout(
-        () => {
-          this.deadlineTimer = null;
-          this.pump();
-        },
-        Math.max(0, next - now),
-      );
-    }
+    this.waits.timeNextDeadline(this.o.clock, now, limitMs, () => this.pump());
   }
 
   private retryLater(): void {
@@ -419,10 +380,7 @@ export class JobEngine {
     let job: Job;
     try {
       const patch = { ...(error !== null ? { error } : {}), ...(more.hint ? { errorHint: more.hint } : {}) };
-      job = this.o.store.jobs.transition(jobId, status, patch, {
-        reason,
-        ...(from ? { from } : {}),
-      });
+      job = this.o.store.jobs.transition(jobId, status, patch, { reason, ...(from ? { from } : {}) });
     } catch (err) {
       if (!(err instanceof JobEndedError)) this.log.debug('end skipped', { job: jobId, error: (err as Error).message });
       return null;
@@ -437,9 +395,16 @@ export class JobEngine {
   /** Keep the in-memory queue in step with a job's state. */
   private track(job: Job): void {
     if (job.status === 'queued') {
+      if (!this.loading && !this.queued.hasUser(job.userId) && this.usage.inFlight(job.userId) === 0) {
+        const active = [...this.queued.users(), ...[...this.underway.values()].map((j) => j.userId)];
+        this.usage.arrive(job.userId, job.shareWeight, this.o.clock.now(), active);
+      }
       this.queued.set(job);
       this.underway.delete(job.id);
-    } else if (ACTIVE_STATUSES.includes(job.status)) {
+      return;
+    }
+    const wasWaiting = this.queued.has(job);
+    if (ACTIVE_STATUSES.includes(job.status)) {
       this.underway.set(job.id, job);
       this.queued.delete(job);
       this.waits.forget(job.id);
@@ -447,7 +412,9 @@ export class JobEngine {
       this.queued.delete(job);
       this.underway.delete(job.id);
       this.waits.forget(job.id);
+      this.costs.forget(job.id);
     }
+    if (wasWaiting && !this.queued.hasUser(job.userId)) this.usage.idle(job.userId);
   }
 
   private changed(job: Job): void {
@@ -462,8 +429,6 @@ export class JobEngine {
     if (!job) throw new ApiError({ code: 'not_found', message: `There is no job ${id}.` });
     return job;
   }
-
-  // ------------------------------------------------------------------------------------------- recovery
 
   /** Jobs a previous run left on ComfyUI (see recovery.ts). */
   private recover(): void {

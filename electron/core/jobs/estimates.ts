@@ -38,6 +38,20 @@ export class DurationEstimator {
   private readonly byWorkflow = new Map<string, RunSample[]>();
   /** Median ms per unit of work, per `workflow\0backend` and per `workflow\0*`; rebuilt when a run is added. */
   private rates = new Map<string, number>();
+  private typicalMs: number | null = null;
+  /** Goes up with every run learned: estimates made at another revision are stale. */
+  revision = 0;
+
+  /** Learned from finished jobs with a measured GPU time (the newest runs). */
+  static fromJobs(jobs: readonly Job[]): DurationEstimator {
+    return new DurationEstimator(
+      jobs.flatMap((j) =>
+        j.backendId && j.execMs
+          ? [{ workflow: j.workflow, backendId: j.backendId, execMs: j.execMs, work: workOf(j.params) }]
+          : [],
+      ),
+    );
+  }
 
   constructor(samples: readonly RunSample[] = []) {
     for (const s of samples) this.push(s);
@@ -57,6 +71,11 @@ export class DurationEstimator {
     return rate === null ? null : rate * workOf(job.params);
   }
 
+  /** A typical job's GPU time (ms): the median of the recent runs of every workflow; null before any run. */
+  typical(): number | null {
+    return this.typicalMs;
+  }
+
   /** Median ms per unit of work of a workflow on a backend (else on any), or null before any run. */
   rateOf(workflow: string, backendId: string | null): number | null {
     return (
@@ -74,6 +93,7 @@ export class DurationEstimator {
   }
 
   private rebuild(): void {
+    this.revision++;
     const rates = new Map<string, number>();
     for (const [workflow, samples] of this.byWorkflow) {
       if (samples.length === 0) continue;
@@ -83,5 +103,38 @@ export class DurationEstimator {
       for (const [backendId, xs] of byBackend) rates.set(`${workflow}\u0000${backendId}`, median(xs));
     }
     this.rates = rates;
+    const all = [...this.byWorkflow.values()].flat().map((s) => s.execMs);
+    this.typicalMs = all.length > 0 ? median(all) : null;
+  }
+}
+
+/** What a job is expected to cost before anything like it ran (ms). */
+const DEFAULT_COST_MS = 10_000;
+
+/**
+ * Expected GPU time per waiting job (the fair share's cost): its estimate, else a typical job's, else 10 s. Asked
+ * for every waiting job each time the order is made, so kept per job until the estimator learns a run.
+ */
+export class JobCosts {
+  private revision = -1;
+  private readonly ms = new Map<string, number>();
+
+  constructor(private readonly estimator: DurationEstimator) {}
+
+  of(job: Job): number {
+    if (this.revision !== this.estimator.revision) {
+      this.revision = this.estimator.revision;
+      this.ms.clear();
+    }
+    let ms = this.ms.get(job.id);
+    if (ms === undefined) {
+      ms = this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
+      this.ms.set(job.id, ms);
+    }
+    return ms;
+  }
+
+  forget(jobId: string): void {
+    this.ms.delete(jobId);
   }
 }

@@ -2,13 +2,14 @@
  * Failover between backends: when a backend that holds unfinished jobs stops answering and another online
  * backend can run them, after FAILOVER_MS those jobs are queued again — once, as the retry rule says (a job
  * already retried fails with the reason) — and the router sends them elsewhere. Jobs no other backend can take
- * are left to wait for theirs (and to the rule for backends gone for good). When the dropped backend answers
- * again, the prompts it still holds for them are taken out of its queue (deleted, or interrupted if running),
- * and whatever it reports for them is ignored: JobRuns follows only a job's current prompt, so a job run twice
- * is delivered once.
+ * are left to wait for theirs: if it stays silent past the queue's `unreachableSeconds`, backend-gone.ts fails
+ * them (or moves them then, should another backend have come up). A moved job's run is released (job-runs.ts):
+ * its prompt is taken out of the old ComfyUI's queue when that answers again (ComfyBackend.abandon), and whatever
+ * it reports for it is ignored, since JobRuns follows only a job's current prompt: a job run twice is delivered once.
  */
 import type { Job, JobStatus } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
+import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { WorkflowRegistry } from '@core/workflows/registry';
@@ -29,8 +30,8 @@ export interface FailoverHost {
   log: Logger;
   /** Jobs that left the queue and are not over. */
   underway: ReadonlyMap<string, Job>;
-  /** Stop following the job's run (job-runs.ts forget). */
-  forget(jobId: string): void;
+  /** Stop following the job's run there; its prompt is taken out of that ComfyUI when it answers (job-runs.ts). */
+  release(jobId: string, backend: ComfyBackend | undefined): void;
   changed(job: Job): void;
   end(
     jobId: string,
@@ -52,8 +53,6 @@ export class FailoverWatch {
   private readonly since = new Map<string, number>();
   /** When each silent backend's jobs are looked at next. */
   private readonly due = new Map<string, number>();
-  /** Prompts left on a dropped backend, to take out of its queue when it answers again. */
-  private readonly abandoned = new Map<string, Set<string>>();
   private timer: ClockTimer | undefined;
 
   constructor(private readonly h: FailoverHost) {}
@@ -73,7 +72,6 @@ export class FailoverWatch {
       }
     }
     for (const [id, at] of [...this.since]) if (now >= this.due.get(id)!) this.failover(id, now - at);
-    this.cleanUp();
     this.schedule(now);
   }
 
@@ -103,8 +101,7 @@ export class FailoverWatch {
         left++;
         continue;
       }
-      this.h.forget(job.id);
-      if (job.promptId) this.abandon(backendId, job.promptId);
+      this.h.release(job.id, backend);
       moved++;
       if (job.attempts >= MAX_RETRIES) {
         this.h.end(job.id, 'failed', `${reason} (it had already been retried once).`, 'failover', undefined, {
@@ -142,40 +139,10 @@ export class FailoverWatch {
     return placement.kind === 'ready' && placement.backends.some((b) => b.id !== goneId);
   }
 
-  private abandon(backendId: string, promptId: string): void {
-    let set = this.abandoned.get(backendId);
-    if (!set) this.abandoned.set(backendId, (set = new Set()));
-    set.add(promptId);
-  }
-
-  /** Backends back online: take the prompts of moved jobs out of their queues. */
-  private cleanUp(): void {
-    for (const [backendId, prompts] of this.abandoned) {
-      const backend = this.h.backends.get(backendId);
-      if (!backend) {
-        this.abandoned.delete(backendId);
-        continue;
-      }
-      if (!online(backend.status)) continue;
-      this.abandoned.delete(backendId);
-      for (const promptId of prompts) {
-        backend.cancel(promptId).then(
-          (result) =>
-            this.h.log.info('moved job taken out of its old backend', { backend: backendId, promptId, result }),
-          (err: unknown) => {
-            this.abandon(backendId, promptId); // not answering after all: next time
-            this.h.log.debug('taking a moved job out failed', { promptId, error: (err as Error).message });
-          },
-        );
-      }
-    }
-  }
-
   private schedule(now: number): void {
     this.h.clock.clearTimeout(this.timer);
     this.timer = undefined;
     const pending = [...this.due.values()];
-    if (this.abandoned.size > 0) pending.push(now + RECHECK_MS);
     if (pending.length === 0) return;
     this.timer = this.h.clock.setTimeout(() => this.check(), Math.max(0, Math.min(...pending) - now));
     this.timer.unref?.();

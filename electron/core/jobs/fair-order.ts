@@ -1,183 +1,322 @@
 /**
- * The order queued jobs run in. Round robin by user, so one user's twenty jobs do not block everyone: each round
- * takes one job (their oldest) from every waiting user, users ordered by how long ago they were last served
- * (never served first, then by their oldest job). Higher `priority` classes go first; the desktop user's jobs go
- * first when the setting asks.
+ * The order queued jobs run in: fair share by GPU time. Within a priority class, the next job is the oldest
+ * waiting job of the user charged the least GPU time (divided by their share weight): what they used over the
+ * sliding window, what their running jobs still need, what their jobs already sent to ComfyUI will take, and a
+ * newcomer's starting credit (usage-book.ts). Ties go to the user whose oldest waiting job came first. Higher
+ * `priority` classes go first; the desktop user's jobs go first when the setting asks.
  *
- * `FairQueue` keeps each user's waiting jobs in age order as they come and go, so ordering a long queue (10,000
- * jobs) is one pass over it, not a sort; `fairOrder` is the same rule for a plain list.
+ * The whole order (for places and start estimates) is the same choice made again and again, each chosen job
+ * charging its user its expected GPU time: a heap over users, so 10,000 jobs of 500 users are ordered in one pass
+ * and the next pick alone costs one look at each waiting user. `FairQueue` keeps each user's waiting jobs in age
+ * order as they come and go; `fairOrder` is the same rule for a plain list.
  */
 import type { Job } from '@shared/jobs';
+import { MinHeap } from './min-heap';
 
-export interface FairOrderOptions {
+export interface ShareContext {
   /** The desktop user's jobs go before everyone else's. */
   desktopPriority: boolean;
-  /** userId -> sequence number of the last time one of their jobs was dispatched (higher = more recent). */
-  lastServed: ReadonlyMap<string, number>;
+  /** GPU time charged to a user now (ms): see usage-book.ts. */
+  chargeOf(userId: string): number;
+  /** Expected GPU time of a job (ms; a typical job's when nothing like it ran yet). */
+  costOf(job: Job): number;
+  /**
+   * Changes whenever `costOf` may answer differently (the estimator learned a run): until then the queue keeps
+   * each waiting job's cost beside it instead of asking again. Without it, every order asks for every cost.
+   */
+  costRevision?: number;
 }
 
-const isPlain = (job: Job): boolean => job.priority === 0 && job.source !== 'desktop';
+/** One user's waiting jobs of one raw class (priority, from the desktop), oldest first. */
+interface Lane {
+  key: string;
+  userId: string;
+  priority: number;
+  desktop: boolean;
+  jobs: Job[];
+  /** `costOf` of each job, beside `jobs` (NaN: not asked yet), as of `costRevision`. */
+  costs: number[];
+  costRevision: number | undefined;
+}
+
+/** A user in the order being made: their lanes in this class, where each stands, and their key. */
+interface Turn {
+  userId: string;
+  lanes: Lane[];
+  pos: number[];
+  head: Job;
+  /** The head's age (`createdAt`, then id): compared on every tie of keys, so kept beside it. */
+  age: number;
+  headId: string;
+  key: number;
+}
 
 const byAge = (a: Job, b: Job): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const laneKey = (job: Job): string => `${job.userId}\u0000${job.priority}\u0000${job.source === 'desktop' ? 1 : 0}`;
+const turnFirst = (a: Turn, b: Turn): boolean =>
+  a.key < b.key || (a.key === b.key && (a.age < b.age || (a.age === b.age && a.headId < b.headId)));
 
 export class FairQueue {
-  /** Each user's queued jobs, oldest first. */
-  private readonly byUser = new Map<string, Job[]>();
-  private count = 0;
-  /** Jobs of the default class (priority 0, not from the desktop): when all are, no class needs splitting out. */
-  private plain = 0;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly laneOfJob = new Map<string, Lane>();
+  private readonly lanesPerUser = new Map<string, number>();
 
   get size(): number {
-    return this.count;
+    return this.laneOfJob.size;
   }
 
-  has(job: Pick<Job, 'id' | 'userId'>): boolean {
-    return this.byUser.get(job.userId)?.some((j) => j.id === job.id) ?? false;
+  has(job: Pick<Job, 'id'>): boolean {
+    return this.laneOfJob.has(job.id);
   }
 
-  /** Add or replace a job (kept in age order within its user). */
+  /** Has this user any waiting job? */
+  hasUser(userId: string): boolean {
+    return this.lanesPerUser.has(userId);
+  }
+
+  /** Users with waiting jobs. */
+  users(): IterableIterator<string> {
+    return this.lanesPerUser.keys();
+  }
+
+  /** A user's waiting jobs (any class). */
+  jobsOf(userId: string): Job[] {
+    if (!this.lanesPerUser.has(userId)) return [];
+    const out: Job[] = [];
+    for (const lane of this.lanes.values()) if (lane.userId === userId) out.push(...lane.jobs);
+    return out;
+  }
+
+  /** Every waiting job, in no particular order. */
+  *all(): IterableIterator<Job> {
+    for (const lane of this.lanes.values()) yield* lane.jobs;
+  }
+
+  /** Add or replace a job (kept in age order within its user and class). */
   set(job: Job): void {
-    const list = this.byUser.get(job.userId);
-    if (!list) {
-      this.byUser.set(job.userId, [job]);
-      this.count++;
-      if (isPlain(job)) this.plain++;
+    const key = laneKey(job);
+    const known = this.laneOfJob.get(job.id);
+    if (known && known.key === key) {
+      const at = known.jobs.findIndex((j) => j.id === job.id);
+      known.jobs[at] = job;
+      known.costs[at] = NaN;
       return;
     }
-    const at = list.findIndex((j) => j.id === job.id);
-    if (at >= 0) {
-      this.plain += (isPlain(job) ? 1 : 0) - (isPlain(list[at]!) ? 1 : 0);
-      list[at] = job;
-      return;
+    if (known) this.delete(job);
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = {
+        key,
+        userId: job.userId,
+        priority: job.priority,
+        desktop: job.source === 'desktop',
+        jobs: [],
+        costs: [],
+        costRevision: undefined,
+      };
+      this.lanes.set(key, lane);
+      this.lanesPerUser.set(job.userId, (this.lanesPerUser.get(job.userId) ?? 0) + 1);
     }
-    this.count++;
-    if (isPlain(job)) this.plain++;
+    this.laneOfJob.set(job.id, lane);
+    const list = lane.jobs;
     // New jobs are almost always the newest: append, else insert in place.
-    if (byAge(list[list.length - 1]!, job) <= 0) {
+    if (list.length === 0 || byAge(list[list.length - 1]!, job) <= 0) {
       list.push(job);
+      lane.costs.push(NaN);
       return;
     }
     let i = list.length - 1;
     while (i > 0 && byAge(list[i - 1]!, job) > 0) i--;
     list.splice(i, 0, job);
+    lane.costs.splice(i, 0, NaN);
   }
 
-  delete(job: Pick<Job, 'id' | 'userId'>): void {
-    const list = this.byUser.get(job.userId);
-    const at = list?.findIndex((j) => j.id === job.id) ?? -1;
-    if (!list || at < 0) return;
-    if (isPlain(list[at]!)) this.plain--;
-    list.splice(at, 1);
-    this.count--;
-    if (list.length === 0) this.byUser.delete(job.userId);
+  delete(job: Pick<Job, 'id'>): void {
+    const lane = this.laneOfJob.get(job.id);
+    if (!lane) return;
+    this.laneOfJob.delete(job.id);
+    const at = lane.jobs.findIndex((j) => j.id === job.id);
+    lane.jobs.splice(at, 1);
+    lane.costs.splice(at, 1);
+    if (lane.jobs.length > 0) return;
+    this.lanes.delete(lane.key);
+    const left = (this.lanesPerUser.get(lane.userId) ?? 1) - 1;
+    if (left > 0) this.lanesPerUser.set(lane.userId, left);
+    else this.lanesPerUser.delete(lane.userId);
   }
 
   clear(): void {
-    this.byUser.clear();
-    this.count = 0;
-    this.plain = 0;
+    this.lanes.clear();
+    this.laneOfJob.clear();
+    this.lanesPerUser.clear();
   }
 
-  /** Every queued job in the order it will be dispatched. */
-  order(options: FairOrderOptions, skip?: (job: Job) => boolean): Job[] {
-    if (this.plain === this.count) {
-      // One class (the usual case): the users' own lists interleave as they are.
-      const out: Job[] = [];
-      const lists = [...this.byUser.values()];
-      interleave(
-        skip ? lists.map((l) => l.filter((j) => !skip(j))).filter((l) => l.length > 0) : lists,
-        options.lastServed,
-        out,
-        0,
-      );
-      return out;
+  /**
+   * The job that goes next (the first of `walk`), found in one pass over the users without building the order:
+   * what a dispatch round asks for each free slot. Null when every waiting job is skipped.
+   */
+  first(ctx: ShareContext, skip?: (job: Job) => boolean): Job | null {
+    let top = -Infinity;
+    for (const lane of this.lanes.values()) {
+      const c = classOf(lane, ctx);
+      if (c > top && headOf(lane, skip)) top = c;
     }
-    return interleaveClasses(this.byUser.values(), options, skip);
-  }
-}
-
-/** Queued jobs in the order they will be dispatched. Higher `priority` classes go first. */
-export function fairOrder(queued: readonly Job[], options: FairOrderOptions): Job[] {
-  const perUser = new Map<string, Job[]>();
-  for (const job of queued) {
-    const list = perUser.get(job.userId);
-    if (list) list.push(job);
-    else perUser.set(job.userId, [job]);
-  }
-  for (const list of perUser.values()) list.sort(byAge);
-  return interleaveClasses(perUser.values(), options);
-}
-
-/** Split users' age-ordered lists by priority class, then interleave each class, highest first. */
-function interleaveClasses(
-  lists: Iterable<readonly Job[]>,
-  options: FairOrderOptions,
-  skip?: (job: Job) => boolean,
-): Job[] {
-  const classOf = (job: Job): number =>
-    job.priority + (options.desktopPriority && job.source === 'desktop' ? 1_000 : 0);
-  const classes = new Map<number, Job[][]>();
-  let total = 0;
-  for (const list of lists) {
-    let current: number | null = null;
-    let bucket: Job[] = [];
-    for (const job of list) {
-      if (skip?.(job)) continue;
-      const c = classOf(job);
-      if (c !== current) {
-        if (current !== null && bucket.length) pushList(classes, current, bucket);
-        current = c;
-        bucket = [];
+    let best: Job | null = null;
+    let bestKey = 0;
+    for (const lane of this.lanes.values()) {
+      if (classOf(lane, ctx) !== top) continue;
+      // A user with jobs of another kind in this class too: their turn spans lanes (the general path).
+      if ((this.lanesPerUser.get(lane.userId) ?? 0) > 1) {
+        let head: Job | null = null;
+        this.walk(ctx, skip, (job) => ((head = job), false));
+        return head;
       }
-      bucket.push(job);
-      total++;
+      const head = headOf(lane, skip);
+      if (!head) continue;
+      const key = ctx.chargeOf(lane.userId) / Math.max(0.1, head.shareWeight);
+      if (best === null || key < bestKey || (key === bestKey && byAge(head, best) < 0)) {
+        best = head;
+        bestKey = key;
+      }
     }
-    if (current !== null && bucket.length) pushList(classes, current, bucket);
+    return best;
   }
-  const out: Job[] = new Array<Job>(total);
-  let n = 0;
+
+  /** Every waiting job in the order it will be dispatched (those `skip` names left out). */
+  order(ctx: ShareContext, skip?: (job: Job) => boolean): Job[] {
+    const out: Job[] = [];
+    this.walk(ctx, skip, (job) => {
+      out.push(job);
+      return true;
+    });
+    return out;
+  }
+
+  /**
+   * The jobs in dispatch order, one pick at a time, until `visit` returns false: each pick charges its user the
+   * job's expected GPU time, as dispatching it will. Jobs `skip` names (already on their way to ComfyUI, charged
+   * there) are passed over.
+   */
+  walk(ctx: ShareContext, skip: ((job: Job) => boolean) | undefined, visit: (job: Job) => boolean): void {
+    orderLanes(this.lanes.values(), ctx, skip, visit);
+  }
+}
+
+/** Queued jobs in the order they will be dispatched (the same rule as FairQueue, for a plain list). */
+export function fairOrder(queued: readonly Job[], ctx: ShareContext): Job[] {
+  const queue = new FairQueue();
+  for (const job of queued) queue.set(job);
+  return queue.order(ctx);
+}
+
+/** A lane's class: its priority, lifted above every other when it is the desktop's and the setting asks. */
+const classOf = (lane: Lane, ctx: ShareContext): number =>
+  lane.priority + (ctx.desktopPriority && lane.desktop ? 1_000 : 0);
+
+/** The lane's oldest job not skipped. */
+function headOf(lane: Lane, skip: ((job: Job) => boolean) | undefined): Job | undefined {
+  if (!skip) return lane.jobs[0];
+  for (const job of lane.jobs) if (!skip(job)) return job;
+  return undefined;
+}
+
+function orderLanes(
+  lanes: Iterable<Lane>,
+  ctx: ShareContext,
+  skip: ((job: Job) => boolean) | undefined,
+  visit: (job: Job) => boolean,
+): void {
+  const classes = new Map<number, Lane[]>();
+  for (const lane of lanes) {
+    const c = classOf(lane, ctx);
+    const list = classes.get(c);
+    if (list) list.push(lane);
+    else classes.set(c, [lane]);
+  }
+  /** What each user was charged so far in this order (ms), on top of `chargeOf`. */
+  const charged = new Map<string, number>();
+  const chargeOf = (userId: string): number => {
+    let c = charged.get(userId);
+    if (c === undefined) charged.set(userId, (c = ctx.chargeOf(userId)));
+    return c;
+  };
   for (const c of [...classes.keys()].sort((a, b) => b - a)) {
-    n = interleave(mergeUsers(classes.get(c)!), options.lastServed, out, n);
-  }
-  return out;
-}
-
-function pushList(classes: Map<number, Job[][]>, c: number, list: Job[]): void {
-  const lists = classes.get(c);
-  if (lists) lists.push(list);
-  else classes.set(c, [list]);
-}
-
-/** One list per user in a class (a user whose jobs alternate classes has several pieces: join them). */
-function mergeUsers(lists: Job[][]): Job[][] {
-  const byUser = new Map<string, Job[]>();
-  for (const list of lists) {
-    const user = list[0]!.userId;
-    const known = byUser.get(user);
-    if (known) {
-      known.push(...list);
-      known.sort(byAge);
-    } else byUser.set(user, list);
-  }
-  return [...byUser.values()];
-}
-
-/** Round-robin interleave of one priority class into `out` from index `n`; returns the next index. */
-function interleave(users: Job[][], lastServed: ReadonlyMap<string, number>, out: Job[], n: number): number {
-  users.sort((a, b) => {
-    const sa = lastServed.get(a[0]!.userId) ?? -Infinity;
-    const sb = lastServed.get(b[0]!.userId) ?? -Infinity;
-    if (sa !== sb) return sa - sb;
-    return byAge(a[0]!, b[0]!);
-  });
-  let live = users;
-  for (let round = 0; live.length > 0; round++) {
-    const next: Job[][] = [];
-    for (const list of live) {
-      out[n++] = list[round]!;
-      if (round + 1 < list.length) next.push(list);
+    const byUser = new Map<string, Turn>();
+    for (const lane of classes.get(c)!) {
+      const turn = byUser.get(lane.userId);
+      if (turn) {
+        turn.lanes.push(lane);
+        turn.pos.push(0);
+      } else {
+        const head = lane.jobs[0]!;
+        byUser.set(lane.userId, { userId: lane.userId, lanes: [lane], pos: [0], head, age: 0, headId: '', key: 0 });
+      }
     }
-    live = next;
+    const ready: Turn[] = [];
+    for (const turn of byUser.values()) if (advance(turn, skip)) ready.push(keyed(turn, chargeOf(turn.userId)));
+    const heap = new MinHeap<Turn>(turnFirst, ready);
+    for (let turn = heap.peek(); turn; turn = heap.peek()) {
+      const job = turn.head;
+      if (!visit(job)) return;
+      const at = step(turn);
+      const now = chargeOf(turn.userId) + costAt(turn.lanes[at]!, turn.pos[at]! - 1, ctx);
+      charged.set(turn.userId, now);
+      // The user's next job takes their place at the top and sinks to where their new charge puts it.
+      if (advance(turn, skip)) heap.replaceTop(keyed(turn, now));
+      else heap.pop();
+    }
   }
-  return n;
+}
+
+/** The turn's key from its user's charge and the share weight of the job it offers next. */
+function keyed(turn: Turn, charge: number): Turn {
+  turn.key = charge / Math.max(0.1, turn.head.shareWeight);
+  return turn;
+}
+
+/** Move past the head just taken; the index of the lane it was in (its position is then `pos[lane] - 1`). */
+function step(turn: Turn): number {
+  const at = turn.lanes.length === 1 ? 0 : turn.lanes.findIndex((l, i) => l.jobs[turn.pos[i]!] === turn.head);
+  turn.pos[at]!++;
+  return at;
+}
+
+/** The cost of the lane's job at `i`, kept beside it until `costRevision` changes. */
+function costAt(lane: Lane, i: number, ctx: ShareContext): number {
+  if (ctx.costRevision === undefined) return ctx.costOf(lane.jobs[i]!);
+  if (lane.costRevision !== ctx.costRevision) {
+    lane.costs.fill(NaN);
+    lane.costRevision = ctx.costRevision;
+  }
+  let cost = lane.costs[i]!;
+  if (Number.isNaN(cost)) lane.costs[i] = cost = ctx.costOf(lane.jobs[i]!);
+  return cost;
+}
+
+/** Point `head` at the oldest job left in the turn's lanes, passing over skipped ones; false when none is left. */
+function advance(turn: Turn, skip: ((job: Job) => boolean) | undefined): boolean {
+  if (turn.lanes.length === 1 && !skip) {
+    const head = turn.lanes[0]!.jobs[turn.pos[0]!];
+    if (!head) return false;
+    setHead(turn, head);
+    return true;
+  }
+  let best: Job | null = null;
+  for (let i = 0; i < turn.lanes.length; i++) {
+    const jobs = turn.lanes[i]!.jobs;
+    let p = turn.pos[i]!;
+    while (p < jobs.length && skip?.(jobs[p]!)) p++;
+    turn.pos[i] = p;
+    const head = jobs[p];
+    if (head && (best === null || byAge(head, best) < 0)) best = head;
+  }
+  if (best === null) return false;
+  setHead(turn, best);
+  return true;
+}
+
+function setHead(turn: Turn, head: Job): void {
+  turn.head = head;
+  turn.age = head.createdAt;
+  turn.headId = head.id;
 }

@@ -4,7 +4,6 @@
  * fault means (a backend fault is retried once; anything else fails with what helps). The engine decides which
  * job goes where (engine.ts); this keeps track of each one from then on.
  */
-import { ApiError } from '@shared/api';
 import { ACTIVE_STATUSES, type Job, type JobStatus } from '@shared/jobs';
 import type { Clock } from '../clock';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
@@ -20,7 +19,11 @@ import { collectResults } from './collect-results';
 import { buildGraph } from './prepare';
 import { workOf, type DurationEstimator } from './estimates';
 import type { ProgressFeed } from './progress-feed';
+import type { UsageBook } from './usage-book';
 import { MAX_RETRIES, PIPELINE_DEPTH, type JobBackends, type JobLibrary } from './types';
+
+/** How long a cancel waits for ComfyUI to say what it did (the job is cancelled here before that in any case). */
+const CANCEL_ANSWER_MS = 3_000;
 
 /** What the engine lends the runs: its stores, and the moves only it makes (ending a job, scheduling the next). */
 export interface RunHost {
@@ -31,6 +34,10 @@ export interface RunHost {
   log: Logger;
   feed: ProgressFeed;
   estimator: DurationEstimator;
+  /** GPU time per user for the fair share: what is in flight, what runs used. */
+  usage: UsageBook;
+  /** Expected GPU time of a job (ms), as the scheduler charged it. */
+  costOf(job: Job): number;
   /** Jobs that left the queue and are not over. */
   underway: ReadonlyMap<string, Job>;
   newId(): string;
@@ -56,12 +63,13 @@ interface Run {
   promptId: string | null;
   /** ComfyUI is done with it (`executing {node: null}`): its slot in the backend's pipeline is free. */
   executed?: boolean;
+  /** Its GPU time is counted (on the job and for the fair share). */
+  recorded?: boolean;
 }
 
 export class JobRuns {
   private readonly runs = new Map<string, Run>();
   private readonly byPrompt = new Map<string, string>();
-  private readonly cancelRequested = new Set<string>();
   private readonly attached = new WeakSet<ComfyBackend>();
 
   constructor(private readonly h: RunHost) {}
@@ -92,6 +100,11 @@ export class JobRuns {
   /** Send a queued job to a backend. */
   begin(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): void {
     this.runs.set(job.id, { phase: 'dispatching', backendId: backend.id, promptId: null });
+    this.h.usage.dispatched(
+      job.id,
+      { userId: job.userId, guildId: job.guildId, costMs: this.h.costOf(job) },
+      job.shareWeight,
+    );
     void this.dispatch(job, workflow, backend);
   }
 
@@ -99,7 +112,12 @@ export class JobRuns {
   follow(job: Job & { promptId: string }, backend: ComfyBackend, graph: ApiGraph): void {
     const phase: Phase =
       job.status === 'collecting' ? 'collecting' : job.status === 'running' ? 'running' : 'submitted';
-    this.runs.set(job.id, { phase, backendId: backend.id, promptId: job.promptId });
+    this.runs.set(job.id, { phase, backendId: backend.id, promptId: job.promptId, recorded: phase === 'collecting' });
+    if (phase !== 'collecting') {
+      const startedAt = phase === 'running' ? job.startedAt : null;
+      const flight = { userId: job.userId, guildId: job.guildId, costMs: this.h.costOf(job), startedAt };
+      this.h.usage.dispatched(job.id, flight, job.shareWeight);
+    }
     this.byPrompt.set(job.promptId, job.id);
     this.attach(backend);
     this.h.log.info('recovering job', { job: job.id, status: job.status, backend: backend.id });
@@ -108,37 +126,50 @@ export class JobRuns {
   }
 
   /**
-   * Cancel a job that left the queue: deleted from ComfyUI's pending queue, or interrupted while it runs; whatever
-   * ComfyUI says next, it ends cancelled.
+   * Cancel a job that left the queue. It ends cancelled here at once, whatever state its ComfyUI is in; taking it
+   * out of ComfyUI's queue (deleted while it waits, interrupted while it runs) is done now when ComfyUI answers,
+   * else the next time it does (ComfyBackend.abandon).
    */
   async cancel(job: Job): Promise<{ job: Job; action: 'removed' | 'deleted' | 'interrupting' | 'already-ended' }> {
     const id = job.id;
     const current = (): Job => this.h.store.jobs.get(id) ?? job;
-    this.cancelRequested.add(id);
+    const promptId = this.runs.get(id)?.promptId ?? job.promptId;
     const backend = job.backendId ? this.h.backends.get(job.backendId) : undefined;
-    if (!backend || !job.promptId) {
-      return { job: this.h.end(id, 'cancelled', null, 'cancelled (backend gone)') ?? current(), action: 'removed' };
+    if (backend && promptId && backend.outcomeOf(promptId)?.kind === 'completed') {
+      return { job: current(), action: 'already-ended' }; // done on ComfyUI: its results are on their way
     }
-    let result: 'deleted' | 'interrupting' | 'not-found';
+    const ended = this.h.end(id, 'cancelled', null, backend ? 'cancelled' : 'cancelled (backend gone)');
+    if (!ended) return { job: current(), action: 'already-ended' };
+    if (!backend || !promptId) return { job: ended, action: 'removed' };
+    const removal = await this.boundedRemoval(backend.abandon(promptId));
+    if (removal === 'later') this.h.log.info('cancelled while its ComfyUI is unreachable', { job: id, promptId });
+    return { job: ended, action: removal === 'deleted' || removal === 'interrupting' ? removal : 'removed' };
+  }
+
+  /** The answer of a removal from ComfyUI's queue, or 'later' when ComfyUI takes too long to give it. */
+  private async boundedRemoval(
+    removal: Promise<'deleted' | 'interrupting' | 'not-found' | 'later'>,
+  ): Promise<'deleted' | 'interrupting' | 'not-found' | 'later'> {
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const late = new Promise<'later'>((resolve) => {
+      timer = this.h.clock.setTimeout(() => resolve('later'), CANCEL_ANSWER_MS);
+      timer.unref?.();
+    });
     try {
-      result = await backend.cancel(job.promptId);
-    } catch (err) {
-      this.cancelRequested.delete(id);
-      throw new ApiError({
-        code: 'unavailable',
-        message: `Could not reach ComfyUI to cancel the job: ${(err as Error).message}`,
-      });
+      return await Promise.race([removal, late]);
+    } finally {
+      this.h.clock.clearTimeout(timer);
     }
-    if (result === 'not-found') {
-      // ComfyUI does not know it (any more): either it is just finishing, or it is gone.
-      const outcome = backend.outcomeOf(job.promptId);
-      if (outcome?.kind === 'completed') {
-        this.cancelRequested.delete(id);
-        return { job: current(), action: 'already-ended' };
-      }
-      return { job: this.h.end(id, 'cancelled', null, 'cancelled (not on ComfyUI)') ?? current(), action: 'removed' };
-    }
-    return { job: current(), action: result };
+  }
+
+  /**
+   * The job's backend is gone for good: stop following its run there (its prompt is taken out of that ComfyUI's
+   * queue if it ever answers again). The caller decides what becomes of the job (backend-gone.ts).
+   */
+  release(jobId: string, backend: ComfyBackend | undefined): void {
+    const promptId = this.runs.get(jobId)?.promptId;
+    this.forget(jobId);
+    if (backend && promptId) void backend.abandon(promptId);
   }
 
   private async dispatch(job: Job, workflow: LoadedWorkflow, backend: ComfyBackend): Promise<void> {
@@ -156,7 +187,7 @@ export class JobRuns {
           { from: ['queued'] },
         );
       } catch {
-        this.runs.delete(job.id); // cancelled while we uploaded
+        this.forget(job.id); // cancelled while we uploaded
         this.h.pump();
         return;
       }
@@ -185,11 +216,11 @@ export class JobRuns {
           (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'server')
         ) {
           this.h.log.warn('backend unavailable while preparing a job; will retry', { job: job.id, error: err.message });
-          this.runs.delete(job.id);
+          this.forget(job.id);
           this.h.retryLater();
           return;
         }
-        this.runs.delete(job.id);
+        this.forget(job.id);
         this.h.end(job.id, 'failed', err instanceof Error ? err.message : String(err), 'could not prepare', ['queued']);
         return;
       }
@@ -227,6 +258,7 @@ export class JobRuns {
     const jobId = this.byPrompt.get(promptId);
     const state = jobId ? this.runs.get(jobId) : undefined;
     if (!jobId || !state) return;
+    if (progress.startedAt !== null) this.h.usage.started(jobId, progress.startedAt);
     if (progress.ended && !state.executed) {
       // The GPU is free for the next prompt now, before our history read and download.
       state.executed = true;
@@ -245,14 +277,48 @@ export class JobRuns {
     this.h.feed.update(jobId, progress);
   }
 
-  /** The GPU time of a run, kept on the job and learned for estimates. */
+  /**
+   * The GPU time of a run that reached its end (done, failed or interrupted): ComfyUI's own `execution_start` to
+   * the prompt's end when it stamped both, else what we saw of it. Kept on the job, charged to its user for the
+   * fair share, and learned for estimates when the run succeeded.
+   */
   private recordRun(jobId: string, backendId: string, progress: JobProgress): void {
-    if (progress.startedAt === null || progress.phase !== 'done') return;
-    const execMs = Math.max(0, progress.updatedAt - progress.startedAt);
-    this.h.store.jobs.setExecMs(jobId, execMs);
+    const state = this.runs.get(jobId);
+    const { startedAt, endedAt } = progress.gpu;
+    const seenFrom = progress.startedAt ?? this.h.usage.flight(jobId)?.startedAt ?? null;
+    const execMs =
+      startedAt !== null && endedAt !== null
+        ? Math.max(0, endedAt - startedAt)
+        : seenFrom !== null
+          ? Math.max(0, progress.updatedAt - seenFrom)
+          : null;
+    if (!state || execMs === null) {
+      this.land(jobId);
+      return;
+    }
+    this.count(jobId, state, execMs);
     const job = this.h.underway.get(jobId);
-    if (job) this.h.estimator.add({ workflow: job.workflow, backendId, execMs, work: workOf(job.params) });
+    if (job && progress.phase === 'done')
+      this.h.estimator.add({ workflow: job.workflow, backendId, execMs, work: workOf(job.params) });
     this.h.replan();
+  }
+
+  /** Count a run's GPU time on the job and for its user, once; it is no longer in flight. */
+  private count(jobId: string, state: Run, execMs: number): void {
+    if (state.recorded) {
+      this.land(jobId);
+      return;
+    }
+    state.recorded = true;
+    const at = this.h.clock.now();
+    this.h.store.jobs.addExecMs(jobId, execMs, at);
+    const flight = this.land(jobId);
+    const userId = flight?.userId ?? this.h.underway.get(jobId)?.userId;
+    if (userId) this.h.usage.record(userId, execMs, at);
+  }
+
+  private land(jobId: string): ReturnType<UsageBook['landed']> {
+    return this.h.usage.landed(jobId);
   }
 
   private async collect(jobId: string, backend: ComfyBackend, promptId: string): Promise<void> {
@@ -293,10 +359,6 @@ export class JobRuns {
     const job = this.h.store.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return this.forget(jobId);
     const verdict = classifyFailure(err);
-    if (this.cancelRequested.has(jobId)) {
-      this.h.end(jobId, 'cancelled', null, 'cancelled');
-      return;
-    }
     if (verdict.retry && job.attempts < MAX_RETRIES) {
       this.forget(jobId);
       try {
@@ -319,12 +381,17 @@ export class JobRuns {
     this.h.end(jobId, 'failed', message, 'failed', undefined, { hint: again ? FAILURE_HINTS.lostTwice : verdict.hint });
   }
 
-  /** The job is over or back in the queue: drop its run. */
+  /**
+   * The job is over or back in the queue: drop its run. A run that started executing and never reached its end
+   * (interrupted before ComfyUI said so, its ComfyUI lost) counts the GPU time it used until now.
+   */
   forget(jobId: string): void {
     const state = this.runs.get(jobId);
+    const started = this.h.usage.flight(jobId)?.startedAt ?? null;
+    if (state && !state.recorded && started !== null) this.count(jobId, state, this.h.clock.now() - started);
+    else this.land(jobId);
     if (state?.promptId) this.byPrompt.delete(state.promptId);
     this.runs.delete(jobId);
-    this.cancelRequested.delete(jobId);
     this.h.feed.forget(jobId);
   }
 

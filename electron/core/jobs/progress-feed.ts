@@ -132,6 +132,9 @@ export class ProgressFeed {
     const job = this.o.jobs.get(jobId);
     if (!job || !ACTIVE_STATUSES.includes(job.status)) return;
     const view = this.viewOf(job, this.standingOf(jobId));
+    // A send ahead of a throttled one (a refresh) replaces it: its timer goes too, or it would outlive stop().
+    const pending = this.throttle.get(jobId)?.timer;
+    if (pending) this.o.clock.clearTimeout(pending);
     this.throttle.set(jobId, { at: this.o.clock.now(), phase: view.phase, timer: null });
     // The stored percent follows in steps of 5 (and on phase changes), not on every tick.
     if (Math.floor(view.percent) > Math.floor(job.progress) + 4 || view.phase !== previousPhase) {

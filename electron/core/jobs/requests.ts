@@ -30,6 +30,8 @@ export type SubmitRequest = Required<Pick<SubmitInput, 'workflow'>> &
     perUserLimit?: number | null | undefined;
     /** Where the result goes when the request says nothing: the asker's own default, else their server's. */
     defaultDelivery?: Delivery | null | undefined;
+    /** The asker's share of the GPU (their server roles' weight); 1 when absent. */
+    shareWeight?: number | undefined;
   };
 
 export interface RerunRequest {
@@ -129,6 +131,7 @@ export function prepareNewJob(
     negative: resolved.negative,
     delivery: input.delivery ?? user?.defaultDelivery ?? input.defaultDelivery ?? settings.defaults.delivery,
     parentJobId: input.parentJobId,
+    shareWeight: input.shareWeight ?? 1,
   };
   return { job, userName };
 }
@@ -154,6 +157,7 @@ export function rerunRequest(original: Job, input: RerunRequest): SubmitRequest 
     guildId: keepUser ? original.guildId : null,
     channelId: keepUser ? original.channelId : null,
     ...(input.delivery ? { delivery: input.delivery } : keepUser ? { delivery: original.delivery } : {}),
+    ...(keepUser ? { shareWeight: original.shareWeight } : {}),
     parentJobId: original.id,
   };
 }

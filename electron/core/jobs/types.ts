@@ -18,6 +18,8 @@ export interface JobBackends {
   get(id: string): ComfyBackend | undefined;
   /** Backends came, went or changed status. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /** A backend will not come back (its launcher gave up restarting it). Returns an unsubscribe function. */
+  onGone?(listener: (backendId: string, reason: string) => void): () => void;
 }
 
 export interface JobLibrary {

@@ -7,6 +7,7 @@
  * and the book keeps that shared object, so planning a 10,000-job line reads a handful of objects, not 10,000.
  */
 import type { JobWait } from '@shared/api/jobs';
+import type { Clock, ClockTimer } from '../clock';
 
 /** Waiting for a ComfyUI at all (as opposed to waiting in line). */
 const BLOCKED: ReadonlySet<JobWait['kind']> = new Set(['setup', 'starting', 'offline', 'checking']);
@@ -50,6 +51,27 @@ export class WaitBook {
       if (wait && now - since >= limitMs) out.push({ jobId, error: `${within}: ${wait.reason}.` });
     }
     return out;
+  }
+
+  private deadline: ClockTimer | undefined;
+
+  /** Call `wake` when the next job runs out of patience (one timer at a time; none when no job waits). */
+  timeNextDeadline(clock: Clock, now: number, limitMs: number, wake: () => void): void {
+    this.stopTimer(clock);
+    const next = this.nextDeadline(limitMs);
+    if (next === null) return;
+    this.deadline = clock.setTimeout(
+      () => {
+        this.deadline = undefined;
+        wake();
+      },
+      Math.max(0, next - now),
+    );
+  }
+
+  stopTimer(clock: Clock): void {
+    clock.clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   /** When the next job runs out of patience (null: none is waiting for a ComfyUI). */

@@ -43,12 +43,16 @@ export type ResolveMedia = (kind: MediaKind, id: number | string) => MediaFile |
 /** Folders under the library dir that are ours, not outputs. */
 const INCOMING = '.incoming';
 const THUMBS = '.thumbs';
+/** Files unlinked at once when outputs are removed. */
+const UNLINK_CONCURRENCY = 16;
 
 export class Library {
   readonly dir: string;
   readonly ffmpegPath: string | null;
   private readonly thumbs: ThumbnailQueue;
   private readonly madeDirs = new Set<string>();
+  /** Day folders an ingest is placing files in, with how many ingests are. */
+  private readonly ingestingDirs = new Map<string, number>();
 
   constructor(private readonly opts: LibraryOptions) {
     this.dir = opts.libraryDir;
@@ -69,7 +73,38 @@ export class Library {
    */
   async start(): Promise<void> {
     await rm(join(this.dir, INCOMING), { recursive: true, force: true });
+    await this.emptyTrash();
     this.thumbs.start();
+  }
+
+  /** Finish deletions a crash interrupted: unlink what the trash still lists (unless a row owns that path again). */
+  async emptyTrash(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const paths = this.opts.store.trashed(500);
+      if (paths.length === 0) return done;
+      const gone = await this.unlinkAll(paths.filter((p) => !this.opts.store.hasFilePath(p)));
+      const owned = paths.filter((p) => this.opts.store.hasFilePath(p));
+      this.opts.store.untrash([...gone, ...owned]);
+      done += gone.length;
+      // A file that cannot be deleted now (in use on Windows) stays listed for the next start.
+      if (gone.length + owned.length < paths.length) return done;
+    }
+  }
+
+  /** Whether an ingest is placing files in this folder right now (the orphan scan leaves them alone). */
+  isIngestingInto(dir: string): boolean {
+    return (this.ingestingDirs.get(dir) ?? 0) > 0;
+  }
+
+  /** Where the thumbnail of an output goes. */
+  thumbnailPathFor(output: Pick<Output, 'id' | 'createdAt'>): string {
+    return this.thumbs.pathFor(output);
+  }
+
+  /** The folder of every thumbnail. */
+  get thumbnailsDir(): string {
+    return join(this.dir, THUMBS);
   }
 
   /** Stop making thumbnails: queued ones are abandoned (found again at next start), the current one finishes. */
@@ -113,6 +148,7 @@ export class Library {
     const moved: { from: string; to: string }[] = [];
     const rows: NewOutput[] = [];
     let outputs: Output[];
+    this.ingestingDirs.set(dayDir, (this.ingestingDirs.get(dayDir) ?? 0) + 1);
     try {
       let index = 0;
       for (const file of files) {
@@ -155,6 +191,10 @@ export class Library {
     } catch (err) {
       for (const m of moved.reverse()) await rename(m.to, m.from).catch(() => {});
       throw err;
+    } finally {
+      const left = (this.ingestingDirs.get(dayDir) ?? 1) - 1;
+      if (left > 0) this.ingestingDirs.set(dayDir, left);
+      else this.ingestingDirs.delete(dayDir);
     }
     await rm(this.incomingPath(job.id), { recursive: true, force: true }).catch((err: unknown) =>
       this.opts.logger.warn('could not remove a job’s incoming folder', { jobId: job.id, error: err }),
@@ -206,20 +246,33 @@ export class Library {
    * thumbnails (one already missing is fine). Emits `library.removed` with the ids that existed.
    */
   async removeMany(ids: readonly number[]): Promise<number[]> {
-    const removed = this.opts.store.removeMany([...new Set(ids)]);
+    const removed = this.opts.store.removeMany([...new Set(ids)], (o) => [o.thumbnailPath ?? this.thumbs.pathFor(o)]);
     if (removed.length === 0) return [];
     const gone = removed.map((o) => o.id);
     this.thumbs.forget(gone);
     const paths = removed.flatMap((o) => [o.filePath, o.thumbnailPath ?? this.thumbs.pathFor(o)]);
-    await Promise.all(
-      paths.map((p) =>
-        unlink(p).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-            this.opts.logger.warn('could not delete a library file', { file: p, error: err });
-        }),
-      ),
-    );
+    this.opts.store.untrash(await this.unlinkAll(paths));
     this.opts.events.emit('library.removed', { ids: gone });
+    return gone;
+  }
+
+  /** Unlink files, a few at a time; returns the paths that are gone now (deleted, or already missing). */
+  private async unlinkAll(paths: readonly string[]): Promise<string[]> {
+    const gone: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length) {
+        const p = paths[next++]!;
+        try {
+          await unlink(p);
+          gone.push(p);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') gone.push(p);
+          else this.opts.logger.warn('could not delete a library file', { file: p, error: err });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(UNLINK_CONCURRENCY, paths.length) }, worker));
     return gone;
   }
 

@@ -6,18 +6,20 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { CoreApi } from '@core/api/dispatch';
 import type { EventBus } from '../events';
 import type { ResolveMedia } from '@core/library/library';
 import type { Logger } from '../log';
 import { registerMediaRoutes } from './media';
+import { afterSignIn, PUBLIC_PATHS, SIGN_IN_CSP, SIGN_IN_PATH, signInPage, wantsHtml } from './sign-in';
 import { TOKEN_COOKIE, parseRequestUrl, tokenFromRequest, tokensMatch } from './token';
 import { WsHub } from './ws-hub';
 
 export interface ServerOptions {
-  api: CoreApi;
+  /** The core's API (or the host's, which follows the core across restarts). */
+  api: Pick<CoreApi, 'dispatch'>;
   events: EventBus;
   logger: Logger;
   token: string;
@@ -41,9 +43,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new WsHub(options.api, options.events, options.logger.child('ws'));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
 
+  const keepToken = (reply: FastifyReply) =>
+    reply.header(
+      'Set-Cookie',
+      `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
+    );
+  const signIn = (reply: FastifyReply, error: string | null, next?: unknown) =>
+    reply
+      .code(401)
+      .header('Content-Security-Policy', SIGN_IN_CSP)
+      .header('Cache-Control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(signInPage(error, next));
+
   app.addHook('onRequest', async (req, reply) => {
+    const path = parseRequestUrl(req.url)?.pathname ?? '';
+    // The manifest and its icons are public (a phone asks for them without cookies); the sign-in form checks itself.
+    if (PUBLIC_PATHS.test(path) || (path === SIGN_IN_PATH && req.method === 'POST')) return undefined;
     const given = tokenFromRequest(req.headers, req.url);
     if (!tokensMatch(options.token, given)) {
+      // A browser gets the sign-in page; scripts and API clients the plain answer.
+      if (wantsHtml(req.method, req.headers.accept))
+        return signIn(reply, given ? 'That link or token is not this server’s: check it and try again.' : null);
       return reply
         .code(401)
         .type('text/plain; charset=utf-8')
@@ -52,13 +73,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         );
     }
     // First visit with ?token=: keep it in a cookie so the page, its assets and its WebSocket need no query.
-    if (parseRequestUrl(req.url)?.searchParams.has('token')) {
-      void reply.header(
-        'Set-Cookie',
-        `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
+    if (parseRequestUrl(req.url)?.searchParams.has('token')) void keepToken(reply);
+    return undefined;
+  });
+
+  // The sign-in form: a urlencoded body of a few fields, nothing larger.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  app.post(SIGN_IN_PATH, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (!tokensMatch(options.token, token)) {
+      options.logger.info('sign-in refused', { ip: req.ip });
+      return signIn(
+        reply,
+        token ? 'That is not this server’s token. Paste it again, without spaces.' : 'Paste the access token first.',
+        body.next,
       );
     }
-    return undefined;
+    return keepToken(reply).code(303).header('Location', afterSignIn(body.next)).send();
   });
 
   app.get('/api/ping', async () => ({ ok: true }));

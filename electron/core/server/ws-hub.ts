@@ -19,7 +19,7 @@ export class WsHub {
   private readonly detach: () => void;
 
   constructor(
-    private readonly api: CoreApi,
+    private readonly api: Pick<CoreApi, 'dispatch'>,
     events: EventBus,
     private readonly logger: Logger,
   ) {

@@ -4,6 +4,7 @@ import { bool } from './json';
 import type { BackendKind, BackendRecord } from '@shared/backends';
 import type { SettingsRepo } from './settings-repo';
 import { z } from 'zod';
+import { LaunchRecordSchema, type LaunchRecordStore } from '@core/comfy/launch/launch-record';
 
 export type { BackendKind, BackendRecord };
 
@@ -121,5 +122,16 @@ export function removedBackendUrls(settings: SettingsRepo): {
           now.filter((u) => u !== url),
         );
     },
+  };
+}
+
+const LAUNCHED_KEY = 'comfy.launched';
+
+/** What ComfyDesk launched and is running now (a settings value), so the next start can take it over or stop it. */
+export function launchRecordStore(settings: SettingsRepo): LaunchRecordStore {
+  return {
+    get: () => settings.getValue(LAUNCHED_KEY, LaunchRecordSchema) ?? null,
+    set: (record) => settings.setValue(LAUNCHED_KEY, LaunchRecordSchema.parse(record)),
+    clear: () => settings.setValue(LAUNCHED_KEY, null),
   };
 }

@@ -17,12 +17,19 @@ export interface OpenDatabaseOptions {
 /** Names a better-sqlite3 addon to load instead of the module's own (set by electron/main/native-modules.ts). */
 export const SQLITE_BINDING_ENV = 'COMFYDESK_SQLITE_BINDING';
 
+/**
+ * A plain connection: no pragmas, no migrations (the integrity check, backups and restore look at files with it).
+ * The desktop shell points COMFYDESK_SQLITE_BINDING at a better-sqlite3 build for Electron's ABI in development
+ * (see README, "Native modules"); plain Node (tests, headless) and the packaged app use the module's own build.
+ */
+export function openRawDatabase(file: string, options: { readonly?: boolean; fileMustExist?: boolean } = {}): Db {
+  const nativeBinding = process.env[SQLITE_BINDING_ENV];
+  return new Database(file, { ...options, ...(nativeBinding ? { nativeBinding } : {}) });
+}
+
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  // The desktop shell points this at a better-sqlite3 build for Electron's ABI in development (see README,
-  // "Native modules"); plain Node (tests, headless) and the packaged app use the module's own build.
-  const nativeBinding = process.env[SQLITE_BINDING_ENV];
-  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  const db = openRawDatabase(file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -83,6 +90,16 @@ export function migrate(db: Db, migrations: Migration[], now: () => number = Dat
     done.push(m.version);
   }
   return done;
+}
+
+/** The migrations this database has applied (empty when it has none, or no migrations table at all). */
+export function appliedMigrations(db: Db): { version: number; name: string }[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return [];
+  return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+  }[];
 }
 
 export function schemaVersion(db: Db): number {

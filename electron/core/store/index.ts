@@ -4,11 +4,14 @@ import { openDatabase, type Db } from './db';
 import { DownloadsRepo } from './downloads-repo';
 import { GuildsRepo } from './guilds-repo';
 import { JobsRepo } from './jobs-repo';
+import { LibraryUpkeepRepo } from './library-upkeep-repo';
 import { OutboxRepo } from './outbox-repo';
 import { OutputsRepo } from './outputs-repo';
+import { OwnerRepo } from './owner-repo';
 import { SettingsRepo } from './settings-repo';
 import { SetupRepo } from './setup-repo';
 import { TemplatesRepo } from './templates-repo';
+import { UsageRepo } from './usage-repo';
 import { UsersRepo } from './users-repo';
 
 /** The database and one repository per table group. */
@@ -27,6 +30,12 @@ export interface Store {
   downloads: DownloadsRepo;
   /** The setup guide's progress. */
   setup: SetupRepo;
+  /** GPU time per user, server, workflow and day (from the jobs table). */
+  usage: UsageRepo;
+  /** The owner's linked Discord account, owner actions, who may not generate where. */
+  owner: OwnerRepo;
+  /** Retention and the orphan scan's reads over the outputs. */
+  upkeep: LibraryUpkeepRepo;
   close(): void;
 }
 
@@ -45,6 +54,9 @@ export function openStore(file: string, clock: Pick<Clock, 'now'>): Store {
     outbox: new OutboxRepo(db, now),
     downloads: new DownloadsRepo(db, now),
     setup: new SetupRepo(db, now),
+    usage: new UsageRepo(db),
+    owner: new OwnerRepo(db, now),
+    upkeep: new LibraryUpkeepRepo(db),
     close: () => {
       if (db.open) db.close();
     },

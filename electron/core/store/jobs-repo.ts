@@ -20,6 +20,7 @@ interface JobRow {
   id: string;
   number: number;
   exec_ms: number | null;
+  share_weight: number;
   source: JobSource;
   user_id: string;
   guild_id: string | null;
@@ -73,6 +74,7 @@ const toJob = (r: JobRow): Job => ({
   messages: readJson(JobMessagesSchema, r.message_ids, {}),
   attempts: r.attempts,
   execMs: r.exec_ms,
+  shareWeight: r.share_weight,
   priority: r.priority,
   parentJobId: r.parent_job_id,
   createdAt: r.created_at,
@@ -98,6 +100,8 @@ export interface NewJob {
   delivery?: Delivery;
   priority?: number;
   parentJobId?: string | null;
+  /** The owner's share weight (their server roles'); 1 when absent. */
+  shareWeight?: number;
 }
 
 /** Fields a transition may set alongside the new status. */
@@ -132,9 +136,9 @@ export class JobsRepo {
       this.db
         .prepare(
           `INSERT INTO jobs (id, number, source, user_id, guild_id, channel_id, workflow, params, lora, models, inputs,
-             prompt, negative, status, delivery, priority, parent_job_id, created_at, updated_at)
+             prompt, negative, status, delivery, priority, parent_job_id, share_weight, created_at, updated_at)
            VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM jobs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?,
-             ?, ?, ?)`,
+             ?, ?, ?, ?)`,
         )
         .run(
           job.id,
@@ -152,6 +156,7 @@ export class JobsRepo {
           job.delivery ?? 'channel',
           job.priority ?? 0,
           job.parentJobId ?? null,
+          job.shareWeight ?? 1,
           at,
           at,
         );
@@ -227,16 +232,23 @@ export class JobsRepo {
       .run(Math.max(0, Math.min(100, progress)), this.now(), id);
   }
 
-  /** The GPU time of the job's run on ComfyUI (`execution_start` to `executing {node: null}`). */
-  setExecMs(id: string, ms: number): void {
-    this.db.prepare('UPDATE jobs SET exec_ms = ? WHERE id = ?').run(Math.max(0, Math.round(ms)), id);
+  /**
+   * Count GPU time a run of the job used on ComfyUI (`execution_start` to the end of the prompt), at `at` (when
+   * the run ended): added to what earlier runs of it used (a run retried after a fault counts both).
+   */
+  addExecMs(id: string, ms: number, at: number): void {
+    this.db
+      .prepare('UPDATE jobs SET exec_ms = COALESCE(exec_ms, 0) + ?, exec_at = ? WHERE id = ?')
+      .run(Math.max(0, Math.round(ms)), at, id);
   }
 
-  /** The newest finished runs with a measured GPU time (for wait estimates), newest first. */
+  /** The newest finished runs with a measured GPU time of one whole run (for wait estimates), newest first. */
   recentRuns(limit: number): Job[] {
     return (
       this.db
-        .prepare("SELECT * FROM jobs WHERE status = 'done' AND exec_ms IS NOT NULL ORDER BY ended_at DESC LIMIT ?")
+        .prepare(
+          "SELECT * FROM jobs WHERE status = 'done' AND exec_ms IS NOT NULL AND attempts = 0 ORDER BY ended_at DESC LIMIT ?",
+        )
         .all(limit) as JobRow[]
     ).map(toJob);
   }

@@ -109,9 +109,44 @@ export class OutputsRepo {
     return found;
   }
 
-  /** Remove several rows in one transaction; returns the ones that existed (for file clean-up). */
-  removeMany(ids: readonly number[]): Output[] {
-    return this.db.transaction(() => ids.map((id) => this.remove(id)).filter((o): o is Output => o !== null))();
+  /**
+   * Remove several rows in one transaction; returns the ones that existed, in the order asked (for file clean-up).
+   * Their files (and the `extraPaths` of each, its thumbnail) go into the trash in the same transaction: the caller
+   * unlinks them and calls `untrash`; what a crash leaves there is finished at the next start.
+   */
+  removeMany(ids: readonly number[], extraPaths: (o: Output) => (string | null)[] = () => []): Output[] {
+    if (ids.length === 0) return [];
+    const list = JSON.stringify(ids);
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare('SELECT * FROM outputs WHERE id IN (SELECT value FROM json_each(?))')
+        .all(list) as OutputRow[];
+      if (rows.length === 0) return [];
+      this.db.prepare('DELETE FROM outputs WHERE id IN (SELECT value FROM json_each(?))').run(list);
+      const byId = new Map(rows.map((r) => [r.id, toOutput(r)]));
+      const removed = [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+      const trash = this.db.prepare('INSERT OR IGNORE INTO library_trash (path, queued_at) VALUES (?, ?)');
+      const at = this.now();
+      for (const o of removed) for (const p of [o.filePath, ...extraPaths(o)]) if (p) trash.run(p, at);
+      return removed;
+    })();
+  }
+
+  /** Files whose rows were removed and that still wait to be unlinked (oldest first). */
+  trashed(limit = 1000): string[] {
+    return (
+      this.db.prepare('SELECT path FROM library_trash ORDER BY queued_at, path LIMIT ?').all(limit) as {
+        path: string;
+      }[]
+    ).map((r) => r.path);
+  }
+
+  /** These files are gone from disk: forget them. */
+  untrash(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    this.db
+      .prepare('DELETE FROM library_trash WHERE path IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify(paths));
   }
 
   count(): number {

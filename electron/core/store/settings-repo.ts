@@ -50,6 +50,20 @@ export class SettingsRepo {
     })();
   }
 
+  /** Replace every setting with these (an import): nothing of the current ones is kept. */
+  replace(settings: Settings): Settings {
+    const next = SettingsSchema.parse(settings);
+    this.db.transaction(() => {
+      const stmt = this.db.prepare(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      );
+      const at = this.now();
+      for (const key of Object.keys(next) as (keyof Settings)[]) stmt.run(key, JSON.stringify(next[key]), at);
+      this.cached = null;
+    })();
+    return this.get();
+  }
+
   /** Raw key/value access for core-internal values (e.g. the remembered ComfyUI URL). */
   getValue<T extends z.ZodType>(key: string, schema: T): z.output<T> | undefined {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(`internal.${key}`) as

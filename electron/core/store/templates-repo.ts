@@ -49,15 +49,18 @@ export class TemplatesRepo {
     private readonly now: () => number,
   ) {}
 
-  /** Save by (owner, guild scope, name): a second save of the same name replaces the first. */
-  save(draft: TemplateDraft): Template {
-    const at = this.now();
+  /**
+   * Save by (owner, guild scope, name): a second save of the same name replaces the first. `times` keeps the
+   * template's own dates (an import); otherwise it is made or changed now.
+   */
+  save(draft: TemplateDraft, times?: { createdAt: number; updatedAt: number }): Template {
+    const at = times?.updatedAt ?? this.now();
     const existing = this.findByName(draft.ownerId, draft.guildId, draft.name);
     if (existing) {
       this.db
         .prepare(
           `UPDATE templates SET shared = ?, prompt = ?, negative = ?, params = ?, workflow = ?, models = ?, lora = ?,
-           updated_at = ? WHERE id = ?`,
+           created_at = ?, updated_at = ? WHERE id = ?`,
         )
         .run(
           draft.shared ? 1 : 0,
@@ -67,6 +70,7 @@ export class TemplatesRepo {
           draft.workflow,
           toJson(draft.models ?? {}),
           draft.lora ? toJson(draft.lora) : null,
+          times?.createdAt ?? existing.createdAt,
           at,
           existing.id,
         );
@@ -89,7 +93,7 @@ export class TemplatesRepo {
         draft.workflow,
         toJson(draft.models ?? {}),
         draft.lora ? toJson(draft.lora) : null,
-        at,
+        times?.createdAt ?? at,
         at,
       );
     return this.get(Number(info.lastInsertRowid))!;

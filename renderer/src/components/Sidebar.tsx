@@ -2,6 +2,7 @@ import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { PAGES, useCurrentPage, type NavBadge } from '../pages/registry';
 import { useAppStore } from '../stores/app-store';
 import { useLayout } from '../stores/layout-store';
+import { useMediaQuery } from '../lib/use-media-query';
 import { useNav } from '../stores/nav-store';
 import { Badge } from './ui/Badge';
 import { IconButton } from './ui/IconButton';
@@ -20,7 +21,11 @@ export function Sidebar() {
   const page = useCurrentPage().id;
   const go = useNav((s) => s.go);
   const info = useAppStore((s) => s.info);
-  const { sidebarWidth, collapsed, toggleCollapsed } = useLayout();
+  const layout = useLayout();
+  // A narrow window keeps the page's room: icons only, whatever was chosen on a wide one.
+  const narrow = useMediaQuery('(max-width: 960px)');
+  const { sidebarWidth, toggleCollapsed } = layout;
+  const collapsed = layout.collapsed || narrow;
   return (
     <nav
       className={`sidebar${collapsed ? ' collapsed' : ''}`}
@@ -30,15 +35,17 @@ export function Sidebar() {
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">ComfyDesk</span>
-        <IconButton
-          className="sidebar-toggle"
-          size="sm"
-          label={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
-          tooltipSide="right"
-          icon={collapsed ? <PanelLeftOpen size={16} /> : <PanelLeftClose size={16} />}
-          onClick={toggleCollapsed}
-          aria-expanded={!collapsed}
-        />
+        {!narrow && (
+          <IconButton
+            className="sidebar-toggle"
+            size="sm"
+            label={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
+            tooltipSide="right"
+            icon={collapsed ? <PanelLeftOpen size={16} /> : <PanelLeftClose size={16} />}
+            onClick={toggleCollapsed}
+            aria-expanded={!collapsed}
+          />
+        )}
       </div>
       <ul>
         {PAGES.map((p) => (
@@ -71,7 +78,7 @@ export function Sidebar() {
           </span>
         </footer>
       )}
-      <SidebarResizer />
+      {!narrow && <SidebarResizer />}
     </nav>
   );
 }

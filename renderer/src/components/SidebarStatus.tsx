@@ -1,24 +1,9 @@
 import { useAppStore } from '../stores/app-store';
 import { useNav } from '../stores/nav-store';
+import { useQueueCounts } from '../stores/queue-store';
 import type { PageId } from '../pages/registry';
 import { Tooltip } from './ui/Tooltip';
-
-const COMFY_LABEL: Record<string, string> = {
-  online: 'online',
-  offline: 'offline',
-  starting: 'starting…',
-  none: 'no backend',
-};
-const BOT_LABEL: Record<string, string> = {
-  stopped: 'stopped',
-  starting: 'connecting…',
-  online: 'online',
-  reconnecting: 'reconnecting…',
-  error: 'error',
-  'no-token': 'no token',
-};
-const label = (labels: Record<string, string>, status: string | undefined) =>
-  status === undefined ? '…' : (labels[status] ?? status);
+import { BOT_STATUS_LABEL, COMFY_STATUS_LABEL, statusLabel } from '../lib/status-labels';
 
 const dot = (status: string | undefined) =>
   status === 'online'
@@ -41,12 +26,12 @@ function Row(props: {
 }) {
   const go = useNav((s) => s.go);
   return (
-    <Tooltip content={`${props.name}${props.text}`} side="right" disabled={!props.collapsed}>
+    <Tooltip content={`${props.name}: ${props.text}`} side="right" disabled={!props.collapsed}>
       <button type="button" className="status-row" onClick={() => go(props.page)}>
         <span className={`dot ${props.tone}`} aria-hidden="true" />
         <span className="nav-label">
-          {props.name}
-          <span data-testid={props.testId} data-status={props.status}>
+          <span className="status-name">{props.name}</span>
+          <span className="status-text" data-testid={props.testId} data-status={props.status}>
             {props.text}
           </span>
         </span>
@@ -60,14 +45,17 @@ export function SidebarStatus({ collapsed }: { collapsed: boolean }) {
   const health = useAppStore((s) => s.health);
   const connection = useAppStore((s) => s.connection);
   const comfy = health?.comfy;
+  const counts = useQueueCounts();
   return (
     <div className="sidebar-status" role="group" aria-label="Status">
       <Row
         page="health"
         tone={dot(comfy?.status)}
-        name="ComfyUI: "
+        name="ComfyUI"
         text={
-          comfy?.status === 'none' && comfy.backends.length > 0 ? 'all disabled' : label(COMFY_LABEL, comfy?.status)
+          comfy?.status === 'none' && comfy.backends.length > 0
+            ? 'All disabled'
+            : statusLabel(COMFY_STATUS_LABEL, comfy?.status)
         }
         status={comfy?.status}
         testId="comfy-status"
@@ -76,8 +64,8 @@ export function SidebarStatus({ collapsed }: { collapsed: boolean }) {
       <Row
         page="bot"
         tone={dot(health?.bot.status)}
-        name="Bot: "
-        text={label(BOT_LABEL, health?.bot.status)}
+        name="Bot"
+        text={statusLabel(BOT_STATUS_LABEL, health?.bot.status)}
         status={health?.bot.status}
         testId="bot-status"
         collapsed={collapsed}
@@ -85,12 +73,8 @@ export function SidebarStatus({ collapsed }: { collapsed: boolean }) {
       <Row
         page="queue"
         tone={health?.queue.paused ? 'warn' : 'ok'}
-        name=""
-        text={
-          health
-            ? `${health.queue.queued} queued · ${health.queue.running} running${health.queue.paused ? ' · paused' : ''}`
-            : '…'
-        }
+        name="Queue"
+        text={`${counts.running} running · ${counts.waiting} waiting${health?.queue.paused ? ' · paused' : ''}`}
         testId="queue-status"
         collapsed={collapsed}
       />

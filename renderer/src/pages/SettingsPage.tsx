@@ -5,12 +5,13 @@ import { Tabs } from '../components/ui/Tabs';
 import { useAppStore } from '../stores/app-store';
 import { AppCard } from './settings/AppCard';
 import { BackendsCard } from './settings/BackendsCard';
+import { DataTab } from './settings/DataTab';
 import { DefaultsCard } from './settings/DefaultsCard';
 import { LaunchCard } from './settings/LaunchCard';
 import { QueueCard } from './settings/QueueCard';
 import { UpdatesCard } from './settings/UpdatesCard';
 
-/** Settings in three tabs; everything saves as it changes, each card says "Saved". */
+/** Settings in four tabs; everything saves as it changes, each card says "Saved". */
 export function SettingsPage() {
   const { settings, info } = useAppStore(useShallow((s) => ({ settings: s.settings, info: s.info })));
   const [tab, setTab] = useState('comfyui');
@@ -61,6 +62,7 @@ export function SettingsPage() {
                 </>
               ),
             },
+            { id: 'data', label: 'Data', content: <DataTab settings={settings} /> },
           ]}
         />
       )}

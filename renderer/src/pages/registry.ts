@@ -1,8 +1,9 @@
 /**
  * The app's pages, each listed once. The sidebar draws its links from this list and App shows the current
- * page's component, so adding a page is writing its component and adding one entry here.
+ * page's component, so adding a page is writing its component and adding one entry here (with a `lazy` import:
+ * only the gallery, the first page, is in the first bundle, so opening the app on it parses less).
  */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import {
   Activity,
   Bot,
@@ -14,21 +15,25 @@ import {
   Settings,
   Sparkles,
   Workflow,
+  Gauge,
   type LucideIcon,
 } from 'lucide-react';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
 import { useSetup } from '../stores/setup-store';
-import { BotPage } from './BotPage';
 import { GalleryPage } from './GalleryPage';
-import { GeneratePage } from './GeneratePage';
-import { HealthPage } from './HealthPage';
-import { ModelsPage } from './ModelsPage';
-import { QueuePage } from './QueuePage';
-import { SettingsPage } from './SettingsPage';
-import { SetupPage } from './SetupPage';
-import { TemplatesPage } from './TemplatesPage';
-import { WorkflowsPage } from './WorkflowsPage';
+
+// The gallery is the first page and is in the first bundle; the others load when first shown.
+const BotPage = lazy(() => import('./BotPage').then((m) => ({ default: m.BotPage })));
+const GeneratePage = lazy(() => import('./GeneratePage').then((m) => ({ default: m.GeneratePage })));
+const HealthPage = lazy(() => import('./HealthPage').then((m) => ({ default: m.HealthPage })));
+const ModelsPage = lazy(() => import('./ModelsPage').then((m) => ({ default: m.ModelsPage })));
+const QueuePage = lazy(() => import('./QueuePage').then((m) => ({ default: m.QueuePage })));
+const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const SetupPage = lazy(() => import('./SetupPage').then((m) => ({ default: m.SetupPage })));
+const TemplatesPage = lazy(() => import('./TemplatesPage').then((m) => ({ default: m.TemplatesPage })));
+const UsagePage = lazy(() => import('./UsagePage').then((m) => ({ default: m.UsagePage })));
+const WorkflowsPage = lazy(() => import('./WorkflowsPage').then((m) => ({ default: m.WorkflowsPage })));
 
 /** A count on a page's sidebar link. */
 export interface NavBadge {
@@ -47,6 +52,10 @@ export interface PageEntry {
   component: ComponentType;
   /** A React hook the sidebar calls for this page's link: the badge to show, or null for none. */
   useBadge?: () => NavBadge | null;
+  /** On a phone-sized screen the page has a button in the bottom bar (the others are under "More"). */
+  phone?: boolean;
+  /** A shorter label where space is tight (the phone's bottom bar); the label otherwise. */
+  shortLabel?: string;
 }
 
 function useActiveJobsBadge(): NavBadge | null {
@@ -62,14 +71,15 @@ function useSetupBadge(): NavBadge | null {
 }
 
 const ENTRIES = [
-  { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage },
-  { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge },
+  { id: 'gallery', label: 'Gallery', icon: Images, component: GalleryPage, phone: true },
+  { id: 'queue', label: 'Queue', icon: ListOrdered, component: QueuePage, useBadge: useActiveJobsBadge, phone: true },
   { id: 'generate', label: 'Generate', icon: Sparkles, component: GeneratePage },
   { id: 'templates', label: 'Templates', icon: NotebookPen, component: TemplatesPage },
   { id: 'models', label: 'Models', icon: Package, component: ModelsPage },
   { id: 'workflows', label: 'Workflows', icon: Workflow, component: WorkflowsPage },
-  { id: 'health', label: 'Health', icon: Activity, component: HealthPage },
-  { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage },
+  { id: 'health', label: 'Health', icon: Activity, component: HealthPage, phone: true },
+  { id: 'usage', label: 'Usage', icon: Gauge, component: UsagePage },
+  { id: 'bot', label: 'Discord bot', icon: Bot, component: BotPage, phone: true, shortLabel: 'Bot' },
   { id: 'settings', label: 'Settings', icon: Settings, component: SettingsPage },
   { id: 'setup', label: 'Setup guide', icon: Compass, component: SetupPage, useBadge: useSetupBadge },
 ] as const satisfies readonly PageEntry[];

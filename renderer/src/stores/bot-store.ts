@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BotGuild, BotState, BotUpdateGuildInput } from '@shared/api/bot';
+import type { BotGuild, BotState } from '@shared/api/bot';
 import { api } from '../api/client';
 import { attempt, report } from './toast-store';
 
@@ -16,7 +16,6 @@ interface BotStoreState {
   stop(): Promise<void>;
   loadInvite(): Promise<void>;
   loadGuilds(): Promise<void>;
-  updateGuild(input: BotUpdateGuildInput): Promise<boolean>;
 }
 
 /** The Discord bot as the desktop controls it; the token is only ever sent, never read back. */
@@ -74,11 +73,6 @@ export const useBot = create<BotStoreState>((set, get) => ({
     } catch {
       set({ guilds: [] });
     }
-  },
-  async updateGuild(input) {
-    const guild = await report(() => api.call('bot.updateGuild', input), 'Server settings saved.');
-    if (guild) set({ guilds: get().guilds.map((g) => (g.id === guild.id ? guild : g)) });
-    return guild !== undefined;
   },
 }));
 

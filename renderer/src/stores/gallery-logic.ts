@@ -114,21 +114,19 @@ export function applyRemoved(state: GalleryData, ids: readonly number[]): Galler
   return { ...state, items, total: Math.max(items.length, state.total - (state.items.length - items.length)) };
 }
 
-/** Keyboard movement in a grid of `columns`: the next focused index, clamped to the items. */
-export function moveFocus(index: number, key: string, columns: number, count: number, pageRows = 4): number {
-  if (count === 0) return -1;
-  const at = Math.max(0, Math.min(index, count - 1));
-  const step: Record<string, number> = {
-    ArrowRight: 1,
-    ArrowLeft: -1,
-    ArrowDown: columns,
-    ArrowUp: -columns,
-    PageDown: columns * pageRows,
-    PageUp: -columns * pageRows,
-  };
-  if (key === 'Home') return 0;
-  if (key === 'End') return count - 1;
-  const d = step[key];
-  if (d === undefined) return at;
-  return Math.max(0, Math.min(count - 1, at + d));
+/** Ids from `anchor` to `id` in list order (both included): what a Shift+click selects. */
+export function rangeIds(items: readonly Output[], anchor: number | null, id: number): number[] {
+  const to = items.findIndex((o) => o.id === id);
+  const from = anchor === null ? -1 : items.findIndex((o) => o.id === anchor);
+  if (to < 0) return [];
+  if (from < 0) return [id];
+  const [a, b] = from <= to ? [from, to] : [to, from];
+  return items.slice(a, b + 1).map((o) => o.id);
+}
+
+/** `ids` in chunks of at most `size` (the core deletes at most 1,000 outputs per call). */
+export function chunks<T>(ids: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
 }

@@ -1,20 +1,25 @@
 import { create } from 'zustand';
+import type { Output } from '@shared/library';
 import { api } from '../api/client';
 import { onResync } from './app-store';
 import { errorMessage } from '../lib/format';
-import { report } from './toast-store';
+import { report, toast } from './toast-store';
 import {
   appendPage,
   applyAdded,
   applyChanged,
   applyRemoved,
+  chunks,
   emptyGallery,
   nextCursor,
+  rangeIds,
   type GalleryData,
   type GalleryFilters,
 } from './gallery-logic';
 
 export const PAGE_SIZE = 500;
+/** The first page only has to fill a screen: it arrives (and is checked) sooner than a full page. */
+export const FIRST_PAGE_SIZE = 100;
 
 interface GalleryState extends GalleryData {
   filters: GalleryFilters;
@@ -22,13 +27,26 @@ interface GalleryState extends GalleryData {
   error: string | null;
   /** Bumped per new search so a late page of an old search is dropped. */
   generation: number;
-  /** The output shown in the detail view. */
+  /** The output shown in the details panel. */
   openId: number | null;
+  /** The output shown full screen in the lightbox. */
+  viewerId: number | null;
+  /** Outputs ticked for a bulk action. */
+  selected: ReadonlySet<number>;
+  /** Where a Shift+click range starts: the last output ticked or unticked. */
+  anchor: number | null;
   setFilters(patch: Partial<GalleryFilters>): void;
+  clearFilters(): void;
   loadMore(): Promise<void>;
   reload(): Promise<void>;
   open(id: number | null): void;
+  view(id: number | null): void;
+  /** Tick or untick one output; with `range`, everything from the anchor to it. */
+  toggle(id: number, range?: boolean): void;
+  selectAll(): void;
+  clearSelection(): void;
   setFavourite(id: number, favourite: boolean): Promise<void>;
+  favouriteSelected(favourite: boolean): Promise<void>;
   remove(ids: number[]): Promise<boolean>;
 }
 
@@ -42,10 +60,22 @@ export function cleanFilters(filters: GalleryFilters): GalleryFilters {
   return out;
 }
 
-/** The results without `ids`; the detail view closes when it showed one of them. */
+/** The results without `ids`; the panel, the lightbox and the selection forget them. */
 function withoutOutputs(s: GalleryState, ids: readonly number[]): Partial<GalleryState> {
-  return { ...applyRemoved(s, ids), openId: s.openId !== null && ids.includes(s.openId) ? null : s.openId };
+  const gone = new Set(ids);
+  const selected = [...s.selected].some((id) => gone.has(id))
+    ? new Set([...s.selected].filter((id) => !gone.has(id)))
+    : s.selected;
+  return {
+    ...applyRemoved(s, ids),
+    openId: s.openId !== null && gone.has(s.openId) ? null : s.openId,
+    viewerId: s.viewerId !== null && gone.has(s.viewerId) ? null : s.viewerId,
+    selected,
+  };
 }
+
+const NONE: ReadonlySet<number> = new Set();
+const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
 /** Gallery results: newest first, loaded page by page as the grid scrolls; library events keep it current. */
 export const useGallery = create<GalleryState>((set, get) => ({
@@ -55,28 +85,32 @@ export const useGallery = create<GalleryState>((set, get) => ({
   error: null,
   generation: 0,
   openId: null,
+  viewerId: null,
+  selected: NONE,
+  anchor: null,
   setFilters(patch) {
     set({ filters: cleanFilters({ ...get().filters, ...patch }) });
     void get().reload();
   },
+  clearFilters() {
+    set({ filters: {} });
+    void get().reload();
+  },
   async reload() {
-    set({ ...emptyGallery(), generation: get().generation + 1, loading: false, error: null });
+    set({ ...emptyGallery(), generation: get().generation + 1, loading: false, error: null, selected: NONE });
     await get().loadMore();
   },
   async loadMore() {
     const state = get();
     if (state.loading || state.done) return;
     const generation = state.generation;
+    const limit = state.items.length === 0 ? FIRST_PAGE_SIZE : PAGE_SIZE;
     set({ loading: true });
     try {
       const after = nextCursor(state);
-      const page = await api.call('library.search', {
-        ...state.filters,
-        limit: PAGE_SIZE,
-        ...(after ? { after } : {}),
-      });
+      const page = await api.call('library.search', { ...state.filters, limit, ...(after ? { after } : {}) });
       if (get().generation !== generation) return;
-      set((s) => ({ ...appendPage(s, page, PAGE_SIZE), loading: false, error: null }));
+      set((s) => ({ ...appendPage(s, page, limit), loading: false, error: null }));
     } catch (err) {
       if (get().generation === generation) set({ loading: false, error: errorMessage(err) });
     }
@@ -84,22 +118,70 @@ export const useGallery = create<GalleryState>((set, get) => ({
   open(id) {
     set({ openId: id });
   },
+  view(id) {
+    set({ viewerId: id });
+  },
+  toggle(id, range = false) {
+    const { selected, anchor, items } = get();
+    const next = new Set(selected);
+    if (range && anchor !== null) {
+      // A range takes the anchor's state: ticking from a ticked one ticks them all.
+      const on = selected.has(anchor);
+      for (const r of rangeIds(items, anchor, id)) {
+        if (on) next.add(r);
+        else next.delete(r);
+      }
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    set({ selected: next, anchor: id });
+  },
+  selectAll() {
+    set({ selected: new Set(get().items.map((o) => o.id)) });
+  },
+  clearSelection() {
+    set({ selected: NONE, anchor: null });
+  },
   async setFavourite(id, favourite) {
     await report(
       () => api.call('library.favourite', { id, favourite }),
       favourite ? 'Added to favourites.' : 'Removed from favourites.',
     );
   },
+  async favouriteSelected(favourite) {
+    const ids = [...get().selected];
+    const byId = new Map(get().items.map((o) => [o.id, o] as const));
+    const todo = ids.filter((id) => byId.get(id)?.favourite !== favourite);
+    let failed: string | null = null;
+    // A few at a time: the core answers each in a millisecond, the socket stays free for everything else.
+    for (const part of chunks(todo, 8)) {
+      const results = await Promise.allSettled(part.map((id) => api.call('library.favourite', { id, favourite })));
+      for (const r of results) if (r.status === 'rejected') failed = errorMessage(r.reason);
+    }
+    if (failed) toast.error(failed);
+    else
+      toast.success(
+        favourite ? `${plural(ids.length, 'output')} in favourites.` : `${plural(ids.length, 'output')} unfavourited.`,
+      );
+  },
   async remove(ids) {
-    const r = await report(
-      () => api.call('library.delete', { ids }),
-      (x) => `Deleted ${x.removed.length} output${x.removed.length === 1 ? '' : 's'}.`,
-    );
-    if (!r) return false;
-    set((s) => withoutOutputs(s, r.removed));
-    return true;
+    const removed: number[] = [];
+    for (const part of chunks(ids, 1000)) {
+      const r = await report(() => api.call('library.delete', { ids: part }));
+      if (!r) break;
+      removed.push(...r.removed);
+    }
+    if (removed.length === 0) return false;
+    toast.success(`Deleted ${plural(removed.length, 'output')}.`);
+    set((s) => withoutOutputs(s, removed));
+    return removed.length === ids.length;
   },
 }));
+
+/** An output of the loaded results, or null. */
+export function loadedOutput(id: number | null): Output | null {
+  if (id === null) return null;
+  return useGallery.getState().items.find((o) => o.id === id) ?? null;
+}
 
 api.on('library.added', (outputs) => useGallery.setState((s) => applyAdded(s, outputs, s.filters)));
 api.on('library.changed', (change) => useGallery.setState((s) => applyChanged(s, change, s.filters)));

@@ -50,6 +50,8 @@ interface HealthState {
   chooseFile(fix: ChooseFix, file: string): Promise<boolean>;
   loadComfy(): Promise<void>;
   control(action: 'start' | 'stop' | 'restart'): Promise<void>;
+  /** Add the flags a failed start's fix suggests (e.g. --cpu) to the launch settings, then start again. */
+  addFlagsAndStart(flags: string[]): Promise<void>;
   freeVram(backendId?: string): Promise<void>;
 }
 
@@ -194,6 +196,14 @@ export const useHealth = create<HealthState>((set, get) => {
       const labels = { start: 'ComfyUI started.', stop: 'ComfyUI stopped.', restart: 'ComfyUI restarted.' };
       const status = await report(() => api.call(`comfy.${action}`), labels[action]);
       set({ busy: null, ...(status ? { launcher: status } : {}) });
+    },
+    async addFlagsAndStart(flags) {
+      const saved = get().launch?.saved.extraArgs ?? [];
+      const extraArgs = [...saved, ...flags.filter((f) => !saved.includes(f))];
+      const view = await report(() => api.call('comfy.setLaunchSettings', { extraArgs }));
+      if (!view) return;
+      set({ launch: view, launcher: view.launcher });
+      await get().control('start');
     },
     async freeVram(backendId) {
       set({ busy: 'vram' });

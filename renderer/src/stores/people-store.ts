@@ -11,11 +11,17 @@ interface PeopleState {
   names: Record<string, string>;
   /** Everyone with outputs in the library (empty until the first loadFacets). */
   people: Facet[];
+  /** Names of the Discord servers the library's outputs come from (the bot may not be running to say). */
+  guildNames: Record<string, string>;
   ensure(ids: readonly string[]): void;
+  /** Learn a server's name (one facets call for any number of unknown servers, once each). */
+  ensureGuild(id: string): void;
   loadFacets(): Promise<void>;
 }
 
 const asked = new Set<string>();
+const askedGuilds = new Set<string>();
+let facetsQueued = false;
 let batch: string[] = [];
 
 export const DESKTOP_USER_ID = 'desktop';
@@ -23,6 +29,7 @@ export const DESKTOP_USER_ID = 'desktop';
 export const usePeople = create<PeopleState>((set, get) => ({
   names: {},
   people: [],
+  guildNames: {},
   ensure(ids) {
     const missing = ids.filter((id) => id !== DESKTOP_USER_ID && !(id in get().names) && !asked.has(id));
     if (missing.length === 0) return;
@@ -45,12 +52,24 @@ export const usePeople = create<PeopleState>((set, get) => ({
         });
     });
   },
+  ensureGuild(id) {
+    if (id in get().guildNames || askedGuilds.has(id)) return;
+    askedGuilds.add(id);
+    // Every server asked for in this tick shares one call.
+    if (facetsQueued) return;
+    facetsQueued = true;
+    queueMicrotask(() => {
+      facetsQueued = false;
+      void get().loadFacets();
+    });
+  },
   async loadFacets() {
     try {
       const facets = await api.call('library.facets');
       set((s) => ({
         people: facets.users,
         names: { ...s.names, ...Object.fromEntries(facets.users.map((u) => [u.id, u.name])) },
+        guildNames: { ...s.guildNames, ...Object.fromEntries(facets.guilds.map((g) => [g.id, g.name])) },
       }));
     } catch {
       // The filters keep working without names.
@@ -67,4 +86,15 @@ export function useUserName(id: string): string {
   const names = usePeople((s) => s.names);
   useEffect(() => usePeople.getState().ensure([id]), [id]);
   return displayName(id, names);
+}
+
+/** A server's name: what the running bot says, else what the library knows, else "Server <id>". */
+export function useGuildName(id: string | null, botGuilds: readonly { id: string; name: string }[]): string {
+  const known = usePeople((s) => (id ? s.guildNames[id] : undefined));
+  const fromBot = id ? botGuilds.find((g) => g.id === id)?.name : undefined;
+  useEffect(() => {
+    if (id && !fromBot) usePeople.getState().ensureGuild(id);
+  }, [id, fromBot]);
+  if (id === null) return 'Desktop';
+  return fromBot ?? known ?? `Server ${id}`;
 }

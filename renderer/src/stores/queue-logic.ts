@@ -56,8 +56,10 @@ const RANK: Record<string, number> = { running: 0, collecting: 0, submitted: 1, 
 
 export function applyJobChanged(state: QueueData, job: Job): QueueData {
   const known = state.byId[job.id];
-  // Events may arrive out of order after a snapshot: never go back to an older state of the job.
-  if (known && known.updatedAt > job.updatedAt) return state;
+  // Events may arrive out of order after a snapshot: never go back to an older state of the job, and a state
+  // already known (a second snapshot replaying the first) changes nothing.
+  if (known && (known.updatedAt > job.updatedAt || (known.updatedAt === job.updatedAt && known.status === job.status)))
+    return state;
   const byId = { ...state.byId, [job.id]: job };
   // A job never seen is new when it is queued; otherwise it waited further back than the snapshot showed.
   const wasWaiting = known ? isWaiting(known) : job.status !== 'queued';
@@ -71,7 +73,13 @@ export function applyJobChanged(state: QueueData, job: Job): QueueData {
   }
   const progress = { ...state.progress };
   delete progress[job.id];
-  const recent = [job, ...state.recent.filter((j) => j.id !== job.id)].slice(0, RECENT_LIMIT);
+  // Newest ended first, wherever it ended among those known.
+  const others = state.recent.filter((j) => j.id !== job.id);
+  const at = others.findIndex((j) => (j.endedAt ?? j.updatedAt) < (job.endedAt ?? job.updatedAt));
+  const recent = (at < 0 ? [...others, job] : [...others.slice(0, at), job, ...others.slice(at)]).slice(
+    0,
+    RECENT_LIMIT,
+  );
   return { ...state, active: without, waiting, progress, recent, byId };
 }
 

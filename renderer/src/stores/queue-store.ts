@@ -54,3 +54,10 @@ onResync(() => {
   useQueue.setState({ byId: {}, progress: {} });
   void useQueue.getState().load();
 });
+
+/** Jobs running (on a GPU now) and waiting (in any queue), as the Queue page and the sidebar count them. */
+export function useQueueCounts(): { running: number; waiting: number } {
+  const running = useQueue((s) => s.active.filter((j) => j.status === 'running' || j.status === 'collecting').length);
+  const waiting = useQueue((s) => s.waiting);
+  return { running, waiting };
+}

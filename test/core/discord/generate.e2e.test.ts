@@ -21,12 +21,15 @@ describe('/generate end to end (fake Discord + fake ComfyUI + SQLite)', () => {
       'edit',
       'generate',
       'history',
+      'link',
       'models',
+      'owner',
       'queue',
       'settings',
       'status',
       'template',
       'upscale',
+      'usage',
     ]);
     const edit = (
       put.json as Array<{ name: string; options: Array<{ name: string; type: number; file_types?: string[] }> }>

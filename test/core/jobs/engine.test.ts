@@ -78,7 +78,7 @@ describe('jobs engine against the fake ComfyUI', () => {
     expect(h.store.jobs.countByStatus().queued).toBe(0);
   });
 
-  it('interleaves three users fairly and keeps two prompts on the backend (running + one waiting)', async () => {
+  it('starts with one job of each user and keeps two prompts on the backend (running + one waiting)', async () => {
     const h = await harness({ perUserLimit: 20 });
     h.fake.setScript({ hold: true });
     h.engine.setPaused(true);
@@ -107,7 +107,8 @@ describe('jobs engine against the fake ComfyUI', () => {
       .sort((a, b) => a.submittedAt! - b.submittedAt! || (a.id < b.id ? -1 : 1))
       .map((j) => j.userId);
     expect(order).toHaveLength(30);
-    for (let i = 0; i < 30; i += 3) expect(new Set(order.slice(i, i + 3)).size).toBe(3);
+    // Nobody has used the GPU yet: the first three go to three users (the GPU-time share: fair-share.test.ts).
+    expect(new Set(order.slice(0, 3)).size).toBe(3);
   });
 
   it('refuses over the per-user limit and the global limit with readable reasons; the desktop user has no per-user limit', async () => {

@@ -1,7 +1,8 @@
 /**
  * Failover (issue 17): a backend killed mid-run with 5 jobs on it. Its jobs are queued again within 30 s of the
  * drop (injected clock), all 5 end exactly once on the other backend, and when the killed one comes back nothing
- * it still had is delivered a second time.
+ * it still had is delivered a second time. When no other backend can take them, they stay past the 15 s and fail
+ * once their backend has been silent for the queue's `unreachableSeconds` (backend-gone.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '@test/helpers/fake-clock';
@@ -75,5 +76,45 @@ describe('failover between backends', () => {
     }
     await settle(h);
     for (const id of ids) expect(h.library.ingests.get(id)).toBe(1);
+  }, 60_000);
+
+  it('leaves the jobs of a killed backend on it when no other can take them, and fails them at unreachableSeconds', async () => {
+    const clock = new FakeClock();
+    const h = await startMultiHarness({ count: 2, clock });
+    open.push(h);
+    h.store.settings.update({ queue: { unreachableSeconds: 60 } });
+    const [first, second] = h.backends as [(typeof h.backends)[0], (typeof h.backends)[0]];
+    const ids = Array.from({ length: 3 }, (_, i) => h.engine.submit(job(i)).id);
+    await settle(h);
+    const held = ids.filter((id) => h.store.jobs.get(id)!.backendId === first.id);
+    expect(held.length).toBeGreaterThan(0);
+
+    // Both ComfyUIs stop answering: nothing can take the first one's jobs.
+    const dropAt = clock.now();
+    await h.fakes[0]!.crash();
+    await h.fakes[1]!.crash();
+    await h.until(() => ![first, second].some((b) => b.status === 'idle' || b.status === 'busy'));
+    while (clock.now() - dropAt < FAILOVER_MS + 10_000) {
+      clock.advance(1_000);
+      await settle(h);
+    }
+    for (const id of held) {
+      const j = h.store.jobs.get(id)!;
+      expect(j.backendId).toBe(first.id);
+      expect(['submitted', 'running']).toContain(j.status);
+    }
+
+    while (held.some((id) => h.store.jobs.get(id)!.status !== 'failed') && clock.now() - dropAt < 70_000) {
+      clock.advance(1_000);
+      await settle(h);
+    }
+    for (const id of held) {
+      const j = h.store.jobs.get(id)!;
+      expect(j.status).toBe('failed');
+      expect(j.error).toMatch(/has not answered for 6\d s/);
+      const failedAt = h.store.jobs.transitions(id).find((t) => t.to === 'failed')!.at;
+      expect(failedAt - dropAt).toBeGreaterThanOrEqual(60_000);
+      expect(h.store.jobs.transitions(id).filter((t) => t.to === 'queued' && t.from !== null)).toHaveLength(0);
+    }
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EventPayload } from '@shared/api';
 import type { Job, JobStatus } from '@shared/jobs';
 import { systemClock, type Clock } from '@core/clock';
-import { ComfyBackend } from '@core/comfy/backends/backend';
+import { ComfyBackend, type ComfyBackendOptions } from '@core/comfy/backends/backend';
 import { BackendPool } from '@core/comfy/backends/pool';
 import { EventBus } from '@core/events';
 import { JobEngine } from '@core/jobs/engine';
@@ -36,6 +36,8 @@ export interface Harness {
   progress: EventPayload<'job.progress'>[];
   waitFor(jobId: string, status: JobStatus | JobStatus[]): Promise<Job>;
   waitAllEnded(): Promise<void>;
+  /** The job ComfyDesk sent as this prompt, once it knows the prompt's id. */
+  waitForPrompt(promptId: string): Promise<Job>;
   /** Start a second engine on the same data (a restarted app). */
   close(): Promise<void>;
 }
@@ -71,6 +73,11 @@ export async function startHarness(
     dataDir?: string;
     clock?: Clock;
     perUserLimit?: number;
+    /** Where the backend reaches the fake (default its own address; e.g. a proxy that can cut the line). */
+    backendUrl?: string;
+    /** Socket options over the harness's quick reconnects, and the jitter's random source. */
+    socket?: ComfyBackendOptions['socket'];
+    random?: () => number;
     /** Another output library in place of the real one (a light one for long runs). */
     library?: (dataDir: string) => JobLibrary;
   } = {},
@@ -79,26 +86,41 @@ export async function startHarness(
   const dataDir = opts.dataDir ?? dirs.make('comfydesk-jobs-');
   const registry = new WorkflowRegistry({ bundledDir: BUNDLED_DIR });
   await registry.load();
-  const fake = opts.fakeInstance ?? (await startFakeComfy({ models: modelListsFor(registry.list()), ...opts.fake }));
   const clock = opts.clock ?? systemClock;
+  // ComfyUI stamps its messages with its own clock: with an injected clock, the fake's is the same one.
+  const stamps = opts.clock ? { now: () => clock.now() } : {};
+  const fake =
+    opts.fakeInstance ?? (await startFakeComfy({ models: modelListsFor(registry.list()), ...stamps, ...opts.fake }));
   const store = openStore(join(dataDir, 'comfydesk.db'), clock);
   if (opts.perUserLimit) store.settings.update({ queue: { perUserLimit: opts.perUserLimit } });
   const events = new EventBus();
-  const record = store.backends.ensure(fake.url, 'remote');
+  const url = opts.backendUrl ?? fake.url;
+  const record = store.backends.ensure(url, 'remote');
   const backend = new ComfyBackend({
     id: record.id,
-    url: fake.url,
+    url,
     clientId: record.clientId,
     ...(opts.clock ? { clock: opts.clock } : {}),
-    socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
+    ...(opts.random ? { random: opts.random } : {}),
+    socket: {
+      ...{ backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 10, pollAfterFailures: 50, heartbeatMs: 0 },
+      ...opts.socket,
+    },
   });
   const pool = new BackendPool();
   const listeners = new Set<() => void>();
   const notify = () => {
     for (const l of listeners) l();
   };
-  backend.on('status', notify);
   pool.add(backend);
+  // As the manager does: a change when the status changes, and once the capabilities are in after coming online.
+  let wasOnline = false;
+  backend.on('status', (status) => {
+    notify();
+    const online = status === 'idle' || status === 'busy';
+    if (online && !wasOnline) pool.refresh(backend.id).then(notify, () => {});
+    wasOnline = online;
+  });
   const opened = new Promise<void>((r) => backend.socket.once('open', () => r()));
   backend.start();
   await opened;
@@ -167,6 +189,10 @@ export async function startHarness(
       const want = Array.isArray(status) ? status : [status];
       await waitUntil(() => want.includes(store.jobs.get(jobId)?.status as JobStatus));
       return store.jobs.get(jobId)!;
+    },
+    async waitForPrompt(promptId) {
+      await waitUntil(() => store.jobs.byPromptId(promptId) !== null);
+      return store.jobs.byPromptId(promptId)!;
     },
     async waitAllEnded() {
       await waitUntil(() => {

@@ -49,6 +49,10 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'downloads.clearToken': { service: 'civitai' },
   'setup.mark': { step: 'models', state: 'skipped' },
   'jobs.queue': { limit: 5 },
+  'data.restore': { from: 'file', path: '/no/such/backup.db' },
+  'data.importPreview': { content: '{"format":"comfydesk-export"}' },
+  'data.import': { content: '{"format":"comfydesk-export"}' },
+  'data.retentionPreview': { rules: [{ id: 'r', scope: 'all', olderThanDays: 3 }] },
 };
 
 const deep = (depth: number, open: string, close: string, leaf = '1') =>
@@ -203,6 +207,11 @@ export const semanticCases: [MethodName, string, unknown][] = [
   ['comfy.setLaunchSettings', 'launch path is a file', { launchPath: '/etc/passwd' }],
   ['comfy.setLaunchSettings', 'NUL in launch path', { launchPath: '/tmp/\u0000x' }],
   ['backends.add', 'not a url', { url: 'not a url' }],
+  ['data.restore', 'not a backup name', { from: 'backup', name: '../../comfydesk.db' }],
+  ['data.restore', 'a file that is not a database', { from: 'file', path: '/etc/passwd' }],
+  ['data.import', 'an export with junk parts', { content: '{"format":"comfydesk-export","version":1,"settings":5}' }],
+  ['data.import', 'deep json', { content: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }],
+  ['data.retentionPreview', 'a rule without limits', { rules: [{ id: 'r', scope: 'all' }] }],
   ['backends.add', 'file url', { url: 'file:///etc/passwd' }],
   ['backends.add', 'javascript url', { url: 'javascript:alert(1)' }],
   ['backends.add', 'bad port', { url: 'http://127.0.0.1:99999' }],

@@ -9,6 +9,7 @@ import { encodePreviewFrame, encodePreviewWithMetadataFrame, encodeTextFrame } f
 import type { FileStore } from './files';
 import { imageSize, neededNodes, runOrder, samplerSteps, seedOf, signatures } from './graph';
 import { makePreviewJpeg } from './images';
+import { scenePreviewJpeg } from './scenes';
 import { SAMPLING_CLASSES, type FakeScript } from './options';
 import { produceOutput, type Ui } from './outputs';
 import type { HistoryRecord, PromptQueue, QueueTuple } from './queue';
@@ -317,7 +318,11 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       if (o.holdAt(step)) await this.control.holdHere(o.promptId, o.gen);
       // The sampler callback checks the interrupt flag before reporting the step (interrupt+delete recording).
       this.control.checkInterrupt();
-      const jpeg = previews ? await makePreviewJpeg(width, height, seed, step) : null;
+      const jpeg = !previews
+        ? null
+        : o.script.outputDetail === 'scene'
+          ? await scenePreviewJpeg(seed, width, height, step, steps)
+          : await makePreviewJpeg(width, height, seed, step);
       this.control.check(o.gen);
       // SlowProgressImage's progress text (sent with its previews): binary TEXT, broadcast to every client.
       if (slow && node.inputs['preview'] === true) hub.sendBinary(null, encodeTextFrame(id, `step ${step}/${steps}`));

@@ -3,6 +3,7 @@
  * writes, section 4), JPEG live previews, a small animated WebP. Colours are deterministic from the seed.
  */
 import sharp, { type Sharp } from 'sharp';
+import { scenePng } from './scenes';
 
 export interface Rgb {
   r: number;
@@ -137,12 +138,14 @@ export async function makePng(
   seed: number,
   index: number,
   texts: Record<string, string>,
-  detail: 'solid' | 'noise' = 'solid',
+  detail: 'solid' | 'noise' | 'scene' = 'solid',
 ): Promise<Buffer> {
   const png =
     detail === 'noise'
       ? await noisePng(width, height)
-      : await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
+      : detail === 'scene'
+        ? await scenePng(seed + index * 7919, clampSize(width), clampSize(height))
+        : await base(width, height, colorFor(seed, index)).png({ compressionLevel: 4 }).toBuffer();
   return withPngText(png, texts);
 }
 

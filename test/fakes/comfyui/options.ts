@@ -62,9 +62,10 @@ export interface FakeScript {
   previews: boolean;
   /**
    * What saved PNGs look like: 'solid' (a flat colour with a band: tiny files) or 'noise' (random pixels, about
-   * 1 MB at 576x576, like a real generation's size; made once per size and reused, so the fake stays cheap).
+   * 1 MB at 576x576, like a real generation's size; made once per size and reused, so the fake stays cheap) or
+   * 'scene' (a drawn picture chosen by the seed, see scenes.ts; live previews clear up step by step: screenshots).
    */
-  outputDetail: 'solid' | 'noise';
+  outputDetail: 'solid' | 'noise' | 'scene';
   /** Request body limit in bytes (`--max-upload-size`, default 100 MiB). */
   maxUploadSize: number;
   /** Replaces `devices` of /system_stats (null: the fixture's CPU device). */

@@ -15,7 +15,7 @@ export interface OutputContext {
   extraData: Record<string, unknown>;
   now: number;
   /** FakeScript.outputDetail */
-  detail?: 'solid' | 'noise';
+  detail?: 'solid' | 'noise' | 'scene';
 }
 
 export type Ui = Record<string, unknown>;

@@ -41,6 +41,8 @@ export interface ChannelSeed {
   type?: number;
   parent?: string;
   overwrites?: OverwriteSeed[];
+  /** Age-restricted (Discord's channel `nsfw` flag); default false. */
+  nsfw?: boolean;
 }
 
 export interface MemberSeed {
@@ -89,6 +91,8 @@ export interface FakeChannel {
   parentId: string | null;
   position: number;
   overwrites: Overwrite[];
+  /** Age-restricted (guild channels; DMs never are). */
+  nsfw: boolean;
   /** DM channels only. */
   recipientId: string | null;
   lastMessageId: string | null;
@@ -266,6 +270,7 @@ export class FakeState {
         parentId: null,
         position,
         overwrites: [],
+        nsfw: c.nsfw ?? false,
         recipientId: null,
         lastMessageId: null,
       };
@@ -319,6 +324,7 @@ export class FakeState {
       parentId: null,
       position: 0,
       overwrites: [],
+      nsfw: false,
       recipientId: userId,
       lastMessageId: null,
     };

@@ -66,7 +66,7 @@ export function apiChannel(state: FakeState, channel: FakeChannel): Record<strin
       deny: o.deny.toString(),
     })),
     topic: null,
-    nsfw: false,
+    nsfw: channel.nsfw,
     last_message_id: channel.lastMessageId,
     rate_limit_per_user: 0,
     flags: 0,

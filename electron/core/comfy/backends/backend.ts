@@ -18,6 +18,8 @@ import { ComfySocket } from '../protocol/socket';
 import { authHeaders } from '../protocol/auth';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
+import { AbandonedPrompts, type Removal } from './queue-removal';
+import { BackendHealth } from './backend-health';
 import { StallWatch } from './stall-watch';
 import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
 import {
@@ -25,8 +27,6 @@ import {
   HISTORY_RETRIES,
   LOST_MESSAGE,
   Rerunner,
-  deriveStatus,
-  describeFailure,
   historyEvents,
   interruptedData,
   outcomeOf,
@@ -50,19 +50,9 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private buffer: Array<{ promptId: string; event: ProgressEvent; at: number }> = [];
   private runningPromptId: string | null = null;
   private queueRemaining = 0;
-  private httpOk = false;
   private started = false;
-  /** start() called and no answer yet, or the launcher said the process is booting. */
-  private starting = false;
-  private launcherStarting = false;
-  private lastError: string | null = null;
-  /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
-  private lastErrorFatal = false;
-  private currentStatus: BackendStatus = 'offline';
   /** A re-check planned while the socket is open but HTTP answers are not ComfyUI's (nothing else would retry). */
   private fatalRecheck: ClockTimer | undefined;
-  /** The statusDetail last announced (with a status or a detail event). */
-  private shownDetail: string | null = null;
   private readonly rechecks = new Rerunner(
     () => this.recheckOnce(),
     () => this.started,
@@ -71,8 +61,12 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     () => this.refreshPositions(),
     () => this.started,
   );
+  /** Reachability and the status derived from it. */
+  private readonly health: BackendHealth;
   /** Notices a running prompt of ours that ComfyUI has gone quiet about. */
   private readonly stalls: StallWatch;
+  /** Prompts no longer ours to follow, still to be taken out of ComfyUI's queue. */
+  private readonly abandoned: AbandonedPrompts;
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -98,14 +92,19 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       running: () => (this.runningPromptId && this.tracked.has(this.runningPromptId) ? this.runningPromptId : null),
       onStall: (promptId, silentMs) => void this.onStall(promptId, silentMs),
     });
+    this.abandoned = new AbandonedPrompts(this.client, this.log);
+    this.health = new BackendHealth({
+      url: this.url,
+      socket: this.socket,
+      started: () => this.started,
+      load: () => this.queueRemaining,
+      onStatus: (status) => this.emit('status', status),
+      onDetail: (detail) => this.emit('detail', detail),
+    });
     this.socket.on('message', (m) => this.onMessage(m));
     this.socket.on('binary', (f) => this.onBinary(f));
     this.socket.on('open', () => {
-      this.httpOk = true;
-      this.starting = false;
-      this.launcherStarting = false;
-      this.lastError = null;
-      this.lastErrorFatal = false;
+      this.health.opened();
       this.connectionChanged();
       void this.recheck();
     });
@@ -116,13 +115,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       // While polling works, a failing socket does not make the backend unusable; and an HTTP answer that is
       // not ComfyUI's (fatal) says more than the socket's failure, so it is kept.
       // Once polling, the HTTP re-checks give the reason; a socket failure would only make it flip.
-      if (!this.socket.connected && !this.httpOk && !this.lastErrorFatal && this.socket.mode === 'socket')
-        this.noteFailure(err);
+      const h = this.health;
+      if (!this.socket.connected && !h.httpOk && !h.fatal && this.socket.mode === 'socket') this.noteFailure(err);
     });
   }
 
   get status(): BackendStatus {
-    return this.currentStatus;
+    return this.health.status;
   }
 
   get socketConnected(): boolean {
@@ -136,7 +135,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
 
   /** Why the status is offline/error, in words; null when fine. */
   get statusDetail(): string | null {
-    return this.lastError;
+    return this.health.lastError;
   }
 
   /** Prompt ids being tracked (submitted and not yet reported). */
@@ -147,8 +146,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.starting = true;
-    this.updateStatus();
+    this.health.starting = true;
+    this.health.update();
     this.socket.start();
     this.stalls.start();
     void this.recheck();
@@ -170,13 +169,13 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       },
     );
     this.outcomes.abortAll(stopped);
-    this.updateStatus();
+    this.health.update();
   }
 
   /** The launcher says the process is booting: show 'starting' until the socket opens (false: it gave up). */
   markStarting(starting = true): void {
-    this.launcherStarting = starting;
-    this.updateStatus();
+    this.health.launcherStarting = starting;
+    this.health.update();
   }
 
   /** Queue a workflow as ours and track it. Throws ComfyError / ComfyValidationError when refused. */
@@ -239,13 +238,12 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
    * Cancel one of our prompts: delete it if pending, interrupt it if running (the `interrupted` event then
    * follows from ComfyUI). Returns what was done.
    */
-  async cancel(promptId: string): Promise<'deleted' | 'interrupting' | 'not-found'> {
+  async cancel(promptId: string): Promise<Removal> {
     let queue = await this.client.getQueue();
     if (queue.pending.some((e) => e.promptId === promptId)) {
       await this.client.deletePending([promptId]);
       queue = await this.client.getQueue();
-      const stillThere = [...queue.running, ...queue.pending].some((e) => e.promptId === promptId);
-      if (!stillThere) {
+      if (![...queue.running, ...queue.pending].some((e) => e.promptId === promptId)) {
         const t = this.tracked.get(promptId);
         if (t) this.apply(t, { type: 'execution_interrupted', data: interruptedData(promptId) }, this.clock.now());
         this.settle(promptId, { kind: 'interrupted' });
@@ -254,10 +252,20 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     }
     // Not pending (any more): interrupt it if it runs. ComfyUI then sends execution_interrupted.
     if (queue.running.some((e) => e.promptId === promptId) || this.runningPromptId === promptId) {
-      const r = await this.client.interrupt(promptId);
-      return r.sent ? 'interrupting' : 'not-found';
+      return (await this.client.interrupt(promptId)).sent ? 'interrupting' : 'not-found';
     }
     return 'not-found';
+  }
+
+  /**
+   * Stop following one of our prompts (its job was cancelled, or went elsewhere because this ComfyUI is gone):
+   * it ends here at once as interrupted, and is taken out of ComfyUI's queue now or, while ComfyUI cannot be
+   * reached, the next time it answers ('later').
+   */
+  abandon(promptId: string): Promise<Removal | 'later'> {
+    if (this.outcomes.get(promptId)?.kind === 'completed') return Promise.resolve('not-found');
+    if (this.tracked.has(promptId)) this.settle(promptId, { kind: 'interrupted' });
+    return this.abandoned.add(promptId, this.started && (this.status === 'idle' || this.status === 'busy'));
   }
 
   /** Stream every output file of a finished prompt into `destDir`. */
@@ -297,14 +305,14 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       this.noteFailure(err);
       return;
     }
-    this.httpOk = true;
-    const wasFatal = this.lastErrorFatal;
-    this.lastError = null;
-    this.lastErrorFatal = false;
-    if (wasFatal) this.updateStatus();
+    if (this.health.answered()) this.health.update();
+    // It answers: live progress again at once rather than after the socket's backoff; and what was abandoned while
+    // it could not be reached leaves its queue.
+    if (!this.socket.connected) this.socket.connectNow();
+    if (this.abandoned.size > 0) await this.abandoned.sweep(queue);
     if (!this.socket.connected) {
       this.queueRemaining = queue.running.length + queue.pending.length;
-      this.updateStatus();
+      this.health.update();
     }
     const running = queue.running[0]?.promptId ?? null;
     if (running && this.tracked.has(running)) this.runningPromptId = running;
@@ -330,7 +338,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     const now = this.clock.now();
     if (m.type === 'status') {
       this.queueRemaining = m.data.status.exec_info.queue_remaining;
-      this.updateStatus();
+      this.health.update();
       this.schedulePositions();
       return;
     }
@@ -486,12 +494,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   }
 
   private noteFailure(err: unknown): void {
-    this.httpOk = false;
-    this.starting = false;
-    const { message, fatal } = describeFailure(err, this.url);
-    this.lastError = message;
-    this.lastErrorFatal = fatal;
-    this.updateStatus();
+    const fatal = this.health.failed(err);
     if (fatal && this.started && this.socket.connected && !this.fatalRecheck) {
       this.fatalRecheck = this.clock.setTimeout(() => {
         this.fatalRecheck = undefined;
@@ -502,27 +505,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   }
 
   private connectionChanged(): void {
-    if (!this.socket.connected && this.socket.mode === 'socket') this.httpOk = false;
+    this.health.socketChanged();
     this.emit('connection', { connected: this.socket.connected, mode: this.socket.mode });
-    this.updateStatus();
-  }
-
-  private updateStatus(): void {
-    const next = deriveStatus({
-      started: this.started,
-      // An open socket does not make a server usable whose HTTP answers are not ComfyUI's.
-      reachable: (this.socket.connected && !this.lastErrorFatal) || this.httpOk,
-      load: this.queueRemaining,
-      starting: this.starting || this.launcherStarting,
-      fatal: this.lastErrorFatal,
-    });
-    const detailChanged = this.lastError !== this.shownDetail;
-    this.shownDetail = this.lastError;
-    if (next !== this.currentStatus) {
-      this.currentStatus = next;
-      this.emit('status', next);
-    } else if (detailChanged) {
-      this.emit('detail', this.lastError);
-    }
+    this.health.update();
   }
 }

@@ -9,6 +9,7 @@ import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend
 import type { LaunchedStatus, TimedLogLine } from '../launch/launched-comfy';
 import type { LauncherOptions } from '../launch/supervisor';
 import type { BackendAuthStore } from './auth-store';
+import type { LaunchRecordStore } from '../launch/launch-record';
 
 export interface BackendManagerEvents {
   added: [backend: ComfyBackend];
@@ -20,6 +21,8 @@ export interface BackendManagerEvents {
   log: [line: TimedLogLine];
   /** The launched ComfyUI changed state. */
   launcher: [status: LaunchedStatus & { backendId: string | null }];
+  /** A backend is gone for good (the launcher gave up restarting it): its jobs must go elsewhere or end. */
+  gone: [backendId: string, reason: string];
 }
 
 export interface BackendManagerOptions {
@@ -42,6 +45,8 @@ export interface BackendManagerOptions {
   launcher?: Partial<LauncherOptions>;
   /** Each backend's credentials (a ComfyUI behind a reverse proxy). */
   auth?: BackendAuthStore;
+  /** Where what the launcher runs is recorded, to take it over (or stop it) after a crash of the app. */
+  launchRecords?: LaunchRecordStore;
   /** More options for every ComfyBackend (tests: socket backoff). */
   backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
 }

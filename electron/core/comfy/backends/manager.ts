@@ -5,20 +5,13 @@
  */
 import { ApiError } from '@shared/api';
 import type { BackendSummary, HealthSummary } from '@shared/api/health';
-import type { Settings } from '@shared/settings';
 import { systemClock, type Clock } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import type { BackendRecord } from './records';
 import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
-import {
-  effectiveLaunchSettings,
-  LaunchedComfy,
-  type LaunchedStatus,
-  type LaunchSettings,
-  type TimedLogLine,
-} from '../launch/launched-comfy';
-import type { ReadyInfo } from '../launch/supervisor';
+import type { LaunchedStatus, LaunchSettings, TimedLogLine } from '../launch/launched-comfy';
+import { LaunchLink } from './launch-link';
 import { probeNewBackend } from './add-backend';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 import { LiveInfo } from './live-info';
@@ -32,7 +25,6 @@ import { TypedEmitter } from '@core/typed-emitter';
 
 export type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 
-const LAUNCHED_NAME = 'ComfyUI (launched by ComfyDesk)';
 /** A model folder read this recently is trusted when it lacks a file; older ones are read again first. */
 export const MODEL_LIST_FRESH_MS = 2_000;
 
@@ -43,12 +35,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   private readonly live = new Map<string, ComfyBackend>();
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly versions = new Map<string, string>();
-  private readonly launched: LaunchedComfy;
+  private readonly link: LaunchLink;
   private readonly clock: Clock;
   private readonly log: Logger;
   private started = false;
-  /** The backend record of the launched ComfyUI, once known. */
-  private launchedId: string | null = null;
   private discovery: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: BackendManagerOptions) {
@@ -63,36 +53,32 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       this.clock,
     );
     for (const url of o.config.urls) o.records.ensure(url, 'remote');
-    this.launched = new LaunchedComfy({
-      dir: o.launchDir,
-      readyTimeoutMs: o.config.startTimeoutSec * 1000,
-      clock: this.clock,
-      logger: this.log,
-      ...(o.launcher ? { launcher: o.launcher } : {}),
-    });
-    this.launched.configure(this.launchSettingsFrom(o.settings()));
-    this.launchedId = this.launchedRecord()?.id ?? null;
-    this.launched.on('log', (line) => this.emit('log', line));
-    this.launched.on('state', (state) => {
-      const b = this.launchedBackend();
-      if (state === 'starting') b?.markStarting(true);
-      else if (state === 'stopped') b?.markStarting(false);
-      // A failed start: no longer booting, unless the 'crash' event that follows at once schedules a restart.
-      else if (state === 'crashed') queueMicrotask(() => this.launched.active || b?.markStarting(false));
-      this.emit('launcher', this.launchStatus());
+    this.link = new LaunchLink(
+      {
+        records: o.records,
+        config: o.config,
+        clock: this.clock,
+        log: this.log,
+        launchDir: o.launchDir,
+        ...(o.launchRecords ? { launchRecords: o.launchRecords } : {}),
+        ...(o.launcher ? { launcher: o.launcher } : {}),
+        started: () => this.started,
+        backend: (id) => this.live.get(id),
+        startLive: (record) => this.startLive(record),
+        stopLive: (id) => this.stopLive(id),
+        forgetVersion: (id) => this.versions.delete(id),
+        anyOnline: () => this.list().some((b) => isOnline(b.status)),
+        changed: () => this.changed(),
+        status: (status) => this.emit('launcher', status),
+        logLine: (line) => this.emit('log', line),
+        gone: (id, reason) => this.emit('gone', id, reason),
+      },
+      o.settings(),
+    );
+    o.events.on('settings.changed', (s) => {
+      this.link.onSettings(s);
       this.changed();
     });
-    this.launched.on('crash', (info) => {
-      this.log.warn('the launched ComfyUI crashed', {
-        code: info.code,
-        signal: info.signal,
-        restart: info.willRestart,
-      });
-      this.launchedBackend()?.markStarting(info.willRestart);
-      this.changed();
-    });
-    this.launched.on('ready', (info) => this.onLaunchedReady(info));
-    o.events.on('settings.changed', (s) => this.onSettings(s));
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -101,9 +87,9 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (this.started) return;
     this.started = true;
     for (const record of this.o.records.list()) if (record.enabled) this.startLive(record);
-    this.discovery = this.discoverThenLaunch().catch((err: unknown) =>
-      this.log.warn('looking for a running ComfyUI failed', { error: err }),
-    );
+    this.discovery = this.link
+      .reclaimThenLaunch(() => this.discover())
+      .catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
   }
 
   /** Disconnect every backend and stop the launched ComfyUI. */
@@ -113,7 +99,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     await this.discovery;
     const ids = [...this.live.keys()];
     await Promise.all([
-      this.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })),
+      this.link.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })),
       ...ids.map((id) => this.stopLive(id)),
     ]);
     this.pool.dispose();
@@ -152,8 +138,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const placement = this.pool.place(req, {
       now: this.clock.now(),
       freshMs: MODEL_LIST_FRESH_MS,
-      launching: this.launched.state === 'starting',
-      configured: this.o.records.list().some((r) => r.enabled) || this.launched.active,
+      launching: this.link.launched.state === 'starting',
+      configured: this.o.records.list().some((r) => r.enabled) || this.link.launched.active,
       disabled: this.o.records
         .list()
         .filter((r) => !r.enabled)
@@ -193,6 +179,11 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     return this.on('changed', listener);
   }
 
+  /** Subscribe to 'gone' (a backend will not come back: the launcher gave up on it). */
+  onGone(listener: (backendId: string, reason: string) => void): () => void {
+    return this.on('gone', listener);
+  }
+
   summaries(): BackendSummary[] {
     return this.o.records.list().map((r) => this.summaryOf(r));
   }
@@ -201,7 +192,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   overallStatus(): HealthSummary['comfy']['status'] {
     const enabled = this.summaries().filter((b) => b.enabled);
     if (enabled.some((b) => isOnline(b.status))) return 'online';
-    if (enabled.some((b) => b.status === 'starting') || this.launched.state === 'starting') return 'starting';
+    if (enabled.some((b) => b.status === 'starting') || this.link.launched.state === 'starting') return 'starting';
     return enabled.length === 0 ? 'none' : 'offline';
   }
 
@@ -256,13 +247,13 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
         message: `${record.url} comes from the configuration (config.json or COMFYDESK_COMFY_URLS); remove it there, or disable it here.`,
       });
     }
-    if (record.kind === 'launched' && this.launched.active) {
+    if (record.kind === 'launched' && this.link.launched.active) {
       throw new ApiError({ code: 'conflict', message: 'This is the ComfyUI that ComfyDesk launched; stop it first.' });
     }
     await this.stopLive(id);
     this.o.records.remove(id);
     this.versions.delete(id);
-    if (this.launchedId === id) this.launchedId = null;
+    this.link.forget(id);
     if (record.kind === 'local') this.o.removed.remember(record.url);
     this.emit('removed', id);
     this.changed();
@@ -298,108 +289,56 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   // ------------------------------------------------------------------------------------ launched ComfyUI
 
   launchSettings(): LaunchSettings {
-    return this.launched.settings;
+    return this.link.launched.settings;
   }
 
   launchStatus(): LaunchedStatus & { backendId: string | null } {
-    return { ...this.launched.status(), backendId: this.launchedId };
+    return this.link.status();
   }
 
   logTail(): TimedLogLine[] {
-    return this.launched.logTail();
+    return this.link.launched.logTail();
   }
 
   /** Start the configured ComfyUI; resolves once it is ready (rejects with a LaunchError). */
   async startComfy(): Promise<void> {
-    await this.launched.start();
+    await this.link.launched.start();
   }
 
   async stopComfy(): Promise<void> {
-    await this.launched.stop();
+    await this.link.launched.stop();
   }
 
   async restartComfy(): Promise<void> {
-    await this.launched.restart();
+    await this.link.launched.restart();
   }
 
   // --------------------------------------------------------------------------------------- internals
 
-  private launchSettingsFrom(s: Settings): LaunchSettings {
-    return effectiveLaunchSettings(this.o.config, s.comfy);
-  }
-
-  private onSettings(s: Settings): void {
-    const before = this.launched.settings;
-    const next = this.launchSettingsFrom(s);
-    this.launched.configure(next);
-    const asked = next.autoLaunch && !!next.launchPath && (!before.autoLaunch || before.launchPath !== next.launchPath);
-    if (asked && this.started && !this.launched.active && !this.list().some((b) => isOnline(b.status))) {
-      this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
-    }
-    this.changed();
-  }
-
-  private async discoverThenLaunch(): Promise<void> {
-    const found = await this.discover();
-    const s = this.launched.settings;
-    if (!this.started || !s.autoLaunch || !s.launchPath) return;
-    if (found > 0) {
-      this.log.info('a ComfyUI is already running; not launching another');
-      return;
-    }
-    // Not awaited: stop() waits for the discovery, and must be able to stop a ComfyUI that is still booting.
-    this.launched.start().catch((err: unknown) => this.log.warn('launching ComfyUI failed', { error: String(err) }));
-  }
-
-  /** Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. */
+  /**
+   * Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. Returns how many
+   * are in use: one the user removed or turned off is running, but not for ComfyDesk (so it does not stop the
+   * auto launch).
+   */
   private async discover(): Promise<number> {
     const urls = this.o.discoverUrls ?? DEFAULT_COMFY_URLS;
     if (urls.length === 0) return 0;
     const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
-    if (!this.started) return found.length;
+    if (!this.started) return 0;
     const removed = new Set(this.o.removed.list());
+    let used = 0;
     for (const hit of found) {
       const known = this.o.records.byUrl(hit.url);
       if (!known && removed.has(hit.url)) continue;
       const record = known ?? this.o.records.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
       if (!known) this.log.info('found a running ComfyUI', { url: hit.url, version: hit.version });
       this.versions.set(record.id, hit.version);
-      if (record.enabled) this.startLive(record);
+      if (!record.enabled) continue;
+      this.startLive(record);
+      used += 1;
     }
     if (found.length) this.changed();
-    return found.length;
-  }
-
-  private onLaunchedReady(info: ReadyInfo): void {
-    if (!this.started) return;
-    const url = normalizeBaseUrl(info.url) ?? info.url;
-    const launchPath = this.launched.settings.launchPath;
-    const previous = this.launchedRecord();
-    let record = this.o.records.byUrl(url);
-    if (!record && previous) {
-      // Same ComfyUI, another port: keep its id and clientId, reconnect at the new address.
-      void this.stopLive(previous.id);
-      this.versions.delete(previous.id);
-      record = this.o.records.update(previous.id, { url, launchPath });
-    }
-    record ??= this.o.records.ensure(url, 'launched', LAUNCHED_NAME, launchPath ?? undefined);
-    this.launchedId = record.id;
-    this.log.info('launched ComfyUI is ready', { url, via: info.via });
-    if (record.enabled) this.startLive(record);
-    // Ready: ask at once instead of waiting for the socket's next try; 'starting' ends either way (unless by
-    // then this run ended and another boot began).
-    const b = this.live.get(record.id);
-    const stillThisRun = () => this.launched.state === 'running' && this.launched.status().pid === info.pid;
-    if (b) void b.recheck().finally(() => stillThisRun() && b.markStarting(false));
-    this.changed();
-  }
-
-  private launchedRecord(): BackendRecord | undefined {
-    return this.o.records.list().find((r) => r.kind === 'launched');
-  }
-
-  private launchedBackend(): ComfyBackend | undefined {
-    return this.launchedId ? this.live.get(this.launchedId) : undefined;
+    return used;
   }
 
   private startLive(record: BackendRecord): void {
@@ -429,7 +368,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       off();
       offDetail();
     });
-    if (record.id === this.launchedId && this.launched.state === 'starting') backend.markStarting(true);
+    this.link.attached(record, backend);
     backend.start();
     this.emit('added', backend);
   }

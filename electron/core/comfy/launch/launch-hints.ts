@@ -1,38 +1,8 @@
 /**
- * What a failed start of ComfyUI says to a person: what happened and what to do, read from the way it failed and
- * its last output lines (a missing Python module, a taken port, no GPU driver…). The last lines follow the summary
- * (LaunchError adds them).
+ * What a start of ComfyUI that could not begin says to a person: no ComfyUI folder, no Python, or a Python the OS
+ * would not run, each with what to do. A start that ended before it was ready is read from its output instead
+ * (startup-failure.ts); LaunchError adds the last lines.
  */
-import { PORT_IN_USE } from './launch-args';
-import type { LogLine } from './log-tail';
-
-/** The process ended before it was ready: the summary names the likely fix. */
-export function exitedSummary(
-  tail: readonly LogLine[],
-  ctx: { python: string; port: number; comfyDir: string },
-): string {
-  const text = tail.map((l) => l.text).join('\n');
-  const module = /ModuleNotFoundError: No module named '([^']+)'/.exec(text)?.[1];
-  if (PORT_IN_USE.test(text)) {
-    return (
-      `ComfyUI stopped while starting: port ${ctx.port} is already used by another program (perhaps another ComfyUI). ` +
-      `Close that program, or if it is a ComfyUI you started yourself, add its address in Settings → ComfyUI instead of launching a second one.`
-    );
-  }
-  if (module) {
-    return (
-      `ComfyUI stopped while starting: its Python has no module "${module}". Install ComfyUI's requirements with the ` +
-      `Python that runs it (in ${ctx.comfyDir}: ${ctx.python} -m pip install -r requirements.txt), then start it again.`
-    );
-  }
-  if (/Torch not compiled with CUDA|Found no NVIDIA driver|CUDA driver version is insufficient/i.test(text)) {
-    return (
-      'ComfyUI stopped while starting: it found no usable GPU driver. Install or update the NVIDIA driver, or add ' +
-      '--cpu to the extra flags in Settings → ComfyUI to run on the processor (much slower).'
-    );
-  }
-  return 'ComfyUI stopped while starting. Its last output lines are below: fix what they report, then start it again.';
-}
 
 /** The OS refused to run the interpreter. */
 export function spawnFailedSummary(command: string, err: NodeJS.ErrnoException): string {

@@ -1,7 +1,9 @@
 /**
  * The ComfyUI that ComfyDesk launches itself: one ComfyLauncher built from the effective launch settings (the
- * app's settings override the config file), a timestamped rolling log tail, and a rebuild of the launcher when
- * the settings change while nothing runs (a running ComfyUI keeps its settings until it is restarted).
+ * app's settings override the config file), a timestamped rolling log tail with each run marked, the record of
+ * what runs (launch-record.ts) so the next start can take it over or stop it after a crash of the app, and a
+ * rebuild of the launcher when the settings change while nothing runs (a running ComfyUI keeps its settings until
+ * it is restarted).
  */
 import { join } from 'node:path';
 import type { ComfySettings } from '@shared/settings';
@@ -14,28 +16,40 @@ import {
   type LauncherOptions,
   type LauncherState,
   type ReadyInfo,
+  type RunInfo,
 } from './supervisor';
 import type { LogLine, LogStream } from './log-tail';
 import { TypedEmitter } from '@core/typed-emitter';
+import { reclaimPrevious, stopProcessTree, type LaunchRecordStore } from './launch-record';
+import { identifyProcess } from './process-info';
+import { treeKillerFor } from './process-tree';
+import { probeComfy } from '../protocol/probe';
+import { exitText, explain, type LaunchedStatus } from './launch-status';
+
+export type { LaunchedStatus } from './launch-status';
 
 export interface LaunchSettings {
   launchPath: string | null;
   autoLaunch: boolean;
   extraArgs: string[];
+  /** A fixed port (config); null: a free one is picked. */
+  port: number | null;
 }
 
 /**
  * What is launched: the settings' folder, else the config file's; auto launch when either asks for it (the
- * config file is boot-time, so the settings can switch it on but not off); extra flags from the settings.
+ * config file is boot-time, so the settings can switch it on but not off); the config's extra flags, then the
+ * settings' own (for a flag given twice ComfyUI takes the last); the config's fixed port, if any.
  */
 export function effectiveLaunchSettings(
-  config: { launchPath?: string; autoLaunch: boolean },
+  config: { launchPath?: string; autoLaunch: boolean; extraArgs?: readonly string[]; launchPort?: number },
   settings: ComfySettings,
 ): LaunchSettings {
   return {
     launchPath: settings.launchPath ?? config.launchPath ?? null,
     autoLaunch: settings.autoLaunch || config.autoLaunch,
-    extraArgs: [...settings.extraArgs],
+    extraArgs: [...(config.extraArgs ?? []), ...settings.extraArgs],
+    port: config.launchPort ?? null,
   };
 }
 
@@ -44,17 +58,8 @@ export interface TimedLogLine {
   at: number;
   stream: LogStream;
   text: string;
-}
-
-export interface LaunchedStatus {
-  state: LauncherState;
-  /** Where it answers while running. */
-  url: string | null;
-  pid: number | null;
-  /** Why the last start failed, with the last log lines. */
-  error: string | null;
-  /** The settings changed since it was started; they apply on the next (re)start. */
-  restartNeeded: boolean;
+  /** Which run of ComfyUI printed it (1, 2, …; each run starts with a line of ComfyDesk's saying so). */
+  run: number;
 }
 
 interface LaunchedEvents {
@@ -65,11 +70,13 @@ interface LaunchedEvents {
 }
 
 export interface LaunchedComfyOptions {
-  /** The launched ComfyUI's input/ and output/ folders are made here. */
+  /** The launched ComfyUI's input/, output/ and logs/ folders are made here. */
   dir: string;
   readyTimeoutMs: number;
   clock: Clock;
   logger: Logger;
+  /** Where what runs is recorded (none: nothing is taken over after a crash of the app). */
+  records?: LaunchRecordStore;
   /** More launcher options (tests: python, port, env, restart policy, readiness poll). */
   launcher?: Partial<LauncherOptions>;
   tailLines?: number;
@@ -79,17 +86,23 @@ export const NO_LAUNCH_PATH =
   'No ComfyUI folder is set to launch. Choose the folder that holds main.py in Settings → ComfyUI (or set comfy.launchPath in config.json).';
 
 const sameSettings = (a: LaunchSettings | null, b: LaunchSettings): boolean =>
-  !!a && a.launchPath === b.launchPath && a.extraArgs.join('\u0000') === b.extraArgs.join('\u0000');
+  !!a &&
+  a.launchPath === b.launchPath &&
+  a.port === b.port &&
+  a.extraArgs.join('\u0000') === b.extraArgs.join('\u0000');
 
 export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
   private launcher: ComfyLauncher | null = null;
   private detach: Array<() => void> = [];
   /** The settings the current launcher was built with. */
   private built: LaunchSettings | null = null;
-  private wanted: LaunchSettings = { launchPath: null, autoLaunch: false, extraArgs: [] };
+  private wanted: LaunchSettings = { launchPath: null, autoLaunch: false, extraArgs: [], port: null };
   private restartPending = false;
+  private crash: CrashInfo | null = null;
   private readonly tail: TimedLogLine[] = [];
   private readonly tailLines: number;
+  /** Runs so far (across launchers), for marking the log. */
+  private runs = 0;
 
   constructor(private readonly opts: LaunchedComfyOptions) {
     super();
@@ -120,11 +133,13 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
   start(): Promise<ReadyInfo> {
     if (!this.wanted.launchPath) return Promise.reject(new LaunchError('not-found', NO_LAUNCH_PATH));
     if (!this.active && !sameSettings(this.built, this.wanted)) this.rebuild();
+    if (!this.active) this.crash = null;
     return this.launcher!.start();
   }
 
   async stop(): Promise<void> {
     this.restartPending = false;
+    this.crash = null;
     await this.launcher?.stop();
     if (!sameSettings(this.built, this.wanted)) this.rebuild();
   }
@@ -135,20 +150,99 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
     return this.start();
   }
 
-  /** The last lines of its output, oldest first (kept across restarts). */
+  /**
+   * The ComfyUI a previous run of the app recorded (see launch-record.ts): taken over when it is ours and
+   * answers, its process tree stopped when it is ours and does not, forgotten otherwise.
+   */
+  async reclaim(): Promise<'adopted' | 'stopped' | 'none'> {
+    const records = this.opts.records;
+    const record = records?.get();
+    if (!records || !record || this.active) return 'none';
+    const killer = treeKillerFor();
+    const stopTree = (pid: number) =>
+      stopProcessTree(pid, { killer, clock: this.opts.clock, graceMs: this.opts.launcher?.stopGraceMs ?? 10_000 });
+    const outcome = await reclaimPrevious(record, {
+      launchPath: this.wanted.launchPath,
+      identify: (pid, want) => identifyProcess(pid, want),
+      answers: async (url) => (await probeComfy(url, { timeoutMs: 3000 })).kind === 'comfyui',
+      stopTree,
+      log: this.opts.logger,
+    });
+    if (outcome.kind === 'adopt' && !this.active) {
+      if (!sameSettings(this.built, this.wanted)) this.rebuild();
+      try {
+        await this.launcher!.adopt(record);
+        return 'adopted';
+      } catch (err) {
+        this.opts.logger.warn('could not take over the ComfyUI left running; stopping it', { error: String(err) });
+        await stopTree(record.pid);
+      }
+    }
+    // Forgotten, unless a start that came meanwhile already recorded its own process.
+    if (records.get()?.pid === record.pid) records.clear();
+    if (outcome.kind !== 'stopped') {
+      if (outcome.kind === 'gone')
+        this.opts.logger.info('the recorded ComfyUI is not taken over', { why: outcome.why });
+      return 'none';
+    }
+    this.mark(`── ComfyDesk: stopped the ComfyUI left by the previous session (pid ${record.pid}): ${outcome.why} ──`);
+    this.launcher?.preferPort(record.port);
+    return 'stopped';
+  }
+
+  /** The last lines of its output, oldest first (kept across restarts; each run begins with a marking line). */
   logTail(): TimedLogLine[] {
     return this.tail.slice();
   }
 
   status(): LaunchedStatus {
     const l = this.launcher;
+    const state = this.state;
     return {
-      state: this.state,
+      state,
       url: l?.info?.url ?? null,
-      pid: l && this.state !== 'stopped' ? (l.pid ?? null) : null,
-      error: l?.lastError?.message ?? null,
+      pid: l && state !== 'stopped' ? (l.pid ?? null) : null,
       restartNeeded: this.active && !sameSettings(this.built, this.wanted),
+      adopted: state === 'running' && !!l?.current?.adopted,
+      ...explain(state, this.crash, l?.lastError ?? null),
     };
+  }
+
+  private push(stream: LogStream, text: string): void {
+    const timed = { at: this.opts.clock.now(), stream, text, run: this.runs };
+    this.tail.push(timed);
+    if (this.tail.length > this.tailLines) this.tail.splice(0, this.tail.length - this.tailLines);
+    this.emit('log', timed);
+  }
+
+  /** A line of ComfyDesk's own in the log (where a run begins or ends). */
+  private mark(text: string): void {
+    this.push('stdout', text);
+  }
+
+  private onSpawned(info: RunInfo): void {
+    this.runs += 1;
+    this.mark(
+      info.adopted
+        ? `── ComfyDesk: run ${this.runs}: took over ComfyUI (pid ${info.pid}, port ${info.port}) left running by the previous session; its recent output follows ──`
+        : `── ComfyDesk: run ${this.runs}: started ComfyUI (pid ${info.pid}, port ${info.port}) ──`,
+    );
+    const launchPath = this.built?.launchPath;
+    if (launchPath && info.mainPy) {
+      this.opts.records?.set({
+        pid: info.pid,
+        port: info.port,
+        startedAt: info.startedAt,
+        launchPath,
+        mainPy: info.mainPy,
+        files: info.files,
+      });
+    }
+  }
+
+  private onExit(exit: { code: number | null; signal: NodeJS.Signals | null; pid: number }): void {
+    this.mark(`── ComfyDesk: run ${this.runs} (pid ${exit.pid}) ended: ${exitText(exit)} ──`);
+    if (this.opts.records?.get()?.pid === exit.pid) this.opts.records.clear();
   }
 
   private rebuild(): void {
@@ -163,7 +257,9 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
       comfyDir: s.launchPath,
       outputDir: join(this.opts.dir, 'output'),
       inputDir: join(this.opts.dir, 'input'),
+      logDir: join(this.opts.dir, 'logs'),
       extraArgs: s.extraArgs,
+      ...(s.port !== null ? { port: s.port } : {}),
       readyTimeoutMs: this.opts.readyTimeoutMs,
       clock: this.opts.clock,
       logger: this.opts.logger,
@@ -171,22 +267,33 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
     });
     const onState = (state: LauncherState) => {
       if (state !== 'crashed') this.restartPending = false;
+      if (state === 'running' || state === 'stopped') this.crash = null;
       this.emit('state', state);
     };
     const onReady = (info: ReadyInfo) => this.emit('ready', info);
     const onCrash = (info: CrashInfo) => {
       this.restartPending = info.willRestart;
+      this.crash = info;
       this.emit('crash', info);
     };
-    const onLog = (line: LogLine) => {
-      const timed = { at: this.opts.clock.now(), stream: line.stream, text: line.text };
-      this.tail.push(timed);
-      if (this.tail.length > this.tailLines) this.tail.splice(0, this.tail.length - this.tailLines);
-      this.emit('log', timed);
-    };
-    launcher.on('state', onState).on('ready', onReady).on('crash', onCrash).on('log', onLog);
+    const onLog = (line: LogLine) => this.push(line.stream, line.text);
+    const onSpawned = (info: RunInfo) => this.onSpawned(info);
+    const onExit = (exit: { code: number | null; signal: NodeJS.Signals | null; pid: number }) => this.onExit(exit);
+    launcher
+      .on('state', onState)
+      .on('ready', onReady)
+      .on('crash', onCrash)
+      .on('log', onLog)
+      .on('spawned', onSpawned)
+      .on('exit', onExit);
     this.detach.push(() =>
-      launcher.off('state', onState).off('ready', onReady).off('crash', onCrash).off('log', onLog),
+      launcher
+        .off('state', onState)
+        .off('ready', onReady)
+        .off('crash', onCrash)
+        .off('log', onLog)
+        .off('spawned', onSpawned)
+        .off('exit', onExit),
     );
     this.launcher = launcher;
   }

@@ -1,15 +1,16 @@
 /**
- * Ending a child process and everything it started. On POSIX the child is spawned as the leader of its own
- * process group (`detached: true`), so signalling `-pid` reaches its whole tree. On Windows `taskkill /T`
- * walks the tree (and `/F` forces it).
+ * Ending a process and everything it started, by pid: the child this app spawned, or a ComfyUI a previous run of
+ * the app left behind. On POSIX the launched process leads its own process group (`detached: true`), so
+ * signalling `-pid` reaches its whole tree (also after the leader itself is gone). On Windows `taskkill /T` walks
+ * the tree (and `/F` forces it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface TreeKiller {
-  /** Ask politely (SIGTERM / taskkill /T). */
-  terminate(child: ChildProcess): void;
-  /** Force (SIGKILL / taskkill /T /F). Safe to call after the leader exited (reaps stragglers). */
-  kill(child: ChildProcess): void;
+  /** Ask politely (SIGTERM to the group / taskkill /T). */
+  terminate(pid: number): void;
+  /** Force (SIGKILL to the group / taskkill /T /F). Safe to call after the leader exited (reaps stragglers). */
+  kill(pid: number): void;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -29,21 +30,13 @@ function taskkill(pid: number, force: boolean): void {
 export function treeKillerFor(platform: NodeJS.Platform = process.platform): TreeKiller {
   if (platform === 'win32') {
     return {
-      terminate: (child) => {
-        if (child.pid !== undefined && child.exitCode === null) taskkill(child.pid, false);
-      },
-      kill: (child) => {
-        if (child.pid !== undefined && child.exitCode === null) taskkill(child.pid, true);
-      },
+      terminate: (pid) => taskkill(pid, false),
+      kill: (pid) => taskkill(pid, true),
     };
   }
   return {
-    terminate: (child) => {
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGTERM');
-    },
-    kill: (child) => {
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-    },
+    terminate: (pid) => signalGroup(pid, 'SIGTERM'),
+    kill: (pid) => signalGroup(pid, 'SIGKILL'),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '@core/log';
 import type { LaunchError } from './launch-error';
 import type { LogLine } from './log-tail';
 import type { ComfyInstall, InstallEnv, PythonChoice } from './install';
+import type { RunLogFiles } from './run-output';
 
 export type LauncherState = 'stopped' | 'starting' | 'running' | 'crashed' | 'stopping';
 
@@ -26,6 +27,8 @@ export interface LauncherOptions {
   inputDir: string;
   /** Fixed port; by default the OS picks a free one (kept across restarts while it stays free). */
   port?: number;
+  /** Where each run's output files go (default: a folder in the OS temp dir). */
+  logDir?: string;
   host?: string;
   previewMethod?: 'none' | 'auto' | 'latent2rgb' | 'taesd';
   extraArgs?: readonly string[];
@@ -46,13 +49,30 @@ export interface LauncherOptions {
   killOnParentExit?: boolean;
   /** Replaceable readiness probe (default: probeComfy says "comfyui"). */
   probeReady?: (url: string) => Promise<boolean>;
+  /** How often a ComfyUI taken over from a previous run is checked to be alive (default 1 s). */
+  alivePollMs?: number;
+}
+
+/** A run of ComfyUI as it is recorded (launch-record.ts) and taken over again after a crash of the app. */
+export interface RunInfo {
+  pid: number;
+  port: number;
+  /** Clock time it was started. */
+  startedAt: number;
+  files: RunLogFiles;
+  /** 1-based number of the run in this launcher (for marking the log). */
+  run: number;
+  adopted: boolean;
+  /** The main.py it runs (with the port, what tells it apart from other processes). */
+  mainPy: string;
 }
 
 export interface ReadyInfo {
   url: string;
   port: number;
   pid: number;
-  via: 'log' | 'api';
+  /** How readiness was seen; 'adopted': it was already running (left by a previous run of the app). */
+  via: 'log' | 'api' | 'adopted';
   python: PythonChoice;
   install: ComfyInstall;
 }
@@ -61,16 +81,23 @@ export interface CrashInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
   logTail: LogLine[];
-  /** 1-based number of this restart attempt, when one is scheduled. */
+  /** 1-based number of this restart attempt (the one scheduled, or the one that would have come). */
   attempt: number;
+  /** Restarts allowed in a row (the policy's maxAttempts). */
+  maxAttempts: number;
   willRestart: boolean;
   delayMs: number;
+  /** The run that ended (its number, pid). */
+  run: number;
+  pid: number | null;
   /** Set when the crash happened during a restart attempt (never ready). */
   error?: LaunchError;
 }
 
 export interface LauncherEvents {
   state: [state: LauncherState, previous: LauncherState];
+  /** A process was started (or taken over): record it, so a crash of the app does not orphan it. */
+  spawned: [info: RunInfo];
   log: [line: LogLine];
   ready: [info: ReadyInfo];
   crash: [info: CrashInfo];

@@ -1,28 +1,33 @@
 /**
- * Starts and supervises one ComfyUI process (`python main.py --listen … --port …`).
+ * Starts and supervises one ComfyUI process (`python main.py --listen … --port …`), or takes over one that a
+ * previous run of the app left running (`adopt`).
  *
  * States: stopped → starting → running → (crashed → starting → running …) → stopping → stopped.
  * Ready = the "To see the GUI go to:" log line on either stream, or `/api/system_stats` answering as ComfyUI,
  * whichever comes first. A crash after a successful start is restarted with exponential backoff up to
  * `restart.maxAttempts`; a process that ends before it was ever ready is not restarted: `start()` rejects
- * with a LaunchError holding the log tail. `stop()` ends the whole process tree.
+ * with a LaunchError holding that start's own output and, when the output shows a known start-up problem, its
+ * fix (startup-failure.ts). `stop()` ends the whole process tree. Each run's output goes to its own files
+ * (run-output.ts), so ComfyUI keeps running, and writing, if this app dies.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { systemClock, type Clock, type ClockTimer } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import { LaunchError } from './launch-error';
-import { LogTail, LineSplitter, type LogLine, type LogStream } from './log-tail';
-import { buildLaunchArgs, PORT_IN_USE, READY_LINE } from './launch-args';
-import { exitedSummary, noPythonSummary, notFoundSummary, spawnFailedSummary } from './launch-hints';
-import {
-  type CrashInfo,
-  type LauncherEvents,
-  type LauncherOptions,
-  type LauncherState,
-  type ReadyInfo,
-  type RestartPolicy,
+import { LogTail, type LogLine } from './log-tail';
+import { buildLaunchArgs, PORT_IN_USE } from './launch-args';
+import { noPythonSummary, notFoundSummary } from './launch-hints';
+import type {
+  CrashInfo,
+  LauncherEvents,
+  LauncherOptions,
+  LauncherState,
+  ReadyInfo,
+  RestartPolicy,
+  RunInfo,
 } from './supervisor-types';
 import {
   choosePython,
@@ -34,26 +39,24 @@ import {
 } from './install';
 import { findFreePort, isPortFree } from './ports';
 import { probeComfy } from '../protocol/probe';
-import { spawnDetached, treeKillerFor, type TreeKiller } from './process-tree';
+import { treeKillerFor, type TreeKiller } from './process-tree';
+import { adoptRun, spawnRun, type ExitInfo, type RunHandle } from './launch-run';
+import { diagnoseStartup } from './startup-failure';
+import type { RunLogFiles } from './run-output';
 
 export * from './supervisor-types';
 export { LaunchError, type LaunchErrorKind } from './launch-error';
 
-interface Run {
-  child: ChildProcess;
-  port: number;
-  ready: boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 export class ComfyLauncher extends EventEmitter<LauncherEvents> {
   private _state: LauncherState = 'stopped';
+  /** The output of the current (or last) run only. */
   private readonly tail: LogTail;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly killer: TreeKiller = treeKillerFor();
   private readonly policy: RestartPolicy;
-  private run: Run | null = null;
+  private run: RunHandle | null = null;
+  private runCount = 0;
   private starting: Promise<ReadyInfo> | null = null;
   private restartTimer: ClockTimer | undefined;
   private stableTimer: ClockTimer | undefined;
@@ -75,19 +78,41 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     return this._state;
   }
 
+  get restartPolicy(): Readonly<RestartPolicy> {
+    return this.policy;
+  }
+
   /** Set while running. */
   get info(): ReadyInfo | null {
     return this._state === 'running' ? this._ready : null;
   }
 
+  /** Why the last start failed; cleared when the next start begins. */
   get lastError(): LaunchError | null {
     return this._lastError;
   }
 
   get pid(): number | undefined {
-    return this.run?.child.pid;
+    return this.run?.pid;
   }
 
+  /** The process now (spawned or taken over), while there is one. */
+  get current(): RunInfo | null {
+    const r = this.run;
+    return r
+      ? {
+          pid: r.pid,
+          port: r.port,
+          startedAt: r.startedAt,
+          files: r.files,
+          run: this.runCount,
+          adopted: r.adopted,
+          mainPy: this.resolved?.install.mainPy ?? '',
+        }
+      : null;
+  }
+
+  /** The output of the current (or last) run. */
   logTail(): LogLine[] {
     return this.tail.snapshot();
   }
@@ -105,6 +130,52 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     return this.attempt(false);
   }
 
+  /** The next start uses this port when it is free (the port of a ComfyUI this app stopped for being stuck). */
+  preferPort(port: number): void {
+    if (this.opts.port === undefined) this.lastPort = port;
+  }
+
+  /**
+   * Take over a ComfyUI a previous run of the app launched and left running (found alive and answering on its
+   * port): it is followed, restarted after a crash and stopped like one started here.
+   */
+  async adopt(prev: { pid: number; port: number; files: RunLogFiles; startedAt: number }): Promise<ReadyInfo> {
+    if (this._state !== 'stopped' && this._state !== 'crashed') {
+      throw new LaunchError('stopped', `ComfyUI is ${this._state}; it cannot take over another one.`);
+    }
+    const { install, python } = await this.resolveInstall();
+    this.clock.clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.attempts = 0;
+    this._lastError = null;
+    this.tail.clear();
+    this.runCount += 1;
+    const handle = adoptRun({
+      ...prev,
+      clock: this.clock,
+      killer: this.killer,
+      onLine: (line) => this.onLine(line),
+      tail: () => this.tail.snapshot(),
+      killOnParentExit: this.opts.killOnParentExit !== false,
+      ...(this.opts.alivePollMs !== undefined ? { alivePollMs: this.opts.alivePollMs } : {}),
+    });
+    this.run = handle;
+    this.lastPort = prev.port;
+    this.emit('spawned', this.current!);
+    this.watchRun(handle);
+    const info: ReadyInfo = {
+      url: `http://127.0.0.1:${prev.port}`,
+      port: prev.port,
+      pid: prev.pid,
+      via: 'adopted',
+      python,
+      install,
+    };
+    this.log.info('took over the ComfyUI left running by the previous session', { pid: prev.pid, port: prev.port });
+    this.becameReady(info);
+    return info;
+  }
+
   /** Stop the process tree: SIGTERM (taskkill /T), then SIGKILL (/F) after the grace period. */
   async stop(): Promise<void> {
     this.clock.clearTimeout(this.restartTimer);
@@ -116,8 +187,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       return;
     }
     this.setState('stopping');
-    this.killer.terminate(run.child);
-    const grace = this.clock.setTimeout(() => this.killer.kill(run.child), this.opts.stopGraceMs ?? 10_000);
+    run.terminate();
+    const grace = this.clock.setTimeout(() => run.kill(), this.opts.stopGraceMs ?? 10_000);
     await run.exited;
     this.clock.clearTimeout(grace);
     this.setState('stopped');
@@ -130,19 +201,30 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     this.emit('state', next, prev);
   }
 
+  private onLine(line: LogLine): void {
+    this.tail.push(line);
+    this.emit('log', line);
+  }
+
+  private becameReady(info: ReadyInfo): void {
+    this._ready = info;
+    this._lastError = null;
+    this.setState('running');
+    this.emit('ready', info);
+    this.clock.clearTimeout(this.stableTimer);
+    this.stableTimer = this.clock.setTimeout(() => {
+      this.attempts = 0;
+    }, this.policy.resetAfterMs);
+  }
+
   private attempt(isRestart: boolean): Promise<ReadyInfo> {
+    // A start shows its own problem only: the previous one's error is gone once this one begins.
+    this._lastError = null;
     this.setState('starting');
     const p = this.launchOnce(true).then(
       (info) => {
         this.starting = null;
-        this._ready = info;
-        this._lastError = null;
-        this.setState('running');
-        this.emit('ready', info);
-        this.clock.clearTimeout(this.stableTimer);
-        this.stableTimer = this.clock.setTimeout(() => {
-          this.attempts = 0;
-        }, this.policy.resetAfterMs);
+        this.becameReady(info);
         return info;
       },
       (err: unknown) => {
@@ -153,7 +235,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
         if (error.kind === 'stopped') {
           // stop() owns the state from here.
         } else if (isRestart) {
-          this.onCrash(error.exit?.code ?? null, error.exit?.signal ?? null, error);
+          this.onCrash(error.exit?.code ?? null, error.exit?.signal ?? null, null, error);
         } else {
           this.setState('crashed');
         }
@@ -205,6 +287,7 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     this.lastPort = port;
     if (this._state !== 'starting') throw new LaunchError('stopped', 'Start cancelled');
     const host = this.opts.host ?? '127.0.0.1';
+    const extraArgs = this.opts.extraArgs ?? [];
     const args = buildLaunchArgs({
       mainPy: install.mainPy,
       host,
@@ -212,162 +295,80 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       outputDir: this.opts.outputDir,
       inputDir: this.opts.inputDir,
       previewMethod: this.opts.previewMethod ?? 'auto',
-      extraArgs: this.opts.extraArgs ?? [],
+      extraArgs,
     });
     this.log.info('starting ComfyUI', { python: python.command, kind: python.kind, port });
+    let handle: RunHandle | null = null;
+    const current = () => this._state === 'starting' && handle !== null && this.run === handle;
     try {
-      return await this.spawnAndWait(python, install, args, port);
+      const spawned = await spawnRun({
+        python,
+        install,
+        args,
+        port,
+        env: this.opts.env,
+        logDir: this.opts.logDir ?? path.join(os.tmpdir(), 'comfydesk-comfyui-logs'),
+        readyTimeoutMs: this.opts.readyTimeoutMs ?? 180_000,
+        pollIntervalMs: this.opts.pollIntervalMs ?? 1000,
+        probe:
+          this.opts.probeReady ?? (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui'),
+        clock: this.clock,
+        killer: this.killer,
+        killOnParentExit: this.opts.killOnParentExit !== false,
+        onLine: (line) => this.onLine(line),
+        tail: () => this.tail.snapshot(),
+        mayStart: () => this._state === 'starting',
+        onSpawned: (h) => {
+          handle = h;
+          this.tail.clear();
+          this.runCount += 1;
+          this.run = h;
+          this.watchRun(h);
+          this.emit('spawned', this.current!);
+        },
+        isCurrent: current,
+        stopping: () => this._state === 'stopping',
+      });
+      const ready = await spawned.ready;
+      const url = `http://127.0.0.1:${ready.port}`;
+      return { url, port: ready.port, pid: spawned.handle.pid, via: ready.via, python, install };
     } catch (err) {
+      if (!(err instanceof LaunchError)) throw err;
+      const problem =
+        err.kind === 'exited-before-ready' || err.kind === 'timeout'
+          ? diagnoseStartup(err.logTail, { python, install, port, fixedPort: this.opts.port !== undefined, extraArgs })
+          : null;
       if (
         mayRetryPort &&
         this.opts.port === undefined &&
-        err instanceof LaunchError &&
         err.kind === 'exited-before-ready' &&
         err.logTail.some((l) => PORT_IN_USE.test(l.text))
       ) {
         this.lastPort = undefined;
         return this.launchOnce(false);
       }
-      throw err;
+      throw err.withProblem(problem);
     }
   }
 
-  private spawnAndWait(python: PythonChoice, install: ComfyInstall, args: string[], port: number): Promise<ReadyInfo> {
-    const child = spawn(python.command, args, {
-      cwd: install.comfyDir,
-      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', ...this.opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: spawnDetached(),
-      windowsHide: true,
-    });
-    let exitInfo: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
-    let resolveExited!: (v: { code: number | null; signal: NodeJS.Signals | null }) => void;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (resolveExited = r));
-    const run: Run = { child, port, ready: false, exited };
-    this.run = run;
-    const url = `http://127.0.0.1:${port}`;
-    const onParentExit = () => this.killer.kill(child);
-    if (this.opts.killOnParentExit !== false) process.once('exit', onParentExit);
-
-    return new Promise<ReadyInfo>((resolve, reject) => {
-      let settled = false;
-      let pollTimer: ClockTimer | undefined;
-      let closeFallback: ClockTimer | undefined;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        this.clock.clearTimeout(timeout);
-        this.clock.clearTimeout(pollTimer);
-        fn();
-      };
-      const markReady = (via: 'log' | 'api', readyPort = port) => {
-        if (run.ready || settled || this.run !== run || this._state !== 'starting') return;
-        run.ready = true;
-        const readyUrl = readyPort === port ? url : `http://127.0.0.1:${readyPort}`;
-        settle(() => resolve({ url: readyUrl, port: readyPort, pid: child.pid ?? -1, via, python, install }));
-      };
-      const onLine = (stream: LogStream) => (text: string) => {
-        const line = { stream, text };
-        this.tail.push(line);
-        this.emit('log', line);
-        const m = READY_LINE.exec(text);
-        if (m) markReady('log', Number(m[3]));
-      };
-      const splitters = {
-        stdout: new LineSplitter(onLine('stdout')),
-        stderr: new LineSplitter(onLine('stderr')),
-      };
-      child.stdout?.on('data', (c: Buffer) => splitters.stdout.write(c));
-      child.stderr?.on('data', (c: Buffer) => splitters.stderr.write(c));
-
-      const timeoutMs = this.opts.readyTimeoutMs ?? 180_000;
-      const timeout = this.clock.setTimeout(() => {
-        settle(() => {
-          this.killer.kill(child);
-          reject(
-            new LaunchError(
-              'timeout',
-              `ComfyUI was not ready within ${Math.round(timeoutMs / 1000)} s; it was stopped.`,
-              this.tail.snapshot(),
-            ),
-          );
-        });
-      }, timeoutMs);
-
-      const pollMs = this.opts.pollIntervalMs ?? 1000;
-      const probe =
-        this.opts.probeReady ?? (async (u: string) => (await probeComfy(u, { timeoutMs: 2000 })).kind === 'comfyui');
-      const poll = () => {
-        pollTimer = this.clock.setTimeout(() => {
-          void probe(url).then(
-            (ok) => (ok ? markReady('api') : !settled && poll()),
-            () => !settled && poll(),
-          );
-        }, pollMs);
-      };
-      if (pollMs > 0) poll();
-
-      let finalized = false;
-      const finalize = () => {
-        if (finalized) return;
-        finalized = true;
-        this.clock.clearTimeout(closeFallback);
-        splitters.stdout.end();
-        splitters.stderr.end();
-        if (this.run === run) this.run = null;
-        const pid = child.pid ?? -1;
-        this.emit('exit', { ...exitInfo, pid });
-        resolveExited(exitInfo);
-        if (!settled) {
-          const stopping = this._state === 'stopping';
-          settle(() =>
-            reject(
-              stopping
-                ? new LaunchError('stopped', 'ComfyUI was stopped before it was ready.', this.tail.snapshot(), exitInfo)
-                : new LaunchError(
-                    'exited-before-ready',
-                    exitedSummary(this.tail.snapshot(), { python: python.command, port, comfyDir: install.comfyDir }),
-                    this.tail.snapshot(),
-                    exitInfo,
-                  ),
-            ),
-          );
-        } else if (run.ready) {
-          this.onRunEnded(exitInfo);
-        }
-      };
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        if (child.pid === undefined) {
-          process.off('exit', onParentExit);
-          finalized = true;
-          if (this.run === run) this.run = null;
-          resolveExited(exitInfo);
-          settle(() =>
-            reject(new LaunchError('spawn-failed', spawnFailedSummary(python.command, err), this.tail.snapshot())),
-          );
-        }
-      });
-      child.on('exit', (code, signal) => {
-        exitInfo = { code, signal };
-        process.off('exit', onParentExit);
-        // Reap anything the process left behind in its group; then stdio closes and 'close' follows.
-        this.killer.kill(child);
-        closeFallback = this.clock.setTimeout(finalize, 2000);
-      });
-      child.on('close', finalize);
+  /** Follow a run to its end: forget it, say so, and treat the end of a ready run as a crash (unless stopping). */
+  private watchRun(handle: RunHandle): void {
+    void handle.exited.then((exit: ExitInfo) => {
+      if (this.run === handle) this.run = null;
+      if (handle.pid > 0) this.emit('exit', { ...exit, pid: handle.pid });
+      if (handle.ready) this.onRunEnded(exit, handle);
     });
   }
 
-  /** The process of a successful start ended. */
-  private onRunEnded(exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+  /** The process of a successful start (or a taken-over one) ended. */
+  private onRunEnded(exit: ExitInfo, handle: RunHandle): void {
     this.clock.clearTimeout(this.stableTimer);
-    if (this._state === 'stopping') return; // stop() finishes the state change
-    this.log.warn('ComfyUI exited unexpectedly', exit);
-    this.onCrash(exit.code, exit.signal);
+    if (this._state === 'stopping' || this._state === 'stopped') return; // stop() finishes the state change
+    this.log.warn('ComfyUI exited unexpectedly', { ...exit, pid: handle.pid });
+    this.onCrash(exit.code, exit.signal, handle.pid);
   }
 
-  private onCrash(code: number | null, signal: NodeJS.Signals | null, error?: LaunchError): void {
-    this.setState('crashed');
+  private onCrash(code: number | null, signal: NodeJS.Signals | null, pid: number | null, error?: LaunchError): void {
     const attempt = this.attempts + 1;
     const willRestart = attempt <= this.policy.maxAttempts;
     const delayMs = willRestart ? Math.min(this.policy.baseDelayMs * 2 ** (attempt - 1), this.policy.maxDelayMs) : 0;
@@ -376,11 +377,16 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
       signal,
       logTail: this.tail.snapshot(),
       attempt,
+      maxAttempts: this.policy.maxAttempts,
       willRestart,
       delayMs,
+      run: this.runCount,
+      pid,
       ...(error ? { error } : {}),
     };
+    // The crash is told first, so whoever shows the 'crashed' state knows why and what comes next.
     this.emit('crash', info);
+    this.setState('crashed');
     if (!willRestart) return;
     this.attempts = attempt;
     this.restartTimer = this.clock.setTimeout(() => {

@@ -47,6 +47,11 @@ export interface JobProgress {
   error: JobError | null;
   startedAt: number | null;
   updatedAt: number;
+  /**
+   * ComfyUI's own timestamps (ms) of `execution_start` and of the prompt's end (`execution_success`, `_error` or
+   * `_interrupted`), when it sent them: the GPU time of the run, measured where it ran.
+   */
+  gpu: { startedAt: number | null; endedAt: number | null };
   /** `executing {node: null}` arrived: the prompt is over and its history entry exists. */
   ended: boolean;
 }
@@ -179,6 +184,7 @@ export function initialProgress(
       error: null,
       startedAt: null,
       updatedAt: now,
+      gpu: { startedAt: null, endedAt: null },
       ended: false,
     },
     plan: planProgress(graph, outputs),
@@ -236,7 +242,16 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
 
     case 'execution_start':
       if (!mine(event.data.prompt_id) || terminal) return state;
-      return withProgress(state, { phase: 'processing', queuePosition: null, startedAt: now }, now);
+      return withProgress(
+        state,
+        {
+          phase: 'processing',
+          queuePosition: null,
+          startedAt: now,
+          gpu: { startedAt: event.data.timestamp, endedAt: null },
+        },
+        now,
+      );
 
     case 'execution_cached': {
       if (!mine(event.data.prompt_id) || terminal) return state;
@@ -318,9 +333,11 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
       return settle({ ...state, done: { ...state.done, [event.data.node]: 1 } }, now, startedPatch(p, now));
     }
 
-    case 'execution_success':
+    case 'execution_success': {
       if (!mine(event.data.prompt_id) || terminal) return state;
-      return finishDone(state, now, false);
+      const finished = finishDone(state, now, false);
+      return withProgress(finished, { gpu: gpuEnd(p, event.data.timestamp) }, now);
+    }
 
     case 'execution_error': {
       if (!mine(event.data.prompt_id) || terminal) return state;
@@ -330,6 +347,7 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
         {
           phase: 'failed',
           etaMs: null,
+          gpu: gpuEnd(p, d.timestamp),
           error: {
             nodeId: d.node_id,
             classType: d.node_type,
@@ -343,7 +361,7 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
 
     case 'execution_interrupted':
       if (!mine(event.data.prompt_id) || terminal) return state;
-      return withProgress(state, { phase: 'interrupted', etaMs: null }, now);
+      return withProgress(state, { phase: 'interrupted', etaMs: null, gpu: gpuEnd(p, event.data.timestamp) }, now);
 
     case 'binary': {
       const f = event.frame;
@@ -365,6 +383,11 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent, now: 
     default:
       return state;
   }
+}
+
+/** The run's end as ComfyUI stamped it (kept unknown when it did not). */
+function gpuEnd(p: JobProgress, timestamp: number | undefined): JobProgress['gpu'] {
+  return { startedAt: p.gpu.startedAt, endedAt: timestamp ?? null };
 }
 
 function startedPatch(p: JobProgress, now: number): Partial<JobProgress> {

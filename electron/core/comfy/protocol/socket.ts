@@ -90,6 +90,8 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   private everOpened = false;
   private isOpen = false;
   private failures = 0;
+  /** Clock time the last connection closed (or an attempt failed). */
+  private lastClosedAt = -Infinity;
   private currentMode: SocketMode = 'socket';
   private reconnectTimer: ClockTimer | undefined;
   private pollTimer: ClockTimer | undefined;
@@ -172,6 +174,23 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     else this.connect();
   }
 
+  /**
+   * The server answers again (its HTTP side, or its launcher said it is ready): connect now instead of waiting out
+   * the backoff. Nothing happens while open or while an attempt is under way; the floor of `backoffMinMs` after
+   * the last close still holds (the reconnect pitfall).
+   */
+  connectNow(): void {
+    if (!this.running || this.isOpen || this.ws) return;
+    const wait = this.lastClosedAt + this.opts.backoffMinMs - this.clock.now();
+    if (wait <= 0) {
+      this.connect();
+      return;
+    }
+    this.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.clock.setTimeout(() => this.connect(), wait);
+    this.reconnectTimer.unref?.();
+  }
+
   private connect(): void {
     if (!this.running) return;
     this.clock.clearTimeout(this.reconnectTimer);
@@ -245,6 +264,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (this.ws !== ws) return;
     this.ws = null;
+    this.lastClosedAt = this.clock.now();
     this.clock.clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
     const wasOpen = this.isOpen;

@@ -3,7 +3,9 @@ import discordOutbox from './003-discord-outbox';
 import resolvedRequests from './004-resolved-requests';
 import downloads from './005-downloads';
 import jobNumbers from './006-job-numbers';
+import libraryTrash from './007-library-trash';
 import setupAndTemplateModels from './008-setup-and-template-models';
+import fairShare from './011-fair-share';
 
 export interface Migration {
   version: number;
@@ -18,5 +20,7 @@ export const migrations: Migration[] = [
   resolvedRequests,
   downloads,
   jobNumbers,
+  libraryTrash,
   setupAndTemplateModels,
+  fairShare,
 ];

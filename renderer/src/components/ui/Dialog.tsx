@@ -6,6 +6,12 @@ interface Props {
   title: string;
   onClose(): void;
   children: ReactNode;
+  /**
+   * `wide`: a large panel (up to 1240×860); `sheet`: the whole window on a phone, a tall panel on the right
+   * otherwise; `fullscreen`: edge to edge, dark.
+   */
+  variant?: 'default' | 'wide' | 'sheet' | 'fullscreen';
+  /** The same as `variant="wide"`. */
   wide?: boolean;
   /** Show the title as the heading; off when the content draws its own. */
   showTitle?: boolean;
@@ -17,7 +23,8 @@ interface Props {
  * one wherever the focus is, a click on the backdrop closes it, and focus returns where it was. Radix Dialog does
  * the work; an element marked `data-autofocus` takes the first focus.
  */
-export function Dialog({ title, onClose, children, wide, showTitle = false, testId }: Props) {
+export function Dialog({ title, onClose, children, variant = 'default', wide, showTitle = false, testId }: Props) {
+  const look = wide ? 'wide' : variant;
   const before = useRef<HTMLElement | null>(
     typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null),
   );
@@ -26,7 +33,7 @@ export function Dialog({ title, onClose, children, wide, showTitle = false, test
       <D.Portal>
         <D.Overlay className="dialog-overlay" />
         <D.Content
-          className={`dialog${wide ? ' wide' : ''}`}
+          className={`dialog${look === 'default' ? '' : ` ${look}`}`}
           aria-label={title}
           aria-describedby={undefined}
           data-testid={testId}

@@ -1,71 +1,109 @@
 import { useState } from 'react';
-import type { BotGuild } from '@shared/api/bot';
-import { GuildLimitsSchema, type RoleLevel } from '@shared/guilds';
+import type { BotGuild, BotUpdateGuildInput } from '@shared/api/bot';
+import type { RoleLevel } from '@shared/guilds';
 import { Plus, Trash2 } from 'lucide-react';
+import { api } from '../../api/client';
 import { NumberField } from '../../components/NumberField';
 import { Button } from '../../components/ui/Button';
 import { Field } from '../../components/ui/Field';
 import { IconButton } from '../../components/ui/IconButton';
 import { Input } from '../../components/ui/Input';
+import { SaveStatus } from '../../components/ui/SaveStatus';
 import { Select } from '../../components/ui/Select';
-import { numberBounds } from '../../lib/number-bounds';
+import { useSaveState } from '../../lib/use-save-state';
 import { useBot } from '../../stores/bot-store';
+import { bannedWords, checkLimits, PER_USER, type LimitErrors, type LimitsText } from './guild-limits';
+import { GuildSharing, sharingDraft, sharingSettings, type SharingDraft } from './GuildSharing';
 
 const LEVEL_OPTIONS = [
   { value: 'user', label: 'User' },
   { value: 'generator', label: 'Generator' },
   { value: 'admin', label: 'Admin' },
 ] satisfies Array<{ value: RoleLevel; label: string }>;
-const PER_USER = numberBounds(GuildLimitsSchema.shape.perUserQueue);
-const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
-/** One server: role → level mapping, queue and rate limits, banned words. */
+/**
+ * One server: who may do what (a level per role, one for everyone else), queue and rate limits, banned words,
+ * its share of the GPU (GuildSharing).
+ * Saved as it changes (numbers and words when their field is left), checked at the field first.
+ */
 export function GuildEditor({ guild }: { guild: BotGuild }) {
   const [roles, setRoles] = useState(guild.roles.map((r) => ({ roleId: r.roleId, level: r.level })));
-  const [perUser, setPerUser] = useState(String(guild.limits.perUserQueue ?? ''));
-  const [rateCount, setRateCount] = useState(String(guild.limits.userRate?.count ?? ''));
-  const [rateWindow, setRateWindow] = useState(String(guild.limits.userRate?.windowSec ?? ''));
+  const [text, setText] = useState<LimitsText>({
+    perUser: String(guild.limits.perUserQueue ?? ''),
+    rateCount: String(guild.limits.userRate?.count ?? ''),
+    rateWindow: String(guild.limits.userRate?.windowSec ?? ''),
+  });
+  const [errors, setErrors] = useState<LimitErrors>({});
   const [everyone, setEveryone] = useState<RoleLevel>(guild.settings.everyoneLevel ?? 'user');
   const [banned, setBanned] = useState(guild.bannedWords.join(', '));
   const [addRole, setAddRole] = useState('');
+  const [sharing, setSharing] = useState(() => sharingDraft(guild));
+  const { state, run } = useSaveState();
   const roleName = (id: string) =>
     guild.availableRoles.find((r) => r.id === id)?.name ?? guild.roles.find((r) => r.roleId === id)?.name ?? id;
   const p = `guild-${guild.id}`;
 
-  const save = (e: React.FormEvent) => {
-    e.preventDefault();
-    const count = num(rateCount);
-    const windowSec = num(rateWindow);
-    const perUserQueue = num(perUser);
-    void useBot.getState().updateGuild({
+  /** Save with `patch` over the form's current state; the limits only when every limit field is valid. */
+  const save = (
+    patch: Partial<{
+      roles: typeof roles;
+      everyone: RoleLevel;
+      banned: string;
+      text: LimitsText;
+      sharing: SharingDraft;
+    }>,
+  ) => {
+    const next = { roles, everyone, banned, text, sharing, ...patch };
+    const checked = checkLimits(next.text, guild.limits);
+    setErrors(checked.errors);
+    if (Object.keys(checked.errors).length > 0) return;
+    const input: BotUpdateGuildInput = {
       id: guild.id,
-      roles,
-      limits: {
-        ...guild.limits,
-        perUserQueue,
-        userRate: count !== undefined && windowSec !== undefined ? { count, windowSec } : undefined,
-      },
-      bannedWords: banned
-        .split(',')
-        .map((w) => w.trim())
-        .filter(Boolean),
-      settings: { ...guild.settings, everyoneLevel: everyone },
+      roles: next.roles,
+      limits: checked.limits,
+      bannedWords: bannedWords(next.banned),
+      settings: { ...guild.settings, everyoneLevel: next.everyone, ...sharingSettings(guild, next.sharing) },
+    };
+    void run(async () => {
+      const saved = await api.call('bot.updateGuild', input);
+      useBot.setState((s) => ({ guilds: s.guilds.map((g) => (g.id === saved.id ? saved : g)) }));
     });
   };
+  const setRolesAndSave = (next: typeof roles) => {
+    setRoles(next);
+    save({ roles: next });
+  };
+  const limitField = (key: keyof LimitsText) => ({
+    value: text[key],
+    error: errors[key] ?? null,
+    onChange: (v: string) => {
+      setText((t) => ({ ...t, [key]: v }));
+      setErrors((e) => ({ ...e, [key]: undefined }));
+    },
+    onBlur: () => save({}),
+  });
 
   return (
-    <form className="card form guild" onSubmit={save} aria-label={`Server ${guild.name}`}>
+    <section className="card form guild" aria-label={`Server ${guild.name}`} data-testid="guild-editor">
       <div className="card-header">
         <h3>{guild.name}</h3>
         <span className={`status-pill ${guild.connected ? 'online' : 'stopped'}`}>
-          {guild.connected ? 'connected' : 'not connected'}
+          {guild.connected ? 'Connected' : 'Not connected'}
         </span>
+        <SaveStatus state={state} testId={`saved-${p}`} />
       </div>
       <fieldset>
-        <legend>Roles</legend>
+        <legend>Who may generate</legend>
         <div className="field-grid">
           <Field id={`${p}-everyone`} label="Everyone else">
-            <Select value={everyone} options={LEVEL_OPTIONS} onValueChange={(v) => setEveryone(v as RoleLevel)} />
+            <Select
+              value={everyone}
+              options={LEVEL_OPTIONS}
+              onValueChange={(v) => {
+                setEveryone(v as RoleLevel);
+                save({ everyone: v as RoleLevel });
+              }}
+            />
           </Field>
         </div>
         <ul className="role-list">
@@ -77,13 +115,15 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
                   aria-label={`Level of ${roleName(r.roleId)}`}
                   value={r.level}
                   options={LEVEL_OPTIONS}
-                  onValueChange={(v) => setRoles(roles.map((x, j) => (j === i ? { ...x, level: v as RoleLevel } : x)))}
+                  onValueChange={(v) =>
+                    setRolesAndSave(roles.map((x, j) => (j === i ? { ...x, level: v as RoleLevel } : x)))
+                  }
                 />
               </div>
               <IconButton
                 label={`Remove ${roleName(r.roleId)}`}
                 icon={<Trash2 size={16} />}
-                onClick={() => setRoles(roles.filter((_, j) => j !== i))}
+                onClick={() => setRolesAndSave(roles.filter((_, j) => j !== i))}
               />
             </li>
           ))}
@@ -105,7 +145,7 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
               icon={<Plus size={16} />}
               disabled={!addRole}
               onClick={() => {
-                setRoles([...roles, { roleId: addRole, level: 'generator' }]);
+                setRolesAndSave([...roles, { roleId: addRole, level: 'generator' }]);
                 setAddRole('');
               }}
             >
@@ -116,30 +156,27 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
       </fieldset>
       <fieldset>
         <legend>Limits</legend>
-        <div className="field-grid">
+        <div className="field-grid cols-3">
           <NumberField
             id={`${p}-peruser`}
-            label="Jobs per user in queue"
+            label="Jobs per member in the queue"
             {...PER_USER}
-            value={perUser}
-            onChange={setPerUser}
-            placeholder="app default"
+            placeholder="App default"
+            {...limitField('perUser')}
           />
           <NumberField
             id={`${p}-rate`}
-            label="Requests per user"
+            label="Requests per member"
             min={1}
-            value={rateCount}
-            onChange={setRateCount}
-            placeholder="no limit"
+            placeholder="No limit"
+            {...limitField('rateCount')}
           />
           <NumberField
             id={`${p}-window`}
             label="Within seconds"
             min={1}
-            value={rateWindow}
-            onChange={setRateWindow}
             placeholder="60"
+            {...limitField('rateWindow')}
           />
         </div>
         <Field id={`${p}-banned`} label="Banned words" hint="Separated by commas; a prompt with one is refused.">
@@ -147,15 +184,20 @@ export function GuildEditor({ guild }: { guild: BotGuild }) {
             type="text"
             value={banned}
             onChange={(e) => setBanned(e.target.value)}
+            onBlur={() => bannedWords(banned).join(',') !== guild.bannedWords.join(',') && save({})}
             placeholder="e.g. gore, spoiler"
           />
         </Field>
       </fieldset>
-      <div className="actions">
-        <Button type="submit" variant="primary">
-          Save server
-        </Button>
-      </div>
-    </form>
+      <GuildSharing
+        guild={guild}
+        value={sharing}
+        onChange={setSharing}
+        onSave={(d) => {
+          setSharing(d);
+          save({ sharing: d });
+        }}
+      />
+    </section>
   );
 }

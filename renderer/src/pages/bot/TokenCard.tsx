@@ -28,20 +28,23 @@ export function TokenCard() {
       <div className="card-header">
         <KeyRound size={18} aria-hidden="true" />
         <h2>Token</h2>
+        {state?.hasToken && <span className="status-pill done">Saved</span>}
       </div>
-      <ol className="steps">
-        <li>
-          Open the{' '}
-          <a href={DEVELOPER_PORTAL} target="_blank" rel="noreferrer">
-            Discord Developer Portal
-            <ExternalLink size={12} aria-hidden="true" className="inline-icon" />
-          </a>{' '}
-          and pick (or create) your application.
-        </li>
-        <li>Under Bot, press Reset token and copy it.</li>
-        <li>Paste it here. It goes to the system’s secret store and is never shown again.</li>
-      </ol>
-      <Field id="bot-token" label={state?.hasToken ? 'Replace the token' : 'Bot token'} error={error}>
+      <Field
+        id="bot-token"
+        label={state?.hasToken ? 'Replace the token' : 'Bot token'}
+        error={error}
+        hint={
+          <>
+            In the{' '}
+            <a href={DEVELOPER_PORTAL} target="_blank" rel="noreferrer">
+              Developer Portal
+              <ExternalLink size={12} aria-hidden="true" className="inline-icon" />
+            </a>
+            : your application → Bot → Reset token. It goes to the system’s secret store and is never shown again.
+          </>
+        }
+      >
         <Input
           type="password"
           autoComplete="off"

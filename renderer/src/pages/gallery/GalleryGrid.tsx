@@ -1,164 +1,150 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ImageOff, Play, SearchX, Star } from 'lucide-react';
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { ImageOff, SearchX } from 'lucide-react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Output } from '@shared/library';
-import { mediaUrl } from '../../api/media';
-import { moveFocus } from '../../stores/gallery-logic';
+import { aspectOf, layoutJustified, moveInLayout, rowOf, type JustifiedLayout } from '../../lib/justified-layout';
 import { Button } from '../../components/ui/Button';
 import { EmptyState } from '../../components/ui/EmptyState';
 import { DeleteOutputDialog } from './DeleteOutputDialog';
+import { GalleryTile } from './GalleryTile';
+import { useCatalog } from '../../stores/catalog-store';
 import { useNav } from '../../stores/nav-store';
 import { useGallery } from '../../stores/gallery-store';
+import { displayName, usePeople } from '../../stores/people-store';
 
-/** Tiles are at least this wide; the columns then share the row's width. */
-const MIN_TILE = 180;
-const GAP = 10;
+const GAP = 8;
+/** Rows are about this high; lower on a phone so two or three pictures share a row. */
+const rowTarget = (width: number) => (width < 560 ? 150 : width < 1000 ? 190 : 230);
+
+const aspectOfOutput = (o: Output | undefined) => aspectOf(o?.width, o?.height);
 
 /**
- * A tile asks for its thumbnail only once it stayed on screen for a moment: a fast scroll over thousands of rows
- * then requests nothing for the rows it flew past, and the screen it stops on loads at once.
+ * The virtualized gallery: justified rows (each picture at its own shape), only the rows in view in the DOM, more
+ * pages loaded near the end. Keyboard: arrows move, Enter opens the details, O the lightbox, Space ticks,
+ * F favourites, Delete deletes (the ticked ones, else the focused one).
  */
-const SETTLE_MS = 90;
-
-const Tile = memo(function Tile({
-  output,
-  index,
-  focused,
-  version,
-}: {
-  output: Output;
-  index: number;
-  focused: boolean;
-  version: number;
-}) {
-  const [settled, setSettled] = useState(false);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(true), SETTLE_MS);
-    return () => clearTimeout(t);
-  }, []);
-  const src = !settled
-    ? null
-    : output.thumbnailPath
-      ? mediaUrl('thumb', output.id, version || null)
-      : output.kind === 'image'
-        ? mediaUrl('file', output.id)
-        : null;
-  return (
-    <div
-      role="gridcell"
-      id={`tile-${output.id}`}
-      aria-selected={focused}
-      aria-label={`${output.kind === 'video' ? 'Video' : 'Image'}: ${output.prompt || 'no prompt'}`}
-      className={`tile${focused ? ' focused' : ''}`}
-      data-index={index}
-      data-testid="gallery-tile"
-      data-output-id={output.id}
-      onClick={() => useGallery.getState().open(output.id)}
-    >
-      {src ? (
-        <img src={src} alt="" decoding="async" draggable={false} />
-      ) : (
-        <div className="tile-placeholder" aria-hidden="true">
-          {settled && <Play size={28} />}
-        </div>
-      )}
-      {output.kind === 'video' && (
-        <span className="tile-badge">
-          <Play size={12} aria-hidden="true" /> video
-        </span>
-      )}
-      {output.favourite && (
-        <span className="tile-fav" aria-hidden="true">
-          <Star size={18} fill="currentColor" />
-        </span>
-      )}
-    </div>
-  );
-});
-
-/** The virtualized thumbnail grid: only visible rows exist in the DOM; more pages load near the end. */
 export function GalleryGrid() {
-  const { items, done, loading, error, thumbVersion, loadMore } = useGallery();
-  const filtered = useGallery((s) => Object.values(s.filters).some((v) => v !== undefined));
+  const { items, done, loading, error, thumbVersion, loadMore, generation, selected, openId } = useGallery();
+  const filtered = useGallery((s) => Object.keys(s.filters).length > 0);
+  const workflows = useCatalog((s) => s.workflows);
+  const titles = useMemo(() => new Map(workflows.map((w) => [w.manifest.id, w.manifest.title])), [workflows]);
+  const names = usePeople((s) => s.names);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [{ columns, tile }, setLayout] = useState({ columns: 5, tile: MIN_TILE });
+  const [width, setWidth] = useState(0);
   const [focus, setFocus] = useState(0);
-  const [confirm, setConfirm] = useState<Output | null>(null);
+  const [confirm, setConfirm] = useState<number[] | null>(null);
+  const layoutRef = useRef<JustifiedLayout | null>(null);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const measure = () => {
-      const width = el.clientWidth - 2 * GAP;
-      const cols = Math.max(1, Math.floor((width + GAP) / (MIN_TILE + GAP)));
-      setLayout({ columns: cols, tile: Math.floor((width - GAP * (cols - 1)) / cols) });
-    };
+    const measure = () => setWidth(el.clientWidth - 2 * GAP);
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
-  const rows = Math.ceil(items.length / columns);
+  const aspect = (i: number) => aspectOfOutput(items[i]);
+  const layout = useMemo(() => {
+    const next = layoutJustified(
+      layoutRef.current,
+      { width: Math.max(width, 1), target: rowTarget(width), gap: GAP },
+      width > 0 ? items.length : 0,
+      (i) => aspectOfOutput(items[i]),
+      (i) => items[i]?.id,
+    );
+    layoutRef.current = next;
+    return next;
+  }, [items, width]);
+  const rows = layout.rows;
+
   const virtualizer = useVirtualizer({
-    count: rows,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => tile + GAP,
-    overscan: 4,
+    estimateSize: (i) => (rows[i]?.height ?? 200) + GAP,
+    overscan: 3,
   });
-  useEffect(() => virtualizer.measure(), [tile, virtualizer]);
+  // Row heights come from the layout, not from the DOM: a new layout is new sizes.
+  useEffect(() => virtualizer.measure(), [layout, virtualizer]);
   const virtualRows = virtualizer.getVirtualItems();
+  const firstRow = virtualRows[0]?.index ?? 0;
   const lastRow = virtualRows[virtualRows.length - 1]?.index ?? 0;
 
-  // After a failed page the banner's Retry asks again: retrying here would hammer the core in a tight loop.
+  // The names of who asked for the pictures in view, asked for in one call.
   useEffect(() => {
-    if (!done && !loading && !error && (rows === 0 || lastRow >= rows - 6)) void loadMore();
-  }, [lastRow, rows, done, loading, error, loadMore]);
+    const from = rows[firstRow]?.start ?? 0;
+    const last = rows[lastRow];
+    const to = last ? last.start + last.count : 0;
+    usePeople.getState().ensure([...new Set(items.slice(from, to).map((o) => o.userId))]);
+  }, [firstRow, lastRow, rows, items]);
+  const scrolling = virtualizer.isScrolling;
+
+  // After a failed page the banner's Retry asks again: retrying here would hammer the core in a tight loop. The
+  // page starts the first search (generation 0 is "not searched yet").
+  useEffect(() => {
+    if (generation > 0 && !done && !loading && !error && (rows.length === 0 || lastRow >= rows.length - 8))
+      void loadMore();
+  }, [generation, lastRow, rows.length, done, loading, error, loadMore]);
 
   useEffect(() => {
     if (focus >= items.length && items.length > 0) setFocus(items.length - 1);
   }, [items.length, focus]);
 
+  // The panel's ←/→ and a click on a tile move the grid's focus along.
+  useEffect(() => {
+    if (openId === null) return;
+    const index = useGallery.getState().items.findIndex((o) => o.id === openId);
+    if (index >= 0) setFocus(index);
+  }, [openId]);
+
+  const moveTo = (next: number) => {
+    setFocus(next);
+    const r = rowOf(layout, next);
+    if (r >= 0) virtualizer.scrollToIndex(r, { align: 'auto' });
+    const gallery = useGallery.getState();
+    // With the panel open it follows the focus, like a file manager's preview.
+    if (gallery.openId !== null && items[next]) gallery.open(items[next].id);
+  };
+
   const onKeyDown = (e: React.KeyboardEvent) => {
     const current = items[focus];
-    if (e.key === 'Enter' || e.key === ' ') {
-      if (current) useGallery.getState().open(current.id);
-      e.preventDefault();
+    const gallery = useGallery.getState();
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (e.ctrlKey || e.metaKey) {
+      if (key === 'a') {
+        gallery.selectAll();
+        e.preventDefault();
+      }
       return;
     }
-    if (e.key === 'Delete' && current) {
-      setConfirm(current);
-      e.preventDefault();
-      return;
+    if (current && key === 'Enter') gallery.open(current.id);
+    else if (current && key === 'o') gallery.view(current.id);
+    else if (current && key === ' ') gallery.toggle(current.id, e.shiftKey);
+    else if (current && key === 'f') void gallery.setFavourite(current.id, !current.favourite);
+    else if (key === 'Escape' && gallery.selected.size > 0) gallery.clearSelection();
+    else if (key === 'Delete' && (gallery.selected.size > 0 || current))
+      setConfirm(gallery.selected.size > 0 ? [...gallery.selected] : [current!.id]);
+    else {
+      const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (rowTarget(width) + GAP)));
+      const next = moveInLayout(layout, focus, e.key, aspect, page);
+      if (next === focus || next < 0) return;
+      moveTo(next);
     }
-    if (e.key.toLowerCase() === 'f' && current && !e.ctrlKey && !e.metaKey) {
-      void useGallery.getState().setFavourite(current.id, !current.favourite);
-      e.preventDefault();
-      return;
-    }
-    const next = moveFocus(
-      focus,
-      e.key,
-      columns,
-      items.length,
-      Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / (tile + GAP))),
-    );
-    if (next !== focus && next >= 0) {
-      e.preventDefault();
-      setFocus(next);
-      virtualizer.scrollToIndex(Math.floor(next / columns), { align: 'auto' });
-    }
+    e.preventDefault();
   };
 
   const focusedId = items[focus]?.id;
+  const selecting = selected.size > 0;
   return (
     <>
       <div
         ref={scrollRef}
-        className="grid-scroll"
+        className={`grid-scroll${selecting ? ' selection-mode' : ''}`}
         role="grid"
-        aria-label="Outputs, newest first. Arrow keys move, Enter opens, F favourites, Delete deletes."
-        aria-rowcount={rows}
+        aria-label="Outputs, newest first. Arrow keys move, Enter shows details, O opens full screen, Space selects, F favourites, Delete deletes."
+        aria-multiselectable="true"
+        aria-rowcount={rows.length}
         aria-activedescendant={focusedId !== undefined ? `tile-${focusedId}` : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -171,7 +157,9 @@ export function GalleryGrid() {
             icon={filtered ? SearchX : ImageOff}
             testId="gallery-empty"
             action={
-              filtered ? undefined : (
+              filtered ? (
+                <Button onClick={() => useGallery.getState().clearFilters()}>Clear filters</Button>
+              ) : (
                 <Button variant="primary" onClick={() => useNav.getState().go('generate')}>
                   Generate an image
                 </Button>
@@ -184,37 +172,45 @@ export function GalleryGrid() {
           </EmptyState>
         )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-          {virtualRows.map((row) => (
-            <div
-              key={row.key}
-              role="row"
-              aria-rowindex={row.index + 1}
-              className="grid-row"
-              style={{
-                transform: `translateY(${row.start}px)`,
-                height: tile,
-                gap: GAP,
-                gridTemplateColumns: `repeat(${columns}, ${tile}px)`,
-              }}
-            >
-              {items.slice(row.index * columns, row.index * columns + columns).map((o, i) => {
-                const index = row.index * columns + i;
-                return (
-                  <Tile
-                    key={o.id}
-                    output={o}
-                    index={index}
-                    focused={index === focus}
-                    version={thumbVersion[o.id] ?? 0}
-                  />
-                );
-              })}
-            </div>
-          ))}
+          {virtualRows.map((v) => {
+            const row = rows[v.index];
+            if (!row) return null;
+            return (
+              <div
+                key={v.key}
+                role="row"
+                aria-rowindex={v.index + 1}
+                className="grid-row"
+                style={{ transform: `translateY(${v.start}px)`, height: row.height, gap: GAP }}
+              >
+                {items.slice(row.start, row.start + row.count).map((o, i) => {
+                  const index = row.start + i;
+                  const a = aspectOfOutput(o);
+                  return (
+                    <GalleryTile
+                      key={o.id}
+                      output={o}
+                      index={index}
+                      aspect={a}
+                      fixedWidth={row.full ? null : Math.floor(a * row.height)}
+                      focused={index === focus}
+                      selected={selected.has(o.id)}
+                      selecting={selecting}
+                      open={o.id === openId}
+                      version={thumbVersion[o.id] ?? 0}
+                      workflowTitle={titles.get(o.workflow) ?? o.workflow}
+                      who={displayName(o.userId, names)}
+                      defer={scrolling}
+                    />
+                  );
+                })}
+              </div>
+            );
+          })}
         </div>
-        {loading && <p className="grid-loading muted">Loading…</p>}
+        {loading && items.length > 0 && <p className="grid-loading muted">Loading…</p>}
       </div>
-      {confirm && <DeleteOutputDialog id={confirm.id} onClose={() => setConfirm(null)} />}
+      {confirm && <DeleteOutputDialog ids={confirm} onClose={() => setConfirm(null)} />}
     </>
   );
 }

@@ -27,7 +27,7 @@ export function GenerateResults() {
             return (
               <li key={id} className="generate-result" data-testid="generate-result" data-status={job.status}>
                 <ul className="ended-list">
-                  <EndedJob job={job} />
+                  <EndedJob job={job} compact />
                 </ul>
                 <div className="result-thumbs">
                   {(outputs[id] ?? []).map((o) => (

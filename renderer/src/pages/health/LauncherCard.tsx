@@ -6,19 +6,25 @@ import { useBackends } from '../../stores/app-store';
 import { useHealth } from '../../stores/health-store';
 import { useNav } from '../../stores/nav-store';
 
-/** The ComfyUI ComfyDesk launches: its state, start/stop/restart, free VRAM, and its log. */
+/**
+ * The ComfyUI ComfyDesk launches: its state, start/stop/restart, free VRAM, why the last start or run failed (with
+ * a button for the flags its fix suggests), and its log.
+ */
 export function LauncherCard({ backendId }: { backendId: string }) {
   const backends = useBackends();
   // Not the log: LiveLog follows it, the card need not re-render for every line.
-  const { launch, launcher, busy, control, freeVram } = useHealth(
+  const { launch, launcher, busy, control, freeVram, addFlagsAndStart } = useHealth(
     useShallow((s) => ({
       launch: s.launch,
       launcher: s.launcher,
       busy: s.busy,
       control: s.control,
       freeVram: s.freeVram,
+      addFlagsAndStart: s.addFlagsAndStart,
     })),
   );
+  // The flags the last failed start's fix suggests (e.g. --cpu when no GPU is usable).
+  const suggested = launcher?.problem?.suggestedArgs ?? [];
   const state = launcher?.state ?? 'stopped';
   const canLaunch = !!launch?.launchPath;
   const anyOnline = backends.some((b) => b.enabled && (b.status === 'idle' || b.status === 'busy'));
@@ -78,7 +84,24 @@ export function LauncherCard({ backendId }: { backendId: string }) {
           to let ComfyDesk start and stop it.
         </p>
       )}
-      {launcher?.error && <p className="banner error launcher-error">{launcher.error}</p>}
+      {launcher?.error && (
+        <p className="banner error launcher-error" data-testid="launcher-error">
+          {launcher.error}
+        </p>
+      )}
+      {launcher?.state === 'crashed' && suggested.length > 0 && (
+        <div className="actions">
+          <Button
+            size="sm"
+            icon={<Play size={14} />}
+            disabled={busy !== null}
+            data-testid="launcher-suggested"
+            onClick={() => void addFlagsAndStart(suggested)}
+          >
+            Add {suggested.join(' ')} and start
+          </Button>
+        </div>
+      )}
       {launcher?.restartNeeded && <p className="banner warn">Launch settings changed: restart ComfyUI to use them.</p>}
       <LiveLog />
     </div>

@@ -5,7 +5,6 @@ import { api } from '../../api/client';
 import { Button } from '../../components/ui/Button';
 import { Checkbox } from '../../components/ui/Checkbox';
 import { Field } from '../../components/ui/Field';
-import { Input } from '../../components/ui/Input';
 import { SaveStatus } from '../../components/ui/SaveStatus';
 import { Select } from '../../components/ui/Select';
 import { copyText } from '../../lib/clipboard';
@@ -77,13 +76,14 @@ export function AppCard({ settings, info }: { settings: Settings; info: AppInfo 
           onCheckedChange={(botDisconnected) => set({ notifications: { botDisconnected } })}
         />
       </fieldset>
-      <Field
-        id="set-library"
-        label="Library folder"
-        hint="Outputs are stored here in per-day folders. Change it with COMFYDESK_LIBRARY_DIR or the config file."
-      >
+      <div className="field" role="group" aria-labelledby="set-library-label">
+        <span className="field-label" id="set-library-label">
+          Library folder
+        </span>
         <div className="input-row">
-          <Input className="grow" type="text" readOnly value={info?.libraryDir ?? ''} />
+          <code className="path grow" data-testid="library-dir">
+            {info?.libraryDir ?? '…'}
+          </code>
           {desktop ? (
             <Button
               icon={<FolderOpen size={16} />}
@@ -101,7 +101,10 @@ export function AppCard({ settings, info }: { settings: Settings; info: AppInfo 
             </Button>
           )}
         </div>
-      </Field>
+        <small className="hint">
+          Outputs are stored here in per-day folders. Change it with COMFYDESK_LIBRARY_DIR or the config file.
+        </small>
+      </div>
     </section>
   );
 }

@@ -12,8 +12,25 @@ import { ConfirmDialog } from '../../components/ui/ConfirmDialog';
 import { useBackends } from '../../stores/app-store';
 import { withScheme } from '../../lib/backend-url';
 import { attempt, report } from '../../stores/toast-store';
+import { SaveStatus } from '../../components/ui/SaveStatus';
+import { useSaveState } from '../../lib/use-save-state';
 
-/** ComfyUI backends: add by URL, enable or disable, remove. The list follows health.changed. */
+const STATUS_TEXT: Record<string, string> = {
+  idle: 'Online',
+  busy: 'Busy',
+  starting: 'Starting…',
+  offline: 'Offline',
+  error: 'Error',
+};
+const STATUS_PILL: Record<string, string> = { idle: 'online', busy: 'online', starting: 'starting', error: 'error' };
+const STATUS_TONE: Record<string, string> = { idle: 'ok', busy: 'ok', starting: 'warn', error: 'bad' };
+const KIND_TEXT: Record<string, string> = {
+  launched: 'started by ComfyDesk',
+  local: 'on this computer',
+  remote: 'on another computer',
+};
+
+/** The ComfyUI servers jobs go to: add by address, use or leave unused (saved at once), remove. Follows health.changed. */
 export function BackendsCard() {
   const backends = useBackends();
   const [url, setUrl] = useState('');
@@ -23,12 +40,10 @@ export function BackendsCard() {
   const [removing, setRemoving] = useState<BackendSummary | null>(null);
   /** Switches on their way to the core: the box shows the new state at once and waits for the answer. */
   const [pending, setPending] = useState<Record<string, boolean>>({});
+  const { state: saveState, run } = useSaveState();
   const setEnabled = async (b: BackendSummary, enabled: boolean) => {
     setPending((p) => ({ ...p, [b.id]: enabled }));
-    await report(
-      () => api.call('backends.setEnabled', { id: b.id, enabled }),
-      enabled ? `${b.name} enabled.` : `${b.name} disabled.`,
-    );
+    await run(() => api.call('backends.setEnabled', { id: b.id, enabled }));
     setPending((p) => {
       const next = { ...p };
       delete next[b.id];
@@ -37,52 +52,59 @@ export function BackendsCard() {
   };
 
   return (
-    <section className="card" aria-label="ComfyUI backends">
+    <section className="card" aria-label="ComfyUI">
       <div className="card-header">
-        <h2>ComfyUI backends</h2>
+        <h2>ComfyUI</h2>
+        <SaveStatus state={saveState} testId="saved-backends" />
       </div>
+      <p className="card-lead">The ComfyUI servers ComfyDesk sends jobs to. Untick one to stop using it for a while.</p>
       {backends.length === 0 ? (
         <EmptyState icon={Server} compact>
           No ComfyUI yet. Add one by its address below, or set the ComfyUI folder to let ComfyDesk launch it.
         </EmptyState>
       ) : (
         <ul className="backend-list" data-testid="backends">
-          {backends.map((b) => (
-            <li key={b.id}>
-              <span
-                className={`dot ${b.status === 'idle' || b.status === 'busy' ? 'ok' : b.status === 'starting' ? 'warn' : b.status === 'error' ? 'bad' : 'off'}`}
-                aria-hidden="true"
-              />
-              <div className="backend-main">
-                <div>
-                  {b.name} <span className="muted small">{b.kind}</span>
+          {backends.map((b) => {
+            const address = b.url.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+            const named = b.name.replace(/^https?:\/\//, '').replace(/\/+$/, '') !== address;
+            return (
+              <li key={b.id} data-backend-id={b.id}>
+                <span className={`dot ${STATUS_TONE[b.status] ?? 'off'}`} aria-hidden="true" />
+                <div className="backend-main">
+                  <div className="backend-name">
+                    {named ? b.name : address}
+                    <span className={`status-pill ${STATUS_PILL[b.status] ?? ''}`}>
+                      {STATUS_TEXT[b.status] ?? b.status}
+                    </span>
+                  </div>
+                  <div className="muted small">
+                    {[named ? address : null, b.version ? `ComfyUI ${b.version}` : null, KIND_TEXT[b.kind]]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </div>
+                  {b.error && <div className="backend-error small">{b.error}</div>}
                 </div>
-                <div className="muted small">
-                  {b.url} · {b.status}
-                  {b.version ? ` · ComfyUI ${b.version}` : ''}
-                  {b.error ? ` · ${b.error}` : ''}
-                </div>
-              </div>
-              <Checkbox
-                label="Enabled"
-                checked={pending[b.id] ?? b.enabled}
-                disabled={b.id in pending}
-                aria-label={`${b.name} enabled`}
-                onCheckedChange={(enabled) => void setEnabled(b, enabled)}
-              />
-              <IconButton
-                variant="danger-ghost"
-                label={`Remove ${b.name}`}
-                icon={<Trash2 size={16} />}
-                onClick={() => setRemoving(b)}
-              />
-            </li>
-          ))}
+                <Checkbox
+                  label="Use it"
+                  checked={pending[b.id] ?? b.enabled}
+                  disabled={b.id in pending}
+                  aria-label={`Use ${named ? b.name : address}`}
+                  onCheckedChange={(enabled) => void setEnabled(b, enabled)}
+                />
+                <IconButton
+                  variant="danger-ghost"
+                  label={`Remove ${named ? b.name : address}`}
+                  icon={<Trash2 size={16} />}
+                  onClick={() => setRemoving(b)}
+                />
+              </li>
+            );
+          })}
         </ul>
       )}
       <form
         className="add-backend"
-        aria-label="Add a backend"
+        aria-label="Add a ComfyUI"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();

@@ -59,8 +59,10 @@ export function ReviewParams() {
                 />
                 <code className="muted small">{p.name}</code>
               </td>
-              <td className="muted small review-where">{where(p, graph)}</td>
-              <td>
+              <td className="muted small review-where" data-label="Sets">
+                {where(p, graph)}
+              </td>
+              <td data-label="Default">
                 {p.type === 'seed' ? (
                   <span className="muted small">random</span>
                 ) : p.type === 'bool' ? (
@@ -85,7 +87,7 @@ export function ReviewParams() {
                   />
                 )}
               </td>
-              <td>
+              <td data-label="Min">
                 {numeric && (
                   <Input
                     aria-label={`Minimum of ${p.name}`}
@@ -95,7 +97,7 @@ export function ReviewParams() {
                   />
                 )}
               </td>
-              <td>
+              <td data-label="Max">
                 {(numeric || p.type === 'seed') && (
                   <Input
                     aria-label={`Maximum of ${p.name}`}

@@ -21,7 +21,7 @@ export interface ManagerHarness {
 }
 
 export function comfyConfig(patch: Partial<Config['comfy']> = {}): Config['comfy'] {
-  return { urls: [], autoLaunch: false, startTimeoutSec: 30, ...patch };
+  return { urls: [], autoLaunch: false, startTimeoutSec: 30, extraArgs: [], ...patch };
 }
 
 export function makeManager(extra: Partial<BackendManagerOptions> = {}, dataDir = dirs.make()): ManagerHarness {

@@ -4,60 +4,13 @@
  * ComfyUI started by the test on the same port (the launcher is told to use it), so the backend really connects.
  */
 import { describe, expect } from 'vitest';
-import type { Core } from '@core/app';
-import type { BackendStatus } from '@core/comfy/backends/backend';
 import type { HealthSummary } from '@shared/api/health';
-import { test } from '@test/helpers/fixtures';
-import { isAlive, makeFakeInstall, systemPython, type FakeInstall } from './supervisor-helpers';
+import { isAlive, systemPython } from './supervisor-helpers';
 import { until } from '../backends/helpers';
+import { it, launched, recordStatuses } from './launch-fixtures';
 
 /** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
 const hasPython = systemPython() !== null;
-
-const it = test.extend<{
-  /** The stand-in ComfyUI install (removed after the test). */
-  install: FakeInstall;
-  /**
-   * A core (not started) on the test's data dir whose launcher runs `install` on the port of `comfy` with the
-   * stand-in's FAKE_PLAN `plan`; stopped after the test.
-   */
-  launchCore: (env: Record<string, string>, plan?: string) => Core;
-}>({
-  install: async ({ defer }, use) => {
-    const install = await makeFakeInstall();
-    defer(() => install.cleanup());
-    await use(install);
-  },
-  // `install` too: set up before any core, so that it is removed after the cores stopped.
-  launchCore: async ({ comfy, install: _install, dataDir, makeCore }, use) =>
-    use((env, plan = 'ready') =>
-      makeCore({
-        dataDir,
-        env,
-        comfy: {
-          launcher: {
-            port: comfy.port,
-            pollIntervalMs: 0,
-            env: { FAKE_PLAN: plan },
-            restart: { baseDelayMs: 1, maxAttempts: 3 },
-            stopGraceMs: 5000,
-          },
-          backend: { socket: { backoffBaseMs: 20, backoffMaxMs: 100, backoffMinMs: 5 } },
-        },
-      }),
-    ),
-});
-
-const launched = (core: Core) => core.comfy.summaries().find((b) => b.kind === 'launched');
-
-/** Every status the launched backend goes through, in order. */
-function recordStatuses(core: Core): BackendStatus[] {
-  const seen: BackendStatus[] = [];
-  core.comfy.on('status', (id, status) => {
-    if (core.store.backends.get(id)?.kind === 'launched') seen.push(status);
-  });
-  return seen;
-}
 
 describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
   it('becomes an idle backend once ready, follows a crash and the restart, and stops with the core', async ({
@@ -200,7 +153,7 @@ describe.skipIf(!hasPython)('the launched ComfyUI in the core', () => {
     expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     if (!res.ok)
       expect(res.error.message).toMatch(
-        /stopped while starting: its Python has no module "torch"[\s\S]*No module named 'torch'/,
+        /exited \(code 1\) before it was ready[\s\S]*cannot find the module 'torch'[\s\S]*No module named 'torch'/,
       );
     expect(core.comfy.launchStatus()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/torch/) });
     await until(core.comfy, () => launched(core)?.status === 'offline');

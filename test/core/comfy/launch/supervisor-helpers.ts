@@ -1,5 +1,5 @@
 /** Shared set-up for the launcher tests: a temp "ComfyUI" folder holding the stand-in main.py. */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, promises as fsp, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +9,13 @@ const STAND_IN = path.join(__dirname, 'fixtures', 'fake_comfy_main.py');
 
 export interface FakeInstall {
   dir: string;
+  /** The folder to give the launcher (the ComfyUI folder, or the portable build's root). */
+  launchPath: string;
   comfyDir: string;
   outputDir: string;
   inputDir: string;
+  /** Where the launcher tests put each run's output files. */
+  logDir: string;
   runInfo(n: number): {
     pid: number;
     argv: string[];
@@ -21,21 +25,48 @@ export interface FakeInstall {
     unbuffered: string | null;
   };
   childPid(n: number): number;
+  /** How many runs the stand-in has started. */
+  runs(): number;
   cleanup(): Promise<void>;
 }
 
-export async function makeFakeInstall(): Promise<FakeInstall> {
+/** The real interpreter behind `python3` (not a shim), for venv and portable layouts made of links to it. */
+let realPython: string | undefined;
+function pythonBinary(): string {
+  realPython ??= execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  return realPython;
+}
+
+/**
+ * A temp "ComfyUI" holding the stand-in main.py: a plain checkout run by python3 on PATH (system python), one with
+ * its own `venv/bin/python`, or the portable build's layout (`python_embeded/python.exe` + `ComfyUI/main.py`);
+ * the venv and embedded pythons are links to the real interpreter.
+ */
+export async function makeFakeInstall(layout: 'plain' | 'venv' | 'portable' = 'plain'): Promise<FakeInstall> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'comfy-launch-'));
   const comfyDir = path.join(dir, 'ComfyUI');
   await fsp.mkdir(comfyDir);
   await fsp.copyFile(STAND_IN, path.join(comfyDir, 'main.py'));
+  if (layout === 'venv') {
+    await fsp.mkdir(path.join(comfyDir, 'venv', 'bin'), { recursive: true });
+    await fsp.symlink(pythonBinary(), path.join(comfyDir, 'venv', 'bin', 'python'));
+  } else if (layout === 'portable') {
+    await fsp.mkdir(path.join(dir, 'python_embeded'));
+    await fsp.symlink(pythonBinary(), path.join(dir, 'python_embeded', 'python.exe'));
+  }
   return {
     dir,
+    launchPath: layout === 'portable' ? dir : comfyDir,
     comfyDir,
     outputDir: path.join(dir, 'data', 'output'),
     inputDir: path.join(dir, 'data', 'input'),
+    logDir: path.join(dir, 'data', 'logs'),
     runInfo: (n) => JSON.parse(readFileSync(path.join(comfyDir, `run-${n}.json`), 'utf8')),
     childPid: (n) => Number(readFileSync(path.join(comfyDir, `child-${n}.pid`), 'utf8')),
+    runs: () => {
+      const file = path.join(comfyDir, 'runs.txt');
+      return existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || '0') : 0;
+    },
     cleanup: () => fsp.rm(dir, { recursive: true, force: true }),
   };
 }
@@ -74,6 +105,13 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Wait (bounded) until a signalled process is gone: its exit is the OS's business, seen only by asking. */
+export async function reaped(pid: number, limitMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return !isAlive(pid);
 }
 
 /** The real Python interpreter on this machine (the one the launcher would find on PATH), or null. */

@@ -1,42 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ComfyLauncher, type LauncherOptions, type CrashInfo, type ReadyInfo } from '@core/comfy/launch/supervisor';
-import { LaunchError } from '@core/comfy/launch/launch-error';
+import { describe, expect, it } from 'vitest';
+import { ComfyLauncher, type CrashInfo, type ReadyInfo } from '@core/comfy/launch/supervisor';
 import type { LogLine } from '@core/comfy/launch/log-tail';
 import { FakeClock as ManualClock } from '@test/helpers/fake-clock';
 import { isAlive, makeFakeInstall, makePortable, nextEvent, systemPython } from './supervisor-helpers';
 import { repoPath } from '@test/helpers/repo';
+import { launcherTestKit } from './launcher-kit';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function setup(env: Record<string, string>, extra: Partial<LauncherOptions> = {}) {
-  const fake = await makeFakeInstall();
-  const launcher = new ComfyLauncher({
-    comfyDir: fake.comfyDir,
-    outputDir: fake.outputDir,
-    inputDir: fake.inputDir,
-    env,
-    pollIntervalMs: 0,
-    ...extra,
-  });
-  cleanups.push(async () => {
-    await launcher.stop();
-    await fake.cleanup();
-  });
-  return { fake, launcher };
-}
-
-async function expectLaunchError(p: Promise<unknown>): Promise<LaunchError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LaunchError);
-  return err as LaunchError;
-}
+const { cleanups, setup, expectLaunchError } = launcherTestKit();
 
 /** This machine's Python, for the portable layout's python_embeded. */
 const python = systemPython();
@@ -130,7 +101,8 @@ describe('ComfyLauncher: start and readiness', () => {
     const err = await expectLaunchError(launcher.start());
     expect(err.kind).toBe('exited-before-ready');
     expect(err.exit).toEqual({ code: 1, signal: null });
-    expect(err.message).toContain('ComfyUI stopped while starting: its Python has no module "torch"');
+    expect(err.message).toContain('ComfyUI exited (code 1) before it was ready.');
+    expect(err.message).toContain("Python cannot find the module 'torch'");
     expect(err.message).toContain("ModuleNotFoundError: No module named 'torch'");
     expect(err.logTail.at(-1)?.text).toBe("ModuleNotFoundError: No module named 'torch'");
     expect(launcher.state).toBe('crashed');
@@ -146,6 +118,7 @@ describe('ComfyLauncher: start and readiness', () => {
       searchPlaces: [`${fake.dir}/nowhere`, fake.dir],
       outputDir: fake.outputDir,
       inputDir: fake.inputDir,
+      logDir: fake.logDir,
       env: { FAKE_PLAN: 'ready' },
       pollIntervalMs: 0,
     });
@@ -200,7 +173,12 @@ describe('ComfyLauncher: start and readiness', () => {
 
   it('reports a folder without main.py as not-found', async () => {
     const { fake, launcher } = await setup({}, {});
-    const other = new ComfyLauncher({ comfyDir: fake.dir, outputDir: fake.outputDir, inputDir: fake.inputDir });
+    const other = new ComfyLauncher({
+      comfyDir: fake.dir,
+      outputDir: fake.outputDir,
+      inputDir: fake.inputDir,
+      logDir: fake.logDir,
+    });
     const err = await expectLaunchError(other.start());
     expect(err.kind).toBe('not-found');
     expect(launcher.state).toBe('stopped');
@@ -246,7 +224,7 @@ describe('ComfyLauncher: crashes and restarts', () => {
     let crash = nextEvent<[CrashInfo]>(launcher, 'crash');
     await launcher.start();
     await crash; // run 1 crashed after being ready
-    expect(crashes[0]).toMatchObject({ attempt: 1, willRestart: true, delayMs: 1000 });
+    expect(crashes[0]).toMatchObject({ attempt: 1, maxAttempts: 2, willRestart: true, delayMs: 1000, run: 1 });
 
     crash = nextEvent<[CrashInfo]>(launcher, 'crash');
     clock.advance(1000);
@@ -258,7 +236,11 @@ describe('ComfyLauncher: crashes and restarts', () => {
     clock.advance(2000);
     await crash; // run 3 was ready, then crashed: attempts used up
     expect(fake.runInfo(3).mode).toBe('crash');
-    expect(crashes[2]).toMatchObject({ attempt: 3, willRestart: false, delayMs: 0, code: 3 });
+    expect(crashes[2]).toMatchObject({ attempt: 3, maxAttempts: 2, willRestart: false, delayMs: 0, code: 3, run: 3 });
+    // Each crash carries the output of its own run only.
+    expect(crashes[1]!.logTail.map((l) => l.text)).toContain('fake run 2 mode exit-early');
+    expect(crashes[1]!.logTail.some((l) => l.text.includes('fake run 1'))).toBe(false);
+    expect(crashes[2]!.logTail.some((l) => /fake run [12]/.test(l.text))).toBe(false);
     expect(launcher.state).toBe('crashed');
     expect(clock.pendingDelays()).toEqual([]);
   });
