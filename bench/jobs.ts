@@ -52,7 +52,7 @@ async function gpuFeed(): Promise<void> {
     // The fake's "GPU" also spends a few ms per job outside the sampler (decode, saving the PNG), as ComfyUI does:
     // wall / busy is the share of time the GPU waited for ComfyDesk.
     console.log(
-      `    efficiency: wall / time ComfyUI was executing (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}   (target ≤ 1.02)`,
+      `    efficiency: wall / time ComfyUI was executing (${(busyMs / 1000).toFixed(2)} s) = ${(wall / busyMs).toFixed(3)}   (target ≤ 1.02)  ${wall / busyMs <= 1.02 ? 'PASS' : 'FAIL'}`,
     );
     console.log(
       `    wall / (${FEED_JOBS} × 200 ms of sampling) = ${(wall / (FEED_JOBS * 200)).toFixed(3)}   (includes the fake's ${(busyMs / done - 200).toFixed(1)} ms per job outside sampling)`,
@@ -96,7 +96,7 @@ async function throughput(): Promise<void> {
     const outputs = h.store.outputs.count();
     const bytes = h.store.outputs.search({ limit: 1 })[0]?.bytes ?? 0;
     console.log(
-      `(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)`,
+      `(2) throughput: ${THROUGHPUT_JOBS} jobs in ${(wall / 1000).toFixed(2)} s = ${((THROUGHPUT_JOBS / wall) * 1000).toFixed(1)} jobs/s   (target ≥ 100)  ${(THROUGHPUT_JOBS / wall) * 1000 >= 100 ? 'PASS' : 'FAIL'}`,
     );
     console.log(`    ${outputs} outputs indexed, ${(bytes / 1048576).toFixed(2)} MB each`);
     console.log(

@@ -30,7 +30,7 @@ async function split(msPerJob: number[]): Promise<void> {
     const total = makespan(runs);
     const per = msPerJob.map((ms, gpu) => `${ms / 1000} s: ${runs.filter((r) => r.gpu === gpu).length}`).join(', ');
     console.log(
-      `${JOBS} jobs on GPUs of ${msPerJob.map((ms) => `${ms / 1000} s`).join(' / ')} per job: ${(total / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s, ratio ${(total / ideal).toFixed(3)} (target <= 1.1; jobs per GPU ${per})`,
+      `${JOBS} jobs on GPUs of ${msPerJob.map((ms) => `${ms / 1000} s`).join(' / ')} per job: ${(total / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s, ratio ${(total / ideal).toFixed(3)} (target <= 1.1; jobs per GPU ${per})${total / ideal > 1.1 ? ' BELOW TARGET' : ''}`,
     );
   } finally {
     await h.close();

@@ -49,6 +49,8 @@ interface Turn {
   age: number;
   headId: string;
   key: number;
+  /** GPU time charged to the user so far in this order (ms). */
+  charge: number;
 }
 
 const byAge = (a: Job, b: Job): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -249,28 +251,44 @@ function orderLanes(
         turn.pos.push(0);
       } else {
         const head = lane.jobs[0]!;
-        byUser.set(lane.userId, { userId: lane.userId, lanes: [lane], pos: [0], head, age: 0, headId: '', key: 0 });
+        const turn: Turn = {
+          userId: lane.userId,
+          lanes: [lane],
+          pos: [0],
+          head,
+          age: 0,
+          headId: '',
+          key: 0,
+          charge: 0,
+        };
+        byUser.set(lane.userId, turn);
       }
     }
     const ready: Turn[] = [];
-    for (const turn of byUser.values()) if (advance(turn, skip)) ready.push(keyed(turn, chargeOf(turn.userId)));
+    for (const turn of byUser.values()) {
+      if (!advance(turn, skip)) continue;
+      turn.charge = chargeOf(turn.userId);
+      ready.push(keyed(turn));
+    }
     const heap = new MinHeap<Turn>(turnFirst, ready);
     for (let turn = heap.peek(); turn; turn = heap.peek()) {
       const job = turn.head;
       if (!visit(job)) return;
       const at = step(turn);
-      const now = chargeOf(turn.userId) + costAt(turn.lanes[at]!, turn.pos[at]! - 1, ctx);
-      charged.set(turn.userId, now);
+      turn.charge += costAt(turn.lanes[at]!, turn.pos[at]! - 1, ctx);
       // The user's next job takes their place at the top and sinks to where their new charge puts it.
-      if (advance(turn, skip)) heap.replaceTop(keyed(turn, now));
-      else heap.pop();
+      if (advance(turn, skip)) heap.replaceTop(keyed(turn));
+      else {
+        heap.pop();
+        charged.set(turn.userId, turn.charge); // for their jobs of a lower class
+      }
     }
   }
 }
 
 /** The turn's key from its user's charge and the share weight of the job it offers next. */
-function keyed(turn: Turn, charge: number): Turn {
-  turn.key = charge / Math.max(0.1, turn.head.shareWeight);
+function keyed(turn: Turn): Turn {
+  turn.key = turn.charge / Math.max(0.1, turn.head.shareWeight);
   return turn;
 }
 

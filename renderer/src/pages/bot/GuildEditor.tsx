@@ -13,7 +13,8 @@ import { Select } from '../../components/ui/Select';
 import { useSaveState } from '../../lib/use-save-state';
 import { useBot } from '../../stores/bot-store';
 import { bannedWords, checkLimits, PER_USER, type LimitErrors, type LimitsText } from './guild-limits';
-import { GuildSharing, sharingDraft, sharingSettings, type SharingDraft } from './GuildSharing';
+import { GuildSharing } from './GuildSharing';
+import { sharingDraft, sharingSettings, type SharingDraft } from './sharing-draft';
 
 const LEVEL_OPTIONS = [
   { value: 'user', label: 'User' },

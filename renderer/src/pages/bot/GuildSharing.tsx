@@ -1,67 +1,19 @@
 /**
  * A server's share of the GPU, inside its GuildEditor: per role (and @everyone) a weight in the fair share and
  * GPU minutes per day; the server's time zone (quotas reset at its midnight); the channels the bot answers in;
- * words allowed only in age-restricted channels; results as spoilers elsewhere.
+ * which workflows run in which channels (WorkflowChannels); words allowed only in age-restricted channels; results
+ * as spoilers elsewhere.
  */
 import { useEffect, useState } from 'react';
 import type { BotChannel, BotGuild } from '@shared/api/bot';
-import type { GuildSettings } from '@shared/guilds';
-import type { RoleShare } from '@shared/sharing';
 import { api } from '../../api/client';
 import { Checkbox } from '../../components/ui/Checkbox';
 import { Field } from '../../components/ui/Field';
 import { Input } from '../../components/ui/Input';
+import { useCatalog } from '../../stores/catalog-store';
+import type { SharingDraft } from './sharing-draft';
+import { WorkflowChannels } from './WorkflowChannels';
 import '../../styles/usage.css';
-
-export interface SharingDraft {
-  shares: Record<string, { weight: string; minutes: string }>;
-  timeZone: string;
-  channels: string[];
-  nsfwWords: string;
-  spoiler: boolean;
-}
-
-export function sharingDraft(guild: BotGuild): SharingDraft {
-  const shares: SharingDraft['shares'] = {};
-  for (const s of guild.settings.shares ?? []) {
-    shares[s.roleId] = {
-      weight: s.weight === undefined ? '' : String(s.weight),
-      minutes: s.dailyMinutes === undefined || s.dailyMinutes === null ? '' : String(s.dailyMinutes),
-    };
-  }
-  const rules = guild.settings.channelRules ?? {};
-  return {
-    shares,
-    timeZone: guild.settings.timeZone ?? '',
-    channels: rules.channels ?? [],
-    nsfwWords: (rules.nsfwWords ?? []).join(', '),
-    spoiler: rules.spoilerOutsideNsfw ?? false,
-  };
-}
-
-/** The draft as the server's settings (the other settings kept). */
-export function sharingSettings(guild: BotGuild, d: SharingDraft): Partial<GuildSettings> {
-  const shares: RoleShare[] = Object.entries(d.shares).flatMap(([roleId, v]) => {
-    const share: RoleShare = { roleId };
-    if (v.weight.trim() !== '') share.weight = Number(v.weight);
-    if (v.minutes.trim() !== '') share.dailyMinutes = Number(v.minutes);
-    return share.weight === undefined && share.dailyMinutes === undefined ? [] : [share];
-  });
-  const words = d.nsfwWords
-    .split(',')
-    .map((w) => w.trim())
-    .filter(Boolean);
-  return {
-    shares,
-    ...(d.timeZone.trim() ? { timeZone: d.timeZone.trim() } : {}),
-    channelRules: {
-      ...guild.settings.channelRules,
-      channels: d.channels,
-      nsfwWords: words,
-      spoilerOutsideNsfw: d.spoiler,
-    },
-  };
-}
 
 /** Text is saved when its field is left (`onSave`), a tick at once. */
 export function GuildSharing(props: {
@@ -73,6 +25,7 @@ export function GuildSharing(props: {
   const { guild, value: d, onChange, onSave } = props;
   const leave = { onBlur: () => onSave(d) };
   const [channels, setChannels] = useState<BotChannel[]>([]);
+  const workflows = useCatalog((s) => s.workflows);
   useEffect(() => {
     if (!guild.connected) return;
     api
@@ -146,6 +99,12 @@ export function GuildSharing(props: {
           ))}
         </div>
       )}
+      <WorkflowChannels
+        workflows={workflows}
+        channels={channels}
+        value={d.workflowChannels}
+        onSave={(workflowChannels) => onSave({ ...d, workflowChannels })}
+      />
       <Field
         id={`${p}-nsfw`}
         label="Words only for age-restricted channels"
