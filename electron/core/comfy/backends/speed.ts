@@ -40,7 +40,10 @@ export interface VramState {
 }
 
 export interface BackendSpeedView {
-  /** Median ms per unit of work over the backend's recent warm runs (any workflow), or null before one. */
+  /**
+   * Median ms per unit of work over the backend's recent warm runs (any workflow); before one, over its cold runs
+   * less the model load when that is known (as `rate` does); null before any run.
+   */
   msPerWork: number | null;
   /** Measured cost of loading another model (ms), or null when not measured yet. */
   switchMs: number | null;
@@ -176,14 +179,19 @@ export class BackendSpeeds {
 
   view(backendId: string): BackendSpeedView {
     const rates: number[] = [];
+    const coldRates: number[] = [];
+    const switchMs = this.switchMs(backendId) ?? 0;
     let runs = 0;
     for (const [k, list] of this.samples) {
       if (!k.startsWith(`${backendId}\u0000`)) continue;
       runs += list.length;
-      rates.push(...list.filter((s) => !s.cold).map((s) => s.rate));
+      for (const s of list) {
+        if (s.cold) coldRates.push(Math.max(1, s.execMs - switchMs) / s.work);
+        else rates.push(s.rate);
+      }
     }
     return {
-      msPerWork: median(rates),
+      msPerWork: median(rates.length > 0 ? rates : coldRates),
       switchMs: this.switchMs(backendId),
       runs,
       lastModel: this.lastModelOf(backendId),

@@ -67,6 +67,16 @@ describe('BackendSpeeds', () => {
     expect(s.view('a')).toMatchObject({ msPerWork: 1_000, switchMs: 3_000, runs: 3, lastModel: 'sdxl.safetensors' });
   });
 
+  it('shows a speed after the first (cold) run, the model load included, until a warm run is measured', () => {
+    const s = new BackendSpeeds();
+    expect(s.view('a').msPerWork).toBeNull();
+    s.sent('j1', 'a', 'sdxl.safetensors');
+    s.ran({ backendId: 'a', workflow: 'w', execMs: 6_000, work: 2, cold: s.takeCold('j1')! });
+    expect(s.view('a')).toMatchObject({ msPerWork: 3_000, switchMs: null, runs: 1 });
+    s.ran({ backendId: 'a', workflow: 'w', execMs: 1_000, work: 1, cold: false });
+    expect(s.view('a')).toMatchObject({ msPerWork: 1_000, switchMs: 4_000, runs: 2 });
+  });
+
   it('is short of VRAM when what ComfyUI may use (free + what its torch holds) is below what the workflow needed', () => {
     const s = new BackendSpeeds();
     s.noteDevices('a', [{ vram_total: 24 * GB, vram_free: 12 * GB, torch_vram_total: 10 * GB }], 0);
