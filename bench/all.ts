@@ -19,6 +19,7 @@ const BENCHES = [
   'gallery-ui',
   'downloads',
   'retention',
+  'multi-gpu',
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

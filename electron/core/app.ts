@@ -42,6 +42,8 @@ import { createHealth, type HealthServiceOptions } from './health/health-service
 import { EventBus } from './events';
 import { nullLogger, type Logger } from './log';
 import { FileSecretStore, type SecretStore } from './secrets';
+import { BackendAuthStore } from './comfy/backends/auth-store';
+import { backendActivity } from './jobs/backend-activity';
 import { JobEngine } from './jobs/engine';
 import { InputStore } from './jobs/inputs';
 import { fitToLimit, pruneFitCache } from './library/fit';
@@ -183,6 +185,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     config: config.comfy,
     launchDir: join(config.dataDir, 'comfyui'),
+    auth: new BackendAuthStore(secrets, logger),
     clock,
     logger,
     ...(options.discoverUrls ? { discoverUrls: options.discoverUrls } : {}),
@@ -333,6 +336,7 @@ export function createCore(options: CoreOptions): Core {
     ...templatesHandlers({ templates: store.templates, users: store.users, guilds: store.guilds, workflows, events }),
     ...backendsHandlers({
       comfy,
+      activity: () => backendActivity(comfy.summaries(), jobs.router),
       settings: store.settings,
       events,
       config: config.comfy,

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { dirname, join } from 'node:path';
 import { registerSecret } from './log';
 
-export type SecretName = 'discordToken' | 'huggingfaceToken' | 'civitaiToken';
+export type SecretName = 'discordToken' | 'huggingfaceToken' | 'civitaiToken' | 'comfyBackendAuth';
 
 export interface SecretStore {
   get(name: SecretName): string | null;
@@ -22,6 +22,8 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
   discordToken: 'COMFYDESK_DISCORD_TOKEN',
   huggingfaceToken: 'COMFYDESK_HUGGINGFACE_TOKEN',
   civitaiToken: 'COMFYDESK_CIVITAI_TOKEN',
+  /** JSON: backend address → {kind: 'bearer', token} or {kind: 'basic', username, password}. */
+  comfyBackendAuth: 'COMFYDESK_COMFY_AUTH',
 };
 const ENV_NAMES = SECRET_ENV_NAMES;
 

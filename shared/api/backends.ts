@@ -1,5 +1,6 @@
 /** ComfyUI backends (added by URL, found running, or launched) and the ComfyUI that ComfyDesk launches. */
 import { z } from 'zod';
+import { BackendAuthSchema } from '../backend-auth';
 import { ComfySettingsPatchSchema, ComfySettingsSchema } from '../settings';
 import { method, NoInput } from './define';
 import { BackendSummarySchema } from './health';
@@ -13,6 +14,8 @@ export const BackendAddInputSchema = z
     name: z.string().trim().min(1).max(100).optional(),
     /** Save it even when it does not answer as ComfyUI right now (it is used once it does). */
     force: z.boolean().default(false),
+    /** For a ComfyUI behind a reverse proxy: a bearer token, or a user name and password (kept as a secret). */
+    auth: BackendAuthSchema.optional(),
   })
   .strict();
 
@@ -67,6 +70,24 @@ export const ComfyDeviceSchema = z.object({
 });
 export type ComfyDevice = z.infer<typeof ComfyDeviceSchema>;
 
+/** One backend as the Queue page and /status show it: speed, current job, queue and VRAM. */
+export const BackendActivitySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['offline', 'starting', 'idle', 'busy', 'error']),
+  /** Measured ms for a 20-step 1-megapixel image (median of its recent runs); null before its first run. */
+  msPerImage: z.number().nonnegative().nullable(),
+  /** Measured cost of loading another model there (ms); null until measured. */
+  modelSwitchMs: z.number().nonnegative().nullable(),
+  /** The job it runs now. */
+  current: z.object({ jobId: z.string(), workflow: z.string(), percent: z.number() }).nullable(),
+  /** Jobs sent to it and waiting there. */
+  queued: z.number().int().nonnegative(),
+  vramFree: z.number().nullable(),
+  vramTotal: z.number().nullable(),
+});
+export type BackendActivity = z.infer<typeof BackendActivitySchema>;
+
 export const ComfyLogLineSchema = z.object({
   at: z.number(),
   stream: z.enum(['stdout', 'stderr']),
@@ -97,6 +118,16 @@ export const backendsMethods = {
     'Add a ComfyUI by URL. It is probed first; not ComfyUI or not answering is refused unless force is set.',
   ),
   'backends.remove': method(IdInput, z.array(BackendSummarySchema), 'Forget a backend; returns the backends left.'),
+  'backends.activity': method(
+    NoInput,
+    z.array(BackendActivitySchema),
+    'Every enabled backend with its measured speed, the job it runs, the jobs waiting on it and its free VRAM.',
+  ),
+  'backends.setAuth': method(
+    IdInput.extend({ auth: BackendAuthSchema.nullable() }).strict(),
+    BackendSummarySchema,
+    'Set (or with null, remove) the token or user name and password a backend behind a reverse proxy wants; it reconnects with them.',
+  ),
   'backends.setEnabled': method(
     IdInput.extend({ enabled: z.boolean() }).strict(),
     BackendSummarySchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackendAuthKindSchema } from '../backend-auth';
 import { ModelFolderSchema } from '../workflow-manifest';
 import { method, NoInput } from './define';
 
@@ -16,6 +17,8 @@ export const BackendSummarySchema = z.object({
   error: z.string().nullable(),
   /** ComfyDesk's prompts on it now: running plus waiting in its own queue. */
   load: z.number().int().nonnegative(),
+  /** Credentials it is reached with (a ComfyUI behind a reverse proxy); the secret itself is never sent. */
+  auth: BackendAuthKindSchema.default('none'),
 });
 export type BackendSummary = z.infer<typeof BackendSummarySchema>;
 

@@ -12,6 +12,7 @@ export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
     version: null,
     error: null,
     load: 0,
+    auth: 'none',
     ...over,
   };
 }

@@ -75,10 +75,19 @@ suite('desktop UI flows (chromium)', () => {
       await page.locator('[data-testid=active-jobs] [role=progressbar]').first().getAttribute('aria-valuenow'),
     ).not.toBe('0');
     await page.waitForSelector('[data-testid=active-jobs] .job-preview img');
+    // The backend strip: the one ComfyUI, the job it runs, nothing measured yet (it reads again every 2 s).
+    const strip = page.locator('[data-testid=backend-strip] [data-testid=backend-card]');
+    await expect.poll(() => strip.count()).toBe(1);
+    await strip.locator('[data-testid=backend-current]:has-text("Running sdxl-txt2img")').waitFor();
+    expect(await strip.locator('[data-testid=backend-speed]').textContent()).toBe('speed not measured yet');
 
     fake.setScript({ hold: false });
     fake.release(promptId);
     await page.waitForSelector('[data-testid=recent-jobs] [data-testid=recent-job][data-status=done]');
+    // Its run measured the backend: its speed, its VRAM at the reading after the run, and it is free again.
+    await strip.locator('[data-testid=backend-speed]:has-text("s per image")').waitFor();
+    await strip.locator('[data-testid=backend-vram]:has-text("free")').waitFor();
+    await strip.locator('[data-testid=backend-current]:has-text("Nothing running")').waitFor();
     const [job] = ui.jobs((j) => j.prompt.startsWith('a lighthouse'));
     expect(job?.status).toBe('done');
     expect(job?.params).toMatchObject({ steps: 8, seed: 1234 });

@@ -29,6 +29,7 @@ const DISCORD_USER: ReadonlySet<MethodName> = new Set<MethodName>([
   'health.summary',
   'models.list',
   'comfy.devices',
+  'backends.activity',
   'library.byJob',
   'usage.me',
   'usage.server',
@@ -59,6 +60,7 @@ const BOT_READS: ReadonlySet<MethodName> = new Set<MethodName>([
   'health.summary',
   'models.list',
   'comfy.devices',
+  'backends.activity',
   'settings.get',
 ]);
 

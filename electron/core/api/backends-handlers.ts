@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '@shared/api';
-import type { LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
+import type { BackendActivity, LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
 import type { ComfySettingsPatch } from '@shared/settings';
 import type { BackendManager } from '@core/comfy/backends/manager';
 import { refreshBackend } from '@core/comfy/backends/refresh';
@@ -16,6 +16,8 @@ export interface BackendsHandlerDeps {
   settings: SettingsRepo;
   events: EventBus;
   config: Config['comfy'];
+  /** Each backend's speed, current job, queue and VRAM (jobs/backend-activity.ts). */
+  activity(): BackendActivity[];
   /** A backend was read again (`backends.refresh`): its health checks run again. */
   refreshed?: (id: string) => void;
 }
@@ -25,6 +27,8 @@ type BackendsMethod =
   | 'backends.add'
   | 'backends.remove'
   | 'backends.setEnabled'
+  | 'backends.setAuth'
+  | 'backends.activity'
   | 'backends.refresh'
   | 'comfy.start'
   | 'comfy.stop'
@@ -71,6 +75,8 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
       return comfy.summaries();
     },
     'backends.setEnabled': ({ id, enabled }) => comfy.setEnabled(id, enabled),
+    'backends.setAuth': ({ id, auth }) => comfy.setAuth(id, auth),
+    'backends.activity': () => deps.activity(),
     'backends.refresh': async ({ id }) => {
       const result = await refreshBackend(comfy, id);
       deps.refreshed?.(id);

@@ -5,8 +5,8 @@
  * it has not answered for longer than the queue's `unreachableSeconds` while jobs were on it (`UnreachableWatch`).
  * Each of its submitted or running jobs then leaves it: its prompt is taken out of that ComfyUI's queue if it ever
  * answers again, and the job is queued again once when another backend can take it, or fails with the reason.
- * Jobs being collected are left to finish (or fail) on their own. Multi-GPU failover can call
- * `releaseJobsOfGoneBackend` the same way.
+ * Jobs being collected are left to finish (or fail) on their own. Multi-GPU failover (failover.ts) moves the jobs
+ * another backend can take sooner, 15 s into the silence, releasing them the same way (JobRuns.release).
  */
 import type { Job, JobStatus } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';

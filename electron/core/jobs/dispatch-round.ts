@@ -2,7 +2,8 @@
  * One dispatch round: why every waiting job waits (placement is decided once per distinct need, however long the
  * queue, and the jobs of one need share one reason), the jobs no ComfyUI can ever run failed with what helps,
  * then the free pipeline slots filled in fair order (fair-order.ts), pick by pick, until no backend that can
- * take a waiting job has room.
+ * take a waiting job has room. Each picked job goes to the backend that finishes it soonest (route-job.ts): it may
+ * wait for a faster one that is full, and then counts as ahead there for the next picks.
  */
 import type { Job } from '@shared/jobs';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
@@ -10,6 +11,7 @@ import type { Placement } from '@core/comfy/backends/placement';
 import type { LoadedWorkflow, WorkflowRegistry } from '@core/workflows/registry';
 import type { FairQueue, ShareContext } from './fair-order';
 import type { JobRuns } from './job-runs';
+import type { SpeedRouter } from './route-job';
 import { needKey, requirementsOf } from './prepare';
 import type { JobBackends } from './types';
 import type { WaitBook, WaitInfo } from './waiting';
@@ -21,6 +23,7 @@ export interface RoundDeps {
   workflows: WorkflowRegistry;
   backends: JobBackends;
   runs: JobRuns;
+  router: Pick<SpeedRouter, 'round'>;
   waits: WaitBook;
   queued: FairQueue;
   share: ShareContext;
@@ -46,6 +49,7 @@ interface Need {
 export function dispatchRound(d: RoundDeps): RoundResult {
   const load = d.runs.load();
   const free = (b: ComfyBackend): boolean => d.runs.hasRoom(load, b.id);
+  const route = d.router.round(load, free);
   const needs = new Map<string, Need>();
   const recheck: RoundResult['recheck'] = [];
   const failures: Array<[string, string, string, string | undefined]> = [];
@@ -90,7 +94,7 @@ export function dispatchRound(d: RoundDeps): RoundResult {
   const skip = (j: Job): boolean => d.runs.has(j.id) || passed.has(j.id);
   const place = (job: Job): void => {
     const need = needs.get(needKey(job));
-    const backend = need?.placement.kind === 'ready' ? need.placement.backends.find(free) : undefined;
+    const backend = need?.placement.kind === 'ready' ? route.choose(job, need.workflow, need.placement.backends) : null;
     if (!need || !backend) {
       passed.add(job.id);
       return;

@@ -1,7 +1,8 @@
 /**
  * The jobs engine: a job is stored before anything is sent; the scheduler hands queued jobs to backends in fair
- * order (fair share by GPU time: fair-order.ts, usage-book.ts), keeping each backend's pipeline full (its running
- * prompt plus one waiting), and notes why every other job waits (dispatch-round.ts). Runs on ComfyUI are followed
+ * order (fair share by GPU time: fair-order.ts, usage-book.ts), each to the backend that finishes it soonest
+ * (route-job.ts), keeping each backend's pipeline full (its running prompt plus one waiting), and notes why every
+ * other job waits (dispatch-round.ts). Failover and gone backends: backend-watch.ts. Runs on ComfyUI are followed
  * by job-runs.ts, the queue as people see it is queue-view.ts; cancel and recovery after a restart start here.
  * Every state change is a transaction in the jobs table and a `job.changed` event.
  */
@@ -23,12 +24,13 @@ import { uuidv7Factory } from './job-id';
 import type { InputStore } from './inputs';
 import { ensureRunnable, seedLimits } from './runnable';
 import { FAILURE_HINTS } from './failure';
-import { DurationEstimator } from './estimates';
+import { DurationEstimator, JobCosts } from './estimates';
 import type { QueuePlan } from './queue-plan';
 import { QueueView } from './queue-view';
 import { JobRuns } from './job-runs';
 import { WaitBook } from './waiting';
-import { releaseJobsOfGoneBackend, UnreachableWatch } from './backend-gone';
+import { BackendWatch } from './backend-watch';
+import type { SpeedRouter } from './route-job';
 import {
   prepareNewJob,
   rerunRequest,
@@ -39,9 +41,6 @@ import {
   type SubmitRequest,
 } from './requests';
 import type { JobBackends, JobLibrary } from './types';
-
-/** What a job is expected to cost before anything like it ran (ms). */
-const DEFAULT_COST_MS = 10_000;
 
 export interface JobEngineOptions {
   store: Store;
@@ -74,12 +73,14 @@ export class JobEngine {
   /** The fair share's window (ms), as the settings say (windowMs). */
   private window: number | null = null;
   /** Expected GPU time per job id, as of an estimator revision (costOf). */
-  private costs = { revision: -1, ms: new Map<string, number>() };
+  private readonly costs: JobCosts;
   /** Set while start() loads the queue: users found waiting then are not newcomers. */
   private loading = false;
   private readonly feed: ProgressFeed;
-  /** Backends holding jobs that have stopped answering, timed against `queue.unreachableSeconds`. */
-  private readonly unreachable: UnreachableWatch;
+  /** Speed routing, failover, and backends gone or unreachable (backend-watch.ts). */
+  private readonly watch: BackendWatch;
+  /** Measured speed per backend and workflow; sends each job where it ends soonest (route-job.ts). */
+  readonly router: SpeedRouter;
   private readonly unsubscribe: Array<() => void> = [];
   private pumpScheduled = false;
   private retryTimer: ClockTimer | null = null;
@@ -99,6 +100,7 @@ export class JobEngine {
       seedLimits: (workflowId, spec) => seedLimits(o, workflowId, spec.targets),
     };
     this.estimator = DurationEstimator.fromJobs(o.store.jobs.recentRuns(500));
+    this.costs = new JobCosts(this.estimator);
     this.log = o.logger.child('jobs');
     this.usage = new UsageBook({
       windowMs: () => this.windowMs(),
@@ -130,11 +132,14 @@ export class JobEngine {
       retryLater: () => this.retryLater(),
       replan: () => this.replan(),
     });
-    this.unreachable = new UnreachableWatch({
-      ...{ clock: o.clock, backends: o.backends, underway: this.underway },
-      limitMs: () => o.store.settings.get().queue.unreachableSeconds * 1000,
-      gone: (id, reason) => this.backendGone(id, reason),
+    this.watch = new BackendWatch({
+      ...{ clock: o.clock, store: o.store, events: o.events, workflows: o.workflows, backends: o.backends },
+      ...{ log: this.log, runs: this.runs, underway: this.underway, started: () => this.started },
+      changed: (job) => this.changed(job),
+      end: (...args) => this.end(...args),
+      pump: () => this.pump(),
     });
+    this.router = this.watch.router;
     this.view = new QueueView({
       clock: o.clock,
       feed: this.feed,
@@ -154,7 +159,7 @@ export class JobEngine {
     this.started = true;
     this.feed.start();
     this.unsubscribe.push(this.o.backends.onChange(() => this.pump()));
-    if (this.o.backends.onGone) this.unsubscribe.push(this.o.backends.onGone((id, why) => this.backendGone(id, why)));
+    this.unsubscribe.push(...this.watch.start());
     this.unsubscribe.push(
       this.o.events.on('settings.changed', () => {
         this.window = null;
@@ -176,7 +181,7 @@ export class JobEngine {
     this.started = false;
     for (const off of this.unsubscribe.splice(0)) off();
     this.feed.stop();
-    this.unreachable.stop();
+    this.watch.stop();
     if (this.retryTimer) this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.waits.stopTimer(this.o.clock);
@@ -298,15 +303,7 @@ export class JobEngine {
 
   /** Expected GPU time of a job (ms): its estimate, else a typical job's, else 10 s. */
   costOf(job: Job): number {
-    // Asked for every waiting job each time the order is made: kept per job until the estimator learns a run.
-    if (this.costs.revision !== this.estimator.revision)
-      this.costs = { revision: this.estimator.revision, ms: new Map() };
-    let ms = this.costs.ms.get(job.id);
-    if (ms === undefined) {
-      ms = this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
-      this.costs.ms.set(job.id, ms);
-    }
-    return ms;
+    return this.costs.of(job);
   }
 
   /** What the scheduler decides with now: GPU time charged per user, expected costs, the desktop's priority. */
@@ -337,6 +334,7 @@ export class JobEngine {
       workflows: this.o.workflows,
       backends: this.o.backends,
       runs: this.runs,
+      router: this.router,
       waits: this.waits,
       queued: this.queued,
       share: this.share(now),
@@ -348,32 +346,11 @@ export class JobEngine {
     });
     // A backend may come online or report its models without a change event: look again soon.
     if (waiting) this.retryLater();
-    if (recheck.length > 0) this.recheckModels(recheck);
+    if (recheck.length > 0) this.watch.recheckModels(recheck);
     this.endOverdue(settings.queue.backendWaitMinutes * 60_000, now);
-    this.unreachable.check();
+    this.watch.check();
     this.replan();
     this.feed.scheduleStandings(() => this.plan());
-  }
-
-  /** A backend will not come back: its jobs run elsewhere (once) or fail with `reason` (backend-gone.ts). */
-  backendGone(backendId: string, reason: string): void {
-    if (!this.started) return;
-    const { store, workflows, backends } = this.o;
-    releaseJobsOfGoneBackend(backendId, reason, {
-      ...{ store, workflows, backends, underway: this.underway, log: this.log, pump: () => this.pump() },
-      ...{
-        release: (id, b) => this.runs.release(id, b),
-        changed: (j) => this.changed(j),
-        end: (...a) => this.end(...a),
-      },
-    });
-  }
-
-  /** Read model folders again (a file may have been added by hand); the next round sees the answer. */
-  private recheckModels(targets: Array<{ backendId: string; folders: string[] }>): void {
-    void this.o.backends
-      .recheckModels(targets)
-      .catch((err: unknown) => this.log.warn('rechecking models failed', { error: err }));
   }
 
   /** Jobs that had no ComfyUI for longer than the setting fail with what they waited for; the next deadline is timed. */
@@ -435,7 +412,7 @@ export class JobEngine {
       this.queued.delete(job);
       this.underway.delete(job.id);
       this.waits.forget(job.id);
-      this.costs.ms.delete(job.id);
+      this.costs.forget(job.id);
     }
     if (wasWaiting && !this.queued.hasUser(job.userId)) this.usage.idle(job.userId);
   }

@@ -107,3 +107,34 @@ export class DurationEstimator {
     this.typicalMs = all.length > 0 ? median(all) : null;
   }
 }
+
+/** What a job is expected to cost before anything like it ran (ms). */
+const DEFAULT_COST_MS = 10_000;
+
+/**
+ * Expected GPU time per waiting job (the fair share's cost): its estimate, else a typical job's, else 10 s. Asked
+ * for every waiting job each time the order is made, so kept per job until the estimator learns a run.
+ */
+export class JobCosts {
+  private revision = -1;
+  private readonly ms = new Map<string, number>();
+
+  constructor(private readonly estimator: DurationEstimator) {}
+
+  of(job: Job): number {
+    if (this.revision !== this.estimator.revision) {
+      this.revision = this.estimator.revision;
+      this.ms.clear();
+    }
+    let ms = this.ms.get(job.id);
+    if (ms === undefined) {
+      ms = this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
+      this.ms.set(job.id, ms);
+    }
+    return ms;
+  }
+
+  forget(jobId: string): void {
+    this.ms.delete(jobId);
+  }
+}

@@ -7,6 +7,7 @@ import { useNav } from '../stores/nav-store';
 import { useQueue, useQueueCounts } from '../stores/queue-store';
 import { EndedJob } from './queue/EndedJob';
 import { JobCard } from './queue/JobCard';
+import { BackendStrip } from './queue/BackendStrip';
 
 export { EndedJob } from './queue/EndedJob';
 export { JobCard } from './queue/JobCard';
@@ -43,6 +44,7 @@ export function QueuePage() {
       {paused && (
         <p className="banner warn">The queue is paused: running jobs finish, queued jobs wait until you resume.</p>
       )}
+      <BackendStrip />
       <h2 className="section-title">Now</h2>
       {active.length === 0 ? (
         <EmptyState

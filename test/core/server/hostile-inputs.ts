@@ -13,6 +13,7 @@ export const baseInputs: Partial<Record<MethodName, Record<string, unknown>>> = 
   'backends.add': { url: 'http://127.0.0.1:9', force: false },
   'backends.remove': { id: 'no-such-backend' },
   'backends.setEnabled': { id: 'no-such-backend', enabled: true },
+  'backends.setAuth': { id: 'no-such-backend', auth: null },
   'backends.refresh': { id: 'no-such-backend' },
   'comfy.freeVram': { backendId: 'no-such-backend' },
   'comfy.setLaunchSettings': { launchPath: '/no/such/comfyui' },

@@ -56,6 +56,8 @@ export interface FakeComfy {
   history(promptId: string): HistoryRecord | undefined;
   /** Let a held prompt go on (or pre-release `promptId` before it reaches its hold point). */
   release(promptId?: string): void;
+  /** The prompt paused at its hold point now, or null. */
+  heldPromptId(): string | null;
   /** Resolves when a prompt (that prompt, if given) is paused at its hold point; returns its id. */
   waitForHeld(promptId?: string): Promise<string>;
   /** Resolves when the prompt finished (history written, `executing {node:null}` sent). */
@@ -272,6 +274,10 @@ class FakeComfyServer implements FakeComfy {
 
   release(promptId?: string): void {
     this.executor.control.release(promptId, this.queue.running?.[1] ?? null);
+  }
+
+  heldPromptId(): string | null {
+    return this.executor.control.heldPromptId();
   }
 
   waitForHeld(promptId?: string): Promise<string> {

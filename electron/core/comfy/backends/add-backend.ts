@@ -1,5 +1,7 @@
 /** Checking an address before it is added as a backend. */
 import { ApiError } from '@shared/api';
+import type { BackendAuth } from '@shared/backend-auth';
+import { authHeaders, refusedMessage } from '../protocol/auth';
 import { probeComfy } from '../protocol/probe';
 import type { BackendKind } from './records';
 
@@ -10,8 +12,17 @@ import type { BackendKind } from './records';
 export async function probeNewBackend(
   url: string,
   input: { name?: string; force?: boolean },
+  auth: BackendAuth | null = null,
 ): Promise<{ kind: BackendKind; name: string; version: string | null }> {
-  const probe = await probeComfy(url, { timeoutMs: 3000 });
+  const probe = await probeComfy(url, { timeoutMs: 3000, headers: authHeaders(auth) });
+  const refused = probe.kind === 'not-comfyui' ? /HTTP (401|403)\b/.exec(probe.reason) : null;
+  if (refused && !input.force) {
+    throw new ApiError({
+      code: 'unavailable',
+      title: 'The server refused access',
+      message: `${url} was not added. ${refusedMessage(url, Number(refused[1]), auth !== null)}`,
+    });
+  }
   if (probe.kind !== 'comfyui' && !input.force) {
     if (probe.kind === 'unreachable') {
       throw new ApiError({

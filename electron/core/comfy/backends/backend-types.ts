@@ -1,4 +1,5 @@
 /** Types of ComfyBackend's public surface: status, events, job outcomes. */
+import type { BackendAuth } from '@shared/backend-auth';
 import type { FileRef, HistoryEntry } from '../protocol/http-schemas';
 import type { JobError, JobProgress } from '../protocol/progress';
 import type { Clock } from '@core/clock';
@@ -17,6 +18,8 @@ export interface ComfyBackendOptions {
   /** Source of prompt ids (default randomUUID). */
   newPromptId?: () => string;
   client?: Partial<Omit<ComfyClientOptions, 'url' | 'clock' | 'logger'>>;
+  /** A ComfyUI behind a reverse proxy: sent with every request and the WebSocket upgrade. */
+  auth?: BackendAuth | null;
   socket?: Partial<Omit<ComfySocketOptions, 'url' | 'clientId' | 'clock' | 'random' | 'logger'>>;
 }
 

@@ -15,6 +15,7 @@ import { fileRefsOf, type HistoryEntry } from '../protocol/http-schemas';
 import type { ApiGraph, BinaryFrame, ComfyMessage } from '../protocol/messages';
 import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent } from '../protocol/progress';
 import { ComfySocket } from '../protocol/socket';
+import { authHeaders } from '../protocol/auth';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
 import { AbandonedPrompts, type Removal } from './queue-removal';
@@ -74,10 +75,12 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.log = (opts.logger ?? nullLogger).child(`comfy:${opts.id}`);
     this.emitterLog = this.log;
     this.newPromptId = opts.newPromptId ?? randomUUID;
-    this.client = new ComfyClient({ ...opts.client, url: opts.url, clock: this.clock, logger: this.log });
+    const headers = authHeaders(opts.auth);
+    this.client = new ComfyClient({ ...opts.client, headers, url: opts.url, clock: this.clock, logger: this.log });
     this.url = this.client.url;
     this.socket = new ComfySocket({
       ...opts.socket,
+      headers,
       url: opts.url,
       clientId: opts.clientId,
       clock: this.clock,

@@ -8,6 +8,7 @@ import type { BackendRecords, RemovedAddresses } from './records';
 import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
 import type { LaunchedStatus, TimedLogLine } from '../launch/launched-comfy';
 import type { LauncherOptions } from '../launch/supervisor';
+import type { BackendAuthStore } from './auth-store';
 import type { LaunchRecordStore } from '../launch/launch-record';
 
 export interface BackendManagerEvents {
@@ -42,6 +43,8 @@ export interface BackendManagerOptions {
   discoverUrls?: readonly string[];
   /** More launcher options (tests). */
   launcher?: Partial<LauncherOptions>;
+  /** Each backend's credentials (a ComfyUI behind a reverse proxy). */
+  auth?: BackendAuthStore;
   /** Where what the launcher runs is recorded, to take it over (or stop it) after a crash of the app. */
   launchRecords?: LaunchRecordStore;
   /** More options for every ComfyBackend (tests: socket backoff). */

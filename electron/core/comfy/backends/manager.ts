@@ -19,6 +19,8 @@ import { BackendPool } from './pool';
 import type { Placement } from './placement';
 import { isOnline, type IntRange, type Requirements } from './routing';
 import { normalizeBaseUrl } from '../protocol/probe';
+import { splitUrlAuth } from '../protocol/auth';
+import type { BackendAuth } from '@shared/backend-auth';
 import { TypedEmitter } from '@core/typed-emitter';
 
 export type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
@@ -198,8 +200,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
    * Remember a ComfyUI by URL. It is probed first: something that is not ComfyUI, or nothing answering, is
    * refused with the reason unless `force` (then it is saved and used once it answers).
    */
-  async add(input: { url: string; name?: string; force?: boolean }): Promise<BackendSummary> {
-    const url = normalizeBaseUrl(input.url);
+  async add(input: { url: string; name?: string; force?: boolean; auth?: BackendAuth }): Promise<BackendSummary> {
+    const split = splitUrlAuth(input.url.trim());
+    const auth = input.auth ?? split.auth;
+    const url = normalizeBaseUrl(split.url);
     if (!url)
       throw new ApiError({
         code: 'bad_request',
@@ -210,11 +214,27 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
       throw new ApiError({ code: 'conflict', message: `${url} is already added${as}.` });
     }
-    const found = await probeNewBackend(url, input);
+    const found = await probeNewBackend(url, input, auth);
+    if (auth && !this.o.auth)
+      throw new ApiError({ code: 'unavailable', message: 'Credentials cannot be kept here (no secret store).' });
+    this.o.auth?.set(url, auth);
     const record = this.o.records.ensure(url, found.kind, found.name);
     this.o.removed.forget(url);
     if (found.version) this.versions.set(record.id, found.version);
     if (this.started) this.startLive(record);
+    this.changed();
+    return this.summaryOf(record);
+  }
+
+  /** Change (or with null, remove) a backend's credentials; it reconnects with them. */
+  async setAuth(id: string, auth: BackendAuth | null): Promise<BackendSummary> {
+    const record = this.record(id);
+    if (!this.o.auth) throw new ApiError({ code: 'unavailable', message: 'Credentials cannot be kept here.' });
+    this.o.auth.set(record.url, auth);
+    if (this.live.has(id)) {
+      await this.stopLive(id);
+      if (this.started && record.enabled) this.startLive(record);
+    }
     this.changed();
     return this.summaryOf(record);
   }
@@ -328,6 +348,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       id: record.id,
       url: record.url,
       clientId: record.clientId,
+      auth: this.o.auth?.get(record.url) ?? null,
       clock: this.clock,
       logger: this.log,
     });
@@ -403,6 +424,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       version: this.versions.get(r.id) ?? null,
       error: b?.statusDetail ?? null,
       load: b ? b.load() : 0,
+      auth: this.o.auth?.kindOf(r.url) ?? 'none',
     };
   }
 

@@ -126,3 +126,48 @@ export function uniqueModels(ms: readonly ModelRef[]): ModelRef[] {
   for (const m of ms) if (!out.some((x) => sameModel(x, m))) out.push(m);
   return out;
 }
+
+/** One backend that could run a job, as the speed-aware choice sees it. */
+export interface SpeedCandidate {
+  id: string;
+  /** Expected time until what is already on it (or routed to it) is done (ms). */
+  aheadMs: number;
+  /** Expected time of the job there (ms), null when nothing like it has been measured anywhere. */
+  runMs: number | null;
+  /** The model it would load first (0 when its last job used the same model). */
+  switchMs: number;
+  /** 0: its last job used the job's model; 1: nothing is known to be loaded there; 2: another model. */
+  modelRank: 0 | 1 | 2;
+  /** It may take one more prompt now (its pipeline is not full). */
+  hasRoom: boolean;
+  /** Its free VRAM is below what the workflow last needed there. */
+  vramShort: boolean;
+}
+
+export type SpeedChoice = { kind: 'run'; id: string } | { kind: 'wait'; id: string | null };
+
+/**
+ * The backend that finishes the job soonest: what is ahead of it there, plus a model load when its last job used
+ * another model, plus the job's measured time there. A backend short of VRAM is never chosen. When the soonest
+ * one is full, the job waits for it rather than going where it would end later. Before any speed is known, a
+ * candidate with room runs it: one that has its model loaded first, then one with nothing loaded, then the least
+ * loaded. Candidates come best first (rankBackends); ties keep that order.
+ */
+export function chooseSoonest(cands: readonly SpeedCandidate[]): SpeedChoice {
+  const usable = cands.filter((c) => !c.vramShort);
+  if (usable.length === 0) return { kind: 'wait', id: null };
+  if (usable.some((c) => c.runMs === null)) {
+    const free = usable.filter((c) => c.hasRoom).sort((a, b) => a.modelRank - b.modelRank)[0];
+    return free ? { kind: 'run', id: free.id } : { kind: 'wait', id: null };
+  }
+  let best: SpeedCandidate | null = null;
+  let bestAt = Infinity;
+  for (const c of usable) {
+    const at = c.aheadMs + c.switchMs + c.runMs!;
+    if (at < bestAt) {
+      best = c;
+      bestAt = at;
+    }
+  }
+  return best!.hasRoom ? { kind: 'run', id: best!.id } : { kind: 'wait', id: best!.id };
+}

@@ -2,6 +2,7 @@
  * Helpers of ComfyBackend (backend.ts): the tracked-prompt record, the coalescing runner used for rechecks and
  * queue-position refreshes, the pure steps of deciding an ended prompt's outcome, and the status rules.
  */
+import { refusedMessage } from '../protocol/auth';
 import type { BackendStatus, JobOutcome } from './backend-types';
 import { ComfyError } from '../protocol/errors';
 import { fileRefsOf, type HistoryEntry } from '../protocol/http-schemas';
@@ -114,7 +115,10 @@ export function deriveStatus(s: {
  */
 export function describeFailure(err: unknown, url: string): { message: string; fatal: boolean } {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof ComfyError) return { message, fatal: err.kind === 'invalid-response' };
+  if (err instanceof ComfyError)
+    return { message, fatal: err.kind === 'invalid-response' || err.status === 401 || err.status === 403 };
+  const refused = /Unexpected server response: (401|403)/.exec(message);
+  if (refused) return { message: refusedMessage(url, Number(refused[1]), false), fatal: true };
   return {
     message: `ComfyUI at ${url} is not reachable — is it running? (${message})`,
     fatal: /Unexpected server response: 4\d\d/.test(message),

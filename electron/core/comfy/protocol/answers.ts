@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { ComfyError, ComfyValidationError, type ComfyNodeError } from './errors';
 import { PromptErrorBodySchema } from './http-schemas';
+import { refusedMessage } from './auth';
 
 /** Status and body text of one HTTP answer. */
 export interface RawAnswer {
@@ -14,7 +15,11 @@ export interface RawAnswer {
 
 /** Turns answers of the ComfyUI at `url` into values or readable errors. */
 export class AnswerReader {
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    /** Credentials are sent (so a 401/403 means they are wrong, not missing). */
+    private readonly withAuth = false,
+  ) {}
 
   expectOk(ans: RawAnswer, req: string): string {
     if (ans.status >= 200 && ans.status < 300) return ans.text;
@@ -31,7 +36,15 @@ export class AnswerReader {
         },
       );
     }
-    const reason = ans.status === 404 ? 'not found' : ans.status === 403 ? 'forbidden' : `status ${ans.status}`;
+    if (ans.status === 401 || ans.status === 403) {
+      throw new ComfyError('rejected', refusedMessage(this.url, ans.status, this.withAuth), {
+        url: this.url,
+        request: req,
+        status: ans.status,
+        body,
+      });
+    }
+    const reason = ans.status === 404 ? 'not found' : `status ${ans.status}`;
     throw new ComfyError('rejected', `ComfyUI at ${this.url} refused ${req} (${reason}).`, {
       url: this.url,
       request: req,

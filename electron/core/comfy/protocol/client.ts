@@ -70,6 +70,8 @@ export interface ComfyClientOptions {
   maxBodyBytes?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Sent with every request: the Authorization of a ComfyUI behind a reverse proxy (auth.ts). */
+  headers?: Record<string, string>;
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024 * 1024;
@@ -118,6 +120,7 @@ export class ComfyClient {
   private targetedKnown: Promise<boolean> | null = null;
   private closed = false;
   private readonly maxBodyBytes: number;
+  private readonly headers: Record<string, string>;
 
   constructor(opts: ComfyClientOptions) {
     const parsed = new URL(opts.url);
@@ -129,7 +132,8 @@ export class ComfyClient {
     this.origin = parsed.origin;
     this.prefix = parsed.pathname.replace(/\/+$/, '');
     this.url = this.origin + this.prefix;
-    this.answers = new AnswerReader(this.url);
+    this.headers = { ...opts.headers };
+    this.answers = new AnswerReader(this.url, Object.keys(this.headers).length > 0);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.logger ?? nullLogger).child('comfy-http');
@@ -227,6 +231,7 @@ export class ComfyClient {
         headersMs: this.timeouts.headersMs,
         bodyMs: this.timeouts.bodyMs,
         answers: this.answers,
+        headers: this.headers,
       },
       ref,
       destPath,
@@ -385,7 +390,7 @@ export class ComfyClient {
       const res = await this.pool.request({
         method,
         path: this.path(p, opts.query, opts.internal),
-        headers: opts.json !== undefined ? { 'content-type': 'application/json' } : undefined,
+        headers: opts.json !== undefined ? { ...this.headers, 'content-type': 'application/json' } : this.headers,
         body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body,
         headersTimeout: headersMs,
         bodyTimeout: this.timeouts.bodyMs,

@@ -117,6 +117,9 @@ export const SystemStatsSchema = z.looseObject({
         index: z.number().nullable().optional(),
         vram_total: z.number().optional(),
         vram_free: z.number().optional(),
+        /** What ComfyUI's torch holds (reserved) and has free of that (comfyui-api.md §1 "GET /system_stats"). */
+        torch_vram_total: z.number().optional(),
+        torch_vram_free: z.number().optional(),
       }),
     )
     .catch([]),

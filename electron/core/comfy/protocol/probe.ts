@@ -20,6 +20,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Monotonic milliseconds, for the latency figure. */
   now?: () => number;
+  /** Sent with the request (a reverse proxy's Authorization). */
+  headers?: Record<string, string>;
 }
 
 /** Strip trailing slashes and any path; keep scheme, host and port. Null for something that is not an http(s) URL. */
@@ -50,7 +52,7 @@ export async function probeComfy(url: string, opts: ProbeOptions = {}): Promise<
       signal: controller.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      headers: { accept: 'application/json' },
+      headers: { ...opts.headers, accept: 'application/json' },
     });
     const text = await res.body.text();
     const latencyMs = Math.max(0, Math.round((now() - started) * 10) / 10);

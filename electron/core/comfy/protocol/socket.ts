@@ -57,6 +57,8 @@ export interface ComfySocketOptions {
   pollAfterFailures?: number;
   pollIntervalMs?: number;
   handshakeTimeoutMs?: number;
+  /** Sent with the upgrade request: the Authorization of a ComfyUI behind a reverse proxy. */
+  headers?: Record<string, string>;
   /** Ping interval; a missing pong by the next ping terminates the connection. 0 disables. */
   heartbeatMs?: number;
   /** Send `supports_preview_metadata: true` (default true). */
@@ -66,6 +68,7 @@ export interface ComfySocketOptions {
 export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   readonly clientId: string;
   readonly wsUrl: string;
+  private readonly headers: Record<string, string> | undefined;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
@@ -103,6 +106,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     this.random = opts.random ?? Math.random;
     this.log = (opts.logger ?? nullLogger).child('comfy-ws');
     this.emitterLog = this.log;
+    this.headers = opts.headers && Object.keys(opts.headers).length > 0 ? { ...opts.headers } : undefined;
     this.opts = {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
@@ -200,6 +204,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     // Frames are JSON messages and preview images: a 64 MiB frame is already far beyond anything ComfyUI sends.
     const ws = new WebSocket(this.wsUrl, {
       handshakeTimeout: this.opts.handshakeTimeoutMs,
+      ...(this.headers ? { headers: this.headers } : {}),
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
     });

@@ -23,6 +23,8 @@ export interface ViewSource {
   headersMs: number;
   bodyMs: number;
   answers: AnswerReader;
+  /** Sent with the request (a reverse proxy's Authorization). */
+  headers?: Record<string, string>;
 }
 
 /** Stream one output file to `destPath`. Never holds a large file in memory. */
@@ -34,6 +36,7 @@ export async function downloadView(src: ViewSource, ref: FileRef, destPath: stri
     res = await src.pool.request({
       method: 'GET',
       path: src.path,
+      ...(src.headers ? { headers: src.headers } : {}),
       headersTimeout: src.headersMs,
       bodyTimeout: src.bodyMs,
     });

@@ -1,4 +1,4 @@
-/** /status — each ComfyUI by name (state, version, GPU, jobs on it) and the queue. */
+/** /status — each ComfyUI by name (state, version, GPU and free VRAM, measured speed, current job, its queue) and the queue. */
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../context';
 import { replyInfo } from '../respond';
@@ -14,7 +14,20 @@ export const command: BotCommand = {
   async execute(ctx, i, caller) {
     await i.deferReply({ flags: 64 });
     const core = ctx.core.forUser(caller.actor);
-    const [health, devices] = await Promise.all([core.call('health.summary', {}), core.call('comfy.devices', {})]);
+    const [health, devices, activity] = await Promise.all([
+      core.call('health.summary', {}),
+      core.call('comfy.devices', {}),
+      core.call('backends.activity', {}),
+    ]);
+    const busyWith = (backendId: string): string[] => {
+      const a = activity.find((x) => x.id === backendId);
+      if (!a) return [];
+      return [
+        a.msPerImage !== null ? `${(a.msPerImage / 1000).toFixed(1)} s per image` : null,
+        a.current ? `running ${a.current.workflow} (${Math.round(a.current.percent)}%)` : null,
+        a.queued > 0 ? `${a.queued} waiting on it` : null,
+      ].filter((x): x is string => x !== null);
+    };
     const gpuOf = (backendId: string): string | null => {
       const names = devices
         .filter((d) => d.backendId === backendId)
@@ -38,7 +51,7 @@ export const command: BotCommand = {
           b.status === 'busy' ? 'working' : b.status,
           b.version ? `ComfyUI ${b.version}` : null,
           gpuOf(b.id),
-          b.load > 0 ? `${b.load} job${b.load === 1 ? '' : 's'} on it` : null,
+          ...busyWith(b.id),
         ].filter(Boolean);
         return `• **${b.name}** — ${parts.join(' · ')}${b.error ? `\n  ${b.error}` : ''}`;
       })
