@@ -3,7 +3,7 @@
  * them in order. Both shells (Electron main and headless) call only this.
  */
 import { join } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary } from '@shared/api/health';
 import type { InstallKind } from '@shared/api/updates';
@@ -11,7 +11,9 @@ import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
 import { dataHandlers } from './api/data-handlers';
-import { botHandlers, type BotControl } from './api/bot-handlers';
+import { botHandlers } from './api/bot-handlers';
+import { bindBot } from './bot-control';
+import { findCatalogFile, findWorkflowsDir } from './resource-paths';
 import { discordHandlers } from './api/discord-handlers';
 import { ownerPerson, resolvePerson } from './access/person';
 import { channelRefusal } from './access/channel-rules';
@@ -95,40 +97,6 @@ export interface CoreOptions {
 export const databaseFile = (dataDir: string): string => join(dataDir, 'comfydesk.db');
 /** Where backups of it go. */
 export const backupsDir = (dataDir: string): string => join(dataDir, 'backups');
-
-/** The bot's controls as the API needs them (api/ does not import the bot). */
-function bindBot(bot: DiscordBot): BotControl {
-  return {
-    state: () => bot.state(),
-    start: () => bot.start(),
-    stop: () => bot.stop(),
-    setToken: (token) => bot.setToken(token),
-    clearToken: () => bot.clearToken(),
-    liveGuild: (id) => bot.liveGuild(id),
-    invite: (guildId) => bot.invite(guildId),
-    channels: (guildId) => bot.channels(guildId),
-    testMessage: (channelId) => bot.testMessage(channelId),
-  };
-}
-
-/** `resources/models/catalog.json` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
-function findCatalogFile(): string {
-  const candidates = [
-    join(__dirname, '../../resources/models/catalog.json'),
-    join(__dirname, '../../../resources/models/catalog.json'),
-  ];
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
-}
-
-/** `workflows/` beside the source tree, the build output (out/main[/chunks]) or the packaged app. */
-function findWorkflowsDir(): string {
-  const candidates = [
-    process.env.COMFYDESK_WORKFLOWS_DIR,
-    join(__dirname, '../../workflows'),
-    join(__dirname, '../../../workflows'),
-  ];
-  return candidates.find((dir): dir is string => !!dir && existsSync(dir)) ?? join(__dirname, '../../workflows');
-}
 
 export interface Core {
   readonly config: Config;

@@ -7,41 +7,21 @@
  * its prompt is taken out of the old ComfyUI's queue when that answers again (ComfyBackend.abandon), and whatever
  * it reports for it is ignored, since JobRuns follows only a job's current prompt: a job run twice is delivered once.
  */
-import type { Job, JobStatus } from '@shared/jobs';
+import type { Job } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
-import type { ComfyBackend } from '@core/comfy/backends/backend';
-import type { Logger } from '../log';
-import type { Store } from '../store';
-import type { WorkflowRegistry } from '@core/workflows/registry';
 import { FAILURE_HINTS } from './failure';
 import { requirementsOf } from './prepare';
-import { MAX_RETRIES, type JobBackends } from './types';
+import type { GoneHost } from './backend-gone';
+import { MAX_RETRIES } from './types';
 
 /** How long a backend holding jobs may be silent before they move to another one (well inside 30 s). */
 export const FAILOVER_MS = 15_000;
 /** How soon a silent backend's jobs that no other backend could take are looked at again. */
 const RECHECK_MS = 5_000;
 
-export interface FailoverHost {
+/** What failover needs: what backend-gone.ts needs, the clock, and routing's model affinity. */
+export interface FailoverHost extends GoneHost {
   clock: Clock;
-  store: Store;
-  workflows: WorkflowRegistry;
-  backends: Pick<JobBackends, 'get' | 'place'>;
-  log: Logger;
-  /** Jobs that left the queue and are not over. */
-  underway: ReadonlyMap<string, Job>;
-  /** Stop following the job's run there; its prompt is taken out of that ComfyUI when it answers (job-runs.ts). */
-  release(jobId: string, backend: ComfyBackend | undefined): void;
-  changed(job: Job): void;
-  end(
-    jobId: string,
-    status: Extract<JobStatus, 'failed'>,
-    error: string,
-    reason: string,
-    from?: JobStatus[],
-    more?: { hint?: string },
-  ): Job | null;
-  pump(): void;
   /** The backend lost what it had loaded (routing's model affinity forgets it). */
   dropped(backendId: string): void;
 }

@@ -3,68 +3,28 @@
  * also stamps the fakes' messages, with a light library that only counts what it is given (each job's results
  * must be taken in once). For multi-GPU routing and failover tests and bench/multi-gpu.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackendAuth } from '@shared/backend-auth';
 import type { Job, JobStatus } from '@shared/jobs';
-import type { Output } from '@shared/library';
 import type { Clock } from '@core/clock';
 import { ComfyBackend } from '@core/comfy/backends/backend';
 import { BackendPool } from '@core/comfy/backends/pool';
-import type { CollectedFile } from '@core/comfy/protocol/collect-outputs';
 import { EventBus } from '@core/events';
 import { JobEngine } from '@core/jobs/engine';
 import { InputStore } from '@core/jobs/inputs';
-import type { JobBackends, JobLibrary } from '@core/jobs/types';
+import type { JobBackends } from '@core/jobs/types';
 import { nullLogger } from '@core/log';
 import { openStore, type Store } from '@core/store';
 import { WorkflowRegistry } from '@core/workflows/registry';
+import { CountingLibrary } from '@test/helpers/counting-library';
 import { startFakeComfy, type FakeComfy, type FakeComfyOptions } from '@test/fakes/comfyui';
 import { BUNDLED_DIR, modelListsFor } from '../workflows/helpers';
 
-const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
+export { CountingLibrary };
 
-/** A library that keeps no file but counts, per job, how often it was given results (each must be once). */
-export class CountingLibrary implements JobLibrary {
-  readonly ingests = new Map<string, number>();
-  private readonly outputs = new Map<string, Output[]>();
-  private nextId = 1;
-  constructor(private readonly dir: string) {}
-  incomingDir(jobId: string): string {
-    const d = join(this.dir, jobId);
-    mkdirSync(d, { recursive: true });
-    return d;
-  }
-  ingest(job: Job, files: CollectedFile[]): Promise<Output[]> {
-    this.ingests.set(job.id, (this.ingests.get(job.id) ?? 0) + 1);
-    rmSync(join(this.dir, job.id), { recursive: true, force: true });
-    const outputs = files.map((f): Output => ({
-      id: this.nextId++,
-      jobId: job.id,
-      filePath: f.path,
-      kind: f.kind === 'video' ? 'video' : 'image',
-      mime: 'image/png',
-      width: null,
-      height: null,
-      bytes: f.bytes,
-      thumbnailPath: null,
-      favourite: false,
-      userId: job.userId,
-      guildId: job.guildId,
-      workflow: job.workflow,
-      prompt: job.prompt,
-      negative: job.negative,
-      seed: null,
-      createdAt: 0,
-    }));
-    this.outputs.set(job.id, outputs);
-    return Promise.resolve(outputs);
-  }
-  byJob(jobId: string): Output[] {
-    return this.outputs.get(jobId) ?? [];
-  }
-}
+const ENDED: JobStatus[] = ['done', 'failed', 'cancelled'];
 
 export interface MultiHarness {
   fakes: FakeComfy[];

@@ -5,13 +5,9 @@
  * job's results may be taken into the library twice. The library here is a light stand-in that only counts
  * (the real one writes thumbnails: not what this test is about). It prints its counts.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Job } from '@shared/jobs';
-import type { Output } from '@shared/library';
-import type { CollectedFile } from '@core/comfy/protocol/collect-outputs';
-import type { JobLibrary } from '@core/jobs/types';
+import { CountingLibrary } from '@test/helpers/counting-library';
 import { FakeClock } from '@test/helpers/fake-clock';
 import { startHarness, type Harness } from './harness';
 
@@ -20,47 +16,6 @@ const JOBS = Number(process.env.COMFYDESK_SOAK_JOBS ?? 3_000);
 const USERS = 50;
 const WAVES = 100;
 const DAY_MS = 24 * 3600_000;
-
-/** Counts what it is given; keeps no file. */
-class CountingLibrary implements JobLibrary {
-  readonly ingests = new Map<string, number>();
-  private readonly outputs = new Map<string, Output[]>();
-  private nextId = 1;
-  constructor(private readonly dir: string) {}
-  incomingDir(jobId: string): string {
-    const dir = join(this.dir, jobId);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  }
-  async ingest(job: Job, files: CollectedFile[]): Promise<Output[]> {
-    this.ingests.set(job.id, (this.ingests.get(job.id) ?? 0) + 1);
-    rmSync(join(this.dir, job.id), { recursive: true, force: true });
-    const outputs = files.map((f): Output => ({
-      id: this.nextId++,
-      jobId: job.id,
-      filePath: f.path,
-      kind: f.kind === 'video' ? 'video' : 'image',
-      mime: 'image/png',
-      width: null,
-      height: null,
-      bytes: f.bytes,
-      thumbnailPath: null,
-      favourite: false,
-      userId: job.userId,
-      guildId: job.guildId,
-      workflow: job.workflow,
-      prompt: job.prompt,
-      negative: job.negative,
-      seed: null,
-      createdAt: 0,
-    }));
-    this.outputs.set(job.id, outputs);
-    return outputs;
-  }
-  byJob(jobId: string): Output[] {
-    return this.outputs.get(jobId) ?? [];
-  }
-}
 
 /** A seeded random (mulberry32): the same day every run. */
 function seeded(seed: number): () => number {
