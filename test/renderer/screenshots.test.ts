@@ -79,6 +79,10 @@ suite('screenshots of every page (chromium)', () => {
         await snap(page, folder, 'gallery-lightbox');
         await page.keyboard.press('Escape');
         await page.waitForSelector('[data-testid=lightbox]', { state: 'detached' });
+        // The focus goes back into the details (the lightbox's opener) before the next Escape closes them.
+        await page.waitForFunction(() =>
+          document.querySelector('[data-testid=output-detail]')?.contains(document.activeElement),
+        );
         await page.keyboard.press('Escape');
         await page.waitForSelector('[data-testid=output-detail]', { state: 'detached' });
         shots += 2;
