@@ -11,6 +11,9 @@ import { CHROMIUM_ARGS, CHROMIUM, hasChromium, SCREENSHOTS, startUi, type Ui } f
 import { seedDemo, type Demo } from './demo-data';
 import { chromium } from 'playwright-core';
 import { pageIds, settle, setTheme, show, SIZES, THEMES } from './page-walk';
+import type { PageDocument } from './page-dom';
+
+declare const document: PageDocument;
 
 async function snap(page: Page, folder: string, name: string): Promise<void> {
   const dir = join(SCREENSHOTS, folder);
@@ -80,9 +83,7 @@ suite('screenshots of every page (chromium)', () => {
         await page.keyboard.press('Escape');
         await page.waitForSelector('[data-testid=lightbox]', { state: 'detached' });
         // The focus goes back into the details (the lightbox's opener) before the next Escape closes them.
-        await page.waitForFunction(() =>
-          document.querySelector('[data-testid=output-detail]')?.contains(document.activeElement),
-        );
+        await page.waitForFunction(() => document.activeElement?.closest('[data-testid=output-detail]') != null);
         await page.keyboard.press('Escape');
         await page.waitForSelector('[data-testid=output-detail]', { state: 'detached' });
         shots += 2;

@@ -104,7 +104,10 @@ describe('ComfyLauncher: start and readiness', () => {
     expect(err.message).toContain('ComfyUI exited (code 1) before it was ready.');
     expect(err.message).toContain("Python cannot find the module 'torch'");
     expect(err.message).toContain("ModuleNotFoundError: No module named 'torch'");
-    expect(err.logTail.at(-1)?.text).toBe("ModuleNotFoundError: No module named 'torch'");
+    // Its own stream's last line (stdout and stderr are read from two files: which comes last between them varies).
+    expect(err.logTail.filter((l) => l.stream === 'stderr').at(-1)?.text).toBe(
+      "ModuleNotFoundError: No module named 'torch'",
+    );
     expect(launcher.state).toBe('crashed');
     expect(launcher.lastError).toBe(err);
     // Never started, so nothing is scheduled and no crash/restart is announced.
