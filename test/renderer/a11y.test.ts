@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { scan, tabTo } from './a11y-tools';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, startUi, type Ui } from './harness';
-import { seedDemo, type Demo } from './demo-data';
+import { withDemoUi } from './demo-data';
 import { pageIds, settle, setTheme, show, THEMES } from './page-walk';
 import type { PageDocument } from './page-dom';
 
@@ -17,15 +17,7 @@ const suite = hasChromium() ? describe : describe.skip;
 
 suite('accessibility (chromium, axe-core)', () => {
   let ui: Ui;
-  let demo: Demo;
-  beforeAll(async () => {
-    ui = await startUi();
-    demo = await seedDemo(ui);
-  });
-  afterAll(async () => {
-    await demo?.release();
-    await ui?.close();
-  });
+  withDemoUi((started) => (ui = started));
 
   it('finds no serious or critical violation on any page, in either theme', async () => {
     const { page } = ui;

@@ -7,7 +7,8 @@
 import type { Job } from '@shared/jobs';
 import type { CallContext } from '@core/api/dispatch';
 import { asDiscordUser, discordUser } from '@test/helpers/actors';
-import type { Ui } from './harness';
+import { afterAll, beforeAll } from 'vitest';
+import { startUi, type Ui, type UiOptions } from './harness';
 
 const ME: CallContext = { caller: 'test' };
 const friend = (id: string, name: string) =>
@@ -249,4 +250,22 @@ export async function seedDemo(ui: Ui): Promise<Demo> {
       await untilEnded(ui, [running.id, ...waiting.map((w) => w.id)]);
     },
   };
+}
+
+/**
+ * A UI on the demo data for the whole suite it is called in: started and seeded before its tests, released and
+ * closed after them. `use` receives both (e.g. `withDemoUi((started) => (ui = started))`).
+ */
+export function withDemoUi(use: (ui: Ui, demo: Demo) => void, options?: UiOptions): void {
+  let ui: Ui | undefined;
+  let demo: Demo | undefined;
+  beforeAll(async () => {
+    ui = await startUi(options);
+    demo = await seedDemo(ui);
+    use(ui, demo);
+  });
+  afterAll(async () => {
+    await demo?.release();
+    await ui?.close();
+  });
 }

@@ -5,10 +5,10 @@
  * ComfyUI drawing scenes; waits on selectors and core events.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '@shared/api';
-import { hasChromium, startUi, type Ui } from './harness';
-import { seedDemo, type Demo } from './demo-data';
+import { hasChromium, type Ui } from './harness';
+import { withDemoUi } from './demo-data';
 import type { PageDocument } from './page-dom';
 
 declare const document: PageDocument;
@@ -17,15 +17,7 @@ const suite = hasChromium() ? describe : describe.skip;
 
 suite('gallery lightbox and multi-select (chromium)', () => {
   let ui: Ui;
-  let demo: Demo;
-  beforeAll(async () => {
-    ui = await startUi();
-    demo = await seedDemo(ui);
-  });
-  afterAll(async () => {
-    await demo?.release();
-    await ui?.close();
-  });
+  withDemoUi((started) => (ui = started));
 
   const tiles = () => ui.page.locator('[data-testid=gallery-tile]');
   const tileId = async (n: number) => Number(await tiles().nth(n).getAttribute('data-output-id'));

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, startUi, type Ui } from './harness';
-import { seedDemo, type Demo } from './demo-data';
+import { withDemoUi, type Demo } from './demo-data';
 import { pageIds, show } from './page-walk';
 import type { PageDocument } from './page-dom';
 
@@ -20,14 +20,13 @@ const PHONE = { width: 390, height: 844 };
 suite('phone-sized owner view (chromium, 390×844)', () => {
   let ui: Ui;
   let demo: Demo;
-  beforeAll(async () => {
-    ui = await startUi({ viewport: PHONE });
-    demo = await seedDemo(ui);
-  });
-  afterAll(async () => {
-    await demo?.release();
-    await ui?.close();
-  });
+  withDemoUi(
+    (started, seeded) => {
+      ui = started;
+      demo = seeded;
+    },
+    { viewport: PHONE },
+  );
 
   const overflow = () =>
     ui.page.evaluate(() => ({

@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM, hasChromium, SCREENSHOTS, startUi, type Ui } from './harness';
-import { seedDemo, type Demo } from './demo-data';
+import { CHROMIUM_ARGS, CHROMIUM, hasChromium, SCREENSHOTS, type Ui } from './harness';
+import { withDemoUi } from './demo-data';
 import { chromium } from 'playwright-core';
 import { pageIds, settle, setTheme, show, SIZES, THEMES } from './page-walk';
 import type { PageDocument } from './page-dom';
@@ -30,15 +30,7 @@ const suite = hasChromium() ? describe : describe.skip;
 
 suite('screenshots of every page (chromium)', () => {
   let ui: Ui;
-  let demo: Demo;
-  beforeAll(async () => {
-    ui = await startUi();
-    demo = await seedDemo(ui);
-  });
-  afterAll(async () => {
-    await demo?.release();
-    await ui?.close();
-  });
+  withDemoUi((started) => (ui = started));
 
   it('takes every page at three sizes in both themes, with the gallery details, the lightbox and the sign-in page', async () => {
     const { page } = ui;

@@ -8,14 +8,14 @@
  * Jobs being collected are left to finish (or fail) on their own. Multi-GPU failover (failover.ts) moves the jobs
  * another backend can take sooner, 15 s into the silence, releasing them the same way (JobRuns.release).
  */
-import type { Job, JobStatus } from '@shared/jobs';
+import type { Job } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { WorkflowRegistry } from '@core/workflows/registry';
 import { requirementsOf } from './prepare';
-import { MAX_RETRIES, type JobBackends } from './types';
+import { MAX_RETRIES, type EndJob, type JobBackends } from './types';
 
 export const GONE_HINT =
   'Its ComfyUI stopped and did not come back: the Health page shows why (its log, the exit code). Start it again, then run the job again.';
@@ -30,14 +30,7 @@ export interface GoneHost {
   /** Stop following the job's run on that backend (job-runs.ts). */
   release(jobId: string, backend: ComfyBackend | undefined): void;
   changed(job: Job): void;
-  end(
-    jobId: string,
-    status: Extract<JobStatus, 'failed'>,
-    error: string,
-    reason: string,
-    from?: JobStatus[],
-    more?: { hint?: string },
-  ): Job | null;
+  end: EndJob;
   pump(): void;
 }
 

@@ -4,7 +4,7 @@
  * 15 s), and the rule for a backend gone for good or silent past `queue.unreachableSeconds` (backend-gone.ts: its
  * jobs move once when another backend can take them, else fail with the reason).
  */
-import type { Job, JobStatus } from '@shared/jobs';
+import type { Job } from '@shared/jobs';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -14,7 +14,7 @@ import { releaseJobsOfGoneBackend, UnreachableWatch, type GoneHost } from './bac
 import { FailoverWatch } from './failover';
 import type { JobRuns } from './job-runs';
 import { SpeedRouter } from './route-job';
-import type { JobBackends } from './types';
+import type { EndJob, JobBackends } from './types';
 
 export interface BackendWatchHost {
   clock: Clock;
@@ -29,14 +29,7 @@ export interface BackendWatchHost {
   /** The engine is running (a gone backend's jobs are left alone after stop()). */
   started(): boolean;
   changed(job: Job): void;
-  end(
-    jobId: string,
-    status: Extract<JobStatus, 'failed'>,
-    error: string,
-    reason: string,
-    from?: JobStatus[],
-    more?: { hint?: string },
-  ): Job | null;
+  end: EndJob;
   pump(): void;
 }
 

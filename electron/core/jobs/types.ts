@@ -1,5 +1,5 @@
 /** What the jobs engine needs from the rest of the core (backends and library), as small interfaces. */
-import type { Job } from '@shared/jobs';
+import type { Job, JobStatus } from '@shared/jobs';
 import type { Output } from '@shared/library';
 import type { ComfyBackend } from '@core/comfy/backends/backend';
 import type { Placement } from '@core/comfy/backends/placement';
@@ -36,3 +36,13 @@ export interface JobLibrary {
 export const PIPELINE_DEPTH = 2;
 /** A job that failed from a backend fault is tried this many more times. */
 export const MAX_RETRIES = 1;
+
+/** The engine's way to end a job (stored with its reason; null when it had already ended or left `from`). */
+export type EndJob = (
+  jobId: string,
+  status: Extract<JobStatus, 'failed'>,
+  error: string,
+  reason: string,
+  from?: JobStatus[],
+  more?: { hint?: string },
+) => Job | null;
