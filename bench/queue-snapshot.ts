@@ -3,7 +3,8 @@
  * fake ComfyUI (held). Each snapshot orders the queue fairly, gives every waiting job its exact place, its
  * reason and its expected start (simulated from the measured GPU time of earlier runs), and builds the
  * views of the front of the line and of one user's own jobs — what `jobs.queue` answers to the Queue page and to
- * a Discord user. Target: p99 < 5 ms per snapshot.
+ * a Discord user. Target: p99 < 5 ms per snapshot. Every tenth snapshot follows a change (the plan is made again);
+ * it also prints what a snapshot costs after a run ends, when the estimates change and every user is placed again.
  *
  *   npx tsx bench/queue-snapshot.ts [jobs=10000] [users=500] [snapshots=200]
  */
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     );
     const times: number[] = [];
     const rebuilt: number[] = [];
+    /** CPU time of this process per snapshot: what the code costs, whatever else the machine runs. */
+    const cpuMs: number[] = [];
     let shown = 0;
     let yours = 0;
     for (let i = 0; i < SNAPSHOTS + 10; i++) {
@@ -70,12 +73,26 @@ async function main(): Promise<void> {
       // Alternately what the desktop's Queue page asks and what one Discord user asks (their own jobs included,
       // wherever they are in line).
       const user = `user-${i % USERS}`;
+      const cpu = process.cpuUsage();
       const start = performance.now();
       const snap = i % 2 === 0 ? h.engine.snapshot() : h.engine.snapshot({ include: (job) => job.userId === user });
       const ms = performance.now() - start;
-      if (i >= 10) (changed ? rebuilt : times).push(ms); // the first ones warm the JIT
+      const used = process.cpuUsage(cpu);
+      if (i >= 10) {
+        // the first ones warm the JIT
+        (changed ? rebuilt : times).push(ms);
+        cpuMs.push((used.user + used.system) / 1000);
+      }
       if (i % 2 === 0) shown = snap.active.length;
       else yours = snap.active.filter((a) => a.job.userId === user).length;
+    }
+    // A run ending teaches the estimator: every job's expected cost may change, so everyone is placed again.
+    const learned: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      h.engine.estimator.add({ workflow: 'sdxl-txt2img', backendId: h.backend.id, execMs: 9_000 + 37 * i, work: 1 });
+      const start = performance.now();
+      h.engine.snapshot();
+      if (i >= 5) learned.push(performance.now() - start);
     }
     const plan = h.engine.plan();
     const positions = plan.toArray().flatMap((p) => (p.position === null ? [] : [p.position]));
@@ -97,6 +114,14 @@ async function main(): Promise<void> {
     console.log(
       `    of which right after a change (plan rebuilt): p50 ${percentile(rebuilt, 50).toFixed(2)} ms, ` +
         `max ${Math.max(...rebuilt).toFixed(2)} ms; otherwise the kept plan: p50 ${percentile(times, 50).toFixed(2)} ms`,
+    );
+    console.log(
+      `    CPU time per snapshot (unaffected by other processes): p50 ${percentile(cpuMs, 50).toFixed(2)} ms, ` +
+        `p99 ${percentile(cpuMs, 99).toFixed(2)} ms`,
+    );
+    console.log(
+      `    after a run ends (estimates learned, every user placed again): p50 ${percentile(learned, 50).toFixed(2)} ms, ` +
+        `max ${Math.max(...learned).toFixed(2)} ms`,
     );
     for (const job of h.store.jobs.byStatus(['queued', 'submitted', 'running']))
       void h.engine.cancel(job.id).catch(() => {});

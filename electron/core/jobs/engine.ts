@@ -72,7 +72,7 @@ export class JobEngine {
   readonly usage: UsageBook;
   /** The fair share's window (ms), as the settings say (windowMs). */
   private window: number | null = null;
-  /** Expected GPU time per job id, as of an estimator revision (costOf). */
+  /** Expected GPU time of a job (costOf): rates per workflow, looked up once per estimator revision. */
   private readonly costs: JobCosts;
   /** Set while start() loads the queue: users found waiting then are not newcomers. */
   private loading = false;
@@ -412,7 +412,6 @@ export class JobEngine {
       this.queued.delete(job);
       this.underway.delete(job.id);
       this.waits.forget(job.id);
-      this.costs.forget(job.id);
     }
     if (wasWaiting && !this.queued.hasUser(job.userId)) this.usage.idle(job.userId);
   }

@@ -112,29 +112,24 @@ export class DurationEstimator {
 const DEFAULT_COST_MS = 10_000;
 
 /**
- * Expected GPU time per waiting job (the fair share's cost): its estimate, else a typical job's, else 10 s. Asked
- * for every waiting job each time the order is made, so kept per job until the estimator learns a run.
+ * Expected GPU time of a job (the fair share's cost): its estimate, else a typical job's, else 10 s. Asked for every
+ * waiting job when the order is made again after a run is learned, so the rate of each workflow is looked up once
+ * per estimator revision and a job's cost is that rate times its work.
  */
 export class JobCosts {
   private revision = -1;
-  private readonly ms = new Map<string, number>();
+  /** Rate (ms per unit of work) of each workflow on any backend, as of `revision`; null before any run of it. */
+  private readonly rates = new Map<string, number | null>();
 
   constructor(private readonly estimator: DurationEstimator) {}
 
-  of(job: Job): number {
+  of(job: Pick<Job, 'workflow' | 'params'>): number {
     if (this.revision !== this.estimator.revision) {
       this.revision = this.estimator.revision;
-      this.ms.clear();
+      this.rates.clear();
     }
-    let ms = this.ms.get(job.id);
-    if (ms === undefined) {
-      ms = this.estimator.estimate(job, null) ?? this.estimator.typical() ?? DEFAULT_COST_MS;
-      this.ms.set(job.id, ms);
-    }
-    return ms;
-  }
-
-  forget(jobId: string): void {
-    this.ms.delete(jobId);
+    let rate = this.rates.get(job.workflow);
+    if (rate === undefined) this.rates.set(job.workflow, (rate = this.estimator.rateOf(job.workflow, null)));
+    return rate === null ? (this.estimator.typical() ?? DEFAULT_COST_MS) : rate * workOf(job.params);
   }
 }

@@ -5,12 +5,15 @@
  * newcomer's starting credit (usage-book.ts). Ties go to the user whose oldest waiting job came first. Higher
  * `priority` classes go first; the desktop user's jobs go first when the setting asks.
  *
- * The whole order (for places and start estimates) is the same choice made again and again, each chosen job
- * charging its user its expected GPU time: a heap over users, so 10,000 jobs of 500 users are ordered in one pass
- * and the next pick alone costs one look at each waiting user. `FairQueue` keeps each user's waiting jobs in age
- * order as they come and go; `fairOrder` is the same rule for a plain list.
+ * The whole order is the same choice made again and again, each chosen job charging its user its expected GPU
+ * time: `walk`, a heap over users, so the next pick alone costs one look at each waiting user. The plan (places
+ * and start estimates) asks for the whole order often; kept-order.ts keeps it between calls and re-places only the
+ * users that changed. `FairQueue` keeps each user's waiting jobs in age order as they come and go; `fairOrder` is
+ * the same rule for a plain list.
  */
 import type { Job } from '@shared/jobs';
+import { KeptOrder } from './kept-order';
+import { byAge, classOf, costAt, laneKey, type Lane } from './lanes';
 import { MinHeap } from './min-heap';
 
 export interface ShareContext {
@@ -27,18 +30,6 @@ export interface ShareContext {
   costRevision?: number;
 }
 
-/** One user's waiting jobs of one raw class (priority, from the desktop), oldest first. */
-interface Lane {
-  key: string;
-  userId: string;
-  priority: number;
-  desktop: boolean;
-  jobs: Job[];
-  /** `costOf` of each job, beside `jobs` (NaN: not asked yet), as of `costRevision`. */
-  costs: number[];
-  costRevision: number | undefined;
-}
-
 /** A user in the order being made: their lanes in this class, where each stands, and their key. */
 interface Turn {
   userId: string;
@@ -53,15 +44,16 @@ interface Turn {
   charge: number;
 }
 
-const byAge = (a: Job, b: Job): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const laneKey = (job: Job): string => `${job.userId}\u0000${job.priority}\u0000${job.source === 'desktop' ? 1 : 0}`;
 const turnFirst = (a: Turn, b: Turn): boolean =>
   a.key < b.key || (a.key === b.key && (a.age < b.age || (a.age === b.age && a.headId < b.headId)));
 
 export class FairQueue {
   private readonly lanes = new Map<string, Lane>();
   private readonly laneOfJob = new Map<string, Lane>();
-  private readonly lanesPerUser = new Map<string, number>();
+  /** Each user's lanes (a user with no waiting job has none). */
+  private readonly userLanes = new Map<string, Lane[]>();
+  /** The whole order kept between calls (kept-order.ts). */
+  private readonly kept = new KeptOrder();
 
   get size(): number {
     return this.laneOfJob.size;
@@ -73,20 +65,18 @@ export class FairQueue {
 
   /** Has this user any waiting job? */
   hasUser(userId: string): boolean {
-    return this.lanesPerUser.has(userId);
+    return this.userLanes.has(userId);
   }
 
   /** Users with waiting jobs. */
   users(): IterableIterator<string> {
-    return this.lanesPerUser.keys();
+    return this.userLanes.keys();
   }
 
   /** A user's waiting jobs (any class). */
   jobsOf(userId: string): Job[] {
-    if (!this.lanesPerUser.has(userId)) return [];
-    const out: Job[] = [];
-    for (const lane of this.lanes.values()) if (lane.userId === userId) out.push(...lane.jobs);
-    return out;
+    const lanes = this.userLanes.get(userId);
+    return lanes ? lanes.flatMap((lane) => lane.jobs) : [];
   }
 
   /** Every waiting job, in no particular order. */
@@ -98,6 +88,7 @@ export class FairQueue {
   set(job: Job): void {
     const key = laneKey(job);
     const known = this.laneOfJob.get(job.id);
+    this.kept.touched(job.userId);
     if (known && known.key === key) {
       const at = known.jobs.findIndex((j) => j.id === job.id);
       known.jobs[at] = job;
@@ -117,7 +108,9 @@ export class FairQueue {
         costRevision: undefined,
       };
       this.lanes.set(key, lane);
-      this.lanesPerUser.set(job.userId, (this.lanesPerUser.get(job.userId) ?? 0) + 1);
+      const own = this.userLanes.get(job.userId);
+      if (own) own.push(lane);
+      else this.userLanes.set(job.userId, [lane]);
     }
     this.laneOfJob.set(job.id, lane);
     const list = lane.jobs;
@@ -137,20 +130,23 @@ export class FairQueue {
     const lane = this.laneOfJob.get(job.id);
     if (!lane) return;
     this.laneOfJob.delete(job.id);
+    this.kept.touched(lane.userId);
     const at = lane.jobs.findIndex((j) => j.id === job.id);
     lane.jobs.splice(at, 1);
     lane.costs.splice(at, 1);
     if (lane.jobs.length > 0) return;
     this.lanes.delete(lane.key);
-    const left = (this.lanesPerUser.get(lane.userId) ?? 1) - 1;
-    if (left > 0) this.lanesPerUser.set(lane.userId, left);
-    else this.lanesPerUser.delete(lane.userId);
+    const own = this.userLanes.get(lane.userId) ?? [];
+    const left = own.filter((l) => l !== lane);
+    if (left.length > 0) this.userLanes.set(lane.userId, left);
+    else this.userLanes.delete(lane.userId);
   }
 
   clear(): void {
     this.lanes.clear();
     this.laneOfJob.clear();
-    this.lanesPerUser.clear();
+    this.userLanes.clear();
+    this.kept.reset();
   }
 
   /**
@@ -168,7 +164,7 @@ export class FairQueue {
     for (const lane of this.lanes.values()) {
       if (classOf(lane, ctx) !== top) continue;
       // A user with jobs of another kind in this class too: their turn spans lanes (the general path).
-      if ((this.lanesPerUser.get(lane.userId) ?? 0) > 1) {
+      if ((this.userLanes.get(lane.userId)?.length ?? 0) > 1) {
         let head: Job | null = null;
         this.walk(ctx, skip, (job) => ((head = job), false));
         return head;
@@ -186,6 +182,8 @@ export class FairQueue {
 
   /** Every waiting job in the order it will be dispatched (those `skip` names left out). */
   order(ctx: ShareContext, skip?: (job: Job) => boolean): Job[] {
+    // The whole order, asked for every plan: kept between calls, re-placing only the users that changed.
+    if (!skip) return this.kept.order(ctx, this.userLanes);
     const out: Job[] = [];
     this.walk(ctx, skip, (job) => {
       out.push(job);
@@ -210,10 +208,6 @@ export function fairOrder(queued: readonly Job[], ctx: ShareContext): Job[] {
   for (const job of queued) queue.set(job);
   return queue.order(ctx);
 }
-
-/** A lane's class: its priority, lifted above every other when it is the desktop's and the setting asks. */
-const classOf = (lane: Lane, ctx: ShareContext): number =>
-  lane.priority + (ctx.desktopPriority && lane.desktop ? 1_000 : 0);
 
 /** The lane's oldest job not skipped. */
 function headOf(lane: Lane, skip: ((job: Job) => boolean) | undefined): Job | undefined {
@@ -297,18 +291,6 @@ function step(turn: Turn): number {
   const at = turn.lanes.length === 1 ? 0 : turn.lanes.findIndex((l, i) => l.jobs[turn.pos[i]!] === turn.head);
   turn.pos[at]!++;
   return at;
-}
-
-/** The cost of the lane's job at `i`, kept beside it until `costRevision` changes. */
-function costAt(lane: Lane, i: number, ctx: ShareContext): number {
-  if (ctx.costRevision === undefined) return ctx.costOf(lane.jobs[i]!);
-  if (lane.costRevision !== ctx.costRevision) {
-    lane.costs.fill(NaN);
-    lane.costRevision = ctx.costRevision;
-  }
-  let cost = lane.costs[i]!;
-  if (Number.isNaN(cost)) lane.costs[i] = cost = ctx.costOf(lane.jobs[i]!);
-  return cost;
 }
 
 /** Point `head` at the oldest job left in the turn's lanes, passing over skipped ones; false when none is left. */

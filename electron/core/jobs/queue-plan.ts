@@ -84,25 +84,36 @@ export interface PlanInput {
 }
 
 export function planQueue(input: PlanInput): QueuePlan {
-  // Rates per workflow and backend, looked up once per plan (a long queue has few distinct ones).
-  const rates = new Map<string, Map<string, number | null>>();
-  const estimate = (job: Job, backendId: string): number | null => {
-    let byBackend = rates.get(job.workflow);
-    if (!byBackend) rates.set(job.workflow, (byBackend = new Map()));
-    let rate = byBackend.get(backendId);
-    if (rate === undefined) byBackend.set(backendId, (rate = input.estimator.rateOf(job.workflow, backendId)));
-    return rate === null ? null : rate * workOf(job.params);
+  // Backends by index: when each is free (ms from now; NaN once unknown), and the rates per workflow looked up
+  // once per plan (a long queue has few distinct ones). Jobs with the same needs share one candidates list.
+  const index = new Map<string, number>();
+  const free: number[] = [];
+  const ids: string[] = [];
+  const indexOf = (b: string): number => {
+    let i = index.get(b);
+    if (i === undefined) {
+      index.set(b, (i = free.length));
+      free.push(0);
+      ids.push(b);
+    }
+    return i;
   };
-  /** When each backend is free (ms from now); null once unknown. */
-  const freeAt = new Map<string, number | null>();
-  const freeOf = (b: string): number | null => {
-    const at = freeAt.get(b);
-    return at === undefined ? 0 : at;
+  const rates = new Map<string, Array<number | null | undefined>>();
+  let lastWorkflow: string | null = null;
+  let lastRates: Array<number | null | undefined> = [];
+  const estimate = (job: Job, b: number): number => {
+    if (job.workflow !== lastWorkflow) {
+      lastWorkflow = job.workflow;
+      lastRates = rates.get(job.workflow) ?? [];
+      rates.set(job.workflow, lastRates);
+    }
+    let rate = lastRates[b];
+    if (rate === undefined) lastRates[b] = rate = input.estimator.rateOf(job.workflow, ids[b]!);
+    return rate === null ? NaN : rate * workOf(job.params);
   };
-  const add = (b: string, ms: number | null) => {
-    const now = freeOf(b);
-    freeAt.set(b, now === null || ms === null ? null : now + ms);
-  };
+  const indexed = new Map<readonly string[], number[]>();
+  let lastList: readonly string[] | null = null;
+  let candidates: number[] = [];
   const plan = new QueuePlan();
   const running = input.started.filter((s) => !s.pending);
   const pending = input.started
@@ -110,17 +121,20 @@ export function planQueue(input: PlanInput): QueuePlan {
     .sort((a, b) => (a.job.submittedAt ?? 0) - (b.job.submittedAt ?? 0));
   const starts = (plan.starts = new Float64Array(input.started.length + input.queued.length).fill(NaN));
   for (const s of running) {
-    add(s.backendId, s.remainingMs);
+    const b = indexOf(s.backendId);
+    free[b] = free[b]! + (s.remainingMs ?? NaN);
     plan.jobs.push(s.job);
   }
   plan.running = running.length;
   for (const s of pending) {
-    const startsIn = freeOf(s.backendId);
-    add(s.backendId, estimate(s.job, s.backendId));
-    starts[plan.jobs.length] = startsIn ?? NaN;
+    const b = indexOf(s.backendId);
+    starts[plan.jobs.length] = free[b]!;
+    free[b] = free[b]! + estimate(s.job, b);
     plan.jobs.push(s.job);
   }
-  for (const job of input.queued) {
+  const queued = input.queued;
+  for (let q = 0; q < queued.length; q++) {
+    const job = queued[q]!;
     const i = plan.jobs.length;
     plan.jobs.push(job);
     if (input.paused) {
@@ -133,20 +147,22 @@ export function planQueue(input: PlanInput): QueuePlan {
       continue;
     }
     // In line: it goes to the candidate backend that frees first.
-    let best: string | null = null;
-    let bestAt: number | null = null;
-    const candidates = w?.candidates ?? NONE;
+    const list = w?.candidates ?? NONE;
+    if (list !== lastList) {
+      lastList = list;
+      const known = indexed.get(list);
+      if (known) candidates = known;
+      else indexed.set(list, (candidates = list.map(indexOf)));
+    }
+    let best = -1;
     for (let c = 0; c < candidates.length; c++) {
       const b = candidates[c]!;
-      const at = freeOf(b);
-      if (at === null) continue;
-      if (bestAt === null || at < bestAt) {
-        best = b;
-        bestAt = at;
-      }
+      const at = free[b]!;
+      if (!Number.isNaN(at) && (best === -1 || at < free[best]!)) best = b;
     }
-    if (best !== null) add(best, estimate(job, best));
-    starts[i] = bestAt ?? NaN;
+    if (best === -1) continue;
+    starts[i] = free[best]!;
+    free[best] = free[best]! + estimate(job, best);
   }
   return plan;
 }

@@ -34,10 +34,14 @@ export class QueueView {
   private version = 0;
   private cache: {
     version: number;
+    /** The estimator's revision it was made at: a run learned changes every estimate. */
+    revision: number;
     second: number;
     plan: QueuePlan;
     /** The snapshot entries of waiting jobs, made once per plan (by index in `plan`). */
     entries: Array<Entry | undefined>;
+    /** The latest ended jobs, read once per plan (a job ending changes the plan too). */
+    recent?: Job[];
   } | null = null;
 
   constructor(private readonly d: QueueViewDeps) {}
@@ -54,7 +58,8 @@ export class QueueView {
   snapshot(options: { limit?: number; include?: (job: Job) => boolean } = {}): QueueSnapshot {
     const now = this.d.clock.now();
     const plan = this.plan();
-    const entries = this.cache!.entries;
+    const cache = this.cache!;
+    const entries = cache.entries;
     const shown = Math.min(plan.length, plan.running + (options.limit ?? QUEUE_WINDOW));
     const active: Entry[] = [];
     const entryAt = (i: number): Entry => {
@@ -69,7 +74,12 @@ export class QueueView {
     for (let i = 0; i < shown; i++) active.push(entryAt(i));
     if (options.include)
       for (let i = shown; i < plan.length; i++) if (options.include(plan.jobs[i]!)) active.push(entryAt(i));
-    return { paused: this.d.paused(), active, waiting: plan.length - plan.running, recent: this.d.recentEnded() };
+    return {
+      paused: this.d.paused(),
+      active,
+      waiting: plan.length - plan.running,
+      recent: (cache.recent ??= this.d.recentEnded()),
+    };
   }
 
   /** Every job not over in run order, with where the waiting ones stand. */
@@ -77,7 +87,9 @@ export class QueueView {
     const now = this.d.clock.now();
     const second = Math.floor(now / 1000);
     const cached = this.cache;
-    if (cached && cached.version === this.version && cached.second === second) return cached.plan;
+    const revision = this.d.estimator.revision;
+    if (cached && cached.version === this.version && cached.revision === revision && cached.second === second)
+      return cached.plan;
     const started = [...this.d.underway()].flatMap((job) => {
       const run = this.d.runOf(job.id);
       const backendId = job.backendId ?? run?.backendId;
@@ -97,7 +109,13 @@ export class QueueView {
       paused: this.d.paused(),
       estimator: this.d.estimator,
     });
-    this.cache = { version: this.version, second, plan, entries: new Array<Entry | undefined>(plan.length) };
+    this.cache = {
+      version: this.version,
+      revision,
+      second,
+      plan,
+      entries: new Array<Entry | undefined>(plan.length),
+    };
     return plan;
   }
 }

@@ -50,6 +50,12 @@ interface JobRow {
   updated_at: number;
 }
 
+// The JSON columns' schemas, made once (a job row is read often: the queue, the gallery, the bot).
+const ParamsSchema = z.record(z.string(), ParamValueSchema);
+const ModelsSchema = z.record(z.string(), z.string());
+const InputsSchema = z.array(JobInputSchema);
+const LoraSchema = JobLoraSchema.nullable();
+
 const toJob = (r: JobRow): Job => ({
   id: r.id,
   number: r.number,
@@ -58,10 +64,10 @@ const toJob = (r: JobRow): Job => ({
   guildId: r.guild_id,
   channelId: r.channel_id,
   workflow: r.workflow,
-  params: readJson(z.record(z.string(), ParamValueSchema), r.params, {}),
-  lora: r.lora === null ? null : readJson(JobLoraSchema.nullable(), r.lora, null),
-  models: readJson(z.record(z.string(), z.string()), r.models, {}),
-  inputs: readJson(z.array(JobInputSchema), r.inputs, []),
+  params: readJson(ParamsSchema, r.params, {}),
+  lora: r.lora === null ? null : readJson(LoraSchema, r.lora, null),
+  models: readJson(ModelsSchema, r.models, {}),
+  inputs: readJson(InputsSchema, r.inputs, []),
   prompt: r.prompt,
   negative: r.negative,
   status: r.status,
@@ -355,10 +361,11 @@ export class JobsRepo {
 
   /** Recently ended jobs, newest first. */
   recentEnded(limit = 50): Job[] {
+    // Walks the jobs_ended index from the newest end (`+status` keeps SQLite from scanning by status instead).
     return (
       this.db
         .prepare(
-          `SELECT * FROM jobs WHERE status IN ('done', 'failed', 'cancelled') ORDER BY ended_at DESC, id DESC LIMIT ?`,
+          `SELECT * FROM jobs WHERE +status IN ('done', 'failed', 'cancelled') ORDER BY ended_at DESC, id DESC LIMIT ?`,
         )
         .all(limit) as JobRow[]
     ).map(toJob);

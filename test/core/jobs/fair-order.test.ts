@@ -148,6 +148,57 @@ describe('FairQueue', () => {
       );
     }
   });
+
+  it('keeps the whole order between calls and re-places only who changed, still exactly the rule', () => {
+    let seed = 11;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const queue = new FairQueue();
+    const all = new Map<string, Job>();
+    const charges: Record<string, number> = {};
+    let revision = 1;
+    let desktopPriority = true;
+    let made = 0;
+    const add = (): void => {
+      made++;
+      const added = makeJob(`k${String(made).padStart(5, '0')}`, {
+        userId: `u${random(40)}`,
+        // Many jobs share a millisecond (ties go to the id), and weights differ between one user's jobs.
+        createdAt: random(300),
+        priority: random(8) === 0 ? 1 : 0,
+        source: random(6) === 0 ? 'desktop' : 'discord',
+        shareWeight: random(4) === 0 ? 2 : random(9) === 0 ? 0.5 : 1,
+      });
+      all.set(added.id, added);
+      queue.set(added);
+    };
+    // From an empty queue (new users arrive one by one), then a long line where each change touches a few.
+    for (let step = 0; step < 700; step++) {
+      const roll = random(20);
+      if (roll < 7 || step < 200) add();
+      else if (roll < 11 && all.size > 0) {
+        const gone = [...all.values()][random(all.size)]!;
+        all.delete(gone.id);
+        queue.delete(gone);
+      } else if (roll < 15) charges[`u${random(40)}`] = random(30) * 700;
+      else if (roll < 17) revision++;
+      else if (roll < 18) desktopPriority = !desktopPriority;
+      else if (all.size > 0) {
+        const moved = [...all.values()][random(all.size)]!;
+        const changed = { ...moved, shareWeight: moved.shareWeight === 1 ? 2 : 1 };
+        all.set(moved.id, changed);
+        queue.set(changed);
+      }
+      const ctx: ShareContext = {
+        ...share({ charges, desktopPriority, cost: (j) => 800 + ((j.createdAt * revision) % 11) * 300 }),
+        costRevision: revision,
+      };
+      const walked: string[] = [];
+      queue.walk(ctx, undefined, (j) => (walked.push(j.id), true));
+      const kept = queue.order(ctx).map((j) => j.id);
+      expect(kept).toEqual(walked);
+      if (step % 25 === 0) expect(kept).toEqual(naiveOrder([...all.values()], ctx).map((j) => j.id));
+    }
+  });
 });
 
 describe('job ids', () => {
