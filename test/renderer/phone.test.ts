@@ -107,6 +107,29 @@ suite('phone-sized owner view (chromium, 390×844)', () => {
     await page.waitForSelector('main[data-page=health] h1');
   });
 
+  it('shows on More what the drawer’s pages have to say: the setup steps left, gone when the guide is done', async () => {
+    const { page, core } = ui;
+    await ui.open('#/gallery');
+    // The bot has no token here, so its step stays to do once it is asked again.
+    await core.api.call('setup.mark', { step: 'discord', state: 'todo' }, { caller: 'test' });
+    const view = await core.api.call('setup.get', {}, { caller: 'test' });
+    const left = view.steps.filter((s) => s.state === 'todo').length;
+    expect(left).toBeGreaterThan(0);
+    const badge = page.locator('[data-testid=more-pages] .badge');
+    await page.waitForSelector(`[data-testid=more-pages] .badge:text-is("${left}")`);
+    expect(await badge.getAttribute('aria-label')).toBe(`${left} setup step${left === 1 ? '' : 's'} left`);
+    // The drawer's own link says the same.
+    await page.click('[data-testid=more-pages]');
+    expect(await page.locator('.drawer a[href="#/setup"] .badge').textContent()).toBe(String(left));
+    // The drawer opens on the current page's link, and one Escape closes it.
+    expect(await page.locator('.drawer a:focus').getAttribute('href')).toBe('#/gallery');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.drawer', { state: 'detached' });
+    for (const step of ['comfy', 'models', 'first-image', 'discord'] as const)
+      await core.api.call('setup.mark', { step, state: 'skipped' }, { caller: 'test' });
+    await badge.waitFor({ state: 'detached' });
+  });
+
   it('opens an output as a sheet and full screen from the gallery', async () => {
     const { page } = ui;
     await ui.open('#/gallery');

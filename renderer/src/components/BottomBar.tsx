@@ -47,7 +47,7 @@ function PageLink({
 
 /**
  * The pages on a phone-sized screen: the registry's `phone` pages as a bar at the bottom, every page, the status
- * and the version in a drawer behind "More".
+ * and the version in a drawer behind "More", which carries the badges of the pages only the drawer lists.
  */
 export function BottomBar() {
   const page = useCurrentPage().id;
@@ -57,6 +57,8 @@ export function BottomBar() {
   useEffect(() => setOpen(false), [page]);
   const inBar = PAGES.filter((p) => p.phone);
   const elsewhere = !inBar.some((p) => p.id === page);
+  // What the drawer's pages have to say shows on "More" too (the setup guide's steps left), not only inside it.
+  const drawerBadges = PAGES.filter((p) => !p.phone && p.useBadge);
   return (
     <nav className="bottom-bar" aria-label="Pages">
       <ul>
@@ -73,11 +75,25 @@ export function BottomBar() {
                   <Menu size={20} strokeWidth={1.75} />
                 </span>
                 <span className="nav-label">More</span>
+                {drawerBadges.map((p) => p.useBadge && <NavCount key={p.id} useBadge={p.useBadge} />)}
               </button>
             </D.Trigger>
             <D.Portal>
               <D.Overlay className="dialog-overlay" />
-              <D.Content className="drawer" aria-describedby={undefined}>
+              <D.Content
+                className="drawer"
+                aria-describedby={undefined}
+                // Focus the current page's link, not the Close button: its tooltip would take the first Escape.
+                onOpenAutoFocus={(e) => {
+                  const links = (e.currentTarget as HTMLElement | null)?.querySelectorAll<HTMLElement>(
+                    '.drawer-pages a',
+                  );
+                  const here = [...(links ?? [])].find((a) => a.getAttribute('aria-current') === 'page') ?? links?.[0];
+                  if (!here) return;
+                  e.preventDefault();
+                  here.focus();
+                }}
+              >
                 <div className="drawer-top">
                   <span className="brand-mark" aria-hidden="true" />
                   <D.Title className="brand-name">ComfyDesk</D.Title>

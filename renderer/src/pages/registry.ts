@@ -67,7 +67,7 @@ function useSetupBadge(): NavBadge | null {
   const left = useSetup((s) =>
     s.view && !s.view.finished ? s.view.steps.filter((x) => x.state === 'todo').length : 0,
   );
-  return left > 0 ? { count: left, label: `${left} setup steps left` } : null;
+  return left > 0 ? { count: left, label: `${left} setup step${left === 1 ? '' : 's'} left` } : null;
 }
 
 const ENTRIES = [
