@@ -80,7 +80,7 @@ export function dispatchRound(d: RoundDeps): RoundResult {
       failures.push([job.id, `${placement.reason}.`, 'no backend can run it', placement.hint]);
       continue;
     }
-    d.waits.note(job.id, need.wait!, d.now);
+    d.waits.note(job, need.wait!, d.now);
     if (placement.kind === 'wait') waiting = true;
   }
   for (const [jobId, error, reason, hint] of failures) d.fail(jobId, error, reason, hint);

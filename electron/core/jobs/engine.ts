@@ -407,11 +407,11 @@ export class JobEngine {
     if (ACTIVE_STATUSES.includes(job.status)) {
       this.underway.set(job.id, job);
       this.queued.delete(job);
-      this.waits.forget(job.id);
+      this.waits.forget(job);
     } else {
       this.queued.delete(job);
       this.underway.delete(job.id);
-      this.waits.forget(job.id);
+      this.waits.forget(job);
     }
     if (wasWaiting && !this.queued.hasUser(job.userId)) this.usage.idle(job.userId);
   }

@@ -78,7 +78,7 @@ export interface PlanInput {
   started: readonly StartedJob[];
   /** Queued jobs in fair order. */
   queued: readonly Job[];
-  waitOf(jobId: string): WaitInfo | undefined;
+  waitOf(job: Job): WaitInfo | undefined;
   paused: boolean;
   estimator: Pick<DurationEstimator, 'rateOf'>;
 }
@@ -141,7 +141,7 @@ export function planQueue(input: PlanInput): QueuePlan {
       plan.held.set(i, PAUSED);
       continue;
     }
-    const w = input.waitOf(job.id);
+    const w = input.waitOf(job);
     if (w && w.kind !== 'queue') {
       plan.held.set(i, { kind: w.kind, reason: w.reason, hint: w.hint });
       continue;

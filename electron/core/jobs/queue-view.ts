@@ -105,7 +105,7 @@ export class QueueView {
     const plan = planQueue({
       started: started.sort((a, b) => (a.job.submittedAt ?? 0) - (b.job.submittedAt ?? 0)),
       queued: this.d.queuedOrder(),
-      waitOf: (id) => this.d.waits.get(id),
+      waitOf: (job) => this.d.waits.get(job),
       paused: this.d.paused(),
       estimator: this.d.estimator,
     });

@@ -7,6 +7,7 @@
  * and the book keeps that shared object, so planning a 10,000-job line reads a handful of objects, not 10,000.
  */
 import type { JobWait } from '@shared/api/jobs';
+import type { Job } from '@shared/jobs';
 import type { Clock, ClockTimer } from '../clock';
 
 /** Waiting for a ComfyUI at all (as opposed to waiting in line). */
@@ -20,25 +21,28 @@ export interface WaitInfo {
   readonly candidates?: readonly string[];
 }
 
+/** A job as the book knows it: by its number (a small integer key: a 10,000-job plan reads one per job). */
+type Waiter = Pick<Job, 'id' | 'number'>;
+
 export class WaitBook {
-  private readonly byJob = new Map<string, WaitInfo>();
+  private readonly byJob = new Map<number, WaitInfo>();
   /** When each job started waiting for a ComfyUI at all (jobs only waiting in line are not here). */
-  private readonly blockedSince = new Map<string, number>();
+  private readonly blockedSince = new Map<number, { jobId: string; since: number }>();
 
   /** The job waits for this reason now (keep passing the same object for the same reason). */
-  note(jobId: string, wait: WaitInfo, now: number): void {
-    this.byJob.set(jobId, wait);
-    if (!BLOCKED.has(wait.kind)) this.blockedSince.delete(jobId);
-    else if (!this.blockedSince.has(jobId)) this.blockedSince.set(jobId, now);
+  note(job: Waiter, wait: WaitInfo, now: number): void {
+    this.byJob.set(job.number, wait);
+    if (!BLOCKED.has(wait.kind)) this.blockedSince.delete(job.number);
+    else if (!this.blockedSince.has(job.number)) this.blockedSince.set(job.number, { jobId: job.id, since: now });
   }
 
-  get(jobId: string): WaitInfo | undefined {
-    return this.byJob.get(jobId);
+  get(job: Waiter): WaitInfo | undefined {
+    return this.byJob.get(job.number);
   }
 
-  forget(jobId: string): void {
-    this.byJob.delete(jobId);
-    this.blockedSince.delete(jobId);
+  forget(job: Waiter): void {
+    this.byJob.delete(job.number);
+    this.blockedSince.delete(job.number);
   }
 
   /** Jobs that have had no ComfyUI for longer than `limitMs`, with the error they fail with (what they waited for). */
@@ -46,8 +50,8 @@ export class WaitBook {
     const minutes = Math.round(limitMs / 60_000);
     const within = `No ComfyUI could take it within ${minutes} minute${minutes === 1 ? '' : 's'}`;
     const out: Array<{ jobId: string; error: string }> = [];
-    for (const [jobId, since] of this.blockedSince) {
-      const wait = this.byJob.get(jobId);
+    for (const [number, { jobId, since }] of this.blockedSince) {
+      const wait = this.byJob.get(number);
       if (wait && now - since >= limitMs) out.push({ jobId, error: `${within}: ${wait.reason}.` });
     }
     return out;
@@ -77,7 +81,7 @@ export class WaitBook {
   /** When the next job runs out of patience (null: none is waiting for a ComfyUI). */
   nextDeadline(limitMs: number): number | null {
     let next: number | null = null;
-    for (const since of this.blockedSince.values()) next = Math.min(next ?? Infinity, since + limitMs);
+    for (const { since } of this.blockedSince.values()) next = Math.min(next ?? Infinity, since + limitMs);
     return next;
   }
 }

@@ -46,8 +46,8 @@ describe('DurationEstimator', () => {
         { job: pending, backendId: 'b1', pending: true, remainingMs: null },
       ],
       queued,
-      waitOf: (id) =>
-        id === 'q3'
+      waitOf: (job) =>
+        job.id === 'q3'
           ? { kind: 'offline', reason: 'No ComfyUI is online', hint: '' }
           : { kind: 'queue', reason: '', hint: '', candidates: ['b1'] },
       paused: false,
