@@ -52,3 +52,6 @@ export const CertificateInfoSchema = z.object({
   validTo: z.string(),
 });
 export type CertificateInfo = z.infer<typeof CertificateInfoSchema>;
+
+/** The title of `backends.add`'s refusal of an https address whose certificate is not trusted (the UI then offers it). */
+export const CERTIFICATE_NOT_TRUSTED = 'Certificate not trusted';

@@ -1,6 +1,6 @@
 /** Checking an address before it is added as a backend, and the certificate an https address presents. */
 import { ApiError } from '@shared/api';
-import type { BackendAuth } from '@shared/backend-auth';
+import { CERTIFICATE_NOT_TRUSTED, type BackendAuth } from '@shared/backend-auth';
 import { authHeaders, refusedMessage, splitUrlAuth } from '../protocol/auth';
 import { normalizeBaseUrl, probeComfy } from '../protocol/probe';
 import { readPeerCertificate, type PeerCertificateReport } from '../protocol/tls';
@@ -80,7 +80,7 @@ export async function probeNewBackend(
   if (probe.kind === 'unreachable' && probe.certificate && !input.force) {
     throw new ApiError({
       code: 'unavailable',
-      title: tlsPin ? 'Not the trusted certificate' : 'Certificate not trusted',
+      title: tlsPin ? 'Not the trusted certificate' : CERTIFICATE_NOT_TRUSTED,
       message: `${url} was not added. ${probe.reason}`,
       hint: 'Compare the fingerprint with whoever runs that ComfyUI; trust the certificate only when it is theirs.',
     });
