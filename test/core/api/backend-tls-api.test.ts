@@ -128,6 +128,13 @@ describe('a ComfyUI behind an https proxy with a self-signed certificate', () =>
       const untrusted = only(core, (b) => b.problem === 'certificate' && b.trustedCertificate === null);
       await core.api.call('backends.trustCertificate', { id: added.id, fingerprint: null });
       expect((await untrusted).comfy.backends[0]!.error).toContain(`fingerprint is ${PROXY.fingerprint}`);
+      // The health check says it too, and what to do.
+      const report = await core.api.call('health.run', { backendId: added.id });
+      expect(report.results.find((r) => r.id === 'api')).toMatchObject({
+        status: 'fail',
+        details: expect.stringContaining(PROXY.fingerprint),
+        fixHint: expect.stringContaining('Compare the certificate’s fingerprint with whoever runs that ComfyUI'),
+      });
       const bad = await core.api
         .call('backends.trustCertificate', { id: added.id, fingerprint: 'not a fingerprint' })
         .catch((e: unknown) => e);
