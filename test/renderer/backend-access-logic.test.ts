@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFingerprint } from '@shared/backend-auth';
 import { backendProblemText } from '../../renderer/src/lib/backend-problem';
-import { NO_ACCESS, accessOf } from '../../renderer/src/pages/settings/AccessFields';
+import { NO_ACCESS, accessOf } from '../../renderer/src/lib/backend-access';
 
 describe('access typed for a backend', () => {
   it('sends a token or a user name and password, nothing for none, and says what is missing', () => {

@@ -12,7 +12,8 @@ import { Input } from '../../components/ui/Input';
 import { withScheme } from '../../lib/backend-url';
 import { errorMessage } from '../../lib/format';
 import { toast } from '../../stores/toast-store';
-import { AccessFields, NO_ACCESS, accessOf, type AccessDraft } from './AccessFields';
+import { NO_ACCESS, accessOf, type AccessDraft } from '../../lib/backend-access';
+import { AccessFields } from './AccessFields';
 import { CertificateFacts } from './CertificateFacts';
 
 interface Props {

@@ -9,7 +9,8 @@ import { IconButton } from '../../components/ui/IconButton';
 import { backendProblemText } from '../../lib/backend-problem';
 import { errorMessage } from '../../lib/format';
 import { report } from '../../stores/toast-store';
-import { AccessFields, NO_ACCESS, accessOf, type AccessDraft } from './AccessFields';
+import { NO_ACCESS, accessOf, type AccessDraft } from '../../lib/backend-access';
+import { AccessFields } from './AccessFields';
 import { CertificateFacts } from './CertificateFacts';
 
 const STATUS_TEXT: Record<string, string> = {
