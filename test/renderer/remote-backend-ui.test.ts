@@ -16,6 +16,9 @@ import { hasChromium, screenshot, startUi, type Ui } from './harness';
 import type { PageDocument } from './page-dom';
 
 declare const document: PageDocument;
+interface Animated {
+  getAnimations(): Array<{ playState: string }>;
+}
 
 const suite = hasChromium() ? describe : describe.skip;
 const PROXY = testCertificate('proxy');
@@ -46,6 +49,13 @@ suite('a remote ComfyUI in Settings on a phone (chromium)', () => {
 
   const friend = (): BackendSummary | undefined =>
     ui.core.healthSummary().comfy.backends.find((b) => b.url === proxy.url);
+  /** Toasts fade in: axe would read their colours half-way through. */
+  const toastsSettled = () =>
+    ui.page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.toast') as unknown as ArrayLike<Animated>).every((t) =>
+        t.getAnimations().every((a) => a.playState === 'finished'),
+      ),
+    );
   const sideways = () =>
     ui.page.evaluate(() => {
       const main = document.querySelector('main')!;
@@ -67,6 +77,7 @@ suite('a remote ComfyUI in Settings on a phone (chromium)', () => {
     expect(await ask.locator('[data-testid=fingerprint]').textContent()).toBe(PROXY.fingerprint);
     expect(await ask.textContent()).toContain('it is self-signed');
     expect(proxy.passed).toEqual([]);
+    await toastsSettled();
     expect(await scan(page)).toEqual([]);
     expect(await sideways()).toBeLessThanOrEqual(0);
     await ask.scrollIntoViewIfNeeded();
@@ -102,6 +113,8 @@ suite('a remote ComfyUI in Settings on a phone (chromium)', () => {
     await page.click(`${form} label:has-text("Add it even if it does not answer now")`);
     await page.click(`${form} button[type=submit]`);
     await page.locator('[data-testid=backend-problem]', { hasText: 'Nothing answers at this address' }).waitFor();
+    await page.waitForSelector('[data-testid=toast-success]:has-text("Added")');
+    await toastsSettled();
     expect(await scan(page)).toEqual([]);
     expect(await sideways()).toBeLessThanOrEqual(0);
     await row.scrollIntoViewIfNeeded();
