@@ -13,4 +13,6 @@ export interface BackendRecord {
   clientId: string;
   launchPath: string | null;
   lastSeen: number | null;
+  /** https: the SHA-256 fingerprint of the one certificate trusted for it; null: the system's trust. */
+  tlsPin: string | null;
 }

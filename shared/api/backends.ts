@@ -1,6 +1,6 @@
 /** ComfyUI backends (added by URL, found running, or launched) and the ComfyUI that ComfyDesk launches. */
 import { z } from 'zod';
-import { BackendAuthSchema } from '../backend-auth';
+import { BackendAuthSchema, CertificateFingerprintSchema, CertificateInfoSchema } from '../backend-auth';
 import { ComfySettingsPatchSchema, ComfySettingsSchema } from '../settings';
 import { method, NoInput } from './define';
 import { BackendSummarySchema } from './health';
@@ -16,8 +16,19 @@ export const BackendAddInputSchema = z
     force: z.boolean().default(false),
     /** For a ComfyUI behind a reverse proxy: a bearer token, or a user name and password (kept as a secret). */
     auth: BackendAuthSchema.optional(),
+    /** https: trust the one certificate with this SHA-256 fingerprint (e.g. a home lab's self-signed proxy). */
+    trustCertificate: CertificateFingerprintSchema.optional(),
   })
   .strict();
+
+/** The certificate an https address presents, and whether this computer trusts it as it is. */
+export const PeerCertificateSchema = z.object({
+  certificate: CertificateInfoSchema,
+  trusted: z.boolean(),
+  /** Why not, in words ("it is self-signed"); null when trusted. */
+  reason: z.string().nullable(),
+});
+export type PeerCertificate = z.infer<typeof PeerCertificateSchema>;
 
 export const LauncherStateSchema = z.enum(['stopped', 'starting', 'running', 'crashed', 'stopping']);
 
@@ -127,6 +138,16 @@ export const backendsMethods = {
     IdInput.extend({ auth: BackendAuthSchema.nullable() }).strict(),
     BackendSummarySchema,
     'Set (or with null, remove) the token or user name and password a backend behind a reverse proxy wants; it reconnects with them.',
+  ),
+  'backends.certificate': method(
+    z.object({ url: z.string().trim().min(1).max(2000) }).strict(),
+    PeerCertificateSchema,
+    'The certificate an https address presents, with its SHA-256 fingerprint (a TLS handshake only: nothing is sent).',
+  ),
+  'backends.trustCertificate': method(
+    IdInput.extend({ fingerprint: CertificateFingerprintSchema.nullable() }).strict(),
+    BackendSummarySchema,
+    'Trust the one certificate with this SHA-256 fingerprint for an https backend (with null, only what the system trusts); it reconnects.',
   ),
   'backends.setEnabled': method(
     IdInput.extend({ enabled: z.boolean() }).strict(),

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { BackendAuthKindSchema } from '../backend-auth';
+import { BackendAuthKindSchema, CertificateInfoSchema } from '../backend-auth';
 import { ModelFolderSchema } from '../workflow-manifest';
 import { method, NoInput } from './define';
 
 export const BackendStatusSchema = z.enum(['offline', 'starting', 'idle', 'busy', 'error']);
 export type BackendStatus = z.infer<typeof BackendStatusSchema>;
+
+/**
+ * What kind of trouble a backend's `error` is, for the UI to say what to do: a proxy in front refused the
+ * credentials (or wants some), nothing answers at the address, its https certificate is not trusted, or another
+ * failure (the error says which).
+ */
+export const BackendProblemSchema = z.enum(['access-refused', 'unreachable', 'certificate', 'other']);
+export type BackendProblem = z.infer<typeof BackendProblemSchema>;
 
 export const BackendSummarySchema = z.object({
   id: z.string(),
@@ -19,6 +27,11 @@ export const BackendSummarySchema = z.object({
   load: z.number().int().nonnegative(),
   /** Credentials it is reached with (a ComfyUI behind a reverse proxy); the secret itself is never sent. */
   auth: BackendAuthKindSchema.default('none'),
+  problem: BackendProblemSchema.nullable().default(null),
+  /** https: the SHA-256 fingerprint of the one certificate trusted for it (pinned); null: the system's trust. */
+  trustedCertificate: z.string().nullable().default(null),
+  /** https: the certificate it presented, refused as not trusted (compare its fingerprint, then trust it). */
+  untrustedCertificate: CertificateInfoSchema.nullable().default(null),
 });
 export type BackendSummary = z.infer<typeof BackendSummarySchema>;
 

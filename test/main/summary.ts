@@ -13,6 +13,9 @@ export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
     error: null,
     load: 0,
     auth: 'none',
+    problem: null,
+    trustedCertificate: null,
+    untrustedCertificate: null,
     ...over,
   };
 }

@@ -2,6 +2,7 @@ import { ApiError, badRequest } from '@shared/api';
 import type { BackendActivity, LaunchSettingsView, LauncherStatus } from '@shared/api/backends';
 import type { ComfySettingsPatch } from '@shared/settings';
 import type { BackendManager } from '@core/comfy/backends/manager';
+import { inspectCertificate } from '@core/comfy/backends/add-backend';
 import { refreshBackend } from '@core/comfy/backends/refresh';
 import { defaultInstallEnv, discoverInstall, inspectInstall } from '@core/comfy/launch/install';
 import { LaunchError } from '@core/comfy/launch/launch-error';
@@ -28,6 +29,8 @@ type BackendsMethod =
   | 'backends.remove'
   | 'backends.setEnabled'
   | 'backends.setAuth'
+  | 'backends.certificate'
+  | 'backends.trustCertificate'
   | 'backends.activity'
   | 'backends.refresh'
   | 'comfy.start'
@@ -76,6 +79,8 @@ export function backendsHandlers(deps: BackendsHandlerDeps): Pick<Handlers, Back
     },
     'backends.setEnabled': ({ id, enabled }) => comfy.setEnabled(id, enabled),
     'backends.setAuth': ({ id, auth }) => comfy.setAuth(id, auth),
+    'backends.certificate': ({ url }) => inspectCertificate(url),
+    'backends.trustCertificate': ({ id, fingerprint }) => comfy.trustCertificate(id, fingerprint),
     'backends.activity': () => deps.activity(),
     'backends.refresh': async ({ id }) => {
       const result = await refreshBackend(comfy, id);

@@ -5,6 +5,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { prettyDeviceName } from '@core/comfy/backends/live-info';
+import { ComfyError } from '@core/comfy/protocol/errors';
+import { certificateErrorOf } from '@core/comfy/protocol/tls';
 import type { HealthFix } from '@shared/api/health';
 import { comfyFoundCheck, launcherCheck } from './launch-checks';
 import { HealthRegistry, type CheckOutcome, type HealthCheck, type HealthCheckProvider } from './registry';
@@ -33,6 +35,15 @@ export function formatBytes(n: number): string {
   return `${Math.round(n / 1024 ** 2)} MB`;
 }
 
+/** What to do when the address answers but refuses ComfyDesk: a proxy's credentials, or an untrusted certificate. */
+function accessTrouble(err: unknown): string | null {
+  if (certificateErrorOf(err))
+    return 'Compare the certificate’s fingerprint with whoever runs that ComfyUI; if it is theirs, trust it in Settings → ComfyUI.';
+  if (err instanceof ComfyError && (err.status === 401 || err.status === 403))
+    return 'The proxy in front of that ComfyUI refused: check its token or user name and password with whoever runs it, then set them in Settings → ComfyUI.';
+  return null;
+}
+
 const apiCheck: HealthCheck = {
   id: 'api',
   title: 'ComfyUI reachable',
@@ -52,12 +63,16 @@ const apiCheck: HealthCheck = {
         ? [{ kind: 'start-comfy' }, { kind: 'open-settings' }]
         : [{ kind: 'open-settings' }];
       if (ctx.backendId) fixes.push({ kind: 'refresh-backend', backendId: ctx.backendId });
+      const access = accessTrouble(err);
+      const message = err instanceof Error ? err.message : String(err);
       return {
         status: 'fail',
-        details: `No answer from ${ctx.url}: ${err instanceof Error ? err.message : String(err)}`,
-        fixHint: ours
-          ? 'Start ComfyUI (ComfyDesk launches it from its folder), or check its address in Settings → ComfyUI.'
-          : 'Start ComfyUI at that address (with --listen when it runs on another machine), or check the address in Settings → ComfyUI.',
+        details: access ? message : `No answer from ${ctx.url}: ${message}`,
+        fixHint: access
+          ? access
+          : ours
+            ? 'Start ComfyUI (ComfyDesk launches it from its folder), or check its address in Settings → ComfyUI.'
+            : 'Start ComfyUI at that address (with --listen when it runs on another machine), or check the address in Settings → ComfyUI.',
         fixes,
       };
     }

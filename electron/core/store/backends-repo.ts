@@ -17,6 +17,7 @@ interface BackendRow {
   client_id: string;
   launch_path: string | null;
   last_seen: number | null;
+  tls_pin: string | null;
 }
 
 const toRecord = (r: BackendRow): BackendRecord => ({
@@ -28,6 +29,7 @@ const toRecord = (r: BackendRow): BackendRecord => ({
   clientId: r.client_id,
   launchPath: r.launch_path,
   lastSeen: r.last_seen,
+  tlsPin: r.tls_pin,
 });
 
 export class BackendsRepo {
@@ -86,6 +88,11 @@ export class BackendsRepo {
         id,
       );
     return this.get(id);
+  }
+
+  /** Trust one certificate (its SHA-256 fingerprint) for this https backend, or with null the system's trust again. */
+  setTlsPin(id: string, fingerprint: string | null): void {
+    this.db.prepare('UPDATE backends SET tls_pin = ?, updated_at = ? WHERE id = ?').run(fingerprint, this.now(), id);
   }
 
   touch(id: string): void {

@@ -47,7 +47,8 @@ describe('speed-aware routing over two GPUs', () => {
     // jobs are 4 steps at 512 x 512, a twentieth of that).
     const summaries = h.backends.map((b, i) => ({
       ...{ id: b.id, name: `gpu${i}`, url: b.url, kind: 'remote' as const, enabled: true, status: b.status },
-      ...{ version: null, error: null, load: 0, auth: 'none' as const },
+      ...{ version: null, error: null, load: 0, auth: 'none' as const, problem: null },
+      ...{ trustedCertificate: null, untrustedCertificate: null },
     }));
     expect(backendActivity(summaries, h.engine.router)).toMatchObject([
       { name: 'gpu0', msPerImage: 20_000, current: null, queued: 0, vramTotal: expect.any(Number) },

@@ -139,6 +139,7 @@ describe('download destinations', () => {
       clientId: 'c',
       launchPath: null,
       lastSeen: null,
+      tlsPin: null,
     };
     const deps: DestinationDeps = {
       record: () => record,

@@ -5,8 +5,14 @@
  * (docs/reference/comfyui-api.md §0: every route, `/ws` included, is open on the port it listens on), so a
  * remote one is shared behind such a proxy. What passes goes through unchanged, the WebSocket as raw bytes.
  * `cut()` drops every connection and refuses new ones (the network between goes away), `restore()` ends that.
+ *
+ * With `tls` it is an https reverse proxy (TLS ends there, ComfyUI behind it speaks plain http, as with nginx or Caddy
+ * in front of a friend's ComfyUI); `setCertificate` swaps its certificate for new connections (a renewed or a
+ * different one). With `prefix` it serves ComfyUI under a path (`https://host/comfy/` → ComfyUI's `/`), as a proxy
+ * that shares one host name does. Without a token or user it lets every request through.
  */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -17,12 +23,25 @@ export interface AuthProxyOptions {
   token?: string;
   /** Accept `Authorization: Basic base64(user:password)`. */
   basic?: { username: string; password: string };
+  /** Serve https/wss with this key and certificate (PEM). */
+  tls?: ProxyCertificate;
+  /** Serve ComfyUI under this path, e.g. "/comfy" (stripped before it is passed on). */
+  prefix?: string;
+}
+
+export interface ProxyCertificate {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 export interface AuthProxy {
   readonly url: string;
   /** Requests refused for want of the right credentials (method and path). */
   readonly refused: string[];
+  /** Requests and upgrades passed on to ComfyUI (method and path as received). */
+  readonly passed: string[];
+  /** Present this certificate to new connections. */
+  setCertificate(cert: ProxyCertificate): void;
   cut(): void;
   restore(): void;
   close(): Promise<void>;
@@ -32,8 +51,18 @@ export async function startAuthProxy(opts: AuthProxyOptions): Promise<AuthProxy>
   const target = new URL(opts.target);
   const sockets = new Set<Socket>();
   const refused: string[] = [];
+  const passed: string[] = [];
+  const prefix = (opts.prefix ?? '').replace(/\/+$/, '');
   let down = false;
+  /** The path ComfyUI gets, or null outside the prefix. */
+  const inner = (url = '/'): string | null => {
+    if (!prefix) return url;
+    if (url !== prefix && !url.startsWith(`${prefix}/`) && !url.startsWith(`${prefix}?`)) return null;
+    const rest = url.slice(prefix.length);
+    return rest.startsWith('/') ? rest : `/${rest}`;
+  };
   const allowed = (req: IncomingMessage): boolean => {
+    if (opts.token === undefined && !opts.basic) return true;
     const auth = req.headers.authorization ?? '';
     if (opts.token !== undefined && auth === `Bearer ${opts.token}`) return true;
     if (opts.basic) {
@@ -42,15 +71,21 @@ export async function startAuthProxy(opts: AuthProxyOptions): Promise<AuthProxy>
     }
     return false;
   };
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = inner(req.url);
+    if (path === null) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('404 Not Found');
+      return;
+    }
     if (!allowed(req)) {
       refused.push(`${req.method} ${req.url}`);
       res.writeHead(401, { 'www-authenticate': 'Bearer realm="comfyui"', 'content-type': 'text/plain' });
       res.end('401 Authorization Required');
       return;
     }
+    passed.push(`${req.method} ${req.url}`);
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      { host: target.hostname, port: target.port, method: req.method, path, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -61,20 +96,27 @@ export async function startAuthProxy(opts: AuthProxyOptions): Promise<AuthProxy>
       else res.destroy();
     });
     req.pipe(upstream);
-  });
-  server.on('connection', (s) => {
+  };
+  const server: Server = opts.tls ? createTlsServer({ ...opts.tls }, handle) : createServer(handle);
+  server.on('connection', (s: Socket) => {
     if (down) return void s.destroy();
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = inner(req.url);
+    if (path === null) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (!allowed(req)) {
       refused.push(`UPGRADE ${req.url}`);
       socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="comfyui"\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    passed.push(`UPGRADE ${req.url}`);
     const up = connect(Number(target.port), target.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      const lines = [`${req.method} ${path} HTTP/1.1`];
       for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       up.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length) up.write(head);
@@ -94,8 +136,12 @@ export async function startAuthProxy(opts: AuthProxyOptions): Promise<AuthProxy>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}${prefix}`,
     refused,
+    passed,
+    setCertificate(cert) {
+      (server as TlsServer).setSecureContext({ ...cert });
+    },
     cut() {
       down = true;
       for (const s of sockets) s.destroy();

@@ -3,8 +3,12 @@
  * and whether it means "not a usable ComfyUI", booting — and the status derived from it, announced when it
  * changes (and the reason, when only that changed).
  */
+import type { BackendProblem } from '@shared/api/health';
+import type { CertificateInfo } from '../protocol/tls';
 import type { BackendStatus } from './backend-types';
 import { deriveStatus, describeFailure } from './tracked-prompts';
+
+export type { BackendProblem };
 
 export interface BackendHealthOptions {
   url: string;
@@ -27,6 +31,10 @@ export class BackendHealth {
   lastError: string | null = null;
   /** The last failure means "something answers, but not like a usable ComfyUI" (bad answers, 4xx on upgrade). */
   fatal = false;
+  /** What kind of trouble `lastError` is. */
+  problem: BackendProblem | null = null;
+  /** The certificate refused as not trusted by the last failure. */
+  certificate: CertificateInfo | null = null;
   private current: BackendStatus = 'offline';
   /** The reason last announced (with a status or a detail event). */
   private shownDetail: string | null = null;
@@ -42,16 +50,21 @@ export class BackendHealth {
     this.httpOk = true;
     this.starting = false;
     this.launcherStarting = false;
+    this.clearFailure();
+  }
+
+  private clearFailure(): void {
     this.lastError = null;
     this.fatal = false;
+    this.problem = null;
+    this.certificate = null;
   }
 
   /** ComfyUI answered over HTTP. Returns whether a failure that said "not ComfyUI" was cleared by it. */
   answered(): boolean {
     this.httpOk = true;
     const wasFatal = this.fatal;
-    this.lastError = null;
-    this.fatal = false;
+    this.clearFailure();
     return wasFatal;
   }
 
@@ -59,9 +72,11 @@ export class BackendHealth {
   failed(err: unknown): boolean {
     this.httpOk = false;
     this.starting = false;
-    const { message, fatal } = describeFailure(err, this.o.url);
+    const { message, fatal, problem, certificate } = describeFailure(err, this.o.url);
     this.lastError = message;
     this.fatal = fatal;
+    this.problem = problem;
+    this.certificate = certificate;
     this.update();
     return fatal;
   }

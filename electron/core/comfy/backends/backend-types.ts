@@ -20,6 +20,8 @@ export interface ComfyBackendOptions {
   client?: Partial<Omit<ComfyClientOptions, 'url' | 'clock' | 'logger'>>;
   /** A ComfyUI behind a reverse proxy: sent with every request and the WebSocket upgrade. */
   auth?: BackendAuth | null;
+  /** https/wss: the SHA-256 fingerprint of the one certificate trusted for it; null: the system's trust. */
+  tlsPin?: string | null;
   socket?: Partial<Omit<ComfySocketOptions, 'url' | 'clientId' | 'clock' | 'random' | 'logger'>>;
 }
 

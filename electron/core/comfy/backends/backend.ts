@@ -6,32 +6,24 @@
  * prompt that a restarted server lost is reported as such.
  */
 import { randomUUID } from 'node:crypto';
-import { systemClock, delay, type Clock, type ClockTimer } from '@core/clock';
+import { systemClock, type Clock, type ClockTimer } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
-import { ComfyClient, type QueueEntry } from '../protocol/client';
+import type { ComfyClient, QueueEntry } from '../protocol/client';
 import { ComfyError } from '../protocol/errors';
 import { collectFiles, type CollectedFile, type CollectOptions } from '../protocol/collect-outputs';
 import { fileRefsOf, type HistoryEntry } from '../protocol/http-schemas';
 import type { ApiGraph, BinaryFrame, ComfyMessage } from '../protocol/messages';
 import { initialProgress, reduceProgress, type JobProgress, type ProgressEvent } from '../protocol/progress';
-import { ComfySocket } from '../protocol/socket';
-import { authHeaders } from '../protocol/auth';
+import type { ComfySocket } from '../protocol/socket';
 import { TypedEmitter } from '@core/typed-emitter';
 import { OutcomeBook } from './outcome-book';
 import { AbandonedPrompts, type Removal } from './queue-removal';
-import { BackendHealth } from './backend-health';
+import { BackendHealth, type BackendProblem } from './backend-health';
+import { connectionOf, finalizePrompt, historyFailed, promptWentQuiet, type BackendStepsHost } from './backend-steps';
+import type { CertificateInfo } from '../protocol/tls';
 import { StallWatch } from './stall-watch';
 import type { BackendStatus, ComfyBackendEvents, ComfyBackendOptions, CompletedJob, JobOutcome } from './backend-types';
-import {
-  BUFFER_LIMIT,
-  HISTORY_RETRIES,
-  LOST_MESSAGE,
-  Rerunner,
-  historyEvents,
-  interruptedData,
-  outcomeOf,
-  type Tracked,
-} from './tracked-prompts';
+import { BUFFER_LIMIT, LOST_MESSAGE, Rerunner, interruptedData, type Tracked } from './tracked-prompts';
 
 export * from './backend-types';
 export { LOST_MESSAGE } from './tracked-prompts';
@@ -67,6 +59,8 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   private readonly stalls: StallWatch;
   /** Prompts no longer ours to follow, still to be taken out of ComfyUI's queue. */
   private readonly abandoned: AbandonedPrompts;
+  /** What the outcome and stall steps (backend-steps.ts) use of this backend. */
+  private readonly steps: BackendStepsHost;
 
   constructor(opts: ComfyBackendOptions) {
     super();
@@ -75,22 +69,24 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     this.log = (opts.logger ?? nullLogger).child(`comfy:${opts.id}`);
     this.emitterLog = this.log;
     this.newPromptId = opts.newPromptId ?? randomUUID;
-    const headers = authHeaders(opts.auth);
-    this.client = new ComfyClient({ ...opts.client, headers, url: opts.url, clock: this.clock, logger: this.log });
+    ({ client: this.client, socket: this.socket } = connectionOf(opts, this.clock, this.log));
     this.url = this.client.url;
-    this.socket = new ComfySocket({
-      ...opts.socket,
-      headers,
-      url: opts.url,
-      clientId: opts.clientId,
+    this.steps = {
+      url: this.url,
+      client: this.client,
+      socket: this.socket,
       clock: this.clock,
-      ...(opts.random ? { random: opts.random } : {}),
-      logger: this.log,
-    });
+      log: this.log,
+      current: (t) => this.tracked.get(t.promptId) === t,
+      apply: (t, event, now) => this.apply(t, event, now),
+      settle: (promptId, outcome) => this.settle(promptId, outcome),
+      noteFailure: (err) => this.noteFailure(err),
+      recheck: () => this.recheck(),
+    };
     this.stalls = new StallWatch({
       clock: this.clock,
       running: () => (this.runningPromptId && this.tracked.has(this.runningPromptId) ? this.runningPromptId : null),
-      onStall: (promptId, silentMs) => void this.onStall(promptId, silentMs),
+      onStall: (promptId, silentMs) => void promptWentQuiet(this.steps, promptId, silentMs),
     });
     this.abandoned = new AbandonedPrompts(this.client, this.log);
     this.health = new BackendHealth({
@@ -136,6 +132,16 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
   /** Why the status is offline/error, in words; null when fine. */
   get statusDetail(): string | null {
     return this.health.lastError;
+  }
+
+  /** What kind of trouble `statusDetail` is (the proxy refused, nothing answers, an untrusted certificate). */
+  get problem(): BackendProblem | null {
+    return this.health.problem;
+  }
+
+  /** The certificate it presented when that was refused as not trusted (for the user to compare and trust). */
+  get untrustedCertificate(): CertificateInfo | null {
+    return this.health.certificate;
   }
 
   /** Prompt ids being tracked (submitted and not yet reported). */
@@ -324,10 +330,10 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
       try {
         entry = await this.client.getHistory(t.promptId);
       } catch (err) {
-        this.historyFailed(t, err);
+        historyFailed(this.steps, t, err);
         return;
       }
-      if (entry) await this.finalize(t, entry);
+      if (entry) await finalizePrompt(this.steps, t, entry);
       else if (this.tracked.get(t.promptId) === t && !t.finalizing) {
         this.settle(t.promptId, { kind: 'failed', failure: { reason: 'lost', message: LOST_MESSAGE, error: null } });
       }
@@ -371,93 +377,7 @@ export class ComfyBackend extends TypedEmitter<ComfyBackendEvents> {
     if (next === t.state) return;
     t.state = next;
     this.emit('progress', t.promptId, next.progress);
-    if (next.progress.ended && !t.finalizing) void this.finalize(t, null);
-  }
-
-  /** Decide the outcome of an ended prompt, from the progress state and (for success) its history. */
-  private async finalize(t: Tracked, known: HistoryEntry | null): Promise<void> {
-    if (t.finalizing || this.tracked.get(t.promptId) !== t) return;
-    t.finalizing = true;
-    try {
-      let entry = known;
-      const phase = t.state.progress.phase;
-      if (!entry && phase !== 'failed' && phase !== 'interrupted') {
-        for (let i = 0; i < HISTORY_RETRIES && !entry; i++) {
-          entry = await this.client.getHistory(t.promptId);
-          if (!entry) await delay(this.clock, 25 * 2 ** i);
-        }
-        if (!entry) {
-          this.settle(t.promptId, {
-            kind: 'failed',
-            failure: {
-              reason: 'no-history',
-              message: 'ComfyUI finished the job but kept no record of its outputs.',
-              error: null,
-            },
-          });
-          return;
-        }
-      }
-      if (entry) {
-        // The history's status messages go through the reducer so the final progress matches the outcome.
-        const now = this.clock.now();
-        for (const e of historyEvents(entry, t.promptId)) this.apply(t, e, now);
-      }
-      const outcome = outcomeOf(t.promptId, t.state.progress, entry);
-      if (outcome) this.settle(t.promptId, outcome);
-    } catch (err) {
-      // Network trouble while reading history: leave it to the next recheck.
-      t.finalizing = false;
-      this.historyFailed(t, err);
-    }
-  }
-
-  /**
-   * A failed /history read. Network trouble is retried at the next recheck; answers that are not ComfyUI's
-   * are retried a few times, then the job fails with the reason (else it would wait forever).
-   */
-  private historyFailed(t: Tracked, err: unknown): void {
-    this.noteFailure(err);
-    if (!(err instanceof ComfyError) || err.kind !== 'invalid-response') return;
-    t.badHistory = (t.badHistory ?? 0) + 1;
-    if (t.badHistory < HISTORY_RETRIES || this.tracked.get(t.promptId) !== t) return;
-    this.settle(t.promptId, {
-      kind: 'failed',
-      failure: {
-        reason: 'no-history',
-        message: `The job's record could not be read from ComfyUI: ${err.message}`,
-        error: null,
-      },
-    });
-  }
-
-  /**
-   * ComfyUI has been silent about our running prompt for too long. If /queue still lists it running, the socket
-   * is stale: reconnect and re-check. If ComfyUI does not answer at all, it is offline (said with the reason).
-   */
-  private async onStall(promptId: string, silentMs: number): Promise<void> {
-    const silence = `${Math.round(silentMs / 1000)} s`;
-    try {
-      const queue = await this.client.getQueue();
-      const stillRunning = queue.running.some((e) => e.promptId === promptId);
-      this.log.warn(
-        stillRunning ? 'no messages for a running prompt; reconnecting' : 'a prompt went quiet; re-checking',
-        {
-          promptId,
-          silence,
-        },
-      );
-    } catch (err) {
-      this.log.warn('ComfyUI stopped answering', { promptId, silence, error: String(err) });
-      this.noteFailure(
-        new ComfyError('unreachable', `ComfyUI at ${this.url} stopped answering (nothing for ${silence}).`, {
-          url: this.url,
-          cause: err,
-        }),
-      );
-    }
-    this.socket.reconnectNow();
-    void this.recheck();
+    if (next.progress.ended && !t.finalizing) void finalizePrompt(this.steps, t, null);
   }
 
   private settle(promptId: string, outcome: JobOutcome): void {

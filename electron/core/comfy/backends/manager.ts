@@ -12,14 +12,13 @@ import { ComfyBackend, type BackendStatus } from './backend';
 import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
 import type { LaunchedStatus, LaunchSettings, TimedLogLine } from '../launch/launched-comfy';
 import { LaunchLink } from './launch-link';
-import { probeNewBackend } from './add-backend';
+import { checkNewBackend, type NewBackendInput } from './add-backend';
+import { backendSummary } from './summary';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
 import { LiveInfo } from './live-info';
 import { BackendPool } from './pool';
 import type { Placement } from './placement';
 import { isOnline, type IntRange, type Requirements } from './routing';
-import { normalizeBaseUrl } from '../protocol/probe';
-import { splitUrlAuth } from '../protocol/auth';
 import type { BackendAuth } from '@shared/backend-auth';
 import { TypedEmitter } from '@core/typed-emitter';
 
@@ -200,26 +199,13 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
    * Remember a ComfyUI by URL. It is probed first: something that is not ComfyUI, or nothing answering, is
    * refused with the reason unless `force` (then it is saved and used once it answers).
    */
-  async add(input: { url: string; name?: string; force?: boolean; auth?: BackendAuth }): Promise<BackendSummary> {
-    const split = splitUrlAuth(input.url.trim());
-    const auth = input.auth ?? split.auth;
-    const url = normalizeBaseUrl(split.url);
-    if (!url)
-      throw new ApiError({
-        code: 'bad_request',
-        message: `"${input.url}" is not an http(s) address, e.g. http://192.168.1.20:8188.`,
-      });
-    const existing = this.o.records.byUrl(url);
-    if (existing) {
-      const as = existing.name && existing.name !== url ? ` as "${existing.name}"` : '';
-      throw new ApiError({ code: 'conflict', message: `${url} is already added${as}.` });
-    }
-    const found = await probeNewBackend(url, input, auth);
-    if (auth && !this.o.auth)
-      throw new ApiError({ code: 'unavailable', message: 'Credentials cannot be kept here (no secret store).' });
-    this.o.auth?.set(url, auth);
-    const record = this.o.records.ensure(url, found.kind, found.name);
-    this.o.removed.forget(url);
+  async add(input: NewBackendInput): Promise<BackendSummary> {
+    const found = await checkNewBackend(input, this.o.records, this.o.auth !== undefined);
+    this.o.auth?.set(found.url, found.auth);
+    const { id } = this.o.records.ensure(found.url, found.kind, found.name);
+    if (found.tlsPin) this.o.records.setTlsPin(id, found.tlsPin);
+    const record = this.record(id);
+    this.o.removed.forget(found.url);
     if (found.version) this.versions.set(record.id, found.version);
     if (this.started) this.startLive(record);
     this.changed();
@@ -231,12 +217,16 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const record = this.record(id);
     if (!this.o.auth) throw new ApiError({ code: 'unavailable', message: 'Credentials cannot be kept here.' });
     this.o.auth.set(record.url, auth);
-    if (this.live.has(id)) {
-      await this.stopLive(id);
-      if (this.started && record.enabled) this.startLive(record);
-    }
-    this.changed();
-    return this.summaryOf(record);
+    return this.reconnect(id);
+  }
+
+  /** Trust one certificate (SHA-256 fingerprint) of an https backend, or with null the system's trust again. */
+  async trustCertificate(id: string, fingerprint: string | null): Promise<BackendSummary> {
+    const record = this.record(id);
+    if (fingerprint && !record.url.startsWith('https:'))
+      throw new ApiError({ code: 'bad_request', message: `${record.url} is not https: it has no certificate.` });
+    this.o.records.setTlsPin(id, fingerprint);
+    return this.reconnect(id);
   }
 
   async remove(id: string): Promise<void> {
@@ -349,6 +339,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       url: record.url,
       clientId: record.clientId,
       auth: this.o.auth?.get(record.url) ?? null,
+      tlsPin: record.tlsPin,
       clock: this.clock,
       logger: this.log,
     });
@@ -408,24 +399,24 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     this.changed();
   }
 
+  /** Connect a backend again with what is stored for it now (credentials, trusted certificate). */
+  private async reconnect(id: string): Promise<BackendSummary> {
+    if (this.live.has(id)) {
+      await this.stopLive(id);
+      const record = this.record(id);
+      if (this.started && record.enabled) this.startLive(record);
+    }
+    this.changed();
+    return this.summaryOf(this.record(id));
+  }
+
   private changed(): void {
     if (this.started) this.emit('changed');
   }
 
   private summaryOf(r: BackendRecord): BackendSummary {
-    const b = this.live.get(r.id);
-    return {
-      id: r.id,
-      name: r.name,
-      url: r.url,
-      kind: r.kind,
-      enabled: r.enabled,
-      status: b?.status ?? 'offline',
-      version: this.versions.get(r.id) ?? null,
-      error: b?.statusDetail ?? null,
-      load: b ? b.load() : 0,
-      auth: this.o.auth?.kindOf(r.url) ?? 'none',
-    };
+    const version = this.versions.get(r.id) ?? null;
+    return backendSummary(r, this.live.get(r.id), version, this.o.auth?.kindOf(r.url) ?? 'none');
   }
 
   private record(id: string): BackendRecord {

@@ -14,6 +14,8 @@ export interface BackendRecords {
   ensure(url: string, kind: BackendKind, name?: string, launchPath?: string): BackendRecord;
   update(id: string, fields: { url?: string; name?: string; launchPath?: string | null }): BackendRecord | null;
   setEnabled(id: string, enabled: boolean): void;
+  /** Trust one certificate (SHA-256 fingerprint) for an https backend; null: the system's trust. */
+  setTlsPin(id: string, fingerprint: string | null): void;
   /** Seen online now. */
   touch(id: string): void;
   remove(id: string): void;

@@ -2,7 +2,9 @@
  * Helpers of ComfyBackend (backend.ts): the tracked-prompt record, the coalescing runner used for rechecks and
  * queue-position refreshes, the pure steps of deciding an ended prompt's outcome, and the status rules.
  */
+import type { BackendProblem } from '@shared/api/health';
 import { refusedMessage } from '../protocol/auth';
+import { certificateErrorOf, type CertificateInfo } from '../protocol/tls';
 import type { BackendStatus, JobOutcome } from './backend-types';
 import { ComfyError } from '../protocol/errors';
 import { fileRefsOf, type HistoryEntry } from '../protocol/http-schemas';
@@ -110,17 +112,37 @@ export function deriveStatus(s: {
 }
 
 /**
- * A failure in words, and whether it is fatal: something answers, but not like a usable ComfyUI (an answer
- * ComfyDesk does not understand, or a 4xx on the WebSocket upgrade).
+ * A failure in words, whether it is fatal — something answers, but not like a usable ComfyUI (an answer ComfyDesk
+ * does not understand, a refusal by a proxy, a 4xx on the WebSocket upgrade, a certificate that is not trusted) —
+ * and what kind of trouble it is, with the certificate that was refused.
  */
-export function describeFailure(err: unknown, url: string): { message: string; fatal: boolean } {
+export function describeFailure(
+  err: unknown,
+  url: string,
+): { message: string; fatal: boolean; problem: BackendProblem; certificate: CertificateInfo | null } {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof ComfyError)
-    return { message, fatal: err.kind === 'invalid-response' || err.status === 401 || err.status === 403 };
+  const untrusted = certificateErrorOf(err);
+  if (untrusted) return { message, fatal: true, problem: 'certificate', certificate: untrusted.certificate };
+  if (err instanceof ComfyError) {
+    const refused = err.status === 401 || err.status === 403;
+    const down = err.kind === 'unreachable' || err.kind === 'timeout';
+    return {
+      message,
+      fatal: err.kind === 'invalid-response' || refused,
+      problem: refused ? 'access-refused' : down ? 'unreachable' : 'other',
+      certificate: null,
+    };
+  }
   const refused = /Unexpected server response: (401|403)/.exec(message);
-  if (refused) return { message: refusedMessage(url, Number(refused[1]), false), fatal: true };
+  if (refused) {
+    const text = refusedMessage(url, Number(refused[1]), false);
+    return { message: text, fatal: true, problem: 'access-refused', certificate: null };
+  }
+  const upgradeRefused = /Unexpected server response: 4\d\d/.test(message);
   return {
     message: `ComfyUI at ${url} is not reachable — is it running? (${message})`,
-    fatal: /Unexpected server response: 4\d\d/.test(message),
+    fatal: upgradeRefused,
+    problem: upgradeRefused ? 'other' : 'unreachable',
+    certificate: null,
   };
 }

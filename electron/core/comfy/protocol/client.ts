@@ -10,6 +10,7 @@ import { nullLogger, type Logger } from '@core/log';
 import { AnswerReader, versionAtLeast, type RawAnswer } from './answers';
 import { downloadView, readText } from './view-download';
 import { ComfyError, toNetworkError } from './errors';
+import { tlsConnector } from './tls';
 import {
   ExperimentModelsSchema,
   FeaturesSchema,
@@ -72,6 +73,8 @@ export interface ComfyClientOptions {
   logger?: Logger;
   /** Sent with every request: the Authorization of a ComfyUI behind a reverse proxy (auth.ts). */
   headers?: Record<string, string>;
+  /** https: the SHA-256 fingerprint of the one certificate trusted for it (tls.ts); null: the system's trust. */
+  tlsPin?: string | null;
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024 * 1024;
@@ -142,7 +145,10 @@ export class ComfyClient {
     this.pool = new Pool(this.origin, {
       connections: opts.connections ?? 4,
       keepAliveTimeout: 10_000,
-      connect: { timeout: this.timeouts.connectMs },
+      connect:
+        parsed.protocol === 'https:'
+          ? tlsConnector(opts.tlsPin ?? null, this.timeouts.connectMs)
+          : { timeout: this.timeouts.connectMs },
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
     });

@@ -3,6 +3,7 @@
  * `message` is written for a person ("ComfyUI at http://… is not reachable — is it running?"), with a `kind`
  * a program can switch on and the original cause kept for logs.
  */
+import { certificateErrorOf } from './tls';
 
 export type ComfyErrorKind =
   /** Nothing answered: connection refused, DNS failure, socket reset before any answer. */
@@ -130,6 +131,8 @@ function errorCode(err: unknown): string | undefined {
  */
 export function toNetworkError(err: unknown, url: string, request: string, timeoutMs: number): ComfyError {
   if (err instanceof ComfyError) return err;
+  const untrusted = certificateErrorOf(err);
+  if (untrusted) return new ComfyError('unreachable', untrusted.message, { url, request, cause: untrusted });
   const code = errorCode(err);
   const name = err instanceof Error ? err.name : '';
   if ((code && TIMEOUT_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError') {

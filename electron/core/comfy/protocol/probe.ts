@@ -4,8 +4,9 @@
  * Shared by the finder (find.ts) and the launcher's readiness poll. Never throws.
  */
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { z } from 'zod';
+import { certificateErrorOf, tlsConnector, type CertificateInfo } from './tls';
 
 const systemStatsIdentity = z.object({
   system: z.object({ comfyui_version: z.string().min(1) }).passthrough(),
@@ -14,7 +15,13 @@ const systemStatsIdentity = z.object({
 export type ProbeOutcome =
   | { url: string; kind: 'comfyui'; version: string; latencyMs: number }
   | { url: string; kind: 'not-comfyui'; reason: string; latencyMs: number }
-  | { url: string; kind: 'unreachable'; reason: string };
+  | {
+      url: string;
+      kind: 'unreachable';
+      reason: string;
+      /** https: the handshake finished but the certificate is not trusted (or not the pinned one). */
+      certificate?: CertificateInfo;
+    };
 
 export interface ProbeOptions {
   timeoutMs?: number;
@@ -22,6 +29,8 @@ export interface ProbeOptions {
   now?: () => number;
   /** Sent with the request (a reverse proxy's Authorization). */
   headers?: Record<string, string>;
+  /** https: the fingerprint of the one certificate trusted for it (tls.ts); null: the system's trust. */
+  tlsPin?: string | null;
 }
 
 /** Strip trailing slashes and any path; keep scheme, host and port. Null for something that is not an http(s) URL. */
@@ -46,8 +55,13 @@ export async function probeComfy(url: string, opts: ProbeOptions = {}): Promise<
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   timer.unref?.();
+  // https goes through the same certificate rule as the backend's own connections (tls.ts).
+  const dispatcher = base.startsWith('https:')
+    ? new Agent({ connect: tlsConnector(opts.tlsPin ?? null, timeoutMs) })
+    : undefined;
   try {
     const res = await request(`${base}/api/system_stats`, {
+      ...(dispatcher ? { dispatcher } : {}),
       method: 'GET',
       signal: controller.signal,
       headersTimeout: timeoutMs,
@@ -76,10 +90,14 @@ export async function probeComfy(url: string, opts: ProbeOptions = {}): Promise<
     }
     return { url: base, kind: 'comfyui', version: parsed.data.system.comfyui_version, latencyMs };
   } catch (err) {
+    const untrusted = certificateErrorOf(err);
+    if (untrusted)
+      return { url: base, kind: 'unreachable', reason: untrusted.message, certificate: untrusted.certificate };
     const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
     return { url: base, kind: 'unreachable', reason };
   } finally {
     clearTimeout(timer);
+    void dispatcher?.close().catch(() => undefined);
   }
 }
 

@@ -6,11 +6,12 @@
  * re-checks its jobs. After `pollAfterFailures` failed attempts it switches to polling mode (emits `mode`
  * and a `poll` tick every `pollIntervalMs`) while it keeps trying the socket in the background.
  */
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { systemClock, type Clock, type ClockTimer } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import { parseBinaryFrame, parseTextMessage, type BinaryFrame, type ComfyMessage } from './messages';
 import { TypedEmitter } from '@core/typed-emitter';
+import { wsTlsConnection } from './tls';
 
 export { TypedEmitter } from '@core/typed-emitter';
 
@@ -59,6 +60,8 @@ export interface ComfySocketOptions {
   handshakeTimeoutMs?: number;
   /** Sent with the upgrade request: the Authorization of a ComfyUI behind a reverse proxy. */
   headers?: Record<string, string>;
+  /** wss: the SHA-256 fingerprint of the one certificate trusted for it (tls.ts); null: the system's trust. */
+  tlsPin?: string | null;
   /** Ping interval; a missing pong by the next ping terminates the connection. 0 disables. */
   heartbeatMs?: number;
   /** Send `supports_preview_metadata: true` (default true). */
@@ -69,6 +72,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
   readonly clientId: string;
   readonly wsUrl: string;
   private readonly headers: Record<string, string> | undefined;
+  private readonly tlsPin: string | null;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
@@ -107,6 +111,7 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
     this.log = (opts.logger ?? nullLogger).child('comfy-ws');
     this.emitterLog = this.log;
     this.headers = opts.headers && Object.keys(opts.headers).length > 0 ? { ...opts.headers } : undefined;
+    this.tlsPin = opts.tlsPin ?? null;
     this.opts = {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
@@ -202,9 +207,20 @@ export class ComfySocket extends TypedEmitter<ComfySocketEvents> {
       old.terminate();
     }
     // Frames are JSON messages and preview images: a 64 MiB frame is already far beyond anything ComfyUI sends.
+    // wss: the socket is handed to the upgrade request only once its certificate passed (tls.ts). ws types
+    // createConnection as net's; Node's http also takes the form that answers through a callback.
+    const secure = this.wsUrl.startsWith('wss:')
+      ? {
+          createConnection: wsTlsConnection(
+            this.tlsPin,
+            this.opts.handshakeTimeoutMs,
+          ) as unknown as ClientOptions['createConnection'],
+        }
+      : {};
     const ws = new WebSocket(this.wsUrl, {
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       ...(this.headers ? { headers: this.headers } : {}),
+      ...secure,
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
     });

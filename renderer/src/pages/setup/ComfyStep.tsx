@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Cpu, ExternalLink, FolderOpen, Globe, Play } from 'lucide-react';
+import { AddBackendForm } from '../settings/AddBackendForm';
 import type { ComfyDevice } from '@shared/api/backends';
 import { api } from '../../api/client';
 import { LiveLog } from '../../components/LiveLog';
@@ -38,9 +39,7 @@ export function ComfyStep() {
   const [devices, setDevices] = useState<ComfyDevice[] | null>(null);
   const [folder, setFolder] = useState('');
   const [folderError, setFolderError] = useState<string | null>(null);
-  const [url, setUrl] = useState('');
-  const [urlError, setUrlError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'folder' | 'url' | null>(null);
+  const [busy, setBusy] = useState<'folder' | null>(null);
   useEffect(() => void loadComfy(), [loadComfy]);
   useEffect(() => {
     if (launch?.saved.launchPath && !folder) setFolder(launch.saved.launchPath);
@@ -63,17 +62,6 @@ export function ComfyStep() {
     } finally {
       setBusy(null);
       void loadComfy();
-    }
-  };
-  const addUrl = async () => {
-    setBusy('url');
-    setUrlError(null);
-    try {
-      await api.call('backends.add', { url: url.trim() });
-    } catch (err) {
-      setUrlError(errorMessage(err));
-    } finally {
-      setBusy(null);
     }
   };
   const pick = window.comfydesk?.pickFolder;
@@ -172,23 +160,14 @@ export function ComfyStep() {
         <h3 id="opt-url">
           <Globe size={18} aria-hidden="true" /> It runs elsewhere (another port, another computer)
         </h3>
-        <Field id="setup-url" label="ComfyUI address" error={urlError} hint="As you open it in a browser.">
-          <Input
-            value={url}
-            spellCheck={false}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setUrlError(null);
-            }}
-            onKeyDown={(e) => e.key === 'Enter' && url.trim() && void addUrl()}
-            placeholder="http://192.168.1.20:8188"
-          />
-        </Field>
-        <div className="actions">
-          <Button loading={busy === 'url'} disabled={url.trim() === ''} onClick={() => void addUrl()}>
-            Connect
-          </Button>
-        </div>
+        <AddBackendForm
+          idPrefix="setup"
+          name="Connect to a ComfyUI"
+          label="ComfyUI address"
+          hint="As you open it in a browser; a friend's ComfyUI behind a proxy may want a token or a password too."
+          submitLabel="Connect"
+          offerForce={false}
+        />
       </section>
       <section className="setup-option" aria-labelledby="opt-get">
         <h3 id="opt-get">I don’t have ComfyUI yet</h3>
