@@ -12,5 +12,7 @@ export interface BackendRecord {
   /** The WebSocket clientId we use with this ComfyUI, stable across restarts. */
   clientId: string;
   launchPath: string | null;
+  /** The CUDA device of a ComfyUI launched on one GPU (`--cuda-device N`); null otherwise. */
+  device: number | null;
   lastSeen: number | null;
 }

@@ -6,6 +6,7 @@ import jobNumbers from './006-job-numbers';
 import libraryTrash from './007-library-trash';
 import setupAndTemplateModels from './008-setup-and-template-models';
 import fairShare from './011-fair-share';
+import launchDevice from './012-launch-device';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   libraryTrash,
   setupAndTemplateModels,
   fairShare,
+  launchDevice,
 ];
