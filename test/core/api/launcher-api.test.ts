@@ -62,7 +62,7 @@ describe('launching on GPUs through the API', () => {
     await core.start();
     // One ComfyUI (no GPUs chosen): the old calls work; a device is refused.
     expect((await core.api.call('comfy.stop', {})).instances).toHaveLength(1);
-    expect(await core.api.call('comfy.logTail')).toEqual({ lines: [] });
+    expect(await core.api.call('comfy.logTail', undefined)).toEqual({ lines: [] });
     expect(await refusal(core, 'comfy.stop', { device: 0 })).toMatchObject({
       code: 'not_found',
       message: expect.stringMatching(/runs as one instance here .* leave out the device/),
