@@ -10,8 +10,10 @@ import { useHealth } from '../../stores/health-store';
  * Each ComfyUI launched on a GPU (one per chosen GPU): its state, port and restarts, start / stop / restart it
  * alone, why it stopped, and its own log. Shown when GPUs are chosen (the single ComfyUI has the card's buttons).
  */
+const NONE: LauncherInstance[] = [];
+
 export function LauncherInstances({ canLaunch }: { canLaunch: boolean }) {
-  const instances = useHealth((s) => s.launcher?.instances ?? []);
+  const instances = useHealth((s) => s.launcher?.instances ?? NONE);
   if (!instances.some((i) => i.device !== null)) return null;
   return (
     <ul className="launcher-instances" aria-label="ComfyUI on each GPU">
