@@ -19,7 +19,7 @@ import {
   type TimedLogLine,
 } from '../launch/launched-comfy';
 import type { LaunchRecordBook } from '../launch/launch-record';
-import { summarizeInstances, type InstanceStatus, type LauncherView } from '../launch/launch-status';
+import { summarizeInstances, type LauncherView } from '../launch/launch-status';
 import { detectGpus, execRunner, gpuLabel, type CommandRunner, type GpuList } from '../launch/gpus';
 
 export type DeviceLogLine = TimedLogLine & { device: number | null };
