@@ -10,7 +10,8 @@ interface Props {
   /** The GPUs chosen now (saved settings); empty: one ComfyUI. */
   chosen: number[];
   disabled: boolean;
-  save(cudaDevices: number[]): Promise<void>;
+  /** Resolves true once saved. */
+  save(cudaDevices: number[]): Promise<boolean>;
 }
 
 const memory = (mb: number | null) => (mb === null ? null : `${Math.round(mb / 1024)} GB`);
@@ -34,11 +35,21 @@ export function GpuChoice({ chosen, disabled, save }: Props) {
   useEffect(() => {
     api.call('comfy.gpus').then(setList, (err: unknown) => setLoadError(errorMessage(err)));
   }, []);
-  useEffect(() => setTyped(chosen.join(', ')), [chosen]);
-  const toggle = (index: number, on: boolean) =>
-    void save(on ? [...chosen, index].sort((a, b) => a - b) : chosen.filter((d) => d !== index));
+  // Ticks show at once; one the core refuses goes back (its reason is in the card's save status).
+  const [picked, setPicked] = useState(chosen);
+  useEffect(() => {
+    setPicked(chosen);
+    setTyped(chosen.join(', '));
+  }, [chosen]);
+  const toggle = (index: number, on: boolean) => {
+    const next = on
+      ? [...picked.filter((d) => d !== index), index].sort((a, b) => a - b)
+      : picked.filter((d) => d !== index);
+    setPicked(next);
+    void save(next).then((saved) => saved || setPicked(chosen));
+  };
   const listed = list?.gpus ?? [];
-  const unlisted = chosen.filter((d) => !listed.some((g) => g.index === d));
+  const unlisted = picked.filter((d) => !listed.some((g) => g.index === d));
   return (
     <fieldset className="gpu-choice" aria-describedby="gpu-choice-hint">
       <legend>GPUs</legend>
@@ -57,7 +68,7 @@ export function GpuChoice({ chosen, disabled, save }: Props) {
                 data-testid={`gpu-${g.index}`}
                 label={`GPU ${g.index} · ${g.name}`}
                 description={memory(g.memoryMb)}
-                checked={chosen.includes(g.index)}
+                checked={picked.includes(g.index)}
                 disabled={disabled}
                 onCheckedChange={(on) => toggle(g.index, on)}
               />

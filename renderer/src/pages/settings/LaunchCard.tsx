@@ -54,6 +54,7 @@ export function LaunchCard() {
       useHealth.setState({ launcher: v.launcher });
       if ('launchPath' in patch) setPathError(null);
     }
+    return v !== undefined;
   };
   const savedPath = view?.saved.launchPath ?? '';
   const savedArgs = view?.saved.extraArgs.join(' ') ?? '';
