@@ -12,6 +12,7 @@ import { botEvents, botMethods } from './api/bot';
 import { discordMethods } from './api/discord';
 import { healthEvents, healthMethods } from './api/health';
 import { jobsEvents, jobsMethods } from './api/jobs';
+import { launcherMethods } from './api/launcher';
 import { libraryEvents, libraryMethods } from './api/library';
 import { modelsEvents, modelsMethods } from './api/models';
 import { ownerEvents, ownerMethods } from './api/owner';
@@ -29,6 +30,7 @@ export const methods = {
   ...settingsMethods,
   ...healthMethods,
   ...backendsMethods,
+  ...launcherMethods,
   ...jobsMethods,
   ...libraryMethods,
   ...templatesMethods,

@@ -12,6 +12,8 @@ export interface BackendRecord {
   /** The WebSocket clientId we use with this ComfyUI, stable across restarts. */
   clientId: string;
   launchPath: string | null;
+  /** The CUDA device of a ComfyUI launched on one GPU (`--cuda-device N`); null otherwise. */
+  device: number | null;
   lastSeen: number | null;
   /** https: the SHA-256 fingerprint of the one certificate trusted for it; null: the system's trust. */
   tlsPin: string | null;

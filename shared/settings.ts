@@ -48,6 +48,15 @@ export const DefaultsSettingsSchema = z.object({
 
 const ExtraArgsSchema = z.array(z.string().min(1).max(500)).max(64);
 
+/** The highest CUDA device number accepted (ComfyUI's `--cuda-device N`). */
+export const MAX_CUDA_DEVICE = 63;
+
+/** CUDA device numbers, each once, in order (`[1, 0, 1]` is `[0, 1]`). */
+const CudaDevicesSchema = z
+  .array(z.number().int().min(0).max(MAX_CUDA_DEVICE))
+  .max(16)
+  .transform((devices) => [...new Set(devices)].sort((a, b) => a - b));
+
 /** Launching a local ComfyUI. Set here, these override the config file's `comfy.launchPath` / `comfy.autoLaunch`. */
 export const ComfySettingsSchema = z.object({
   /** A ComfyUI folder (with main.py) or a portable build's root. */
@@ -56,12 +65,22 @@ export const ComfySettingsSchema = z.object({
   autoLaunch: z.boolean().default(false),
   /** Extra command line flags for main.py, one per entry (e.g. "--lowvram"). */
   extraArgs: ExtraArgsSchema.default([]),
+  /**
+   * The GPUs to run ComfyUI on: one ComfyUI per device (`--cuda-device N`), each on its own port. Empty: one
+   * ComfyUI, without `--cuda-device` (it picks its GPU itself).
+   */
+  cudaDevices: CudaDevicesSchema.default([]),
 });
 export type ComfySettings = z.infer<typeof ComfySettingsSchema>;
 
 /** A change to the comfy group: `launchPath: null` clears the path. */
 export const ComfySettingsPatchSchema = z
-  .object({ launchPath: z.string().min(1).nullable(), autoLaunch: z.boolean(), extraArgs: ExtraArgsSchema })
+  .object({
+    launchPath: z.string().min(1).nullable(),
+    autoLaunch: z.boolean(),
+    extraArgs: ExtraArgsSchema,
+    cudaDevices: CudaDevicesSchema,
+  })
   .partial()
   .strict();
 export type ComfySettingsPatch = z.infer<typeof ComfySettingsPatchSchema>;

@@ -10,6 +10,7 @@ import type { InstallKind } from '@shared/api/updates';
 import { ACTIVE_STATUSES } from '@shared/jobs';
 import { appHandlers } from './api/app-handlers';
 import { backendsHandlers } from './api/backends-handlers';
+import { launcherHandlers } from './api/launcher-handlers';
 import { dataHandlers } from './api/data-handlers';
 import { botHandlers } from './api/bot-handlers';
 import { bindBot } from './bot-control';
@@ -54,7 +55,7 @@ import type { DownloadManager } from './models/downloads';
 import { createModelDownloads, type ModelDownloadsOptions } from './models/model-downloads';
 import { WorkflowRegistry } from './workflows/registry';
 import { openStore, type Store } from './store';
-import { launchRecordStore, removedBackendUrls } from './store/backends-repo';
+import { launchRecordBook, removedBackendUrls } from './store/backends-repo';
 import { UpdateManager, type UpdaterPort } from './updates/manager';
 import { APP_VERSION } from './version';
 
@@ -70,8 +71,8 @@ export interface CoreOptions {
   workflowsDir?: string;
   /** Show a file in the system file manager (the desktop shell passes shell.showItemInFolder). */
   revealPath?: (path: string) => void;
-  /** More launcher / backend options for the ComfyUI manager (tests). */
-  comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend'>;
+  /** More launcher / backend options for the ComfyUI manager, and the nvidia-smi runner (tests). */
+  comfy?: Pick<BackendManagerOptions, 'launcher' | 'backend' | 'gpuRunner'>;
   /** Discord bot options (tests point discord.js at the fake Discord and allow its CDN). */
   discord?: Pick<DiscordBotOptions, 'clientOptions' | 'cdnOrigins' | 'editIntervalMs' | 'registerGlobally'>;
   /** Model downloads: the catalogue file (found next to the app by default) and the downloader's tuning (tests). */
@@ -148,7 +149,7 @@ export function createCore(options: CoreOptions): Core {
   const comfy = new BackendManager({
     records: store.backends,
     removed: removedBackendUrls(store.settings),
-    launchRecords: launchRecordStore(store.settings),
+    launchRecords: launchRecordBook(store.settings),
     settings: () => store.settings.get(),
     events,
     config: config.comfy,
@@ -305,11 +306,9 @@ export function createCore(options: CoreOptions): Core {
     ...backendsHandlers({
       comfy,
       activity: () => backendActivity(comfy.summaries(), jobs.router),
-      settings: store.settings,
-      events,
-      config: config.comfy,
       refreshed: () => health.poke(),
     }),
+    ...launcherHandlers({ comfy, settings: store.settings, events, config: config.comfy }),
     ...botHandlers({ bot: { ...bindBot(bot), state: botState }, store, events }),
     ...discordHandlers({ store, events, botChanged: () => events.emit('bot.changed', botState()) }),
     ...modelsHandlers({ downloads, catalog: () => models.view() }),

@@ -19,6 +19,7 @@ export type ShellMethod =
   | 'health.run'
   | 'comfy.start'
   | 'comfy.stop'
+  | 'comfy.launchSettings'
   | 'updates.restart'
   | 'downloads.list';
 

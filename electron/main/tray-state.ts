@@ -3,6 +3,7 @@
  * tray.ts turns the model into Electron objects; tests check this function directly.
  */
 import type { HealthSummary } from '@shared/api/health';
+import type { LauncherStatus } from '@shared/api/backends';
 import type { DownloadView } from '@shared/downloads';
 
 export type BotStatus = HealthSummary['bot']['status'];
@@ -48,6 +49,8 @@ export interface TrayInput {
   update?: TrayUpdate | null;
   /** Model downloads still going, oldest first. */
   downloads?: readonly TrayDownload[];
+  /** The launched ComfyUIs (`comfy.launcher`): with several GPUs the line counts them and names those not running. */
+  launcher?: Pick<LauncherStatus, 'instances'> | null;
 }
 
 export interface TrayView {
@@ -84,7 +87,25 @@ const BOT_TEXT: Record<BotStatus, string> = {
   'no-token': 'no token set',
 };
 
-function comfyLine(summary: HealthSummary, state: ComfyState): string {
+/** "GPU 1 · RTX 3060" → "GPU 1". */
+const shortName = (name: string) => name.split(' · ')[0] ?? name;
+
+/**
+ * ComfyUI launched on several GPUs: "ComfyUI: 2 running" (", busy" while a job runs), or "ComfyUI: 1 of 2 running —
+ * GPU 1 crashed" naming those not running; null when none is running, starting or crashed (the usual line then).
+ */
+export function instancesLine(launcher: TrayInput['launcher'], state: ComfyState): string | null {
+  const all = launcher?.instances ?? [];
+  if (all.length < 2 || all.every((i) => i.state === 'stopped')) return null;
+  const running = all.filter((i) => i.state === 'running');
+  if (running.length === all.length) return `ComfyUI: ${all.length} running${state === 'busy' ? ', busy' : ''}`;
+  const others = all.filter((i) => i.state !== 'running').map((i) => `${shortName(i.name)} ${i.state}`);
+  return `ComfyUI: ${running.length} of ${all.length} running — ${others.join(', ')}`;
+}
+
+function comfyLine(summary: HealthSummary, state: ComfyState, launcher: TrayInput['launcher']): string {
+  const several = instancesLine(launcher, state);
+  if (several) return several;
   if (summary.comfy.status === 'none') return 'ComfyUI: not set up';
   if (summary.comfy.status === 'starting') return 'ComfyUI: starting';
   return `ComfyUI: ${COMFY_TEXT[state]}`;
@@ -168,7 +189,7 @@ export function trayView(input: TrayInput): TrayView {
     icon: `${state}-bot-${botOn ? 'on' : 'off'}`,
     tooltip: [
       'ComfyDesk',
-      comfyLine(summary, state),
+      comfyLine(summary, state, input.launcher),
       `Discord bot: ${BOT_TEXT[bot]}`,
       queueLine(summary),
       ...[downloadsLine(input.downloads ?? [])].filter((l): l is string => l !== null),

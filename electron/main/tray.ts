@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { z } from 'zod';
 import type { HealthSummary } from '@shared/api/health';
+import { LaunchSettingsViewSchema, type LauncherStatus } from '@shared/api/backends';
 import { DownloadViewSchema } from '@shared/downloads';
 import { callCoreOrThrow, type ShellCore } from './shell-core';
 import {
@@ -72,7 +73,11 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
   const downloads = new Map<string, TrayDownload>();
   let destroyed = false;
 
-  const view = (): TrayView => trayView({ summary, bot, pending, update, downloads: [...downloads.values()] });
+  /** The launched ComfyUIs (`comfy.launcher`; asked once at start): several GPUs are counted in the tooltip. */
+  let launcher: LauncherStatus | null = null;
+
+  const view = (): TrayView =>
+    trayView({ summary, bot, pending, update, downloads: [...downloads.values()], launcher });
   const image = (name: TrayIconName): NativeImage => {
     let img = images.get(name);
     if (!img) {
@@ -177,6 +182,10 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
       summary = next;
       render();
     }),
+    core.events.on('comfy.launcher', (status) => {
+      launcher = status;
+      render();
+    }),
     core.events.on('bot.changed', (state) => {
       bot = state.status;
       render();
@@ -212,6 +221,15 @@ export function createShellTray(options: ShellTrayOptions): ShellTray {
         const going = downloads.has(d.id) ? null : trayDownload(d);
         if (going) downloads.set(d.id, going);
       }
+      render();
+    })
+    .catch(() => undefined);
+
+  // The launched ComfyUIs' state before their next change.
+  void callCoreOrThrow(core, 'comfy.launchSettings')
+    .then((view) => {
+      const parsed = LaunchSettingsViewSchema.safeParse(view);
+      if (parsed.success && launcher === null) launcher = parsed.data.launcher;
       render();
     })
     .catch(() => undefined);

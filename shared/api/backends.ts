@@ -4,6 +4,7 @@ import { BackendAuthSchema, CertificateFingerprintSchema, CertificateInfoSchema 
 import { ComfySettingsPatchSchema, ComfySettingsSchema } from '../settings';
 import { method, NoInput } from './define';
 import { BackendSummarySchema } from './health';
+import { LauncherTargetSchema } from './launcher';
 
 const IdInput = z.object({ id: z.string().min(1).max(200) }).strict();
 
@@ -43,7 +44,8 @@ export const StartupProblemSchema = z.object({
 });
 export type StartupProblem = z.infer<typeof StartupProblemSchema>;
 
-export const LauncherStatusSchema = z.object({
+/** One launched ComfyUI's state (the whole launcher's, or one instance's: see below). */
+const LauncherRunSchema = z.object({
   state: LauncherStateSchema,
   /** Where it answers while running. */
   url: z.string().nullable(),
@@ -68,6 +70,25 @@ export const LauncherStatusSchema = z.object({
   /** Its backend record, once it was ready at least once. */
   backendId: z.string().nullable(),
 });
+
+/** One launched ComfyUI: the only one, or the one of a GPU (`--cuda-device N`) when several GPUs are chosen. */
+export const LauncherInstanceSchema = LauncherRunSchema.extend({
+  /** Its CUDA device; null for the single ComfyUI launched without `--cuda-device`. */
+  device: z.number().int().nullable(),
+  /** "GPU 1 · RTX 3060", or "ComfyUI" for the single one. */
+  name: z.string(),
+  /** The port of its current (or last) run. */
+  port: z.number().int().nullable(),
+  /** Restarts after a crash since it was last started or stopped by hand. */
+  restarts: z.number().int().nonnegative(),
+});
+export type LauncherInstance = z.infer<typeof LauncherInstanceSchema>;
+
+/**
+ * The launcher as a whole: with one instance its state; with several, the most telling one (starting, else
+ * running, …) and the errors of those that crashed, each named. `instances` has each one.
+ */
+export const LauncherStatusSchema = LauncherRunSchema.extend({ instances: z.array(LauncherInstanceSchema) });
 export type LauncherStatus = z.infer<typeof LauncherStatusSchema>;
 
 export const ComfyDeviceSchema = z.object({
@@ -105,6 +126,8 @@ export const ComfyLogLineSchema = z.object({
   text: z.string(),
   /** Which run of the launched ComfyUI printed it; each run begins with a line of ComfyDesk's ("── ComfyDesk: run 2: …"). */
   run: z.number().int().min(0),
+  /** The instance that printed it: its CUDA device, null for the single ComfyUI. */
+  device: z.number().int().nullable(),
 });
 export type ComfyLogLine = z.infer<typeof ComfyLogLineSchema>;
 
@@ -166,20 +189,20 @@ export const backendsMethods = {
     'Read a backend’s /object_info and model lists again (after adding files or custom nodes); its health checks run again.',
   ),
   'comfy.start': method(
-    NoInput,
+    LauncherTargetSchema,
     LauncherStatusSchema,
-    'Launch the configured local ComfyUI; answers once it is ready.',
+    'Launch the configured local ComfyUI (every chosen GPU’s, or the one of `device`); answers once ready.',
   ),
-  'comfy.stop': method(NoInput, LauncherStatusSchema, 'Stop the launched ComfyUI.'),
+  'comfy.stop': method(LauncherTargetSchema, LauncherStatusSchema, 'Stop the launched ComfyUI (all, or `device`’s).'),
   'comfy.restart': method(
-    NoInput,
+    LauncherTargetSchema,
     LauncherStatusSchema,
-    'Stop and start the launched ComfyUI (with the current launch settings).',
+    'Stop and start the launched ComfyUI (all, or `device`’s) with the current launch settings.',
   ),
   'comfy.logTail': method(
-    NoInput,
+    LauncherTargetSchema,
     z.object({ lines: z.array(ComfyLogLineSchema) }),
-    'The last output lines of the launched ComfyUI.',
+    'The last output lines of the launched ComfyUI (all instances, or `device`’s).',
   ),
   'comfy.freeVram': method(
     z

@@ -1,5 +1,6 @@
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary, BackendSummary } from '@shared/api/health';
+import type { LauncherInstance } from '@shared/api/backends';
 
 export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
   return {
@@ -61,3 +62,22 @@ export const IDLE_TRAY_LABELS = [
   '---',
   'Quit ComfyDesk',
 ];
+
+/** One launched ComfyUI as `comfy.launcher` tells it: the single one, stopped (spread it and change what matters). */
+export const instanceStatus: LauncherInstance = {
+  state: 'stopped',
+  url: null,
+  pid: null,
+  error: null,
+  restartNeeded: false,
+  adopted: false,
+  exit: null,
+  restart: null,
+  gaveUp: false,
+  problem: null,
+  backendId: null,
+  device: null,
+  name: 'ComfyUI',
+  port: null,
+  restarts: 0,
+};

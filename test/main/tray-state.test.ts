@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { downloadsLine, trayView, type TrayMenuItem } from '../../electron/main/tray-state';
-import { backend, IDLE_TRAY_LABELS, summary } from './summary';
+import { downloadsLine, instancesLine, trayView, type TrayMenuItem } from '../../electron/main/tray-state';
+import { backend, IDLE_TRAY_LABELS, instanceStatus, summary } from './summary';
 
 const labels = (menu: TrayMenuItem[]) => menu.map((i) => (i.type === 'separator' ? '---' : i.label));
 const item = (menu: TrayMenuItem[], id: string) =>
@@ -31,6 +31,31 @@ describe('tray state (pure)', () => {
     expect(view.tooltip).toBe('ComfyDesk\nComfyUI: busy\nDiscord bot: on\nQueue: 1 running, 3 waiting (paused)');
     expect(trayView({ summary: summary({ comfy: { status: 'none', backends: [] } }) }).tooltip).toContain(
       'ComfyUI: not set up',
+    );
+  });
+
+  it('with several GPUs the ComfyUI line counts them and names those not running; one ComfyUI keeps the usual line', () => {
+    const gpu = (device: number, state: typeof instanceStatus.state) => ({
+      ...instanceStatus,
+      device,
+      name: `GPU ${device} · RTX 3060`,
+      state,
+    });
+    const two = (a: typeof instanceStatus.state, b: typeof instanceStatus.state) => ({
+      instances: [gpu(0, a), gpu(1, b)],
+    });
+    expect(instancesLine(two('running', 'running'), 'idle')).toBe('ComfyUI: 2 running');
+    expect(instancesLine(two('running', 'running'), 'busy')).toBe('ComfyUI: 2 running, busy');
+    expect(instancesLine(two('running', 'crashed'), 'idle')).toBe('ComfyUI: 1 of 2 running — GPU 1 crashed');
+    expect(instancesLine(two('starting', 'stopped'), 'offline')).toBe(
+      'ComfyUI: 0 of 2 running — GPU 0 starting, GPU 1 stopped',
+    );
+    expect(instancesLine(two('stopped', 'stopped'), 'offline')).toBeNull();
+    expect(instancesLine({ instances: [{ ...instanceStatus, state: 'running' }] }, 'idle')).toBeNull();
+    const view = trayView({ summary: summary(), launcher: two('running', 'crashed') });
+    expect(view.tooltip.split('\n')[1]).toBe('ComfyUI: 1 of 2 running — GPU 1 crashed');
+    expect(trayView({ summary: summary(), launcher: { instances: [instanceStatus] } }).tooltip).toContain(
+      'ComfyUI: idle',
     );
   });
 

@@ -10,7 +10,8 @@ import { nullLogger } from '@core/log';
 import type { ShellCore } from '../../electron/main/shell-core';
 import { createShellTray, type ShellTray } from '../../electron/main/tray';
 import { FakeTray, resetFake } from './electron-fake';
-import { backend, botState, IDLE_TRAY_LABELS, summary } from './summary';
+import type { LauncherInstance } from '@shared/api/backends';
+import { backend, botState, IDLE_TRAY_LABELS, instanceStatus, summary } from './summary';
 
 /** A core whose API records calls; queue.pause and bot.start/stop change what healthSummary() reports. */
 function fakeCore(initial: HealthSummary = summary(), downloadsAtStart: DownloadView[] = []) {
@@ -19,8 +20,9 @@ function fakeCore(initial: HealthSummary = summary(), downloadsAtStart: Download
   const calls: Array<[string, unknown]> = [];
   const answers = new Map<string, CallResult>();
   const dispatch = vi.fn(async (method: string, input: unknown): Promise<CallResult> => {
-    // The tray reads the downloads once at start; the tests below count the calls the menu makes.
+    // The tray reads the downloads and the launcher once at start; the tests below count the calls the menu makes.
     if (method === 'downloads.list') return { ok: true, output: downloadsAtStart };
+    if (method === 'comfy.launchSettings') return { ok: false, error: { code: 'unavailable', message: 'not here' } };
     calls.push([method, input]);
     const preset = answers.get(method);
     if (preset) return preset;
@@ -220,6 +222,21 @@ describe('tray', () => {
     expect(tray.labels()).toContain('Stop ComfyUI');
     await shellTray.run('comfy.toggle');
     expect(calls.at(-1)).toEqual(['comfy.stop', {}]);
+  });
+
+  it('the tooltip counts the ComfyUIs of several GPUs as comfy.launcher tells them', () => {
+    const { tray, events, shellTray } = setup();
+    made = shellTray;
+    const gpu = (device: number, state: LauncherInstance['state']): LauncherInstance => ({
+      ...instanceStatus,
+      device,
+      name: `GPU ${device} · RTX 3060`,
+      state,
+    });
+    events.emit('comfy.launcher', { ...instanceStatus, instances: [gpu(0, 'running'), gpu(1, 'running')] });
+    expect(tray.tooltip).toContain('ComfyUI: 2 running');
+    events.emit('comfy.launcher', { ...instanceStatus, instances: [gpu(0, 'running'), gpu(1, 'crashed')] });
+    expect(tray.tooltip).toContain('ComfyUI: 1 of 2 running — GPU 1 crashed');
   });
 
   it('Run health checks reports the counts; a failing call is told to the user, not thrown', async () => {

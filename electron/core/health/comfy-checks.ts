@@ -57,7 +57,7 @@ const apiCheck: HealthCheck = {
         fixHint: slow ? 'ComfyUI is answering slowly: it may be loading a model, or the network to it is slow.' : '',
       };
     } catch (err) {
-      const launch = ctx.launch?.();
+      const launch = ctx.launch?.(ctx.backendId);
       const ours = !!launch?.launchPath && (launch.backendId === null || launch.backendId === ctx.backendId);
       const fixes: HealthFix[] = ours
         ? [{ kind: 'start-comfy' }, { kind: 'open-settings' }]

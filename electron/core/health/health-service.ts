@@ -57,8 +57,8 @@ export function createHealth(o: HealthServiceOptions, deps: HealthServiceDeps): 
   const { comfy, store, events, bot } = deps;
   const registry = new HealthRegistry([...comfyHealthChecks, ...discordHealthChecks(bot, deps.recentChannels)]);
   const context: Pick<HealthContext, 'launch' | 'catalog' | 'ownQueue'> = {
-    launch: () => {
-      const s = comfy.launchStatus();
+    launch: (backendId) => {
+      const s = comfy.launcher.statusFor(backendId ?? null);
       return { launchPath: comfy.launchSettings().launchPath, state: s.state, error: s.error, backendId: s.backendId };
     },
     catalog: (folder, file) => {

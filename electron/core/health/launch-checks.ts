@@ -13,7 +13,7 @@ export const comfyFoundCheck: HealthCheck = {
   id: 'comfy-found',
   title: 'ComfyUI found',
   scope: 'app',
-  appliesTo: (ctx) => !ctx.client && !ctx.launch?.().launchPath,
+  appliesTo: (ctx) => !ctx.client && !ctx.launch?.(ctx.backendId).launchPath,
   async run(ctx): Promise<CheckOutcome> {
     const disabled = ctx.noComfy?.disabled ?? [];
     if (disabled.length > 0) {
@@ -41,12 +41,21 @@ export const launcherCheck: HealthCheck = {
   id: 'launcher',
   title: 'ComfyUI launched by ComfyDesk',
   scope: 'app',
-  appliesTo: (ctx) => !!ctx.launch?.().launchPath,
+  appliesTo: (ctx) => !!ctx.launch?.(ctx.backendId).launchPath,
   async run(ctx): Promise<CheckOutcome> {
-    const launch = ctx.launch!();
+    const launch = ctx.launch!(ctx.backendId);
     const where = launch.launchPath!;
     switch (launch.state) {
       case 'running':
+        // Several GPUs: running, but one of them crashed (its error is named).
+        if (launch.error) {
+          return {
+            status: 'warn',
+            details: `Running from ${where}, but not on every GPU chosen:\n${launch.error}`,
+            fixHint: 'Fix what its last lines report, then start it again on the Health page.',
+            fixes: [START],
+          };
+        }
         return { status: 'ok', details: `Running from ${where}.` };
       case 'starting':
         return {

@@ -89,8 +89,11 @@ export interface HealthContext {
   /** Per-check time limit unless the check sets its own (default 15 s). */
   timeoutMs?: number;
   clock?: Clock;
-  /** The launched ComfyUI (its check is left out when absent). */
-  launch?: () => LaunchView;
+  /**
+   * The launched ComfyUI (its check is left out when absent): the one behind `backendId` when it is one of the
+   * launched ComfyUIs (one per GPU), else the launcher as a whole.
+   */
+  launch?: (backendId?: string) => LaunchView;
   /** Why no ComfyUI can be checked (set when `client` is absent). */
   noComfy?: { disabled: readonly string[] };
   /** A catalogue file's size when ComfyDesk can download it (a Download button), else null. */

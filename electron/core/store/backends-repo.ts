@@ -4,7 +4,12 @@ import { bool } from './json';
 import type { BackendKind, BackendRecord } from '@shared/backends';
 import type { SettingsRepo } from './settings-repo';
 import { z } from 'zod';
-import { LaunchRecordSchema, type LaunchRecordStore } from '@core/comfy/launch/launch-record';
+import {
+  LaunchRecordSchema,
+  type LaunchRecord,
+  type LaunchRecordBook,
+  type LaunchRecordStore,
+} from '@core/comfy/launch/launch-record';
 
 export type { BackendKind, BackendRecord };
 
@@ -16,6 +21,7 @@ interface BackendRow {
   enabled: number;
   client_id: string;
   launch_path: string | null;
+  launch_device: number | null;
   last_seen: number | null;
   tls_pin: string | null;
 }
@@ -28,6 +34,7 @@ const toRecord = (r: BackendRow): BackendRecord => ({
   enabled: bool(r.enabled),
   clientId: r.client_id,
   launchPath: r.launch_path,
+  device: r.launch_device,
   lastSeen: r.last_seen,
   tlsPin: r.tls_pin,
 });
@@ -40,17 +47,17 @@ export class BackendsRepo {
   ) {}
 
   /** Add a backend by URL, or return the existing one. */
-  ensure(url: string, kind: BackendKind, name?: string, launchPath?: string): BackendRecord {
+  ensure(url: string, kind: BackendKind, name?: string, launchPath?: string, device?: number | null): BackendRecord {
     const found = this.byUrl(url);
     if (found) return found;
     const at = this.now();
     const id = this.newId();
     this.db
       .prepare(
-        `INSERT INTO backends (id, name, url, kind, enabled, client_id, launch_path, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+        `INSERT INTO backends (id, name, url, kind, enabled, client_id, launch_path, launch_device, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
       )
-      .run(id, name ?? url, url, kind, `comfydesk-${this.newId()}`, launchPath ?? null, at, at);
+      .run(id, name ?? url, url, kind, `comfydesk-${this.newId()}`, launchPath ?? null, device ?? null, at, at);
     return this.get(id)!;
   }
 
@@ -74,16 +81,23 @@ export class BackendsRepo {
       .run(enabled ? 1 : 0, this.now(), id);
   }
 
-  /** Change a backend's address, name or launch folder (a launched ComfyUI may come back on another port). */
-  update(id: string, fields: { url?: string; name?: string; launchPath?: string | null }): BackendRecord | null {
+  /**
+   * Change a backend's address, name, launch folder or CUDA device (a launched ComfyUI may come back on another
+   * port; a launched record may pass to the GPU now launched at its address).
+   */
+  update(
+    id: string,
+    fields: { url?: string; name?: string; launchPath?: string | null; device?: number | null },
+  ): BackendRecord | null {
     const current = this.get(id);
     if (!current) return null;
     this.db
-      .prepare('UPDATE backends SET url = ?, name = ?, launch_path = ?, updated_at = ? WHERE id = ?')
+      .prepare('UPDATE backends SET url = ?, name = ?, launch_path = ?, launch_device = ?, updated_at = ? WHERE id = ?')
       .run(
         fields.url ?? current.url,
         fields.name ?? current.name,
         fields.launchPath === undefined ? current.launchPath : fields.launchPath,
+        fields.device === undefined ? current.device : fields.device,
         this.now(),
         id,
       );
@@ -133,12 +147,33 @@ export function removedBackendUrls(settings: SettingsRepo): {
 }
 
 const LAUNCHED_KEY = 'comfy.launched';
+const LAUNCHED_GPUS_KEY = 'comfy.launchedGpus';
+const LaunchedGpusSchema = z.record(z.string().regex(/^\d+$/), LaunchRecordSchema);
 
-/** What ComfyDesk launched and is running now (a settings value), so the next start can take it over or stop it. */
-export function launchRecordStore(settings: SettingsRepo): LaunchRecordStore {
-  return {
+/**
+ * What ComfyDesk launched and is running now (settings values), so the next start can take it over or stop it:
+ * the single ComfyUI's record, and one per GPU (by device number) when it runs on several.
+ */
+export function launchRecordBook(settings: SettingsRepo): LaunchRecordBook {
+  const single: LaunchRecordStore = {
     get: () => settings.getValue(LAUNCHED_KEY, LaunchRecordSchema) ?? null,
     set: (record) => settings.setValue(LAUNCHED_KEY, LaunchRecordSchema.parse(record)),
     clear: () => settings.setValue(LAUNCHED_KEY, null),
+  };
+  const gpus = (): Record<string, LaunchRecord> => settings.getValue(LAUNCHED_GPUS_KEY, LaunchedGpusSchema) ?? {};
+  const ofGpu = (device: number): LaunchRecordStore => ({
+    get: () => gpus()[String(device)] ?? null,
+    set: (record) => settings.setValue(LAUNCHED_GPUS_KEY, { ...gpus(), [device]: LaunchRecordSchema.parse(record) }),
+    clear: () => {
+      const { [String(device)]: _gone, ...rest } = gpus();
+      settings.setValue(LAUNCHED_GPUS_KEY, rest);
+    },
+  });
+  return {
+    of: (device) => (device === null ? single : ofGpu(device)),
+    devices: () =>
+      Object.keys(gpus())
+        .map(Number)
+        .sort((a, b) => a - b),
   };
 }

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useHealth } from '../stores/health-store';
 
 interface Props {
@@ -6,11 +6,21 @@ interface Props {
   empty?: string;
   /** Show only the last lines (the setup guide); all kept lines by default. */
   last?: number;
+  /** Only the lines of this launched ComfyUI (a GPU's number, null for the single one); all by default. */
+  device?: number | null;
+  /** Its accessible name (default "ComfyUI log"). */
+  label?: string;
 }
 
 /** The launched ComfyUI's output, live; it follows the newest line unless the user scrolled up to read. */
-export function LiveLog({ empty = 'No output yet. The log shows here when ComfyDesk launches ComfyUI.', last }: Props) {
-  const all = useHealth((s) => s.log);
+export function LiveLog({
+  empty = 'No output yet. The log shows here when ComfyDesk launches ComfyUI.',
+  last,
+  device,
+  label = 'ComfyUI log',
+}: Props) {
+  const kept = useHealth((s) => s.log);
+  const all = useMemo(() => (device === undefined ? kept : kept.filter((l) => l.device === device)), [kept, device]);
   const log = last ? all.slice(-last) : all;
   const ref = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
@@ -23,7 +33,7 @@ export function LiveLog({ empty = 'No output yet. The log shows here when ComfyD
       ref={ref}
       className={`log${log.length === 0 ? ' log-empty' : ''}`}
       tabIndex={0}
-      aria-label="ComfyUI log"
+      aria-label={label}
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;

@@ -49,7 +49,8 @@ interface HealthState {
   choose(fix: ChooseFix | null): void;
   chooseFile(fix: ChooseFix, file: string): Promise<boolean>;
   loadComfy(): Promise<void>;
-  control(action: 'start' | 'stop' | 'restart'): Promise<void>;
+  /** Start, stop or restart every launched ComfyUI, or the one of GPU `device`. */
+  control(action: 'start' | 'stop' | 'restart', device?: number): Promise<void>;
   /** Add the flags a failed start's fix suggests (e.g. --cpu) to the launch settings, then start again. */
   addFlagsAndStart(flags: string[]): Promise<void>;
   freeVram(backendId?: string): Promise<void>;
@@ -191,10 +192,12 @@ export const useHealth = create<HealthState>((set, get) => {
         launcher: launch?.launcher ?? get().launcher,
       });
     },
-    async control(action) {
+    async control(action, device) {
       set({ busy: action });
-      const labels = { start: 'ComfyUI started.', stop: 'ComfyUI stopped.', restart: 'ComfyUI restarted.' };
-      const status = await report(() => api.call(`comfy.${action}`), labels[action]);
+      const done = { start: 'started', stop: 'stopped', restart: 'restarted' }[action];
+      const name = get().launcher?.instances.find((i) => i.device === (device ?? null))?.name;
+      const label = device === undefined ? `ComfyUI ${done}.` : `ComfyUI on ${name ?? `GPU ${device}`} ${done}.`;
+      const status = await report(() => api.call(`comfy.${action}`, device === undefined ? {} : { device }), label);
       set({ busy: null, ...(status ? { launcher: status } : {}) });
     },
     async addFlagsAndStart(flags) {

@@ -101,7 +101,7 @@ describe('comfy.* launch settings through the core API', () => {
 
     const cleared = await core.api.call('comfy.setLaunchSettings', { launchPath: null });
     expect(cleared.launchPath).toBeNull();
-    expect(cleared.saved).toEqual({ autoLaunch: false, extraArgs: ['--lowvram'] });
+    expect(cleared.saved).toEqual({ autoLaunch: false, extraArgs: ['--lowvram'], cudaDevices: [] });
   });
 
   it('uses the config file launch path until the settings name one', async ({ makeCore, tempDir }) => {

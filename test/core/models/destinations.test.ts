@@ -138,6 +138,7 @@ describe('download destinations', () => {
       enabled: true,
       clientId: 'c',
       launchPath: null,
+      device: null,
       lastSeen: null,
       tlsPin: null,
     };

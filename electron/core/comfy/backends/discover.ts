@@ -1,8 +1,10 @@
 /**
  * Look for running ComfyUI servers: the two usual local ports plus any configured URLs, probed concurrently
- * with a short timeout. Returns plain data; remembering what was found is the caller's business.
+ * with a short timeout (findComfyUI, plain data); and what becomes of those found at start (useFound).
  */
 import { probeComfy, normalizeBaseUrl, type ProbeOutcome, type ProbeOptions } from '../protocol/probe';
+import type { Logger } from '@core/log';
+import type { BackendRecord, BackendRecords, RemovedAddresses } from './records';
 
 export const DEFAULT_COMFY_URLS: readonly string[] = ['http://127.0.0.1:8188', 'http://127.0.0.1:8000'];
 
@@ -65,4 +67,38 @@ export async function findComfyUI(opts: FindOptions = {}): Promise<FindResult> {
     if (o.kind === 'comfyui') found.push({ url: o.url, version: o.version, latencyMs: o.latencyMs, source: o.source });
   }
   return { found, probed: outcomes, invalid };
+}
+
+/**
+ * ComfyUIs found running at the usual addresses: each is remembered as a local backend (unless the user removed
+ * that address) and used when enabled. Returns how many are in use for ComfyDesk: one the user removed or turned
+ * off is running, but not for ComfyDesk, and one of ComfyDesk's own launched ComfyUIs (`ours`) is not "another"
+ * ComfyUI; neither stops the auto launch.
+ */
+export function useFound(
+  found: readonly FoundComfy[],
+  d: {
+    records: BackendRecords;
+    removed: RemovedAddresses;
+    log: Logger;
+    ours(recordId: string): boolean;
+    version(id: string, version: string): void;
+    startLive(record: BackendRecord): void;
+    changed(): void;
+  },
+): number {
+  const removed = new Set(d.removed.list());
+  let used = 0;
+  for (const hit of found) {
+    const known = d.records.byUrl(hit.url);
+    if (!known && removed.has(hit.url)) continue;
+    const record = known ?? d.records.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
+    if (!known) d.log.info('found a running ComfyUI', { url: hit.url, version: hit.version });
+    d.version(record.id, hit.version);
+    if (!record.enabled) continue;
+    d.startLive(record);
+    if (!d.ours(record.id)) used += 1;
+  }
+  if (found.length) d.changed();
+  return used;
 }

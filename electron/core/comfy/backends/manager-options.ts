@@ -6,10 +6,12 @@ import type { Clock } from '@core/clock';
 import type { Settings } from '@shared/settings';
 import type { BackendRecords, RemovedAddresses } from './records';
 import type { BackendStatus, ComfyBackend, ComfyBackendOptions } from './backend';
-import type { LaunchedStatus, TimedLogLine } from '../launch/launched-comfy';
+import type { LauncherView } from '../launch/launch-status';
+import type { CommandRunner } from '../launch/gpus';
+import type { DeviceLogLine } from './launch-set';
 import type { LauncherOptions } from '../launch/supervisor';
 import type { BackendAuthStore } from './auth-store';
-import type { LaunchRecordStore } from '../launch/launch-record';
+import type { LaunchRecordBook } from '../launch/launch-record';
 
 export interface BackendManagerEvents {
   added: [backend: ComfyBackend];
@@ -17,10 +19,10 @@ export interface BackendManagerEvents {
   status: [id: string, status: BackendStatus];
   /** Something the health summary shows changed (status, version, records, launcher state, capabilities). */
   changed: [];
-  /** A new output line of the launched ComfyUI. */
-  log: [line: TimedLogLine];
-  /** The launched ComfyUI changed state. */
-  launcher: [status: LaunchedStatus & { backendId: string | null }];
+  /** A new output line of a launched ComfyUI (`device`: which GPU's, null for the single one). */
+  log: [line: DeviceLogLine];
+  /** A launched ComfyUI changed state (the whole launcher's status, with each instance). */
+  launcher: [status: LauncherView];
   /** A backend is gone for good (the launcher gave up restarting it): its jobs must go elsewhere or end. */
   gone: [backendId: string, reason: string];
 }
@@ -45,8 +47,10 @@ export interface BackendManagerOptions {
   launcher?: Partial<LauncherOptions>;
   /** Each backend's credentials (a ComfyUI behind a reverse proxy). */
   auth?: BackendAuthStore;
-  /** Where what the launcher runs is recorded, to take it over (or stop it) after a crash of the app. */
-  launchRecords?: LaunchRecordStore;
+  /** Where what the launcher runs is recorded (per GPU), to take it over (or stop it) after a crash of the app. */
+  launchRecords?: LaunchRecordBook;
+  /** Runs nvidia-smi to list the GPUs (tests script its answer). */
+  gpuRunner?: CommandRunner;
   /** More options for every ComfyBackend (tests: socket backoff). */
   backend?: Pick<ComfyBackendOptions, 'client' | 'socket' | 'random'>;
 }

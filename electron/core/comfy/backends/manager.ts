@@ -9,9 +9,11 @@ import { systemClock, type Clock } from '@core/clock';
 import { nullLogger, type Logger } from '@core/log';
 import type { BackendRecord } from './records';
 import { ComfyBackend, type BackendStatus } from './backend';
-import { DEFAULT_COMFY_URLS, findComfyUI } from './discover';
-import type { LaunchedStatus, LaunchSettings, TimedLogLine } from '../launch/launched-comfy';
-import { LaunchLink } from './launch-link';
+import { DEFAULT_COMFY_URLS, findComfyUI, useFound } from './discover';
+import { freeVramOn } from './free-vram';
+import type { LaunchSettings } from '../launch/launched-comfy';
+import type { LauncherView } from '../launch/launch-status';
+import { LaunchSet, type DeviceLogLine } from './launch-set';
 import { checkNewBackend, type NewBackendInput } from './add-backend';
 import { backendSummary } from './summary';
 import type { BackendManagerEvents, BackendManagerOptions } from './manager-options';
@@ -34,7 +36,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   private readonly live = new Map<string, ComfyBackend>();
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly versions = new Map<string, string>();
-  private readonly link: LaunchLink;
+  /** The ComfyUIs ComfyDesk launches: one, or one per chosen GPU (start, stop, restart, GPUs: launch-set.ts). */
+  readonly launcher: LaunchSet;
   private readonly clock: Clock;
   private readonly log: Logger;
   private started = false;
@@ -52,7 +55,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       this.clock,
     );
     for (const url of o.config.urls) o.records.ensure(url, 'remote');
-    this.link = new LaunchLink(
+    this.launcher = new LaunchSet(
       {
         records: o.records,
         config: o.config,
@@ -61,11 +64,13 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
         launchDir: o.launchDir,
         ...(o.launchRecords ? { launchRecords: o.launchRecords } : {}),
         ...(o.launcher ? { launcher: o.launcher } : {}),
+        ...(o.gpuRunner ? { gpuRunner: o.gpuRunner } : {}),
         started: () => this.started,
         backend: (id) => this.live.get(id),
         startLive: (record) => this.startLive(record),
         stopLive: (id) => this.stopLive(id),
         forgetVersion: (id) => this.versions.delete(id),
+        dropRecord: (id) => void this.forgetRecord(this.record(id)),
         anyOnline: () => this.list().some((b) => isOnline(b.status)),
         changed: () => this.changed(),
         status: (status) => this.emit('launcher', status),
@@ -75,7 +80,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       o.settings(),
     );
     o.events.on('settings.changed', (s) => {
-      this.link.onSettings(s);
+      this.launcher.onSettings(s);
       this.changed();
     });
   }
@@ -86,8 +91,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     if (this.started) return;
     this.started = true;
     for (const record of this.o.records.list()) if (record.enabled) this.startLive(record);
-    this.discovery = this.link
-      .reclaimThenLaunch(() => this.discover())
+    this.discovery = this.launcher
+      .reclaimThenLaunch((ours) => this.discover(ours))
       .catch((err: unknown) => this.log.warn('looking for a running ComfyUI failed', { error: err }));
   }
 
@@ -98,7 +103,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     await this.discovery;
     const ids = [...this.live.keys()];
     await Promise.all([
-      this.link.launched.stop().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })),
+      this.launcher.stopAll().catch((err: unknown) => this.log.warn('stopping ComfyUI failed', { error: err })),
       ...ids.map((id) => this.stopLive(id)),
     ]);
     this.pool.dispose();
@@ -137,8 +142,8 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
     const placement = this.pool.place(req, {
       now: this.clock.now(),
       freshMs: MODEL_LIST_FRESH_MS,
-      launching: this.link.launched.state === 'starting',
-      configured: this.o.records.list().some((r) => r.enabled) || this.link.launched.active,
+      launching: this.launcher.anyStarting,
+      configured: this.o.records.list().some((r) => r.enabled) || this.launcher.anyActive,
       disabled: this.o.records
         .list()
         .filter((r) => !r.enabled)
@@ -191,7 +196,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   overallStatus(): HealthSummary['comfy']['status'] {
     const enabled = this.summaries().filter((b) => b.enabled);
     if (enabled.some((b) => isOnline(b.status))) return 'online';
-    if (enabled.some((b) => b.status === 'starting') || this.link.launched.state === 'starting') return 'starting';
+    if (enabled.some((b) => b.status === 'starting') || this.launcher.anyStarting) return 'starting';
     return enabled.length === 0 ? 'none' : 'offline';
   }
 
@@ -237,16 +242,10 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
         message: `${record.url} comes from the configuration (config.json or COMFYDESK_COMFY_URLS); remove it there, or disable it here.`,
       });
     }
-    if (record.kind === 'launched' && this.link.launched.active) {
-      throw new ApiError({ code: 'conflict', message: 'This is the ComfyUI that ComfyDesk launched; stop it first.' });
+    if (record.kind === 'launched' && this.launcher.ownerOf(id)?.launched.active) {
+      throw new ApiError({ code: 'conflict', message: 'This is a ComfyUI that ComfyDesk launched; stop it first.' });
     }
-    await this.stopLive(id);
-    this.o.records.remove(id);
-    this.versions.delete(id);
-    this.link.forget(id);
-    if (record.kind === 'local') this.o.removed.remember(record.url);
-    this.emit('removed', id);
-    this.changed();
+    await this.forgetRecord(record);
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<BackendSummary> {
@@ -262,73 +261,39 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   /** Ask ComfyUI to unload its models and free memory: one backend, or every online one. Returns who did. */
   async freeVram(backendId?: string): Promise<string[]> {
     const targets = backendId ? [this.liveOrThrow(backendId)] : this.list().filter((b) => isOnline(b.status));
-    if (targets.length === 0) throw new ApiError({ code: 'unavailable', message: 'No ComfyUI backend is online.' });
-    const results = await Promise.allSettled(
-      targets.map((b) => b.client.free({ unloadModels: true, freeMemory: true })),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed && results.every((r) => r.status === 'rejected')) {
-      throw new ApiError({
-        code: 'unavailable',
-        message: failed.reason instanceof Error ? failed.reason.message : String(failed.reason),
-      });
-    }
-    return targets.filter((_, i) => results[i]!.status === 'fulfilled').map((b) => b.id);
+    return freeVramOn(targets);
   }
 
-  // ------------------------------------------------------------------------------------ launched ComfyUI
+  // ------------------------------------------------------------------------ launched ComfyUI (one per GPU)
 
   launchSettings(): LaunchSettings {
-    return this.link.launched.settings;
+    return this.launcher.settings;
   }
 
-  launchStatus(): LaunchedStatus & { backendId: string | null } {
-    return this.link.status();
+  /** The launcher as a whole, with each instance. */
+  launchStatus(): LauncherView {
+    return this.launcher.status();
   }
 
-  logTail(): TimedLogLine[] {
-    return this.link.launched.logTail();
-  }
-
-  /** Start the configured ComfyUI; resolves once it is ready (rejects with a LaunchError). */
-  async startComfy(): Promise<void> {
-    await this.link.launched.start();
-  }
-
-  async stopComfy(): Promise<void> {
-    await this.link.launched.stop();
-  }
-
-  async restartComfy(): Promise<void> {
-    await this.link.launched.restart();
+  /** The log of every launched ComfyUI, or of `device`'s. */
+  logTail(device?: number): DeviceLogLine[] {
+    return this.launcher.logTail(device);
   }
 
   // --------------------------------------------------------------------------------------- internals
 
-  /**
-   * Probe the usual local addresses; a ComfyUI found there is remembered as a local backend. Returns how many
-   * are in use: one the user removed or turned off is running, but not for ComfyDesk (so it does not stop the
-   * auto launch).
-   */
-  private async discover(): Promise<number> {
+  /** Probe the usual local addresses; a ComfyUI found there is used (discover.ts: useFound). */
+  private async discover(ours: (recordId: string) => boolean): Promise<number> {
     const urls = this.o.discoverUrls ?? DEFAULT_COMFY_URLS;
     if (urls.length === 0) return 0;
     const { found } = await findComfyUI({ defaults: urls, timeoutMs: 1500 });
     if (!this.started) return 0;
-    const removed = new Set(this.o.removed.list());
-    let used = 0;
-    for (const hit of found) {
-      const known = this.o.records.byUrl(hit.url);
-      if (!known && removed.has(hit.url)) continue;
-      const record = known ?? this.o.records.ensure(hit.url, 'local', `ComfyUI ${hit.version} (found at ${hit.url})`);
-      if (!known) this.log.info('found a running ComfyUI', { url: hit.url, version: hit.version });
-      this.versions.set(record.id, hit.version);
-      if (!record.enabled) continue;
-      this.startLive(record);
-      used += 1;
-    }
-    if (found.length) this.changed();
-    return used;
+    return useFound(found, {
+      ...{ records: this.o.records, removed: this.o.removed, log: this.log, ours },
+      version: (id, version) => this.versions.set(id, version),
+      startLive: (record) => this.startLive(record),
+      changed: () => this.changed(),
+    });
   }
 
   private startLive(record: BackendRecord): void {
@@ -359,7 +324,7 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
       off();
       offDetail();
     });
-    this.link.attached(record, backend);
+    this.launcher.attached(record, backend);
     backend.start();
     this.emit('added', backend);
   }
@@ -417,6 +382,18 @@ export class BackendManager extends TypedEmitter<BackendManagerEvents> {
   private summaryOf(r: BackendRecord): BackendSummary {
     const version = this.versions.get(r.id) ?? null;
     return backendSummary(r, this.live.get(r.id), version, this.o.auth?.kindOf(r.url) ?? 'none');
+  }
+
+  /** Forget a record: out of use and removed at once ('removed'), its live backend stopped. */
+  private async forgetRecord(record: BackendRecord): Promise<void> {
+    const stopping = this.stopLive(record.id);
+    this.o.records.remove(record.id);
+    this.versions.delete(record.id);
+    this.launcher.forget(record.id);
+    if (record.kind === 'local') this.o.removed.remember(record.url);
+    this.emit('removed', record.id);
+    this.changed();
+    await stopping;
   }
 
   private record(id: string): BackendRecord {

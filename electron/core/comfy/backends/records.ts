@@ -11,8 +11,11 @@ export interface BackendRecords {
   get(id: string): BackendRecord | null;
   byUrl(url: string): BackendRecord | null;
   /** The record for this address, created with the given kind and name when there is none. */
-  ensure(url: string, kind: BackendKind, name?: string, launchPath?: string): BackendRecord;
-  update(id: string, fields: { url?: string; name?: string; launchPath?: string | null }): BackendRecord | null;
+  ensure(url: string, kind: BackendKind, name?: string, launchPath?: string, device?: number | null): BackendRecord;
+  update(
+    id: string,
+    fields: { url?: string; name?: string; launchPath?: string | null; device?: number | null },
+  ): BackendRecord | null;
   setEnabled(id: string, enabled: boolean): void;
   /** Trust one certificate (SHA-256 fingerprint) for an https backend; null: the system's trust. */
   setTlsPin(id: string, fingerprint: string | null): void;

@@ -35,6 +35,16 @@ export interface LaunchRecordStore {
   clear(): void;
 }
 
+/**
+ * The records of every launched ComfyUI: the single one's (launched without `--cuda-device`), and one per GPU when
+ * ComfyUI runs on several.
+ */
+export interface LaunchRecordBook {
+  of(device: number | null): LaunchRecordStore;
+  /** The GPUs that have a record now (their ComfyUI may still run after a crash of the app). */
+  devices(): number[];
+}
+
 export type ReclaimOutcome =
   | { kind: 'adopt'; record: LaunchRecord }
   | { kind: 'stopped'; record: LaunchRecord; why: string }

@@ -87,3 +87,66 @@ export function explain(
   }
   return { ...none, error: lastError?.message ?? null, problem: lastError?.problem ?? null };
 }
+
+/** One launched ComfyUI's status: its run's, its backend record, device, name, port and restarts. */
+export interface InstanceStatus extends LaunchedStatus {
+  backendId: string | null;
+  /** Its CUDA device; null for the single ComfyUI launched without `--cuda-device`. */
+  device: number | null;
+  name: string;
+  port: number | null;
+  restarts: number;
+}
+
+/** The launcher as a whole (the API's LauncherStatus): one summary line of state plus each instance. */
+export interface LauncherView extends LaunchedStatus {
+  backendId: string | null;
+  instances: InstanceStatus[];
+}
+
+const STOPPED: LaunchedStatus = {
+  state: 'stopped',
+  url: null,
+  pid: null,
+  error: null,
+  restartNeeded: false,
+  adopted: false,
+  exit: null,
+  restart: null,
+  gaveUp: false,
+  problem: null,
+};
+
+/** The state that says most about several: one starting, else one running, else stopping, crashed, stopped. */
+const TELLING: readonly LauncherState[] = ['starting', 'running', 'stopping', 'crashed', 'stopped'];
+
+/**
+ * One instance: its own status. Several: the most telling state, the first running one's address, and the errors
+ * of those that crashed, each under its name ("GPU 1 · RTX 3060: ComfyUI exited unexpectedly …").
+ */
+export function summarizeInstances(instances: InstanceStatus[]): LauncherView {
+  if (instances.length <= 1) {
+    const only = instances[0];
+    if (!only) return { ...STOPPED, backendId: null, instances };
+    const { device: _d, name: _n, port: _p, restarts: _r, ...run } = only;
+    return { ...run, instances };
+  }
+  const state = TELLING.find((s) => instances.some((i) => i.state === s)) ?? 'stopped';
+  const running = instances.filter((i) => i.state === 'running');
+  const crashed = instances.filter((i) => i.state === 'crashed' && i.error);
+  const restarting = instances.find((i) => i.restart);
+  return {
+    state,
+    url: running[0]?.url ?? null,
+    pid: running[0]?.pid ?? null,
+    error: crashed.length ? crashed.map((i) => `${i.name}: ${i.error}`).join('\n\n') : null,
+    restartNeeded: instances.some((i) => i.restartNeeded),
+    adopted: running.length > 0 && running.every((i) => i.adopted),
+    exit: crashed[0]?.exit ?? null,
+    restart: restarting?.restart ?? null,
+    gaveUp: instances.some((i) => i.gaveUp),
+    problem: crashed.find((i) => i.problem)?.problem ?? null,
+    backendId: (running[0] ?? instances[0])!.backendId,
+    instances,
+  };
+}

@@ -77,6 +77,10 @@ export interface LaunchedComfyOptions {
   logger: Logger;
   /** Where what runs is recorded (none: nothing is taken over after a crash of the app). */
   records?: LaunchRecordStore;
+  /** Its runs' output files go here (default `<dir>/logs`): one folder per launched ComfyUI. */
+  logDir?: string;
+  /** Ports the other launched ComfyUIs hold (one per GPU): never chosen for this one. */
+  avoidPorts?: () => ReadonlySet<number>;
   /** More launcher options (tests: python, port, env, restart policy, readiness poll). */
   launcher?: Partial<LauncherOptions>;
   tailLines?: number;
@@ -103,6 +107,8 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
   private readonly tailLines: number;
   /** Runs so far (across launchers), for marking the log. */
   private runs = 0;
+  /** Restarts after a crash since it was last started or stopped by hand. */
+  private restartsDone = 0;
 
   constructor(private readonly opts: LaunchedComfyOptions) {
     super();
@@ -116,6 +122,16 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
 
   get state(): LauncherState {
     return this.launcher?.state ?? 'stopped';
+  }
+
+  /** The port of the current (or last) run; undefined before the first. */
+  get port(): number | undefined {
+    return this.launcher?.port;
+  }
+
+  /** Restarts after a crash since it was last started or stopped by hand. */
+  get restarts(): number {
+    return this.restartsDone;
   }
 
   /** Starting, running, stopping, or crashed with a restart on its way. */
@@ -133,13 +149,17 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
   start(): Promise<ReadyInfo> {
     if (!this.wanted.launchPath) return Promise.reject(new LaunchError('not-found', NO_LAUNCH_PATH));
     if (!this.active && !sameSettings(this.built, this.wanted)) this.rebuild();
-    if (!this.active) this.crash = null;
+    if (!this.active) {
+      this.crash = null;
+      this.restartsDone = 0;
+    }
     return this.launcher!.start();
   }
 
   async stop(): Promise<void> {
     this.restartPending = false;
     this.crash = null;
+    this.restartsDone = 0;
     await this.launcher?.stop();
     if (!sameSettings(this.built, this.wanted)) this.rebuild();
   }
@@ -257,12 +277,13 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
       comfyDir: s.launchPath,
       outputDir: join(this.opts.dir, 'output'),
       inputDir: join(this.opts.dir, 'input'),
-      logDir: join(this.opts.dir, 'logs'),
+      logDir: this.opts.logDir ?? join(this.opts.dir, 'logs'),
       extraArgs: s.extraArgs,
       ...(s.port !== null ? { port: s.port } : {}),
       readyTimeoutMs: this.opts.readyTimeoutMs,
       clock: this.opts.clock,
       logger: this.opts.logger,
+      ...(this.opts.avoidPorts ? { avoidPorts: this.opts.avoidPorts } : {}),
       ...this.opts.launcher,
     });
     const onState = (state: LauncherState) => {
@@ -273,6 +294,7 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
     const onReady = (info: ReadyInfo) => this.emit('ready', info);
     const onCrash = (info: CrashInfo) => {
       this.restartPending = info.willRestart;
+      if (info.willRestart) this.restartsDone += 1;
       this.crash = info;
       this.emit('crash', info);
     };
@@ -297,4 +319,28 @@ export class LaunchedComfy extends TypedEmitter<LaunchedEvents> {
     );
     this.launcher = launcher;
   }
+}
+
+/**
+ * The ComfyUI a previous session launched for an instance that is no longer wanted (a GPU taken out of the
+ * settings, or the single ComfyUI once GPUs are chosen, while the app was not running): its process tree is
+ * stopped when it is ours, never another program's; its record is forgotten. Resolves true when it stopped one.
+ */
+export async function stopLeftover(
+  records: LaunchRecordStore,
+  o: { clock: Clock; logger: Logger; graceMs?: number },
+): Promise<boolean> {
+  const record = records.get();
+  if (!record) return false;
+  const killer = treeKillerFor();
+  const outcome = await reclaimPrevious(record, {
+    launchPath: null,
+    identify: (pid, want) => identifyProcess(pid, want),
+    answers: () => Promise.resolve(false),
+    stopTree: (pid) => stopProcessTree(pid, { killer, clock: o.clock, graceMs: o.graceMs ?? 10_000 }),
+    log: o.logger,
+  });
+  if (records.get()?.pid === record.pid) records.clear();
+  if (outcome.kind === 'stopped') o.logger.info('stopped a ComfyUI left by the previous session', { pid: record.pid });
+  return outcome.kind === 'stopped';
 }

@@ -22,3 +22,27 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
     srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
   });
 }
+
+/**
+ * The port for the next run of a launched ComfyUI: the fixed one when set; else its last port while free and not
+ * held by another launched ComfyUI (`avoid`: the ports of the other GPUs' instances); else a free one the OS gives
+ * that none of them holds. The caller takes it at once (no await in between), so two instances choosing at the
+ * same time never get the same port.
+ */
+export async function choosePort(o: {
+  fixed: number | undefined;
+  last: number | undefined;
+  host: string | undefined;
+  avoid: (() => ReadonlySet<number>) | undefined;
+}): Promise<number> {
+  if (o.fixed !== undefined) return o.fixed;
+  const host = o.host ?? '127.0.0.1';
+  const held = () => o.avoid?.() ?? new Set<number>();
+  if (o.last !== undefined && !held().has(o.last) && (await isPortFree(o.last, host)) && !held().has(o.last))
+    return o.last;
+  for (let tries = 0; tries < 20; tries++) {
+    const port = await findFreePort(host);
+    if (!held().has(port)) return port;
+  }
+  throw new Error('no free port that another launched ComfyUI does not hold');
+}

@@ -49,6 +49,8 @@ export interface LauncherOptions {
   killOnParentExit?: boolean;
   /** Replaceable readiness probe (default: probeComfy says "comfyui"). */
   probeReady?: (url: string) => Promise<boolean>;
+  /** Ports other launched ComfyUIs hold (one per GPU): never chosen for this one. */
+  avoidPorts?: () => ReadonlySet<number>;
   /** How often a ComfyUI taken over from a previous run is checked to be alive (default 1 s). */
   alivePollMs?: number;
 }

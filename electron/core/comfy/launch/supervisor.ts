@@ -37,7 +37,7 @@ import {
   type ComfyInstall,
   type PythonChoice,
 } from './install';
-import { findFreePort, isPortFree } from './ports';
+import { choosePort } from './ports';
 import { probeComfy } from '../protocol/probe';
 import { treeKillerFor, type TreeKiller } from './process-tree';
 import { adoptRun, spawnRun, type ExitInfo, type RunHandle } from './launch-run';
@@ -94,6 +94,11 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
 
   get pid(): number | undefined {
     return this.run?.pid;
+  }
+
+  /** The port of the current (or last) run, or the one it chose for the start under way. */
+  get port(): number | undefined {
+    return this.lastPort;
   }
 
   /** The process now (spawned or taken over), while there is one. */
@@ -268,13 +273,6 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     return this.resolved;
   }
 
-  private async pickPort(): Promise<number> {
-    if (this.opts.port !== undefined) return this.opts.port;
-    if (this.lastPort !== undefined && (await isPortFree(this.lastPort, this.opts.host ?? '127.0.0.1')))
-      return this.lastPort;
-    return findFreePort(this.opts.host ?? '127.0.0.1');
-  }
-
   private async launchOnce(mayRetryPort: boolean): Promise<ReadyInfo> {
     const { install, python } = await this.resolveInstall();
     try {
@@ -283,7 +281,8 @@ export class ComfyLauncher extends EventEmitter<LauncherEvents> {
     } catch (err) {
       throw new LaunchError('io', `Cannot create the output/input folders: ${(err as Error).message}`);
     }
-    const port = await this.pickPort();
+    const o = this.opts;
+    const port = await choosePort({ fixed: o.port, last: this.lastPort, host: o.host, avoid: o.avoidPorts });
     this.lastPort = port;
     if (this._state !== 'starting') throw new LaunchError('stopped', 'Start cancelled');
     const host = this.opts.host ?? '127.0.0.1';

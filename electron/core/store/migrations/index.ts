@@ -6,6 +6,7 @@ import jobNumbers from './006-job-numbers';
 import libraryTrash from './007-library-trash';
 import setupAndTemplateModels from './008-setup-and-template-models';
 import fairShare from './011-fair-share';
+import launchDevice from './012-launch-device';
 import backendTlsPin from './013-backend-tls-pin';
 import jobsEndedIndex from './014-jobs-ended-index';
 
@@ -25,6 +26,7 @@ export const migrations: Migration[] = [
   libraryTrash,
   setupAndTemplateModels,
   fairShare,
+  launchDevice,
   backendTlsPin,
   jobsEndedIndex,
 ];

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { MemoryStick, Play, RotateCw, Square } from 'lucide-react';
 import { LiveLog } from '../../components/LiveLog';
+import { LauncherInstances } from './LauncherInstances';
 import { Button } from '../../components/ui/Button';
 import { useBackends } from '../../stores/app-store';
 import { useHealth } from '../../stores/health-store';
@@ -8,7 +9,8 @@ import { useNav } from '../../stores/nav-store';
 
 /**
  * The ComfyUI ComfyDesk launches: its state, start/stop/restart, free VRAM, why the last start or run failed (with
- * a button for the flags its fix suggests), and its log.
+ * a button for the flags its fix suggests), and its log. With GPUs chosen, each GPU's ComfyUI has its own row
+ * (state, port, restarts, its buttons and log); the card's buttons act on all of them.
  */
 export function LauncherCard({ backendId }: { backendId: string }) {
   const backends = useBackends();
@@ -28,6 +30,12 @@ export function LauncherCard({ backendId }: { backendId: string }) {
   const state = launcher?.state ?? 'stopped';
   const canLaunch = !!launch?.launchPath;
   const anyOnline = backends.some((b) => b.enabled && (b.status === 'idle' || b.status === 'busy'));
+  const instances = launcher?.instances ?? [];
+  const perGpu = instances.some((i) => i.device !== null);
+  const all = perGpu && instances.length > 1 ? ' all' : '';
+  const up = (i: { state: string }) => i.state === 'running' || i.state === 'starting';
+  const canStart = perGpu ? instances.some((i) => !up(i)) : !up({ state });
+  const canStop = perGpu ? instances.some((i) => i.state !== 'stopped') : state !== 'stopped';
   return (
     <div className="card">
       <div className="card-header">
@@ -43,18 +51,18 @@ export function LauncherCard({ backendId }: { backendId: string }) {
         <Button
           size="sm"
           icon={<Play size={14} />}
-          disabled={!canLaunch || busy !== null || state === 'running' || state === 'starting'}
+          disabled={!canLaunch || busy !== null || !canStart}
           onClick={() => void control('start')}
         >
-          Start
+          Start{all}
         </Button>
         <Button
           size="sm"
           icon={<Square size={14} />}
-          disabled={busy !== null || state === 'stopped'}
+          disabled={busy !== null || !canStop}
           onClick={() => void control('stop')}
         >
-          Stop
+          Stop{all}
         </Button>
         <Button
           size="sm"
@@ -62,7 +70,7 @@ export function LauncherCard({ backendId }: { backendId: string }) {
           disabled={!canLaunch || busy !== null}
           onClick={() => void control('restart')}
         >
-          Restart
+          Restart{all}
         </Button>
         <Button
           size="sm"
@@ -84,11 +92,13 @@ export function LauncherCard({ backendId }: { backendId: string }) {
           to let ComfyDesk start and stop it.
         </p>
       )}
-      {launcher?.error && (
+      {/* Each GPU's own error is in its row. */}
+      {launcher?.error && !perGpu && (
         <p className="banner error launcher-error" data-testid="launcher-error">
           {launcher.error}
         </p>
       )}
+      <LauncherInstances canLaunch={canLaunch} />
       {launcher?.state === 'crashed' && suggested.length > 0 && (
         <div className="actions">
           <Button

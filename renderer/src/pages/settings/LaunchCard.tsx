@@ -7,10 +7,18 @@ import { Input } from '../../components/ui/Input';
 import { SaveStatus } from '../../components/ui/SaveStatus';
 import { errorMessage } from '../../lib/format';
 import { useSaveState } from '../../lib/use-save-state';
+import { useHealth } from '../../stores/health-store';
+import { LauncherInstances } from '../health/LauncherInstances';
+import { GpuChoice } from './GpuChoice';
 
-type Patch = { launchPath?: string | null; autoLaunch?: boolean; extraArgs?: string[] };
+const NONE: number[] = [];
 
-/** Where ComfyUI is installed, whether to start it with the app, and its extra flags. Saved as they change. */
+type Patch = { launchPath?: string | null; autoLaunch?: boolean; extraArgs?: string[]; cudaDevices?: number[] };
+
+/**
+ * Where ComfyUI is installed, whether to start it with the app, its extra flags and the GPUs it runs on (one
+ * ComfyUI per GPU, each listed with its state and buttons). Saved as they change.
+ */
 export function LaunchCard() {
   const [view, setView] = useState<LaunchSettingsView | null>(null);
   const [path, setPath] = useState('');
@@ -19,11 +27,14 @@ export function LaunchCard() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const { state, run } = useSaveState();
   useEffect(() => {
+    // The GPUs' ComfyUIs: their live state and logs come through the health store.
+    void useHealth.getState().loadComfy();
     api.call('comfy.launchSettings').then(
       (v) => {
         setView(v);
         setPath(v.saved.launchPath ?? '');
         setArgs(v.saved.extraArgs.join(' '));
+        useHealth.setState({ launcher: v.launcher });
       },
       (err: unknown) => setLoadError(errorMessage(err)),
     );
@@ -40,8 +51,10 @@ export function LaunchCard() {
     });
     if (v) {
       setView(v);
+      useHealth.setState({ launcher: v.launcher });
       if ('launchPath' in patch) setPathError(null);
     }
+    return v !== undefined;
   };
   const savedPath = view?.saved.launchPath ?? '';
   const savedArgs = view?.saved.extraArgs.join(' ') ?? '';
@@ -95,6 +108,12 @@ export function LaunchCard() {
         disabled={!view}
         onCheckedChange={(autoLaunch) => void save({ autoLaunch })}
       />
+      <GpuChoice
+        chosen={view?.saved.cudaDevices ?? NONE}
+        disabled={!view}
+        save={(cudaDevices) => save({ cudaDevices })}
+      />
+      <LauncherInstances canLaunch={!!view?.launchPath} />
       {view?.launcher.restartNeeded && (
         <p className="banner warn">Changed while ComfyUI runs: restart it on the Health page to use them.</p>
       )}

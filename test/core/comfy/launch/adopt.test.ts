@@ -6,86 +6,17 @@
  * server in a child process; ComfyUI is the stand-in main.py (ComfyUI's lines, the ready line on stderr for the
  * --port it is given, progress lines like tqdm's) with the fake ComfyUI answering the API on that port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect } from 'vitest';
-import WebSocket from 'ws';
-import { ApiClient } from '@shared/api-client';
-import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
 import type { Core } from '@core/app';
-import { repoPath } from '@test/helpers/repo';
 import { until } from '../backends/helpers';
 import { isAlive, reaped, systemPython } from './supervisor-helpers';
 import { it, launched } from './launch-fixtures';
+import { launchedOnline, runHeadless, sigkill } from './headless-kit';
 
 /** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
 const hasPython = systemPython() !== null;
-
-interface Headless {
-  child: ChildProcess;
-  api: ApiClient;
-}
-
-/** `npm run serve` on `dataDir` in a child process with `env`, and an API client; killed after the test. */
-async function runHeadless(
-  dataDir: string,
-  env: Record<string, string>,
-  defer: (fn: () => unknown) => void,
-): Promise<Headless> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
-    {
-      env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn', COMFYDESK_DISCORD_TOKEN: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  defer(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const listen = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (listen) resolve(listen[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`headless exited ${code}: ${out}`)));
-  });
-  const token = readFileSync(join(dataDir, 'server-token'), 'utf8').trim();
-  const transport = new WsTransport({
-    url: `${base.replace('http', 'ws')}/api/ws?token=${token}`,
-    createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
-  });
-  defer(() => transport.close());
-  return { child, api: new ApiClient(transport) };
-}
-
-/** Resolves once the headless core's launched ComfyUI is online (asked again on every health change). */
-function launchedOnline(h: Headless): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const check = () =>
-      void h.api.call('backends.list', {}).then((list) => {
-        if (done || !list.some((b) => b.kind === 'launched' && (b.status === 'idle' || b.status === 'busy'))) return;
-        done = true;
-        off();
-        resolve();
-      });
-    const off = h.api.on('health.changed', check);
-    check();
-  });
-}
-
-async function sigkill(h: Headless): Promise<void> {
-  const exited = once(h.child, 'exit');
-  h.child.kill('SIGKILL');
-  await exited;
-}
 
 /** A job's status in a core, once `want` holds (checked on every job.changed). */
 function jobUntil(core: Core, id: string, want: (status: string) => boolean): Promise<string> {
