@@ -317,7 +317,7 @@ export class JobEngine {
   }
 
   /** The queued jobs in dispatch order. */
-  private queuedOrder(): Job[] {
+  private queuedOrder(): readonly Job[] {
     return this.queued.order(this.share(this.o.clock.now()));
   }
 

@@ -181,7 +181,7 @@ export class FairQueue {
   }
 
   /** Every waiting job in the order it will be dispatched (those `skip` names left out). */
-  order(ctx: ShareContext, skip?: (job: Job) => boolean): Job[] {
+  order(ctx: ShareContext, skip?: (job: Job) => boolean): readonly Job[] {
     // The whole order, asked for every plan: kept between calls, re-placing only the users that changed.
     if (!skip) return this.kept.order(ctx, this.userLanes);
     const out: Job[] = [];
@@ -203,7 +203,7 @@ export class FairQueue {
 }
 
 /** Queued jobs in the order they will be dispatched (the same rule as FairQueue, for a plain list). */
-export function fairOrder(queued: readonly Job[], ctx: ShareContext): Job[] {
+export function fairOrder(queued: readonly Job[], ctx: ShareContext): readonly Job[] {
   const queue = new FairQueue();
   for (const job of queued) queue.set(job);
   return queue.order(ctx);

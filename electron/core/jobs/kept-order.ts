@@ -42,6 +42,13 @@ const MERGE_SHARE = 0.25;
 
 export class KeptOrder {
   private entries: Entry[] = [];
+  /** The jobs of `entries`, in the same order (handed out as is while nothing changes). */
+  private jobs: Job[] = [];
+  /**
+   * The arrays of the order before the last, filled again by the next merge: a long queue re-ordered after every
+   * change would otherwise make two arrays as long as the queue each time, for the garbage collector to clear.
+   */
+  private spare: { entries: Entry[]; jobs: Job[] } = { entries: [], jobs: [] };
   private readonly placed = new Map<string, Placed>();
   /** Users whose jobs changed since the last order. */
   private readonly touchedUsers = new Set<string>();
@@ -56,13 +63,14 @@ export class KeptOrder {
   /** Forget everything: the next order places every user. */
   reset(): void {
     this.entries = [];
+    this.jobs = [];
     this.placed.clear();
     this.touchedUsers.clear();
     this.basis = null;
   }
 
-  /** Every waiting job in dispatch order, from each waiting user's lanes. */
-  order(ctx: ShareContext, lanes: ReadonlyMap<string, readonly Lane[]>): Job[] {
+  /** Every waiting job in dispatch order, from each waiting user's lanes (read it before the next call). */
+  order(ctx: ShareContext, lanes: ReadonlyMap<string, readonly Lane[]>): readonly Job[] {
     const b = this.basis;
     const revision = ctx.costRevision;
     if (revision === undefined || !b || b.desktopPriority !== ctx.desktopPriority || b.costRevision !== revision) {
@@ -81,23 +89,29 @@ export class KeptOrder {
         changed.push(user);
       }
     }
+    let left = false;
     for (const userId of this.touchedUsers) {
       if (lanes.has(userId)) continue;
       const gone = this.placed.get(userId);
-      if (gone) gone.stale = true;
+      if (gone) gone.stale = left = true;
       this.placed.delete(userId);
     }
     this.touchedUsers.clear();
+    if (changed.length === 0 && !left) return this.jobs;
     if (changed.length > lanes.size * MERGE_SHARE) return this.placeAll(ctx, lanes);
     const fresh: Entry[] = [];
     for (const user of changed) placeUser(user, lanes.get(user.userId) ?? [], ctx, fresh);
     fresh.sort(compare);
-    this.entries = mergeKept(this.entries, fresh);
+    const into = this.spare;
+    mergeKept(this.entries, fresh, into.entries, into.jobs);
+    this.spare = { entries: this.entries, jobs: this.jobs };
+    this.entries = into.entries;
+    this.jobs = into.jobs;
     for (const user of changed) user.stale = false;
-    return this.entries.map((e) => e.job);
+    return this.jobs;
   }
 
-  private placeAll(ctx: ShareContext, lanes: ReadonlyMap<string, readonly Lane[]>): Job[] {
+  private placeAll(ctx: ShareContext, lanes: ReadonlyMap<string, readonly Lane[]>): readonly Job[] {
     this.reset();
     const entries: Entry[] = [];
     for (const [userId, own] of lanes) {
@@ -106,24 +120,38 @@ export class KeptOrder {
       placeUser(user, own, ctx, entries);
     }
     this.entries = entries.sort(compare);
+    this.jobs = entries.map((e) => e.job);
     if (ctx.costRevision !== undefined)
       this.basis = { desktopPriority: ctx.desktopPriority, costRevision: ctx.costRevision };
-    return entries.map((e) => e.job);
+    return this.jobs;
   }
 }
 
-/** The kept entries still current, with `fresh` (sorted) merged in, in one pass. */
-function mergeKept(kept: readonly Entry[], fresh: readonly Entry[]): Entry[] {
-  const out: Entry[] = [];
+/**
+ * The kept entries still current, with `fresh` (sorted) merged in, in one pass, into `out` and their jobs into
+ * `jobs` (written over by index, so arrays as long as the queue are filled again, not grown again).
+ */
+function mergeKept(kept: readonly Entry[], fresh: readonly Entry[], out: Entry[], jobs: Job[]): void {
+  let n = 0;
   let f = 0;
   for (let k = 0; k < kept.length; k++) {
     const e = kept[k]!;
     if (e.user.stale) continue;
-    while (f < fresh.length && compare(fresh[f]!, e) < 0) out.push(fresh[f++]!);
-    out.push(e);
+    while (f < fresh.length && compare(fresh[f]!, e) < 0) {
+      const x = fresh[f++]!;
+      out[n] = x;
+      jobs[n++] = x.job;
+    }
+    out[n] = e;
+    jobs[n++] = e.job;
   }
-  while (f < fresh.length) out.push(fresh[f++]!);
-  return out;
+  while (f < fresh.length) {
+    const x = fresh[f++]!;
+    out[n] = x;
+    jobs[n++] = x.job;
+  }
+  out.length = n;
+  jobs.length = n;
 }
 
 /**

@@ -40,7 +40,7 @@ export interface PlannedJob {
  */
 export class QueuePlan {
   /** Every job not over, in run order: running ones, then the waiting ones in the order they will start. */
-  readonly jobs: Job[] = [];
+  jobs: readonly Job[] = [];
   /** How many of `jobs` are running (the waiting ones follow). */
   running = 0;
   /** Expected start of each job (ms from when the plan was made); NaN when unknown or running. */
@@ -120,23 +120,24 @@ export function planQueue(input: PlanInput): QueuePlan {
     .filter((s) => s.pending)
     .sort((a, b) => (a.job.submittedAt ?? 0) - (b.job.submittedAt ?? 0));
   const starts = (plan.starts = new Float64Array(input.started.length + input.queued.length).fill(NaN));
+  // Every job not over, in run order, made at its full length at once.
+  plan.jobs = [...running.map((s) => s.job), ...pending.map((s) => s.job)].concat(input.queued);
   for (const s of running) {
     const b = indexOf(s.backendId);
     free[b] = free[b]! + (s.remainingMs ?? NaN);
-    plan.jobs.push(s.job);
   }
   plan.running = running.length;
-  for (const s of pending) {
+  for (let p = 0; p < pending.length; p++) {
+    const s = pending[p]!;
     const b = indexOf(s.backendId);
-    starts[plan.jobs.length] = free[b]!;
+    starts[running.length + p] = free[b]!;
     free[b] = free[b]! + estimate(s.job, b);
-    plan.jobs.push(s.job);
   }
   const queued = input.queued;
+  const first = running.length + pending.length;
   for (let q = 0; q < queued.length; q++) {
     const job = queued[q]!;
-    const i = plan.jobs.length;
-    plan.jobs.push(job);
+    const i = first + q;
     if (input.paused) {
       plan.held.set(i, PAUSED);
       continue;

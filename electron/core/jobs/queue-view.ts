@@ -24,7 +24,7 @@ export interface QueueViewDeps {
   /** Where a job that left the queue went, and whether ComfyUI is done with it. */
   runOf(jobId: string): { backendId: string; executed?: boolean } | undefined;
   /** Queued jobs in fair order. */
-  queuedOrder(): Job[];
+  queuedOrder(): readonly Job[];
 }
 
 type Entry = QueueSnapshot['active'][number];
@@ -38,8 +38,8 @@ export class QueueView {
     revision: number;
     second: number;
     plan: QueuePlan;
-    /** The snapshot entries of waiting jobs, made once per plan (by index in `plan`). */
-    entries: Array<Entry | undefined>;
+    /** The snapshot entries of waiting jobs shown so far, made once per plan (by index in `plan`). */
+    entries: Map<number, Entry>;
     /** The latest ended jobs, read once per plan (a job ending changes the plan too). */
     recent?: Job[];
   } | null = null;
@@ -66,10 +66,12 @@ export class QueueView {
       const job = plan.jobs[i]!;
       // Jobs ComfyUI works on change every tick; waiting ones only when the plan does.
       if (job.status !== 'queued') return { job, progress: this.d.feed.viewOf(job, plan.at(i), now) };
-      return (entries[i] ??= {
-        job,
-        progress: storedView(job, { position: plan.positionAt(i), wait: plan.waitAt(i) }, now),
-      });
+      let entry = entries.get(i);
+      if (!entry) {
+        entry = { job, progress: storedView(job, { position: plan.positionAt(i), wait: plan.waitAt(i) }, now) };
+        entries.set(i, entry);
+      }
+      return entry;
     };
     for (let i = 0; i < shown; i++) active.push(entryAt(i));
     if (options.include)
@@ -114,7 +116,7 @@ export class QueueView {
       revision,
       second,
       plan,
-      entries: new Array<Entry | undefined>(plan.length),
+      entries: new Map(),
     };
     return plan;
   }

@@ -361,11 +361,13 @@ export class JobsRepo {
 
   /** Recently ended jobs, newest first. */
   recentEnded(limit = 50): Job[] {
-    // Walks the jobs_ended index from the newest end (`+status` keeps SQLite from scanning by status instead).
+    // Walks the jobs_ended index from the newest end and stops at the jobs not over (no end yet); `+status` keeps
+    // SQLite from scanning by status instead.
     return (
       this.db
         .prepare(
-          `SELECT * FROM jobs WHERE +status IN ('done', 'failed', 'cancelled') ORDER BY ended_at DESC, id DESC LIMIT ?`,
+          `SELECT * FROM jobs WHERE ended_at IS NOT NULL AND +status IN ('done', 'failed', 'cancelled')
+           ORDER BY ended_at DESC, id DESC LIMIT ?`,
         )
         .all(limit) as JobRow[]
     ).map(toJob);
