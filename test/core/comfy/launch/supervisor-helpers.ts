@@ -1,6 +1,6 @@
 /** Shared set-up for the launcher tests: a temp "ComfyUI" folder holding the stand-in main.py. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, promises as fsp, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, promises as fsp, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
@@ -63,10 +63,7 @@ export async function makeFakeInstall(layout: 'plain' | 'venv' | 'portable' = 'p
     logDir: path.join(dir, 'data', 'logs'),
     runInfo: (n) => JSON.parse(readFileSync(path.join(comfyDir, `run-${n}.json`), 'utf8')),
     childPid: (n) => Number(readFileSync(path.join(comfyDir, `child-${n}.pid`), 'utf8')),
-    runs: () => {
-      const file = path.join(comfyDir, 'runs.txt');
-      return existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || '0') : 0;
-    },
+    runs: () => readdirSync(comfyDir).filter((f) => /^run-\d+\.claim$/.test(f)).length,
     cleanup: () => fsp.rm(dir, { recursive: true, force: true }),
   };
 }
