@@ -1,6 +1,7 @@
 import type { BotState } from '@shared/api/bot';
 import type { HealthSummary, BackendSummary } from '@shared/api/health';
 import type { LauncherInstance } from '@shared/api/backends';
+import { STOPPED_LAUNCH } from '@core/comfy/launch/launch-status';
 
 export function backend(over: Partial<BackendSummary> = {}): BackendSummary {
   return {
@@ -65,16 +66,7 @@ export const IDLE_TRAY_LABELS = [
 
 /** One launched ComfyUI as `comfy.launcher` tells it: the single one, stopped (spread it and change what matters). */
 export const instanceStatus: LauncherInstance = {
-  state: 'stopped',
-  url: null,
-  pid: null,
-  error: null,
-  restartNeeded: false,
-  adopted: false,
-  exit: null,
-  restart: null,
-  gaveUp: false,
-  problem: null,
+  ...STOPPED_LAUNCH,
   backendId: null,
   device: null,
   name: 'ComfyUI',

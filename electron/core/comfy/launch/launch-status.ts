@@ -104,7 +104,8 @@ export interface LauncherView extends LaunchedStatus {
   instances: InstanceStatus[];
 }
 
-const STOPPED: LaunchedStatus = {
+/** A launched ComfyUI that is not running and never ran (what the status says before any start). */
+export const STOPPED_LAUNCH: LaunchedStatus = {
   state: 'stopped',
   url: null,
   pid: null,
@@ -127,7 +128,7 @@ const TELLING: readonly LauncherState[] = ['starting', 'running', 'stopping', 'c
 export function summarizeInstances(instances: InstanceStatus[]): LauncherView {
   if (instances.length <= 1) {
     const only = instances[0];
-    if (!only) return { ...STOPPED, backendId: null, instances };
+    if (!only) return { ...STOPPED_LAUNCH, backendId: null, instances };
     const { device: _d, name: _n, port: _p, restarts: _r, ...run } = only;
     return { ...run, instances };
   }

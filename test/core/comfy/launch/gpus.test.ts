@@ -1,7 +1,7 @@
 /** GPU detection (nvidia-smi, scripted), the instance names, and the launcher's status over several GPUs. */
 import { describe, expect, it } from 'vitest';
 import { detectGpus, gpuLabel, parseNvidiaSmi, type CommandRunner } from '@core/comfy/launch/gpus';
-import { summarizeInstances, type InstanceStatus } from '@core/comfy/launch/launch-status';
+import { STOPPED_LAUNCH, summarizeInstances, type InstanceStatus } from '@core/comfy/launch/launch-status';
 import { instanceSettings } from '@core/comfy/backends/launch-set';
 
 const answer =
@@ -59,16 +59,8 @@ describe('settings and status of several GPUs', () => {
   });
 
   const instance = (over: Partial<InstanceStatus>): InstanceStatus => ({
+    ...STOPPED_LAUNCH,
     state: 'running',
-    url: null,
-    pid: null,
-    error: null,
-    restartNeeded: false,
-    adopted: false,
-    exit: null,
-    restart: null,
-    gaveUp: false,
-    problem: null,
     backendId: null,
     device: null,
     name: 'ComfyUI',
