@@ -3,60 +3,21 @@
  * core on the same data finishes the queue. Every job ends exactly once, with exactly one output, and no prompt
  * runs twice on ComfyUI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect } from 'vitest';
-import WebSocket from 'ws';
-import { ApiClient } from '@shared/api-client';
-import { WsTransport, type WebSocketLike } from '@shared/api-ws-transport';
 import type { Job } from '@shared/jobs';
 import { test } from '@test/helpers/fixtures';
-import { repoPath } from '@test/helpers/repo';
+import { runHeadless, sigkill, type Headless } from '@test/helpers/headless';
 
-interface Running {
-  child: ChildProcess;
-  api: ApiClient;
-  transport: WsTransport;
-}
+type Running = Headless;
 
 /** `npm run serve` in a child process on `dataDir`, ComfyUI at `comfyUrl`, and an API client; killed after the test. */
 const it = test.extend<{ startHeadless: (dataDir: string, comfyUrl: string) => Promise<Running> }>({
-  startHeadless: async ({ defer }, use) => use((dataDir, comfyUrl) => runHeadless(dataDir, comfyUrl, defer)),
+  startHeadless: async ({ defer }, use) =>
+    use((dataDir, comfyUrl) => runHeadless(dataDir, { COMFYDESK_COMFY_URLS: comfyUrl }, defer)),
 });
-
-async function runHeadless(dataDir: string, comfyUrl: string, defer: (fn: () => unknown) => void): Promise<Running> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', repoPath('electron/headless.ts'), '--port', '0', '--data-dir', dataDir],
-    {
-      env: { ...process.env, COMFYDESK_LOG_LEVEL: 'warn', COMFYDESK_COMFY_URLS: comfyUrl, COMFYDESK_DISCORD_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  defer(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const listen = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (listen) resolve(listen[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`headless exited ${code}: ${out}`)));
-  });
-  const { readFileSync } = await import('node:fs');
-  const token = readFileSync(join(dataDir, 'server-token'), 'utf8').trim();
-  const transport = new WsTransport({
-    url: `${base.replace('http', 'ws')}/api/ws?token=${token}`,
-    createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
-  });
-  defer(() => transport.close());
-  return { child, api: new ApiClient(transport), transport };
-}
 
 /** Resolves when `test` holds for the jobs, checked on every job.changed event (and once at the start). */
 function jobsUntil(run: Running, ids: string[], test: (jobs: Map<string, Job>) => boolean): Promise<Map<string, Job>> {
@@ -113,9 +74,7 @@ describe('crash recovery', () => {
       const s = [...jobs.values()].map((j) => j.status);
       return s.includes('done') && s.some((x) => x === 'submitted' || x === 'running') && s.includes('queued');
     });
-    const exited = once(first.child, 'exit');
-    first.child.kill('SIGKILL');
-    await exited;
+    await sigkill(first);
     first.transport.close();
 
     const second = await startHeadless(dataDir, fake.url);

@@ -13,7 +13,8 @@ import type { Core } from '@core/app';
 import { until } from '../backends/helpers';
 import { isAlive, reaped, systemPython } from './supervisor-helpers';
 import { it, launched } from './launch-fixtures';
-import { launchedOnline, runHeadless, sigkill } from './headless-kit';
+import { runHeadless, sigkill } from '@test/helpers/headless';
+import { launchedOnline } from './headless-kit';
 
 /** `python` on Windows, `python3` elsewhere: what the launcher finds on PATH. */
 const hasPython = systemPython() !== null;

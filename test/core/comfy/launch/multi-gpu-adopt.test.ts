@@ -11,7 +11,8 @@ import { systemClock } from '@core/clock';
 import { until } from '../backends/helpers';
 import { isAlive, systemPython } from './supervisor-helpers';
 import { it } from './launch-fixtures';
-import { launchedOnline, runHeadless, sigkill } from './headless-kit';
+import { runHeadless, sigkill } from '@test/helpers/headless';
+import { launchedOnline } from './headless-kit';
 import { BACKEND, LAUNCHER } from './gpu-kit';
 
 const hasPython = systemPython() !== null;
