@@ -159,6 +159,7 @@ function mergeKept(kept: readonly Entry[], fresh: readonly Entry[], out: Entry[]
  * their lanes next, each pick charging them its expected GPU time (carried on to their lower classes).
  */
 function placeUser(user: Placed, lanes: readonly Lane[], ctx: ShareContext, out: Entry[]): void {
+  if (lanes.length === 1) return placeLane(user, lanes[0]!, ctx, out);
   let charge = user.charge;
   let seq = 0;
   const classes = [...new Set(lanes.map((l) => classOf(l, ctx)))].sort((a, b) => b - a);
@@ -189,5 +190,26 @@ function placeUser(user: Placed, lanes: readonly Lane[], ctx: ShareContext, out:
       charge += costAt(own[at]!, pos[at]!, ctx);
       pos[at]!++;
     }
+  }
+}
+
+/** `placeUser` for a user with one lane (the usual case): their jobs in age order, no head to choose. */
+function placeLane(user: Placed, lane: Lane, ctx: ShareContext, out: Entry[]): void {
+  const cls = classOf(lane, ctx);
+  const jobs = lane.jobs;
+  let charge = user.charge;
+  let key = -Infinity;
+  let age = -Infinity;
+  let id = '';
+  for (let i = 0; i < jobs.length; i++) {
+    const head = jobs[i]!;
+    const k = charge / Math.max(0.1, head.shareWeight);
+    if (k > key || (k === key && (head.createdAt > age || (head.createdAt === age && head.id > id)))) {
+      key = k;
+      age = head.createdAt;
+      id = head.id;
+    }
+    out.push({ job: head, cls, key, age, id, seq: i, user });
+    charge += costAt(lane, i, ctx);
   }
 }
