@@ -4,11 +4,12 @@
  * GPU's ComfyUI gets a row with its state, port, restarts and buttons, started alone with its own log; the Health
  * page shows the same rows; when nvidia-smi lists nothing the numbers are typed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '@core/comfy/launch/gpus';
-import { makeFakeInstall, systemPython, type FakeInstall } from '@test/core/comfy/launch/supervisor-helpers';
+import { systemPython, type FakeInstall } from '@test/core/comfy/launch/supervisor-helpers';
 import { TWO_GPUS } from '@test/core/comfy/launch/gpu-kit';
-import { hasChromium, screenshot, startUi, type Ui } from './harness';
+import { hasChromium, screenshot, type Ui } from './harness';
+import { withLauncherUi } from './launcher-kit';
 
 const suite = hasChromium() && systemPython() !== null ? describe : describe.skip;
 
@@ -18,22 +19,9 @@ suite('choosing GPUs for ComfyUI (chromium)', () => {
   /** What nvidia-smi prints now. */
   let smi = TWO_GPUS;
   const gpuRunner: CommandRunner = () => Promise.resolve({ code: 0, stdout: smi, stderr: '' });
-  beforeAll(async () => {
-    install = await makeFakeInstall();
-    ui = await startUi({
-      noComfy: true,
-      core: { comfy: { gpuRunner, launcher: { pollIntervalMs: 0, env: { FAKE_PLAN: 'ready' } } } },
-      beforeServe: async (core) => {
-        await core.api.call('comfy.setLaunchSettings', { launchPath: install.comfyDir });
-      },
-    });
-  });
-  afterAll(async () => {
-    await ui?.close();
-    await install?.cleanup();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await ui.page.screenshot({ path: '/tmp/comfydesk-ui-failure-gpus.png' });
+  withLauncherUi('gpus', { gpuRunner, launcher: { pollIntervalMs: 0, env: { FAKE_PLAN: 'ready' } } }, (u, i) => {
+    ui = u;
+    install = i;
   });
 
   it('lists the GPUs; ticking saves them; each GPU’s ComfyUI starts alone and shows its port and log', async () => {

@@ -3,32 +3,20 @@
  * ComfyUI): a start that fails because PyTorch has no CUDA shows what went wrong with its fix, and offers the
  * flag the fix suggests; the button saves --cpu in the launch settings and starts again, and that run is ready.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeFakeInstall, systemPython, type FakeInstall } from '@test/core/comfy/launch/supervisor-helpers';
-import { hasChromium, screenshot, startUi, type Ui } from './harness';
+import { describe, expect, it } from 'vitest';
+import { systemPython, type FakeInstall } from '@test/core/comfy/launch/supervisor-helpers';
+import { hasChromium, screenshot, type Ui } from './harness';
+import { withLauncherUi } from './launcher-kit';
 
 const suite = hasChromium() && systemPython() !== null ? describe : describe.skip;
 
 suite('the launched ComfyUI on the Health page (chromium)', () => {
   let ui: Ui;
   let install: FakeInstall;
-  beforeAll(async () => {
-    install = await makeFakeInstall();
-    ui = await startUi({
-      noComfy: true,
-      // The first run fails as a CPU-only PyTorch asked for CUDA does; the next one is ready.
-      core: { comfy: { launcher: { pollIntervalMs: 0, env: { FAKE_PLAN: 'no-cuda,ready' } } } },
-      beforeServe: async (core) => {
-        await core.api.call('comfy.setLaunchSettings', { launchPath: install.comfyDir });
-      },
-    });
-  });
-  afterAll(async () => {
-    await ui?.close();
-    await install?.cleanup();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await ui.page.screenshot({ path: '/tmp/comfydesk-ui-failure-launcher.png' });
+  // The first run fails as a CPU-only PyTorch asked for CUDA does; the next one is ready.
+  withLauncherUi('launcher', { launcher: { pollIntervalMs: 0, env: { FAKE_PLAN: 'no-cuda,ready' } } }, (u, i) => {
+    ui = u;
+    install = i;
   });
 
   const card = '.card:has(h2:text-is("ComfyUI launched by ComfyDesk"))';

@@ -4,23 +4,13 @@
  * channels allow, results as spoilers, /usage.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InteractionHandle } from '@test/fakes/discord';
-import { bodyOf, startWorld, type World } from './world';
+import { bodyOf, replyTo, startWorld, type World } from './world';
 
 let world: World | null = null;
 afterEach(async () => {
   await world?.close();
   world = null;
 });
-
-/** What the user sees: the text of the answer (the edit of a deferred one) and whether only they see it. */
-async function reply(h: InteractionHandle): Promise<{ text: string; ephemeral: boolean }> {
-  const cb = await h.waitForCallback();
-  const json = cb.json as { type: number; data?: { flags?: number } };
-  const ephemeral = ((json.data?.flags ?? 0) & 64) === 64;
-  if (json.type === 5) return { text: JSON.stringify((await h.waitForEdit()).json), ephemeral };
-  return { text: JSON.stringify(json), ephemeral };
-}
 
 const gen = (prompt: string) => ({ prompt, steps: 2, width: 512, height: 512 });
 
@@ -46,7 +36,7 @@ describe('owner controls from Discord', () => {
     const { discord, core } = world;
     const slash = discord.interactions.slash.bind(discord.interactions);
 
-    const stranger = await reply(slash({ name: 'owner', subcommand: 'pause', user: 'alice' }));
+    const stranger = await replyTo(slash({ name: 'owner', subcommand: 'pause', user: 'alice' }));
     expect(stranger.ephemeral).toBe(true);
     expect(stranger.text).toContain('This command is not available.');
     expect(stranger.text).not.toMatch(/paus|queue|owner/i);
@@ -54,32 +44,32 @@ describe('owner controls from Discord', () => {
 
     // A code in a server channel is refused (everyone would see it); a wrong code by DM too.
     const { code } = await core.api.call('owner.linkCode', {});
-    const inChannel = await reply(slash({ name: 'link', user: 'bob', options: { code } }));
+    const inChannel = await replyTo(slash({ name: 'link', user: 'bob', options: { code } }));
     expect(inChannel.text).toContain('sent to the bot in a direct message');
-    const wrong = await reply(slash({ name: 'link', user: 'alice', dm: true, options: { code: 'AAAA-AAAA' } }));
+    const wrong = await replyTo(slash({ name: 'link', user: 'alice', dm: true, options: { code: 'AAAA-AAAA' } }));
     expect(wrong.text).toContain('That code is not valid');
     expect(core.store.owner.linked()).toBeNull();
 
-    const linked = await reply(slash({ name: 'link', user: 'bob', dm: true, options: { code } }));
+    const linked = await replyTo(slash({ name: 'link', user: 'bob', dm: true, options: { code } }));
     expect(linked.text).toContain('is now the owner’s');
     expect(core.store.owner.linked()).toMatchObject({ userId: discord.user('bob').id });
     // The code was used once.
-    const again = await reply(slash({ name: 'link', user: 'alice', dm: true, options: { code } }));
+    const again = await replyTo(slash({ name: 'link', user: 'alice', dm: true, options: { code } }));
     expect(again.text).toContain('That code is not valid');
 
     // bob (a plain member of this server) now has the owner's controls, ephemerally, in any channel.
-    const paused = await reply(slash({ name: 'owner', subcommand: 'pause', user: 'bob', channel: 'results' }));
+    const paused = await replyTo(slash({ name: 'owner', subcommand: 'pause', user: 'bob', channel: 'results' }));
     expect(paused).toMatchObject({ ephemeral: true });
     expect(paused.text).toContain('Queue paused');
     expect(core.store.settings.get().queue.paused).toBe(true);
-    const health = await reply(slash({ name: 'owner', subcommand: 'health', user: 'bob', dm: true }));
+    const health = await replyTo(slash({ name: 'owner', subcommand: 'health', user: 'bob', dm: true }));
     expect(health.text).toContain('ComfyUI online');
     expect(health.text).toContain('(paused)');
-    await reply(slash({ name: 'owner', subcommand: 'resume', user: 'bob' }));
+    await replyTo(slash({ name: 'owner', subcommand: 'resume', user: 'bob' }));
     expect(core.store.settings.get().queue.paused).toBe(false);
-    const status = await reply(slash({ name: 'owner', subcommand: 'status', user: 'bob' }));
+    const status = await replyTo(slash({ name: 'owner', subcommand: 'status', user: 'bob' }));
     expect(status.text).toContain('Bot online');
-    const freed = await reply(slash({ name: 'owner', subcommand: 'free-vram', user: 'bob' }));
+    const freed = await replyTo(slash({ name: 'owner', subcommand: 'free-vram', user: 'bob' }));
     expect(freed.text).toContain('Models unloaded and memory freed');
     expect(world.comfy.frees.length).toBeGreaterThan(0);
 
@@ -100,18 +90,18 @@ describe('owner controls from Discord', () => {
     const { discord, core } = world;
     const slash = discord.interactions.slash.bind(discord.interactions);
     const { code } = await core.api.call('owner.linkCode', {});
-    await reply(slash({ name: 'link', user: 'bob', dm: true, options: { code } }));
+    await replyTo(slash({ name: 'link', user: 'bob', dm: true, options: { code } }));
 
     await core.api.call('queue.pause', { paused: true });
-    await reply(slash({ name: 'generate', user: 'alice', options: gen('waiting one') }));
+    await replyTo(slash({ name: 'generate', user: 'alice', options: gen('waiting one') }));
     const waiting = core.store.jobs.byUser(discord.user('alice').id)[0]!;
-    const cancelled = await reply(
+    const cancelled = await replyTo(
       slash({ name: 'owner', subcommand: 'cancel', user: 'bob', options: { job: String(waiting.number) } }),
     );
     expect(cancelled.text).toContain(`#${waiting.number}`);
     expect(core.store.jobs.get(waiting.id)!.status).toBe('cancelled');
 
-    const blocked = await reply(
+    const blocked = await replyTo(
       slash({
         name: 'owner',
         subcommand: 'block',
@@ -120,12 +110,12 @@ describe('owner controls from Discord', () => {
       }),
     );
     expect(blocked.text).toContain('may not generate in ComfyDesk Lab now');
-    const refused = await reply(slash({ name: 'generate', user: 'alice', options: gen('let me') }));
+    const refused = await replyTo(slash({ name: 'generate', user: 'alice', options: gen('let me') }));
     expect(refused.ephemeral).toBe(true);
     expect(refused.text).toContain('Taking a break from the GPU today');
 
-    await reply(slash({ name: 'owner', subcommand: 'unblock', user: 'bob', options: { user: 'alice' } }));
-    const allowed = await reply(slash({ name: 'generate', user: 'alice', options: gen('thanks') }));
+    await replyTo(slash({ name: 'owner', subcommand: 'unblock', user: 'bob', options: { user: 'alice' } }));
+    const allowed = await replyTo(slash({ name: 'generate', user: 'alice', options: gen('thanks') }));
     expect(allowed.ephemeral).toBe(false);
     const actions = (await core.api.call('owner.actions', {})).map((a) => a.action);
     expect(actions.slice(0, 3)).toEqual(['unblock', 'block', 'cancel']);
@@ -145,18 +135,22 @@ describe('channel rules', () => {
       settings: { channelRules: { channels: [results, afterDark], nsfwWords: ['gore'] } },
     });
 
-    const elsewhere = await reply(slash({ name: 'generate', user: 'alice', channel: 'general', options: gen('cat') }));
+    const elsewhere = await replyTo(
+      slash({ name: 'generate', user: 'alice', channel: 'general', options: gen('cat') }),
+    );
     expect(elsewhere.ephemeral).toBe(true);
     expect(elsewhere.text).toContain(`ComfyDesk answers in <#${results}>, <#${afterDark}> on this server.`);
-    const usage = await reply(slash({ name: 'usage', subcommand: 'me', user: 'alice', channel: 'general' }));
+    const usage = await replyTo(slash({ name: 'usage', subcommand: 'me', user: 'alice', channel: 'general' }));
     expect(usage.text).toContain('Not in this channel');
 
-    const word = await reply(slash({ name: 'generate', user: 'alice', channel: 'results', options: gen('gore cat') }));
+    const word = await replyTo(
+      slash({ name: 'generate', user: 'alice', channel: 'results', options: gen('gore cat') }),
+    );
     expect(word.ephemeral).toBe(true);
     expect(word.text).toContain(
       'Your prompt contains “gore”, which this server allows only in age-restricted channels.',
     );
-    const nsfw = await reply(
+    const nsfw = await replyTo(
       slash({ name: 'generate', user: 'alice', channel: 'after-dark', options: gen('gore cat') }),
     );
     expect(nsfw.ephemeral).toBe(false);
@@ -171,22 +165,22 @@ describe('channel rules', () => {
     const guild = discord.guild('ComfyDesk Lab');
     await core.api.call('bot.updateGuild', { id: guild.id, settings: { channelRules: { spoilerOutsideNsfw: true } } });
 
-    await reply(slash({ name: 'generate', user: 'alice', channel: 'results', options: gen('a spoiler') }));
+    await replyTo(slash({ name: 'generate', user: 'alice', channel: 'results', options: gen('a spoiler') }));
     const hidden = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     const post = bodyOf(await world.resultPost(hidden.id));
     expect(post.attachments).toEqual([{ id: 0, filename: 'SPOILER_result-1.png' }]);
 
-    await reply(slash({ name: 'generate', user: 'alice', channel: 'after-dark', options: gen('in the open') }));
+    await replyTo(slash({ name: 'generate', user: 'alice', channel: 'after-dark', options: gen('in the open') }));
     const open = core.store.jobs.byUser(discord.user('alice').id)[0]!;
     expect(bodyOf(await world.resultPost(open.id)).attachments).toEqual([{ id: 0, filename: 'result-1.png' }]);
 
-    const me = await reply(slash({ name: 'usage', subcommand: 'me', user: 'alice' }));
+    const me = await replyTo(slash({ name: 'usage', subcommand: 'me', user: 'alice' }));
     expect(me.ephemeral).toBe(true);
     expect(me.text).toContain('(2 jobs)');
     expect(me.text).toContain('No daily limit');
-    const notAdmin = await reply(slash({ name: 'usage', subcommand: 'server', user: 'alice' }));
+    const notAdmin = await replyTo(slash({ name: 'usage', subcommand: 'server', user: 'alice' }));
     expect(notAdmin.text).toContain('Only server admins');
-    const server = await reply(slash({ name: 'usage', subcommand: 'server', user: 'owner' }));
+    const server = await replyTo(slash({ name: 'usage', subcommand: 'server', user: 'owner' }));
     expect(server.text).toContain('2 jobs, 0 failed, 1 users');
     expect(server.text).toContain(`<@${discord.user('alice').id}>`);
   });

@@ -13,6 +13,7 @@ import {
   startFakeDiscord,
   type FakeDiscord,
   type FakeDiscordOptions,
+  type InteractionHandle,
   type RecordedCall,
 } from '@test/fakes/discord';
 import { tempDirs } from '@test/helpers/temp-dir';
@@ -127,4 +128,13 @@ export function embedOf(call: RecordedCall): Record<string, unknown> & { title?:
     title?: string;
     description?: string;
   };
+}
+
+/** What the user sees of an interaction's answer: its text (the edit of a deferred one) and whether only they see it. */
+export async function replyTo(h: InteractionHandle): Promise<{ text: string; ephemeral: boolean }> {
+  const cb = await h.waitForCallback();
+  const json = cb.json as { type: number; data?: { flags?: number } };
+  const ephemeral = ((json.data?.flags ?? 0) & 64) === 64;
+  if (json.type === 5) return { text: JSON.stringify((await h.waitForEdit()).json), ephemeral };
+  return { text: JSON.stringify(json), ephemeral };
 }

@@ -6,7 +6,7 @@
 import type { Core, CoreOptions } from '@core/app';
 import type { BackendStatus } from '@core/comfy/backends/backend';
 import type { LauncherOptions } from '@core/comfy/launch/supervisor';
-import { test } from '@test/helpers/fixtures';
+import { test, type CoreFixtureOptions } from '@test/helpers/fixtures';
 import { makeFakeInstall, type FakeInstall } from './supervisor-helpers';
 
 export interface LaunchCoreMore {
@@ -14,6 +14,8 @@ export interface LaunchCoreMore {
   backend?: NonNullable<CoreOptions['comfy']>['backend'];
   clock?: CoreOptions['clock'];
   discoverUrls?: readonly string[];
+  /** More of the core's options (secrets, the Discord client, workflows…). */
+  core?: CoreFixtureOptions;
 }
 
 export const it = test.extend<{
@@ -34,6 +36,7 @@ export const it = test.extend<{
   launchCore: async ({ comfy, install: _install, dataDir, makeCore }, use) =>
     use((env, plan = 'ready', more = {}) =>
       makeCore({
+        ...more.core,
         dataDir,
         env,
         ...(more.clock ? { clock: more.clock } : {}),
